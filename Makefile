@@ -1,0 +1,84 @@
+# Cradle's task runner. `make help` lists the targets. The two front doors: `make run`, `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.cradle-installed
+MODEL := models/cradle.tar.gz
+CATALOGUE := var/catalogue.db
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+RASA := $(BIN)/rasa
+TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
+
+.PHONY: help setup run shell train catalogue sync lint validate pytest test-stories test-nlu test clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml scripts/setup.sh scripts/find-python310.sh
+	@scripts/setup.sh
+
+setup: $(STAMP) ## create .venv with Python 3.10 and the pinned packages (only when they changed)
+
+$(CATALOGUE): $(STAMP) $(wildcard content/services/*.yml) content/areas.yml
+	@$(BIN)/cradle catalogue build
+
+catalogue: $(CATALOGUE) ## compile content/services/ into var/catalogue.db
+
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	@mkdir -p var
+	@echo "train: data, domain or config changed; training (about 30s)"
+	@$(RASA) train --data bot/data --domain domain.yml --config config.yml --out models \
+		--fixed-model-name cradle --quiet > var/train.log 2>&1 || { tail -40 var/train.log; exit 1; }
+	@touch $(MODEL)
+
+train: $(MODEL) ## train the Rasa model (only when data, domain or config changed)
+
+run: $(STAMP) $(CATALOGUE) $(MODEL) ## start Cradle on http://localhost:8080 (Ctrl-C stops it)
+	@$(BIN)/cradle serve
+
+shell: $(STAMP) ## chat with a running Cradle in this terminal (start `make run` first)
+	@$(BIN)/cradle chat
+
+sync: $(STAMP) ## copy content into domain.yml and bot/data/areas.yml after editing content/
+	@$(BIN)/cradle sync
+
+lint: $(STAMP) ## ruff and mypy
+	@$(BIN)/ruff check cradle bot actions tests
+	@$(BIN)/ruff format --check cradle bot actions tests
+	@$(BIN)/mypy
+
+validate: $(STAMP) ## check that generated files match content, and Rasa's data validation
+	@mkdir -p var
+	@$(BIN)/cradle sync --check
+	@$(RASA) data validate --fail-on-warnings --data bot/data --domain domain.yml \
+		--config config.yml > var/validate.log 2>&1 || { grep -vi deprecat var/validate.log | tail -40; exit 1; }
+	@echo "validate: Rasa data is valid"
+
+pytest: $(STAMP) $(CATALOGUE) $(MODEL) ## unit and integration tests
+	@$(BIN)/pytest -q
+
+test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fails
+	@$(RASA) test core --stories tests/stories --model $(MODEL) --out var/results/core \
+		--fail-on-prediction-errors > var/test-stories.log 2>&1 || { grep -vi deprecat var/test-stories.log | tail -40; exit 1; }
+	@echo "test-stories: every test story predicted correctly"
+
+test-nlu: $(MODEL) ## rasa test nlu on the held-out file tests/nlu/test_nlu.yml
+	@$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model $(MODEL) --out var/results/nlu \
+		> var/test-nlu.log 2>&1 || { tail -40 var/test-nlu.log; exit 1; }
+	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json
+
+test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
+	@mkdir -p var
+	@$(MAKE) --no-print-directory setup
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory train
+	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory test-stories
+	@$(MAKE) --no-print-directory test-nlu
+
+clean: ## remove the trained model, the catalogue and test results (keeps .venv)
+	rm -rf models var/catalogue.db var/results var/*.log

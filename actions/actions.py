@@ -1,0 +1,129 @@
+"""Cradle's custom actions: thin Rasa wrappers over cradle.replies and the catalogue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from cradle.catalogue.search import open_catalogue, request_from_slots
+from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
+from cradle.content import get_topic, serve_drafts, topic_for_intent
+from cradle.replies import Message, service_messages, topic_messages
+from cradle.responses import message
+from cradle.yamlio import ContentError
+
+logger = logging.getLogger(__name__)
+
+
+def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
+    """Send messages built by cradle.replies through the Rasa dispatcher."""
+    for item in messages:
+        if "custom" in item:
+            dispatcher.utter_message(json_message=item["custom"])
+        else:
+            dispatcher.utter_message(text=item["text"], buttons=item.get("buttons") or [])
+
+
+class ActionAnswerTopic(Action):
+    """Answer a topic question from its reviewed content file."""
+
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic_id = topic_for_intent(latest_intent(tracker))
+        if topic_id is None:
+            dispatch(dispatcher, [message("service_error")])
+            return []
+        try:
+            topic = get_topic(topic_id)
+        except ContentError:
+            logger.exception("topic file for %s could not be read", topic_id)
+            dispatch(dispatcher, [message("service_error")])
+            return [SlotSet("topic", topic_id)]
+        if topic.status != "approved" and not serve_drafts():
+            # Production setting: unreviewed text is never shown; signpost instead.
+            dispatch(dispatcher, [message("services_none")])
+        else:
+            channel = tracker.get_latest_input_channel()
+            dispatch(dispatcher, topic_messages(topic, channel, _audience(tracker)))
+        # The offer is part of this action: if the action server is down, no orphan offer is
+        # sent, and the channel's fallback speaks instead.
+        dispatch(dispatcher, [message("offer_local_support")])
+        return [SlotSet("topic", topic_id)]
+
+
+class ActionFindServices(Action):
+    """Signpost to current kite-marked services for the topic, local first."""
+
+    def __init__(self) -> None:
+        self._catalogue: Catalogue | None = None
+
+    def name(self) -> str:
+        return "action_find_services"
+
+    def _open(self) -> Catalogue:
+        # Opened on first use, not at import: the action server starts without touching files.
+        if self._catalogue is None:
+            self._catalogue = open_catalogue()
+        return self._catalogue
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic = tracker.get_slot("topic")
+        area = tracker.get_slot("area")
+        audience = tracker.get_slot("audience")
+        if not topic and not area and audience:
+            dispatch(dispatcher, [message("ask_topic_first")])
+            return []
+        if area is None:
+            dispatch(dispatcher, [message("ask_area")])
+            return []
+        request = request_from_slots(topic, area, audience)
+        events: list[dict[str, Any]] = []
+        if request.area.district is None:
+            # Never keep an unrecognised value: it may be hostile input from /inform{...}.
+            if request.area.outside_note:
+                dispatch(dispatcher, [message("area_outside", note=request.area.outside_note)])
+            else:
+                dispatch(dispatcher, [message("area_unknown")])
+            events.append(SlotSet("area", None))
+        try:
+            outcome = await asyncio.to_thread(self._search, request)
+        except CatalogueUnavailable:
+            logger.exception("service catalogue unavailable")
+            dispatch(dispatcher, [message("service_error")])
+            return events
+        dispatch(
+            dispatcher,
+            service_messages(outcome, request.area.name, tracker.get_latest_input_channel()),
+        )
+        dispatcher.utter_message(response="utter_anything_else")
+        return events
+
+    def _search(self, request: Any) -> SearchOutcome:
+        return self._open().search(request.query)
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent of the latest user message (the top of the ranking is not always present)."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _audience(tracker: Tracker) -> str | None:
+    from cradle.audience import normalise_audience
+
+    audience = normalise_audience(tracker.get_slot("audience"))
+    if audience is None and latest_intent(tracker) == "ask_dads":
+        return "dad-or-partner"
+    return audience

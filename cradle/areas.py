@@ -1,0 +1,103 @@
+"""Resolve what a parent types ("Leamington", "CV21", "rugby") to a Warwickshire district id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cradle.paths import content_dir
+from cradle.yamlio import ContentError, load_yaml
+
+_POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][0-9a-z]?)(\s*[0-9][a-z]{2})?$")
+
+
+@dataclass(frozen=True)
+class AreaMatch:
+    """The outcome of resolving a place: a district id, or the reason there is none."""
+
+    district: str | None
+    name: str | None = None
+    outside_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The shipped lookup table from content/areas.yml."""
+
+    district_names: dict[str, str]
+    wider_names: dict[str, str]
+    places: dict[str, str]  # normalised town or postcode district -> district id
+    outside: dict[str, str]  # normalised place outside the county -> note
+    source: str
+
+    @property
+    def all_ids(self) -> frozenset[str]:
+        """District ids plus county-wide and national: the ids a service may cover."""
+        return frozenset(self.district_names) | frozenset(self.wider_names)
+
+    def resolve(self, value: object) -> AreaMatch:
+        """Map a district id, town name or postcode district to a district id."""
+        if not isinstance(value, str):
+            return AreaMatch(None)
+        key = _normalise(value)
+        if key in self.district_names:
+            return AreaMatch(key, self.district_names[key])
+        postcode = _POSTCODE.match(key.replace(" ", "")) or _POSTCODE.match(key)
+        lookups = [key]
+        if postcode:
+            lookups.insert(0, postcode.group(1))
+        for candidate in lookups:
+            if candidate in self.places:
+                district = self.places[candidate]
+                return AreaMatch(district, self.district_names[district])
+            if candidate in self.outside:
+                return AreaMatch(None, outside_note=self.outside[candidate])
+        return AreaMatch(None)
+
+    def lookup_words(self) -> list[str]:
+        """Every place word the NLU should recognise as an area (for its lookup table)."""
+        names = {n.lower() for n in self.district_names.values()}
+        towns = {p for p in self.places if not re.match(r"^[a-z]{1,2}[0-9]", p)}
+        outside = {p for p in self.outside if not re.match(r"^[a-z]{1,2}[0-9]", p)}
+        return sorted(names | towns | outside | set(self.district_names))
+
+
+def _normalise(value: str) -> str:
+    return re.sub(r"\s+", " ", value.strip().lower().replace("_", "-"))
+
+
+def load_areas(path: Path) -> Areas:
+    """Load and check content/areas.yml."""
+    data = load_yaml(path)
+    district_names: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for entry in data.get("districts") or []:
+        district_id, name = entry.get("id"), entry.get("name")
+        if not district_id or not name:
+            raise ContentError(path, f"a district needs an id and a name: {entry!r}")
+        district_names[district_id] = name
+        for place in list(entry.get("towns") or []) + list(entry.get("postcode_districts") or []):
+            key = _normalise(str(place))
+            if key in places and places[key] != district_id:
+                raise ContentError(path, f"{place!r} is listed under two districts")
+            places[key] = district_id
+    wider = {w["id"]: w["name"] for w in data.get("wider_areas") or []}
+    outside: dict[str, str] = {}
+    for entry in data.get("outside") or []:
+        for place in list(entry.get("names") or []) + list(entry.get("postcode_districts") or []):
+            outside[_normalise(str(place))] = str(entry.get("note", ""))
+    if not district_names:
+        raise ContentError(path, "no districts listed")
+    return Areas(district_names, wider, places, outside, str(data.get("source", "")))
+
+
+@lru_cache(maxsize=4)
+def _areas_for(path: str) -> Areas:
+    return load_areas(Path(path))
+
+
+def get_areas(path: Path | None = None) -> Areas:
+    """The areas table for the content folder, loaded once per process."""
+    return _areas_for(str(path or content_dir() / "areas.yml"))

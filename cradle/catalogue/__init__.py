@@ -1,0 +1,1 @@
+"""The kite-marked service catalogue: source files -> SQLite -> search."""

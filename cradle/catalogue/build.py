@@ -1,0 +1,133 @@
+"""Compile content/services/ into the catalogue database (sqlite-utils), replacing it atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from cradle.areas import Areas, get_areas
+from cradle.catalogue.model import Service, load_services
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    files: int
+    services: int
+
+
+def area_scope(area_id: str, areas: Areas) -> int:
+    """0 for a district, 1 for county-wide, 2 for national: local comes first."""
+    if area_id in areas.district_names:
+        return 0
+    return 1 if area_id == "warwickshire" else 2
+
+
+def write_database(db: sqlite_utils.Database, services: list[Service], areas: Areas) -> None:
+    """Write normalised HSDS-style tables for the services into an empty database."""
+    db.table("organizations").insert_all(
+        (
+            {
+                "id": f"{s.id}-org",
+                "name": s.organization["name"],
+                "url": s.organization.get("url"),
+                "charity_number": s.organization.get("charity_number"),
+            }
+            for s in services
+        ),
+        pk="id",
+    )
+    db.table("services").insert_all(
+        (
+            {
+                "id": s.id,
+                "name": s.name,
+                "description": s.description,
+                "organization_id": f"{s.id}-org",
+                "url": s.url,
+                "email": s.email,
+                "cost": s.cost,
+                "always_open": int(s.always_open),
+                "attending_types": json.dumps(s.attending_types),
+                "languages": json.dumps(s.languages),
+                "stages": json.dumps(s.stages),
+                "kitemark_scheme": s.kitemark["scheme"],
+                "kitemark_status": s.kitemark["status"],
+                "kitemark_awarded": s.kitemark["awarded"],
+                "kitemark_expires": s.kitemark["expires"],
+                "last_verified": s.last_verified.isoformat(),
+                "source": s.source,
+                "needs_text": " ".join(s.needs),
+            }
+            for s in services
+        ),
+        pk="id",
+        foreign_keys=[("organization_id", "organizations", "id")],
+    )
+    db.table("phones").insert_all(
+        (
+            {
+                "service_id": s.id,
+                "number": p["number"],
+                "type": p["type"],
+                "description": p["description"],
+            }
+            for s in services
+            for p in s.phones
+        ),
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("service_areas").insert_all(
+        (
+            {"service_id": s.id, "area_id": a, "scope": area_scope(a, areas)}
+            for s in services
+            for a in s.areas
+        ),
+        pk=("service_id", "area_id"),
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("service_needs").insert_all(
+        ({"service_id": s.id, "need": n} for s in services for n in s.needs),
+        pk=("service_id", "need"),
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("service_audiences").insert_all(
+        ({"service_id": s.id, "audience": a} for s in services for a in s.audiences),
+        pk=("service_id", "audience"),
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    for table, column in (
+        ("service_areas", "area_id"),
+        ("service_needs", "need"),
+        ("service_audiences", "audience"),
+        ("phones", "service_id"),
+    ):
+        db.table(table).create_index([column], if_not_exists=True)
+    db.table("services").enable_fts(["name", "description", "needs_text"], create_triggers=False)
+
+
+def build_catalogue(source: Path, out: Path, areas: Areas | None = None) -> BuildReport:
+    """Check every source file, then build into a temporary file and rename it over `out`.
+
+    A failed check or build raises before the rename, so the old catalogue stays in place.
+    """
+    areas = areas or get_areas()
+    services = load_services(source, areas)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".catalogue-", suffix=".db", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite_utils.Database(tmp)
+        write_database(db, services, areas)
+        db.conn.commit()
+        db.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    files = {s.file for s in services}
+    return BuildReport(files=len(files), services=len(services))

@@ -1,0 +1,219 @@
+"""Read and check the human-edited service files in content/services/.
+
+Each entry is checked before anything is built; every problem names its file and service id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from cradle.areas import Areas
+from cradle.content import TOPIC_IDS
+from cradle.yamlio import ContentError, load_yaml
+
+AUDIENCES = ("mums", "dads-and-partners", "parents", "families")
+STAGES = ("pregnancy", "0-3-months", "3-12-months", "12-24-months")
+ATTENDING_TYPES = ("phone", "text", "online", "in-person")
+PHONE_TYPES = ("voice", "text")
+KITEMARK_STATUSES = ("awarded", "expired", "suspended", "pending")
+# Needs are topic ids, plus `crisis` for round-the-clock crisis lines.
+NEEDS = frozenset(TOPIC_IDS) | {"crisis"}
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_REQUIRED = (
+    "id",
+    "name",
+    "description",
+    "organization",
+    "service_areas",
+    "audiences",
+    "needs",
+    "kitemark",
+    "last_verified",
+    "source",
+)
+
+
+@dataclass
+class Service:
+    """One checked service, in the shape the database build expects."""
+
+    id: str
+    name: str
+    description: str
+    organization: dict[str, Any]
+    url: str | None
+    email: str | None
+    phones: list[dict[str, str]]
+    areas: list[str]
+    audiences: list[str]
+    needs: list[str]
+    stages: list[str]
+    cost: str
+    always_open: bool
+    attending_types: list[str]
+    languages: list[str]
+    kitemark: dict[str, Any]
+    last_verified: dt.date
+    source: str
+    file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CatalogueError(ContentError):
+    """A service file is wrong; the message names the file and the entry."""
+
+
+def _date(value: Any, what: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as err:
+        raise ValueError(f"{what} must be a date like 2026-11-01, not {value!r}") from err
+
+
+def _list(entry: dict[str, Any], key: str) -> list[str]:
+    value = entry.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"{key} must be a list")
+    return [str(v) for v in value]
+
+
+def _check_allowed(values: list[str], allowed: frozenset[str] | tuple[str, ...], key: str) -> None:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"unknown {key}: {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def normalise_phone(number: str, kind: str) -> str:
+    """Check a UK number with phonenumbers and return it in a standard national format."""
+    digits = re.sub(r"[\s()-]", "", number)
+    if kind == "text" and re.fullmatch(r"[0-9]{5}", digits):
+        return digits  # UK short codes for text services, e.g. 85258
+    if re.fullmatch(r"1(1[0-9]|16[0-9]{3})", digits):
+        return number.strip()  # 111, 116 123 and other 11x/116xxx numbers
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException as err:
+        raise ValueError(f"phone {number!r} is not a UK number") from err
+    if not phonenumbers.is_valid_number_for_region(parsed, "GB"):
+        raise ValueError(f"phone {number!r} is not a valid UK number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def parse_service(entry: Any, areas: Areas) -> Service:
+    """Check one entry; raises ValueError with a plain reason."""
+    if not isinstance(entry, dict):
+        raise ValueError("each service must be a mapping of fields")
+    missing = [key for key in _REQUIRED if not entry.get(key)]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    service_id = str(entry["id"])
+    if not _ID.match(service_id):
+        raise ValueError(f"id {service_id!r} must be lower-case words joined by hyphens")
+    organization = entry["organization"]
+    if not isinstance(organization, dict) or not organization.get("name"):
+        raise ValueError("organization needs at least a name")
+    area_ids = _list(entry, "service_areas")
+    _check_allowed(area_ids, areas.all_ids, "service_areas")
+    audiences = _list(entry, "audiences")
+    _check_allowed(audiences, AUDIENCES, "audiences")
+    needs = _list(entry, "needs")
+    _check_allowed(needs, NEEDS, "needs")
+    stages = _list(entry, "stages")
+    _check_allowed(stages, STAGES, "stages")
+    attending = _list(entry, "attending_type")
+    _check_allowed(attending, ATTENDING_TYPES, "attending_type")
+    phones = []
+    for phone in entry.get("phones") or []:
+        if not isinstance(phone, dict) or not phone.get("number"):
+            raise ValueError("each phone needs a number")
+        kind = str(phone.get("type", "voice"))
+        _check_allowed([kind], PHONE_TYPES, "phone type")
+        phones.append(
+            {
+                "number": normalise_phone(str(phone["number"]), kind),
+                "type": kind,
+                "description": str(phone.get("description", "")),
+            }
+        )
+    kitemark = entry["kitemark"]
+    if not isinstance(kitemark, dict) or not kitemark.get("scheme"):
+        raise ValueError("kitemark needs a scheme, status, awarded and expires")
+    _check_allowed([str(kitemark.get("status"))], KITEMARK_STATUSES, "kitemark status")
+    awarded = _date(kitemark.get("awarded"), "kitemark awarded")
+    expires = _date(kitemark.get("expires"), "kitemark expires")
+    if expires < awarded:
+        raise ValueError("kitemark expires before it was awarded")
+    schedules = entry.get("schedules")
+    if schedules not in (None, "always"):
+        raise ValueError("schedules: only 'always' (24/7) is supported in this version")
+    return Service(
+        id=service_id,
+        name=str(entry["name"]).strip(),
+        description=" ".join(str(entry["description"]).split()),
+        organization={k: str(v) for k, v in organization.items()},
+        url=entry.get("url"),
+        email=entry.get("email"),
+        phones=phones,
+        areas=area_ids,
+        audiences=audiences,
+        needs=needs,
+        stages=stages,
+        cost=str(entry.get("cost_options", "free")),
+        always_open=schedules == "always",
+        attending_types=attending,
+        languages=_list(entry, "languages") or ["en"],
+        kitemark={
+            "scheme": str(kitemark["scheme"]),
+            "status": str(kitemark["status"]),
+            "awarded": awarded.isoformat(),
+            "expires": expires.isoformat(),
+        },
+        last_verified=_date(entry["last_verified"], "last_verified"),
+        source=str(entry["source"]),
+    )
+
+
+def load_services(folder: Path, areas: Areas) -> list[Service]:
+    """Every service in every YAML file of the folder; all problems reported together."""
+    files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    if not files:
+        raise CatalogueError(folder, "no service files (*.yml) found")
+    services: list[Service] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        data = load_yaml(path)
+        entries = data.get("services")
+        if not isinstance(entries, list):
+            problems.append(f"{path}: expected a 'services' list")
+            continue
+        for index, entry in enumerate(entries, start=1):
+            label = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"#{index}"
+            try:
+                service = parse_service(entry, areas)
+            except ValueError as err:
+                problems.append(f"{path}: service {label}: {err}")
+                continue
+            if service.id in seen:
+                problems.append(
+                    f"{path}: service {label}: duplicate id (also in {seen[service.id]})"
+                )
+                continue
+            seen[service.id] = str(path)
+            service.file = str(path)
+            services.append(service)
+    if problems:
+        raise CatalogueError(folder, "the catalogue was not built:\n  " + "\n  ".join(problems))
+    return services

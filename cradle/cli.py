@@ -1,0 +1,153 @@
+"""`cradle`: one command for every operator task. Run `cradle --help`, or `cradle VERB --help`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from cradle.yamlio import ContentError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from cradle import sync
+
+    if args.check:
+        stale = sync.stale_files()
+        for path in stale:
+            print(
+                f"out of date: {path} (run `cradle sync` after editing content/)", file=sys.stderr
+            )
+        return 1 if stale else 0
+    for path in sync.write_generated():
+        print(f"updated {path}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from cradle.launcher import serve_forever
+
+    return serve_forever(
+        host=args.host,
+        web_port=args.web_port,
+        rasa_port=args.rasa_port,
+        actions_port=args.actions_port,
+    )
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from cradle.terminal import chat_loop
+
+    return chat_loop(args.url)
+
+
+def _cmd_catalogue_build(args: argparse.Namespace) -> int:
+    from cradle.catalogue.build import build_catalogue
+
+    report = build_catalogue(args.source, args.out)
+    print(f"built {args.out}: {report.services} services from {report.files} files")
+    return 0
+
+
+def _cmd_catalogue_search(args: argparse.Namespace) -> int:
+    from cradle.catalogue.search import format_results, search_from_args
+
+    results = search_from_args(args)
+    print(format_results(results))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cradle.paths import catalogue_path, content_dir
+
+    parser = argparse.ArgumentParser(
+        prog="cradle",
+        description="Operator tasks for Cradle, the parent wellbeing and signposting assistant.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    sync = verbs.add_parser(
+        "sync",
+        help="copy content into the Rasa files that repeat it (domain responses, place names)",
+        description="After editing content/responses.yml or content/areas.yml, run `cradle sync` "
+        "to update domain.yml and bot/data/areas.yml. With --check, change nothing and fail "
+        "if they are out of date (make test does this).",
+    )
+    sync.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
+    sync.set_defaults(handler=_cmd_sync)
+
+    serve = verbs.add_parser(
+        "serve",
+        help="start the action server, Rasa and the web server, and wait until all are ready",
+        description="What `make run` does. Stops everything on Ctrl-C.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--web-port", type=int, default=8080, help="web server port (8080)")
+    serve.add_argument("--rasa-port", type=int, default=5005, help="Rasa server port (5005)")
+    serve.add_argument("--actions-port", type=int, default=5055, help="action server port (5055)")
+    serve.set_defaults(handler=_cmd_serve)
+
+    chat = verbs.add_parser(
+        "chat",
+        help="chat with a running Cradle in this terminal (what `make shell` does)",
+        description="Sends what you type to Cradle's REST channel and prints the replies, "
+        "including the reply contract. Start Cradle first with `make run`.",
+    )
+    chat.add_argument(
+        "--url", default="http://127.0.0.1:5005/webhooks/rest/webhook", help="Cradle's REST webhook"
+    )
+    chat.set_defaults(handler=_cmd_chat)
+
+    catalogue = verbs.add_parser("catalogue", help="build and search the service catalogue")
+    cat_verbs = catalogue.add_subparsers(dest="catalogue_verb", metavar="ACTION", required=True)
+    build = cat_verbs.add_parser(
+        "build",
+        help="compile content/services/ into the catalogue database",
+        description="Reads every YAML file in the source folder, checks each entry, and writes "
+        "the catalogue. If any entry is wrong it names the file and entry and changes nothing.",
+    )
+    build.add_argument(
+        "--source",
+        type=_path,
+        default=content_dir() / "services",
+        help="folder of service files (content/services)",
+    )
+    build.add_argument(
+        "--out", type=_path, default=catalogue_path(), help="database to write (var/catalogue.db)"
+    )
+    build.set_defaults(handler=_cmd_catalogue_build)
+    search = cat_verbs.add_parser(
+        "search",
+        help="show the services a parent would be offered",
+        description="Example: cradle catalogue search --need low-mood --area CV21 --audience dad",
+    )
+    search.add_argument("--need", help="a topic id, e.g. low-mood")
+    search.add_argument("--area", help="district id, town or postcode district, e.g. Rugby or CV21")
+    search.add_argument("--audience", help="mum, dad-or-partner or parent")
+    search.add_argument("--db", type=_path, default=catalogue_path(), help="catalogue database")
+    search.set_defaults(handler=_cmd_catalogue_search)
+    return parser
+
+
+def _path(value: str):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    return Path(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except ContentError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

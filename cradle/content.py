@@ -1,0 +1,151 @@
+"""Topic content: load content/topics/<id>.md (YAML front matter + sections) and render it."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cradle.paths import content_dir
+from cradle.yamlio import ContentError, parse_yaml
+
+# The topics every deployment must have; the same ids name intents (ask_<id with _>) and files.
+TOPIC_IDS = (
+    "low-mood",
+    "anxiety",
+    "intrusive-thoughts",
+    "bonding",
+    "dads",
+    "relationships",
+    "domestic-abuse",
+    "birth-experience",
+    "sleep-and-exhaustion",
+    "crying-baby",
+    "asking-for-help",
+    "pregnancy-wellbeing",
+)
+DADS_AUDIENCE = "dad-or-partner"
+DADS_HEADING = "For dads and partners"
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
+
+
+def intent_for_topic(topic_id: str) -> str:
+    """ask_low_mood for low-mood."""
+    return "ask_" + topic_id.replace("-", "_")
+
+
+def topic_for_intent(intent: str | None) -> str | None:
+    """low-mood for ask_low_mood; None when the intent is not a topic intent."""
+    if not intent or not intent.startswith("ask_"):
+        return None
+    topic_id = intent[4:].replace("_", "-")
+    return topic_id if topic_id in TOPIC_IDS else None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+    line: int  # line number of the heading in the file, for error messages
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    meta: dict[str, Any]
+    sections: tuple[Section, ...]
+    path: Path
+    body_line: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", "draft"))
+
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        return list(self.meta.get("sources") or [])
+
+    @property
+    def needs(self) -> list[str]:
+        return [str(n) for n in self.meta.get("needs") or [self.id]]
+
+    def section(self, heading: str) -> Section | None:
+        return next((s for s in self.sections if s.heading.lower() == heading.lower()), None)
+
+    def sms_text(self, audience: str | None = None) -> str:
+        if audience == DADS_AUDIENCE and self.meta.get("sms_dads"):
+            return str(self.meta["sms_dads"]).strip()
+        return str(self.meta.get("sms", "")).strip()
+
+    def web_text(self, audience: str | None = None) -> str:
+        """All sections as plain text with headings; dads' section first for dads and partners."""
+        sections = list(self.sections)
+        dads = self.section(DADS_HEADING)
+        if audience == DADS_AUDIENCE and dads is not None and self.id != "dads":
+            sections.remove(dads)
+            sections.insert(0, dads)
+        parts = [self.title] + [f"{s.heading}\n{s.text}" for s in sections]
+        return "\n\n".join(parts)
+
+
+def parse_topic(text: str, path: Path) -> Topic:
+    """Parse one topic file; errors name the file and line."""
+    match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not match:
+        raise ContentError(path, "a topic file starts with YAML front matter between --- lines", 1)
+    meta = parse_yaml(match.group(1), path, first_line=2)
+    if not isinstance(meta, dict):
+        raise ContentError(path, "the front matter must be a mapping", 2)
+    body_line = match.group(1).count("\n") + 4  # "---", the front matter lines, "---"
+    sections: list[Section] = []
+    heading: str | None = None
+    heading_line = 0
+    lines: list[str] = []
+    for offset, line in enumerate(match.group(2).split("\n")):
+        if line.startswith("## "):
+            if heading is not None:
+                sections.append(Section(heading, "\n".join(lines).strip(), heading_line))
+            heading, heading_line, lines = line[3:].strip(), body_line + offset, []
+        elif heading is not None:
+            lines.append(line)
+        elif line.strip():
+            raise ContentError(path, "text before the first '## ' heading", body_line + offset)
+    if heading is not None:
+        sections.append(Section(heading, "\n".join(lines).strip(), heading_line))
+    topic_id = str(meta.get("id", ""))
+    return Topic(topic_id, str(meta.get("title", "")), meta, tuple(sections), path, body_line)
+
+
+def load_topic(path: Path) -> Topic:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise ContentError(path, "file not found") from err
+    return parse_topic(text, path)
+
+
+def serve_drafts() -> bool:
+    """Whether draft content may be shown to parents (CRADLE_SERVE_DRAFTS, default on for demo)."""
+    return os.environ.get("CRADLE_SERVE_DRAFTS", "1").strip().lower() not in {"0", "false", "no"}
+
+
+@lru_cache(maxsize=64)
+def _topic_cached(path: str, mtime: float) -> Topic:
+    return load_topic(Path(path))
+
+
+def get_topic(topic_id: str, folder: Path | None = None) -> Topic:
+    """Load a topic by id, re-reading the file only when it changed."""
+    if topic_id not in TOPIC_IDS:
+        raise KeyError(topic_id)
+    path = (folder or content_dir() / "topics") / f"{topic_id}.md"
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError as err:
+        raise ContentError(path, "file not found") from err
+    return _topic_cached(str(path), mtime)

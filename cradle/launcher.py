@@ -1,0 +1,337 @@
+"""Start Cradle's three processes (action server, Rasa, web server) and stop them cleanly.
+
+Used by `make run` (through `cradle serve`) and by the integration tests, so the tests exercise
+exactly what a user runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cradle.paths import PROJECT_ROOT, catalogue_path, var_dir
+
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "cradle.tar.gz"
+BIN = Path(sys.executable).parent
+
+
+class LaunchError(RuntimeError):
+    """Something stops Cradle from starting; the message says what and how to fix it."""
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS says is free now (for tests that start their own stack)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _http(url: str, data: dict | None = None, timeout: float = 5.0) -> tuple[int, bytes]:
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST" if body else "GET",  # noqa: S310
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - loopback
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+@dataclass
+class StackConfig:
+    host: str = "127.0.0.1"
+    web_port: int = 8080
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    model: Path = DEFAULT_MODEL
+    var: Path = field(default_factory=var_dir)
+    catalogue: Path = field(default_factory=catalogue_path)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    ready_timeout: float = 180.0
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+
+@dataclass
+class Proc:
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+
+class Stack:
+    """The running processes. Use as a context manager, or call start() and stop()."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.procs: list[Proc] = []
+        self.api_token = secrets.token_urlsafe(24)
+
+    def env(self) -> dict[str, str]:
+        cfg = self.config
+        env = dict(os.environ)
+        env.update(
+            PYTHONPATH=str(PROJECT_ROOT),
+            TF_CPP_MIN_LOG_LEVEL="3",
+            CRADLE_VAR_DIR=str(cfg.var),
+            CRADLE_CATALOGUE=str(cfg.catalogue),
+            CRADLE_TRACKER_DB=str(cfg.var / "tracker.db"),
+            CRADLE_ACTION_URL=f"{cfg.actions_url}/webhook",
+            CRADLE_RASA_URL=cfg.rasa_url,
+            SANIC_HOST=cfg.host,  # rasa_sdk's only way to choose the interface it listens on
+        )
+        env.update(self.config.extra_env)
+        return env
+
+    def check(self) -> None:
+        cfg = self.config
+        for name, port in (
+            ("web server", cfg.web_port),
+            ("Rasa", cfg.rasa_port),
+            ("action server", cfg.actions_port),
+        ):
+            if port_in_use(cfg.host, port):
+                raise LaunchError(
+                    f"port {port} ({name}) is already in use on {cfg.host}. Is Cradle already "
+                    f"running? Stop it, or free the port (see `ss -ltnp | grep {port}`)."
+                )
+        if not cfg.model.is_file():
+            raise LaunchError(f"no trained model at {cfg.model}: run `make train` first")
+        if not cfg.catalogue.is_file():
+            raise LaunchError(
+                f"no service catalogue at {cfg.catalogue}: run `cradle catalogue build`"
+            )
+
+    def _spawn(self, name: str, args: list[str]) -> None:
+        logs = self.config.var / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"{name}.log"
+        handle = log.open("ab")
+        popen = subprocess.Popen(  # noqa: S603 - fixed argument lists
+            args,
+            cwd=PROJECT_ROOT,
+            env=self.env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        handle.close()
+        self.procs.append(Proc(name, popen, log))
+
+    def start(self) -> None:
+        cfg = self.config
+        self.check()
+        cfg.var.mkdir(parents=True, exist_ok=True)
+        self._spawn(
+            "actions",
+            [
+                str(BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(cfg.actions_port),
+            ],
+        )
+        self._spawn(
+            "rasa",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(cfg.model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                cfg.host,
+                "--port",
+                str(cfg.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                self.api_token,
+            ],
+        )
+        self._spawn(
+            "web",
+            [
+                str(BIN / "python"),
+                "-m",
+                "cradle.web",
+                "--host",
+                cfg.host,
+                "--port",
+                str(cfg.web_port),
+                "--rasa-url",
+                cfg.rasa_url,
+            ],
+        )
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _check_alive(self) -> None:
+        for proc in self.procs:
+            if proc.popen.poll() is not None:
+                tail = proc.log.read_text(errors="replace").splitlines()[-15:]
+                raise LaunchError(
+                    f"the {proc.name} process exited (code {proc.popen.returncode}). Last lines "
+                    f"of {proc.log}:\n" + "\n".join(tail)
+                )
+
+    def wait_ready(self) -> None:
+        """Wait until every process answers; Rasa only after a warm-up parse."""
+        cfg = self.config
+        deadline = time.monotonic() + cfg.ready_timeout
+        checks = {
+            "action server": lambda: _http(f"{cfg.actions_url}/health")[0] == 200,
+            "web server": lambda: _http(f"{cfg.web_url}/healthz")[0] == 200,
+            "Rasa": lambda: (
+                _http(
+                    f"{cfg.rasa_url}/model/parse?token={self.api_token}",
+                    {"text": "hello"},
+                    timeout=30,
+                )[0]
+                == 200
+            ),
+        }
+        pending = dict(checks)
+        while pending:
+            self._check_alive()
+            for name, check in list(pending.items()):
+                with contextlib.suppress(OSError):
+                    if check():
+                        del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise LaunchError(
+                    f"not ready after {cfg.ready_timeout:.0f}s: "
+                    f"{', '.join(pending)}; see the logs in {cfg.var / 'logs'}"
+                )
+            if pending:
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        """SIGTERM each process group, then SIGKILL what is left: no orphans."""
+        for proc in self.procs:
+            if proc.popen.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.popen.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.procs:
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                proc.popen.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.popen.pid, signal.SIGKILL)
+                proc.popen.wait(timeout=5)
+        # Children that outlived their leader are still in the group.
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.popen.pid, signal.SIGKILL)
+        self.procs.clear()
+
+    def __enter__(self) -> Stack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def running_stack(config: StackConfig) -> Iterator[Stack]:
+    stack = Stack(config)
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -> int:
+    """`make run`: start everything, print where to chat, stop cleanly on Ctrl-C."""
+    config = StackConfig(
+        host=host, web_port=web_port, rasa_port=rasa_port, actions_port=actions_port
+    )
+    stack = Stack(config)
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    print("Starting Cradle: action server, Rasa and web server (the first start takes ~30s)...")
+    try:
+        stack.start()
+    except LaunchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopped before Cradle was ready.")
+        return 130
+    print(
+        "\nCradle is ready.\n"
+        f"  Browser:   {config.web_url}/\n"
+        "  Terminal:  make shell\n"
+        f"  curl:      curl -s {config.rasa_url}/webhooks/rest/webhook "
+        '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "hello"}\'\n'
+        f"  Logs:      {config.var / 'logs'}\n"
+        "Press Ctrl-C to stop."
+    )
+    try:
+        while True:
+            stack._check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping Cradle...")
+    except LaunchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        stack.stop()
+        return 1
+    stack.stop()
+    print("Stopped.")
+    return 0

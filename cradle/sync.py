@@ -1,0 +1,82 @@
+"""Generate the parts of the Rasa project that are copies of content: domain responses, areas.
+
+Content is the single source; these generated blocks are committed so Rasa's own tools see them,
+and `cradle sync --check` (run by `make test`) fails when someone edits one side only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from cradle.areas import load_areas
+from cradle.paths import PROJECT_ROOT, content_dir
+from cradle.responses import load_responses
+
+BEGIN = "# BEGIN generated responses (cradle sync)"
+END = "# END generated responses"
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: Path
+    text: str
+
+
+def _dump(data: object) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def domain_with_responses(domain_text: str, responses_path: Path) -> str:
+    """domain.yml text with its generated block replaced by content/responses.yml."""
+    if BEGIN not in domain_text or END not in domain_text:
+        raise ValueError(f"domain.yml must contain the markers {BEGIN!r} and {END!r}")
+    head, rest = domain_text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    block = _dump({"responses": load_responses(responses_path)})
+    return f"{head}{BEGIN}\n{block}{END}{tail}"
+
+
+def areas_nlu(areas_path: Path) -> str:
+    """bot/data/areas.yml: a lookup table of every place name in content/areas.yml."""
+    areas = load_areas(areas_path)
+    header = "# Generated from content/areas.yml by `cradle sync`. Do not edit.\n"
+    block = "".join(f"    - {word}\n" for word in areas.lookup_words())
+    return f'{header}version: "3.1"\nnlu:\n- lookup: area\n  examples: |\n{block}'
+
+
+def generated_files(root: Path = PROJECT_ROOT, content: Path | None = None) -> list[GeneratedFile]:
+    content = content or content_dir()
+    domain_path = root / "domain.yml"
+    return [
+        GeneratedFile(
+            domain_path,
+            domain_with_responses(
+                domain_path.read_text(encoding="utf-8"), content / "responses.yml"
+            ),
+        ),
+        GeneratedFile(root / "bot" / "data" / "areas.yml", areas_nlu(content / "areas.yml")),
+    ]
+
+
+def stale_files(root: Path = PROJECT_ROOT, content: Path | None = None) -> list[Path]:
+    """Generated files whose committed text differs from what content would generate."""
+    stale = []
+    for generated in generated_files(root, content):
+        current = generated.path.read_text(encoding="utf-8") if generated.path.exists() else None
+        if current != generated.text:
+            stale.append(generated.path)
+    return stale
+
+
+def write_generated(root: Path = PROJECT_ROOT, content: Path | None = None) -> list[Path]:
+    """Rewrite the generated files; returns the ones that changed."""
+    changed = []
+    for generated in generated_files(root, content):
+        current = generated.path.read_text(encoding="utf-8") if generated.path.exists() else None
+        if current != generated.text:
+            generated.path.write_text(generated.text, encoding="utf-8")
+            changed.append(generated.path)
+    return changed

@@ -1,0 +1,171 @@
+"""One turn at the channel edge, without Rasa: check the input, then assemble the reply contract.
+
+The channels call `prepare_turn` on the raw text before Rasa sees it, and `assemble_reply` on
+whatever Rasa sent back (possibly nothing). These are plain functions so that the safety
+guarantees are tested directly:
+- a crisis message always gets fixed crisis text, whatever Rasa and the action server did;
+- a turn never ends in silence;
+- a hand-typed `/intent{...}` is checked against allowlists before Rasa can act on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from cradle.areas import get_areas
+from cradle.audience import normalise_audience
+from cradle.paths import PROJECT_ROOT
+from cradle.responses import message, safety_message
+from cradle.safety import TIERS, SafetyResult, classify, tier_rank
+
+MAX_MESSAGE_CHARS = 1000
+SAFETY_INTENT = "safety_alert"
+# Intents a person may never trigger by typing a command: only the safety net sets these.
+RESERVED_INTENTS = frozenset({SAFETY_INTENT, "nlu_fallback"})
+_COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
+
+
+class CommandError(ValueError):
+    """A hand-typed /intent{...} command was refused; the message says why (for logs)."""
+
+
+@lru_cache(maxsize=1)
+def domain_intents() -> frozenset[str]:
+    """The intents declared in domain.yml."""
+    with (PROJECT_ROOT / "domain.yml").open(encoding="utf-8") as handle:
+        domain = yaml.safe_load(handle)
+    return frozenset(str(i) for i in domain.get("intents") or [])
+
+
+def _check_entities(raw: str) -> dict[str, str]:
+    try:
+        values = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise CommandError(f"entities are not valid JSON: {err.msg}") from err
+    if not isinstance(values, dict):
+        raise CommandError("entities must be a JSON object")
+    cleaned: dict[str, str] = {}
+    for key, value in values.items():
+        if key == "area":
+            match = get_areas().resolve(value)
+            if match.district is None:
+                raise CommandError("area is not a Warwickshire place Cradle knows")
+            cleaned["area"] = match.district
+        elif key == "audience":
+            audience = normalise_audience(value)
+            if audience is None:
+                raise CommandError("audience must be mum, dad-or-partner or parent")
+            cleaned["audience"] = audience
+        else:
+            raise CommandError(f"{key!r} cannot be set from a message")
+    return cleaned
+
+
+def check_command(text: str) -> str:
+    """Validate a `/intent{...}` message and return a clean version of it.
+
+    Raises CommandError for an unknown or reserved intent, bad JSON, an entity that users may
+    not set, or a value that is not on its allowlist.
+    """
+    match = _COMMAND.match(text.strip())
+    if not match:
+        raise CommandError("not a command of the form /intent or /intent{...}")
+    intent, raw_entities = match.group(1), match.group(2)
+    if intent in RESERVED_INTENTS or intent not in domain_intents():
+        raise CommandError(f"intent {intent!r} cannot be used")
+    if not raw_entities:
+        return f"/{intent}"
+    cleaned = _check_entities(raw_entities)
+    return f"/{intent}{json.dumps(cleaned)}" if cleaned else f"/{intent}"
+
+
+@dataclass(frozen=True)
+class PreparedTurn:
+    """What to send to Rasa (if anything), and what the safety net found in the raw text."""
+
+    safety: SafetyResult
+    text_for_rasa: str | None  # None: do not call Rasa, answer with `immediate` only
+    immediate: tuple[dict[str, Any], ...] = ()
+    truncated: bool = False
+
+
+def prepare_turn(raw_text: object) -> PreparedTurn:
+    """Classify the raw text first, then decide what Rasa may see.
+
+    A crisis replaces the text with the internal safety intent, so the crisis reply does not
+    depend on NLU, and the words themselves are not stored in the tracker.
+    """
+    text = raw_text if isinstance(raw_text, str) else ""
+    if not text.strip():
+        return PreparedTurn(SafetyResult(), None, (message("empty_message"),))
+    truncated = len(text) > MAX_MESSAGE_CHARS
+    if truncated:
+        text = text[:MAX_MESSAGE_CHARS]
+    # The whole text is classified, commands included: "/greet I want to die" is still a crisis.
+    safety = classify(text)
+    if safety.is_crisis:
+        entities = {"safety_tier": safety.tier, "safety_response": safety.response}
+        return PreparedTurn(safety, f"/{SAFETY_INTENT}{json.dumps(entities)}", truncated=truncated)
+    if text.lstrip().startswith("/"):
+        try:
+            return PreparedTurn(safety, check_command(text), truncated=truncated)
+        except CommandError:
+            return PreparedTurn(safety, None, (message("command_error"),), truncated)
+    return PreparedTurn(safety, text, truncated=truncated)
+
+
+def _payload(item: dict[str, Any]) -> dict[str, Any] | None:
+    custom = item.get("custom")
+    if isinstance(custom, dict) and isinstance(custom.get("cradle"), dict):
+        return custom["cradle"]
+    return None
+
+
+def assemble_reply(
+    turn: PreparedTurn, bot_messages: list[dict[str, Any]], failed: bool = False
+) -> list[dict[str, Any]]:
+    """The messages to send back, ending with the reply contract.
+
+    `bot_messages` are what Rasa sent (REST output shape). `failed` means Rasa raised or ran out
+    of time. Crisis text is added from content if Rasa did not send it; an empty or failed turn
+    gets the fixed fallback, which itself carries the crisis numbers.
+    """
+    visible: list[dict[str, Any]] = []
+    topic: str | None = None
+    services: list[str] = []
+    cards: list[dict[str, Any]] = []
+    tier = turn.safety.tier
+    for item in bot_messages:
+        payload = _payload(item)
+        shown = {k: v for k, v in item.items() if k not in ("custom", "recipient_id")}
+        if shown.get("text") or shown.get("buttons") or shown.get("image"):
+            visible.append(shown)
+        if payload is None:
+            continue  # custom payloads that are not Cradle's own are not passed on
+        topic = payload.get("topic", topic)
+        services.extend(s for s in payload.get("services", []) if isinstance(s, str))
+        cards.extend(c for c in payload.get("cards", []) if isinstance(c, dict))
+        if payload.get("safety") in TIERS and tier_rank(payload["safety"]) > tier_rank(tier):
+            tier = payload["safety"]
+    crisis_sent = any(
+        (p := _payload(i)) is not None and tier_rank(p.get("safety", "none")) >= tier_rank("urgent")
+        for i in bot_messages
+    )
+    out: list[dict[str, Any]] = []
+    if turn.safety.is_crisis and not crisis_sent:
+        out.append(safety_message(turn.safety.response))
+    if turn.truncated:
+        out.append(message("truncated_note", limit=f"{MAX_MESSAGE_CHARS:,}"))
+    out.extend(turn.immediate)
+    out.extend(visible)
+    if turn.text_for_rasa is not None and (failed or not visible):
+        # Never silence: Rasa failed, timed out or said nothing. The fallback has crisis numbers.
+        out.append(message("service_error"))
+    out.append({"custom": {"topic": topic, "safety": tier, "services": services, "cards": cards}})
+    return out

@@ -1,0 +1,166 @@
+"""Cradle's web server: the demo FIS page, the widget, the same-origin chat API and health.
+
+An aiohttp app factory; resources (the HTTP client to Rasa, the safety detector) are opened and
+closed with cleanup_ctx, never at import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from cradle.turn import assemble_reply, prepare_turn
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "cradle_session"
+MAX_REQUEST_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    rasa_url: str = "http://127.0.0.1:5005"
+    reply_timeout: float = 10.0
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    embed_origins: tuple[str, ...] = ()  # sites allowed to frame the demo page
+
+    @classmethod
+    def from_env(cls, rasa_url: str | None = None) -> WebConfig:
+        secret = os.environ.get("CRADLE_SESSION_SECRET")
+        origins = tuple(o for o in os.environ.get("CRADLE_EMBED_ORIGINS", "").split() if o)
+        return cls(
+            rasa_url=rasa_url or os.environ.get("CRADLE_RASA_URL", "http://127.0.0.1:5005"),
+            session_secret=secret.encode() if secret else secrets.token_bytes(32),
+            embed_origins=origins,
+        )
+
+
+CONFIG = web.AppKey("config", WebConfig)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+
+
+def _sign(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def session_id(request: web.Request) -> tuple[str, bool]:
+    """The server-issued session id from the signed cookie, or a new one (and whether it's new)."""
+    secret = request.app[CONFIG].session_secret
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    token, _, signature = cookie.partition(".")
+    if token and hmac.compare_digest(_sign(secret, token), signature):
+        return token, False
+    return secrets.token_urlsafe(18), True
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        response = exc
+        if exc.status >= 400 and not exc.text:
+            exc.text = exc.reason
+        _add_headers(request, response)
+        raise
+    _add_headers(request, response)
+    return response
+
+
+def _add_headers(request: web.Request, response: web.StreamResponse) -> None:
+    ancestors = " ".join(("'self'", *request.app[CONFIG].embed_origins))
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+
+
+async def index(_: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def widget(_: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "widget.js", headers={"Cache-Control": "no-cache"})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def chat(request: web.Request) -> web.Response:
+    """Forward one message to Rasa as this browser's server-issued session."""
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text='send JSON: {"message": "..."}')
+    try:
+        body = await request.json()
+    except ValueError as err:
+        raise web.HTTPBadRequest(text="the body is not valid JSON") from err
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        raise web.HTTPBadRequest(text='send JSON: {"message": "..."}')
+    sender, is_new = session_id(request)
+    messages = await _ask_rasa(request.app, f"web-{sender}", body["message"])
+    contract = messages[-1]["custom"] if messages and "custom" in messages[-1] else {}
+    response = web.json_response({"messages": messages[:-1], "contract": contract})
+    if is_new:
+        secret = request.app[CONFIG].session_secret
+        response.set_cookie(
+            SESSION_COOKIE,
+            f"{sender}.{_sign(secret, sender)}",
+            httponly=True,
+            samesite="Strict",
+            path="/api/",
+        )
+    return response
+
+
+async def _ask_rasa(app: web.Application, sender: str, text: str) -> list[dict[str, Any]]:
+    config = app[CONFIG]
+    url = f"{config.rasa_url}/webhooks/rest/webhook"
+    try:
+        async with app[HTTP].post(
+            url,
+            json={"sender": sender, "message": text},
+            timeout=aiohttp.ClientTimeout(total=config.reply_timeout),
+        ) as r:
+            if r.status == 200:
+                data = await r.json()
+                if isinstance(data, list) and data and "custom" in data[-1]:
+                    return [m for m in data if isinstance(m, dict)]
+            logger.error("Rasa answered %s", r.status)
+    except (aiohttp.ClientError, asyncio.TimeoutError) as err:
+        logger.error("Rasa unreachable: %s", type(err).__name__)
+    # Rasa is down or broken: the web server answers from fixed content, crisis text included.
+    return assemble_reply(prepare_turn(text), [], failed=True)
+
+
+async def _http_client(app: web.Application) -> AsyncIterator[None]:
+    app[HTTP] = aiohttp.ClientSession()
+    # Build the safety detector now, so a fallback reply never waits for it.
+    await asyncio.to_thread(prepare_turn, "hello")
+    yield
+    await app[HTTP].close()
+
+
+def create_app(config: WebConfig | None = None) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=MAX_REQUEST_BYTES)
+    app[CONFIG] = config or WebConfig.from_env()
+    app.cleanup_ctx.append(_http_client)
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/widget.js", widget)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_static("/static/", STATIC)
+    return app

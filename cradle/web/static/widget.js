@@ -1,0 +1,212 @@
+/*
+ * Cradle chat widget. Embed with one tag:
+ *   <script src="https://HOST/widget.js" data-api="https://HOST/api/chat" defer></script>
+ * Optional data- attributes: data-title, data-exit-url (Quick exit destination).
+ * Every bot message is rendered with textContent: no HTML from a message or the catalogue is
+ * ever injected. The conversation is kept only in sessionStorage and cleared by Clear chat and
+ * Quick exit.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = new URL(script.src, document.baseURI);
+  var api = script.getAttribute("data-api") || new URL("/api/chat", base).href;
+  var title = script.getAttribute("data-title") || "Cradle: parent wellbeing chat";
+  var exitUrl = script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather";
+  var STORE = "cradle-chat";
+  var escPresses = 0, escTimer = null;
+
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = new URL("/static/widget.css", base).href;
+  document.head.appendChild(css);
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var root = el("div", { "class": "cradle" });
+  var opener = el("button", { "type": "button", "class": "cradle-open", "aria-expanded": "false",
+                              "aria-controls": "cradle-panel" }, "Chat with Cradle");
+  var panel = el("section", { "id": "cradle-panel", "class": "cradle-panel", "aria-labelledby": "cradle-title", "hidden": "" });
+  var head = el("div", { "class": "cradle-head" });
+  var heading = el("h2", { "id": "cradle-title", "class": "cradle-title" }, title);
+  var exit = el("button", { "type": "button", "class": "cradle-exit" }, "Quick exit");
+  var close = el("button", { "type": "button", "class": "cradle-close", "aria-label": "Close chat" }, "Close");
+  head.append(heading, exit, close);
+  var banner = el("p", { "class": "cradle-banner", "hidden": "" });
+  var crisis = el("div", { "class": "cradle-crisis", "role": "alert", "hidden": "" });
+  var log = el("div", { "class": "cradle-log", "role": "log", "aria-live": "polite", "aria-label": "Conversation", "tabindex": "0" });
+  var typing = el("p", { "class": "cradle-typing", "hidden": "" }, "Cradle is typing...");
+  var form = el("form", { "class": "cradle-form" });
+  var label = el("label", { "for": "cradle-input", "class": "cradle-label" }, "Your message");
+  var input = el("textarea", { "id": "cradle-input", "rows": "2", "maxlength": "1000", "autocomplete": "off" });
+  var send = el("button", { "type": "submit", "class": "cradle-send" }, "Send");
+  form.append(label, input, send);
+  var foot = el("div", { "class": "cradle-foot" });
+  var clear = el("button", { "type": "button", "class": "cradle-clear" }, "Clear chat");
+  var privacy = el("p", { "class": "cradle-privacy" },
+    "Cradle is automated, not a person. This chat is saved in this browser tab only, until you close the tab or press Clear chat.");
+  foot.append(clear, privacy);
+  panel.append(head, crisis, banner, log, typing, form, foot);
+  root.append(opener, panel);
+  document.body.appendChild(root);
+
+  function saved() {
+    try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
+  }
+  function save(entry) {
+    var all = saved(); all.push(entry);
+    try { sessionStorage.setItem(STORE, JSON.stringify(all.slice(-100))); } catch (e) { /* full */ }
+  }
+
+  function addBubble(who, text) {
+    var item = el("div", { "class": "cradle-msg cradle-" + who });
+    item.appendChild(el("span", { "class": "cradle-visually-hidden" }, who === "user" ? "You said: " : "Cradle said: "));
+    text.split(/\n{2,}/).forEach(function (para) {
+      item.appendChild(el("p", {}, para));
+    });
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addButtons(buttons) {
+    var group = el("div", { "class": "cradle-quick", "role": "group", "aria-label": "Suggested replies" });
+    buttons.forEach(function (b) {
+      var btn = el("button", { "type": "button" }, b.title);
+      btn.addEventListener("click", function () {
+        group.remove();
+        ask(b.payload, b.title);
+      });
+      group.appendChild(btn);
+    });
+    log.appendChild(group);
+  }
+
+  function safeHref(url) {
+    try { var u = new URL(url); return (u.protocol === "https:" || u.protocol === "http:") ? u.href : null; }
+    catch (e) { return null; }
+  }
+
+  function addCards(cards) {
+    var list = el("ul", { "class": "cradle-cards", "aria-label": "Services" });
+    cards.forEach(function (c) {
+      var card = el("li", { "class": "cradle-card" });
+      card.appendChild(el("h3", {}, c.name));
+      if (c.kitemark && c.kitemark.status === "awarded") {
+        card.appendChild(el("p", { "class": "cradle-badge" }, "Kite-marked"));
+      }
+      var opening = c.opening || {};
+      card.appendChild(el("p", { "class": "cradle-open-now" },
+        opening.always_open ? "Open now, 24 hours a day" : (opening.next_open ? "Opens " + opening.next_open : "Check opening times on the website")));
+      card.appendChild(el("p", {}, c.description));
+      (c.phones || []).forEach(function (p) {
+        var digits = String(p.number).replace(/[^0-9+]/g, "");
+        var link = el("a", { "href": (p.type === "text" ? "sms:" : "tel:") + digits },
+          (p.type === "text" ? "Text " : "Call ") + p.number);
+        card.appendChild(link);
+      });
+      var href = c.url && safeHref(c.url);
+      if (href) {
+        card.appendChild(el("a", { "href": href, "rel": "noopener noreferrer", "target": "_blank" }, "Website (opens in a new tab)"));
+      }
+      list.appendChild(card);
+    });
+    log.appendChild(list);
+  }
+
+  function showCrisis(tier) {
+    if (tier !== "urgent" && tier !== "emergency") return;
+    crisis.textContent = "";
+    crisis.appendChild(el("p", { "class": "cradle-crisis-title" }, "If you or your baby are in danger, get help now"));
+    var items = [["Call 999", "tel:999"], ["Samaritans 116 123 (free, 24/7)", "tel:116123"], ["Text SHOUT to 85258", "sms:85258"]];
+    items.forEach(function (i) { crisis.appendChild(el("a", { "href": i[1] }, i[0])); });
+    crisis.hidden = false;
+  }
+
+  function render(reply) {
+    (reply.messages || []).forEach(function (m) {
+      if (m.text) addBubble("bot", m.text);
+      if (m.buttons && m.buttons.length) addButtons(m.buttons);
+    });
+    var c = reply.contract || {};
+    if (c.cards && c.cards.length) addCards(c.cards);
+    showCrisis(c.safety);
+  }
+
+  function ask(payload, shown) {
+    addBubble("user", shown);
+    save({ who: "user", text: shown });
+    typing.hidden = false;
+    send.disabled = true;
+    fetch(api, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+                 body: JSON.stringify({ message: payload }) })
+      .then(function (r) {
+        if (r.status === 429) return { messages: [{ text: "You're sending messages quickly. Please wait a moment and try again." }], contract: {} };
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.json();
+      })
+      .catch(function () {
+        return { messages: [{ text: "Sorry, I can't connect right now. If you need help now, call NHS 111, or Samaritans free on 116 123. In an emergency, call 999." }], contract: { safety: "urgent" } };
+      })
+      .then(function (reply) {
+        typing.hidden = true;
+        send.disabled = false;
+        render(reply);
+        save({ who: "bot", reply: reply });
+      });
+  }
+
+  function clearChat() {
+    try { sessionStorage.removeItem(STORE); } catch (e) { /* ignore */ }
+    log.textContent = "";
+    crisis.hidden = true;
+    input.value = "";
+  }
+
+  function quickExit() {
+    clearChat();
+    panel.hidden = true;
+    window.location.replace(exitUrl);
+  }
+
+  function openPanel() {
+    panel.hidden = false;
+    opener.setAttribute("aria-expanded", "true");
+    input.focus();
+  }
+  function closePanel() {
+    panel.hidden = true;
+    opener.setAttribute("aria-expanded", "false");
+    opener.focus();
+  }
+
+  opener.addEventListener("click", function () { panel.hidden ? openPanel() : closePanel(); });
+  close.addEventListener("click", closePanel);
+  exit.addEventListener("click", quickExit);
+  clear.addEventListener("click", function () { clearChat(); input.focus(); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) { input.focus(); return; }
+    input.value = "";
+    ask(text, text);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    escPresses += 1;
+    clearTimeout(escTimer);
+    escTimer = setTimeout(function () { escPresses = 0; }, 800);
+    if (escPresses >= 2) quickExit();
+  });
+
+  saved().forEach(function (entry) {
+    if (entry.who === "user") addBubble("user", entry.text); else render(entry.reply);
+  });
+})();

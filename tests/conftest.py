@@ -1,0 +1,47 @@
+"""Shared fixtures: a catalogue built from the real content, and small fixture catalogues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cradle.areas import get_areas
+from cradle.catalogue.build import build_catalogue
+from cradle.catalogue.store import Catalogue
+from cradle.paths import content_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def real_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """The shipped sample catalogue, built into a temporary file."""
+    out = tmp_path_factory.mktemp("catalogue") / "catalogue.db"
+    build_catalogue(content_dir() / "services", out)
+    return Catalogue.open(out, frozenset(get_areas().district_names))
+
+
+@pytest.fixture()
+def services_dir(tmp_path: Path) -> Path:
+    """A copy of the fixture service files, for tests that change them."""
+    folder = tmp_path / "services"
+    shutil.copytree(FIXTURES / "services", folder)
+    return folder
+
+
+@pytest.fixture()
+def fixture_catalogue(services_dir: Path, tmp_path: Path) -> Catalogue:
+    out = tmp_path / "fixture.db"
+    build_catalogue(services_dir, out)
+    return Catalogue.open(out, frozenset(get_areas().district_names))
+
+
+def write_services(folder: Path, services: list[dict]) -> None:
+    (folder / "extra.yml").write_text(yaml.safe_dump({"services": services}, sort_keys=False))
+
+
+TODAY = dt.date(2026, 11, 22)

@@ -1,0 +1,42 @@
+"""Places parents type resolve to the right district, through the shipped lookup table."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.areas import get_areas
+
+
+@pytest.mark.parametrize(
+    ("typed", "district"),
+    [
+        ("Rugby", "rugby"),
+        ("rugby", "rugby"),
+        ("CV21", "rugby"),
+        ("cv21 3AB", "rugby"),
+        ("CV37", "stratford-on-avon"),
+        ("Stratford-upon-Avon", "stratford-on-avon"),
+        ("Leamington Spa", "warwick"),
+        ("  kenilworth ", "warwick"),
+        ("Nuneaton", "nuneaton-and-bedworth"),
+        ("CV12", "nuneaton-and-bedworth"),
+        ("Atherstone", "north-warwickshire"),
+        ("nuneaton-and-bedworth", "nuneaton-and-bedworth"),
+    ],
+)
+def test_known_places(typed, district):
+    assert get_areas().resolve(typed).district == district
+
+
+@pytest.mark.parametrize("typed", ["Narnia", "London", "", "CV99", "x' OR 1=1", "national"])
+def test_unknown_places_resolve_to_nothing(typed):
+    assert get_areas().resolve(typed).district is None
+
+
+def test_coventry_is_outside_the_county_with_a_note():
+    match = get_areas().resolve("CV1")
+    assert match.district is None and "Coventry" in (match.outside_note or "")
+
+
+def test_the_lookup_table_records_its_source():
+    assert "Royal Mail" in get_areas().source

@@ -1,0 +1,158 @@
+"""The catalogue: validation names file and entry, search rules, hostile input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cradle.areas import get_areas
+from cradle.catalogue.build import build_catalogue
+from cradle.catalogue.model import CatalogueError
+from cradle.catalogue.search import request_from_slots
+from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
+from cradle.paths import content_dir
+from tests.conftest import TODAY, write_services
+
+
+def ids(catalogue: Catalogue, **kwargs) -> list[str]:
+    return [r.id for r in catalogue.search(SearchQuery(today=TODAY, **kwargs)).results]
+
+
+def test_only_current_kitemarked_recently_verified_services_are_offered(fixture_catalogue):
+    found = ids(fixture_catalogue, needs=("low-mood",), district="rugby", limit=50)
+    assert set(found) == {"rugby-mums-group", "rugby-dads-group", "county-parents", "national-line"}
+
+
+@pytest.mark.parametrize(
+    "service_id", ["expired-service", "suspended-service", "stale-service", "pending-service"]
+)
+def test_excluded_services_are_not_returned_by_id(fixture_catalogue, service_id):
+    assert fixture_catalogue.get(service_id, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("audience", "first"),
+    [("mum", "rugby-mums-group"), ("dad-or-partner", "rugby-dads-group")],
+)
+def test_audience_match_ranks_first_among_local(fixture_catalogue, audience, first):
+    found = ids(fixture_catalogue, needs=("low-mood",), district="rugby", audience=audience)
+    assert found[0] == first
+
+
+def test_audience_filter_leaves_out_services_for_others(fixture_catalogue):
+    found = ids(fixture_catalogue, needs=("low-mood",), district="rugby", audience="mum")
+    assert "rugby-dads-group" not in found
+
+
+def test_local_before_county_before_national(fixture_catalogue):
+    found = ids(fixture_catalogue, needs=("anxiety",), district="rugby")
+    assert found == ["county-parents", "national-line"]
+    outcome = fixture_catalogue.search(
+        SearchQuery(needs=("anxiety",), district="rugby", today=TODAY)
+    )
+    assert outcome.local_found is False  # recorded as a gap
+
+
+def test_a_district_with_no_local_service_gets_county_and_national(fixture_catalogue):
+    outcome = fixture_catalogue.search(
+        SearchQuery(needs=("low-mood",), district="warwick", today=TODAY)
+    )
+    assert [r.scope for r in outcome.results] == [1, 2]
+    assert not outcome.local_found
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"district": "x' OR 1=1"},
+        {"district": "rugby; DROP TABLE services"},
+        {"needs": ("low-mood' --",)},
+        {"audience": "dad' OR '1'='1"},
+        {"limit": 0},
+    ],
+)
+def test_hostile_values_are_refused_before_any_query(fixture_catalogue, bad):
+    with pytest.raises(BadQuery):
+        fixture_catalogue.search(SearchQuery(today=TODAY, **bad))
+
+
+@pytest.mark.parametrize("area", ["x' OR 1=1", "'; DROP TABLE services; --", "%", "*", 42, None])
+def test_hostile_slot_values_never_reach_sql(area):
+    request = request_from_slots("low-mood", area, "mum")
+    assert request.query.district is None
+
+
+def test_every_district_has_services_for_mums_and_for_dads(real_catalogue):
+    for district in get_areas().district_names:
+        for audience in ("mum", "dad-or-partner"):
+            found = real_catalogue.search(SearchQuery(district=district, audience=audience))
+            assert found.results, (district, audience)
+
+
+def _entry(**changes):
+    entry = {
+        "id": "new-service",
+        "name": "New",
+        "description": "d",
+        "organization": {"name": "Org"},
+        "service_areas": ["rugby"],
+        "audiences": ["parents"],
+        "needs": ["low-mood"],
+        "last_verified": "2026-10-01",
+        "source": "s",
+        "kitemark": {
+            "scheme": "x",
+            "status": "awarded",
+            "awarded": "2026-01-01",
+            "expires": "2027-01-01",
+        },
+    }
+    entry.update(changes)
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"service_areas": ["narnia"]}, "unknown service_areas: narnia"),
+        ({"needs": ["astrology"]}, "unknown needs: astrology"),
+        ({"phones": [{"number": "12345", "type": "voice"}]}, "not a valid UK number"),
+        ({"phones": [{"number": "+1 212 555 0100", "type": "voice"}]}, "not a valid UK number"),
+        ({"kitemark": None}, "missing kitemark"),
+        ({"id": "rugby-mums-group"}, "duplicate id"),
+        ({"schedules": [{"opens": "25:00"}]}, "schedules"),
+    ],
+)
+def test_bad_entries_name_file_and_entry_and_build_nothing(services_dir, tmp_path, changes, reason):
+    out = tmp_path / "catalogue.db"
+    build_catalogue(services_dir, out)
+    before = out.read_bytes()
+    write_services(services_dir, [_entry(**changes)])
+    with pytest.raises(CatalogueError) as err:
+        build_catalogue(services_dir, out)
+    assert "extra.yml" in str(err.value)
+    assert reason in str(err.value)
+    assert out.read_bytes() == before  # the old catalogue is untouched
+
+
+def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):
+    (services_dir / "broken.yml").write_text("services:\n  - id: x\n   name: bad indent\n")
+    with pytest.raises(Exception) as err:
+        build_catalogue(services_dir, tmp_path / "c.db")
+    assert "broken.yml:3" in str(err.value)
+
+
+def test_missing_catalogue_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(CatalogueUnavailable, match="cradle catalogue build"):
+        Catalogue.open(tmp_path / "nope.db", frozenset())
+
+
+def test_catalogue_is_opened_read_only(fixture_catalogue):
+    with pytest.raises(Exception, match="readonly"):
+        fixture_catalogue._db.execute("DELETE FROM services")
+
+
+def test_shipped_catalogue_builds(tmp_path):
+    report = build_catalogue(content_dir() / "services", tmp_path / "c.db")
+    assert report.services >= 10

@@ -1,0 +1,84 @@
+"""Topic files: every topic exists, parses, speaks to dads, and renders per channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cradle.content import (
+    TOPIC_IDS,
+    ContentError,
+    get_topic,
+    intent_for_topic,
+    parse_topic,
+    topic_for_intent,
+)
+from cradle.replies import topic_messages
+
+SECTIONS = [
+    "What this is",
+    "You're not alone",
+    "What can help today",
+    "When to get help",
+    "How to get help",
+    "For dads and partners",
+]
+
+
+@pytest.mark.parametrize("topic_id", TOPIC_IDS)
+def test_every_topic_file_has_the_agreed_shape(topic_id):
+    topic = get_topic(topic_id)
+    assert topic.id == topic_id
+    assert [s.heading for s in topic.sections] == SECTIONS
+    assert all(s.text for s in topic.sections)
+    assert topic.sources and all(s["url"].startswith("https://") for s in topic.sources)
+    # Nothing is marked approved until a real panel reviews it.
+    assert topic.status == "draft" and topic.meta["review"] == []
+
+
+@pytest.mark.parametrize("topic_id", TOPIC_IDS)
+def test_intents_and_topic_ids_map_both_ways(topic_id):
+    assert topic_for_intent(intent_for_topic(topic_id)) == topic_id
+
+
+@pytest.mark.parametrize("intent", ["greet", "ask_capabilities", "ask_nothing", None, "ask_"])
+def test_non_topic_intents_have_no_topic(intent):
+    assert topic_for_intent(intent) is None
+
+
+def test_web_answer_has_sections_sources_and_the_topic_id():
+    messages = topic_messages(get_topic("anxiety"), "rest", None)
+    assert "What can help today" in messages[0]["text"]
+    assert "https://www.nhs.uk" in messages[0]["text"]
+    assert messages[-1] == {"custom": {"cradle": {"topic": "anxiety"}}}
+
+
+def test_sms_answer_is_the_short_text():
+    topic = get_topic("crying-baby")
+    messages = topic_messages(topic, "twilio", None)
+    assert messages[0]["text"] == topic.sms_text()
+    assert "somewhere safe" in messages[0]["text"]
+
+
+def test_dads_get_dads_wording():
+    topic = get_topic("low-mood")
+    web = topic_messages(topic, "rest", "dad-or-partner")[0]["text"]
+    assert web.index("For dads and partners") < web.index("What this is")
+    sms = topic_messages(topic, "twilio", "dad-or-partner")[0]["text"]
+    assert sms.startswith("Dads and partners")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("no front matter\n", 1),
+        ("---\nid: [unclosed\n---\n## What this is\nx\n", 2),
+        ("---\nid: x\n---\nstray text\n## What this is\nx\n", 4),
+    ],
+)
+def test_malformed_topic_files_name_the_line(text, line):
+    with pytest.raises(ContentError) as err:
+        parse_topic(text, Path("content/topics/x.md"))
+    assert err.value.line == line
+    assert str(err.value).startswith(f"content/topics/x.md:{line}")

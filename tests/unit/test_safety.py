@@ -1,0 +1,85 @@
+"""The safety net's tiers on direct, indirect, misspelt and benign wording.
+
+The full red-team set and recall figures are issue #5's job; these cases pin the behaviour
+the channels and the reply contract rely on.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.safety import LexiconError, SafetyDetector, classify
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to kill myself tonight",
+        "im gonna kms",
+        "I've taken an overdose",
+        "I'm going to hurt my baby",
+        "my baby isn't breathing",
+        "baby wont wake up and is floppy",
+        "he's hitting me right now",
+        "i keep hearing voices telling me the baby is evil",
+    ],
+)
+def test_emergency(text):
+    assert classify(text).tier == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("I want to die", "urgent"),
+        ("i dont want to be here anymore", "urgent"),
+        ("everyone would be better off without me", "urgent"),
+        ("I\u2019ve been cutting myself again", "urgent"),
+        ("s\u200buicidal", "urgent"),
+        ("i want to diiiie", "urgent"),
+        ("my partner hits me when he's drunk", "abuse"),
+        ("my wife said she wants to die", "concern_for_other"),
+    ],
+)
+def test_urgent(text, response):
+    result = classify(text)
+    assert (result.tier, result.response) == ("urgent", response)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm scared I'll hurt my baby, the thought horrifies me",
+        "I keep getting intrusive thoughts about dropping him",
+        "I'm at breaking point with the crying",
+    ],
+)
+def test_support(text):
+    assert classify(text).tier == "support"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this baby is killing me lol",
+        "dying for a cup of tea",
+        "I'm not suicidal, just tired",
+        "sleep deprivation is killing me",
+        "I would never hurt my baby",
+        "hello",
+        "what time does the baby group open",
+    ],
+)
+def test_benign(text):
+    assert classify(text).tier == "none"
+
+
+def test_a_malformed_lexicon_names_the_rule():
+    with pytest.raises(LexiconError, match="bad-rule"):
+        SafetyDetector(
+            {
+                "rules": [
+                    {"id": "bad-rule", "tier": "severe", "response": "urgent", "phrases": ["x"]}
+                ]
+            }
+        )

@@ -1,0 +1,125 @@
+"""The channel edge: commands are checked, crises always get crisis text, no turn is silent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cradle.responses import message, safety_message
+from cradle.turn import (
+    MAX_MESSAGE_CHARS,
+    CommandError,
+    assemble_reply,
+    check_command,
+    prepare_turn,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "clean"),
+    [
+        ("/greet", "/greet"),
+        ('/inform{"area": "CV21"}', '/inform{"area": "rugby"}'),
+        ('/inform{"area": "Leamington"}', '/inform{"area": "warwick"}'),
+        ('/inform{"audience": "dad"}', '/inform{"audience": "dad-or-partner"}'),
+    ],
+)
+def test_good_commands_are_cleaned(typed, clean):
+    assert check_command(typed) == clean
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '/inform{"area": "x\' OR 1=1"}',
+        '/inform{"area": 5}',
+        '/inform{"safety_tier": "none"}',
+        '/inform{"topic": "low-mood"}',
+        "/inform{not json}",
+        '/inform["area"]',
+        "/safety_alert",
+        '/safety_alert{"safety_tier": "none"}',
+        "/nlu_fallback",
+        "/no_such_intent",
+        "/",
+    ],
+)
+def test_bad_commands_are_refused(typed):
+    with pytest.raises(CommandError):
+        check_command(typed)
+
+
+def test_a_refused_command_gets_a_clear_reply_and_never_reaches_rasa():
+    turn = prepare_turn('/inform{"area": "x\' OR 1=1"}')
+    assert turn.text_for_rasa is None
+    reply = assemble_reply(turn, [])
+    assert reply[0] == message("command_error")
+    assert reply[-1]["custom"]["safety"] == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["I want to die", "/greet I want to die", '/inform{"area": "rugby"} i want to die']
+)
+def test_crisis_text_becomes_the_safety_intent_whatever_else_is_typed(text):
+    turn = prepare_turn(text)
+    assert turn.text_for_rasa is not None and turn.text_for_rasa.startswith("/safety_alert")
+    entities = json.loads(turn.text_for_rasa[len("/safety_alert") :])
+    assert entities == {"safety_tier": "urgent", "safety_response": "urgent"}
+
+
+def test_crisis_text_is_added_when_rasa_sends_nothing():
+    turn = prepare_turn("I'm going to kill myself tonight")
+    reply = assemble_reply(turn, [], failed=True)
+    assert reply[0] == safety_message("emergency")
+    assert "999" in reply[0]["text"]
+    assert reply[-1]["custom"]["safety"] == "emergency"
+
+
+def test_crisis_text_is_not_repeated_when_rasa_sent_it():
+    turn = prepare_turn("I want to die")
+    from_rasa = [
+        {"text": "crisis text", "custom": {"cradle": {"safety": "urgent"}}},
+        {"text": "Are you safe right now?"},
+    ]
+    reply = assemble_reply(turn, from_rasa)
+    assert [m.get("text") for m in reply[:-1]] == ["crisis text", "Are you safe right now?"]
+
+
+def test_a_failed_ordinary_turn_still_gets_a_safe_reply():
+    reply = assemble_reply(prepare_turn("tell me about bonding"), [], failed=True)
+    assert reply[0] == message("service_error")
+    assert "116 123" in reply[0]["text"]
+
+
+def test_the_contract_collects_topic_and_services_and_hides_internal_payloads():
+    turn = prepare_turn("feeling low")
+    from_rasa = [
+        {"text": "answer"},
+        {"custom": {"cradle": {"topic": "low-mood"}}},
+        {"custom": {"cradle": {"services": ["samaritans", "shout"], "cards": [{"id": "x"}]}}},
+        {"custom": {"something": "else"}},
+    ]
+    reply = assemble_reply(turn, from_rasa)
+    assert reply[:-1] == [{"text": "answer"}]
+    assert reply[-1] == {
+        "custom": {
+            "topic": "low-mood",
+            "safety": "none",
+            "services": ["samaritans", "shout"],
+            "cards": [{"id": "x"}],
+        }
+    }
+
+
+@pytest.mark.parametrize("empty", ["", "   ", None, 42])
+def test_empty_or_non_text_messages_get_a_helpful_reply(empty):
+    turn = prepare_turn(empty)
+    assert turn.text_for_rasa is None
+    assert assemble_reply(turn, [])[0] == message("empty_message")
+
+
+def test_long_messages_are_cut_with_a_note():
+    turn = prepare_turn("a" * (MAX_MESSAGE_CHARS + 500))
+    assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS
+    assert "first 1,000 characters" in assemble_reply(turn, [{"text": "ok"}])[0]["text"]
