@@ -12,7 +12,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
-.PHONY: help setup run shell train catalogue sync lint validate pytest test-stories test-nlu test clean
+.PHONY: help setup run shell train catalogue sync lint validate pytest test-stories test-nlu test \
+	bench-safety clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -79,6 +80,9 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 	@$(MAKE) --no-print-directory pytest
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
+
+bench-safety: $(STAMP) ## recall per tier and false alarms of the safety net on the red-team set
+	@$(BIN)/python -m cradle.safety_eval
 
 clean: ## remove the trained model, the catalogue and test results (keeps .venv)
 	rm -rf models var/catalogue.db var/results var/*.log

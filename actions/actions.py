@@ -52,6 +52,9 @@ class ActionAnswerTopic(Action):
             # Production setting: unreviewed text is never shown; signpost instead.
             dispatch(dispatcher, [message("services_none")])
         else:
+            if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
+                # The crisis flag lasts the session: check in gently before ordinary topics.
+                dispatch(dispatcher, [message("safety_reminder")])
             channel = tracker.get_latest_input_channel()
             dispatch(dispatcher, topic_messages(topic, channel, _audience(tracker)))
         # The offer is part of this action: if the action server is down, no orphan offer is

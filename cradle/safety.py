@@ -177,6 +177,8 @@ class SafetyDetector:
         text = text.lower()
         # Runs of 3+ letters: "sooooo" -> "soo" (keeps "kill"), or -> "so" for "diiiie" -> "die".
         text = re.sub(r"(.)\1{2,}", lambda m: m.group(1) * long_runs_to, text)
+        # "s u i c i d a l" -> "suicidal": single letters spaced out to dodge filters
+        text = re.sub(r"\b(?:[a-z] ){3,}[a-z]\b", lambda m: m.group(0).replace(" ", ""), text)
         words = []
         for word in _WORD.findall(text):
             word = self._spellings.get(word, word)
@@ -211,10 +213,8 @@ class SafetyDetector:
         found: list[tuple[str, str, str]] = []  # (tier, response, rule id)
         for match_id, start, end in list(self._phrases(doc)) + list(self._patterns(doc)):
             rule = self._rules[self._nlp.vocab.strings[match_id]]
-            if idiom_tokens and all(i in idiom_tokens for i in range(start, end)):
-                continue
-            if idiom_tokens.intersection(range(start, end)) and rule.tier == "support":
-                continue
+            if idiom_tokens.intersection(range(start, end)):
+                continue  # part of an everyday idiom: "killing me", "die my hair"
             tier = self._effective_tier(rule, doc, start)
             # A softened or negated match no longer calls for the rule's own crisis response.
             response = rule.response if tier == rule.tier else tier

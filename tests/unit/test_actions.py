@@ -50,6 +50,13 @@ async def test_answer_topic_uses_dads_wording_for_a_dad_on_sms():
     ]
 
 
+async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(dispatcher, tracker("ask_bonding", safety_tier="urgent"), {})
+    assert texts(dispatcher)[0] == message("safety_reminder")["text"]
+    assert texts(dispatcher)[1].startswith("Bonding with your baby")
+
+
 async def test_drafts_are_not_shown_when_drafts_are_switched_off(monkeypatch):
     monkeypatch.setenv("CRADLE_SERVE_DRAFTS", "0")
     dispatcher = CollectingDispatcher()
