@@ -51,9 +51,10 @@ lint: $(STAMP) ## ruff and mypy
 	@$(BIN)/ruff format --check cradle bot actions tests
 	@$(BIN)/mypy
 
-validate: $(STAMP) ## check that generated files match content, and Rasa's data validation
+validate: $(STAMP) ## content check, generated files match content, Rasa's data validation
 	@mkdir -p var
 	@$(BIN)/cradle sync --check
+	@$(BIN)/cradle content check
 	@$(RASA) data validate --fail-on-warnings --data bot/data --domain domain.yml \
 		--config config.yml > var/validate.log 2>&1 || { grep -vi deprecat var/validate.log | tail -40; exit 1; }
 	@echo "validate: Rasa data is valid"

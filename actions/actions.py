@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import get_topic, serve_drafts, topic_for_intent
+from cradle.glossary import get_glossary
 from cradle.replies import Message, service_messages, topic_messages
 from cradle.responses import message
 from cradle.yamlio import ContentError
@@ -114,6 +115,27 @@ class ActionFindServices(Action):
 
     def _search(self, request: Any) -> SearchOutcome:
         return self._open().search(request.query)
+
+
+class ActionExplainTerm(Action):
+    """Explain a professional term in parents' words, from content/glossary.yml."""
+
+    def name(self) -> str:
+        return "action_explain_term"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        glossary = get_glossary()
+        entity = next(tracker.get_latest_entity_values("term"), None)
+        entry = glossary.lookup(entity) or glossary.lookup(
+            (tracker.latest_message or {}).get("text")
+        )
+        if entry is None:
+            dispatch(dispatcher, [message("term_unknown")])
+        else:
+            dispatch(dispatcher, [{"text": entry.explanation}])
+        return []
 
 
 def latest_intent(tracker: Tracker) -> str | None:

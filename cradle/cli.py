@@ -43,6 +43,40 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     return chat_loop(args.url)
 
 
+def _cmd_content_check(args: argparse.Namespace) -> int:
+    from cradle.content_check import check_content
+
+    findings = check_content(args.content)
+    for finding in findings:
+        print(finding, file=sys.stderr if finding.severity == "error" else sys.stdout)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    print(f"content check: {errors} errors, {warnings} warnings")
+    return 1 if errors else 0
+
+
+def _cmd_content_approve(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from cradle.content_admin import approve, topic_path
+
+    try:
+        approve(topic_path(args.content, args.topic), args.role, args.note, dt.date.today())
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"recorded a review of {args.topic} by {args.role}; status is now approved")
+    return 0
+
+
+def _cmd_content_export(args: argparse.Namespace) -> int:
+    from cradle.content_admin import export_html
+
+    args.out.write_text(export_html(args.content), encoding="utf-8")
+    print(f"wrote the review pack to {args.out}")
+    return 0
+
+
 def _cmd_catalogue_build(args: argparse.Namespace) -> int:
     from cradle.catalogue.build import build_catalogue
 
@@ -99,6 +133,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", default="http://127.0.0.1:5005/webhooks/rest/webhook", help="Cradle's REST webhook"
     )
     chat.set_defaults(handler=_cmd_chat)
+
+    content = verbs.add_parser("content", help="check, review and export what parents read")
+    content_verbs = content.add_subparsers(dest="content_verb", metavar="ACTION", required=True)
+    check = content_verbs.add_parser(
+        "check",
+        help="check every topic, the glossary terms, tone, SMS length, sources and numbers",
+        description="Fails with file and line for: schema errors or a missing topic, an "
+        "unexplained professional term, low reading ease, an SMS over 2 segments, a phrase "
+        "from the avoid list, bad sources, or a phone number that is not in the catalogue. A "
+        "review date in the past is a warning. make test runs this.",
+    )
+    check.add_argument("--content", type=_path, default=content_dir(), help="content folder")
+    check.set_defaults(handler=_cmd_content_check)
+    approve = content_verbs.add_parser(
+        "approve",
+        help="record a real review of a topic by the co-production panel",
+        description="Example: cradle content approve low-mood --role parent --note "
+        "'Read by the parents panel on 3 Dec; wording agreed'. Adds the review with today's "
+        "date, marks the topic approved and sets the next review for a year's time.",
+    )
+    approve.add_argument("topic", help="the topic id, e.g. low-mood")
+    approve.add_argument("--role", required=True, help="who reviewed it, e.g. parent, midwife")
+    approve.add_argument("--note", required=True, help="what was checked or agreed")
+    approve.add_argument("--content", type=_path, default=content_dir(), help="content folder")
+    approve.set_defaults(handler=_cmd_content_approve)
+    export = content_verbs.add_parser(
+        "export",
+        help="write one readable HTML review pack with every topic and the glossary",
+        description="Example: cradle content export --format html --out review-pack.html",
+    )
+    export.add_argument("--format", choices=["html"], default="html", help="html")
+    export.add_argument("--out", type=_path, default=_path("review-pack.html"), help="file")
+    export.add_argument("--content", type=_path, default=content_dir(), help="content folder")
+    export.set_defaults(handler=_cmd_content_export)
 
     catalogue = verbs.add_parser("catalogue", help="build and search the service catalogue")
     cat_verbs = catalogue.add_subparsers(dest="catalogue_verb", metavar="ACTION", required=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from cradle.areas import load_areas
+from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT, content_dir
 from cradle.responses import load_responses
 
@@ -47,6 +48,14 @@ def areas_nlu(areas_path: Path) -> str:
     return f'{header}version: "3.1"\nnlu:\n- lookup: area\n  examples: |\n{block}'
 
 
+def glossary_nlu(glossary_path: Path) -> str:
+    """bot/data/glossary.yml: a lookup table of every term and alias in content/glossary.yml."""
+    words = load_glossary(glossary_path).lookup_words()
+    header = "# Generated from content/glossary.yml by `cradle sync`. Do not edit.\n"
+    block = "".join(f"    - {word}\n" for word in words)
+    return f'{header}version: "3.1"\nnlu:\n- lookup: term\n  examples: |\n{block}'
+
+
 def generated_files(root: Path = PROJECT_ROOT, content: Path | None = None) -> list[GeneratedFile]:
     content = content or content_dir()
     domain_path = root / "domain.yml"
@@ -58,6 +67,9 @@ def generated_files(root: Path = PROJECT_ROOT, content: Path | None = None) -> l
             ),
         ),
         GeneratedFile(root / "bot" / "data" / "areas.yml", areas_nlu(content / "areas.yml")),
+        GeneratedFile(
+            root / "bot" / "data" / "glossary.yml", glossary_nlu(content / "glossary.yml")
+        ),
     ]
 
 

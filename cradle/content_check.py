@@ -1,0 +1,351 @@
+"""`cradle content check`: keep the shared-language content honest, with file and line for each
+problem.
+
+Rules: schema and required topics; unexplained professional terms; reading ease; SMS length
+(GSM-7 aware); phrases from the avoid list; sources; phone numbers that match no catalogue entry;
+review dates in the past (a warning).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import textstat
+
+from cradle.content import TOPIC_IDS, ContentError, Topic, load_topic
+from cradle.glossary import load_glossary
+from cradle.sms import segments
+from cradle.yamlio import load_yaml
+
+AUDIENCES = ("mum", "dad-or-partner", "any")
+STAGES = ("pregnancy", "0-3-months", "3-12-months", "12-24-months")
+STATUSES = ("draft", "approved")
+SECTIONS = (
+    "What this is",
+    "You're not alone",
+    "What can help today",
+    "When to get help",
+    "How to get help",
+)
+DADS_SECTION = "For dads and partners"
+MAX_SMS_SEGMENTS = 2
+# UK numbers as written in text: 0808 2000 247, 116 123, 111, 999, 85258.
+_PHONE = re.compile(
+    r"(?<![\d/])(0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|1\d\d(?: \d{3})?|999|\d{5})(?![\d/])"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    rule: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: [{self.rule}] {self.message}"
+
+
+@dataclass(frozen=True)
+class Style:
+    avoid: tuple[tuple[str, str], ...]
+    reading_ease_min: float
+    allowed_numbers: frozenset[str]
+
+
+def load_style(path: Path) -> Style:
+    data = load_yaml(path)
+    avoid = tuple(
+        (str(a["phrase"]).lower(), str(a.get("why", ""))) for a in data.get("avoid") or []
+    )
+    return Style(
+        avoid,
+        float(data.get("reading_ease_min", 60)),
+        frozenset(str(n) for n in data.get("allowed_numbers") or []),
+    )
+
+
+def digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+def catalogue_numbers(services_dir: Path) -> frozenset[str]:
+    """Every phone number in the catalogue source, as digits."""
+    found = set()
+    for path in sorted(services_dir.glob("*.yml")):
+        for entry in load_yaml(path).get("services") or []:
+            for phone in (entry or {}).get("phones") or []:
+                found.add(digits(str(phone.get("number", ""))))
+    return frozenset(found)
+
+
+def _key_line(lines: list[str], key: str) -> int | None:
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return number
+    return None
+
+
+def _text_lines(lines: list[str], topic: Topic) -> list[tuple[int, str]]:
+    """Parent-facing lines with their numbers: the sms keys and the body."""
+    out = []
+    in_sms = False
+    for number, line in enumerate(lines, start=1):
+        if number >= topic.body_line:
+            out.append((number, line))
+            continue
+        if re.match(r"^(sms|sms_dads)\s*:", line):
+            in_sms = True
+            out.append((number, line.split(":", 1)[1]))
+        elif in_sms and line.startswith("  "):
+            out.append((number, line))
+        else:
+            in_sms = False
+    return out
+
+
+class Checker:
+    def __init__(self, content: Path, today: dt.date, services_dir: Path | None = None) -> None:
+        self.content = content
+        self.today = today
+        self.style = load_style(content / "style.yml")
+        self.glossary = load_glossary(content / "glossary.yml")
+        self.numbers = catalogue_numbers(services_dir or content / "services")
+        self.findings: list[Finding] = []
+
+    def add(
+        self, path: Path | str, line: int | None, rule: str, message: str, severity: str = "error"
+    ) -> None:
+        self.findings.append(Finding(str(path), line, rule, message, severity))
+
+    def run(self) -> list[Finding]:
+        for topic_id in TOPIC_IDS:
+            path = self.content / "topics" / f"{topic_id}.md"
+            if not path.exists():
+                self.add(path, None, "missing-topic", f"the required topic {topic_id!r} is missing")
+                continue
+            try:
+                topic = load_topic(path)
+            except ContentError as err:
+                self.add(path, err.line, "schema", err.message)
+                continue
+            self.check_topic(topic, path.read_text(encoding="utf-8").splitlines())
+        for extra in sorted((self.content / "topics").glob("*.md")):
+            if extra.stem not in TOPIC_IDS:
+                self.add(extra, None, "schema", f"{extra.stem!r} is not a known topic id")
+        self.check_responses(self.content / "responses.yml")
+        return self.findings
+
+    def check_topic(self, topic: Topic, lines: list[str]) -> None:
+        path, meta = topic.path, topic.meta
+        self.check_schema(topic, lines)
+        for key in ("sms", "sms_dads"):
+            text = meta.get(key)
+            if isinstance(text, str) and segments(" ".join(text.split())) > MAX_SMS_SEGMENTS:
+                self.add(
+                    path,
+                    _key_line(lines, key),
+                    "sms-length",
+                    f"{key} needs {segments(' '.join(text.split()))} SMS segments "
+                    f"(at most {MAX_SMS_SEGMENTS})",
+                )
+        self.check_sources(topic, lines)
+        text_lines = _text_lines(lines, topic)
+        self.check_phrases(path, text_lines)
+        self.check_numbers(path, text_lines)
+        self.check_glossary(topic)
+        score = self.reading_ease(topic)
+        if score < self.style.reading_ease_min:
+            self.add(
+                path,
+                topic.body_line,
+                "reading-ease",
+                f"Flesch reading ease {score:.0f} is below {self.style.reading_ease_min:.0f}; "
+                "use shorter sentences and words",
+            )
+        due = meta.get("review_due")
+        if isinstance(due, dt.date) and due < self.today:
+            self.add(
+                path,
+                _key_line(lines, "review_due"),
+                "review-due",
+                f"review was due on {due.isoformat()}",
+                severity="warning",
+            )
+
+    def check_schema(self, topic: Topic, lines: list[str]) -> None:
+        path, meta = topic.path, topic.meta
+        if topic.id != path.stem:
+            self.add(
+                path,
+                _key_line(lines, "id") or 2,
+                "schema",
+                f"id {topic.id!r} must match the file name {path.stem!r}",
+            )
+        for key in ("title", "sms"):
+            if not isinstance(meta.get(key), str) or not meta[key].strip():
+                self.add(
+                    path, _key_line(lines, key) or 2, "schema", f"{key} must be non-empty text"
+                )
+        for key, allowed in (("audiences", AUDIENCES), ("stages", STAGES)):
+            values = meta.get(key)
+            if not isinstance(values, list) or not values or not set(values) <= set(allowed):
+                self.add(
+                    path,
+                    _key_line(lines, key) or 2,
+                    "schema",
+                    f"{key} must be a list drawn from {', '.join(allowed)}",
+                )
+        needs = meta.get("needs")
+        if not isinstance(needs, list) or not needs or not set(needs) <= set(TOPIC_IDS):
+            self.add(
+                path, _key_line(lines, "needs") or 2, "schema", "needs must be a list of topic ids"
+            )
+        if meta.get("status") not in STATUSES:
+            self.add(
+                path,
+                _key_line(lines, "status") or 2,
+                "schema",
+                f"status must be one of {', '.join(STATUSES)}",
+            )
+        review = meta.get("review")
+        if not isinstance(review, list) or not all(
+            isinstance(r, dict) and r.get("role") and isinstance(r.get("date"), dt.date)
+            for r in review
+        ):
+            self.add(
+                path,
+                _key_line(lines, "review") or 2,
+                "schema",
+                "review must be a list of {role, date, note}",
+            )
+        elif meta.get("status") == "approved" and not review:
+            self.add(
+                path,
+                _key_line(lines, "status") or 2,
+                "schema",
+                "status is approved but no review is recorded",
+            )
+        if not isinstance(meta.get("review_due"), dt.date):
+            self.add(
+                path,
+                _key_line(lines, "review_due") or 2,
+                "schema",
+                "review_due must be a date like 2027-11-01",
+            )
+        headings = [s.heading for s in topic.sections]
+        for heading in SECTIONS + (DADS_SECTION,):
+            if heading not in headings:
+                self.add(path, topic.body_line, "schema", f"missing the section '## {heading}'")
+
+    def check_sources(self, topic: Topic, lines: list[str]) -> None:
+        line = _key_line(lines, "sources") or 2
+        sources = topic.meta.get("sources")
+        if not isinstance(sources, list) or not sources:
+            self.add(topic.path, line, "sources", "at least one authoritative source is needed")
+            return
+        for source in sources:
+            url = str((source or {}).get("url", "")) if isinstance(source, dict) else ""
+            parsed = urlparse(url)
+            if (
+                not isinstance(source, dict)
+                or not source.get("title")
+                or parsed.scheme != "https"
+                or "." not in parsed.netloc
+            ):
+                self.add(
+                    topic.path,
+                    line,
+                    "sources",
+                    f"each source needs a title and an https:// URL, not {source!r}",
+                )
+
+    def check_phrases(self, path: Path, text_lines: list[tuple[int, str]]) -> None:
+        for number, line in text_lines:
+            lowered = line.lower()
+            for phrase, why in self.style.avoid:
+                if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+                    self.add(path, number, "avoid-phrase", f"avoid {phrase!r}: {why}")
+
+    def check_numbers(self, path: Path, text_lines: list[tuple[int, str]]) -> None:
+        for number, line in text_lines:
+            for match in _PHONE.finditer(line):
+                found = digits(match.group(1))
+                if found not in self.numbers and found not in self.style.allowed_numbers:
+                    self.add(
+                        path,
+                        number,
+                        "phone-number",
+                        f"{match.group(1)!r} is not a number in the service catalogue",
+                    )
+
+    def check_glossary(self, topic: Topic) -> None:
+        """The first use of an unfamiliar term in a topic must be explained where it is used."""
+        seen: set[str] = set()
+        for section in topic.sections:
+            for paragraph_start, paragraph in _paragraphs(section):
+                for use in self.glossary.uses(paragraph):
+                    if use.entry.familiar or use.entry.term in seen:
+                        continue
+                    seen.add(use.entry.term)
+                    if use.explained:
+                        continue
+                    line = section.line + 1 + paragraph_start + paragraph[: use.start].count("\n")
+                    self.add(
+                        topic.path,
+                        line,
+                        "glossary",
+                        f"{use.entry.term!r} is a professional term: explain it where it is "
+                        f"first used, e.g. '{use.entry.parent_words}'",
+                    )
+
+    @staticmethod
+    def reading_ease(topic: Topic) -> float:
+        plain = "\n".join(re.sub(r"^[-*]\s+", "", s.text, flags=re.M) for s in topic.sections)
+        return float(textstat.flesch_reading_ease(plain))
+
+    def check_responses(self, path: Path) -> None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        numbered = list(enumerate(lines, start=1))
+        text_lines = [(n, line) for n, line in numbered if not line.lstrip().startswith("#")]
+        self.check_phrases(path, text_lines)
+        self.check_numbers(path, [(n, line) for n, line in text_lines if "payload" not in line])
+
+
+def _paragraphs(section: Any) -> list[tuple[int, str]]:
+    """(line offset within the section, text) for each paragraph or list item."""
+    out: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for offset, line in enumerate(section.text.split("\n")):
+        if not line.strip() or line.lstrip().startswith(("- ", "* ")):
+            if current:
+                out.append((start, "\n".join(current)))
+            current, start = ([line] if line.strip() else []), offset
+            continue
+        if not current:
+            start = offset
+        current.append(line)
+    if current:
+        out.append((start, "\n".join(current)))
+    return out
+
+
+def check_content(
+    content: Path, today: dt.date | None = None, services_dir: Path | None = None
+) -> list[Finding]:
+    """All findings for a content folder; errors first."""
+    findings = Checker(content, today or dt.date.today(), services_dir).run()
+    return sorted(findings, key=lambda f: (f.severity != "error", f.path, f.line or 0))
+
+
+def reading_scores(content: Path) -> dict[str, float]:
+    """Flesch reading ease per topic, for the record in the README."""
+    return {t: Checker.reading_ease(load_topic(content / "topics" / f"{t}.md")) for t in TOPIC_IDS}

@@ -1,0 +1,159 @@
+"""`cradle content check`: every rule trips on a bad-content fixture, with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cradle.content import load_topic
+from cradle.content_admin import approve, export_html
+from cradle.content_check import check_content
+from cradle.paths import content_dir
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(content_dir(), folder)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def errors(content: Path, today: dt.date = TODAY) -> list[str]:
+    return [str(f) for f in check_content(content, today) if f.severity == "error"]
+
+
+def test_the_shipped_content_passes(content):
+    assert errors(content) == []
+
+
+def test_a_missing_required_topic(content):
+    (content / "topics" / "bonding.md").unlink()
+    assert errors(content) == [
+        f"{content}/topics/bonding.md: error: [missing-topic] "
+        "the required topic 'bonding' is missing"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "rule"),
+    [
+        ("status: draft", "status: done", "status:", "[schema]"),
+        ("audiences: [any]", "audiences: [everyone]", "audiences:", "[schema]"),
+        ("## You're not alone", "## Not alone", "## What this is", "[schema]"),
+        (
+            "    url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
+            "    url: nhs dot uk",
+            "sources:",
+            "[sources]",
+        ),
+        (
+            "Talk to someone you trust",
+            "You must talk to someone you trust",
+            "You must talk",
+            "[avoid-phrase]",
+        ),
+        (
+            "call Samaritans on 116 123",
+            "call Samaritans on 0800 123 4567",
+            "Samaritans on 0800",
+            "[phone-number]",
+        ),
+        (
+            "Lots of parents feel tearful",
+            "Your perinatal period can make you feel tearful",
+            "perinatal period",
+            "[glossary]",
+        ),
+    ],
+)
+def test_each_rule_names_the_file_and_line(content, old, new, needle, rule):
+    path = content / "topics" / "low-mood.md"
+    edit(path, old, new)
+    found = errors(content)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{path}:") and rule in found[0]
+    if rule != "[schema]" or "##" not in old:
+        assert found[0].startswith(f"{path}:{line_of(path, needle)}:")
+
+
+def test_sms_longer_than_two_segments(content):
+    path = content / "topics" / "anxiety.md"
+    edit(path, "Anxiety can be treated.\n", "Anxiety can be treated. " + "Really. " * 40 + "\n")
+    found = errors(content)
+    assert found == [
+        f"{path}:{line_of(path, 'sms:')}: error: [sms-length] sms needs 4 SMS segments (at most 2)"
+    ]
+
+
+def test_emoji_make_an_sms_ucs2(content):
+    path = content / "topics" / "anxiety.md"
+    edit(path, "Anxiety can be treated.\n", "Anxiety can be treated. \U0001f49b\n")
+    assert any("[sms-length]" in f for f in errors(content))
+
+
+def test_low_reading_ease(content):
+    path = content / "topics" / "bonding.md"
+    edit(
+        path,
+        "Bonding is the close, loving relationship",
+        "Notwithstanding considerable interindividual heterogeneity, the establishment of "
+        "reciprocal socioemotional synchronisation constitutes a developmental prerequisite. "
+        "Bonding is the close, loving relationship",
+    )
+    for _ in range(6):
+        edit(
+            path,
+            "## You're not alone\n",
+            "## You're not alone\nConsequently, multidimensional "
+            "intergenerational considerations necessitate comprehensive individualised "
+            "psychotherapeutic interventions.\n\n",
+        )
+    assert any("[reading-ease]" in f and str(path) in f for f in errors(content))
+
+
+def test_a_past_review_date_is_only_a_warning(content):
+    findings = check_content(content, dt.date(2028, 1, 1))
+    assert {f.severity for f in findings} == {"warning"}
+    assert all(f.rule == "review-due" for f in findings)
+
+
+def test_approve_records_a_real_review(content):
+    path = content / "topics" / "dads.md"
+    approve(path, "dad-or-partner", "Read by the dads' panel; wording agreed", TODAY)
+    topic = load_topic(path)
+    assert topic.status == "approved"
+    assert topic.meta["review"] == [
+        {"role": "dad-or-partner", "date": TODAY, "note": "Read by the dads' panel; wording agreed"}
+    ]
+    assert topic.meta["review_due"] == dt.date(2027, 11, 22)
+    assert topic.section("What this is") is not None
+    assert errors(content) == []
+
+
+@pytest.mark.parametrize(("role", "note"), [("boss", "fine"), ("parent", "  ")])
+def test_approve_refuses_unknown_roles_and_empty_notes(content, role, note):
+    with pytest.raises(ValueError):
+        approve(content / "topics" / "dads.md", role, note, TODAY)
+
+
+def test_the_review_pack_has_every_topic_and_the_glossary_escaped(content):
+    edit(content / "topics" / "bonding.md", "Hold your baby close.", "Hold <b>your</b> baby close.")
+    page = export_html(content)
+    assert page.count("<section id=") == 13
+    assert "Hold &lt;b&gt;your&lt;/b&gt; baby close." in page
+    assert "perinatal mental health team" in page and "draft" in page

@@ -1,0 +1,89 @@
+"""The glossary answers parents' questions; SMS segments are counted GSM-7 aware."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionExplainTerm
+from cradle.glossary import get_glossary
+from cradle.responses import message
+from cradle.sms import fold_to_gsm, segments
+from tests.unit.test_actions import texts, tracker
+
+REQUIRED = [
+    "perinatal",
+    "postnatal depression",
+    "attachment",
+    "dyadic",
+    "parent-infant",
+    "health visitor",
+    "perinatal mental health team",
+    "Talking Therapies",
+    "CAMHS",
+    "kite mark",
+    "family hub",
+    "intrusive thoughts",
+    "birth trauma",
+    "safeguarding",
+]
+
+
+@pytest.mark.parametrize("term", REQUIRED)
+def test_every_required_term_is_in_the_glossary(term):
+    entry = get_glossary().lookup(term)
+    assert entry is not None and entry.explanation and entry.parent_words
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("what does perinatal mean", "perinatal"),
+        ("what is the perinatal mental health team", "perinatal mental health team"),
+        ("whats PND", "postnatal depression"),
+        ("what is camhs", "CAMHS"),
+    ],
+)
+def test_the_longest_matching_term_wins(question, term):
+    assert get_glossary().lookup(question).term == term
+
+
+async def test_the_bot_answers_from_the_glossary():
+    t = tracker("ask_glossary")
+    t.latest_message["entities"] = [{"entity": "term", "value": "perinatal"}]
+    dispatcher = CollectingDispatcher()
+    await ActionExplainTerm().run(dispatcher, t, {})
+    assert texts(dispatcher) == [get_glossary().lookup("perinatal").explanation]
+
+
+async def test_an_unknown_term_gets_an_honest_answer():
+    t = tracker("ask_glossary")
+    t.latest_message["text"] = "what does zygomorphic mean"
+    dispatcher = CollectingDispatcher()
+    await ActionExplainTerm().run(dispatcher, t, {})
+    assert texts(dispatcher) == [message("term_unknown")["text"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("a" * 70 + "\U0001f49b", 2),
+        ("\u00e9" * 160, 1),
+        ("\u0101" * 70, 1),
+        ("\u0101" * 71, 2),
+    ],
+)
+def test_segments(text, count):
+    assert segments(text) == count
+
+
+def test_curly_quotes_and_dashes_fold_to_gsm():
+    assert (
+        fold_to_gsm("It\u2019s \u201cfine\u201d \u2013 really\u2026") == 'It\'s "fine" - really...'
+    )
