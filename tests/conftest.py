@@ -18,11 +18,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def real_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+def real_catalogue_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped sample catalogue, built into a temporary file."""
     out = tmp_path_factory.mktemp("catalogue") / "catalogue.db"
     build_catalogue(content_dir() / "services", out)
-    return Catalogue.open(out, frozenset(get_areas().district_names))
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_catalogue(real_catalogue_path: Path) -> Catalogue:
+    return Catalogue.open(real_catalogue_path, frozenset(get_areas().district_names))
 
 
 @pytest.fixture()

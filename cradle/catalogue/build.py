@@ -27,8 +27,63 @@ def area_scope(area_id: str, areas: Areas) -> int:
     return 1 if area_id == "warwickshire" else 2
 
 
+def create_tables(db: sqlite_utils.Database) -> None:
+    """The schema, created up front so that empty tables exist too."""
+    db.table("organizations").create(
+        {"id": str, "name": str, "url": str, "charity_number": str}, pk="id"
+    )
+    db.table("services").create(
+        {
+            "id": str,
+            "name": str,
+            "description": str,
+            "organization_id": str,
+            "url": str,
+            "email": str,
+            "cost": str,
+            "always_open": int,
+            "open_on_bank_holidays": int,
+            "attending_types": str,
+            "languages": str,
+            "stages": str,
+            "kitemark_scheme": str,
+            "kitemark_status": str,
+            "kitemark_awarded": str,
+            "kitemark_expires": str,
+            "last_verified": str,
+            "source": str,
+            "needs_text": str,
+        },
+        pk="id",
+        foreign_keys=[("organization_id", "organizations", "id")],
+    )
+    db.table("phones").create(
+        {"service_id": str, "number": str, "type": str, "description": str},
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("schedules").create(
+        {"service_id": str, "weekday": int, "opens_at": str, "closes_at": str, "overnight": int},
+        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("closures").create(
+        {"service_id": str, "date": str}, foreign_keys=[("service_id", "services", "id")]
+    )
+    for table, column in (
+        ("service_areas", "area_id"),
+        ("service_needs", "need"),
+        ("service_audiences", "audience"),
+    ):
+        columns: dict[str, type] = {"service_id": str, column: str}
+        if table == "service_areas":
+            columns["scope"] = int
+        db.table(table).create(
+            columns, pk=("service_id", column), foreign_keys=[("service_id", "services", "id")]
+        )
+
+
 def write_database(db: sqlite_utils.Database, services: list[Service], areas: Areas) -> None:
     """Write normalised HSDS-style tables for the services into an empty database."""
+    create_tables(db)
     db.table("organizations").insert_all(
         (
             {
@@ -52,6 +107,7 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
                 "email": s.email,
                 "cost": s.cost,
                 "always_open": int(s.always_open),
+                "open_on_bank_holidays": int(s.open_on_bank_holidays),
                 "attending_types": json.dumps(s.attending_types),
                 "languages": json.dumps(s.languages),
                 "stages": json.dumps(s.stages),
@@ -65,8 +121,6 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
             }
             for s in services
         ),
-        pk="id",
-        foreign_keys=[("organization_id", "organizations", "id")],
     )
     db.table("phones").insert_all(
         (
@@ -79,7 +133,22 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
             for s in services
             for p in s.phones
         ),
-        foreign_keys=[("service_id", "services", "id")],
+    )
+    db.table("schedules").insert_all(
+        (
+            {
+                "service_id": s.id,
+                "weekday": w.weekday,
+                "opens_at": w.opens_at,
+                "closes_at": w.closes_at,
+                "overnight": int(w.overnight),
+            }
+            for s in services
+            for w in s.windows
+        ),
+    )
+    db.table("closures").insert_all(
+        ({"service_id": s.id, "date": d.isoformat()} for s in services for d in s.closed_on),
     )
     db.table("service_areas").insert_all(
         (
@@ -87,24 +156,20 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
             for s in services
             for a in s.areas
         ),
-        pk=("service_id", "area_id"),
-        foreign_keys=[("service_id", "services", "id")],
     )
     db.table("service_needs").insert_all(
         ({"service_id": s.id, "need": n} for s in services for n in s.needs),
-        pk=("service_id", "need"),
-        foreign_keys=[("service_id", "services", "id")],
     )
     db.table("service_audiences").insert_all(
         ({"service_id": s.id, "audience": a} for s in services for a in s.audiences),
-        pk=("service_id", "audience"),
-        foreign_keys=[("service_id", "services", "id")],
     )
     for table, column in (
         ("service_areas", "area_id"),
         ("service_needs", "need"),
         ("service_audiences", "audience"),
         ("phones", "service_id"),
+        ("schedules", "service_id"),
+        ("closures", "service_id"),
     ):
         db.table(table).create_index([column], if_not_exists=True)
     db.table("services").enable_fts(["name", "description", "needs_text"], create_triggers=False)

@@ -14,6 +14,7 @@ from typing import Any
 import phonenumbers
 
 from cradle.areas import Areas
+from cradle.catalogue.hours import Window, parse_windows
 from cradle.content import TOPIC_IDS
 from cradle.yamlio import ContentError, load_yaml
 
@@ -37,6 +38,9 @@ _REQUIRED = (
     "last_verified",
     "source",
 )
+# A service whose kite mark is only pending is never shown, so it may lack signposting details
+# (e.g. straight after `cradle catalogue import`); an officer completes it before the award.
+_OPTIONAL_WHEN_PENDING = ("service_areas", "audiences", "needs")
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Service:
     stages: list[str]
     cost: str
     always_open: bool
+    windows: list[Window]
+    closed_on: list[dt.date]
+    open_on_bank_holidays: bool
     attending_types: list[str]
     languages: list[str]
     kitemark: dict[str, Any]
@@ -115,7 +122,13 @@ def parse_service(entry: Any, areas: Areas) -> Service:
     """Check one entry; raises ValueError with a plain reason."""
     if not isinstance(entry, dict):
         raise ValueError("each service must be a mapping of fields")
-    missing = [key for key in _REQUIRED if not entry.get(key)]
+    kitemark_raw = entry.get("kitemark")
+    pending = isinstance(kitemark_raw, dict) and kitemark_raw.get("status") == "pending"
+    missing = [
+        key
+        for key in _REQUIRED
+        if not entry.get(key) and not (pending and key in _OPTIONAL_WHEN_PENDING)
+    ]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
     service_id = str(entry["id"])
@@ -151,13 +164,17 @@ def parse_service(entry: Any, areas: Areas) -> Service:
     if not isinstance(kitemark, dict) or not kitemark.get("scheme"):
         raise ValueError("kitemark needs a scheme, status, awarded and expires")
     _check_allowed([str(kitemark.get("status"))], KITEMARK_STATUSES, "kitemark status")
-    awarded = _date(kitemark.get("awarded"), "kitemark awarded")
-    expires = _date(kitemark.get("expires"), "kitemark expires")
-    if expires < awarded:
-        raise ValueError("kitemark expires before it was awarded")
+    awarded: dt.date | None = None
+    expires: dt.date | None = None
+    if not (pending and not kitemark.get("awarded")):
+        awarded = _date(kitemark.get("awarded"), "kitemark awarded")
+        expires = _date(kitemark.get("expires"), "kitemark expires")
+        if expires < awarded:
+            raise ValueError("kitemark expires before it was awarded")
     schedules = entry.get("schedules")
-    if schedules not in (None, "always"):
-        raise ValueError("schedules: only 'always' (24/7) is supported in this version")
+    always_open = schedules == "always"
+    windows = [] if schedules is None or always_open else parse_windows(schedules)
+    closed_on = [_date(d, "closed_on") for d in entry.get("closed_on") or []]
     return Service(
         id=service_id,
         name=str(entry["name"]).strip(),
@@ -171,14 +188,17 @@ def parse_service(entry: Any, areas: Areas) -> Service:
         needs=needs,
         stages=stages,
         cost=str(entry.get("cost_options", "free")),
-        always_open=schedules == "always",
+        always_open=always_open,
+        windows=windows,
+        closed_on=closed_on,
+        open_on_bank_holidays=bool(entry.get("open_on_bank_holidays", False)),
         attending_types=attending,
         languages=_list(entry, "languages") or ["en"],
         kitemark={
             "scheme": str(kitemark["scheme"]),
             "status": str(kitemark["status"]),
-            "awarded": awarded.isoformat(),
-            "expires": expires.isoformat(),
+            "awarded": awarded.isoformat() if awarded else None,
+            "expires": expires.isoformat() if expires else None,
         },
         last_verified=_date(entry["last_verified"], "last_verified"),
         source=str(entry["source"]),

@@ -1,6 +1,6 @@
 """The Catalogue: read-only access to the compiled service database, and search.
 
-One class serves the custom actions, the web API and the CLI. Queries use `?` placeholders and
+One class serves the custom actions, the web API and the CLI. Queries use bound parameters, and
 every filter value is checked against an allowlist first, because slot values can come straight
 from a user typing `/intent{...}`.
 """
@@ -8,14 +8,22 @@ from a user typing `/intent{...}`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from cradle.catalogue.hours import (
+    LONDON,
+    OpeningHours,
+    Window,
+    describe_next_open,
+    is_bank_holiday,
+)
 from cradle.catalogue.model import NEEDS
 
 # A parent's audience -> the service audiences that fit them; the first is the specific match.
@@ -38,15 +46,30 @@ class BadQuery(ValueError):
     """A search value is not one Cradle knows; the message says which and why."""
 
 
+CONTACTS = ("text", "phone", "online", "in-person")
+COSTS = ("free", "low-cost")
+
+
+def fts_terms(text: str) -> str:
+    """A safe FTS5 query: each word quoted, all required; operators typed by users are inert."""
+    words = re.findall(r"[A-Za-z0-9]+", text)[:12]
+    return " ".join(f'"{w}"' for w in words)
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     needs: tuple[str, ...] = ()
     district: str | None = None
     audience: str | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date | None = None  # for kite-mark and verification dates; default: `when`'s date
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
     limit: int = 5
     include_county: bool = True  # False for parents who live outside Warwickshire
+    when: dt.datetime | None = None  # for "open now"; None means the current time
+    open_now: bool = False  # only services open at `when`
+    contact: str | None = None  # "text": services a parent can text; "phone", "online", ...
+    cost: str | None = None  # "free" or "low-cost"
+    text: str | None = None  # full-text search over name, description and needs
 
     def checked(self, district_ids: frozenset[str]) -> SearchQuery:
         """Raise BadQuery unless every value is on its allowlist."""
@@ -57,9 +80,21 @@ class SearchQuery:
             raise BadQuery(f"unknown district: {self.district!r}")
         if self.audience is not None and self.audience not in AUDIENCE_FIT:
             raise BadQuery(f"unknown audience: {self.audience!r}")
+        if self.contact is not None and self.contact not in CONTACTS:
+            raise BadQuery(f"contact must be one of {', '.join(CONTACTS)}")
+        if self.cost is not None and self.cost not in COSTS:
+            raise BadQuery(f"cost must be one of {', '.join(COSTS)}")
+        if self.text is not None and not fts_terms(self.text):
+            raise BadQuery("the search text has no words in it")
         if not 1 <= self.limit <= 50:
             raise BadQuery("limit must be between 1 and 50")
         return self
+
+    def moment(self) -> dt.datetime:
+        return self.when or dt.datetime.now(tz=LONDON)
+
+    def day(self) -> dt.date:
+        return self.today or self.moment().astimezone(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,9 @@ class ServiceResult:
     areas: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
+    open_now: bool = False
+    next_open: dt.datetime | None = None
+    next_open_text: str | None = None
 
     def card(self) -> dict[str, Any]:
         """The JSON shape used by the reply contract, the widget and the web API."""
@@ -95,7 +133,9 @@ class ServiceResult:
             "scope": ("local", "county", "national")[self.scope],
             "opening": {
                 "always_open": self.always_open,
-                "open_now": True if self.always_open else None,
+                "open_now": self.open_now,
+                "next_open": self.next_open.isoformat() if self.next_open else None,
+                "next_open_text": self.next_open_text,
             },
             "cost": self.cost,
             "kitemark": self.kitemark,
@@ -109,6 +149,20 @@ class SearchOutcome:
     local_found: bool  # False means a gap: nothing kite-marked in the parent's own district
 
 
+# Open now, in SQL so that it filters and ranks inside the query: a window opening today, or an
+# overnight window that opened yesterday, unless that day is a closure date or a bank holiday.
+_OPEN_NOW = """CASE WHEN s.always_open = 1 THEN 1 ELSE (
+  EXISTS(SELECT 1 FROM schedules sc WHERE sc.service_id = s.id AND sc.weekday = :dow
+         AND sc.opens_at <= :hhmm AND (sc.overnight = 1 OR sc.closes_at > :hhmm)
+         AND NOT (:today_bh = 1 AND s.open_on_bank_holidays = 0)
+         AND NOT EXISTS(SELECT 1 FROM closures c WHERE c.service_id = s.id AND c.date = :local_day))
+  OR EXISTS(SELECT 1 FROM schedules sc WHERE sc.service_id = s.id AND sc.weekday = :prev_dow
+         AND sc.overnight = 1 AND sc.closes_at > :hhmm
+         AND NOT (:yesterday_bh = 1 AND s.open_on_bank_holidays = 0)
+         AND NOT EXISTS(SELECT 1 FROM closures c WHERE c.service_id = s.id
+                        AND c.date = :local_yesterday))
+) END"""
+
 _SEARCH_SQL = """
 SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
        s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
@@ -116,23 +170,40 @@ SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open
        (SELECT COUNT(*) FROM service_needs n
          WHERE n.service_id = s.id AND n.need IN ({needs})) AS need_matches,
        EXISTS(SELECT 1 FROM service_audiences au
-         WHERE au.service_id = s.id AND au.audience = ?) AS audience_match,
-       (SELECT COUNT(*) FROM service_audiences ab WHERE ab.service_id = s.id) AS audience_breadth
+         WHERE au.service_id = s.id AND au.audience = :specific) AS audience_match,
+       (SELECT COUNT(*) FROM service_audiences ab WHERE ab.service_id = s.id) AS audience_breadth,
+       {open_now} AS open_now
 FROM services s
 JOIN organizations o ON o.id = s.organization_id
 JOIN service_areas sa ON sa.service_id = s.id
 WHERE sa.area_id IN ({areas})
   AND s.kitemark_status = 'awarded'
-  AND s.kitemark_awarded <= ? AND s.kitemark_expires >= ?
-  AND s.last_verified >= ?
+  AND s.kitemark_awarded <= :today AND s.kitemark_expires >= :today
+  AND s.last_verified >= :oldest
   AND EXISTS(SELECT 1 FROM service_audiences au2
              WHERE au2.service_id = s.id AND au2.audience IN ({audiences}))
+  {extra}
 GROUP BY s.id
-HAVING need_matches > 0 OR ? = 0
+HAVING (need_matches > 0 OR :any_need = 0) {having}
 ORDER BY need_matches DESC, audience_match DESC, audience_breadth ASC, scope ASC,
-         s.always_open DESC, s.name
-LIMIT ?
+         open_now DESC, s.name
+LIMIT :limit
 """
+
+
+def _time_params(when: dt.datetime) -> dict[str, Any]:
+    local = when.astimezone(LONDON)
+    today = local.date()
+    yesterday = today - dt.timedelta(days=1)
+    return {
+        "dow": today.weekday(),
+        "prev_dow": yesterday.weekday(),
+        "hhmm": local.strftime("%H:%M"),
+        "local_day": today.isoformat(),
+        "local_yesterday": yesterday.isoformat(),
+        "today_bh": int(is_bank_holiday(today)),
+        "yesterday_bh": int(is_bank_holiday(yesterday)),
+    }
 
 
 class Catalogue:
@@ -165,41 +236,92 @@ class Catalogue:
 
     def search(self, query: SearchQuery) -> SearchOutcome:
         query = query.checked(self._district_ids)
-        needs = list(query.needs) or [""]
+        results = self._query(query)
+        # Out of hours: when nothing local is open, always offer at least one 24/7 option.
+        if not any(r.open_now and r.scope == 0 for r in results) and not any(
+            r.always_open for r in results
+        ):
+            always = self._query(
+                replace(
+                    query,
+                    needs=(*query.needs, "crisis"),
+                    district=None,
+                    limit=1,
+                    cost=None,
+                    text=None,
+                    open_now=False,
+                ),
+                always_only=True,
+            )
+            if always:
+                results = (*results[: query.limit - 1], always[0])
+        return SearchOutcome(results, local_found=any(r.scope == 0 for r in results))
+
+    def _query(self, query: SearchQuery, always_only: bool = False) -> tuple[ServiceResult, ...]:
+        params: dict[str, Any] = {}
+
+        def names(prefix: str, values: list[str]) -> str:
+            for i, value in enumerate(values):
+                params[f"{prefix}{i}"] = value
+            return ",".join(f":{prefix}{i}" for i in range(len(values)))
+
         wider = list(WIDER_AREAS) if query.include_county else ["national"]
         areas = [query.district, *wider] if query.district else wider
         fit = AUDIENCE_FIT[query.audience or "parent"]
-        oldest = query.today - dt.timedelta(days=query.max_age_days)
+        extra = []
+        if query.contact == "text":
+            extra.append(
+                "AND EXISTS(SELECT 1 FROM phones p WHERE p.service_id = s.id AND p.type = 'text')"
+            )
+        elif query.contact == "phone":
+            extra.append(
+                "AND EXISTS(SELECT 1 FROM phones p WHERE p.service_id = s.id AND p.type = 'voice')"
+            )
+        elif query.contact is not None:
+            extra.append("AND s.attending_types LIKE :contact_like")
+            params["contact_like"] = f'%"{query.contact}"%'
+        if query.cost is not None:
+            extra.append("AND s.cost = :cost")
+            params["cost"] = query.cost
+        if query.text is not None:
+            extra.append(
+                "AND s.rowid IN (SELECT rowid FROM services_fts WHERE services_fts MATCH :fts)"
+            )
+            params["fts"] = fts_terms(query.text)
+        if always_only:
+            extra.append("AND s.always_open = 1")
         sql = _SEARCH_SQL.format(
-            needs=",".join("?" * len(needs)),
-            areas=",".join("?" * len(areas)),
-            audiences=",".join("?" * len(fit)),
+            needs=names("need", list(query.needs) or [""]),
+            areas=names("area", areas),
+            audiences=names("aud", list(fit)),
+            open_now=_OPEN_NOW,
+            extra="\n  ".join(extra),
+            having="AND open_now = 1" if query.open_now else "",
         )
-        today = query.today.isoformat()
-        params = [
-            *needs,
-            fit[0],
-            *areas,
-            today,
-            today,
-            oldest.isoformat(),
-            *fit,
-            len(query.needs),
-            query.limit,
-        ]
+        when = query.moment()
+        today = query.day()
+        params.update(
+            _time_params(when),
+            specific=fit[0],
+            today=today.isoformat(),
+            oldest=(today - dt.timedelta(days=query.max_age_days)).isoformat(),
+            any_need=len(query.needs),
+            limit=query.limit,
+        )
         with self._lock:
             rows = list(self._db.query(sql, params))
-            results = tuple(self._result(row) for row in rows)
-        return SearchOutcome(results, local_found=any(r.scope == 0 for r in results))
+            return tuple(self._result(row, when) for row in rows)
 
     def get(
         self,
         service_id: str,
         today: dt.date | None = None,
         max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+        when: dt.datetime | None = None,
     ) -> ServiceResult | None:
         """One service by id, only if it may be shown to parents today."""
-        today = today or dt.date.today()
+        when = when or dt.datetime.now(tz=LONDON)
+        today = today or when.astimezone(LONDON).date()
         oldest = today - dt.timedelta(days=max_age_days)
         sql = """
             SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open,
@@ -209,15 +331,31 @@ class Catalogue:
             FROM services s JOIN organizations o ON o.id = s.organization_id
             WHERE s.id = ? AND s.kitemark_status = 'awarded' AND s.kitemark_awarded <= ?
               AND s.kitemark_expires >= ? AND s.last_verified >= ?"""
+        params = [service_id, today.isoformat(), today.isoformat(), oldest.isoformat()]
         with self._lock:
-            rows = list(
-                self._db.query(
-                    sql, [service_id, today.isoformat(), today.isoformat(), oldest.isoformat()]
-                )
-            )
-            return self._result(rows[0]) if rows else None
+            rows = list(self._db.query(sql, params))
+            return self._result(rows[0], when) if rows else None
 
-    def _result(self, row: dict[str, Any]) -> ServiceResult:
+    def hours(self, service_id: str, always_open: bool) -> OpeningHours:
+        windows = tuple(
+            Window(r["weekday"], r["opens_at"], r["closes_at"])
+            for r in self._db.query(
+                "SELECT weekday, opens_at, closes_at FROM schedules WHERE service_id = ?",
+                [service_id],
+            )
+        )
+        closed = frozenset(
+            dt.date.fromisoformat(r["date"])
+            for r in self._db.query("SELECT date FROM closures WHERE service_id = ?", [service_id])
+        )
+        flags = list(
+            self._db.query("SELECT open_on_bank_holidays FROM services WHERE id = ?", [service_id])
+        )
+        return OpeningHours(
+            always_open, windows, closed, bool(flags and flags[0]["open_on_bank_holidays"])
+        )
+
+    def _result(self, row: dict[str, Any], when: dt.datetime) -> ServiceResult:
         service_id = row["id"]
 
         def column(table: str, name: str) -> tuple[str, ...]:
@@ -236,6 +374,9 @@ class Catalogue:
                 [service_id],
             )
         )
+        hours = self.hours(service_id, bool(row["always_open"]))
+        open_now = hours.is_open(when)
+        next_open = None if open_now else hours.next_open(when)
         return ServiceResult(
             id=service_id,
             name=row["name"],
@@ -256,4 +397,7 @@ class Catalogue:
             areas=column("service_areas", "area_id"),
             needs=column("service_needs", "need"),
             audiences=column("service_audiences", "audience"),
+            open_now=open_now,
+            next_open=next_open,
+            next_open_text=describe_next_open(next_open, when),
         )

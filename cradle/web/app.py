@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cradle.areas import get_areas
+from cradle.audience import normalise_audience
+from cradle.catalogue.search import open_catalogue
+from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
 from cradle.turn import assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
@@ -34,6 +39,7 @@ class WebConfig:
     reply_timeout: float = 10.0
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     embed_origins: tuple[str, ...] = ()  # sites allowed to frame the demo page
+    catalogue: Path | None = None  # default: CRADLE_CATALOGUE or var/catalogue.db
 
     @classmethod
     def from_env(cls, rasa_url: str | None = None) -> WebConfig:
@@ -48,6 +54,9 @@ class WebConfig:
 
 CONFIG = web.AppKey("config", WebConfig)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+CATALOGUE = web.AppKey("catalogue", Catalogue)
+_BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+_SERVICE_PARAMS = {"need", "audience", "area", "open_now", "contact", "cost", "q", "limit"}
 
 
 def _sign(secret: bytes, token: str) -> str:
@@ -146,6 +155,85 @@ async def _ask_rasa(app: web.Application, sender: str, text: str) -> list[dict[s
     return assemble_reply(prepare_turn(text), [], failed=True)
 
 
+def _catalogue(request: web.Request) -> Catalogue:
+    try:
+        return request.app[CATALOGUE]
+    except KeyError as err:
+        raise web.HTTPServiceUnavailable(text="the service catalogue is not available") from err
+
+
+def query_from_params(params: Any) -> SearchQuery:
+    """Check the query string; a web.HTTPBadRequest names the first bad parameter."""
+    unknown = sorted(set(params) - _SERVICE_PARAMS)
+    if unknown:
+        raise web.HTTPBadRequest(text=f"unknown parameter: {unknown[0]}")
+    needs = tuple(n for n in params.get("need", "").split(",") if n)
+    audience = None
+    if params.get("audience"):
+        audience = normalise_audience(params["audience"])
+        if audience is None:
+            raise web.HTTPBadRequest(text="audience must be mum, dad-or-partner or parent")
+    district = None
+    if params.get("area"):
+        district = get_areas().resolve(params["area"]).district
+        if district is None:
+            raise web.HTTPBadRequest(text="area is not a Warwickshire district, town or postcode")
+    open_now = _BOOL.get(params.get("open_now", "false").lower())
+    if open_now is None:
+        raise web.HTTPBadRequest(text="open_now must be true or false")
+    try:
+        limit = int(params.get("limit", "10"))
+    except ValueError as err:
+        raise web.HTTPBadRequest(text="limit must be a whole number") from err
+    return SearchQuery(
+        needs=needs,
+        district=district,
+        audience=audience,
+        open_now=open_now,
+        contact=params.get("contact") or None,
+        cost=params.get("cost") or None,
+        text=params.get("q") or None,
+        limit=limit,
+    )
+
+
+async def services(request: web.Request) -> web.Response:
+    """GET /api/services?need=&audience=&area=&open_now=: current kite-marked services."""
+    query = query_from_params(request.query)
+    catalogue = _catalogue(request)
+    try:
+        outcome = await asyncio.to_thread(catalogue.search, query)
+    except BadQuery as err:
+        raise web.HTTPBadRequest(text=str(err)) from err
+    return web.json_response(
+        {
+            "services": [r.card() for r in outcome.results],
+            "local_found": outcome.local_found,
+        }
+    )
+
+
+async def service_detail(request: web.Request) -> web.Response:
+    """GET /api/services/{id}: one service, only while it may be signposted."""
+    service_id = request.match_info["id"]
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", service_id) or len(service_id) > 100:
+        raise web.HTTPBadRequest(text="a service id is lower-case words joined by hyphens")
+    result = await asyncio.to_thread(_catalogue(request).get, service_id)
+    if result is None:
+        raise web.HTTPNotFound(text=f"no current kite-marked service {service_id!r}")
+    return web.json_response(result.card())
+
+
+async def _open_catalogue(app: web.Application) -> AsyncIterator[None]:
+    try:
+        app[CATALOGUE] = open_catalogue(app[CONFIG].catalogue)
+    except CatalogueUnavailable as err:
+        logger.error("service catalogue unavailable: %s", err)
+    yield
+    if CATALOGUE in app:
+        app[CATALOGUE].close()
+
+
 async def _http_client(app: web.Application) -> AsyncIterator[None]:
     app[HTTP] = aiohttp.ClientSession()
     # Build the safety detector now, so a fallback reply never waits for it.
@@ -158,9 +246,12 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=MAX_REQUEST_BYTES)
     app[CONFIG] = config or WebConfig.from_env()
     app.cleanup_ctx.append(_http_client)
+    app.cleanup_ctx.append(_open_catalogue)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/widget.js", widget)
     app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/services", services)
+    app.router.add_get("/api/services/{id}", service_detail)
     app.router.add_static("/static/", STATIC)
     return app

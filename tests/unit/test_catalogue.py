@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
+from cradle.catalogue.hours import LONDON
 from cradle.catalogue.model import CatalogueError
 from cradle.catalogue.search import request_from_slots
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
 from cradle.paths import content_dir
 from tests.conftest import TODAY, write_services
 
+NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)  # a Monday
+
 
 def ids(catalogue: Catalogue, **kwargs) -> list[str]:
+    kwargs.setdefault("when", NOON)
     return [r.id for r in catalogue.search(SearchQuery(today=TODAY, **kwargs)).results]
 
 
@@ -47,11 +52,7 @@ def test_audience_filter_leaves_out_services_for_others(fixture_catalogue):
 
 def test_local_before_county_before_national(fixture_catalogue):
     found = ids(fixture_catalogue, needs=("anxiety",), district="rugby")
-    assert found == ["county-parents", "national-line"]
-    outcome = fixture_catalogue.search(
-        SearchQuery(needs=("anxiety",), district="rugby", today=TODAY)
-    )
-    assert outcome.local_found is False  # recorded as a gap
+    assert found == ["rugby-evening-text-line", "county-parents", "national-line"]
 
 
 def test_a_district_with_no_local_service_gets_county_and_national(fixture_catalogue):
@@ -121,7 +122,32 @@ def _entry(**changes):
         ({"phones": [{"number": "+1 212 555 0100", "type": "voice"}]}, "not a valid UK number"),
         ({"kitemark": None}, "missing kitemark"),
         ({"id": "rugby-mums-group"}, "duplicate id"),
-        ({"schedules": [{"opens": "25:00"}]}, "schedules"),
+        (
+            {"schedules": [{"days": ["mon"], "opens_at": "25:00", "closes_at": "17:00"}]},
+            "schedule time '25:00'",
+        ),
+        (
+            {
+                "schedules": [
+                    {"days": ["mon"], "opens_at": "09:00", "closes_at": "17:00"},
+                    {"days": ["mon"], "opens_at": "16:00", "closes_at": "20:00"},
+                ]
+            },
+            "schedules overlap",
+        ),
+        (
+            {
+                "schedules": [
+                    {"days": ["sun"], "opens_at": "22:00", "closes_at": "03:00"},
+                    {"days": ["mon"], "opens_at": "02:00", "closes_at": "09:00"},
+                ]
+            },
+            "schedules overlap",
+        ),
+        (
+            {"schedules": [{"days": ["funday"], "opens_at": "09:00", "closes_at": "17:00"}]},
+            "schedule days",
+        ),
     ],
 )
 def test_bad_entries_name_file_and_entry_and_build_nothing(services_dir, tmp_path, changes, reason):

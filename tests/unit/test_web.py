@@ -73,3 +73,69 @@ async def test_sessions_are_issued_by_the_server_and_forged_cookies_are_replaced
     forged = await client.post("/api/chat", json={"message": "hello"})
     new_cookie = forged.cookies[SESSION_COOKIE].value
     assert not new_cookie.startswith("chosen-by-client")
+
+
+@pytest.fixture()
+async def api(aiohttp_client, real_catalogue_path):
+    config = WebConfig(rasa_url=f"http://127.0.0.1:{free_port()}", catalogue=real_catalogue_path)
+    return await aiohttp_client(create_app(config))
+
+
+async def test_services_api_returns_kitemarked_services_local_first(api):
+    response = await api.get(
+        "/api/services", params={"need": "low-mood", "area": "CV21", "audience": "dad"}
+    )
+    assert response.status == 200
+    body = await response.json()
+    cards = body["services"]
+    assert cards and all(c["kitemark"]["status"] == "awarded" for c in cards)
+    assert all({"low-mood", "dads"} & set(c["needs"]) for c in cards)
+    first = cards[0]
+    assert {
+        "id",
+        "name",
+        "description",
+        "organization",
+        "phones",
+        "areas",
+        "audiences",
+        "needs",
+        "opening",
+        "cost",
+        "kitemark",
+        "last_verified",
+    } <= set(first)
+    assert "open_now" in first["opening"] and "next_open" in first["opening"]
+
+
+async def test_one_service_by_id(api):
+    response = await api.get("/api/services/samaritans")
+    assert response.status == 200
+    assert (await response.json())["phones"][0]["number"] == "116 123"
+    assert (await api.get("/api/services/not-a-service")).status == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"area": "Narnia"}, "area"),
+        ({"area": "x' OR 1=1"}, "area"),
+        ({"need": "astrology"}, "unknown need"),
+        ({"audience": "cat"}, "audience"),
+        ({"open_now": "maybe"}, "open_now"),
+        ({"limit": "lots"}, "limit"),
+        ({"limit": "500"}, "limit"),
+        ({"contact": "pigeon"}, "contact"),
+        ({"q": "!!!"}, "search text"),
+        ({"drop": "table"}, "unknown parameter"),
+    ],
+)
+async def test_bad_parameters_get_a_400_with_a_reason(api, params, reason):
+    response = await api.get("/api/services", params=params)
+    assert response.status == 400
+    assert reason in await response.text()
+
+
+async def test_bad_service_ids_get_a_400(api):
+    assert (await api.get("/api/services/..%2F..%2Fetc")).status in (400, 404)
+    assert (await api.get("/api/services/DROP TABLE")).status == 400
