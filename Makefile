@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup run shell train catalogue sync lint validate pytest test-stories test-nlu test \
-	bench-safety clean
+	bench-safety bench-catalogue clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,6 +84,9 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 
 bench-safety: $(STAMP) ## recall per tier and false alarms of the safety net on the red-team set
 	@$(BIN)/python -m cradle.safety_eval
+
+bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
+	@$(BIN)/python -m cradle.catalogue.bench
 
 clean: ## remove the trained model, the catalogue and test results (keeps .venv)
 	rm -rf models var/catalogue.db var/results var/*.log

@@ -85,6 +85,40 @@ def _cmd_catalogue_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalogue_export(args: argparse.Namespace) -> int:
+    import json
+
+    from cradle.catalogue.oruk import export_services, write_atomically
+    from cradle.catalogue.search import open_catalogue
+
+    catalogue = open_catalogue(args.db)
+    try:
+        data = export_services(catalogue)
+    finally:
+        catalogue.close()
+    write_atomically(args.out, json.dumps(data, indent=2, ensure_ascii=False))
+    print(f"wrote {data['totalElements']} services as Open Referral UK JSON to {args.out}")
+    return 0
+
+
+def _cmd_catalogue_import(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from cradle.catalogue.oruk import FeedImportError, ImportSettings, import_feed
+
+    settings = ImportSettings(timeout=args.timeout, retries=args.retries)
+    try:
+        count = asyncio.run(import_feed(args.source_url, args.out, settings))
+    except FeedImportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(
+        f"imported {count} services into {args.out} with pending kite marks; "
+        "complete and award them, then run `cradle catalogue build`"
+    )
+    return 0
+
+
 def _cmd_catalogue_search(args: argparse.Namespace) -> int:
     from cradle.catalogue.search import format_results, search_from_args
 
@@ -186,6 +220,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=_path, default=catalogue_path(), help="database to write (var/catalogue.db)"
     )
     build.set_defaults(handler=_cmd_catalogue_build)
+    export = cat_verbs.add_parser(
+        "export",
+        help="write the catalogue as Open Referral UK JSON",
+        description="Example: cradle catalogue export --format oruk --out services.json",
+    )
+    export.add_argument("--format", choices=["oruk"], default="oruk", help="oruk")
+    export.add_argument("--out", type=_path, default=_path("services.oruk.json"), help="file")
+    export.add_argument("--db", type=_path, default=catalogue_path(), help="catalogue database")
+    export.set_defaults(handler=_cmd_catalogue_export)
+    importer = cat_verbs.add_parser(
+        "import",
+        help="read an Open Referral UK /services feed into a service file",
+        description="Example: cradle catalogue import --from https://example.org/api/services. "
+        "Reads every page (with timeouts and retries), maps each service into Cradle's format "
+        "with a pending kite mark, and writes the file only if every page and service was "
+        "read; otherwise nothing changes.",
+    )
+    importer.add_argument("--from", dest="source_url", required=True, help="the /services URL")
+    importer.add_argument(
+        "--out",
+        type=_path,
+        default=content_dir() / "services" / "imported.yml",
+        help="service file to write (content/services/imported.yml)",
+    )
+    importer.add_argument("--timeout", type=float, default=10.0, help="seconds per page (10)")
+    importer.add_argument("--retries", type=int, default=3, help="attempts per page (3)")
+    importer.set_defaults(handler=_cmd_catalogue_import)
     search = cat_verbs.add_parser(
         "search",
         help="show the services a parent would be offered",

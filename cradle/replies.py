@@ -45,6 +45,10 @@ def _service_line(service: ServiceResult, sms: bool) -> str:
         contacts.append(f"{verb} {phone['number']}")
     if service.always_open:
         contacts.append("open 24/7")
+    elif service.open_now:
+        contacts.append("open now")
+    elif service.next_open_text:
+        contacts.append(f"opens {service.next_open_text}")
     line = f"{service.name}"
     if contacts:
         line += ": " + ", ".join(contacts)

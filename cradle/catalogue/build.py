@@ -11,7 +11,12 @@ from pathlib import Path
 import sqlite_utils
 
 from cradle.areas import Areas, get_areas
-from cradle.catalogue.model import Service, load_services
+from cradle.catalogue.model import AUDIENCES, Service, load_services
+
+
+def audience_column(audience: str) -> str:
+    """services.aud_mums etc.: audience flags copied onto the row so ranking needs no join."""
+    return "aud_" + audience.replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "last_verified": str,
             "source": str,
             "needs_text": str,
+            "audience_breadth": int,
+            **{audience_column(a): int for a in AUDIENCES},
         },
         pk="id",
         foreign_keys=[("organization_id", "organizations", "id")],
@@ -118,6 +125,8 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
                 "last_verified": s.last_verified.isoformat(),
                 "source": s.source,
                 "needs_text": " ".join(s.needs),
+                "audience_breadth": len(s.audiences),
+                **{audience_column(a): int(a in s.audiences) for a in AUDIENCES},
             }
             for s in services
         ),

@@ -103,7 +103,7 @@ def _check_allowed(values: list[str], allowed: frozenset[str] | tuple[str, ...],
 
 
 def normalise_phone(number: str, kind: str) -> str:
-    """Check a UK number with phonenumbers and return it in a standard national format."""
+    """Check a UK number with phonenumbers; return it as written, with spaces tidied."""
     digits = re.sub(r"[\s()-]", "", number)
     if kind == "text" and re.fullmatch(r"[0-9]{5}", digits):
         return digits  # UK short codes for text services, e.g. 85258
@@ -115,7 +115,8 @@ def normalise_phone(number: str, kind: str) -> str:
         raise ValueError(f"phone {number!r} is not a UK number") from err
     if not phonenumbers.is_valid_number_for_region(parsed, "GB"):
         raise ValueError(f"phone {number!r} is not a valid UK number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Keep the organisation's own spacing ("0800 58 58 58"): it is how parents see it elsewhere.
+    return " ".join(number.split())
 
 
 def parse_service(entry: Any, areas: Areas) -> Service:

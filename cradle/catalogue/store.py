@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from cradle.catalogue.build import audience_column
 from cradle.catalogue.hours import (
     LONDON,
     OpeningHours,
@@ -164,28 +165,27 @@ _OPEN_NOW = """CASE WHEN s.always_open = 1 THEN 1 ELSE (
 ) END"""
 
 _SEARCH_SQL = """
+WITH matched AS (
+  SELECT service_id, COUNT(*) AS need_matches FROM service_needs
+  WHERE need IN ({needs}) GROUP BY service_id
+)
 SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
        s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
-       s.last_verified, MIN(sa.scope) AS scope,
-       (SELECT COUNT(*) FROM service_needs n
-         WHERE n.service_id = s.id AND n.need IN ({needs})) AS need_matches,
-       EXISTS(SELECT 1 FROM service_audiences au
-         WHERE au.service_id = s.id AND au.audience = :specific) AS audience_match,
-       (SELECT COUNT(*) FROM service_audiences ab WHERE ab.service_id = s.id) AS audience_breadth,
+       s.last_verified, MIN(sa.scope) AS scope, COALESCE(m.need_matches, 0) AS need_matches,
+       s.{specific} AS audience_match, s.audience_breadth,
        {open_now} AS open_now
-FROM services s
+FROM {source}
+JOIN services s ON s.id = {source_id}
 JOIN organizations o ON o.id = s.organization_id
-JOIN service_areas sa ON sa.service_id = s.id
-WHERE sa.area_id IN ({areas})
-  AND s.kitemark_status = 'awarded'
+JOIN service_areas sa ON sa.service_id = s.id AND sa.area_id IN ({areas})
+WHERE s.kitemark_status = 'awarded'
   AND s.kitemark_awarded <= :today AND s.kitemark_expires >= :today
   AND s.last_verified >= :oldest
-  AND EXISTS(SELECT 1 FROM service_audiences au2
-             WHERE au2.service_id = s.id AND au2.audience IN ({audiences}))
+  AND ({fits})
   {extra}
 GROUP BY s.id
-HAVING (need_matches > 0 OR :any_need = 0) {having}
-ORDER BY need_matches DESC, audience_match DESC, audience_breadth ASC, scope ASC,
+{having}
+ORDER BY need_matches DESC, audience_match DESC, s.audience_breadth ASC, scope ASC,
          open_now DESC, s.name
 LIMIT :limit
 """
@@ -290,13 +290,19 @@ class Catalogue:
             params["fts"] = fts_terms(query.text)
         if always_only:
             extra.append("AND s.always_open = 1")
+        # With needs, start from the services that match one (through the need index);
+        # without, from every service.
+        source = "matched m" if query.needs else "services s0 LEFT JOIN matched m ON 0"
         sql = _SEARCH_SQL.format(
             needs=names("need", list(query.needs) or [""]),
+            source=source,
+            source_id="m.service_id" if query.needs else "s0.id",
             areas=names("area", areas),
-            audiences=names("aud", list(fit)),
+            specific=audience_column(fit[0]),
+            fits=" OR ".join(f"s.{audience_column(a)} = 1" for a in fit),
             open_now=_OPEN_NOW,
             extra="\n  ".join(extra),
-            having="AND open_now = 1" if query.open_now else "",
+            having="HAVING open_now = 1" if query.open_now else "",
         )
         when = query.moment()
         today = query.day()
@@ -305,7 +311,6 @@ class Catalogue:
             specific=fit[0],
             today=today.isoformat(),
             oldest=(today - dt.timedelta(days=query.max_age_days)).isoformat(),
-            any_need=len(query.needs),
             limit=query.limit,
         )
         with self._lock:
