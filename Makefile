@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
-.PHONY: help setup run shell train catalogue sync lint validate pytest test-stories test-nlu test \
+.PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
 	bench-safety bench-catalogue clean
 
 help: ## list the targets
@@ -59,8 +59,14 @@ validate: $(STAMP) ## content check, generated files match content, Rasa's data 
 		--config config.yml > var/validate.log 2>&1 || { grep -vi deprecat var/validate.log | tail -40; exit 1; }
 	@echo "validate: Rasa data is valid"
 
-pytest: $(STAMP) $(CATALOGUE) $(MODEL) ## unit and integration tests
+system: ## install Chromium (Debian) and axe-core (npm) for the browser tests, if missing
+	@scripts/setup-system.sh
+
+pytest: $(STAMP) $(CATALOGUE) $(MODEL) system ## unit, integration and browser tests
 	@$(BIN)/pytest -q
+
+screenshots: $(STAMP) $(CATALOGUE) $(MODEL) system ## save widget screenshots to docs/
+	@CRADLE_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/browser -k screenshots
 
 test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fails
 	@$(RASA) test core --stories tests/stories --model $(MODEL) --out var/results/core \

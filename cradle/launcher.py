@@ -155,14 +155,12 @@ class Stack:
         handle.close()
         self.procs.append(Proc(name, popen, log))
 
-    def start(self) -> None:
+    def commands(self) -> dict[str, list[str]]:
         cfg = self.config
-        self.check()
-        cfg.var.mkdir(parents=True, exist_ok=True)
-        self._spawn(
-            "actions",
-            [
-                str(BIN / "python"),
+        python, rasa = str(BIN / "python"), str(BIN / "rasa")
+        return {
+            "actions": [
+                python,
                 "-m",
                 "rasa_sdk",
                 "--actions",
@@ -170,11 +168,8 @@ class Stack:
                 "--port",
                 str(cfg.actions_port),
             ],
-        )
-        self._spawn(
-            "rasa",
-            [
-                str(BIN / "rasa"),
+            "rasa": [
+                rasa,
                 "run",
                 "--model",
                 str(cfg.model),
@@ -190,11 +185,8 @@ class Stack:
                 "--auth-token",
                 self.api_token,
             ],
-        )
-        self._spawn(
-            "web",
-            [
-                str(BIN / "python"),
+            "web": [
+                python,
                 "-m",
                 "cradle.web",
                 "--host",
@@ -204,7 +196,13 @@ class Stack:
                 "--rasa-url",
                 cfg.rasa_url,
             ],
-        )
+        }
+
+    def start(self) -> None:
+        self.check()
+        self.config.var.mkdir(parents=True, exist_ok=True)
+        for name, args in self.commands().items():
+            self._spawn(name, args)
         try:
             self.wait_ready()
         except BaseException:
@@ -250,6 +248,13 @@ class Stack:
                 )
             if pending:
                 time.sleep(0.5)
+
+    def restart(self, name: str) -> None:
+        """Start one process again (after a test stopped it) and wait until all are ready."""
+        self.procs = [p for p in self.procs if p.popen.poll() is None]
+        if not any(p.name == name for p in self.procs):
+            self._spawn(name, self.commands()[name])
+        self.wait_ready()
 
     def stop(self) -> None:
         """SIGTERM each process group, then SIGKILL what is left: no orphans."""

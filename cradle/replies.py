@@ -70,7 +70,14 @@ def service_messages(
     else:
         intro = message("services_wider")
     sms = is_sms(channel)
-    results = outcome.results[:3] if sms else outcome.results
+    results = list(outcome.results)
+    if sms:
+        # Three lines fit a text; at least one must be a number the parent can use right now.
+        results = results[:3]
+        if not any(r.open_now and r.phones for r in results):
+            open_line = next((r for r in outcome.results[3:] if r.open_now and r.phones), None)
+            if open_line is not None:
+                results = [*results[:2], open_line]
     lines = "\n".join(_service_line(r, sms) for r in results)
     return [
         intro,

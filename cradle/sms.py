@@ -7,6 +7,9 @@ character outside GSM-7 makes the whole message UCS-2 (70, or 67 per segment).
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
+from typing import Any
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -54,3 +57,58 @@ def segments(text: str) -> int:
     # UCS-2 counts UTF-16 code units: an emoji outside the BMP counts as two.
     units = len(text.encode("utf-16-le")) // 2
     return 1 if units <= 70 else math.ceil(units / 67)
+
+
+MAX_REPLY_SEGMENTS = 3
+_LINK = re.compile(r"https?://(www\.)?([^\s]+?)/?(?=[.,;)]?(?:\s|$))")
+
+
+def short_links(text: str) -> str:
+    """https://www.nhs.uk/start-for-life/ -> nhs.uk/start-for-life: short and plain."""
+    return _LINK.sub(lambda m: m.group(2), text)
+
+
+def _fit(text: str, budget_segments: int) -> str:
+    """Cut text at a word boundary so it fits in the given number of segments."""
+    if segments(text) <= budget_segments:
+        return text
+    words = text.split(" ")
+    while words and segments(" ".join(words) + "...") > budget_segments:
+        words.pop()
+    return " ".join(words) + "..."
+
+
+@dataclass(frozen=True)
+class SmsReply:
+    text: str
+    payloads: tuple[str, ...]  # what "1", "2"... mean in the next text
+
+
+def format_reply(
+    messages: list[dict[str, Any]], keep_first: bool = False, max_segments: int = MAX_REPLY_SEGMENTS
+) -> SmsReply:
+    """Plain GSM-7 text in at most `max_segments` segments, buttons as numbered options.
+
+    With keep_first, the first message (crisis help) is never shortened.
+    """
+    texts = [fold_to_gsm(short_links(str(m["text"]).strip())) for m in messages if m.get("text")]
+    buttons: list[dict[str, Any]] = next(
+        (m["buttons"] for m in reversed(messages) if m.get("buttons")), []
+    )
+    payloads = tuple(str(b["payload"]) for b in buttons)
+    options = " ".join(f"{i}={fold_to_gsm(b['title'])}" for i, b in enumerate(buttons, start=1))
+    options = f"Reply {options}" if options else ""
+    first = texts[0] if (keep_first and texts) else ""
+    rest = "\n".join(texts[1:] if first else texts)
+    fixed = "\n".join(p for p in (first, options) if p)
+    if segments("\n".join(p for p in (first, rest, options) if p)) <= max_segments:
+        return SmsReply("\n".join(p for p in (first, rest, options) if p), payloads)
+    # Shorten the middle; the crisis text and the options always stay whole.
+    budget = max(1, max_segments - segments(fixed)) if fixed else max_segments
+    rest = _fit(rest, budget) if rest else ""
+    parts = [p for p in (first, rest, options) if p]
+    text = "\n".join(parts)
+    while segments(text) > max_segments and rest:
+        rest = _fit(rest[: max(0, len(rest) - 20)], budget)
+        text = "\n".join(p for p in (first, rest, options) if p)
+    return SmsReply(text, payloads)

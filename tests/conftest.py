@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
 from cradle.catalogue.store import Catalogue
+from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
 from cradle.paths import content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,3 +52,30 @@ def write_services(folder: Path, services: list[dict]) -> None:
 
 
 TODAY = dt.date(2026, 11, 22)
+
+
+# --- one running Cradle (action server, Rasa, web server), started only if a test asks ---
+
+TWILIO_TOKEN = "test-auth-token-not-a-secret"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var = tmp_path_factory.mktemp("var")
+    catalogue = var / "catalogue.db"
+    build_catalogue(content_dir() / "services", catalogue)
+    config = StackConfig(
+        web_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        model=DEFAULT_MODEL,
+        var=var,
+        catalogue=catalogue,
+        extra_env={
+            "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+            "CRADLE_SENDER_KEY": "test-sender-key",
+            "CRADLE_SMS_PUBLIC_URL": "https://cradle.example.org",
+        },
+    )
+    with Stack(config) as running:
+        yield running

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class WebConfig:
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     embed_origins: tuple[str, ...] = ()  # sites allowed to frame the demo page
     catalogue: Path | None = None  # default: CRADLE_CATALOGUE or var/catalogue.db
+    rate_limit: int = 20  # chat messages per session per minute
 
     @classmethod
     def from_env(cls, rasa_url: str | None = None) -> WebConfig:
@@ -57,6 +59,28 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 CATALOGUE = web.AppKey("catalogue", Catalogue)
 _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _SERVICE_PARAMS = {"need", "audience", "area", "open_now", "contact", "cost", "q", "limit"}
+
+
+class RateLimiter:
+    """A per-session sliding window: at most `limit` messages in `window` seconds."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0, max_sessions: int = 100_000) -> None:
+        self.limit, self.window, self.max_sessions = limit, window, max_sessions
+        self._seen: dict[str, list[float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if len(self._seen) > self.max_sessions:  # bound memory under a flood of new sessions
+            self._seen.clear()
+        recent = [t for t in self._seen.get(key, []) if now - t < self.window]
+        allowed = len(recent) < self.limit
+        if allowed:
+            recent.append(now)
+        self._seen[key] = recent
+        return allowed
+
+
+LIMITER = web.AppKey("limiter", RateLimiter)
 
 
 def _sign(secret: bytes, token: str) -> str:
@@ -120,6 +144,11 @@ async def chat(request: web.Request) -> web.Response:
     if not isinstance(body, dict) or not isinstance(body.get("message"), str):
         raise web.HTTPBadRequest(text='send JSON: {"message": "..."}')
     sender, is_new = session_id(request)
+    if not request.app[LIMITER].allow(sender):
+        raise web.HTTPTooManyRequests(
+            text="You're sending messages very quickly. Please wait a minute and try again. "
+            "If you need help now, call 999 in an emergency or Samaritans on 116 123."
+        )
     messages = await _ask_rasa(request.app, f"web-{sender}", body["message"])
     contract = messages[-1]["custom"] if messages and "custom" in messages[-1] else {}
     response = web.json_response({"messages": messages[:-1], "contract": contract})
@@ -245,6 +274,7 @@ async def _http_client(app: web.Application) -> AsyncIterator[None]:
 def create_app(config: WebConfig | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=MAX_REQUEST_BYTES)
     app[CONFIG] = config or WebConfig.from_env()
+    app[LIMITER] = RateLimiter(app[CONFIG].rate_limit)
     app.cleanup_ctx.append(_http_client)
     app.cleanup_ctx.append(_open_catalogue)
     app.router.add_get("/", index)

@@ -139,3 +139,12 @@ async def test_bad_parameters_get_a_400_with_a_reason(api, params, reason):
 async def test_bad_service_ids_get_a_400(api):
     assert (await api.get("/api/services/..%2F..%2Fetc")).status in (400, 404)
     assert (await api.get("/api/services/DROP TABLE")).status == 400
+
+
+async def test_a_session_sending_too_fast_gets_a_friendly_429(aiohttp_client):
+    config = WebConfig(rasa_url=f"http://127.0.0.1:{free_port()}", rate_limit=3)
+    client = await aiohttp_client(create_app(config))
+    statuses = [(await client.post("/api/chat", json={"message": "hi"})).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = await client.post("/api/chat", json={"message": "hi"})
+    assert "116 123" in await response.text()

@@ -67,10 +67,25 @@
     var item = el("div", { "class": "cradle-msg cradle-" + who });
     item.appendChild(el("span", { "class": "cradle-visually-hidden" }, who === "user" ? "You said: " : "Cradle said: "));
     text.split(/\n{2,}/).forEach(function (para) {
-      item.appendChild(el("p", {}, para));
+      item.appendChild(who === "bot" ? linkify(para) : el("p", {}, para));
     });
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
+  }
+
+  // Web addresses in bot text become links, built with the DOM (never innerHTML).
+  function linkify(para) {
+    var p = el("p", {});
+    var pattern = /https:\/\/[^\s<>"]+[^\s<>".,;:)]/g, last = 0, match;
+    while ((match = pattern.exec(para)) !== null) {
+      p.appendChild(document.createTextNode(para.slice(last, match.index)));
+      var href = safeHref(match[0]);
+      p.appendChild(href ? el("a", { "href": href, "rel": "noopener noreferrer", "target": "_blank" }, match[0])
+                         : document.createTextNode(match[0]));
+      last = match.index + match[0].length;
+    }
+    p.appendChild(document.createTextNode(para.slice(last)));
+    return p;
   }
 
   function addButtons(buttons) {
@@ -84,6 +99,7 @@
       group.appendChild(btn);
     });
     log.appendChild(group);
+    log.scrollTop = log.scrollHeight;
   }
 
   function safeHref(url) {
@@ -100,8 +116,11 @@
         card.appendChild(el("p", { "class": "cradle-badge" }, "Kite-marked"));
       }
       var opening = c.opening || {};
-      card.appendChild(el("p", { "class": "cradle-open-now" },
-        opening.always_open ? "Open now, 24 hours a day" : (opening.next_open ? "Opens " + opening.next_open : "Check opening times on the website")));
+      var when = opening.always_open ? "Open now, 24 hours a day"
+        : opening.open_now ? "Open now"
+        : opening.next_open_text ? "Opens " + opening.next_open_text
+        : "Check opening times on the website";
+      card.appendChild(el("p", { "class": "cradle-open-now" }, when));
       card.appendChild(el("p", {}, c.description));
       (c.phones || []).forEach(function (p) {
         var digits = String(p.number).replace(/[^0-9+]/g, "");
@@ -116,6 +135,7 @@
       list.appendChild(card);
     });
     log.appendChild(list);
+    log.scrollTop = log.scrollHeight;
   }
 
   function showCrisis(tier) {
@@ -173,7 +193,20 @@
     window.location.replace(exitUrl);
   }
 
+  function outOfHours() {
+    // Office hours in the UK, whatever the visitor's own clock says.
+    var parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short",
+                                                   hour: "numeric", hourCycle: "h23" }).formatToParts(new Date());
+    var day = "", hour = 12;
+    parts.forEach(function (p) { if (p.type === "weekday") day = p.value; if (p.type === "hour") hour = Number(p.value); });
+    return day === "Sat" || day === "Sun" || hour < 9 || hour >= 17;
+  }
+
   function openPanel() {
+    if (outOfHours()) {
+      banner.textContent = "It's outside office hours. Services marked \u201cOpen now\u201d can help now. In an emergency, call 999.";
+      banner.hidden = false;
+    }
     panel.hidden = false;
     opener.setAttribute("aria-expanded", "true");
     input.focus();

@@ -1,0 +1,165 @@
+"""Cradle's SMS channel for Twilio, at /webhooks/twilio/webhook.
+
+Replaces Rasa's built-in Twilio channel, which neither checks the signature nor survives a
+missing Body, and calls Twilio's blocking client inside the event loop. Here:
+- every request must carry a valid X-Twilio-Signature (twilio's own RequestValidator), or 403;
+- the phone number is replaced by a keyed HMAC before Rasa, the tracker store or a log sees it;
+- the reply goes back in the webhook response as TwiML, within Twilio's 15-second window, so
+  no outbound API call is needed;
+- HELP, MENU, STOP/START and numbered replies are handled here; crisis help is never held back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from typing import Any
+from xml.sax.saxutils import escape
+
+from rasa.core.channels.channel import InputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from bot.channels.guard import OnNewMessage, guarded_turn
+from cradle.content import TOPIC_IDS, get_topic, intent_for_topic
+from cradle.responses import message, safety_message
+from cradle.safety import classify
+from cradle.sms import format_reply
+from cradle.sms_state import SmsState, hash_sender
+from cradle.turn import assemble_reply, prepare_turn
+
+logger = logging.getLogger(__name__)
+WEBHOOK_PATH = "/webhooks/twilio/webhook"
+SMS_REPLY_TIMEOUT = 8.0  # Twilio waits 15 s for the webhook; leave room for the network
+STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
+START_WORDS = {"start", "unstop", "yes start"}
+
+
+def twiml(text: str | None) -> HTTPResponse:
+    body = f"<Message>{escape(text)}</Message>" if text else ""
+    return response.text(
+        f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>',
+        content_type="text/xml",
+    )
+
+
+def menu_messages() -> list[dict[str, Any]]:
+    """MENU: every topic as a numbered option."""
+    buttons = [
+        {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in TOPIC_IDS
+    ]
+    return [message("sms_menu"), {"text": "", "buttons": buttons}]
+
+
+class CradleTwilioInput(InputChannel):
+    """SMS input: signature checks, pseudonymised senders and TwiML replies."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio"
+
+    def __init__(
+        self,
+        auth_token: str | None,
+        public_url: str | None,
+        reply_timeout: float = SMS_REPLY_TIMEOUT,
+    ) -> None:
+        self.auth_token = auth_token
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.reply_timeout = reply_timeout
+        self._state: SmsState | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> CradleTwilioInput:
+        # Secrets come from the environment; credentials.yml only names the variables.
+        credentials = credentials or {}
+        token_env = credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN")
+        url_env = credentials.get("public_url_env", "CRADLE_SMS_PUBLIC_URL")
+        return cls(
+            os.environ.get(token_env),
+            os.environ.get(url_env),
+            float(credentials.get("reply_timeout", SMS_REPLY_TIMEOUT)),
+        )
+
+    @property
+    def state(self) -> SmsState:
+        if self._state is None:
+            self._state = SmsState()
+        return self._state
+
+    def _signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: the configured public URL behind a proxy, else this one."""
+        if self.public_url:
+            query = f"?{request.query_string}" if request.query_string else ""
+            return f"{self.public_url}{WEBHOOK_PATH}{query}"
+        return request.url
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hook = Blueprint("cradle_twilio", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": bool(self.auth_token)})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.auth_token:
+                logger.error("SMS webhook called but TWILIO_AUTH_TOKEN is not set")
+                return response.text("SMS is not configured", status=503)
+            params = {key: values[0] if values else "" for key, values in request.form.items()}
+            signature = request.headers.get("X-Twilio-Signature", "")
+            validator = RequestValidator(self.auth_token)
+            if not signature or not validator.validate(
+                self._signed_url(request), params, signature
+            ):
+                return response.text("invalid signature", status=403)
+            number = params.get("From", "")
+            if not re.fullmatch(r"\+?[0-9A-Za-z:_.-]{3,40}", number):
+                return response.text("missing or malformed From", status=400)
+            sender = hash_sender(number)
+            text = await self._reply(on_new_message, sender, params.get("Body"))
+            return twiml(text)
+
+        return hook
+
+    async def _reply(
+        self, on_new_message: OnNewMessage, sender: str, body: str | None
+    ) -> str | None:
+        raw = (body or "").strip()
+        keyword = raw.lower()
+        state = self.state
+        if keyword in STOP_WORDS:
+            await asyncio.to_thread(state.opt_out, sender)
+            return None  # nothing more is sent to this number
+        if keyword in START_WORDS:
+            await asyncio.to_thread(state.opt_in, sender)
+            return format_reply([message("sms_help")]).text
+        opted_out = await asyncio.to_thread(state.opted_out, sender)
+        if opted_out:
+            # Safety first: a crisis text still gets the fixed crisis reply.
+            result = classify(raw)
+            return (
+                format_reply([safety_message(result.response)]).text if result.is_crisis else None
+            )
+        if keyword == "help":
+            return format_reply([message("sms_help")]).text
+        if keyword == "menu":
+            reply = format_reply(menu_messages())
+            await asyncio.to_thread(state.remember_options, sender, list(reply.payloads))
+            return reply.text
+        if re.fullmatch(r"[0-9]{1,2}", keyword):
+            payload = await asyncio.to_thread(state.option, sender, int(keyword))
+            if payload is not None:
+                raw = payload
+        if not raw:
+            return format_reply(assemble_reply(prepare_turn(raw), [])[:-1]).text
+        turn, messages = await guarded_turn(
+            on_new_message, raw, sender, self.name(), timeout=self.reply_timeout
+        )
+        reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
+        await asyncio.to_thread(state.remember_options, sender, list(reply.payloads))
+        return reply.text

@@ -1,0 +1,84 @@
+"""What the SMS channel must remember between texts, keyed by the hashed sender only:
+opt-outs (STOP) and the numbered options last offered ("reply 1 or 2").
+
+A small SQLite file, so every process on the machine sees the same state. No phone numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from cradle.paths import var_dir
+
+OPTIONS_TTL_SECONDS = 24 * 3600
+
+
+def sender_key() -> bytes:
+    """The HMAC key for phone numbers (CRADLE_SENDER_KEY). Without it, a random key per process
+    start: conversations still work, but a restart begins new ones."""
+    key = os.environ.get("CRADLE_SENDER_KEY")
+    return key.encode() if key else _RANDOM_KEY
+
+
+_RANDOM_KEY = secrets.token_bytes(32)
+
+
+def hash_sender(number: str, key: bytes | None = None) -> str:
+    """A stable, keyed pseudonym for a phone number: what the tracker store and logs see."""
+    digest = hmac.new(key or sender_key(), number.strip().encode(), hashlib.sha256).hexdigest()
+    return f"sms-{digest[:32]}"
+
+
+class SmsState:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or var_dir() / "sms_state.db"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS opt_outs (sender TEXT PRIMARY KEY, at REAL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS options "
+                "(sender TEXT PRIMARY KEY, payloads TEXT, at REAL)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=5)
+
+    def opt_out(self, sender: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO opt_outs VALUES (?, ?)", (sender, time.time()))
+
+    def opt_in(self, sender: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM opt_outs WHERE sender = ?", (sender,))
+
+    def opted_out(self, sender: str) -> bool:
+        with self._lock, self._connect() as db:
+            row = db.execute("SELECT 1 FROM opt_outs WHERE sender = ?", (sender,)).fetchone()
+        return row is not None
+
+    def remember_options(self, sender: str, payloads: list[str]) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO options VALUES (?, ?, ?)",
+                (sender, json.dumps(payloads), time.time()),
+            )
+
+    def option(self, sender: str, number: int) -> str | None:
+        """The payload behind "1", "2"... from the last numbered options, if still fresh."""
+        with self._lock, self._connect() as db:
+            row = db.execute(
+                "SELECT payloads, at FROM options WHERE sender = ?", (sender,)
+            ).fetchone()
+        if not row or time.time() - row[1] > OPTIONS_TTL_SECONDS:
+            return None
+        payloads = json.loads(row[0])
+        return payloads[number - 1] if 1 <= number <= len(payloads) else None

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install what the browser tests need outside Python: Debian's Chromium (Playwright drives it;
+# Playwright's own browser download does not work here) and axe-core from npm.
+# Idempotent: does nothing when both are present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup-system: installing Chromium from Debian (about a minute)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-system: Chromium is missing and this user cannot install packages." >&2
+    echo "  Install it yourself: apt-get install chromium" >&2
+    exit 1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null 2>&1 || { echo "setup-system: npm is needed for axe-core (apt-get install npm)" >&2; exit 1; }
+  echo "setup-system: installing axe-core from npm"
+  npm ci --no-audit --no-fund --silent
+fi
+echo "setup-system: Chromium and axe-core are ready"

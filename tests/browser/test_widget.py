@@ -1,0 +1,174 @@
+"""The widget in a real headless Chromium (Debian's, driven by Playwright) against the real
+servers: a conversation, keyboard use, Quick exit, injection, the crisis panel, axe-core,
+reflow at 320px, and screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from cradle.launcher import Stack
+from cradle.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("CRADLE_SCREENSHOT_DIR", PROJECT_ROOT / "var" / "screenshots"))
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (scripts/setup-system.sh)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, stack: Stack) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(f"{stack.config.web_url}/")
+    yield page
+    context.close()
+
+
+def open_widget(page: Page) -> None:
+    page.get_by_role("button", name="Chat with Cradle").click()
+    page.get_by_label("Your message").wait_for()
+
+
+def bot_count(page: Page) -> int:
+    return page.locator(".cradle-bot").count()
+
+
+def wait_for_reply(page: Page, before: int) -> None:
+    # A locator wait, not wait_for_function: the page's CSP rightly forbids eval.
+    page.locator(".cradle-bot").nth(before).wait_for()
+    page.locator(".cradle-typing").wait_for(state="hidden")
+
+
+def ask(page: Page, text: str) -> None:
+    before = bot_count(page)
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send").click()
+    wait_for_reply(page, before)
+
+
+def test_topic_answer_then_service_cards_after_an_area(page):
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    assert "Feeling low or down" in page.locator(".cradle-bot").first.inner_text()
+    before = bot_count(page)
+    page.get_by_role("button", name="Yes, find support").click()
+    wait_for_reply(page, before)
+    before = bot_count(page)
+    page.get_by_role("button", name="Rugby").click()
+    wait_for_reply(page, before)
+    cards = page.locator(".cradle-card")
+    assert cards.count() >= 3
+    assert cards.first.locator(".cradle-badge").inner_text() == "Kite-marked"
+    assert page.locator(".cradle-card a[href^='tel:']").count() >= 1
+
+
+def test_keyboard_only(page):
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Chat with Cradle":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Chat with Cradle"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "cradle-input"
+    before = bot_count(page)
+    page.keyboard.type("what can you do")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert "I can tell you about" in page.locator(".cradle-bot").last.inner_text()
+
+
+@pytest.mark.parametrize("how", ["button", "escape twice"])
+def test_quick_exit_clears_the_chat_and_leaves(page, stack, how):
+    page.route(
+        "https://www.bbc.co.uk/**",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"
+        ),
+    )
+    open_widget(page)
+    ask(page, "hello")
+    assert page.evaluate("sessionStorage.getItem('cradle-chat')")
+    if how == "button":
+        page.get_by_role("button", name="Quick exit").click()
+    else:
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    page.wait_for_url("https://www.bbc.co.uk/weather")
+    page.goto(f"{stack.config.web_url}/")
+    assert page.evaluate("sessionStorage.getItem('cradle-chat')") is None
+    assert page.locator(".cradle-msg").count() == 0
+
+
+def test_html_in_a_message_is_shown_as_text(page):
+    open_widget(page)
+    attack = "<img src=x onerror=alert(1)>"
+    ask(page, attack)
+    assert page.locator(".cradle-user").last.inner_text().endswith(attack)
+    assert page.locator(".cradle-log img").count() == 0
+
+
+def test_the_crisis_panel_appears_for_a_crisis_message(page):
+    open_widget(page)
+    ask(page, "I just want to die")
+    panel = page.locator(".cradle-crisis")
+    assert panel.is_visible()
+    assert panel.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
+
+
+def test_no_serious_or_critical_accessibility_violations(browser, stack):
+    context = browser.new_context(bypass_csp=True)  # to inject the local axe-core only
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    ask(page, "I want to die")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "axe.run().then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+    )
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "height"), [("desktop", 1280, 800), ("phone", 360, 740), ("narrow", 320, 640)]
+)
+def test_layout_reflows_and_screenshots(browser, stack, name, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+    context.close()

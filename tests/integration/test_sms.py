@@ -1,0 +1,134 @@
+"""The SMS channel against the real servers, with requests signed by twilio's RequestValidator."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from cradle.launcher import Stack
+from cradle.sms import is_gsm7, segments
+from tests.conftest import TWILIO_TOKEN
+
+pytestmark = pytest.mark.integration
+PUBLIC = "https://cradle.example.org/webhooks/twilio/webhook"
+
+
+def post_sms(
+    stack: Stack, params: dict[str, str], signature: str | None = "sign", token: str = TWILIO_TOKEN
+) -> tuple[int, str]:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if signature == "sign":
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(PUBLIC, params)
+    elif signature is not None:
+        headers["X-Twilio-Signature"] = signature
+    request = urllib.request.Request(
+        f"{stack.config.rasa_url}/webhooks/twilio/webhook",
+        data=urllib.parse.urlencode(params).encode(),
+        headers=headers,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def text_sms(stack: Stack, number: str, body: str | None) -> str | None:
+    params = {
+        "From": number,
+        "To": "+441632960000",
+        "MessageSid": "SM" + "0" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "NumMedia": "0",
+    }
+    if body is not None:
+        params["Body"] = body
+    status, xml = post_sms(stack, params)
+    assert status == 200, xml
+    found = ET.fromstring(xml).find("Message")  # noqa: S314 - our own server's TwiML
+    return None if found is None else found.text
+
+
+def test_a_conversation_by_text_with_numbered_replies(stack):
+    number = "+447700900001"
+    reply = text_sms(stack, number, "feeling really low since the baby")
+    assert reply and reply.startswith("Feeling low after having a baby")
+    assert "Reply 1=Yes, find support 2=No thanks" in reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
+    reply = text_sms(stack, number, "1")
+    assert reply and reply.startswith("Which town or area")
+    reply = text_sms(stack, number, "3")  # Rugby
+    assert reply and "Rugby" in reply and ("116 123" in reply or "111" in reply)
+    assert segments(reply) <= 3
+
+
+@pytest.mark.parametrize(
+    ("signature", "token"),
+    [(None, TWILIO_TOKEN), ("bm90IGEgc2lnbmF0dXJl", TWILIO_TOKEN), ("sign", "another-token")],
+)
+def test_bad_or_missing_signatures_are_refused(stack, signature, token):
+    status, _ = post_sms(stack, {"From": "+447700900002", "Body": "hello"}, signature, token)
+    assert status == 403
+
+
+def test_a_missing_body_gets_a_helpful_reply(stack):
+    reply = text_sms(stack, "+447700900003", None)
+    assert reply and reply.startswith("Your message was empty")
+
+
+def test_unicode_emoji_and_curly_quotes_are_understood_and_replies_are_gsm(stack):
+    reply = text_sms(
+        stack, "+447700900004", "I\u2019m so tired \U0001f62d\U0001f62d can\u2019t cope"
+    )
+    assert reply and is_gsm7(reply)
+
+
+def test_very_long_messages_are_cut_with_a_note(stack):
+    reply = text_sms(stack, "+447700900005", "I feel low. " * 200)
+    assert reply and reply.startswith("Your message was very long")
+
+
+def test_help_stop_and_start(stack):
+    number = "+447700900006"
+    assert "Samaritans 116 123" in (text_sms(stack, number, "HELP") or "")
+    assert text_sms(stack, number, "STOP") is None
+    assert text_sms(stack, number, "hello") is None  # nothing more is sent
+    crisis = text_sms(stack, number, "i want to end my life")  # except crisis help
+    assert crisis and "116 123" in crisis
+    assert "MENU" in (text_sms(stack, number, "START") or "")
+    assert text_sms(stack, number, "hello")
+
+
+def test_menu_lists_topics_as_numbers(stack):
+    number = "+447700900007"
+    menu = text_sms(stack, number, "menu")
+    assert menu and "1=Feeling low or down" in menu and "12=" in menu
+    reply = text_sms(stack, number, "4")
+    assert reply and reply.startswith("Many parents do not feel a rush of love")
+
+
+def test_crisis_by_text_puts_crisis_help_first(stack):
+    reply = text_sms(stack, "+447700900008", "im gonna kms tonight")
+    assert reply and reply.startswith("You matter, and you need help right now. Call 999 now.")
+
+
+def test_many_senders_at_once(stack):
+    numbers = [f"+4477009001{i:02d}" for i in range(20)]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        replies = list(pool.map(lambda n: text_sms(stack, n, "hello"), numbers))
+    assert all(r and "automated" in r for r in replies)
+
+
+def test_phone_numbers_never_reach_the_tracker_store_or_logs(stack):
+    text_sms(stack, "+447700900999", "hello")
+    tracker = Path(stack.config.var, "tracker.db").read_bytes()
+    logs = b"".join(p.read_bytes() for p in Path(stack.config.var, "logs").glob("*"))
+    for form in (b"447700900999", b"7700900999", b"7700 900999"):
+        assert form not in tracker and form not in logs
