@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
-	bench-safety bench-catalogue clean
+	bench-safety bench-catalogue demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -93,6 +93,12 @@ bench-safety: $(STAMP) ## recall per tier and false alarms of the safety net on 
 
 bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
 	@$(BIN)/python -m cradle.catalogue.bench
+
+demo-insights: $(STAMP) ## a synthetic month of insight data and its report (var/demo-report.html)
+	@rm -f var/demo-insights.db
+	@$(BIN)/cradle insights demo --days 30 --db var/demo-insights.db
+	@$(BIN)/cradle report --db var/demo-insights.db --from $$(date -d '29 days ago' +%F) \
+		--to $$(date +%F) --out var/demo-report.html
 
 clean: ## remove the trained model, the catalogue and test results (keeps .venv)
 	rm -rf models var/catalogue.db var/results var/*.log

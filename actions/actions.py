@@ -14,7 +14,8 @@ from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import get_topic, serve_drafts, topic_for_intent
 from cradle.glossary import get_glossary
-from cradle.replies import Message, service_messages, topic_messages
+from cradle.insights import FEEDBACK_REASONS
+from cradle.replies import Message, contract, service_messages, topic_messages
 from cradle.responses import message
 from cradle.yamlio import ContentError
 
@@ -57,7 +58,10 @@ class ActionAnswerTopic(Action):
                 # The crisis flag lasts the session: check in gently before ordinary topics.
                 dispatch(dispatcher, [message("safety_reminder")])
             channel = tracker.get_latest_input_channel()
-            dispatch(dispatcher, topic_messages(topic, channel, _audience(tracker)))
+            audience = _audience(tracker)
+            dispatch(dispatcher, topic_messages(topic, channel, audience))
+            if audience:
+                dispatch(dispatcher, [contract(audience=audience)])
         # The offer is part of this action: if the action server is down, no orphan offer is
         # sent, and the channel's fallback speaks instead.
         dispatch(dispatcher, [message("offer_local_support")])
@@ -110,7 +114,14 @@ class ActionFindServices(Action):
             dispatcher,
             service_messages(outcome, request.area.name, tracker.get_latest_input_channel()),
         )
-        dispatcher.utter_message(response="utter_anything_else")
+        topic_id = topic if isinstance(topic, str) else None
+        facts = {
+            "district": request.area.district,
+            "audience": request.query.audience,
+            "gap_need": topic_id if request.area.district and not outcome.local_found else None,
+        }
+        dispatch(dispatcher, [contract(**{k: v for k, v in facts.items() if v})])
+        dispatch(dispatcher, [message("ask_feedback")])
         return events
 
     def _search(self, request: Any) -> SearchOutcome:
@@ -135,6 +146,32 @@ class ActionExplainTerm(Action):
             dispatch(dispatcher, [message("term_unknown")])
         else:
             dispatch(dispatcher, [{"text": entry.explanation}])
+        return []
+
+
+class ActionRecordFeedback(Action):
+    """Record button-only feedback ("Was this helpful?") against the topic, anonymously."""
+
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        helpful = next(tracker.get_latest_entity_values("helpful"), None)
+        reason = next(tracker.get_latest_entity_values("reason"), None)
+        topic = tracker.get_slot("topic")
+        facts: dict[str, str] = {"feedback_topic": topic} if isinstance(topic, str) else {}
+        if reason in FEEDBACK_REASONS:
+            dispatch(
+                dispatcher, [contract(feedback_reason=reason, **facts), message("thanks_feedback")]
+            )
+        elif helpful == "no":
+            dispatch(dispatcher, [contract(feedback="no", **facts), message("ask_feedback_reason")])
+        elif helpful == "yes":
+            dispatch(dispatcher, [contract(feedback="yes", **facts), message("thanks_feedback")])
+        else:
+            dispatch(dispatcher, [message("thanks_feedback")])
         return []
 
 

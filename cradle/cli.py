@@ -77,6 +77,61 @@ def _cmd_content_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from cradle.retention import parse_age, purge_events, sqlite_url
+
+    try:
+        days = parse_age(args.older_than)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    url = args.db_url or sqlite_url(str(args.tracker_db))
+    result = purge_events(url, days)
+    print(
+        f"purge: deleted {result.deleted} of {result.before} conversation events older than "
+        f"{days} days; {result.after} remain"
+    )
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import sqlite_utils
+
+    from cradle.report import build_report, render_html, write_csv
+
+    if not args.db.is_file():
+        print(f"error: no insight log at {args.db} (try `cradle insights demo`)", file=sys.stderr)
+        return 2
+    try:
+        start, end = dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to)
+    except ValueError:
+        print("error: --from and --to are dates like 2026-11-01", file=sys.stderr)
+        return 2
+    report = build_report(sqlite_utils.Database(args.db), start, end)
+    if args.format == "csv":
+        write_csv(report, args.out)
+    else:
+        args.out.write_text(render_html(report), encoding="utf-8")
+    print(
+        f"wrote the {args.format} report for {start} to {end} ({report.turns} turns) to {args.out}"
+    )
+    return 0
+
+
+def _cmd_insights_demo(args: argparse.Namespace) -> int:
+    from cradle.areas import get_areas
+    from cradle.insights import InsightLog
+    from cradle.report import generate_demo
+
+    log = InsightLog(args.db, frozenset(get_areas().district_names))
+    count = generate_demo(log, days=args.days)
+    log.close()
+    print(f"wrote {count} synthetic turns to {args.db} (no real users)")
+    return 0
+
+
 def _cmd_catalogue_build(args: argparse.Namespace) -> int:
     from cradle.catalogue.build import build_catalogue
 
@@ -128,7 +183,8 @@ def _cmd_catalogue_search(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cradle.paths import catalogue_path, content_dir
+    from cradle.insights import insights_path
+    from cradle.paths import catalogue_path, content_dir, var_dir
 
     parser = argparse.ArgumentParser(
         prog="cradle",
@@ -201,6 +257,52 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=_path, default=_path("review-pack.html"), help="file")
     export.add_argument("--content", type=_path, default=content_dir(), help="content folder")
     export.set_defaults(handler=_cmd_content_export)
+
+    purge = verbs.add_parser(
+        "purge",
+        help="delete conversation events older than a limit from the tracker store",
+        description="Example: cradle purge --older-than 30d. Works on the SQLite store (default "
+        "var/tracker.db) or, with --db-url, on PostgreSQL. 30 days is the documented default; "
+        "`cradle serve` runs it at start and daily.",
+    )
+    purge.add_argument("--older-than", default="30d", help="age limit in days, e.g. 30d")
+    purge.add_argument(
+        "--tracker-db",
+        type=_path,
+        default=var_dir() / "tracker.db",
+        help="SQLite tracker store (var/tracker.db)",
+    )
+    purge.add_argument("--db-url", help="SQLAlchemy URL instead, e.g. postgresql://...")
+    purge.set_defaults(handler=_cmd_purge)
+
+    report = verbs.add_parser(
+        "report",
+        help="write the anonymised insight report (HTML with charts, or CSV)",
+        description="Example: cradle report --from 2026-11-01 --to 2026-11-30 --out report.html. "
+        "Counts below 5 are shown as <5.",
+    )
+    report.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--out", type=_path, default=_path("report.html"), help="file to write")
+    report.add_argument("--format", choices=["html", "csv"], default="html", help="html or csv")
+    report.add_argument("--db", type=_path, default=insights_path(), help="insight log")
+    report.set_defaults(handler=_cmd_report)
+
+    insights = verbs.add_parser("insights", help="work with the anonymised insight log")
+    insight_verbs = insights.add_subparsers(dest="insights_verb", metavar="ACTION", required=True)
+    demo = insight_verbs.add_parser(
+        "demo",
+        help="write a realistic synthetic month of turns, to try the report without real users",
+        description="What `make demo-insights` does. Uses the real logging code.",
+    )
+    demo.add_argument("--days", type=int, default=30, help="days to generate (30)")
+    demo.add_argument(
+        "--db",
+        type=_path,
+        default=var_dir() / "demo-insights.db",
+        help="database to write (var/demo-insights.db)",
+    )
+    demo.set_defaults(handler=_cmd_insights_demo)
 
     catalogue = verbs.add_parser("catalogue", help="build and search the service catalogue")
     cat_verbs = catalogue.add_subparsers(dest="catalogue_verb", metavar="ACTION", required=True)

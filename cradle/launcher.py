@@ -74,6 +74,7 @@ class StackConfig:
     catalogue: Path = field(default_factory=catalogue_path)
     extra_env: dict[str, str] = field(default_factory=dict)
     ready_timeout: float = 180.0
+    debug_logs: bool = False  # Rasa at DEBUG: the tests use it to prove no text is logged
 
     @property
     def rasa_url(self) -> str:
@@ -114,6 +115,7 @@ class Stack:
             CRADLE_TRACKER_DB=str(cfg.var / "tracker.db"),
             CRADLE_ACTION_URL=f"{cfg.actions_url}/webhook",
             CRADLE_RASA_URL=cfg.rasa_url,
+            CRADLE_INSIGHTS_DB=str(cfg.var / "insights.db"),
             SANIC_HOST=cfg.host,  # rasa_sdk's only way to choose the interface it listens on
         )
         env.update(self.config.extra_env)
@@ -184,6 +186,7 @@ class Stack:
                 "--enable-api",
                 "--auth-token",
                 self.api_token,
+                *(["--debug"] if cfg.debug_logs else []),
             ],
             "web": [
                 python,
@@ -295,6 +298,20 @@ def running_stack(config: StackConfig) -> Iterator[Stack]:
         stack.stop()
 
 
+def _purge_old_events(config: StackConfig) -> None:
+    """Keep the privacy notice's promise: conversation events go after 30 days."""
+    from cradle.retention import DEFAULT_DAYS, purge_events, sqlite_url
+
+    try:
+        result = purge_events(sqlite_url(str(config.var / "tracker.db")), DEFAULT_DAYS)
+        print(
+            f"retention: deleted {result.deleted} conversation events older than "
+            f"{DEFAULT_DAYS} days"
+        )
+    except Exception as err:  # noqa: BLE001 - report and carry on serving
+        print(f"retention: purge failed: {err}", file=sys.stderr)
+
+
 def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -> int:
     """`make run`: start everything, print where to chat, stop cleanly on Ctrl-C."""
     config = StackConfig(
@@ -327,9 +344,13 @@ def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -
         f"  Logs:      {config.var / 'logs'}\n"
         "Press Ctrl-C to stop."
     )
+    last_purge = 0.0
     try:
         while True:
             stack._check_alive()
+            if time.monotonic() - last_purge > 24 * 3600:
+                _purge_old_events(config)
+                last_purge = time.monotonic()
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping Cradle...")

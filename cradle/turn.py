@@ -20,6 +20,7 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
+from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
 from cradle.safety import TIERS, SafetyResult, classify, tier_rank
@@ -28,6 +29,8 @@ MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = frozenset({SAFETY_INTENT, "nlu_fallback"})
+# Facts the actions report for the anonymised insight log (never text a person typed).
+INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason", "feedback_topic")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
 
 
@@ -57,6 +60,11 @@ def _check_entities(raw: str) -> dict[str, str]:
             if match.district is None:
                 raise CommandError("area is not a Warwickshire place Cradle knows")
             cleaned["area"] = match.district
+        elif key in ("helpful", "reason"):
+            allowed = FEEDBACK if key == "helpful" else FEEDBACK_REASONS
+            if value not in allowed:
+                raise CommandError(f"{key} must be one of {', '.join(allowed)}")
+            cleaned[key] = value
         elif key == "audience":
             audience = normalise_audience(value)
             if audience is None:
@@ -137,6 +145,7 @@ def assemble_reply(
     gets the fixed fallback, which itself carries the crisis numbers.
     """
     visible: list[dict[str, Any]] = []
+    insight: dict[str, Any] = {}
     topic: str | None = None
     services: list[str] = []
     cards: list[dict[str, Any]] = []
@@ -149,6 +158,9 @@ def assemble_reply(
         if payload is None:
             continue  # custom payloads that are not Cradle's own are not passed on
         topic = payload.get("topic", topic)
+        for key in INSIGHT_KEYS:
+            if isinstance(payload.get(key), str | bool):
+                insight[key] = payload[key]
         services.extend(s for s in payload.get("services", []) if isinstance(s, str))
         cards.extend(c for c in payload.get("cards", []) if isinstance(c, dict))
         if payload.get("safety") in TIERS and tier_rank(payload["safety"]) > tier_rank(tier):
@@ -167,5 +179,13 @@ def assemble_reply(
     if turn.text_for_rasa is not None and (failed or not visible):
         # Never silence: Rasa failed, timed out or said nothing. The fallback has crisis numbers.
         out.append(message("service_error"))
-    out.append({"custom": {"topic": topic, "safety": tier, "services": services, "cards": cards}})
+    contract: dict[str, Any] = {
+        "topic": topic,
+        "safety": tier,
+        "services": services,
+        "cards": cards,
+    }
+    if insight:
+        contract["insight"] = insight  # coarse, allowlisted facts for the insight log
+    out.append({"custom": contract})
     return out

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Install what the browser tests need outside Python: Debian's Chromium (Playwright drives it;
-# Playwright's own browser download does not work here) and axe-core from npm.
+# Install what the tests need outside Python: Debian's Chromium (Playwright drives it;
+# Playwright's own browser download does not work here), PostgreSQL (the purge test runs a
+# throwaway server) and axe-core from npm.
 # Idempotent: does nothing when both are present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "setup-system: installing Chromium from Debian (about a minute)"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-system: installing ${missing[*]} from Debian (about a minute)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "setup-system: Chromium is missing and this user cannot install packages." >&2
-    echo "  Install it yourself: apt-get install chromium" >&2
+    echo "setup-system: ${missing[*]} missing and this user cannot install packages." >&2
+    echo "  Install them yourself: apt-get install ${missing[*]}" >&2
     exit 1
   fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
@@ -21,4 +25,4 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   echo "setup-system: installing axe-core from npm"
   npm ci --no-audit --no-fund --silent
 fi
-echo "setup-system: Chromium and axe-core are ready"
+echo "setup-system: Chromium, PostgreSQL and axe-core are ready"

@@ -71,6 +71,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         model=DEFAULT_MODEL,
         var=var,
         catalogue=catalogue,
+        debug_logs=True,
         extra_env={
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "CRADLE_SENDER_KEY": "test-sender-key",

@@ -7,12 +7,15 @@ always gets fixed crisis text, and a turn that fails or takes too long still get
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from cradle import logscrub
+from cradle.insights import get_insight_log, turn_from_contract
 from cradle.turn import PreparedTurn, assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
@@ -29,7 +32,9 @@ async def guarded_turn(
     timeout: float = DEFAULT_REPLY_TIMEOUT,
 ) -> tuple[PreparedTurn, list[dict[str, Any]]]:
     """Classify, forward to Rasa if allowed, and assemble the reply with its contract."""
+    logscrub.register(raw_text)
     turn = prepare_turn(raw_text)
+    logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         return turn, assemble_reply(turn, [])
     collector = CollectingOutputChannel()
@@ -47,4 +52,15 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    return turn, assemble_reply(turn, list(collector.messages), failed=failed)
+    messages = assemble_reply(turn, list(collector.messages), failed=failed)
+    await _record_insight(messages[-1]["custom"], input_channel)
+    return turn, messages
+
+
+async def _record_insight(contract: dict[str, Any], channel: str) -> None:
+    """One anonymised row per turn; a failure here must never cost the parent a reply."""
+    try:
+        row = turn_from_contract(contract, channel, dt.datetime.now(tz=dt.timezone.utc))
+        await asyncio.to_thread(get_insight_log().record, row)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not write the insight log")

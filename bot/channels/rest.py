@@ -16,6 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import DEFAULT_REPLY_TIMEOUT, OnNewMessage, guarded_turn
+from cradle import logscrub
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 MAX_BODY_CHARS = 20_000
@@ -34,6 +35,7 @@ class CradleRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CradleRestInput:
         credentials = credentials or {}
+        logscrub.install()  # Rasa's own logs must not keep message text either
         return cls(float(credentials.get("reply_timeout", DEFAULT_REPLY_TIMEOUT)))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

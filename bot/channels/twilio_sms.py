@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.guard import OnNewMessage, guarded_turn
+from cradle import logscrub
 from cradle.content import TOPIC_IDS, get_topic, intent_for_topic
 from cradle.responses import message, safety_message
 from cradle.safety import classify
@@ -77,6 +78,7 @@ class CradleTwilioInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CradleTwilioInput:
         # Secrets come from the environment; credentials.yml only names the variables.
         credentials = credentials or {}
+        logscrub.install()
         token_env = credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN")
         url_env = credentials.get("public_url_env", "CRADLE_SMS_PUBLIC_URL")
         return cls(
@@ -120,6 +122,7 @@ class CradleTwilioInput(InputChannel):
             number = params.get("From", "")
             if not re.fullmatch(r"\+?[0-9A-Za-z:_.-]{3,40}", number):
                 return response.text("missing or malformed From", status=400)
+            logscrub.register(number, params.get("Body"))
             sender = hash_sender(number)
             text = await self._reply(on_new_message, sender, params.get("Body"))
             return twiml(text)

@@ -49,7 +49,7 @@
   var foot = el("div", { "class": "cradle-foot" });
   var clear = el("button", { "type": "button", "class": "cradle-clear" }, "Clear chat");
   var privacy = el("p", { "class": "cradle-privacy" },
-    "Cradle is automated, not a person. This chat is saved in this browser tab only, until you close the tab or press Clear chat.");
+    "Cradle is automated, not a person. This chat is saved in this browser tab until you close it or press Clear chat. Our server deletes conversations after 30 days and never keeps what you type in its statistics.");
   foot.append(clear, privacy);
   panel.append(head, crisis, banner, log, typing, form, foot);
   root.append(opener, panel);
