@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
-	bench-safety bench-catalogue demo-insights clean
+	bench bench-safety bench-catalogue demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ bench-safety: $(STAMP) ## recall per tier and false alarms of the safety net on 
 
 bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
 	@$(BIN)/python -m cradle.catalogue.bench
+
+bench: $(STAMP) $(MODEL) ## load test at concurrency 1/10/50 against a `rasa init` baseline
+	@$(BIN)/python -m cradle.loadbench
 
 demo-insights: $(STAMP) ## a synthetic month of insight data and its report (var/demo-report.html)
 	@rm -f var/demo-insights.db

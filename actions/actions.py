@@ -20,6 +20,8 @@ from cradle.responses import message
 from cradle.yamlio import ContentError
 
 logger = logging.getLogger(__name__)
+# The services named in the "catalogue_unavailable" message (content/responses.yml).
+NATIONAL_LINES = ("samaritans", "shout", "nhs-111-mental-health")
 
 
 def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
@@ -108,7 +110,11 @@ class ActionFindServices(Action):
             outcome = await asyncio.to_thread(self._search, request)
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
-            dispatch(dispatcher, [message("service_error")])
+            # Still signpost: the national lines are fixed content, not catalogue data.
+            dispatch(
+                dispatcher,
+                [message("catalogue_unavailable"), contract(services=list(NATIONAL_LINES))],
+            )
             return events
         dispatch(
             dispatcher,

@@ -132,6 +132,18 @@ def _cmd_insights_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_preflight(args: argparse.Namespace) -> int:
+    from cradle.preflight import PreflightError, preflight
+
+    try:
+        preflight(args.endpoints)
+    except PreflightError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"preflight: the tracker store and lock store in {args.endpoints} answer")
+    return 0
+
+
 def _cmd_catalogue_build(args: argparse.Namespace) -> int:
     from cradle.catalogue.build import build_catalogue
 
@@ -257,6 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=_path, default=_path("review-pack.html"), help="file")
     export.add_argument("--content", type=_path, default=content_dir(), help="content folder")
     export.set_defaults(handler=_cmd_content_export)
+
+    check_ends = verbs.add_parser(
+        "preflight",
+        help="check that the tracker store and lock store in an endpoints file answer",
+        description="Example: cradle preflight --endpoints endpoints.scale.yml. Reads the "
+        "environment variables the file names and says exactly what is missing or unreachable. "
+        "`cradle serve` runs it before starting Rasa.",
+    )
+    check_ends.add_argument(
+        "--endpoints",
+        type=_path,
+        default=_path("endpoints.yml"),
+        help="endpoints file (endpoints.yml)",
+    )
+    check_ends.set_defaults(handler=_cmd_preflight)
 
     purge = verbs.add_parser(
         "purge",

@@ -23,7 +23,7 @@ import sqlite_utils
 from cradle.catalogue.hours import LONDON, is_bank_holiday
 from cradle.content import TOPIC_IDS
 from cradle.paths import var_dir
-from cradle.safety import TIERS
+from cradle.tiers import TIERS
 
 CHANNELS = ("web", "sms")
 AUDIENCES = ("mum", "dad-or-partner", "parent")

@@ -7,6 +7,7 @@ exactly what a user runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -17,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,8 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
     ready_timeout: float = 180.0
     debug_logs: bool = False  # Rasa at DEBUG: the tests use it to prove no text is logged
+    endpoints: str = "endpoints.yml"  # endpoints.scale.yml for PostgreSQL + Redis
+    extra_rasa_ports: tuple[int, ...] = ()  # more Rasa replicas (scale-out profile)
 
     @property
     def rasa_url(self) -> str:
@@ -123,11 +126,13 @@ class Stack:
 
     def check(self) -> None:
         cfg = self.config
-        for name, port in (
+        ports = [
             ("web server", cfg.web_port),
             ("Rasa", cfg.rasa_port),
             ("action server", cfg.actions_port),
-        ):
+        ]
+        ports += [("Rasa replica", port) for port in cfg.extra_rasa_ports]
+        for name, port in ports:
             if port_in_use(cfg.host, port):
                 raise LaunchError(
                     f"port {port} ({name}) is already in use on {cfg.host}. Is Cradle already "
@@ -135,6 +140,12 @@ class Stack:
                 )
         if not cfg.model.is_file():
             raise LaunchError(f"no trained model at {cfg.model}: run `make train` first")
+        from cradle.preflight import PreflightError, preflight
+
+        try:
+            preflight(PROJECT_ROOT / cfg.endpoints, self.env())
+        except PreflightError as err:
+            raise LaunchError(str(err)) from err
         if not cfg.catalogue.is_file():
             raise LaunchError(
                 f"no service catalogue at {cfg.catalogue}: run `cradle catalogue build`"
@@ -160,7 +171,7 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         cfg = self.config
         python, rasa = str(BIN / "python"), str(BIN / "rasa")
-        return {
+        commands = {
             "actions": [
                 python,
                 "-m",
@@ -176,7 +187,7 @@ class Stack:
                 "--model",
                 str(cfg.model),
                 "--endpoints",
-                "endpoints.yml",
+                cfg.endpoints,
                 "--credentials",
                 "credentials.yml",
                 "--interface",
@@ -200,6 +211,15 @@ class Stack:
                 cfg.rasa_url,
             ],
         }
+        for number, port in enumerate(cfg.extra_rasa_ports, start=2):
+            replica = list(commands["rasa"])
+            replica[replica.index("--port") + 1] = str(port)
+            commands[f"rasa-{number}"] = replica
+        return commands
+
+    def rasa_urls(self) -> list[str]:
+        cfg = self.config
+        return [cfg.rasa_url, *(f"http://{cfg.host}:{p}" for p in cfg.extra_rasa_ports)]
 
     def start(self) -> None:
         self.check()
@@ -221,22 +241,20 @@ class Stack:
                     f"of {proc.log}:\n" + "\n".join(tail)
                 )
 
+    def _rasa_ready(self, url: str) -> bool:
+        parse = f"{url}/model/parse?token={self.api_token}"
+        return _http(parse, {"text": "hello"}, timeout=30)[0] == 200
+
     def wait_ready(self) -> None:
         """Wait until every process answers; Rasa only after a warm-up parse."""
         cfg = self.config
         deadline = time.monotonic() + cfg.ready_timeout
-        checks = {
+        checks: dict[str, Callable[[], bool]] = {
             "action server": lambda: _http(f"{cfg.actions_url}/health")[0] == 200,
             "web server": lambda: _http(f"{cfg.web_url}/healthz")[0] == 200,
-            "Rasa": lambda: (
-                _http(
-                    f"{cfg.rasa_url}/model/parse?token={self.api_token}",
-                    {"text": "hello"},
-                    timeout=30,
-                )[0]
-                == 200
-            ),
         }
+        for url in self.rasa_urls():
+            checks[f"Rasa at {url}"] = functools.partial(self._rasa_ready, url)
         pending = dict(checks)
         while pending:
             self._check_alive()

@@ -20,11 +20,11 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from cradle.paths import content_dir
+from cradle.tiers import TIERS, tier_rank
 from cradle.yamlio import load_yaml
 
-TIERS = ("none", "support", "urgent", "emergency")
 RESPONSES = ("emergency", "urgent", "abuse", "concern_for_other", "support")
-_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
+_RANK = {tier: tier_rank(tier) for tier in TIERS}
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _QUOTES = str.maketrans(
@@ -51,11 +51,6 @@ _RESPONSE_PREFERENCE = {
     "urgent": 3,
     "support": 4,
 }
-
-
-def tier_rank(tier: str) -> int:
-    """Order tiers so that max() picks the more serious one."""
-    return _RANK[tier]
 
 
 @dataclass(frozen=True)

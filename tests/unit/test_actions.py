@@ -118,12 +118,22 @@ async def test_find_services_for_coventry_offers_national_services_only(find):
     assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
 
 
-async def test_find_services_without_a_catalogue_says_sorry_with_crisis_numbers(
-    tmp_path, monkeypatch
-):
+async def test_without_a_catalogue_the_bot_falls_back_to_national_lines(tmp_path, monkeypatch):
     monkeypatch.setenv("CRADLE_CATALOGUE", str(tmp_path / "missing.db"))
     dispatcher = CollectingDispatcher()
     await ActionFindServices().run(
         dispatcher, tracker("inform", topic="low-mood", area="rugby"), {}
     )
-    assert texts(dispatcher) == [message("service_error")["text"]]
+    assert texts(dispatcher) == [message("catalogue_unavailable")["text"]]
+    assert payloads(dispatcher)["services"] == ["samaritans", "shout", "nhs-111-mental-health"]
+
+
+async def test_a_locked_or_corrupt_catalogue_also_falls_back(tmp_path, monkeypatch):
+    broken = tmp_path / "catalogue.db"
+    broken.write_bytes(b"this is not a database")
+    monkeypatch.setenv("CRADLE_CATALOGUE", str(broken))
+    dispatcher = CollectingDispatcher()
+    await ActionFindServices().run(
+        dispatcher, tracker("inform", topic="low-mood", area="rugby"), {}
+    )
+    assert texts(dispatcher) == [message("catalogue_unavailable")["text"]]
