@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -222,8 +223,8 @@ class Stack:
         return [cfg.rasa_url, *(f"http://{cfg.host}:{p}" for p in cfg.extra_rasa_ports)]
 
     def start(self) -> None:
-        self.check()
         self.config.var.mkdir(parents=True, exist_ok=True)
+        self.check()
         for name, args in self.commands().items():
             self._spawn(name, args)
         try:
@@ -336,23 +337,29 @@ def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -
         host=host, web_port=web_port, rasa_port=rasa_port, actions_port=actions_port
     )
     stack = Stack(config)
-    stopping = False
 
-    def on_signal(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def interrupt(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
-    print("Starting Cradle: action server, Rasa and web server (the first start takes ~30s)...")
+    signal.signal(signal.SIGTERM, interrupt)
+    print(
+        "Starting Cradle: action server, Rasa and web server (the first start takes ~30s)...",
+        flush=True,
+    )
     try:
         stack.start()
     except LaunchError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        stack.stop()
         print("\nStopped before Cradle was ready.")
         return 130
+    # From here a signal only asks to stop; the loop below notices, so Ctrl-C can never land
+    # between two statements and skip the clean shutdown.
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(
         "\nCradle is ready.\n"
         f"  Browser:   {config.web_url}/\n"
@@ -360,22 +367,22 @@ def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -
         f"  curl:      curl -s {config.rasa_url}/webhooks/rest/webhook "
         '-H \'Content-Type: application/json\' -d \'{"sender": "me", "message": "hello"}\'\n'
         f"  Logs:      {config.var / 'logs'}\n"
-        "Press Ctrl-C to stop."
+        "Press Ctrl-C to stop.",
+        flush=True,
     )
     last_purge = 0.0
     try:
-        while True:
+        while not stop.is_set():
             stack._check_alive()
             if time.monotonic() - last_purge > 24 * 3600:
                 _purge_old_events(config)
                 last_purge = time.monotonic()
-            time.sleep(1)
-    except KeyboardInterrupt:
-        print("\nStopping Cradle...")
+            stop.wait(1.0)
     except LaunchError as err:
         print(f"error: {err}", file=sys.stderr)
         stack.stop()
         return 1
+    print("\nStopping Cradle...", flush=True)
     stack.stop()
-    print("Stopped.")
+    print("Stopped.", flush=True)
     return 0

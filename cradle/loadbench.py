@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(work / "models"),
                 "--fixed-model-name",
                 "cradle",
+                "--force",  # time a full training, not a cache hit
             ],
             PROJECT_ROOT,
             env,
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.skip_baseline:
             return 0
         base_dir = work / "baseline"
+        base_dir.mkdir()  # rasa init wants an existing folder
         init_s = timed(
             [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(base_dir)],
             PROJECT_ROOT,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
-from aiohttp import web
+# spaCy's thinc imports TensorFlow whenever it is installed (Rasa needs it). The web server's
+# safety net needs only spaCy's tokenizer and matchers, so keep TensorFlow out of this process.
+sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
 
-from cradle.web.app import WebConfig, create_app
+from aiohttp import web  # noqa: E402
+
+from cradle.web.app import WebConfig, create_app  # noqa: E402
 
 
 def main() -> None:

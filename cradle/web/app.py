@@ -97,6 +97,37 @@ def session_id(request: web.Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(18), True
 
 
+def _origin_allowed(request: web.Request) -> bool:
+    """Same-origin requests, requests with no Origin (not from a browser page), and the sites
+    in CRADLE_EMBED_ORIGINS may use the chat API; any other web page may not."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.host}"
+    return origin == own or origin in request.app[CONFIG].embed_origins
+
+
+@web.middleware
+async def embed_policy(request: web.Request, handler: Any) -> web.StreamResponse:
+    """CORS for the council sites that embed the widget; 403 for every other site."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    if not _origin_allowed(request):
+        raise web.HTTPForbidden(text="this site is not allowed to use the Cradle chat API")
+    origin = request.headers.get("Origin")
+    if request.method == "OPTIONS":
+        response: web.StreamResponse = web.Response(status=204)
+    else:
+        response = await handler(request)
+    if origin and origin in request.app[CONFIG].embed_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
@@ -154,11 +185,15 @@ async def chat(request: web.Request) -> web.Response:
     response = web.json_response({"messages": messages[:-1], "contract": contract})
     if is_new:
         secret = request.app[CONFIG].session_secret
+        # Embedded on a council site, the cookie is third-party: it must be SameSite=None
+        # and Secure (https only). On our own page it stays Strict.
+        embedded = request.headers.get("Origin") in request.app[CONFIG].embed_origins
         response.set_cookie(
             SESSION_COOKIE,
             f"{sender}.{_sign(secret, sender)}",
             httponly=True,
-            samesite="Strict",
+            samesite="None" if embedded else "Strict",
+            secure=embedded or None,
             path="/api/",
         )
     return response
@@ -272,7 +307,9 @@ async def _http_client(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(config: WebConfig | None = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(
+        middlewares=[security_headers, embed_policy], client_max_size=MAX_REQUEST_BYTES
+    )
     app[CONFIG] = config or WebConfig.from_env()
     app[LIMITER] = RateLimiter(app[CONFIG].rate_limit)
     app.cleanup_ctx.append(_http_client)
@@ -281,6 +318,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/widget.js", widget)
     app.router.add_post("/api/chat", chat)
+    app.router.add_route("OPTIONS", "/api/chat", chat)
     app.router.add_get("/api/services", services)
     app.router.add_get("/api/services/{id}", service_detail)
     app.router.add_static("/static/", STATIC)

@@ -148,3 +148,24 @@ async def test_a_session_sending_too_fast_gets_a_friendly_429(aiohttp_client):
     assert statuses == [200, 200, 200, 429]
     response = await client.post("/api/chat", json={"message": "hi"})
     assert "116 123" in await response.text()
+
+
+@pytest.mark.parametrize(
+    ("origin", "status", "cors"),
+    [
+        (None, 200, None),
+        ("https://www.warwickshire.gov.uk", 200, "https://www.warwickshire.gov.uk"),
+        ("https://evil.example", 403, None),
+    ],
+)
+async def test_only_allowed_sites_may_use_the_chat_api(client, origin, status, cors):
+    headers = {"Origin": origin} if origin else {}
+    response = await client.post("/api/chat", json={"message": "hello"}, headers=headers)
+    assert response.status == status
+    assert response.headers.get("Access-Control-Allow-Origin") == cors
+
+
+async def test_the_same_origin_is_always_allowed(client):
+    own = str(client.make_url("/")).rstrip("/")
+    response = await client.post("/api/chat", json={"message": "hello"}, headers={"Origin": own})
+    assert response.status == 200
