@@ -189,9 +189,19 @@ def _heatmap(table: Table) -> str:
     ax.imshow(values, cmap="Reds", aspect="auto")
     ax.set_xticks(range(len(table.columns) - 1), table.columns[1:], rotation=30, ha="right")
     ax.set_yticks(range(len(table.rows)), [row[0] for row in table.rows])
+    top = max((v for row in values for v in row), default=0) or 1
     for i, row in enumerate(table.rows):
         for j, value in enumerate(row[1:]):
-            ax.text(j, i, shown(value), ha="center", va="center", fontsize=9)
+            dark = values[i][j] > top * 0.6  # white text on dark cells, for contrast
+            ax.text(
+                j,
+                i,
+                shown(value),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if dark else "black",
+            )
     fig.tight_layout()
     result = _png(fig)
     plt.close(fig)
