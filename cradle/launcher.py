@@ -106,7 +106,8 @@ class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
         self.procs: list[Proc] = []
-        self.api_token = secrets.token_urlsafe(24)
+        # hex: a token starting with "-" would be read by rasa's argument parser as an option
+        self.api_token = secrets.token_hex(24)
 
     def env(self) -> dict[str, str]:
         cfg = self.config
