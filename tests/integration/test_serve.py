@@ -100,3 +100,19 @@ def test_a_missing_model_is_a_clear_error(tmp_path):
     )
     with pytest.raises(LaunchError, match="no trained model .* run `make train` first"):
         Stack(config).check()
+
+
+def test_make_shell_chats_with_a_running_cradle(stack):
+    url = f"{stack.config.rasa_url}/webhooks/rest/webhook"
+    result = subprocess.run(
+        [CRADLE, "chat", "--url", url],
+        input="hello\nwhat can you do\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "cradle> Hello, I'm Cradle" in result.stdout
+    assert "cradle> I can tell you about" in result.stdout
+    assert '{"topic": null, "safety": "none", "services": []}' in result.stdout
