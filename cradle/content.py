@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,6 @@ class Topic:
     sections: tuple[Section, ...]
     path: Path
     body_line: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> str:

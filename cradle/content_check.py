@@ -344,8 +344,3 @@ def check_content(
     """All findings for a content folder; errors first."""
     findings = Checker(content, today or dt.date.today(), services_dir).run()
     return sorted(findings, key=lambda f: (f.severity != "error", f.path, f.line or 0))
-
-
-def reading_scores(content: Path) -> dict[str, float]:
-    """Flesch reading ease per topic, for the record in the README."""
-    return {t: Checker.reading_ease(load_topic(content / "topics" / f"{t}.md")) for t in TOPIC_IDS}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,6 @@ class Service:
     last_verified: dt.date
     source: str
     file: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class CatalogueError(ContentError):

@@ -24,7 +24,6 @@ class ParentRequest:
 
     query: SearchQuery
     area: AreaMatch
-    area_given: bool
 
 
 def needs_for_topic(topic_id: str | None) -> tuple[str, ...]:
@@ -47,7 +46,7 @@ def request_from_slots(topic: object, area: object, audience: object) -> ParentR
         audience=normalise_audience(audience),
         include_county=match.outside_note is None,
     )
-    return ParentRequest(query, match, area_given=area is not None)
+    return ParentRequest(query, match)
 
 
 def search_from_args(args: argparse.Namespace) -> SearchOutcome:
