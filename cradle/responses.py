@@ -54,11 +54,6 @@ def safety_message(response: str | None) -> dict[str, Any]:
     return message
 
 
-def fixed_text(name: str) -> str:
-    """The default text of a fixed response, with YAML line folding undone."""
-    return " ".join(pick_variation(name)["text"].split())
-
-
 @lru_cache(maxsize=4)
 def _messages_for(path: str) -> dict[str, Any]:
     data = load_yaml(Path(path))

@@ -24,7 +24,6 @@ from cradle.tiers import TIERS, tier_rank
 from cradle.yamlio import load_yaml
 
 RESPONSES = ("emergency", "urgent", "abuse", "concern_for_other", "support")
-_RANK = {tier: tier_rank(tier) for tier in TIERS}
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _QUOTES = str.maketrans(
@@ -64,7 +63,7 @@ class SafetyResult:
     @property
     def is_crisis(self) -> bool:
         """Urgent or emergency: crisis help must be sent this turn."""
-        return _RANK[self.tier] >= _RANK["urgent"]
+        return tier_rank(self.tier) >= tier_rank("urgent")
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ class SafetyDetector:
         best = SafetyResult()
         for variant in self._variants(text):
             result = self._classify_normalised(variant)
-            if _RANK[result.tier] > _RANK[best.tier]:
+            if tier_rank(result.tier) > tier_rank(best.tier):
                 best = result
             elif result.tier == best.tier and result.rules:
                 best = SafetyResult(
@@ -214,10 +213,12 @@ class SafetyDetector:
             # A softened or negated match no longer calls for the rule's own crisis response.
             response = rule.response if tier == rule.tier else tier
             found.append((tier, response, rule.id))
-        top = max((_RANK[tier] for tier, _, _ in found), default=0)
+        top = max((tier_rank(tier) for tier, _, _ in found), default=0)
         if top == 0:
             return SafetyResult()
-        winners = [(response, rule_id) for tier, response, rule_id in found if _RANK[tier] == top]
+        winners = [
+            (response, rule_id) for tier, response, rule_id in found if tier_rank(tier) == top
+        ]
         # Prefer the most specific response when several rules agree on the tier.
         response = min((r for r, _ in winners), key=_RESPONSE_PREFERENCE.__getitem__)
         return SafetyResult(

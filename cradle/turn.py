@@ -150,6 +150,7 @@ def assemble_reply(
     services: list[str] = []
     cards: list[dict[str, Any]] = []
     tier = turn.safety.tier
+    rasa_tier = "none"  # the most serious tier among the replies Rasa itself sent
     for item in bot_messages:
         payload = _payload(item)
         shown = {k: v for k, v in item.items() if k not in ("custom", "recipient_id")}
@@ -163,14 +164,11 @@ def assemble_reply(
                 insight[key] = payload[key]
         services.extend(s for s in payload.get("services", []) if isinstance(s, str))
         cards.extend(c for c in payload.get("cards", []) if isinstance(c, dict))
-        if payload.get("safety") in TIERS and tier_rank(payload["safety"]) > tier_rank(tier):
-            tier = payload["safety"]
-    crisis_sent = any(
-        (p := _payload(i)) is not None and tier_rank(p.get("safety", "none")) >= tier_rank("urgent")
-        for i in bot_messages
-    )
+        if payload.get("safety") in TIERS:
+            rasa_tier = max(rasa_tier, payload["safety"], key=tier_rank)
+    tier = max(tier, rasa_tier, key=tier_rank)
     out: list[dict[str, Any]] = []
-    if turn.safety.is_crisis and not crisis_sent:
+    if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
         out.append(safety_message(turn.safety.response))
     if turn.truncated:
         out.append(message("truncated_note", limit=f"{MAX_MESSAGE_CHARS:,}"))
