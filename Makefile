@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
-	bench bench-safety bench-catalogue demo-insights clean
+	bench bench-safety bench-safety-cv bench-catalogue demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,9 +35,10 @@ $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 		--fixed-model-name cradle --quiet > var/train.log 2>&1 || { tail -40 var/train.log; exit 1; }
 	@touch $(MODEL)
 
-train: $(MODEL) ## train the Rasa model (only when data, domain or config changed)
+train: $(MODEL) ## train the Rasa model and the safety net's second opinion (only when their inputs changed)
+	@$(BIN)/cradle safety train
 
-run: $(STAMP) $(CATALOGUE) $(MODEL) ## start Cradle on http://localhost:8080 (Ctrl-C stops it)
+run: $(STAMP) $(CATALOGUE) train ## start Cradle on http://localhost:8080 (Ctrl-C stops it)
 	@$(BIN)/cradle serve
 
 shell: $(STAMP) ## chat with a running Cradle in this terminal (start `make run` first)
@@ -62,7 +63,7 @@ validate: $(STAMP) ## content check, generated files match content, Rasa's data 
 system: ## install Chromium (Debian) and axe-core (npm) for the browser tests, if missing
 	@scripts/setup-system.sh
 
-pytest: $(STAMP) $(CATALOGUE) $(MODEL) system ## unit, integration and browser tests
+pytest: $(STAMP) $(CATALOGUE) train system ## unit, integration and browser tests
 	@$(BIN)/pytest -q
 
 screenshots: $(STAMP) $(CATALOGUE) $(MODEL) system ## save widget screenshots to docs/
@@ -88,8 +89,11 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
 
-bench-safety: $(STAMP) ## recall per tier and false alarms of the safety net on the red-team set
-	@$(BIN)/python -m cradle.safety_eval
+bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set
+	@$(BIN)/python -m cradle.safety.evaluate
+
+bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by cross-validation on the bank
+	@$(BIN)/python -m cradle.safety.crossval
 
 bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
 	@$(BIN)/python -m cradle.catalogue.bench

@@ -43,6 +43,25 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     return chat_loop(args.url)
 
 
+def _cmd_safety_train(args: argparse.Namespace) -> int:
+    from cradle.safety import get_net
+
+    net = get_net()  # trains the second opinion, or loads it when nothing it learnt changed
+    print(
+        f"safety net ready: {len(net.situations.situations)} situation rules, second opinion loaded"
+    )
+    return 0
+
+
+def _cmd_safety_try(args: argparse.Namespace) -> int:
+    from cradle.safety import classify
+
+    result = classify(args.text)
+    print(f"tier: {result.tier}\nresponse: {result.response}\nrules: {', '.join(result.rules)}")
+    print(f"signals: {', '.join(sorted(result.signals))}")
+    return 0
+
+
 def _cmd_content_check(args: argparse.Namespace) -> int:
     from cradle.content_check import check_content
 
@@ -330,6 +349,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="database to write (var/demo-insights.db)",
     )
     demo.set_defaults(handler=_cmd_insights_demo)
+
+    safety = verbs.add_parser("safety", help="train and try the safety net")
+    safety_verbs = safety.add_subparsers(dest="safety_verb", metavar="ACTION", required=True)
+    safety_verbs.add_parser(
+        "train",
+        help="train the second opinion from content/safety/bank (make train runs it)",
+        description="Cached in models/safety/ under a hash of the bank, lexicon and settings.",
+    ).set_defaults(handler=_cmd_safety_train)
+    try_it = safety_verbs.add_parser(
+        "try",
+        help="show the tier, response and rules for one message",
+        description="For a safeguarding lead checking a new phrasing. Nothing is logged.",
+    )
+    try_it.add_argument("text", help="the message, in quotes")
+    try_it.set_defaults(handler=_cmd_safety_try)
 
     catalogue = verbs.add_parser("catalogue", help="build and search the service catalogue")
     cat_verbs = catalogue.add_subparsers(dest="catalogue_verb", metavar="ACTION", required=True)

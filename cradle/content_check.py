@@ -141,7 +141,49 @@ class Checker:
             if extra.stem not in TOPIC_IDS:
                 self.add(extra, None, "schema", f"{extra.stem!r} is not a known topic id")
         self.check_responses(self.content / "responses.yml")
+        self.check_safety(self.content / "safety")
         return self.findings
+
+    def check_safety(self, folder: Path) -> None:
+        """The safety net's files load, carry review metadata, and fit together."""
+        from cradle.safety.check_in import CheckInAnswers
+        from cradle.safety.lexicon import LexiconError, SafetyDetector
+        from cradle.safety.second_opinion import load_bank, load_config
+        from cradle.safety.situations import SituationRules
+
+        try:
+            lexicon = SafetyDetector.from_dir(folder)
+            situations = SituationRules.from_file(folder / "situations.yml")
+            config = load_config(folder)
+            bank = load_bank(folder, config)
+            CheckInAnswers.from_file(folder / "check_in.yml", lexicon.normalise)
+        except LexiconError as err:
+            self.add(folder / "lexicon.yml", None, "safety", str(err))
+            return
+        except ContentError as err:
+            self.add(err.path, err.line, "safety", err.message)
+            return
+        unknown = situations.signals_used() - lexicon.signals
+        if unknown:
+            self.add(
+                folder / "situations.yml",
+                None,
+                "safety",
+                f"signals no lexicon rule emits: {', '.join(sorted(unknown))}",
+            )
+        files = ["lexicon.yml", "situations.yml", "second_opinion.yml", "check_in.yml"]
+        for name in files + list(config["bank"]):
+            meta = load_yaml(folder / name)
+            if meta.get("status") not in STATUSES or not isinstance(meta.get("review"), list):
+                self.add(
+                    folder / name,
+                    None,
+                    "review-metadata",
+                    f"needs status ({' or '.join(STATUSES)}) and a review list, like the topics",
+                )
+        labels = {e.label.split("/", 1)[0] for e in bank}
+        if not {"emergency", "urgent", "none"} <= labels:
+            self.add(folder / "second_opinion.yml", None, "safety", "the bank lacks a tier")
 
     def check_topic(self, topic: Topic, lines: list[str]) -> None:
         path, meta = topic.path, topic.meta

@@ -95,9 +95,15 @@ def format_reply(
     buttons: list[dict[str, Any]] = next(
         (m["buttons"] for m in reversed(messages) if m.get("buttons")), []
     )
+    # "Call 999" buttons are not replies: they are named as numbers to call after the options.
+    calls = [b for b in buttons if str(b.get("payload", "")).startswith("tel:")]
+    buttons = [b for b in buttons if b not in calls]
     payloads = tuple(str(b["payload"]) for b in buttons)
     options = " ".join(f"{i}={fold_to_gsm(b['title'])}" for i, b in enumerate(buttons, start=1))
     options = f"Reply {options}" if options else ""
+    if calls:
+        numbers = " or ".join(str(b["payload"]).removeprefix("tel:") for b in calls)
+        options = f"{options}. Or call {numbers}" if options else f"Call {numbers}"
     first = texts[0] if (keep_first and texts) else ""
     rest = "\n".join(texts[1:] if first else texts)
     fixed = "\n".join(p for p in (first, options) if p)

@@ -24,11 +24,13 @@ from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
 from cradle.safety import TIERS, SafetyResult, classify, tier_rank
+from cradle.safety.check_in import get_check_in
 
 MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
+CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
 # Intents a person may never trigger by typing a command: only the safety net sets these.
-RESERVED_INTENTS = frozenset({SAFETY_INTENT, "nlu_fallback"})
+RESERVED_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, "nlu_fallback"})
 # Facts the actions report for the anonymised insight log (never text a person typed).
 INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason", "feedback_topic")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
@@ -94,6 +96,14 @@ def check_command(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class SessionSafety:
+    """What the channel read from the conversation so far (the tracker), before this turn."""
+
+    tier: str = "none"  # the session's safety flag: it never drops within a session
+    last_question: str | None = None  # the bot's last action, when it was a safety question
+
+
+@dataclass(frozen=True)
 class PreparedTurn:
     """What to send to Rasa (if anything), and what the safety net found in the raw text."""
 
@@ -103,28 +113,40 @@ class PreparedTurn:
     truncated: bool = False
 
 
-def prepare_turn(raw_text: object) -> PreparedTurn:
+NOT_SAFE_ANSWER = SafetyResult("emergency", "emergency", ("check-in:not-safe",))
+
+
+def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> PreparedTurn:
     """Classify the raw text first, then decide what Rasa may see.
 
     A crisis replaces the text with the internal safety intent, so the crisis reply does not
-    depend on NLU, and the words themselves are not stored in the tracker.
+    depend on NLU, and the words themselves are not stored in the tracker. An answer such as
+    "no" to "Are you safe right now?" is a crisis too. When the net is unsure, Rasa is asked to
+    check first ("Are you or your baby in danger right now?") instead of answering the topic.
     """
+    session = session or SessionSafety()
     text = raw_text if isinstance(raw_text, str) else ""
     if not text.strip():
         return PreparedTurn(SafetyResult(), None, (message("empty_message"),))
+    # The whole text is classified, before it is cut and commands included: "/greet I want to
+    # die" and a crisis at the end of a long message are still crises.
+    safety = classify(text)
+    if not safety.is_crisis and get_check_in().is_not_safe(session.last_question, text):
+        safety = NOT_SAFE_ANSWER
     truncated = len(text) > MAX_MESSAGE_CHARS
     if truncated:
         text = text[:MAX_MESSAGE_CHARS]
-    # The whole text is classified, commands included: "/greet I want to die" is still a crisis.
-    safety = classify(text)
     if safety.is_crisis:
-        entities = {"safety_tier": safety.tier, "safety_response": safety.response}
+        tier = max(safety.tier, session.tier, key=tier_rank)  # the session flag never drops
+        entities = {"safety_tier": tier, "safety_response": safety.response}
         return PreparedTurn(safety, f"/{SAFETY_INTENT}{json.dumps(entities)}", truncated=truncated)
     if text.lstrip().startswith("/"):
         try:
             return PreparedTurn(safety, check_command(text), truncated=truncated)
         except CommandError:
             return PreparedTurn(safety, None, (message("command_error"),), truncated)
+    if safety.needs_check:
+        return PreparedTurn(safety, f"/{CHECK_INTENT}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
 
 
@@ -170,10 +192,10 @@ def assemble_reply(
     out: list[dict[str, Any]] = []
     if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
         out.append(safety_message(turn.safety.response))
-    if turn.truncated:
-        out.append(message("truncated_note", limit=f"{MAX_MESSAGE_CHARS:,}"))
     out.extend(turn.immediate)
     out.extend(visible)
+    if turn.truncated:  # after the answer: crisis help, when there is any, always comes first
+        out.append(message("truncated_note", limit=f"{MAX_MESSAGE_CHARS:,}"))
     if turn.text_for_rasa is not None and (failed or not visible):
         # Never silence: Rasa failed, timed out or said nothing. The fallback has crisis numbers.
         out.append(message("service_error"))

@@ -13,14 +13,49 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import ActionExecuted, UserUttered
 
 from cradle import logscrub
 from cradle.insights import get_insight_log, turn_from_contract
-from cradle.turn import PreparedTurn, assemble_reply, prepare_turn
+from cradle.safety.check_in import get_check_in
+from cradle.turn import PreparedTurn, SessionSafety, assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+SessionLookup = Callable[[str], Awaitable[SessionSafety]]
+
+
+def session_lookup(agent: Any) -> SessionLookup:
+    """Read the session's safety flag and the bot's last question from Rasa's tracker store."""
+
+    async def lookup(sender_id: str) -> SessionSafety:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is None:
+            return SessionSafety()
+        last = None
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                break
+            if isinstance(event, ActionExecuted) and event.action_name != "action_listen":
+                last = event.action_name
+                break
+        tier = tracker.get_slot("safety_tier") or "none"
+        question = last if last in get_check_in().questions else None
+        return SessionSafety(str(tier), question)
+
+    return lookup
+
+
+async def _session(lookup: SessionLookup | None, sender_id: str) -> SessionSafety:
+    """The session so far, read only when it can change this turn's safety decision."""
+    if lookup is None:
+        return SessionSafety()
+    try:
+        return await lookup(sender_id)
+    except Exception:  # noqa: BLE001 - a failed read must not cost the parent a reply
+        logger.exception("could not read the session's safety state")
+        return SessionSafety()
 
 
 async def guarded_turn(
@@ -30,10 +65,18 @@ async def guarded_turn(
     input_channel: str,
     metadata: dict[str, Any] | None = None,
     timeout: float = DEFAULT_REPLY_TIMEOUT,
+    lookup: SessionLookup | None = None,
 ) -> tuple[PreparedTurn, list[dict[str, Any]]]:
-    """Classify, forward to Rasa if allowed, and assemble the reply with its contract."""
+    """Classify, forward to Rasa if allowed, and assemble the reply with its contract.
+
+    With `lookup`, a crisis keeps the session's highest tier, and a short answer right after a
+    safety question ("no", "I don't know") is read as that question's answer.
+    """
     logscrub.register(raw_text)
     turn = prepare_turn(raw_text)
+    text = raw_text if isinstance(raw_text, str) else ""
+    if turn.safety.is_crisis or get_check_in().could_be_answer(text):
+        turn = prepare_turn(raw_text, await _session(lookup, sender_id))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         return turn, assemble_reply(turn, [])

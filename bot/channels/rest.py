@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import DEFAULT_REPLY_TIMEOUT, OnNewMessage, guarded_turn
+from bot.channels.guard import DEFAULT_REPLY_TIMEOUT, OnNewMessage, guarded_turn, session_lookup
 from cradle import logscrub, sqlite_tuning
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -67,7 +67,12 @@ class CradleRestInput(InputChannel):
             if text is not None and not isinstance(text, str):
                 return response.json({"error": "message must be a string"}, status=400)
             _, messages = await guarded_turn(
-                on_new_message, text, sender, self.name(), timeout=self.reply_timeout
+                on_new_message,
+                text,
+                sender,
+                self.name(),
+                timeout=self.reply_timeout,
+                lookup=session_lookup(request.app.ctx.agent),
             )
             for item in messages:
                 item.setdefault("recipient_id", sender)

@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.guard import OnNewMessage, guarded_turn
+from bot.channels.guard import OnNewMessage, SessionLookup, guarded_turn, session_lookup
 from cradle import logscrub
 from cradle.content import TOPIC_IDS, get_topic, intent_for_topic
 from cradle.responses import message, safety_message
@@ -124,13 +124,18 @@ class CradleTwilioInput(InputChannel):
                 return response.text("missing or malformed From", status=400)
             logscrub.register(number, params.get("Body"))
             sender = hash_sender(number)
-            text = await self._reply(on_new_message, sender, params.get("Body"))
+            lookup = session_lookup(request.app.ctx.agent)
+            text = await self._reply(on_new_message, sender, params.get("Body"), lookup)
             return twiml(text)
 
         return hook
 
     async def _reply(
-        self, on_new_message: OnNewMessage, sender: str, body: str | None
+        self,
+        on_new_message: OnNewMessage,
+        sender: str,
+        body: str | None,
+        lookup: SessionLookup | None = None,
     ) -> str | None:
         raw = (body or "").strip()
         keyword = raw.lower()
@@ -161,7 +166,7 @@ class CradleTwilioInput(InputChannel):
         if not raw:
             return format_reply(assemble_reply(prepare_turn(raw), [])[:-1]).text
         turn, messages = await guarded_turn(
-            on_new_message, raw, sender, self.name(), timeout=self.reply_timeout
+            on_new_message, raw, sender, self.name(), timeout=self.reply_timeout, lookup=lookup
         )
         reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
         await asyncio.to_thread(state.remember_options, sender, list(reply.payloads))

@@ -1,8 +1,13 @@
 """NLU component: the second safety check, inside Rasa's pipeline.
 
 The channels classify the raw text before Rasa sees it; this component checks again for any
-message that reaches NLU some other way (rasa shell, rasa test, a new channel). When the text
-signals crisis, it overrides the classifiers and the fallback with the `safety_alert` intent.
+message that reaches NLU some other way (rasa shell, rasa test, a new channel). The safety net
+decides, not the intent classifier:
+- the text signals crisis: the intent becomes `safety_alert`, whatever the classifiers said;
+- the net is unsure: the intent becomes `safety_check` (ask "are you or your baby in danger?");
+- the classifier guessed `safety_alert` or `safety_check` but the net found neither (an idiom
+  such as "these nappies are killing me"): the guess is dropped for the next intent in its
+  ranking, so an everyday message never gets a crisis reply from NLU alone.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from cradle.safety import SafetyResult, classify
+from cradle.turn import CHECK_INTENT, SAFETY_INTENT
 
-SAFETY_INTENT = "safety_alert"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def safety_entities(result: SafetyResult) -> list[dict[str, Any]]:
@@ -59,17 +65,39 @@ class SafetyCheck(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not text:
-                continue
+            if not text or text.startswith("/"):
+                continue  # commands are checked by the channels and parsed by Rasa itself
             result = classify(text)
-            if not result.is_crisis:
-                continue
-            intent = {"name": SAFETY_INTENT, "confidence": 1.0}
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-            kept = [e for e in message.get(ENTITIES, []) if e.get("entity") != "safety_tier"]
-            message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
+            if result.is_crisis:
+                _set_intent(message, {"name": SAFETY_INTENT, "confidence": 1.0})
+                kept = [
+                    e
+                    for e in message.get(ENTITIES, [])
+                    if e.get("entity") not in ("safety_tier", "safety_response")
+                ]
+                message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
+            elif result.needs_check:
+                _set_intent(message, {"name": CHECK_INTENT, "confidence": 1.0})
+            elif (message.get(INTENT) or {}).get("name") in _NET_ONLY:
+                _set_intent(message, _next_intent(message))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+_NET_ONLY = frozenset({SAFETY_INTENT, CHECK_INTENT})  # only the safety net may choose these
+
+
+def _set_intent(message: Message, intent: dict[str, Any]) -> None:
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent["name"]]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
+
+def _next_intent(message: Message) -> dict[str, Any]:
+    """The classifier's best guess that is not an intent only the safety net may choose."""
+    for candidate in message.get(INTENT_RANKING_KEY) or []:
+        if candidate.get("name") not in _NET_ONLY and candidate.get("name"):
+            return {"name": candidate["name"], "confidence": float(candidate.get("confidence", 0))}
+    return {"name": FALLBACK_INTENT, "confidence": 1.0}

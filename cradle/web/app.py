@@ -26,6 +26,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
+from cradle.responses import message, safety_message
 from cradle.turn import assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
@@ -176,10 +177,7 @@ async def chat(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text='send JSON: {"message": "..."}')
     sender, is_new = session_id(request)
     if not request.app[LIMITER].allow(sender):
-        raise web.HTTPTooManyRequests(
-            text="You're sending messages very quickly. Please wait a minute and try again. "
-            "If you need help now, call 999 in an emergency or Samaritans on 116 123."
-        )
+        return await _rate_limited(body["message"])
     messages = await _ask_rasa(request.app, f"web-{sender}", body["message"])
     contract = messages[-1]["custom"] if messages and "custom" in messages[-1] else {}
     response = web.json_response({"messages": messages[:-1], "contract": contract})
@@ -197,6 +195,20 @@ async def chat(request: web.Request) -> web.Response:
             path="/api/",
         )
     return response
+
+
+async def _rate_limited(text: str) -> web.Response:
+    """429, but a crisis message still gets its crisis reply from fixed text, never only a wait."""
+    turn = await asyncio.to_thread(prepare_turn, text)
+    shown = [safety_message(turn.safety.response)] if turn.safety.is_crisis else []
+    shown.append(message("rate_limited"))
+    contract: dict[str, Any] = {
+        "topic": None,
+        "safety": turn.safety.tier,
+        "services": [],
+        "cards": [],
+    }
+    return web.json_response({"messages": shown, "contract": contract}, status=429)
 
 
 async def _ask_rasa(app: web.Application, sender: str, text: str) -> list[dict[str, Any]]:

@@ -172,3 +172,47 @@ def test_layout_reflows_and_screenshots(browser, stack, name, width, height):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
     context.close()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    ["rate-limited", "network-down"],
+)
+def test_a_refused_or_failed_request_still_shows_the_crisis_numbers(page, failure):
+    # The server's own 429 body is tested in tests/integration/test_safety_holes.py; here the
+    # widget meets a bare 429 (a proxy's) and a dropped connection.
+    if failure == "rate-limited":
+        page.route("**/api/chat", lambda route: route.fulfill(status=429, body="slow down"))
+    else:
+        page.route("**/api/chat", lambda route: route.abort())
+    open_widget(page)
+    ask(page, "hello")
+    assert "116 123" in page.locator(".cradle-bot").last.inner_text()
+    panel = page.locator(".cradle-crisis")
+    assert panel.is_visible()
+    assert panel.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
+
+
+def test_call_buttons_are_phone_links_not_messages(page):
+    reply = {
+        "messages": [
+            {
+                "text": "Are you or your baby in danger right now?",
+                "buttons": [
+                    {"title": "Yes", "payload": "/crisis_help"},
+                    {"title": "No", "payload": "/deny"},
+                    {"title": "Call 999", "payload": "tel:999"},
+                    {"title": "Call 111", "payload": "tel:111"},
+                ],
+            }
+        ],
+        "contract": {"safety": "none"},
+    }
+    page.route("**/api/chat", lambda route: route.fulfill(json=reply))
+    open_widget(page)
+    ask(page, "everything feels grey")
+    quick = page.get_by_role("group", name="Suggested replies").last
+    assert quick.get_by_role("button", name="Yes").is_visible()
+    assert quick.get_by_role("link", name="Call 111").get_attribute("href") == "tel:111"
+    box = quick.get_by_role("link", name="Call 999").bounding_box()
+    assert box is not None and box["height"] >= 44

@@ -73,8 +73,9 @@ def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):
     texts, contract = say(stack, "parent-2", "I just want to die")
     assert contract["safety"] == "urgent"
     assert "116 123" in texts[0] and texts[1] == "Are you safe right now?"
-    texts, contract = say(stack, "parent-2", "no")
-    assert "I'll keep checking in" in texts[0]
+    texts, contract = say(stack, "parent-2", "no")  # not safe: crisis help again, first
+    assert contract["safety"] == "emergency" and "999" in texts[0]
+    assert texts[-1].startswith("Thank you for telling me. Please call one of those numbers")
     db = sqlite3.connect(stack.config.var / "tracker.db")
     stored = " ".join(row[0] or "" for row in db.execute("SELECT data FROM events"))
     assert "want to die" not in stored and "parent-2" in " ".join(

@@ -34,3 +34,27 @@ def test_crisis_overrides_the_classifier(text, nlu_intent, tier):
 def test_ordinary_messages_are_left_alone():
     message = SafetyCheck().process([parsed("tell me about bonding", "ask_bonding", 0.9)])[0]
     assert message.get(INTENT)["name"] == "ask_bonding"
+
+
+def ranked(text: str, ranking: list[tuple[str, float]]) -> Message:
+    message = parsed(text, *ranking[0])
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["these nappies are killing me", "teething will be the death of me", "my back is killing me"],
+)
+def test_the_nlu_cannot_turn_an_idiom_back_into_a_crisis(text):
+    # The NLU was trained with safety_alert examples and may guess it for "killing me";
+    # the safety net read the idiom, so the guess gives way to the next intent.
+    message = ranked(text, [("safety_alert", 0.7), ("ask_crying_baby", 0.2), ("greet", 0.1)])
+    message = SafetyCheck().process([message])[0]
+    assert message.get(INTENT)["name"] == "ask_crying_baby"
+    assert not [e for e in message.get(ENTITIES) if e["entity"] == "safety_tier"]
+
+
+def test_a_guessed_check_with_nothing_else_falls_back():
+    message = ranked("hello there", [("safety_check", 0.9)])
+    assert SafetyCheck().process([message])[0].get(INTENT)["name"] == "nlu_fallback"

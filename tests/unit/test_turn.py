@@ -122,4 +122,6 @@ def test_empty_or_non_text_messages_get_a_helpful_reply(empty):
 def test_long_messages_are_cut_with_a_note():
     turn = prepare_turn("a" * (MAX_MESSAGE_CHARS + 500))
     assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS
-    assert "first 1,000 characters" in assemble_reply(turn, [{"text": "ok"}])[0]["text"]
+    reply = assemble_reply(turn, [{"text": "ok"}])
+    assert reply[0]["text"] == "ok"  # the answer first: crisis help is never pushed down
+    assert "first 1,000 characters" in reply[1]["text"]

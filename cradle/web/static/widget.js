@@ -13,6 +13,9 @@
   var api = script.getAttribute("data-api") || new URL("/api/chat", base).href;
   var title = script.getAttribute("data-title") || "Cradle: parent wellbeing chat";
   var exitUrl = script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather";
+  // Fixed text for when the server cannot answer: the crisis numbers are always in it.
+  var rateLimited = "You're sending messages very quickly. Please wait a minute and try again. If you need help now, call 999 in an emergency, or Samaritans free on 116 123, day or night.";
+  var cannotConnect = "Sorry, I can't connect right now. If you need help now, call NHS 111, or Samaritans free on 116 123. In an emergency, call 999.";
   var STORE = "cradle-chat";
   var escPresses = 0, escTimer = null;
 
@@ -91,6 +94,11 @@
   function addButtons(buttons) {
     var group = el("div", { "class": "cradle-quick", "role": "group", "aria-label": "Suggested replies" });
     buttons.forEach(function (b) {
+      if (/^tel:[0-9]+$/.test(b.payload || "")) {
+        // "Call 999" is a link the phone can dial, not a message to the bot.
+        group.appendChild(el("a", { "class": "cradle-call", "href": b.payload }, b.title));
+        return;
+      }
       var btn = el("button", { "type": "button" }, b.title);
       btn.addEventListener("click", function () {
         group.remove();
@@ -165,12 +173,21 @@
     fetch(api, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
                  body: JSON.stringify({ message: payload }) })
       .then(function (r) {
-        if (r.status === 429) return { messages: [{ text: "You're sending messages quickly. Please wait a moment and try again." }], contract: {} };
+        if (r.status === 429) {
+          // The server's 429 carries crisis text when the message was a crisis; the crisis
+          // panel is shown either way, so a parent told to wait still sees the numbers.
+          return r.json().catch(function () { return {}; }).then(function (body) {
+            var reply = (body && body.messages) ? body : { messages: [{ text: rateLimited }], contract: {} };
+            reply.contract = reply.contract || {};
+            if (reply.contract.safety !== "emergency") reply.contract.safety = "urgent";
+            return reply;
+          });
+        }
         if (!r.ok) throw new Error("status " + r.status);
         return r.json();
       })
       .catch(function () {
-        return { messages: [{ text: "Sorry, I can't connect right now. If you need help now, call NHS 111, or Samaritans free on 116 123. In an emergency, call 999." }], contract: { safety: "urgent" } };
+        return { messages: [{ text: cannotConnect }], contract: { safety: "urgent" } };
       })
       .then(function (reply) {
         typing.hidden = true;

@@ -1,0 +1,72 @@
+"""Answers to Cradle's safety questions that mean "not safe" (content/safety/check_in.yml).
+
+After "Are you safe right now?", a bare "no" or "I don't know" is a crisis answer. The NLU
+would read it as `deny` and answer politely, so the channels ask this module first, using the
+question the bot asked last (from the tracker).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from cradle.yamlio import ContentError, load_yaml
+
+_NOT_WORD = re.compile(r"[^\w\s']+")
+
+
+class CheckInAnswers:
+    """For each safety question (a response name), the whole answers that mean "not safe"."""
+
+    def __init__(self, answers: dict[str, frozenset[str]], normalise: Callable[[str], str]):
+        self._answers = answers
+        self._normalise = normalise
+        self.questions = frozenset(answers)
+        self._longest = max((len(a) for a in frozenset().union(*answers.values())), default=0)
+
+    @classmethod
+    def from_file(cls, path: Path, normalise: Callable[[str], str]) -> CheckInAnswers:
+        data = load_yaml(path)
+        raw = data.get("questions")
+        if not isinstance(raw, dict) or not raw:
+            raise ContentError(path, "expected 'questions': a response name -> list of answers")
+        answers = {}
+        for question, phrases in raw.items():
+            if not isinstance(phrases, list) or not phrases:
+                raise ContentError(path, f"{question}: expected a non-empty list of answers")
+            if not all(isinstance(p, str) for p in phrases):
+                # YAML reads a bare yes/no as true/false: the answer would silently never match.
+                raise ContentError(path, f'{question}: put every answer in quotes, e.g. "no"')
+            answers[str(question)] = frozenset(_plain(normalise(str(p))) for p in phrases)
+        return cls(answers, normalise)
+
+    def could_be_answer(self, text: str) -> bool:
+        """Cheap test: is this short enough to be one of the answers? (Saves a tracker read.)"""
+        return 0 < len(text.strip()) <= self._longest + 10
+
+    def is_not_safe(self, question: str | None, text: str) -> bool:
+        """True when `text`, sent right after `question`, means the person is not safe."""
+        if question not in self._answers:
+            return False
+        return _plain(self._normalise(text)) in self._answers[question]
+
+
+def _plain(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+@lru_cache(maxsize=4)
+def _answers_for(path: str) -> CheckInAnswers:
+    from cradle.safety.lexicon import get_detector
+
+    folder = Path(path)
+    return CheckInAnswers.from_file(folder / "check_in.yml", get_detector(folder).normalise)
+
+
+def get_check_in(path: Path | None = None) -> CheckInAnswers:
+    """The shared check-in answers for a content folder, loaded once per process."""
+    from cradle.paths import content_dir
+
+    return _answers_for(str(path or content_dir() / "safety"))

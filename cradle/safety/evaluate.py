@@ -1,0 +1,195 @@
+"""Measure the safety net: recall per tier, crisis caught, false alarms, every miss, time.
+
+Two sets, reported side by side (`make bench-safety`):
+- the frozen evaluation set (tests/safety/evaluation.yml), written blind by people who never saw
+  the lexicon or the bank, never used to pick a phrase, a rule or a threshold;
+- the red-team set (content/safety/bank/redteam.yml), which the lexicon was written against and
+  the second opinion trains on: a regression check, not a measure of generalisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cradle.paths import PROJECT_ROOT
+from cradle.tiers import tier_rank
+from cradle.yamlio import ContentError, load_yaml
+
+EVALUATION = PROJECT_ROOT / "tests" / "safety" / "evaluation.yml"
+REDTEAM = PROJECT_ROOT / "content" / "safety" / "bank" / "redteam.yml"
+RISK_TIERS = ("emergency", "urgent")
+CALM_TIERS = ("support", "none")
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    tier: str  # the tier a careful reviewer gave it: emergency, urgent, support or none
+    situation: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    tier: str
+    response: str | None
+
+
+Classifier = Callable[[str], Reading]
+
+
+def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score 95% interval for a proportion."""
+    if total == 0:
+        return (0.0, 1.0)
+    p = successes / total
+    denom = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denom
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def body_checksum(text: str) -> str:
+    """sha256 of everything after the first line (the first line holds the checksum)."""
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def load_frozen(path: Path = EVALUATION) -> list[Item]:
+    """The frozen evaluation set; refuses a file whose body no longer matches its checksum."""
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    if not first.startswith("# sha256: "):
+        raise ContentError(path, "the first line must be '# sha256: <checksum of the rest>'")
+    if first.removeprefix("# sha256: ").strip() != body_checksum(text):
+        raise ContentError(path, "the frozen set changed: its checksum no longer matches")
+    return _items(path, load_yaml(path).get("messages"))
+
+
+def _items(path: Path, raw: Any) -> list[Item]:
+    if not isinstance(raw, list) or not raw:
+        raise ContentError(path, "expected a non-empty list under 'messages'")
+    items = []
+    for entry in raw:
+        if not isinstance(entry, dict) or entry.get("tier") not in (*RISK_TIERS, *CALM_TIERS):
+            raise ContentError(path, f"each message needs text and a tier: {entry!r}")
+        items.append(Item(str(entry["text"]), entry["tier"], str(entry.get("situation", ""))))
+    return items
+
+
+def load_redteam(path: Path = REDTEAM) -> list[Item]:
+    """The red-team file: tier -> messages; its `benign` messages are everyday ones."""
+    data = load_yaml(path)
+    items = [Item(str(m), tier) for tier in (*RISK_TIERS, "support") for m in data.get(tier) or []]
+    items += [Item(str(m), "none") for m in data.get("benign") or []]
+    return items
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    items: tuple[Item, ...]
+    readings: tuple[Reading, ...]
+    millis: tuple[float, ...]
+
+    def _pairs(self, tiers: tuple[str, ...]) -> list[tuple[Item, Reading]]:
+        return [(i, r) for i, r in zip(self.items, self.readings, strict=True) if i.tier in tiers]
+
+    def recall(self, tier: str) -> tuple[int, int]:
+        """Messages of this tier given at least this tier (support counts as caught for support)."""
+        pairs = self._pairs((tier,))
+        return sum(tier_rank(r.tier) >= tier_rank(tier) for _, r in pairs), len(pairs)
+
+    def crisis_caught(self) -> tuple[int, int]:
+        pairs = self._pairs(RISK_TIERS)
+        return sum(tier_rank(r.tier) >= tier_rank("urgent") for _, r in pairs), len(pairs)
+
+    def emergencies_dismissed(self) -> list[tuple[Item, Reading]]:
+        """Emergencies answered as support or none: the failures that matter most."""
+        return [(i, r) for i, r in self._pairs(("emergency",)) if tier_rank(r.tier) < 2]
+
+    def false_alarms(self) -> tuple[list[tuple[Item, Reading]], int]:
+        pairs = self._pairs(CALM_TIERS)
+        return [(i, r) for i, r in pairs if tier_rank(r.tier) >= tier_rank("urgent")], len(pairs)
+
+    def asked_first(self) -> int:
+        """Everyday messages answered with "are you or your baby in danger?" (not an alarm)."""
+        return sum(r.response == "check" for _, r in self._pairs(CALM_TIERS))
+
+    def misses(self) -> list[tuple[Item, Reading]]:
+        return [(i, r) for i, r in self._pairs(RISK_TIERS) if tier_rank(r.tier) < tier_rank(i.tier)]
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.millis)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def run(name: str, items: list[Item], classify: Classifier) -> Result:
+    readings, millis = [], []
+    for item in items:
+        start = time.perf_counter()
+        readings.append(classify(item.text))
+        millis.append((time.perf_counter() - start) * 1000)
+    return Result(name, tuple(items), tuple(readings), tuple(millis))
+
+
+def _rate(k: int, n: int) -> str:
+    low, high = wilson(k, n)
+    return f"{k}/{n} = {k / n if n else 0:.1%} [{low:.1%}, {high:.1%}]"
+
+
+def report(result: Result) -> str:
+    lines = [f"Safety net on {result.name} ({len(result.items)} messages)", ""]
+    for tier in (*RISK_TIERS, "support"):
+        k, n = result.recall(tier)
+        if n:
+            lines.append(f"  recall {tier:9} (at least {tier}): {_rate(k, n)}")
+    k, n = result.crisis_caught()
+    lines.append(f"  crisis caught (urgent or emergency):  {_rate(k, n)}")
+    dismissed = result.emergencies_dismissed()
+    lines.append(f"  emergencies answered support/none:     {len(dismissed)}")
+    alarms, calm = result.false_alarms()
+    lines.append(f"  false alarms on everyday messages:     {_rate(len(alarms), calm)}")
+    lines.append(f"  everyday messages asked 'in danger?':  {result.asked_first()}/{calm}")
+    lines.append(
+        f"  time per message: p50 {result.percentile(0.5):.2f} ms, "
+        f"p95 {result.percentile(0.95):.2f} ms, max {max(result.millis, default=0):.2f} ms"
+    )
+    for item, reading in result.misses():
+        lines.append(f"  MISS {item.tier}/{item.situation or '-'}: {item.text!r} -> {reading.tier}")
+    for item, reading in alarms:
+        lines.append(f"  FALSE ALARM {item.situation or '-'}: {item.text!r} -> {reading.tier}")
+    return "\n".join(lines)
+
+
+def net_classifier() -> Classifier:
+    from cradle.safety import get_net
+
+    net = get_net()
+    net.classify("warm up")  # load spaCy and the model before timing
+    return lambda text: Reading(*_tier_response(net.classify(text)))
+
+
+def _tier_response(result: Any) -> tuple[str, str | None]:
+    return result.tier, result.response
+
+
+def main() -> int:
+    classify = net_classifier()
+    for name, items in (
+        ("the frozen evaluation set (tests/safety/evaluation.yml)", load_frozen()),
+        ("the red-team set (content/safety/bank/redteam.yml)", load_redteam()),
+    ):
+        print(report(run(name, items, classify)))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

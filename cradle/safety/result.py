@@ -1,0 +1,38 @@
+"""What the safety net says about one message. Shared by every layer of the net."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cradle.tiers import tier_rank
+
+# The crisis replies (variations of utter_safety in content/responses.yml), most specific first:
+# when two layers agree on a tier, the earlier response in this list is sent.
+RESPONSES = ("medical", "emergency", "abuse", "concern_for_other", "urgent", "support", "check")
+_PREFERENCE = {response: rank for rank, response in enumerate(RESPONSES)}
+
+
+def pick_response(responses: Iterable[str]) -> str | None:
+    """The most specific of several responses, or None when there are none."""
+    return min(responses, key=_PREFERENCE.__getitem__, default=None)
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    """The tier of one message, the response to send, what fired, and the signals it carries."""
+
+    tier: str = "none"
+    response: str | None = None
+    rules: tuple[str, ...] = ()
+    signals: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_crisis(self) -> bool:
+        """Urgent or emergency: crisis help must be sent this turn."""
+        return tier_rank(self.tier) >= tier_rank("urgent")
+
+    @property
+    def needs_check(self) -> bool:
+        """Not clearly a crisis, but not clearly safe either: ask before answering."""
+        return self.response == "check" and not self.is_crisis

@@ -1,0 +1,285 @@
+"""Layer 3 of the safety net: a trained second opinion over a labelled bank of situations.
+
+A scikit-learn model on word and character n-grams (the same features that work best for
+Cradle's intents; see docs/safety.md for the comparison), trained on content/safety/bank/.
+Its tier is combined with the lexicon's by maximum, so it can only add caution, never remove it.
+The model is trained on first use (or by `cradle safety train`, run by `make train`) and cached
+in models/safety/ under a hash of everything it learnt from, so every process loads the same
+model and a changed bank or lexicon is never served by a stale one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cradle.safety.result import RESPONSES
+from cradle.tiers import TIERS
+from cradle.yamlio import ContentError, load_yaml
+
+logger = logging.getLogger(__name__)
+MODEL_VERSION = "2"  # bump when features or training change, so old caches are not reused
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*\n\s*")
+_CALM = ("support", "none")
+_PUNCTUATION = re.compile(r"[^\w\s']+")
+
+
+def model_text(normalise: Callable[[str], str], text: str) -> str:
+    """What the model reads: the lexicon's normalised words, without punctuation."""
+    return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The model's probabilities for one message, and the reply it points to."""
+
+    emergency: float
+    crisis: float  # emergency + urgent
+    response: str | None  # the crisis reply of the likeliest crisis label
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    emergency: float
+    crisis: float
+    check: float
+
+    def tier(self, opinion: Opinion) -> str:
+        if opinion.emergency >= self.emergency:
+            return "emergency"
+        if opinion.crisis >= self.crisis:
+            return "urgent"
+        return "none"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str  # "emergency/<response>", "urgent/<response>", "support" or "none"
+
+
+def load_config(safety_dir: Path) -> dict[str, Any]:
+    """content/safety/second_opinion.yml: thresholds, bank files and each situation's reply."""
+    path = safety_dir / "second_opinion.yml"
+    config = load_yaml(path)
+    thresholds = config.get("thresholds") or {}
+    for key in ("emergency", "crisis", "check"):
+        value = thresholds.get(key)
+        if not isinstance(value, int | float) or not 0 < value < 1:
+            raise ContentError(path, f"thresholds.{key} must be a number between 0 and 1")
+    if not thresholds["check"] < thresholds["crisis"]:
+        raise ContentError(path, "thresholds.check must be below thresholds.crisis")
+    replies = config.get("responses") or {}
+    if not isinstance(replies, dict) or any(r not in RESPONSES for r in replies.values()):
+        raise ContentError(path, f"responses must map a situation to one of {RESPONSES}")
+    if not isinstance(config.get("min_words"), int) or not 1 <= config["min_words"] <= 10:
+        raise ContentError(path, "min_words must be a whole number from 1 to 10")
+    if not config.get("bank"):
+        raise ContentError(path, "list the bank files under 'bank'")
+    return config
+
+
+def load_bank(safety_dir: Path, config: dict[str, Any]) -> list[Example]:
+    """Every labelled message in the bank files, in file order."""
+    examples: list[Example] = []
+    replies: dict[str, str] = config.get("responses") or {}
+    for name in config["bank"]:
+        path = safety_dir / name
+        data = load_yaml(path)
+        for tier in TIERS:
+            groups = data.get(tier) or {}
+            if isinstance(groups, list):  # a flat list: one tier, no situations
+                groups = {tier: groups}
+            if not isinstance(groups, dict):
+                raise ContentError(path, f"{tier}: expected situations with lists of messages")
+            for situation, messages in groups.items():
+                if not isinstance(messages, list):
+                    raise ContentError(path, f"{tier}.{situation}: expected a list of messages")
+                label = tier if tier in _CALM else f"{tier}/{replies.get(situation, tier)}"
+                examples.extend(Example(str(m), label) for m in messages if str(m).strip())
+        if "benign" in data:  # the red-team file's name for everyday messages
+            examples.extend(Example(str(m), "none") for m in data["benign"] or [])
+    examples.extend(nlu_examples(config))
+    if not examples:
+        raise ContentError(safety_dir, "the second opinion's bank is empty")
+    return examples
+
+
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def nlu_examples(config: dict[str, Any]) -> list[Example]:
+    """The NLU's own examples of everyday intents: topic questions are not crises.
+
+    Topic questions ("ask_*") are labelled support, the rest (greetings, places) none. Intents
+    whose examples may be crises (listed under `exclude`) are left out.
+    """
+    from cradle.paths import PROJECT_ROOT
+
+    spec = config.get("nlu_examples")
+    if not spec:
+        return []
+    path = PROJECT_ROOT / str(spec["file"])
+    exclude = set(spec.get("exclude") or [])
+    out = []
+    for block in load_yaml(path).get("nlu") or []:
+        intent = block.get("intent")
+        if not intent or intent in exclude:
+            continue
+        label = "support" if str(intent).startswith("ask_") else "none"
+        for line in str(block.get("examples") or "").splitlines():
+            text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")).strip()
+            if text:
+                out.append(Example(text, label))
+    return out
+
+
+def augment(examples: list[Example], seed: int = 13) -> list[Example]:
+    """More voices from the same bank: typos, no punctuation, risk buried in everyday talk."""
+    rng = random.Random(seed)
+    everyday = [e.text for e in examples if e.label == "none" and len(e.text) < 120]
+    out = list(examples)
+    for example in examples:
+        plain = re.sub(r"[^\w\s']", "", example.text.lower())
+        if plain != example.text:
+            out.append(Example(plain, example.label))
+        out.append(Example(_typo(example.text, rng), example.label))
+        if everyday and rng.random() < 0.5:
+            before, after = rng.choice(everyday), rng.choice(everyday)
+            out.append(Example(f"{before}. {example.text}. {after}", example.label))
+    return out
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    words = text.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not long_words:
+        return text.lower()
+    i = rng.choice(long_words)
+    word = words[i]
+    j = rng.randrange(1, len(word) - 1)
+    words[i] = word[:j] + word[j + 1 :] if rng.random() < 0.5 else word[:j] + word[j] + word[j:]
+    return " ".join(words)
+
+
+def build_model(texts: list[str], labels: list[str]) -> Any:
+    """Word 1-2 grams and character 2-5 grams, then logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            (
+                "chars",
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            ),
+        ]
+    )
+    model = Pipeline(
+        [
+            ("features", features),
+            ("classifier", LogisticRegression(C=20, max_iter=3000, class_weight="balanced")),
+        ]
+    )
+    model.fit(texts, labels)
+    return model
+
+
+class SecondOpinion:
+    """A trained model plus the normaliser it was trained with."""
+
+    def __init__(
+        self,
+        model: Any,
+        normalise: Callable[[str], str],
+        thresholds: Thresholds,
+        min_words: int = 3,
+    ):
+        self._model = model
+        self._normalise = normalise
+        self.thresholds = thresholds
+        self.min_words = min_words
+        classes = list(model.classes_)
+        self._emergency = [i for i, c in enumerate(classes) if c.startswith("emergency/")]
+        self._urgent = [i for i, c in enumerate(classes) if c.startswith("urgent/")]
+        self._classes = classes
+
+    def opinion(self, text: str) -> Opinion:
+        """The most worrying reading of the whole message and of each of its sentences.
+
+        Parts shorter than `min_words` words are left to the lexicon: two words carry too
+        little for the model ("not really" alone is not "not breathing").
+        """
+        parts = [text, *_SENTENCES.split(text)] if len(text) > 80 else [text]
+        texts = [model_text(self._normalise, p) for p in parts]
+        texts = [t for t in texts if len(t.split()) >= self.min_words]
+        if not texts:
+            return Opinion(0.0, 0.0, None)
+        rows = self._model.predict_proba(texts)
+        best = max(rows, key=lambda row: sum(row[i] for i in self._emergency + self._urgent))
+        emergency = float(sum(best[i] for i in self._emergency))
+        crisis = emergency + float(sum(best[i] for i in self._urgent))
+        crisis_ids = self._emergency + self._urgent
+        response = None
+        if crisis_ids:
+            top = max(crisis_ids, key=lambda i: best[i])
+            response = self._classes[top].split("/", 1)[1]
+        return Opinion(emergency, crisis, response)
+
+
+def fingerprint(safety_dir: Path, config: dict[str, Any], extra: Iterable[str] = ()) -> str:
+    """A hash of the bank, the config and the code version: a new one means retrain."""
+    import sklearn
+
+    digest = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
+    for name in ["second_opinion.yml", "lexicon.yml", *config["bank"], *extra]:
+        digest.update((safety_dir / name).read_bytes())
+    if config.get("nlu_examples"):
+        from cradle.paths import PROJECT_ROOT
+
+        digest.update((PROJECT_ROOT / str(config["nlu_examples"]["file"])).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
+    """Train from the bank (about ten seconds), or load the cached model for the same inputs."""
+    import joblib
+
+    from cradle.paths import PROJECT_ROOT
+
+    config = load_config(safety_dir)
+    thresholds = Thresholds(
+        **{k: float(config["thresholds"][k]) for k in ("emergency", "crisis", "check")}
+    )
+    min_words = int(config["min_words"])
+    cache = (
+        PROJECT_ROOT
+        / "models"
+        / "safety"
+        / f"second-opinion-{fingerprint(safety_dir, config)}.joblib"
+    )
+    if cache.exists():
+        try:
+            return SecondOpinion(joblib.load(cache), normalise, thresholds, min_words)
+        except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
+            logger.warning("the cached second-opinion model could not be read; retraining")
+    examples = augment(load_bank(safety_dir, config))
+    texts = [model_text(normalise, e.text) for e in examples]
+    model = build_model(texts, [e.label for e in examples])
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # processes may train at the same time
+        joblib.dump(model, tmp)
+        tmp.replace(cache)
+    except OSError:
+        logger.warning("could not cache the second-opinion model in %s", cache.parent)
+    return SecondOpinion(model, normalise, thresholds, min_words)

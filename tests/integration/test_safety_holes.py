@@ -1,0 +1,99 @@
+"""Each hole found around the safety net (issue 11), end to end on the real servers.
+
+Rasa, the action server and the web server run as `make run` starts them; messages go in
+through Cradle's REST channel or the web chat API exactly as a parent's would.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from cradle.launcher import Stack
+from tests.integration.test_conversation import post, say
+
+pytestmark = pytest.mark.integration
+
+
+def slot(stack: Stack, sender: str, name: str) -> object:
+    request = urllib.request.Request(
+        f"{stack.config.rasa_url}/conversations/{sender}/tracker?token={stack.api_token}"
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310 - loopback
+        return json.load(reply)["slots"].get(name)
+
+
+def test_a_crisis_after_the_first_1000_characters_is_caught(stack):
+    chatter = "We went to the baby group and then for a long walk round the park. " * 18
+    texts, contract = say(stack, "hole-long", chatter + " I took all my sertraline an hour ago.")
+    assert contract["safety"] == "emergency"
+    assert "999" in texts[0]
+
+
+@pytest.mark.parametrize("answer", ["no", "nope", "not really", "I don't know", "no I'm not safe"])
+def test_a_no_to_are_you_safe_is_a_crisis_answer(stack, answer):
+    sender = f"hole-answer-{answer.replace(' ', '-').replace(chr(39), '')}"
+    texts, _ = say(stack, sender, "I just want to die")
+    assert texts[-1] == "Are you safe right now?"
+    texts, contract = say(stack, sender, answer)
+    assert contract["safety"] == "emergency"
+    assert "999" in texts[0]  # crisis help again, first, from fixed text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["these nappies are killing me", "teething will be the death of me", "my back is killing me"],
+)
+def test_idioms_never_get_a_crisis_reply(stack, text):
+    texts, contract = say(stack, "hole-idiom", text)
+    assert contract["safety"] == "none"
+    assert not any("999" in t or "116 123" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I help a friend who is suicidal",
+        "I used to self-harm, years ago",
+        "I had thoughts of ending it last year but I'm safe now",
+    ],
+)
+def test_past_tense_helping_others_and_safe_now_are_support_not_crisis(stack, text):
+    _, contract = say(stack, "hole-support", text)
+    assert contract["safety"] in ("none", "support")
+
+
+def test_after_an_emergency_the_session_flag_never_drops(stack):
+    _, contract = say(stack, "hole-flag", "I've taken an overdose")
+    assert contract["safety"] == "emergency"
+    assert slot(stack, "hole-flag", "safety_tier") == "emergency"
+    _, contract = say(stack, "hole-flag", "I just want to die")
+    assert contract["safety"] == "urgent"  # this message's own reply...
+    assert slot(stack, "hole-flag", "safety_tier") == "emergency"  # ...the session's flag stays
+
+
+def test_a_rate_limited_crisis_still_gets_crisis_text(stack):
+    url = f"{stack.config.web_url}/api/chat"
+    _, headers = post(url, {"message": "hello"})
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    status = 200
+    for _ in range(30):  # the web limit is 20 a minute per session
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"message": "I'm going to kill myself tonight"}).encode(),
+            headers={"Content-Type": "application/json", "Cookie": cookie},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310 - loopback
+                body = json.load(reply)
+        except urllib.error.HTTPError as err:
+            status, body = err.code, json.load(err)
+            break
+        assert "999" in body["messages"][0]["text"]
+    assert status == 429
+    assert body["contract"]["safety"] == "emergency"
+    assert "999" in body["messages"][0]["text"]
+    assert "wait a minute" in body["messages"][-1]["text"]

@@ -1,0 +1,67 @@
+"""Holes around the safety net, at the channel edge (cradle.turn) with the real content.
+
+End-to-end versions on the real servers are in tests/integration/test_safety_holes.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cradle.safety.check_in import CheckInAnswers
+from cradle.turn import MAX_MESSAGE_CHARS, SessionSafety, prepare_turn
+from cradle.yamlio import ContentError
+
+AFTER_ARE_YOU_SAFE = SessionSafety("urgent", "utter_safety_check_in")
+AFTER_IN_DANGER = SessionSafety("none", "utter_safety_check")
+
+
+@pytest.mark.parametrize(
+    "answer", ["no", "No.", "nope", "not really", "I don't know", "i dont know", "no I'm not safe"]
+)
+def test_not_safe_answers_after_are_you_safe_are_a_crisis(answer):
+    turn = prepare_turn(answer, AFTER_ARE_YOU_SAFE)
+    assert turn.safety.tier == "emergency"
+    assert turn.text_for_rasa.startswith("/safety_alert")
+
+
+@pytest.mark.parametrize("answer", ["yes", "Yeah", "I think so", "dunno"])
+def test_yes_after_are_you_in_danger_is_a_crisis(answer):
+    assert prepare_turn(answer, AFTER_IN_DANGER).safety.is_crisis
+
+
+@pytest.mark.parametrize(
+    ("answer", "session"),
+    [
+        ("no", SessionSafety()),  # no question asked: an ordinary "no"
+        ("no", AFTER_IN_DANGER),  # "no, not in danger"
+        ("yes", AFTER_ARE_YOU_SAFE),  # "yes, safe"
+        ("no thanks, what about sleep?", AFTER_ARE_YOU_SAFE),  # not a bare answer
+    ],
+)
+def test_other_answers_are_not_read_as_a_crisis(answer, session):
+    assert not prepare_turn(answer, session).safety.is_crisis
+
+
+def test_after_an_emergency_the_session_flag_never_drops():
+    turn = prepare_turn("I want to die", SessionSafety("emergency", None))
+    assert turn.safety.tier == "urgent"  # this message's own tier and reply...
+    sent = json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))
+    assert sent == {"safety_tier": "emergency", "safety_response": "urgent"}  # ...session stays
+
+
+def test_a_crisis_after_the_cut_off_point_is_still_found():
+    chatter = "We had a busy day at the baby group and then a long walk in the park. " * 20
+    text = chatter + "I took all my tablets an hour ago."
+    assert len(chatter) > MAX_MESSAGE_CHARS
+    turn = prepare_turn(text)
+    assert turn.truncated and turn.safety.tier == "emergency"
+    assert turn.text_for_rasa.startswith("/safety_alert")
+
+
+def test_unquoted_yes_and_no_in_the_answers_file_are_refused(tmp_path):
+    path = tmp_path / "check_in.yml"
+    path.write_text("questions:\n  utter_safety_check_in:\n    - no\n    - nope\n")
+    with pytest.raises(ContentError, match="quotes"):
+        CheckInAnswers.from_file(path, str.lower)

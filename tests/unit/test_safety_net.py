@@ -1,0 +1,73 @@
+"""How the safety net's layers combine: the highest tier wins, and an unsure model asks first.
+
+The second opinion here is a fixed-probability stand-in, so the combining rules are tested on
+their own; the trained model is measured in tests/safety and `make bench-safety`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.paths import content_dir
+from cradle.safety import SafetyDetector, SafetyNet, SafetyResult
+from cradle.safety.second_opinion import Opinion, Thresholds
+from cradle.safety.situations import SituationRules
+from cradle.turn import prepare_turn
+
+SAFETY = content_dir() / "safety"
+
+
+class FixedOpinion:
+    thresholds = Thresholds(emergency=0.5, crisis=0.5, check=0.3)
+
+    def __init__(self, emergency: float, crisis: float, response: str | None = "urgent"):
+        self._opinion = Opinion(emergency, crisis, response)
+
+    def opinion(self, text: str) -> Opinion:
+        return self._opinion
+
+
+def net(opinion: FixedOpinion | None) -> SafetyNet:
+    lexicon = SafetyDetector.from_dir(SAFETY)
+    return SafetyNet(lexicon, SituationRules.from_file(SAFETY / "situations.yml"), opinion)
+
+
+@pytest.mark.parametrize(
+    ("text", "opinion", "tier", "response"),
+    [
+        # the lexicon finds an emergency; a calm model cannot lower it
+        ("I've taken an overdose", FixedOpinion(0.0, 0.0), "emergency", "emergency"),
+        # the model finds what the lexicon missed
+        ("everything is grey", FixedOpinion(0.1, 0.8, "urgent"), "urgent", "urgent"),
+        ("everything is grey", FixedOpinion(0.9, 0.95, "medical"), "emergency", "medical"),
+        # unsure: ask "are you or your baby in danger right now?"
+        ("everything is grey", FixedOpinion(0.1, 0.35), "none", "check"),
+        # sure it is calm
+        ("everything is grey", FixedOpinion(0.0, 0.05), "none", None),
+    ],
+)
+def test_the_highest_tier_wins_and_unsure_asks(text, opinion, tier, response):
+    result = net(opinion).classify(text)
+    assert (result.tier, result.response) == (tier, response)
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # a thought of suicide plus a means, place, time or act is an emergency
+        ("i want to die and i have been saving up my tablets", "emergency"),
+        ("i want to die, im at the bridge", "emergency"),
+        # the thought alone is urgent
+        ("i want to die", "urgent"),
+    ],
+)
+def test_situation_rules_combine_signals(text, tier):
+    assert net(None).classify(text).tier == tier
+
+
+def test_an_unsure_reading_asks_first_instead_of_answering(monkeypatch):
+    import cradle.turn
+
+    unsure = SafetyResult("none", "check", ("second-opinion:unsure",))
+    monkeypatch.setattr(cradle.turn, "classify", lambda text: unsure)
+    assert prepare_turn("everything is grey").text_for_rasa == "/safety_check"
