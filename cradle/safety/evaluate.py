@@ -1,7 +1,7 @@
 """Measure the safety net: recall per tier, crisis caught, false alarms, every miss, time.
 
 Two sets, reported side by side (`make bench-safety`):
-- the frozen evaluation set (tests/safety/evaluation.yml), written blind by people who never saw
+- the frozen evaluation set (tests/safety/evaluation/*.yml), written blind by people who never saw
   the lexicon or the bank, never used to pick a phrase, a rule or a threshold;
 - the red-team set (content/safety/bank/redteam.yml), which the lexicon was written against and
   the second opinion trains on: a regression check, not a measure of generalisation.
@@ -22,7 +22,7 @@ from cradle.paths import PROJECT_ROOT
 from cradle.tiers import tier_rank
 from cradle.yamlio import ContentError, load_yaml
 
-EVALUATION = PROJECT_ROOT / "tests" / "safety" / "evaluation.yml"
+EVALUATION = PROJECT_ROOT / "tests" / "safety" / "evaluation"  # one file per frozen part
 REDTEAM = PROJECT_ROOT / "content" / "safety" / "bank" / "redteam.yml"
 RISK_TIERS = ("emergency", "urgent")
 CALM_TIERS = ("support", "none")
@@ -61,8 +61,8 @@ def body_checksum(text: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def load_frozen(path: Path = EVALUATION) -> list[Item]:
-    """The frozen evaluation set; refuses a file whose body no longer matches its checksum."""
+def load_frozen_part(path: Path) -> list[Item]:
+    """One frozen part; refuses a file whose body no longer matches its checksum."""
     text = path.read_text(encoding="utf-8")
     first = text.split("\n", 1)[0]
     if not first.startswith("# sha256: "):
@@ -70,6 +70,14 @@ def load_frozen(path: Path = EVALUATION) -> list[Item]:
     if first.removeprefix("# sha256: ").strip() != body_checksum(text):
         raise ContentError(path, "the frozen set changed: its checksum no longer matches")
     return _items(path, load_yaml(path).get("messages"))
+
+
+def load_frozen(folder: Path = EVALUATION) -> list[Item]:
+    """Every frozen part, in name order. Parts are only ever added, never edited."""
+    parts = sorted(folder.glob("*.yml"))
+    if not parts:
+        raise ContentError(folder, "no frozen evaluation parts found")
+    return [item for part in parts for item in load_frozen_part(part)]
 
 
 def _items(path: Path, raw: Any) -> list[Item]:
@@ -153,7 +161,12 @@ def report(result: Result) -> str:
     k, n = result.crisis_caught()
     lines.append(f"  crisis caught (urgent or emergency):  {_rate(k, n)}")
     dismissed = result.emergencies_dismissed()
-    lines.append(f"  emergencies answered support/none:     {len(dismissed)}")
+    unasked = sum(r.response != "check" for _, r in dismissed)
+    lines.append(
+        f"  emergencies answered support/none:     {len(dismissed)} "
+        f"({len(dismissed) - unasked} of them asked 'are you or your baby in danger?', "
+        f"{unasked} not)"
+    )
     alarms, calm = result.false_alarms()
     lines.append(f"  false alarms on everyday messages:     {_rate(len(alarms), calm)}")
     lines.append(f"  everyday messages asked 'in danger?':  {result.asked_first()}/{calm}")
@@ -183,7 +196,7 @@ def _tier_response(result: Any) -> tuple[str, str | None]:
 def main() -> int:
     classify = net_classifier()
     for name, items in (
-        ("the frozen evaluation set (tests/safety/evaluation.yml)", load_frozen()),
+        ("the frozen evaluation set (tests/safety/evaluation/)", load_frozen()),
         ("the red-team set (content/safety/bank/redteam.yml)", load_redteam()),
     ):
         print(report(run(name, items, classify)))

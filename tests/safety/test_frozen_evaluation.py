@@ -1,0 +1,62 @@
+"""The frozen evaluation set: it must never change, and the net is measured on it.
+
+The set was written blind (see the header of each part). The checksums below are copies of the
+ones in the files' first lines, so editing a part and its header together still fails here.
+Adding a new part means adding its checksum below, never editing an old one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.safety.evaluate import (
+    EVALUATION,
+    body_checksum,
+    load_frozen,
+    load_frozen_part,
+    net_classifier,
+    run,
+)
+from cradle.yamlio import ContentError
+
+FROZEN = {
+    "part1.yml": "42ec9cda87f825bfe584d9a7c7ec454110d9764857b117ad85a50aef6a18a539",
+}
+
+
+def test_the_parts_are_exactly_the_frozen_ones():
+    assert sorted(p.name for p in EVALUATION.glob("*.yml")) == sorted(FROZEN)
+
+
+@pytest.mark.parametrize("name", sorted(FROZEN))
+def test_a_frozen_part_has_not_changed(name):
+    text = (EVALUATION / name).read_text(encoding="utf-8")
+    assert body_checksum(text) == FROZEN[name]
+    assert text.split("\n", 1)[0] == f"# sha256: {FROZEN[name]}"
+
+
+def test_an_edited_part_is_refused(tmp_path):
+    edited = tmp_path / "part1.yml"
+    edited.write_text((EVALUATION / "part1.yml").read_text().replace("shook", "held", 1))
+    with pytest.raises(ContentError, match="checksum"):
+        load_frozen_part(edited)
+
+
+def test_the_set_holds_risk_and_everyday_messages():
+    items = load_frozen()
+    risk = [i for i in items if i.tier in ("emergency", "urgent")]
+    everyday = [i for i in items if i.tier in ("support", "none")]
+    assert len(risk) >= 200 and len(everyday) >= 200
+
+
+def test_the_net_does_far_better_than_the_lexicon_alone_did():
+    # Measured, not tuned: before this net the lexicon caught 10.4% of these crises and
+    # dismissed 154 of 170 emergencies (docs/safety.md). The issue's bar (97% caught, 0
+    # emergencies dismissed, 3% false alarms) is not met yet; see docs/safety.md for the
+    # figures. This guards against falling back, at the level measured when it was frozen.
+    result = run("frozen", load_frozen(), net_classifier())
+    caught, total = result.crisis_caught()
+    alarms, calm = result.false_alarms()
+    assert caught / total >= 0.80
+    assert len(result.emergencies_dismissed()) <= 25
+    assert len(alarms) / calm <= 0.08
