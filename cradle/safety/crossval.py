@@ -130,7 +130,7 @@ def _table(scored: list[tuple[Example, float, float, str]]) -> list[str]:
         both = sum(c >= t or tier_rank(lx) >= 2 for _, _, c, lx in crisis) / len(crisis)
         both_alarms = sum(c >= t or tier_rank(lx) >= 2 for _, _, c, lx in calm) / len(calm)
         rows.append(
-            f"  {t:9.1f}  {caught:13.1%}  {emergency_ok:9.1%}  {alarms:12.1%} |"
+            f"  {t:9.2f}  {caught:13.1%}  {emergency_ok:9.1%}  {alarms:12.1%} |"
             f" {both:19.1%}  {both_alarms:12.1%}"
         )
     return rows

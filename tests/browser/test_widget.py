@@ -193,7 +193,10 @@ def test_a_refused_or_failed_request_still_shows_the_crisis_numbers(page, failur
     assert panel.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
 
 
-def test_call_buttons_are_phone_links_not_messages(page):
+def test_call_buttons_are_phone_links_not_messages(browser, stack):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
     reply = {
         "messages": [
             {
@@ -216,3 +219,7 @@ def test_call_buttons_are_phone_links_not_messages(page):
     assert quick.get_by_role("link", name="Call 111").get_attribute("href") == "tel:111"
     box = quick.get_by_role("link", name="Call 999").bounding_box()
     assert box is not None and box["height"] >= 44
+    assert box["x"] + box["width"] <= 360  # on a 360px phone, no sideways scrolling
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-safety-check-360.png"))
+    context.close()
