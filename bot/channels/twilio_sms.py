@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import re
+import urllib.parse
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -54,6 +55,19 @@ def menu_messages() -> list[dict[str, Any]]:
         {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in TOPIC_IDS
     ]
     return [message("sms_menu"), {"text": "", "buttons": buttons}]
+
+
+def signed_form(body: bytes) -> dict[str, str]:
+    """The posted form exactly as Twilio signed it, blank fields included.
+
+    Twilio posts empty fields (FromCity, ToState... are often blank for UK numbers) and signs
+    them; a form parser that drops blank values breaks the signature of a genuine request.
+    """
+    pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+    return form
 
 
 class CradleTwilioInput(InputChannel):
@@ -112,7 +126,7 @@ class CradleTwilioInput(InputChannel):
             if not self.auth_token:
                 logger.error("SMS webhook called but TWILIO_AUTH_TOKEN is not set")
                 return response.text("SMS is not configured", status=503)
-            params = {key: values[0] if values else "" for key, values in request.form.items()}
+            params = signed_form(request.body)
             signature = request.headers.get("X-Twilio-Signature", "")
             validator = RequestValidator(self.auth_token)
             if not signature or not validator.validate(
@@ -125,7 +139,10 @@ class CradleTwilioInput(InputChannel):
             logscrub.register(number, params.get("Body"))
             sender = hash_sender(number)
             lookup = session_lookup(request.app.ctx.agent)
-            text = await self._reply(on_new_message, sender, params.get("Body"), lookup)
+            body = params.get("Body", "")
+            if not body.strip() and params.get("NumMedia", "0") not in ("", "0"):
+                return twiml(format_reply([message("sms_media_only")]).text)
+            text = await self._reply(on_new_message, sender, body, lookup)
             return twiml(text)
 
         return hook

@@ -87,3 +87,10 @@ def test_curly_quotes_and_dashes_fold_to_gsm():
     assert (
         fold_to_gsm("It\u2019s \u201cfine\u201d \u2013 really\u2026") == 'It\'s "fine" - really...'
     )
+
+
+def test_the_signed_form_keeps_blank_fields_as_twilio_signed_them():
+    from bot.channels.twilio_sms import signed_form
+
+    form = signed_form(b"From=%2B447700900001&FromCity=&Body=hi+there&ToState=")
+    assert form == {"From": "+447700900001", "FromCity": "", "Body": "hi there", "ToState": ""}
