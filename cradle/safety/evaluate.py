@@ -193,7 +193,57 @@ def _tier_response(result: Any) -> tuple[str, str | None]:
     return result.tier, result.response
 
 
+CHECK_QUESTION = "Are you or your baby in danger right now?"
+
+
+def webhook_classifier(url: str) -> Classifier:
+    """Each message as a new conversation through Cradle's REST channel: NLU, rules and all."""
+    import itertools
+    import json
+    import urllib.request
+
+    counter = itertools.count()
+
+    def ask(text: str) -> Reading:
+        body = json.dumps({"sender": f"bench-{next(counter)}", "message": text}).encode()
+        request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
+            messages = json.load(reply)
+        texts = [m.get("text") or "" for m in messages]
+        asked = any(t.startswith(CHECK_QUESTION) for t in texts)
+        return Reading(messages[-1]["custom"]["safety"], "check" if asked else None)
+
+    return ask
+
+
+def main_end_to_end() -> int:
+    """`make bench-safety-e2e`: the frozen set through the real servers (the issue's method)."""
+    import tempfile
+
+    from cradle.catalogue.build import build_catalogue
+    from cradle.launcher import Stack, StackConfig, free_port
+    from cradle.paths import content_dir
+
+    with tempfile.TemporaryDirectory() as work:
+        var = Path(work)
+        build_catalogue(content_dir() / "services", var / "catalogue.db")
+        config = StackConfig(
+            web_port=free_port(),
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            var=var,
+            catalogue=var / "catalogue.db",
+        )
+        with Stack(config):
+            ask = webhook_classifier(f"{config.rasa_url}/webhooks/rest/webhook")
+            name = "the frozen evaluation set, end to end through /webhooks/rest/webhook"
+            print(report(run(name, load_frozen(), ask)))
+    return 0
+
+
 def main() -> int:
+    if "--end-to-end" in sys.argv[1:]:
+        return main_end_to_end()
     classify = net_classifier()
     for name, items in (
         ("the frozen evaluation set (tests/safety/evaluation/)", load_frozen()),
