@@ -31,6 +31,9 @@ SAFETY_INTENT = "safety_alert"
 CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, "nlu_fallback"})
+# Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
+# conversation and clears every slot, the safety flag included.
+BUILT_IN_INTENTS = frozenset({"restart"})
 # Facts the actions report for the anonymised insight log (never text a person typed).
 INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason", "feedback_topic")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
@@ -87,7 +90,7 @@ def check_command(text: str) -> str:
     if not match:
         raise CommandError("not a command of the form /intent or /intent{...}")
     intent, raw_entities = match.group(1), match.group(2)
-    if intent in RESERVED_INTENTS or intent not in domain_intents():
+    if intent in RESERVED_INTENTS or intent not in domain_intents() | BUILT_IN_INTENTS:
         raise CommandError(f"intent {intent!r} cannot be used")
     if not raw_entities:
         return f"/{intent}"

@@ -197,6 +197,22 @@ async def chat(request: web.Request) -> web.Response:
     return response
 
 
+async def end_session(request: web.Request) -> web.Response:
+    """Quick exit and Clear chat: restart the conversation in Rasa and drop the cookie.
+
+    After a disclosure, a parent who leaves in a hurry must not come back to a bot that
+    remembers it ("I'm still thinking about what you told me earlier").
+    """
+    if request.method == "OPTIONS":
+        return web.Response(status=204)
+    sender, is_new = session_id(request)
+    if not is_new:
+        await _ask_rasa(request.app, f"web-{sender}", "/restart")
+    response = web.Response(status=204)
+    response.del_cookie(SESSION_COOKIE, path="/api/")
+    return response
+
+
 async def _rate_limited(text: str) -> web.Response:
     """429, but a crisis message still gets its crisis reply from fixed text, never only a wait."""
     turn = await asyncio.to_thread(prepare_turn, text)
@@ -331,6 +347,8 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app.router.add_get("/widget.js", widget)
     app.router.add_post("/api/chat", chat)
     app.router.add_route("OPTIONS", "/api/chat", chat)
+    app.router.add_post("/api/chat/end", end_session)
+    app.router.add_route("OPTIONS", "/api/chat/end", end_session)
     app.router.add_get("/api/services", services)
     app.router.add_get("/api/services/{id}", service_detail)
     app.router.add_static("/static/", STATIC)

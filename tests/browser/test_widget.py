@@ -5,8 +5,10 @@ reflow at 320px, and screenshots.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,3 +225,39 @@ def test_call_buttons_are_phone_links_not_messages(browser, stack):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-safety-check-360.png"))
     context.close()
+
+
+@pytest.mark.parametrize("how", ["quick-exit", "clear-chat"])
+def test_leaving_ends_the_server_session_too(page, stack, how):
+    page.route(
+        "https://www.bbc.co.uk/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Weather</p>"),
+    )
+    open_widget(page)
+    ask(page, "I just want to die")
+    before = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert "cradle_session" in before
+    if how == "quick-exit":
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        page.wait_for_url("https://www.bbc.co.uk/weather")
+        page.goto(f"{stack.config.web_url}/")
+        open_widget(page)
+    else:
+        with page.expect_response("**/api/chat/end"):
+            page.get_by_role("button", name="Clear chat").click()
+    ask(page, "I feel a bit low")
+    replies = " ".join(page.locator(".cradle-bot").all_inner_texts())
+    assert "what you told me earlier" not in replies  # the disclosure is forgotten
+    after = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert after.get("cradle_session") != before["cradle_session"]  # a new session
+    # ...and the old conversation was restarted in Rasa: its safety flag is gone.
+    old_sender = "web-" + before["cradle_session"].split(".", 1)[0]
+    url = (
+        f"{stack.config.rasa_url}/conversations/{old_sender}/tracker"
+        f"?include_events=ALL&token={stack.api_token}"
+    )
+    with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310 - loopback
+        tracker = json.load(reply)
+    assert tracker["slots"]["safety_tier"] is None
+    assert any(e["event"] == "restart" for e in tracker["events"])

@@ -169,3 +169,14 @@ async def test_the_same_origin_is_always_allowed(client):
     own = str(client.make_url("/")).rstrip("/")
     response = await client.post("/api/chat", json={"message": "hello"}, headers={"Origin": own})
     assert response.status == 200
+
+
+async def test_ending_a_session_drops_the_cookie(client):
+    first = await client.post("/api/chat", json={"message": "hello"})
+    assert SESSION_COOKIE in first.cookies
+    ended = await client.post("/api/chat/end")
+    assert ended.status == 204
+    assert (
+        "Max-Age=0" in ended.headers.get("Set-Cookie", "")
+        or "expires" in ended.headers.get("Set-Cookie", "").lower()
+    )

@@ -197,7 +197,17 @@
       });
   }
 
+  function endSession() {
+    // The server forgets the conversation too (Rasa restarts it, the cookie is dropped).
+    // keepalive: Quick exit navigates away at once, and the request must still be sent.
+    try {
+      fetch(api + "/end", { method: "POST", credentials: "same-origin", keepalive: true })
+        .catch(function () { /* leaving anyway */ });
+    } catch (e) { /* old browsers: the server session then ends after 30 days */ }
+  }
+
   function clearChat() {
+    endSession();
     try { sessionStorage.removeItem(STORE); } catch (e) { /* ignore */ }
     log.textContent = "";
     crisis.hidden = true;
