@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
-	bench bench-safety bench-safety-e2e bench-safety-cv bench-catalogue demo-insights clean
+	bench bench-safety bench-safety-live bench-safety-cv bench-catalogue demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -92,7 +92,7 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set
 	@$(BIN)/python -m cradle.safety.evaluate
 
-bench-safety-e2e: $(STAMP) $(CATALOGUE) train ## the frozen safety set through the real servers, as a parent's message goes
+bench-safety-live: $(STAMP) $(CATALOGUE) train ## the frozen safety set through the real servers, as a parent's message goes
 	@$(BIN)/python -m cradle.safety.evaluate --end-to-end
 
 bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by cross-validation on the bank

@@ -217,7 +217,7 @@ def webhook_classifier(url: str) -> Classifier:
 
 
 def main_end_to_end() -> int:
-    """`make bench-safety-e2e`: the frozen set through the real servers (the issue's method)."""
+    """`make bench-safety-live`: the frozen set through the real servers (the issue's method)."""
     import tempfile
 
     from cradle.catalogue.build import build_catalogue
