@@ -24,7 +24,7 @@ class CheckInAnswers:
         self._answers = answers
         self._normalise = normalise
         self.questions = frozenset(answers)
-        self._longest = max((len(a) for a in frozenset().union(*answers.values())), default=0)
+        self._any = frozenset().union(*answers.values())
 
     @classmethod
     def from_file(cls, path: Path, normalise: Callable[[str], str]) -> CheckInAnswers:
@@ -43,8 +43,8 @@ class CheckInAnswers:
         return cls(answers, normalise)
 
     def could_be_answer(self, text: str) -> bool:
-        """Cheap test: is this short enough to be one of the answers? (Saves a tracker read.)"""
-        return 0 < len(text.strip()) <= self._longest + 10
+        """Is this an answer to any safety question? Only then is the tracker read."""
+        return len(text) < 200 and _plain(self._normalise(text)) in self._any
 
     def is_not_safe(self, question: str | None, text: str) -> bool:
         """True when `text`, sent right after `question`, means the person is not safe."""

@@ -65,3 +65,12 @@ def test_unquoted_yes_and_no_in_the_answers_file_are_refused(tmp_path):
     path.write_text("questions:\n  utter_safety_check_in:\n    - no\n    - nope\n")
     with pytest.raises(ContentError, match="quotes"):
         CheckInAnswers.from_file(path, str.lower)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("No.", True), ("i dont know", True), ("Rugby", False)]
+)
+def test_only_possible_answers_cost_a_tracker_read(text, expected):
+    from cradle.safety.check_in import get_check_in
+
+    assert get_check_in().could_be_answer(text) is expected
