@@ -82,6 +82,7 @@ def _fit(text: str, budget_segments: int) -> str:
 class SmsReply:
     text: str
     payloads: tuple[str, ...]  # what "1", "2"... mean in the next text
+    options: str = ""  # the "Reply 1=... 2=..." line, offered again after a wrong number
 
 
 def format_reply(
@@ -108,7 +109,7 @@ def format_reply(
     rest = "\n".join(texts[1:] if first else texts)
     fixed = "\n".join(p for p in (first, options) if p)
     if segments("\n".join(p for p in (first, rest, options) if p)) <= max_segments:
-        return SmsReply("\n".join(p for p in (first, rest, options) if p), payloads)
+        return SmsReply("\n".join(p for p in (first, rest, options) if p), payloads, options)
     # Shorten the middle; the crisis text and the options always stay whole.
     budget = max(1, max_segments - segments(fixed)) if fixed else max_segments
     rest = _fit(rest, budget) if rest else ""
@@ -117,4 +118,4 @@ def format_reply(
     while segments(text) > max_segments and rest:
         rest = _fit(rest[: max(0, len(rest) - 20)], budget)
         text = "\n".join(p for p in (first, rest, options) if p)
-    return SmsReply(text, payloads)
+    return SmsReply(text, payloads, options)

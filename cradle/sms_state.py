@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from cradle.paths import var_dir
 
@@ -65,20 +66,30 @@ class SmsState:
             row = db.execute("SELECT 1 FROM opt_outs WHERE sender = ?", (sender,)).fetchone()
         return row is not None
 
-    def remember_options(self, sender: str, payloads: list[str]) -> None:
+    def remember_options(self, sender: str, payloads: list[str], prompt: str = "") -> None:
+        """What "1", "2"... mean in the next text, and the line that offered them."""
         with self._lock, self._connect() as db:
             db.execute(
                 "INSERT OR REPLACE INTO options VALUES (?, ?, ?)",
-                (sender, json.dumps(payloads), time.time()),
+                (sender, json.dumps({"payloads": payloads, "prompt": prompt}), time.time()),
             )
 
-    def option(self, sender: str, number: int) -> str | None:
-        """The payload behind "1", "2"... from the last numbered options, if still fresh."""
+    def _options(self, sender: str) -> dict[str, Any]:
         with self._lock, self._connect() as db:
             row = db.execute(
                 "SELECT payloads, at FROM options WHERE sender = ?", (sender,)
             ).fetchone()
         if not row or time.time() - row[1] > OPTIONS_TTL_SECONDS:
-            return None
-        payloads = json.loads(row[0])
+            return {"payloads": [], "prompt": ""}
+        stored = json.loads(row[0])
+        # Rows written before the prompt was kept are a bare list of payloads.
+        return stored if isinstance(stored, dict) else {"payloads": stored, "prompt": ""}
+
+    def option(self, sender: str, number: int) -> str | None:
+        """The payload behind "1", "2"... from the last numbered options, if still fresh."""
+        payloads = self._options(sender)["payloads"]
         return payloads[number - 1] if 1 <= number <= len(payloads) else None
+
+    def options_prompt(self, sender: str) -> str:
+        """The last "Reply 1=... 2=..." line, if still fresh, to offer again."""
+        return str(self._options(sender)["prompt"])

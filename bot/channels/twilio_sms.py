@@ -174,17 +174,22 @@ class CradleTwilioInput(InputChannel):
             return format_reply([message("sms_help")]).text
         if keyword == "menu":
             reply = format_reply(menu_messages())
-            await asyncio.to_thread(state.remember_options, sender, list(reply.payloads))
+            await asyncio.to_thread(
+                state.remember_options, sender, list(reply.payloads), reply.options
+            )
             return reply.text
         if re.fullmatch(r"[0-9]{1,2}", keyword):
             payload = await asyncio.to_thread(state.option, sender, int(keyword))
+            prompt = await asyncio.to_thread(state.options_prompt, sender)
             if payload is not None:
                 raw = payload
+            elif prompt:  # a number that is not one of the choices: offer them again
+                return format_reply([message("sms_pick_again", options=prompt)]).text
         if not raw:
             return format_reply(assemble_reply(prepare_turn(raw), [])[:-1]).text
         turn, messages = await guarded_turn(
             on_new_message, raw, sender, self.name(), timeout=self.reply_timeout, lookup=lookup
         )
         reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
-        await asyncio.to_thread(state.remember_options, sender, list(reply.payloads))
+        await asyncio.to_thread(state.remember_options, sender, list(reply.payloads), reply.options)
         return reply.text

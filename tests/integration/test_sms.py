@@ -177,3 +177,16 @@ def test_genuine_requests_with_blank_fields_are_accepted(stack, body, media, exp
     assert status == 200, xml
     text = ET.fromstring(xml).find("Message").text  # noqa: S314 - our own server's TwiML
     assert text.startswith(expected)
+
+
+def test_a_number_that_is_not_a_choice_gets_the_choices_again(stack):
+    number = "+447700900078"
+    reply = text_sms(stack, number, "feeling really low since the baby")
+    assert reply and "Reply 1=Yes, find support 2=No thanks" in reply
+    reply = text_sms(stack, number, "7")
+    assert reply == (
+        "That number isn't one of the choices. Reply 1=Yes, find support 2=No thanks, "
+        "or type your question."
+    )
+    reply = text_sms(stack, number, "1")  # the choices still stand
+    assert reply and reply.startswith("Which town or area")
