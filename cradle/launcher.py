@@ -142,6 +142,12 @@ class Stack:
                 )
         if not cfg.model.is_file():
             raise LaunchError(f"no trained model at {cfg.model}: run `make train` first")
+        from cradle.environment import MissingSecret, check_production_secrets
+
+        try:
+            check_production_secrets()
+        except MissingSecret as err:
+            raise LaunchError(str(err)) from err
         from cradle.preflight import PreflightError, preflight
 
         try:

@@ -6,10 +6,10 @@ A small SQLite file, so every process on the machine sees the same state. No pho
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -25,8 +25,14 @@ OPTIONS_TTL_SECONDS = 24 * 3600
 def sender_key() -> bytes:
     """The HMAC key for phone numbers (CRADLE_SENDER_KEY). Without it, a random key per process
     start: conversations still work, but a restart begins new ones."""
-    key = os.environ.get("CRADLE_SENDER_KEY")
-    return key.encode() if key else _RANDOM_KEY
+    return _configured_key() or _RANDOM_KEY
+
+
+@functools.lru_cache(maxsize=1)
+def _configured_key() -> bytes | None:
+    from cradle.environment import secret
+
+    return secret("CRADLE_SENDER_KEY")  # warns once in development, raises in production
 
 
 _RANDOM_KEY = secrets.token_bytes(32)

@@ -31,7 +31,7 @@ from cradle.content import TOPIC_IDS, get_topic, intent_for_topic
 from cradle.responses import message, safety_message
 from cradle.safety import classify
 from cradle.sms import format_reply
-from cradle.sms_state import SmsState, hash_sender
+from cradle.sms_state import SmsState, hash_sender, sender_key
 from cradle.turn import assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ class CradleTwilioInput(InputChannel):
         # Secrets come from the environment; credentials.yml only names the variables.
         credentials = credentials or {}
         logscrub.install()
+        sender_key()  # at start-up: production refuses to run without CRADLE_SENDER_KEY
         token_env = credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN")
         url_env = credentials.get("public_url_env", "CRADLE_SMS_PUBLIC_URL")
         return cls(

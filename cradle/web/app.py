@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cradle import environment
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue
@@ -46,11 +47,11 @@ class WebConfig:
 
     @classmethod
     def from_env(cls, rasa_url: str | None = None) -> WebConfig:
-        secret = os.environ.get("CRADLE_SESSION_SECRET")
+        secret = environment.secret("CRADLE_SESSION_SECRET")
         origins = tuple(o for o in os.environ.get("CRADLE_EMBED_ORIGINS", "").split() if o)
         return cls(
             rasa_url=rasa_url or os.environ.get("CRADLE_RASA_URL", "http://127.0.0.1:5005"),
-            session_secret=secret.encode() if secret else secrets.token_bytes(32),
+            session_secret=secret or secrets.token_bytes(32),
             embed_origins=origins,
         )
 
