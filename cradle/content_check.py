@@ -33,7 +33,7 @@ SECTIONS = (
     "How to get help",
 )
 DADS_SECTION = "For dads and partners"
-MAX_SMS_SEGMENTS = 2
+MAX_SMS_SEGMENTS = 1  # one text costs a parent one segment, and arrives whole
 # UK numbers as written in text: 0808 2000 247, 116 123, 111, 999, 85258.
 _PHONE = re.compile(
     r"(?<![\d/])(0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|1\d\d(?: \d{3})?|999|\d{5})(?![\d/])"
@@ -58,6 +58,7 @@ class Style:
     avoid: tuple[tuple[str, str], ...]
     reading_ease_min: float
     allowed_numbers: frozenset[str]
+    sms_24_7_numbers: tuple[str, ...] = ()
 
 
 def load_style(path: Path) -> Style:
@@ -69,6 +70,7 @@ def load_style(path: Path) -> Style:
         avoid,
         float(data.get("reading_ease_min", 60)),
         frozenset(str(n) for n in data.get("allowed_numbers") or []),
+        tuple(str(n) for n in data.get("sms_24_7_numbers") or []),
     )
 
 
@@ -197,6 +199,14 @@ class Checker:
                     "sms-length",
                     f"{key} needs {segments(' '.join(text.split()))} SMS segments "
                     f"(at most {MAX_SMS_SEGMENTS})",
+                )
+            if isinstance(text, str) and not any(n in text for n in self.style.sms_24_7_numbers):
+                self.add(
+                    path,
+                    _key_line(lines, key),
+                    "sms-24-7",
+                    f"{key} gives no number that answers day and night "
+                    f"(one of {', '.join(self.style.sms_24_7_numbers)}; see content/style.yml)",
                 )
         self.check_sources(topic, lines)
         text_lines = _text_lines(lines, topic)

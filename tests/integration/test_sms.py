@@ -60,7 +60,7 @@ def text_sms(stack: Stack, number: str, body: str | None) -> str | None:
 def test_a_conversation_by_text_with_numbered_replies(stack):
     number = "+447700900001"
     reply = text_sms(stack, number, "feeling really low since the baby")
-    assert reply and reply.startswith("Feeling low after having a baby")
+    assert reply and reply.startswith("Feeling low after a baby")
     assert "Reply 1=Yes, find support 2=No thanks" in reply
     assert segments(reply) <= 3 and is_gsm7(reply)
     reply = text_sms(stack, number, "1")
@@ -117,7 +117,7 @@ def test_menu_lists_topics_as_numbers(stack):
     menu = text_sms(stack, number, "menu")
     assert menu and "1=Feeling low or down" in menu and "12=" in menu
     reply = text_sms(stack, number, "4")
-    assert reply and reply.startswith("Many parents do not feel a rush of love")
+    assert reply and reply.startswith("Many parents don't feel a rush of love")
 
 
 def test_crisis_by_text_puts_crisis_help_first(stack):

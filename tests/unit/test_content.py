@@ -58,7 +58,7 @@ def test_sms_answer_is_the_short_text():
     topic = get_topic("crying-baby")
     messages = topic_messages(topic, "twilio", None)
     assert messages[0]["text"] == topic.sms_text()
-    assert "somewhere safe" in messages[0]["text"]
+    assert "Never shake a baby" in messages[0]["text"]
 
 
 def test_dads_get_dads_wording():

@@ -62,9 +62,9 @@ def test_a_missing_required_topic(content):
             "[sources]",
         ),
         (
-            "Talk to someone you trust",
-            "You must talk to someone you trust",
-            "You must talk",
+            "Tell one person how you really feel",
+            "You must tell one person how you really feel",
+            "You must tell",
             "[avoid-phrase]",
         ),
         (
@@ -91,19 +91,40 @@ def test_each_rule_names_the_file_and_line(content, old, new, needle, rule):
         assert found[0].startswith(f"{path}:{line_of(path, needle)}:")
 
 
-def test_sms_longer_than_two_segments(content):
+def test_sms_longer_than_one_segment(content):
     path = content / "topics" / "anxiety.md"
-    edit(path, "Anxiety can be treated.\n", "Anxiety can be treated. " + "Really. " * 40 + "\n")
+    edit(path, "Any time: Samaritans 116 123.", "Any time: Samaritans 116 123. " + "Really. " * 40)
     found = errors(content)
     assert found == [
-        f"{path}:{line_of(path, 'sms:')}: error: [sms-length] sms needs 4 SMS segments (at most 2)"
+        f"{path}:{line_of(path, 'sms:')}: error: [sms-length] sms needs 4 SMS segments (at most 1)"
     ]
+
+
+def test_an_sms_text_without_a_number_that_answers_day_and_night(content):
+    path = content / "topics" / "anxiety.md"
+    edit(path, "Any time: Samaritans 116 123.", "Your GP can help.")
+    found = errors(content)
+    assert (
+        len(found) == 1 and "[sms-24-7] sms gives no number that answers day and night" in found[0]
+    )
 
 
 def test_emoji_make_an_sms_ucs2(content):
     path = content / "topics" / "anxiety.md"
-    edit(path, "Anxiety can be treated.\n", "Anxiety can be treated. \U0001f49b\n")
+    edit(path, "Any time: Samaritans 116 123.", "Any time: Samaritans 116 123. \U0001f49b")
     assert any("[sms-length]" in f for f in errors(content))
+
+
+@pytest.mark.parametrize("key", ["sms", "sms_dads"])
+@pytest.mark.parametrize(
+    "topic_id", sorted(p.stem for p in (content_dir() / "topics").glob("*.md"))
+)
+def test_every_topic_text_fits_one_segment_with_a_24_7_number(topic_id, key):
+    from cradle.sms import segments
+
+    text = " ".join(str(load_topic(content_dir() / "topics" / f"{topic_id}.md").meta[key]).split())
+    assert segments(text) == 1
+    assert any(n in text for n in ("116 123", "111", "999", "0808 2000 247"))
 
 
 def test_low_reading_ease(content):
