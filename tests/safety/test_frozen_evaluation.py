@@ -21,6 +21,7 @@ from cradle.yamlio import ContentError
 
 FROZEN = {
     "part1.yml": "42ec9cda87f825bfe584d9a7c7ec454110d9764857b117ad85a50aef6a18a539",
+    "part2.yml": "f310c95639ca21b90bd26a61dcb2f5f9c281dc479b4f510458f927a9cbae923f",
 }
 
 
@@ -46,17 +47,17 @@ def test_the_set_holds_risk_and_everyday_messages():
     items = load_frozen()
     risk = [i for i in items if i.tier in ("emergency", "urgent")]
     everyday = [i for i in items if i.tier in ("support", "none")]
-    assert len(risk) >= 200 and len(everyday) >= 200
+    assert len(risk) >= 400 and len(everyday) >= 200
 
 
 def test_the_net_does_far_better_than_the_lexicon_alone_did():
-    # Measured, not tuned: before this net the lexicon caught 10.4% of these crises and
-    # dismissed 154 of 170 emergencies (docs/safety.md). The bar (97% caught, 0
-    # emergencies dismissed, 3% false alarms) is not met yet; see docs/safety.md for the
-    # figures. This guards against falling back, at the level measured when it was frozen.
+    # Measured, not tuned: before this net the lexicon caught 79 of 460 of these crises and
+    # dismissed 267 of 300 emergencies (docs/safety.md). The bar (97% caught, 0
+    # emergencies dismissed, 3% false alarms) is NOT met (68%, 85, 6.9% when frozen); this
+    # only guards against falling back below the level measured when the parts were frozen.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
-    assert caught / total >= 0.80
-    assert len(result.emergencies_dismissed()) <= 25
+    assert caught / total >= 0.66
+    assert len(result.emergencies_dismissed()) <= 90
     assert len(alarms) / calm <= 0.08
