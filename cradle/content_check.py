@@ -3,7 +3,10 @@ problem.
 
 Rules: schema and required topics; unexplained professional terms; reading ease; SMS length
 (GSM-7 aware); phrases from the avoid list; sources; phone numbers that match no catalogue entry;
-review dates in the past (a warning).
+review dates in the past (a warning). The catalogue: every entry builds (a phone number or a
+verification without its source fails), national lines stay within their remit
+(content/remits.yml), and no parent-facing text claims "kite-marked" while no real kite-mark
+scheme exists (content/kitemark.yml).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ MAX_SMS_SEGMENTS = 1  # one text costs a parent one segment, and arrives whole
 _PHONE = re.compile(
     r"(?<![\d/])(0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|1\d\d(?: \d{3})?|999|\d{5})(?![\d/])"
 )
+
+
+_KITEMARKED = re.compile(r"kite[- ]?marked", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class Checker:
     def __init__(self, content: Path, today: dt.date, services_dir: Path | None = None) -> None:
         self.content = content
         self.today = today
+        self.services_dir = services_dir or content / "services"
         self.style = load_style(content / "style.yml")
         self.glossary = load_glossary(content / "glossary.yml")
         self.numbers = catalogue_numbers(services_dir or content / "services")
@@ -144,7 +151,86 @@ class Checker:
                 self.add(extra, None, "schema", f"{extra.stem!r} is not a known topic id")
         self.check_responses(self.content / "responses.yml")
         self.check_safety(self.content / "safety")
+        self.check_catalogue()
         return self.findings
+
+    def check_catalogue(self) -> None:
+        """Service files build, national lines keep to their remit, marks are not overclaimed."""
+        from cradle.areas import get_areas
+        from cradle.catalogue.kitemark import Schemes
+        from cradle.catalogue.model import CatalogueError, load_services
+
+        try:
+            schemes = Schemes.from_file(self.content / "kitemark.yml")
+            services = load_services(self.services_dir, get_areas(), schemes)
+        except CatalogueError as err:
+            for problem in err.message.splitlines()[1:] or [err.message]:
+                self.add(err.path, None, "catalogue", problem.strip())
+            return
+        except ContentError as err:
+            self.add(err.path, err.line, "catalogue", err.message)
+            return
+        self.check_remits(services)
+        if not any(s.kitemark["real"] and s.kitemark["status"] == "awarded" for s in services):
+            self.check_kitemark_claims()
+
+    def check_remits(self, services: list[Any]) -> None:
+        path = self.content / "remits.yml"
+        try:
+            remits = load_yaml(path).get("remits") or {}
+        except ContentError as err:
+            self.add(err.path, err.line, "remit", err.message)
+            return
+        for service in services:
+            if "national" not in service.areas:
+                continue
+            remit = remits.get(service.id)
+            if not isinstance(remit, dict) or not remit.get("needs"):
+                self.add(
+                    service.file,
+                    None,
+                    "remit",
+                    f"national line {service.id!r} has no "
+                    f"row in {path.name}: say which needs it is for, with its source",
+                )
+                continue
+            outside = sorted(set(service.needs) - set(remit["needs"]))
+            if outside:
+                self.add(
+                    service.file,
+                    None,
+                    "remit",
+                    f"{service.id} is tagged for "
+                    f"{', '.join(outside)}, outside its remit in {path.name}",
+                )
+            audiences = remit.get("audiences")
+            if audiences and set(service.audiences) - set(audiences):
+                extra = ", ".join(sorted(set(service.audiences) - set(audiences)))
+                self.add(
+                    service.file,
+                    None,
+                    "remit",
+                    f"{service.id} is offered to {extra}, "
+                    f"but {path.name} says it is for {', '.join(audiences)}",
+                )
+
+    def check_kitemark_claims(self) -> None:
+        """No real scheme has awarded anything, so nothing parents read may say "kite-marked"."""
+        static = Path(__file__).parent / "web" / "static"
+        files = [self.content / "responses.yml", *sorted((self.content / "topics").glob("*.md"))]
+        files += sorted(static.glob("*.html")) + sorted(static.glob("*.js"))
+        for path in files:
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for match in _KITEMARKED.finditer(line):
+                    if line[: match.start()].lower().endswith("not "):
+                        continue  # "Not kite-marked." is true
+                    self.add(
+                        path,
+                        number,
+                        "kitemark-claim",
+                        'says "kite-marked", but no '
+                        "real kite-mark scheme has awarded anything (content/kitemark.yml)",
+                    )
 
     def check_safety(self, folder: Path) -> None:
         """The safety net's files load, carry review metadata, and fit together."""

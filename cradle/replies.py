@@ -57,18 +57,25 @@ def _service_line(service: ServiceResult, sms: bool) -> str:
     return "- " + line
 
 
+def listing_words(results: list[ServiceResult] | tuple[ServiceResult, ...]) -> str:
+    """What the services shown really are, from their schemes: never "kite-marked" for a listing."""
+    wordings = list(dict.fromkeys(r.kitemark["wording"] for r in results))
+    return " and ".join(wordings)
+
+
 def service_messages(
     outcome: SearchOutcome, place: str | None, channel: str | None
 ) -> list[Message]:
     """The services found, local first, with the ids for the reply contract."""
     if not outcome.results:
         return [message("services_none"), contract(services=[])]
+    listing = listing_words(outcome.results)
     if place and outcome.local_found:
-        intro = message("services_local", place=place)
+        intro = message("services_local", place=place, listing=listing)
     elif place:
-        intro = message("services_gap", place=place)
+        intro = message("services_gap", place=place, listing=listing)
     else:
-        intro = message("services_wider")
+        intro = message("services_wider", listing=listing)
     sms = is_sms(channel)
     results = list(outcome.results)
     if sms:

@@ -112,7 +112,7 @@ def build_report(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> Rep
     gaps = Counter((r["gap_need"], r["gap_district"]) for r in rows if r["gap"])
     gap_districts = sorted({d for _, d in gaps})
     gap_table = Table(
-        "Gap map: needs with no local kite-marked service, by district",
+        "Gap map: needs with no local listed service, by district",
         ["Need", *gap_districts],
         [[titles[n], *[gaps[(n, d)] for d in gap_districts]] for n in sorted({n for n, _ in gaps})],
         note="How often parents asked for local support that the catalogue could not give.",

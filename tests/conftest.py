@@ -12,11 +12,18 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
+from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import Catalogue
 from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
 from cradle.paths import content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures' own schemes: one real (it can award), one sample listing.
+FIXTURE_SCHEMES = Schemes.from_file(FIXTURES / "kitemark.yml")
+
+
+def build_fixture(services_dir: Path, out: Path) -> None:
+    build_catalogue(services_dir, out, schemes=FIXTURE_SCHEMES)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +50,7 @@ def services_dir(tmp_path: Path) -> Path:
 @pytest.fixture()
 def fixture_catalogue(services_dir: Path, tmp_path: Path) -> Catalogue:
     out = tmp_path / "fixture.db"
-    build_catalogue(services_dir, out)
+    build_fixture(services_dir, out)
     return Catalogue.open(out, frozenset(get_areas().district_names))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from cradle.areas import Areas, get_areas
+from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.model import AUDIENCES, Service, load_services
 
 
@@ -55,9 +56,15 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "kitemark_status": str,
             "kitemark_awarded": str,
             "kitemark_expires": str,
+            "kitemark_awarded_by": str,
+            "kitemark_name": str,
+            "kitemark_real": int,
+            "kitemark_label": str,
+            "kitemark_wording": str,
             "last_verified": str,
             "source": str,
             "needs_text": str,
+            "crisis_only": int,
             "audience_breadth": int,
             **{audience_column(a): int for a in AUDIENCES},
         },
@@ -65,7 +72,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         foreign_keys=[("organization_id", "organizations", "id")],
     )
     db.table("phones").create(
-        {"service_id": str, "number": str, "type": str, "description": str},
+        {"service_id": str, "number": str, "type": str, "description": str, "source": str},
         foreign_keys=[("service_id", "services", "id")],
     )
     db.table("schedules").create(
@@ -122,9 +129,15 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
                 "kitemark_status": s.kitemark["status"],
                 "kitemark_awarded": s.kitemark["awarded"],
                 "kitemark_expires": s.kitemark["expires"],
+                "kitemark_awarded_by": s.kitemark["awarded_by"],
+                "kitemark_name": s.kitemark["scheme_name"],
+                "kitemark_real": int(s.kitemark["real"]),
+                "kitemark_label": s.kitemark["label"],
+                "kitemark_wording": s.kitemark["wording"],
                 "last_verified": s.last_verified.isoformat(),
                 "source": s.source,
                 "needs_text": " ".join(s.needs),
+                "crisis_only": int(s.crisis_only),
                 "audience_breadth": len(s.audiences),
                 **{audience_column(a): int(a in s.audiences) for a in AUDIENCES},
             }
@@ -138,6 +151,7 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
                 "number": p["number"],
                 "type": p["type"],
                 "description": p["description"],
+                "source": p["source"],
             }
             for s in services
             for p in s.phones
@@ -184,13 +198,15 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
     db.table("services").enable_fts(["name", "description", "needs_text"], create_triggers=False)
 
 
-def build_catalogue(source: Path, out: Path, areas: Areas | None = None) -> BuildReport:
+def build_catalogue(
+    source: Path, out: Path, areas: Areas | None = None, schemes: Schemes | None = None
+) -> BuildReport:
     """Check every source file, then build into a temporary file and rename it over `out`.
 
     A failed check or build raises before the rename, so the old catalogue stays in place.
     """
     areas = areas or get_areas()
-    services = load_services(source, areas)
+    services = load_services(source, areas, schemes)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".catalogue-", suffix=".db", dir=out.parent)
     os.close(fd)

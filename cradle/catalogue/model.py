@@ -15,6 +15,7 @@ import phonenumbers
 
 from cradle.areas import Areas
 from cradle.catalogue.hours import Window, parse_windows
+from cradle.catalogue.kitemark import Schemes, get_schemes
 from cradle.content import TOPIC_IDS
 from cradle.yamlio import ContentError, load_yaml
 
@@ -22,7 +23,6 @@ AUDIENCES = ("mums", "dads-and-partners", "parents", "families")
 STAGES = ("pregnancy", "0-3-months", "3-12-months", "12-24-months")
 ATTENDING_TYPES = ("phone", "text", "online", "in-person")
 PHONE_TYPES = ("voice", "text")
-KITEMARK_STATUSES = ("awarded", "expired", "suspended", "pending")
 # Needs are topic ids, plus `crisis` for round-the-clock crisis lines.
 NEEDS = frozenset(TOPIC_IDS) | {"crisis"}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -38,6 +38,26 @@ _REQUIRED = (
     "last_verified",
     "source",
 )
+# Every field an entry may have: a typo ("phone:" for "phones:") is an error, not a silent loss.
+_FIELDS = frozenset(
+    (
+        *_REQUIRED,
+        "url",
+        "email",
+        "phones",
+        "stages",
+        "cost_options",
+        "schedules",
+        "closed_on",
+        "open_on_bank_holidays",
+        "attending_type",
+        "languages",
+        "crisis_only",
+        "source_dated",
+        "evidence",
+    )
+)
+_PHONE_FIELDS = frozenset(("number", "type", "description", "source"))
 # A service whose kite mark is only pending is never shown, so it may lack signposting details
 # (e.g. straight after `cradle catalogue import`); an officer completes it before the award.
 _OPTIONAL_WHEN_PENDING = ("service_areas", "audiences", "needs")
@@ -68,6 +88,7 @@ class Service:
     kitemark: dict[str, Any]
     last_verified: dt.date
     source: str
+    crisis_only: bool = False  # only offered when the need is a crisis
     file: str = ""
 
 
@@ -118,10 +139,27 @@ def normalise_phone(number: str, kind: str) -> str:
     return " ".join(number.split())
 
 
-def parse_service(entry: Any, areas: Areas) -> Service:
+def _flag(entry: dict[str, Any], key: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false")
+    return value
+
+
+def _source(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise ValueError(f"{what} needs a source: the web page where it was read")
+    return value
+
+
+def parse_service(entry: Any, areas: Areas, schemes: Schemes | None = None) -> Service:
     """Check one entry; raises ValueError with a plain reason."""
+    schemes = schemes or get_schemes()
     if not isinstance(entry, dict):
         raise ValueError("each service must be a mapping of fields")
+    unknown = sorted(set(map(str, entry)) - _FIELDS)
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(_FIELDS))})")
     kitemark_raw = entry.get("kitemark")
     pending = isinstance(kitemark_raw, dict) and kitemark_raw.get("status") == "pending"
     missing = [
@@ -151,26 +189,28 @@ def parse_service(entry: Any, areas: Areas) -> Service:
     for phone in entry.get("phones") or []:
         if not isinstance(phone, dict) or not phone.get("number"):
             raise ValueError("each phone needs a number")
+        stray = sorted(set(map(str, phone)) - _PHONE_FIELDS)
+        if stray:
+            # Usually an unquoted comma in a {flow: mapping} that cut the description short.
+            raise ValueError(
+                f"phone {phone['number']}: unknown field {stray[0]!r}; quote a description "
+                "that contains a comma"
+            )
         kind = str(phone.get("type", "voice"))
         _check_allowed([kind], PHONE_TYPES, "phone type")
+        # A number parents may call must say where it was read, so it can be re-checked.
+        number = normalise_phone(str(phone["number"]), kind)
         phones.append(
             {
-                "number": normalise_phone(str(phone["number"]), kind),
+                "number": number,
                 "type": kind,
                 "description": str(phone.get("description", "")),
+                "source": _source(phone.get("source"), f"phone {number}"),
             }
         )
-    kitemark = entry["kitemark"]
-    if not isinstance(kitemark, dict) or not kitemark.get("scheme"):
-        raise ValueError("kitemark needs a scheme, status, awarded and expires")
-    _check_allowed([str(kitemark.get("status"))], KITEMARK_STATUSES, "kitemark status")
-    awarded: dt.date | None = None
-    expires: dt.date | None = None
-    if not (pending and not kitemark.get("awarded")):
-        awarded = _date(kitemark.get("awarded"), "kitemark awarded")
-        expires = _date(kitemark.get("expires"), "kitemark expires")
-        if expires < awarded:
-            raise ValueError("kitemark expires before it was awarded")
+    mark = schemes.check(entry["kitemark"], _date)
+    if entry.get("source_dated"):
+        _date(entry["source_dated"], "source_dated")
     schedules = entry.get("schedules")
     always_open = schedules == "always"
     windows = [] if schedules is None or always_open else parse_windows(schedules)
@@ -195,17 +235,23 @@ def parse_service(entry: Any, areas: Areas) -> Service:
         attending_types=attending,
         languages=_list(entry, "languages") or ["en"],
         kitemark={
-            "scheme": str(kitemark["scheme"]),
-            "status": str(kitemark["status"]),
-            "awarded": awarded.isoformat() if awarded else None,
-            "expires": expires.isoformat() if expires else None,
+            "scheme": mark.scheme.id,
+            "status": mark.status,
+            "awarded": mark.awarded.isoformat() if mark.awarded else None,
+            "expires": mark.expires.isoformat() if mark.expires else None,
+            "awarded_by": mark.awarded_by,
+            "scheme_name": mark.scheme.name,
+            "real": mark.scheme.real,
+            "label": mark.scheme.card_label,
+            "wording": mark.scheme.parent_wording,
         },
         last_verified=_date(entry["last_verified"], "last_verified"),
-        source=str(entry["source"]),
+        source=_source(entry["source"], "last_verified"),
+        crisis_only=_flag(entry, "crisis_only"),
     )
 
 
-def load_services(folder: Path, areas: Areas) -> list[Service]:
+def load_services(folder: Path, areas: Areas, schemes: Schemes | None = None) -> list[Service]:
     """Every service in every YAML file of the folder; all problems reported together."""
     files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
     if not files:
@@ -222,7 +268,7 @@ def load_services(folder: Path, areas: Areas) -> list[Service]:
         for index, entry in enumerate(entries, start=1):
             label = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"#{index}"
             try:
-                service = parse_service(entry, areas)
+                service = parse_service(entry, areas, schemes)
             except ValueError as err:
                 problems.append(f"{path}: service {label}: {err}")
                 continue

@@ -28,7 +28,8 @@ from cradle.catalogue.store import Catalogue
 from cradle.content import TOPIC_IDS
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-KITEMARK_SCHEME = "warwickshire-parent-infant"
+# Imported entries wait, unseen, until an officer checks them and lists (or awards) them.
+KITEMARK_SCHEME = "cradle-illustrative"
 
 
 class FeedImportError(RuntimeError):
@@ -136,8 +137,7 @@ def export_services(catalogue: Catalogue) -> dict[str, Any]:
                     {"id": f"{sid}-lang-{lang}", "language": lang}
                     for lang in json.loads(row["languages"] or "[]")
                 ],
-                "accreditations": f"{row['kitemark_scheme']}: {row['kitemark_status']} "
-                f"({row['kitemark_awarded']} to {row['kitemark_expires']})",
+                "accreditations": _accreditation(row),
                 "assured_date": row["last_verified"],
             }
         )
@@ -215,6 +215,16 @@ async def fetch_all(url: str, settings: ImportSettings = ImportSettings()) -> li
     raise FeedImportError(f"more than {settings.max_pages} pages; stopping")
 
 
+def _accreditation(row: dict[str, Any]) -> str:
+    """What the mark really is, in words: a listing is never exported as an award."""
+    if row["kitemark_status"] == "awarded":
+        return (
+            f"{row['kitemark_name']}: awarded by {row['kitemark_awarded_by']} "
+            f"({row['kitemark_awarded']} to {row['kitemark_expires']})"
+        )
+    return f"{row['kitemark_name']}: {row['kitemark_status']} (not a kite mark)"
+
+
 def _slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:60] or "service"
 
@@ -223,7 +233,12 @@ def map_service(item: dict[str, Any], areas: Areas, today: dt.date, source: str)
     """One ORUK service in Cradle's source format, with a pending kite mark."""
     organization = item.get("organization") or {}
     phones = [
-        {"number": str(p["number"]), "type": "voice", "description": str(c.get("name") or "")}
+        {
+            "number": str(p["number"]),
+            "type": "voice",
+            "description": str(c.get("name") or ""),
+            "source": source,
+        }
         for c in item.get("contacts") or []
         if isinstance(c, dict)
         for p in c.get("phones") or []

@@ -66,12 +66,12 @@ def search_from_args(args: argparse.Namespace) -> SearchOutcome:
 
 def format_results(outcome: SearchOutcome) -> str:
     if not outcome.results:
-        return "No kite-marked services match."
+        return "No listed services match."
     lines = []
     for result in outcome.results:
         scope = ("local", "county-wide", "national")[result.scope]
         phones = ", ".join(p["number"] for p in result.phones) or "-"
         lines.append(f"{result.id:32} {scope:11} {phones:16} {result.name}")
     if not outcome.local_found:
-        lines.append("(no local kite-marked service: this is recorded as a gap)")
+        lines.append("(no local service listed: this is recorded as a gap)")
     return "\n".join(lines)

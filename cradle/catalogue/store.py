@@ -28,8 +28,9 @@ from cradle.catalogue.hours import (
 from cradle.catalogue.model import NEEDS
 
 # A parent's audience -> the service audiences that fit them; the first is the specific match.
-# Ranking: need match, then audience (a service made for dads beats one for everyone), then
-# local before county before national, then open now.
+# Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
+# offered a line set up with men in mind), then need match, then local before county before
+# national, then open now. At night, open now comes first of all (see NIGHT).
 AUDIENCE_FIT = {
     "mum": ("mums", "parents", "families"),
     "dad-or-partner": ("dads-and-partners", "parents", "families"),
@@ -37,6 +38,14 @@ AUDIENCE_FIT = {
 }
 WIDER_AREAS = ("warwickshire", "national")
 DEFAULT_MAX_AGE_DAYS = 365
+# Between 9pm and 8am a parent needs someone they can reach now, not a service that opens
+# tomorrow: open-now and 24/7 services rank first, and at least one can be called or texted.
+NIGHT = (dt.time(21, 0), dt.time(8, 0))
+
+
+def is_night(when: dt.datetime) -> bool:
+    local = when.astimezone(LONDON).time()
+    return local >= NIGHT[0] or local < NIGHT[1]
 
 
 class CatalogueUnavailable(RuntimeError):
@@ -109,7 +118,7 @@ class ServiceResult:
     scope: int  # 0 local district, 1 county-wide, 2 national
     always_open: bool
     cost: str
-    kitemark: dict[str, str]
+    kitemark: dict[str, Any]
     last_verified: str
     areas: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
@@ -169,26 +178,33 @@ WITH matched AS (
   SELECT service_id, COUNT(*) AS need_matches FROM service_needs
   WHERE need IN ({needs}) GROUP BY service_id
 )
-SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
-       s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
-       s.last_verified, MIN(sa.scope) AS scope, COALESCE(m.need_matches, 0) AS need_matches,
+SELECT {columns}, MIN(sa.scope) AS scope, COALESCE(m.need_matches, 0) AS need_matches,
        s.{specific} AS audience_match, s.audience_breadth,
        {open_now} AS open_now
 FROM {source}
 JOIN services s ON s.id = {source_id}
 JOIN organizations o ON o.id = s.organization_id
 JOIN service_areas sa ON sa.service_id = s.id AND sa.area_id IN ({areas})
-WHERE s.kitemark_status = 'awarded'
-  AND s.kitemark_awarded <= :today AND s.kitemark_expires >= :today
-  AND s.last_verified >= :oldest
+WHERE {shown}
   AND ({fits})
   {extra}
 GROUP BY s.id
 {having}
-ORDER BY need_matches DESC, audience_match DESC, s.audience_breadth ASC, scope ASC,
-         open_now DESC, s.name
+ORDER BY {night_first} audience_match DESC, need_matches DESC, s.audience_breadth ASC,
+         scope ASC, open_now DESC, s.name
 LIMIT :limit
 """
+# The service columns every result needs.
+_COLUMNS = """s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
+       s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
+       s.kitemark_awarded_by, s.kitemark_name, s.kitemark_real, s.kitemark_label,
+       s.kitemark_wording,
+       s.last_verified"""
+# Which services parents may see: a current award from a real scheme, or a listing in the
+# sample catalogue, and in both cases verified recently.
+_SHOWN = """(s.kitemark_status = 'listed' OR (s.kitemark_status = 'awarded'
+         AND s.kitemark_awarded <= :today AND s.kitemark_expires >= :today))
+  AND s.last_verified >= :oldest"""
 
 
 def _time_params(when: dt.datetime) -> dict[str, Any]:
@@ -236,12 +252,19 @@ class Catalogue:
 
     def search(self, query: SearchQuery) -> SearchOutcome:
         query = query.checked(self._district_ids)
-        results = self._query(query)
-        # Out of hours: when nothing local is open, always offer at least one 24/7 option.
-        if not any(r.open_now and r.scope == 0 for r in results) and not any(
-            r.always_open for r in results
-        ):
-            always = self._query(
+        crisis_lines = "crisis" in query.needs
+        results = self._query(query, crisis_lines=crisis_lines)
+        night = is_night(query.moment())
+        if night:
+            # At night: at least one service that can be called or texted right now.
+            covered = any(r.open_now and r.phones for r in results)
+        else:
+            # By day: something local open now, or else at least one 24/7 option.
+            covered = any(r.open_now and r.scope == 0 for r in results) or any(
+                r.always_open for r in results
+            )
+        if not covered:
+            backup = self._query(
                 replace(
                     query,
                     needs=(*query.needs, "crisis"),
@@ -249,15 +272,26 @@ class Catalogue:
                     limit=1,
                     cost=None,
                     text=None,
-                    open_now=False,
+                    open_now=night,
+                    contact=None,
                 ),
-                always_only=True,
+                always_only=not night,
+                reachable_only=night,
+                crisis_lines=crisis_lines,
             )
-            if always:
-                results = (*results[: query.limit - 1], always[0])
+            if backup:
+                results = (*results[: query.limit - 1], backup[0])
+                if night:  # keep open-now first (a stable sort keeps the rest in rank order)
+                    results = tuple(sorted(results, key=lambda r: not r.open_now))
         return SearchOutcome(results, local_found=any(r.scope == 0 for r in results))
 
-    def _query(self, query: SearchQuery, always_only: bool = False) -> tuple[ServiceResult, ...]:
+    def _query(
+        self,
+        query: SearchQuery,
+        always_only: bool = False,
+        reachable_only: bool = False,
+        crisis_lines: bool = True,
+    ) -> tuple[ServiceResult, ...]:
         params: dict[str, Any] = {}
 
         def names(prefix: str, values: list[str]) -> str:
@@ -290,10 +324,19 @@ class Catalogue:
             params["fts"] = fts_terms(query.text)
         if always_only:
             extra.append("AND s.always_open = 1")
+        if reachable_only:
+            extra.append("AND EXISTS(SELECT 1 FROM phones p WHERE p.service_id = s.id)")
+        if not crisis_lines:
+            # Lines only for crises (e.g. urgent mental health help) are not a topic answer.
+            extra.append("AND s.crisis_only = 0")
         # With needs, start from the services that match one (through the need index);
         # without, from every service.
         source = "matched m" if query.needs else "services s0 LEFT JOIN matched m ON 0"
+        when = query.moment()
         sql = _SEARCH_SQL.format(
+            columns=_COLUMNS,
+            shown=_SHOWN,
+            night_first="open_now DESC," if is_night(when) else "",
             needs=names("need", list(query.needs) or [""]),
             source=source,
             source_id="m.service_id" if query.needs else "s0.id",
@@ -304,7 +347,6 @@ class Catalogue:
             extra="\n  ".join(extra),
             having="HAVING open_now = 1" if query.open_now else "",
         )
-        when = query.moment()
         today = query.day()
         params.update(
             _time_params(when),
@@ -328,15 +370,12 @@ class Catalogue:
         when = when or dt.datetime.now(tz=LONDON)
         today = today or when.astimezone(LONDON).date()
         oldest = today - dt.timedelta(days=max_age_days)
-        sql = """
-            SELECT s.id, s.name, s.description, s.url, o.name AS organization, s.always_open,
-                   s.cost, s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded,
-                   s.kitemark_expires, s.last_verified,
+        sql = f"""
+            SELECT {_COLUMNS},
                    (SELECT MIN(scope) FROM service_areas sa WHERE sa.service_id = s.id) AS scope
             FROM services s JOIN organizations o ON o.id = s.organization_id
-            WHERE s.id = ? AND s.kitemark_status = 'awarded' AND s.kitemark_awarded <= ?
-              AND s.kitemark_expires >= ? AND s.last_verified >= ?"""
-        params = [service_id, today.isoformat(), today.isoformat(), oldest.isoformat()]
+            WHERE s.id = :id AND {_SHOWN}"""  # noqa: S608 - fixed fragments, values bound
+        params = {"id": service_id, "today": today.isoformat(), "oldest": oldest.isoformat()}
         with self._lock:
             rows = list(self._db.query(sql, params))
             return self._result(rows[0], when) if rows else None
@@ -394,8 +433,13 @@ class Catalogue:
             cost=row["cost"],
             kitemark={
                 "scheme": row["kitemark_scheme"],
+                "scheme_name": row["kitemark_name"],
+                "real": bool(row["kitemark_real"]),
                 "status": row["kitemark_status"],
+                "label": row["kitemark_label"],
+                "wording": row["kitemark_wording"],
                 "awarded": row["kitemark_awarded"],
+                "awarded_by": row["kitemark_awarded_by"],
                 "expires": row["kitemark_expires"],
             },
             last_verified=row["last_verified"],

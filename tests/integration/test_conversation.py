@@ -58,8 +58,9 @@ def test_topic_answer_then_area_then_services(stack):
     # No Rugby-only service in the sample: county-wide NHS services and national lines.
     assert {"warwickshire-health-visiting", "cw-talking-therapies"} & set(contract["services"])
     assert any(card["opening"]["always_open"] for card in contract["cards"])
-    assert all(card["kitemark"]["status"] == "awarded" for card in contract["cards"])
-    assert "Rugby" in texts[0]
+    assert all(card["kitemark"]["status"] == "listed" for card in contract["cards"])
+    assert "Rugby" in texts[0] and "Cradle's sample catalogue" in texts[0]
+    assert "kite-marked" not in texts[0]
 
 
 def test_a_dad_gets_dads_wording(stack):

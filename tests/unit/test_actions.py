@@ -82,13 +82,17 @@ async def test_find_services_asks_for_the_area_when_unknown(find):
     assert dispatcher.messages[0]["buttons"][2]["payload"] == '/inform{"area": "rugby"}'
 
 
-async def test_find_services_signposts_kitemarked_services_for_the_topic(find):
+async def test_find_services_signposts_listed_services_and_says_what_they_are(find):
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, tracker("inform", topic="domestic-abuse", area="CV21"), {})
     data = payloads(dispatcher)
     assert data["services"][0] == "national-domestic-abuse-helpline"
-    assert data["gap"] is True  # no local kite-marked domestic abuse service in the sample
-    assert all(card["kitemark"]["status"] == "awarded" for card in data["cards"])
+    assert data["gap"] is True  # no local domestic abuse service in the sample
+    # The sample catalogue is not a kite mark, and nothing the parent reads says it is.
+    assert all(card["kitemark"]["status"] == "listed" for card in data["cards"])
+    assert all(not card["kitemark"]["real"] for card in data["cards"])
+    intro = texts(dispatcher)[0]
+    assert "listed in Cradle's sample catalogue" in intro and "kite-marked" not in intro
 
 
 async def test_find_services_for_a_dad_prefers_dads_services(find):
@@ -98,7 +102,12 @@ async def test_find_services_for_a_dad_prefers_dads_services(find):
         tracker("inform", topic="domestic-abuse", area="rugby", audience="dad-or-partner"),
         {},
     )
-    assert payloads(dispatcher)["services"][0] == "mens-advice-line"
+    services = payloads(dispatcher)["services"]
+    # The dads' line leads the topic's services (at night a line open now may come before it,
+    # see tests/unit/test_ranking.py), and the helpline for women is not offered to a dad.
+    topic_services = [s for s in services if s != "calm-helpline"]
+    assert topic_services[0] == "mens-advice-line"
+    assert "national-domestic-abuse-helpline" not in services
 
 
 @pytest.mark.parametrize("area", ["x' OR 1=1", "Narnia", "'; DROP TABLE services; --"])

@@ -14,7 +14,7 @@ from cradle.catalogue.model import CatalogueError
 from cradle.catalogue.search import request_from_slots
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
 from cradle.paths import content_dir
-from tests.conftest import TODAY, write_services
+from tests.conftest import TODAY, build_fixture, write_services
 
 NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)  # a Monday
 
@@ -57,7 +57,7 @@ def test_local_before_county_before_national(fixture_catalogue):
 
 def test_a_district_with_no_local_service_gets_county_and_national(fixture_catalogue):
     outcome = fixture_catalogue.search(
-        SearchQuery(needs=("low-mood",), district="warwick", today=TODAY)
+        SearchQuery(needs=("low-mood",), district="warwick", today=TODAY, when=NOON)
     )
     assert [r.scope for r in outcome.results] == [1, 2]
     assert not outcome.local_found
@@ -101,10 +101,11 @@ def _entry(**changes):
         "audiences": ["parents"],
         "needs": ["low-mood"],
         "last_verified": "2026-10-01",
-        "source": "s",
+        "source": "https://example.org/new",
         "kitemark": {
-            "scheme": "x",
+            "scheme": "fixture",
             "status": "awarded",
+            "awarded_by": "Fixture panel",
             "awarded": "2026-01-01",
             "expires": "2027-01-01",
         },
@@ -121,6 +122,48 @@ def _entry(**changes):
         ({"phones": [{"number": "12345", "type": "voice"}]}, "not a valid UK number"),
         ({"phones": [{"number": "+1 212 555 0100", "type": "voice"}]}, "not a valid UK number"),
         ({"kitemark": None}, "missing kitemark"),
+        # Kite marks that mean something: only a real scheme awards, through a named body.
+        (
+            {"kitemark": {"scheme": "fixture", "status": "awarded", "awarded": "2026-01-01"}},
+            "an award needs an awarding body (awarded_by) and a date",
+        ),
+        (
+            {
+                "kitemark": {
+                    "scheme": "fixture",
+                    "status": "awarded",
+                    "awarded_by": "Fixture panel",
+                    "expires": "2027-01-01",
+                }
+            },
+            "an award needs an awarding body (awarded_by) and a date",
+        ),
+        (
+            {
+                "kitemark": {
+                    "scheme": "fixture",
+                    "status": "awarded",
+                    "awarded_by": "My mate Dave",
+                    "awarded": "2026-01-01",
+                    "expires": "2027-01-01",
+                }
+            },
+            "is not one of 'Fixture kite mark''s awarding bodies",
+        ),
+        ({"kitemark": {"scheme": "sample", "status": "awarded"}}, "cannot award"),
+        (
+            {"kitemark": {"scheme": "sample", "status": "listed", "awarded": "2026-01-01"}},
+            "does not award marks",
+        ),
+        ({"kitemark": {"scheme": "gold-star", "status": "listed"}}, "not in kitemark.yml"),
+        # Numbers and verification dates come with the page they were read on.
+        ({"phones": [{"number": "0113 496 0001", "type": "voice"}]}, "needs a source"),
+        ({"source": "the website"}, "last_verified needs a source"),
+        (
+            {"phones": [{"number": "0113 496 0001", "source": "https://e.org", "24/7": None}]},
+            "quote a description",
+        ),
+        ({"phone": [{"number": "0113 496 0001"}]}, "unknown field 'phone'"),
         ({"id": "rugby-mums-group"}, "duplicate id"),
         (
             {"schedules": [{"days": ["mon"], "opens_at": "25:00", "closes_at": "17:00"}]},
@@ -152,11 +195,11 @@ def _entry(**changes):
 )
 def test_bad_entries_name_file_and_entry_and_build_nothing(services_dir, tmp_path, changes, reason):
     out = tmp_path / "catalogue.db"
-    build_catalogue(services_dir, out)
+    build_fixture(services_dir, out)
     before = out.read_bytes()
     write_services(services_dir, [_entry(**changes)])
     with pytest.raises(CatalogueError) as err:
-        build_catalogue(services_dir, out)
+        build_fixture(services_dir, out)
     assert "extra.yml" in str(err.value)
     assert reason in str(err.value)
     assert out.read_bytes() == before  # the old catalogue is untouched
@@ -165,7 +208,7 @@ def test_bad_entries_name_file_and_entry_and_build_nothing(services_dir, tmp_pat
 def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):
     (services_dir / "broken.yml").write_text("services:\n  - id: x\n   name: bad indent\n")
     with pytest.raises(Exception) as err:
-        build_catalogue(services_dir, tmp_path / "c.db")
+        build_fixture(services_dir, tmp_path / "c.db")
     assert "broken.yml:3" in str(err.value)
 
 

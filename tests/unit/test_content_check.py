@@ -178,3 +178,75 @@ def test_the_review_pack_has_every_topic_and_the_glossary_escaped(content):
     assert page.count("<section id=") == 13
     assert "Hold &lt;b&gt;your&lt;/b&gt; baby close." in page
     assert "perinatal mental health team" in page and "draft" in page
+
+
+# --- the catalogue: sources, remits, and no kite-mark claims without a real scheme (issue 13) ---
+
+SAMARITANS_PHONE = (
+    '      - {number: "116 123", type: voice, description: "Free from any phone, 24 hours a day", '
+    'source: "https://www.samaritans.org"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "says"),
+    [
+        # A number parents may call, with nowhere to re-check it.
+        (
+            SAMARITANS_PHONE,
+            SAMARITANS_PHONE.replace(', source: "https://www.samaritans.org"', ""),
+            "catalogue",
+            "phone 116 123 needs a source",
+        ),
+        # NHS 111's mental health option tagged for a crying baby.
+        (
+            "    needs: [crisis, low-mood, anxiety, intrusive-thoughts, dads, asking-for-help]",
+            "    needs: [crisis, low-mood, crying-baby]",
+            "remit",
+            "crying-baby, outside its remit",
+        ),
+        # The women's helpline offered to dads.
+        (
+            "    audiences: [mums]\n",
+            "    audiences: [mums, dads-and-partners]\n",
+            "remit",
+            "offered to dads-and-partners",
+        ),
+        # An illustrative scheme cannot award.
+        (
+            "kitemark: {scheme: cradle-illustrative, status: listed}",
+            "kitemark: {scheme: cradle-illustrative, status: awarded, awarded: 2026-10-01, "
+            "expires: 2027-10-01}",
+            "catalogue",
+            "cannot award",
+        ),
+    ],
+)
+def test_catalogue_rules(content, old, new, rule, says):
+    edit(content / "services" / "national.yml", old, new)
+    found = [e for e in errors(content) if f"[{rule}]" in e]
+    assert found and says in found[0], errors(content)
+    assert "national.yml" in found[0]
+
+
+def test_a_national_line_without_a_remit_row_fails(content):
+    edit(content / "remits.yml", "  relate:\n", "  relate-old:\n")
+    assert any("[remit]" in e and "'relate' has no row" in e for e in errors(content))
+
+
+def test_kite_marked_claims_fail_while_no_real_scheme_awards(content):
+    path = content / "responses.yml"
+    edit(path, "These can help. They are {listing}.", "These kite-marked services can help.")
+    line = line_of(path, "These kite-marked services can help.")
+    assert any(f"responses.yml:{line}" in e and "[kitemark-claim]" in e for e in errors(content)), (
+        errors(content)
+    )
+
+
+def test_saying_not_kite_marked_is_allowed(content):
+    edit(
+        content / "responses.yml",
+        "These can help. They are {listing}.",
+        "These can help. They are {listing}, not kite-marked.",
+    )
+    assert errors(content) == []

@@ -81,14 +81,17 @@ async def api(aiohttp_client, real_catalogue_path):
     return await aiohttp_client(create_app(config))
 
 
-async def test_services_api_returns_kitemarked_services_local_first(api):
+async def test_services_api_returns_listed_services_local_first(api):
     response = await api.get(
         "/api/services", params={"need": "low-mood", "area": "CV21", "audience": "dad"}
     )
     assert response.status == 200
     body = await response.json()
     cards = body["services"]
-    assert cards and all(c["kitemark"]["status"] == "awarded" for c in cards)
+    assert cards and all(c["kitemark"]["status"] == "listed" for c in cards)
+    # The card names the scheme as it is: a sample listing, not a kite mark.
+    assert all(c["kitemark"]["scheme_name"] == "Cradle sample catalogue" for c in cards)
+    assert all("Not kite-marked" in c["kitemark"]["label"] for c in cards)
     assert all({"low-mood", "dads"} & set(c["needs"]) for c in cards)
     first = cards[0]
     assert {

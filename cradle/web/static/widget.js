@@ -120,8 +120,11 @@
     cards.forEach(function (c) {
       var card = el("li", { "class": "cradle-card" });
       card.appendChild(el("h3", {}, c.name));
-      if (c.kitemark && c.kitemark.status === "awarded") {
-        card.appendChild(el("p", { "class": "cradle-badge" }, "Kite-marked"));
+      // The mark as it really is: the scheme's own words, e.g. "Listed in Cradle's sample
+      // catalogue. Not kite-marked." Only a real scheme's award gets the green badge.
+      if (c.kitemark && c.kitemark.label) {
+        var real = c.kitemark.real && c.kitemark.status === "awarded";
+        card.appendChild(el("p", { "class": real ? "cradle-badge" : "cradle-listing" }, c.kitemark.label));
       }
       var opening = c.opening || {};
       var when = opening.always_open ? "Open now, 24 hours a day"

@@ -1,0 +1,113 @@
+"""Ranking that fits the person and the hour (issue 13, point 4), on fixture services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cradle.areas import get_areas
+from cradle.catalogue.hours import LONDON
+from cradle.catalogue.store import Catalogue, SearchQuery, is_night
+from tests.conftest import TODAY, build_fixture, write_services
+
+MONDAY_NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
+MONDAY_11PM = dt.datetime(2026, 11, 23, 23, 0, tzinfo=LONDON)
+
+
+def national(service_id: str, audiences: list[str], needs: list[str], **extra) -> dict:
+    return {
+        "id": service_id,
+        "name": service_id.replace("-", " ").title(),
+        "description": "A national line.",
+        "organization": {"name": "Org"},
+        "service_areas": ["national"],
+        "audiences": audiences,
+        "needs": needs,
+        "last_verified": "2026-10-01",
+        "source": "https://example.org/line",
+        "kitemark": {
+            "scheme": "fixture",
+            "status": "awarded",
+            "awarded_by": "Fixture panel",
+            "awarded": "2026-01-01",
+            "expires": "2027-01-01",
+        },
+        **extra,
+    }
+
+
+@pytest.fixture()
+def catalogue(services_dir, tmp_path):
+    write_services(
+        services_dir,
+        [
+            # A line set up with men in mind that matches more of a mum's needs than hers does.
+            national("men-minded-line", ["dads-and-partners", "parents"], ["low-mood", "anxiety"]),
+            national("mums-line", ["mums"], ["low-mood"]),
+            # Urgent help only: never a topic answer.
+            national(
+                "urgent-only-line",
+                ["parents"],
+                ["low-mood", "crisis"],
+                crisis_only=True,
+                schedules="always",
+            ),
+            national(
+                "night-text-line",
+                ["parents"],
+                ["crisis"],
+                schedules="always",
+                phones=[
+                    {
+                        "number": "020 7946 0999",
+                        "type": "text",
+                        "source": "https://example.org/line",
+                    }
+                ],
+            ),
+        ],
+    )
+    out = tmp_path / "ranking.db"
+    build_fixture(services_dir, out)
+    cat = Catalogue.open(out, frozenset(get_areas().district_names))
+    yield cat
+    cat.close()
+
+
+def search(catalogue: Catalogue, when: dt.datetime, **kwargs):
+    return catalogue.search(SearchQuery(today=TODAY, when=when, limit=5, **kwargs)).results
+
+
+def test_a_mum_is_offered_services_for_mums_before_a_line_set_up_for_men(catalogue):
+    found = [
+        r.id for r in search(catalogue, MONDAY_NOON, needs=("low-mood", "anxiety"), audience="mum")
+    ]
+    assert found.index("mums-line") < found.index("men-minded-line")
+    assert found[0] == "mums-line"
+
+
+def test_crisis_only_lines_are_offered_for_a_crisis_and_not_for_a_topic(catalogue):
+    topic = [r.id for r in search(catalogue, MONDAY_NOON, needs=("low-mood",))]
+    crisis = [r.id for r in search(catalogue, MONDAY_NOON, needs=("crisis",))]
+    assert "urgent-only-line" not in topic
+    assert "urgent-only-line" in crisis
+
+
+def test_at_night_open_services_come_first_and_one_can_be_reached_now(catalogue):
+    results = search(catalogue, MONDAY_11PM, needs=("low-mood",), district="rugby", audience="mum")
+    open_flags = [r.open_now for r in results]
+    assert open_flags == sorted(open_flags, reverse=True), "open-now services lead at night"
+    assert any(r.open_now and r.phones for r in results), "someone to call or text now"
+
+
+def test_by_day_the_audience_leads_even_if_closed(catalogue):
+    results = search(catalogue, MONDAY_NOON, needs=("low-mood",), district="rugby", audience="mum")
+    assert results[0].id == "rugby-mums-group"
+
+
+@pytest.mark.parametrize(
+    ("hour", "night"), [(20, False), (21, True), (3, True), (7, True), (8, False), (12, False)]
+)
+def test_night_is_9pm_to_8am_london_time(hour, night):
+    assert is_night(dt.datetime(2026, 7, 1, hour, 30, tzinfo=LONDON)) is night
