@@ -19,6 +19,7 @@ from cradle.areas import get_areas
 from cradle.catalogue.build import write_database
 from cradle.catalogue.hours import LONDON, Window
 from cradle.catalogue.model import AUDIENCES, Service
+from cradle.catalogue.search import needs_for_topic
 from cradle.catalogue.store import Catalogue, SearchQuery
 from cradle.content import TOPIC_IDS
 
@@ -75,7 +76,14 @@ def synthetic_services(count: int, seed: int = 7) -> list[Service]:
                 organization={"name": f"Org {i % 5000}"},
                 url=f"https://example.org/{i}",
                 email=None,
-                phones=[{"number": "0113 496 0000", "type": "voice", "description": ""}],
+                phones=[
+                    {
+                        "number": "0113 496 0000",
+                        "type": "voice",
+                        "description": "",
+                        "source": "https://example.org",
+                    }
+                ],
                 areas=[rng.choice(areas)],
                 audiences=rng.sample(AUDIENCES, rng.randint(1, 3)),
                 needs=rng.sample(TOPIC_IDS, rng.randint(1, 3)),
@@ -92,9 +100,14 @@ def synthetic_services(count: int, seed: int = 7) -> list[Service]:
                     "status": rng.choice(["awarded"] * 9 + ["expired"]),
                     "awarded": "2026-01-01",
                     "expires": "2027-06-01",
+                    "awarded_by": "Bench panel",
+                    "scheme_name": "Bench scheme",
+                    "real": True,
+                    "label": "Kite-marked by the bench council",
+                    "wording": "kite-marked services",
                 },
                 last_verified=dt.date(2026, rng.randint(1, 11), 1),
-                source="synthetic",
+                source="https://example.org/synthetic",
             )
         )
     return services
@@ -126,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         size_mb = path.stat().st_size / 1e6
         catalogue = Catalogue.open(path, frozenset(areas.district_names))
         when = dt.datetime(2026, 11, 24, 11, 0, tzinfo=LONDON)
+        night = dt.datetime(2026, 11, 24, 23, 0, tzinfo=LONDON)
         districts = list(areas.district_names)
         kinds = {
             "need+area": lambda: SearchQuery(
@@ -133,6 +147,18 @@ def main(argv: list[str] | None = None) -> int:
                 district=rng.choice(districts),
                 when=when,
                 audience=rng.choice(["mum", "dad-or-partner"]),
+            ),
+            "topic+area": lambda: SearchQuery(
+                needs=needs_for_topic(rng.choice(TOPIC_IDS)),
+                district=rng.choice(districts),
+                when=when,
+                audience=rng.choice(["mum", "dad-or-partner", None]),
+            ),
+            "at 11pm": lambda: SearchQuery(
+                needs=needs_for_topic(rng.choice(TOPIC_IDS)),
+                district=rng.choice(districts),
+                when=night,
+                audience=rng.choice(["mum", "dad-or-partner", None]),
             ),
             "full text": lambda: SearchQuery(
                 text=" ".join(rng.sample(WORDS, 2)), when=when, district=rng.choice(districts)

@@ -12,7 +12,9 @@ import sqlite_utils
 
 from cradle.areas import Areas, get_areas
 from cradle.catalogue.kitemark import Schemes
-from cradle.catalogue.model import AUDIENCES, Service, load_services
+from cradle.catalogue.model import AUDIENCES, NEEDS, Service, load_services
+from cradle.catalogue.ranking import Candidate, need_key, rank_rows
+from cradle.content import TOPIC_IDS, get_topic
 
 
 def audience_column(audience: str) -> str:
@@ -65,6 +67,13 @@ def create_tables(db: sqlite_utils.Database) -> None:
             "source": str,
             "needs_text": str,
             "crisis_only": int,
+            # Copies of the child rows as JSON, so a search result needs no further queries.
+            "phones_json": str,
+            "areas_json": str,
+            "needs_json": str,
+            "audiences_json": str,
+            "windows_json": str,
+            "closed_json": str,
             "audience_breadth": int,
             **{audience_column(a): int for a in AUDIENCES},
         },
@@ -138,6 +147,16 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
                 "source": s.source,
                 "needs_text": " ".join(s.needs),
                 "crisis_only": int(s.crisis_only),
+                "phones_json": json.dumps(
+                    [{k: p[k] for k in ("number", "type", "description")} for p in s.phones]
+                ),
+                "areas_json": json.dumps(sorted(s.areas)),
+                "needs_json": json.dumps(sorted(s.needs)),
+                "audiences_json": json.dumps(sorted(s.audiences)),
+                "windows_json": json.dumps(
+                    [[w.weekday, w.opens_at, w.closes_at] for w in s.windows]
+                ),
+                "closed_json": json.dumps([d.isoformat() for d in s.closed_on]),
                 "audience_breadth": len(s.audiences),
                 **{audience_column(a): int(a in s.audiences) for a in AUDIENCES},
             }
@@ -196,6 +215,55 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
     ):
         db.table(table).create_index([column], if_not_exists=True)
     db.table("services").enable_fts(["name", "description", "needs_text"], create_triggers=False)
+    write_rank_table(db, services, areas)
+
+
+def need_keys() -> list[str]:
+    """Every need on its own, and each topic's set of needs: the searches parents make."""
+    keys = {need_key([n]) for n in NEEDS}
+    keys |= {need_key(get_topic(t).needs) for t in TOPIC_IDS if get_topic(t).needs}
+    return sorted(keys)
+
+
+def write_rank_table(db: sqlite_utils.Database, services: list[Service], areas: Areas) -> None:
+    """search_buckets + search_rank: each bucket's services in ranking order (see ranking.py)."""
+    rowids = {r["id"]: r["rowid"] for r in db.query("SELECT rowid, id FROM services")}
+    candidates = [
+        Candidate(
+            rowids[s.id],
+            s.name,
+            frozenset(s.areas),
+            frozenset(s.audiences),
+            frozenset(s.needs),
+            s.kitemark["status"],
+        )
+        for s in services
+    ]
+    db.execute(
+        "CREATE TABLE search_buckets (bucket INTEGER PRIMARY KEY, need_key TEXT NOT NULL, "
+        "place TEXT NOT NULL, audience TEXT NOT NULL, UNIQUE (need_key, place, audience))"
+    )
+    # WITHOUT ROWID: the rows are stored in (bucket, rank) order, so a search reads them in order.
+    db.execute(
+        "CREATE TABLE search_rank (bucket INTEGER NOT NULL, rank INTEGER NOT NULL, "
+        "scope INTEGER NOT NULL, service_rowid INTEGER NOT NULL, PRIMARY KEY (bucket, rank)) "
+        "WITHOUT ROWID"
+    )
+    buckets: dict[tuple[str, str, str], int] = {}
+    batch: list[tuple[int, int, int, int]] = []
+    for key, place, audience, rank, scope, rowid in rank_rows(
+        candidates, need_keys(), sorted(areas.district_names)
+    ):
+        bucket = buckets.setdefault((key, place, audience), len(buckets) + 1)
+        batch.append((bucket, rank, scope, rowid))
+        if len(batch) >= 50_000:
+            db.conn.executemany("INSERT INTO search_rank VALUES (?, ?, ?, ?)", batch)
+            batch.clear()
+    db.conn.executemany("INSERT INTO search_rank VALUES (?, ?, ?, ?)", batch)
+    db.conn.executemany(
+        "INSERT INTO search_buckets VALUES (?, ?, ?, ?)",
+        [(b, k, p, a) for (k, p, a), b in buckets.items()],
+    )
 
 
 def build_catalogue(

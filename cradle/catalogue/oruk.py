@@ -49,7 +49,7 @@ def export_services(catalogue: Catalogue) -> dict[str, Any]:
         "ON o.id = s.organization_id ORDER BY s.id"
     ):
         sid = row["id"]
-        hours = catalogue.hours(sid, bool(row["always_open"]))
+        hours = catalogue.opening_hours(row)
         schedules = [
             {
                 "id": f"{sid}-schedule-{i}",

@@ -8,6 +8,7 @@ from a user typing `/intent{...}`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 import threading
@@ -26,16 +27,12 @@ from cradle.catalogue.hours import (
     is_bank_holiday,
 )
 from cradle.catalogue.model import NEEDS
+from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
-# A parent's audience -> the service audiences that fit them; the first is the specific match.
 # Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
-# offered a line set up with men in mind), then need match, then local before county before
-# national, then open now. At night, open now comes first of all (see NIGHT).
-AUDIENCE_FIT = {
-    "mum": ("mums", "parents", "families"),
-    "dad-or-partner": ("dads-and-partners", "parents", "families"),
-    "parent": ("parents", "families", "mums", "dads-and-partners"),
-}
+# offered a line set up with men in mind), then need match, then the narrowest audience, then
+# local before county before national, then name (see ranking.py). At night, open now comes
+# first of all (see NIGHT).
 WIDER_AREAS = ("warwickshire", "national")
 DEFAULT_MAX_AGE_DAYS = 365
 # Between 9pm and 8am a parent needs someone they can reach now, not a service that opens
@@ -191,15 +188,26 @@ WHERE {shown}
 GROUP BY s.id
 {having}
 ORDER BY {night_first} audience_match DESC, need_matches DESC, s.audience_breadth ASC,
-         scope ASC, open_now DESC, s.name
+         scope ASC, s.name
 LIMIT :limit
 """
-# The service columns every result needs.
+# The fast path: one bucket of the precomputed rank table, read in order until LIMIT.
+_RANKED_SQL = """
+SELECT {columns}, r.scope AS scope
+FROM search_rank r
+JOIN services s ON s.rowid = r.service_rowid
+JOIN organizations o ON o.id = s.organization_id
+WHERE r.bucket = :bucket AND {shown}
+  {extra}
+ORDER BY r.rank
+LIMIT :limit
+"""
+# Every column a result needs, the child rows included as JSON: no query per result.
 _COLUMNS = """s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
        s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
        s.kitemark_awarded_by, s.kitemark_name, s.kitemark_real, s.kitemark_label,
-       s.kitemark_wording,
-       s.last_verified"""
+       s.kitemark_wording, s.last_verified, s.open_on_bank_holidays, s.phones_json,
+       s.areas_json, s.needs_json, s.audiences_json, s.windows_json, s.closed_json"""
 # Which services parents may see: a current award from a real scheme, or a listing in the
 # sample catalogue, and in both cases verified recently.
 _SHOWN = """(s.kitemark_status = 'listed' OR (s.kitemark_status = 'awarded'
@@ -225,9 +233,15 @@ def _time_params(when: dt.datetime) -> dict[str, Any]:
 class Catalogue:
     """Read-only queries over a compiled catalogue database."""
 
-    def __init__(self, db: sqlite_utils.Database, district_ids: frozenset[str]) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        district_ids: frozenset[str],
+        buckets: dict[tuple[str, str, str], int] | None = None,
+    ) -> None:
         self._db = db
         self._district_ids = district_ids
+        self._buckets = buckets or {}
         # One sqlite connection shared by worker threads: serialise access to it.
         self._lock = threading.Lock()
 
@@ -241,11 +255,20 @@ class Catalogue:
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             db = sqlite_utils.Database(conn)
-            if not {"services", "service_areas", "service_needs"} <= set(db.table_names()):
+            tables = set(db.table_names())
+            if not {"services", "service_areas", "service_needs"} <= tables:
                 raise CatalogueUnavailable(f"{path} is not a Cradle catalogue")
+            if "search_buckets" not in tables:
+                raise CatalogueUnavailable(
+                    f"{path} was built by an older Cradle: run `cradle catalogue build`"
+                )
+            buckets = {
+                (r["need_key"], r["place"], r["audience"]): r["bucket"]
+                for r in db.query("SELECT bucket, need_key, place, audience FROM search_buckets")
+            }
         except sqlite3.DatabaseError as err:
             raise CatalogueUnavailable(f"cannot read the catalogue at {path}: {err}") from err
-        return cls(db, district_ids)
+        return cls(db, district_ids, buckets)
 
     def close(self) -> None:
         self._db.close()
@@ -264,10 +287,23 @@ class Catalogue:
                 r.always_open for r in results
             )
         if not covered:
-            backup = self._query(
+            backup = self._backup(query, night, crisis_lines)
+            if backup is not None:
+                results = (*results[: query.limit - 1], backup)
+                if night:  # keep open-now first (a stable sort keeps the rest in rank order)
+                    results = tuple(sorted(results, key=lambda r: not r.open_now))
+        return SearchOutcome(results, local_found=any(r.scope == 0 for r in results))
+
+    def _backup(self, query: SearchQuery, night: bool, crisis_lines: bool) -> ServiceResult | None:
+        """The best service for the need that can be reached now (at night) or is 24/7 (by day);
+        failing that, the best crisis line that can."""
+        for needs in (query.needs, ("crisis",)):
+            if not needs:
+                continue
+            found = self._query(
                 replace(
                     query,
-                    needs=(*query.needs, "crisis"),
+                    needs=needs,
                     district=None,
                     limit=1,
                     cost=None,
@@ -277,13 +313,23 @@ class Catalogue:
                 ),
                 always_only=not night,
                 reachable_only=night,
-                crisis_lines=crisis_lines,
+                crisis_lines=crisis_lines or needs == ("crisis",),
             )
-            if backup:
-                results = (*results[: query.limit - 1], backup[0])
-                if night:  # keep open-now first (a stable sort keeps the rest in rank order)
-                    results = tuple(sorted(results, key=lambda r: not r.open_now))
-        return SearchOutcome(results, local_found=any(r.scope == 0 for r in results))
+            if found:
+                return found[0]
+        return None
+
+    def _bucket(self, query: SearchQuery) -> int | None:
+        """The rank-table bucket that answers this search, if there is one."""
+        if not query.needs or query.text is not None:
+            return None
+        if query.district is not None:
+            place = query.district if query.include_county else None
+        else:
+            place = ANYWHERE if query.include_county else OUTSIDE
+        if place is None:
+            return None
+        return self._buckets.get((need_key(query.needs), place, query.audience or "parent"))
 
     def _query(
         self,
@@ -293,15 +339,6 @@ class Catalogue:
         crisis_lines: bool = True,
     ) -> tuple[ServiceResult, ...]:
         params: dict[str, Any] = {}
-
-        def names(prefix: str, values: list[str]) -> str:
-            for i, value in enumerate(values):
-                params[f"{prefix}{i}"] = value
-            return ",".join(f":{prefix}{i}" for i in range(len(values)))
-
-        wider = list(WIDER_AREAS) if query.include_county else ["national"]
-        areas = [query.district, *wider] if query.district else wider
-        fit = AUDIENCE_FIT[query.audience or "parent"]
         extra = []
         if query.contact == "text":
             extra.append(
@@ -325,14 +362,68 @@ class Catalogue:
         if always_only:
             extra.append("AND s.always_open = 1")
         if reachable_only:
-            extra.append("AND EXISTS(SELECT 1 FROM phones p WHERE p.service_id = s.id)")
+            extra.append("AND s.phones_json != '[]'")
         if not crisis_lines:
             # Lines only for crises (e.g. urgent mental health help) are not a topic answer.
             extra.append("AND s.crisis_only = 0")
+        when = query.moment()
+        today = query.day()
+        params.update(
+            _time_params(when),
+            today=today.isoformat(),
+            oldest=(today - dt.timedelta(days=query.max_age_days)).isoformat(),
+            limit=query.limit,
+        )
+        bucket = self._bucket(query)
+        with self._lock:
+            if bucket is None:
+                rows = self._general(query, extra, params, when)
+            else:
+                rows = self._ranked(query, bucket, extra, params, when)
+            return tuple(self._result(row, when) for row in rows)
+
+    def _ranked(
+        self,
+        query: SearchQuery,
+        bucket: int,
+        extra: list[str],
+        params: dict[str, Any],
+        when: dt.datetime,
+    ) -> list[dict[str, Any]]:
+        """Read the bucket in rank order; at night, open-now services first."""
+        params["bucket"] = bucket
+
+        def read(condition: str, limit: int) -> list[dict[str, Any]]:
+            sql = _RANKED_SQL.format(
+                columns=_COLUMNS, shown=_SHOWN, extra="\n  ".join([*extra, condition])
+            )
+            return list(self._db.query(sql, {**params, "limit": limit}))
+
+        if query.open_now:
+            return read(f"AND ({_OPEN_NOW}) = 1", query.limit)
+        if not is_night(when):
+            return read("", query.limit)
+        first = read(f"AND ({_OPEN_NOW}) = 1", query.limit)
+        if len(first) < query.limit:
+            first += read(f"AND ({_OPEN_NOW}) = 0", query.limit - len(first))
+        return first
+
+    def _general(
+        self, query: SearchQuery, extra: list[str], params: dict[str, Any], when: dt.datetime
+    ) -> list[dict[str, Any]]:
+        """Searches the rank table does not cover (full text, no need): rank in one query."""
+
+        def names(prefix: str, values: list[str]) -> str:
+            for i, value in enumerate(values):
+                params[f"{prefix}{i}"] = value
+            return ",".join(f":{prefix}{i}" for i in range(len(values)))
+
+        wider = list(WIDER_AREAS) if query.include_county else ["national"]
+        areas = [query.district, *wider] if query.district else wider
+        fit = AUDIENCE_FIT[query.audience or "parent"]
         # With needs, start from the services that match one (through the need index);
         # without, from every service.
         source = "matched m" if query.needs else "services s0 LEFT JOIN matched m ON 0"
-        when = query.moment()
         sql = _SEARCH_SQL.format(
             columns=_COLUMNS,
             shown=_SHOWN,
@@ -347,17 +438,8 @@ class Catalogue:
             extra="\n  ".join(extra),
             having="HAVING open_now = 1" if query.open_now else "",
         )
-        today = query.day()
-        params.update(
-            _time_params(when),
-            specific=fit[0],
-            today=today.isoformat(),
-            oldest=(today - dt.timedelta(days=query.max_age_days)).isoformat(),
-            limit=query.limit,
-        )
-        with self._lock:
-            rows = list(self._db.query(sql, params))
-            return tuple(self._result(row, when) for row in rows)
+        params["specific"] = fit[0]
+        return list(self._db.query(sql, params))
 
     def get(
         self,
@@ -380,54 +462,27 @@ class Catalogue:
             rows = list(self._db.query(sql, params))
             return self._result(rows[0], when) if rows else None
 
-    def hours(self, service_id: str, always_open: bool) -> OpeningHours:
-        windows = tuple(
-            Window(r["weekday"], r["opens_at"], r["closes_at"])
-            for r in self._db.query(
-                "SELECT weekday, opens_at, closes_at FROM schedules WHERE service_id = ?",
-                [service_id],
-            )
-        )
-        closed = frozenset(
-            dt.date.fromisoformat(r["date"])
-            for r in self._db.query("SELECT date FROM closures WHERE service_id = ?", [service_id])
-        )
-        flags = list(
-            self._db.query("SELECT open_on_bank_holidays FROM services WHERE id = ?", [service_id])
-        )
+    @staticmethod
+    def opening_hours(row: dict[str, Any]) -> OpeningHours:
+        """Opening hours from a services row (its JSON copy of the schedule)."""
         return OpeningHours(
-            always_open, windows, closed, bool(flags and flags[0]["open_on_bank_holidays"])
+            bool(row["always_open"]),
+            tuple(Window(d, o, c) for d, o, c in json.loads(row["windows_json"])),
+            frozenset(dt.date.fromisoformat(d) for d in json.loads(row["closed_json"])),
+            bool(row["open_on_bank_holidays"]),
         )
 
     def _result(self, row: dict[str, Any], when: dt.datetime) -> ServiceResult:
-        service_id = row["id"]
-
-        def column(table: str, name: str) -> tuple[str, ...]:
-            return tuple(
-                r[name]
-                for r in self._db.query(
-                    f"SELECT {name} FROM {table} WHERE service_id = ? ORDER BY {name}",  # noqa: S608
-                    [service_id],
-                )
-            )
-
-        phones = tuple(
-            {"number": p["number"], "type": p["type"], "description": p["description"]}
-            for p in self._db.query(
-                "SELECT number, type, description FROM phones WHERE service_id = ? ORDER BY rowid",
-                [service_id],
-            )
-        )
-        hours = self.hours(service_id, bool(row["always_open"]))
+        hours = self.opening_hours(row)
         open_now = hours.is_open(when)
         next_open = None if open_now else hours.next_open(when)
         return ServiceResult(
-            id=service_id,
+            id=row["id"],
             name=row["name"],
             description=row["description"],
             url=row["url"],
             organization=row["organization"],
-            phones=phones,
+            phones=tuple(json.loads(row["phones_json"])),
             scope=int(row["scope"]),
             always_open=bool(row["always_open"]),
             cost=row["cost"],
@@ -443,9 +498,9 @@ class Catalogue:
                 "expires": row["kitemark_expires"],
             },
             last_verified=row["last_verified"],
-            areas=column("service_areas", "area_id"),
-            needs=column("service_needs", "need"),
-            audiences=column("service_audiences", "audience"),
+            areas=tuple(json.loads(row["areas_json"])),
+            needs=tuple(json.loads(row["needs_json"])),
+            audiences=tuple(json.loads(row["audiences_json"])),
             open_now=open_now,
             next_open=next_open,
             next_open_text=describe_next_open(next_open, when),

@@ -111,3 +111,71 @@ def test_by_day_the_audience_leads_even_if_closed(catalogue):
 )
 def test_night_is_9pm_to_8am_london_time(hour, night):
     assert is_night(dt.datetime(2026, 7, 1, hour, 30, tzinfo=LONDON)) is night
+
+
+# --- the precomputed rank table answers exactly as ranking every service would ---
+
+
+@pytest.mark.parametrize("when", [MONDAY_NOON, MONDAY_11PM], ids=["noon", "11pm"])
+@pytest.mark.parametrize("audience", [None, "mum", "dad-or-partner"])
+def test_the_rank_table_agrees_with_ranking_in_one_query(real_catalogue_path, when, audience):
+    from cradle.catalogue.search import needs_for_topic
+    from cradle.content import TOPIC_IDS
+
+    districts = frozenset(get_areas().district_names)
+    fast = Catalogue.open(real_catalogue_path, districts)
+    slow = Catalogue(fast._db, districts, buckets={})  # no buckets: the general query
+    checked = 0
+    for topic in TOPIC_IDS:
+        for district in [None, *sorted(districts)]:
+            for open_now in (False, True):
+                query = SearchQuery(
+                    needs=needs_for_topic(topic),
+                    district=district,
+                    audience=audience,
+                    today=TODAY,
+                    when=when,
+                    open_now=open_now,
+                    limit=5,
+                )
+                assert fast._bucket(query) is not None, query
+                got = [r.id for r in fast.search(query).results]
+                want = [r.id for r in slow.search(query).results]
+                assert got == want, (topic, district, open_now)
+                checked += 1
+    assert checked == len(TOPIC_IDS) * 6 * 2
+
+
+def test_the_rank_table_agrees_on_a_large_synthetic_catalogue(tmp_path):
+    import random
+
+    import sqlite_utils
+
+    from cradle.catalogue.bench import synthetic_services
+    from cradle.catalogue.build import need_keys, write_database
+
+    areas = get_areas()
+    path = tmp_path / "synthetic.db"
+    db = sqlite_utils.Database(path)
+    write_database(db, synthetic_services(3000), areas)
+    db.conn.commit()
+    db.close()
+    districts = frozenset(areas.district_names)
+    fast = Catalogue.open(path, districts)
+    slow = Catalogue(fast._db, districts, buckets={})
+    rng = random.Random(3)
+    keys = need_keys()
+    for _ in range(300):
+        query = SearchQuery(
+            needs=tuple(rng.choice(keys).split(",")),
+            district=rng.choice([None, *sorted(districts)]),
+            audience=rng.choice([None, "mum", "dad-or-partner"]),
+            today=TODAY,
+            when=rng.choice([MONDAY_NOON, MONDAY_11PM]),
+            open_now=rng.random() < 0.3,
+            cost=rng.choice([None, None, "free"]),
+            limit=rng.choice([1, 5, 20]),
+        )
+        got = [r.id for r in fast.search(query).results]
+        want = [r.id for r in slow.search(query).results]
+        assert got == want, query
