@@ -288,3 +288,30 @@ def test_the_icon_message_is_in_the_dads_section_of_crying_baby():
 @pytest.mark.parametrize("need", ["crying-baby", "sleep-and-exhaustion"])
 def test_nhs_111_mental_health_is_not_tagged_for_crying_or_sleep(need):
     assert need not in service("nhs-111-mental-health")["needs"]
+
+
+@pytest.mark.parametrize(
+    ("service_id", "number", "always"),
+    [
+        # The free phone line the 2017 workshop asked for: Wellbeing for Warwickshire, 24/7.
+        ("wellbeing-for-warwickshire", "0800 616171", True),
+        ("refuge-warwickshire", "0800 408 1552", False),
+        ("galop", "0800 999 5428", False),
+    ],
+)
+def test_checked_local_and_national_lines(service_id, number, always):
+    entry = service(service_id)
+    phone = next(p for p in entry["phones"] if p["number"] == number)
+    assert phone["source"].startswith(("https://", "http://"))
+    assert (entry.get("schedules") == "always") is always
+    assert entry["last_verified"] and entry["source"]
+
+
+def test_services_from_old_pages_tell_parents_to_check():
+    for service_id in ("saturdads-rugby", "parenting-project-rugby"):
+        entry = service(service_id)
+        assert entry["source_dated"].year <= 2022
+        assert (
+            "still run" in entry["description"]
+            or "ask your family centre" in entry["description"].lower()
+        )
