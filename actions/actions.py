@@ -12,10 +12,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
-from cradle.content import get_topic, serve_drafts, topic_for_intent
+from cradle.content import TOPIC_IDS, get_topic, serve_drafts, topic_for_intent
 from cradle.glossary import get_glossary
 from cradle.insights import FEEDBACK_REASONS
-from cradle.replies import Message, contract, service_messages, topic_messages
+from cradle.replies import (
+    Message,
+    contract,
+    section_key,
+    section_messages,
+    service_messages,
+    topic_messages,
+)
 from cradle.responses import message
 from cradle.yamlio import ContentError
 
@@ -54,20 +61,52 @@ class ActionAnswerTopic(Action):
             return [SlotSet("topic", topic_id)]
         if topic.status != "approved" and not serve_drafts():
             # Production setting: unreviewed text is never shown; signpost instead.
-            dispatch(dispatcher, [message("services_none")])
-        else:
-            if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
-                # The crisis flag lasts the session: check in gently before ordinary topics.
-                dispatch(dispatcher, [message("safety_reminder")])
-            channel = tracker.get_latest_input_channel()
-            audience = _audience(tracker)
-            dispatch(dispatcher, topic_messages(topic, channel, audience))
-            if audience:
-                dispatch(dispatcher, [contract(audience=audience)])
-        # The offer is part of this action: if the action server is down, no orphan offer is
-        # sent, and the channel's fallback speaks instead.
-        dispatch(dispatcher, [message("offer_local_support")])
-        return [SlotSet("topic", topic_id)]
+            dispatch(dispatcher, [message("services_none"), message("offer_local_support")])
+            return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
+        if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
+            # The crisis flag lasts the session: check in gently before ordinary topics.
+            dispatch(dispatcher, [message("safety_reminder")])
+        channel = tracker.get_latest_input_channel()
+        audience = _audience(tracker)
+        # The next steps are buttons on the answer itself: if the action server is down, no
+        # orphan buttons are sent, and the channel's fallback speaks instead.
+        dispatch(dispatcher, topic_messages(topic, channel, audience))
+        if audience:
+            dispatch(dispatcher, [contract(audience=audience)])
+        return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
+
+
+class ActionTopicSection(Action):
+    """Show one more part of the current topic ("What can help today", "Tell me more", ...)."""
+
+    def name(self) -> str:
+        return "action_topic_section"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic_id = tracker.get_slot("topic")
+        if topic_id not in TOPIC_IDS:
+            dispatch(dispatcher, [message("more_no_topic")])
+            return []
+        try:
+            topic = get_topic(topic_id)
+        except ContentError:
+            logger.exception("topic file for %s could not be read", topic_id)
+            dispatch(dispatcher, [message("service_error")])
+            return []
+        if topic.status != "approved" and not serve_drafts():
+            dispatch(dispatcher, [message("services_none"), message("offer_local_support")])
+            return []
+        seen = tracker.get_slot("topic_seen")
+        shown = [k for k in seen if isinstance(k, str)] if isinstance(seen, list) else []
+        audience = _audience(tracker)
+        channel = tracker.get_latest_input_channel()
+        requested = next(tracker.get_latest_entity_values("section"), None)
+        key = section_key(requested, topic, audience, shown)
+        shown = [*shown, key]
+        dispatch(dispatcher, section_messages(topic, key, audience, shown, channel))
+        return [SlotSet("topic_seen", shown)]
 
 
 class ActionFindServices(Action):

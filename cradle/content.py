@@ -29,6 +29,16 @@ TOPIC_IDS = (
 )
 DADS_AUDIENCE = "dad-or-partner"
 DADS_HEADING = "For dads and partners"
+# The parts of a topic a parent can ask for, one at a time, after the short first answer.
+SECTION_KEYS = {
+    "about": "What this is",
+    "not_alone": "You're not alone",
+    "help_today": "What can help today",
+    "when_to_get_help": "When to get help",
+    "how_to_get_help": "How to get help",
+    "dads": DADS_HEADING,
+}
+SOURCES_KEY = "sources"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 
 
@@ -80,6 +90,19 @@ class Topic:
         if audience == DADS_AUDIENCE and self.meta.get("sms_dads"):
             return str(self.meta["sms_dads"]).strip()
         return str(self.meta.get("sms", "")).strip()
+
+    def short_text(self, audience: str | None = None) -> str:
+        """The first answer on every channel: the reviewed one-segment text (sms / sms_dads)."""
+        return self.sms_text(audience)
+
+    def more_order(self, audience: str | None = None) -> list[str]:
+        """Section keys in the order "Tell me more" shows them; dads' section first for dads
+        and partners, last (on request) for everyone else."""
+        keys = [k for k, heading in SECTION_KEYS.items() if self.section(heading) is not None]
+        if "dads" in keys and audience == DADS_AUDIENCE:
+            keys.remove("dads")
+            keys.insert(0, "dads")
+        return keys
 
     def web_text(self, audience: str | None = None) -> str:
         """All sections as plain text with headings; dads' section first for dads and partners."""

@@ -7,10 +7,11 @@ Internal payloads go under custom.cradle; the channel merges them into the reply
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cradle.catalogue.store import SearchOutcome, ServiceResult
-from cradle.content import Topic
+from cradle.content import DADS_AUDIENCE, DADS_HEADING, SECTION_KEYS, SOURCES_KEY, Topic
 from cradle.responses import message
 
 SMS_CHANNELS = frozenset({"twilio", "sms"})
@@ -27,15 +28,73 @@ def contract(**fields: Any) -> Message:
 
 
 def topic_messages(topic: Topic, channel: str | None, audience: str | None) -> list[Message]:
-    """The answer to a topic question: the short SMS text, or all sections for the web."""
-    if is_sms(channel):
-        text = topic.sms_text(audience)
+    """The first answer to a topic question: short (one SMS segment), warm, one next step,
+    with buttons for what comes next. The longer sections stay in the content file and come
+    one at a time (section_messages). One message, so a phone shows it whole.
+    """
+    text = topic.short_text(audience)
+    if not is_sms(channel):
+        text = f"{topic.title}\n{text}"
+    buttons = next_steps(topic, audience, [], channel)
+    return [{"text": text, "buttons": buttons}, contract(topic=topic.id)]
+
+
+def _more_payload(key: str) -> str:
+    return "/topic_more" + json.dumps({"section": key})
+
+
+def next_steps(
+    topic: Topic, audience: str | None, shown: list[str], channel: str | None
+) -> list[dict[str, str]]:
+    """A button for each next step after a topic answer or one of its parts."""
+    buttons = [{"title": "Find support near me", "payload": "/affirm"}]
+    unseen = [k for k in topic.more_order(audience) if k not in shown]
+    if not is_sms(channel):
+        # On a phone screen: the two parts parents ask for most, by name.
+        for key in ("help_today", "when_to_get_help"):
+            if key in unseen:
+                buttons.append({"title": SECTION_KEYS[key], "payload": _more_payload(key)})
+    if unseen:
+        buttons.append({"title": "Tell me more", "payload": _more_payload("more")})
+    if not is_sms(channel) and SOURCES_KEY not in shown and topic.sources:
+        buttons.append({"title": "Where this comes from", "payload": _more_payload(SOURCES_KEY)})
+    if audience != DADS_AUDIENCE and "dads" in unseen and not is_sms(channel):
+        buttons.append({"title": DADS_HEADING, "payload": _more_payload("dads")})
+    return buttons
+
+
+def section_key(requested: object, topic: Topic, audience: str | None, shown: list[str]) -> str:
+    """Which part to show: a named one, or for "more" the next one not yet shown.
+
+    `requested` comes from the user (a button payload or typed /intent{...}): anything not on
+    the allowlist is treated as "more".
+    """
+    if requested == SOURCES_KEY or (
+        isinstance(requested, str) and requested in topic.more_order(audience)
+    ):
+        return requested
+    unseen = [k for k in topic.more_order(audience) if k not in shown]
+    return unseen[0] if unseen else SOURCES_KEY
+
+
+def section_messages(
+    topic: Topic, key: str, audience: str | None, shown: list[str], channel: str | None
+) -> list[Message]:
+    """One part of the topic, from its content file, with buttons for the next steps."""
+    if key == SOURCES_KEY:
+        heading = "Where this comes from"
+        text = "\n".join(f"- {s['title']}: {s['url']}" for s in topic.sources)
     else:
-        text = topic.web_text(audience)
-        links = "\n".join(f"- {s['title']}: {s['url']}" for s in topic.sources)
-        if links:
-            text = f"{text}\n\nWhere this comes from:\n{links}"
-    return [{"text": text}, contract(topic=topic.id)]
+        heading = SECTION_KEYS[key]
+        section = topic.section(heading)
+        text = section.text if section is not None else ""
+    buttons = next_steps(topic, audience, shown, channel)
+    return [
+        {"text": f"{heading}\n\n{text}"},
+        # The buttons go on a short last line, so the long text above them stays readable.
+        {"text": message("topic_next")["text"], "buttons": buttons},
+        contract(topic=topic.id),
+    ]
 
 
 def _service_line(service: ServiceResult, sms: bool) -> str:

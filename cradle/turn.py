@@ -20,6 +20,7 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
+from cradle.content import SECTION_KEYS, SOURCES_KEY
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
@@ -36,6 +37,8 @@ RESERVED_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, "nlu_fallback"})
 BUILT_IN_INTENTS = frozenset({"restart"})
 # Facts the actions report for the anonymised insight log (never text a person typed).
 INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason", "feedback_topic")
+# The parts of a topic a "Tell me more" button may ask for (see cradle.replies.section_key).
+SECTIONS = (*SECTION_KEYS, SOURCES_KEY, "more")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
 
 
@@ -70,6 +73,10 @@ def _check_entities(raw: str) -> dict[str, str]:
             if value not in allowed:
                 raise CommandError(f"{key} must be one of {', '.join(allowed)}")
             cleaned[key] = value
+        elif key == "section":
+            if value not in SECTIONS:
+                raise CommandError(f"section must be one of {', '.join(SECTIONS)}")
+            cleaned["section"] = value
         elif key == "audience":
             audience = normalise_audience(value)
             if audience is None:

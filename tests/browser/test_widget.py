@@ -79,7 +79,7 @@ def test_topic_answer_then_service_cards_after_an_area(page):
     ask(page, "i feel so low since the baby came")
     assert "Feeling low or down" in page.locator(".cradle-bot").first.inner_text()
     before = bot_count(page)
-    page.get_by_role("button", name="Yes, find support").click()
+    page.get_by_role("button", name="Find support near me").click()
     wait_for_reply(page, before)
     before = bot_count(page)
     page.get_by_role("button", name="Rugby").click()
@@ -266,3 +266,37 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
         tracker = json.load(reply)
     assert tracker["slots"]["safety_tier"] is None
     assert any(e["event"] == "restart" for e in tracker["events"])
+
+
+def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
+    """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    first = bot_count(page)
+    ask(page, "i feel so low since the baby came")
+    log = page.locator(".cradle-log").bounding_box()
+    title = page.locator(".cradle-bot").nth(first)
+    reply = page.locator(".cradle-bot").last
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert "Feeling low or down" in title.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-topic-first-reply-360.png"))
+    for part in (title, reply, buttons):
+        box = part.bounding_box()
+        assert box is not None and log is not None
+        assert box["y"] >= log["y"] - 1, "the start of the reply is in view"
+        assert box["y"] + box["height"] <= log["y"] + log["height"] + 1, "and its end"
+        assert box["x"] + box["width"] <= 360
+    assert buttons.get_by_role("button", name="Tell me more").is_visible()
+    # More on request: the next part starts at the top of the view, not scrolled past.
+    before = bot_count(page)
+    buttons.get_by_role("button", name="What can help today").click()
+    wait_for_reply(page, before)
+    first_new = page.locator(".cradle-bot").nth(before).bounding_box()
+    log = page.locator(".cradle-log").bounding_box()
+    assert first_new is not None and log is not None
+    assert log["y"] - 1 <= first_new["y"] <= log["y"] + 40
+    page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
+    context.close()

@@ -47,8 +47,14 @@ def test_topic_answer_then_area_then_services(stack):
 
     texts, contract = say(stack, "parent-1", "i feel so low since the baby came")
     assert contract["topic"] == "low-mood" and contract["safety"] == "none"
-    assert texts[0] == "Feeling low or down"
-    assert texts[-1] == "Would you like me to find support near you?"
+    assert texts[0].startswith("Feeling low or down\n")
+    assert len(" ".join(texts).split()) <= 60  # short first; the leaflet comes on request
+
+    texts, contract = say(stack, "parent-1", '/topic_more{"section": "help_today"}')
+    assert texts[0] == "What can help today" and contract["topic"] == "low-mood"
+    assert texts[-1] == "What would help next?"
+    texts, contract = say(stack, "parent-1", "tell me more")
+    assert texts[0] == "What this is"
 
     texts, contract = say(stack, "parent-1", "yes please")
     assert texts[0].startswith("Which town or area do you live in?")
@@ -67,7 +73,9 @@ def test_a_dad_gets_dads_wording(stack):
     say(stack, "dad-1", '/inform{"audience": "dad"}')
     texts, contract = say(stack, "dad-1", "i cant cope with no sleep, im shattered")
     assert contract["topic"] == "sleep-and-exhaustion"
-    assert texts[1].startswith("For dads and partners")
+    assert "Broken sleep hits dads and partners too" in texts[0]
+    texts, _ = say(stack, "dad-1", "tell me more")
+    assert texts[0] == "For dads and partners"  # the dads part first, for a dad
 
 
 def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):

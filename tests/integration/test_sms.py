@@ -61,7 +61,7 @@ def test_a_conversation_by_text_with_numbered_replies(stack):
     number = "+447700900001"
     reply = text_sms(stack, number, "feeling really low since the baby")
     assert reply and reply.startswith("Feeling low after a baby")
-    assert "Reply 1=Yes, find support 2=No thanks" in reply
+    assert "Reply 1=Find support near me 2=Tell me more" in reply
     assert segments(reply) <= 3 and is_gsm7(reply)
     reply = text_sms(stack, number, "1")
     assert reply and reply.startswith("Which town or area")
@@ -182,10 +182,10 @@ def test_genuine_requests_with_blank_fields_are_accepted(stack, body, media, exp
 def test_a_number_that_is_not_a_choice_gets_the_choices_again(stack):
     number = "+447700900078"
     reply = text_sms(stack, number, "feeling really low since the baby")
-    assert reply and "Reply 1=Yes, find support 2=No thanks" in reply
+    assert reply and "Reply 1=Find support near me 2=Tell me more" in reply
     reply = text_sms(stack, number, "7")
     assert reply == (
-        "That number isn't one of the choices. Reply 1=Yes, find support 2=No thanks, "
+        "That number isn't one of the choices. Reply 1=Find support near me 2=Tell me more, "
         "or type your question."
     )
     reply = text_sms(stack, number, "1")  # the choices still stand

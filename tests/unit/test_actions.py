@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerTopic, ActionFindServices
+from actions.actions import ActionAnswerTopic, ActionFindServices, ActionTopicSection
 from cradle.content import get_topic
 from cradle.responses import message
 
@@ -34,7 +34,10 @@ def texts(dispatcher: CollectingDispatcher) -> list[str]:
 async def test_answer_topic_sends_the_file_and_sets_the_topic():
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerTopic().run(dispatcher, tracker("ask_bonding"), {})
-    assert events == [{"event": "slot", "timestamp": None, "name": "topic", "value": "bonding"}]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "topic", "value": "bonding"},
+        {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []},
+    ]
     assert payloads(dispatcher) == {"topic": "bonding"}
     assert texts(dispatcher)[0].startswith("Bonding with your baby")
 
@@ -46,8 +49,9 @@ async def test_answer_topic_uses_dads_wording_for_a_dad_on_sms():
     )
     assert texts(dispatcher) == [
         " ".join(get_topic("sleep-and-exhaustion").meta["sms_dads"].split()),
-        message("offer_local_support")["text"],
     ]
+    # By text, two numbered choices keep the reply to one or two segments.
+    assert [b["title"] for b in buttons(dispatcher)] == ["Find support near me", "Tell me more"]
     assert texts(dispatcher)[0].startswith("Broken sleep hits dads and partners too.")
 
 
@@ -147,3 +151,112 @@ async def test_a_locked_or_corrupt_catalogue_also_falls_back(tmp_path, monkeypat
         dispatcher, tracker("inform", topic="low-mood", area="rugby"), {}
     )
     assert texts(dispatcher) == [message("catalogue_unavailable")["text"]]
+
+
+# --- progressive answers: short first, then one part at a time (issue 12, point 1) ---
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def heading(dispatcher: CollectingDispatcher) -> str:
+    """The first paragraph (Rasa's output channel sends each paragraph as its own message)."""
+    return texts(dispatcher)[0].split("\n\n")[0]
+
+
+def buttons(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
+    return [b for m in dispatcher.messages for b in m.get("buttons") or []]
+
+
+@pytest.mark.parametrize("audience", [None, "dad"])
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "ask_low_mood",
+        "ask_anxiety",
+        "ask_intrusive_thoughts",
+        "ask_bonding",
+        "ask_dads",
+        "ask_relationships",
+        "ask_domestic_abuse",
+        "ask_birth_experience",
+        "ask_sleep_and_exhaustion",
+        "ask_crying_baby",
+        "ask_asking_for_help",
+        "ask_pregnancy_wellbeing",
+    ],
+)
+async def test_a_topic_first_reply_is_short_with_next_steps(intent, audience):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(dispatcher, tracker(intent, audience=audience), {})
+    assert words(" ".join(texts(dispatcher))) <= 60
+    titles = [b["title"] for b in buttons(dispatcher)]
+    assert titles[0] == "Find support near me" and "Tell me more" in titles
+    assert "What can help today" in titles and "Where this comes from" in titles
+    # The leaflet is not sent: no headings of the longer sections in the first reply.
+    assert "When to get help\n" not in "\n".join(texts(dispatcher))
+
+
+async def test_the_dads_section_is_for_dads_or_on_request():
+    mum = CollectingDispatcher()
+    await ActionAnswerTopic().run(mum, tracker("ask_low_mood"), {})
+    assert "For dads and partners" in [b["title"] for b in buttons(mum)]
+    dad = CollectingDispatcher()
+    await ActionTopicSection().run(
+        dad, tracker("topic_more", topic="low-mood", audience="dad", topic_seen=[]), {}
+    )
+    assert heading(dad) == "For dads and partners"
+
+
+def section_tracker(section: str | None, **slots: Any) -> Tracker:
+    entities = [{"entity": "section", "value": section}] if section is not None else []
+    latest = {"intent": {"name": "topic_more", "confidence": 1.0}, "entities": entities}
+    events = [{"event": "user", "text": "x", "parse_data": latest, "input_channel": "rest"}]
+    return Tracker("s", slots, latest, events, False, None, {}, "action_listen")
+
+
+async def test_each_part_comes_once_then_tell_me_more_walks_the_rest():
+    seen: list[str] = []
+    shown_headings = []
+    for _ in range(8):
+        dispatcher = CollectingDispatcher()
+        events = await ActionTopicSection().run(
+            dispatcher, section_tracker("more", topic="anxiety", topic_seen=seen), {}
+        )
+        seen = events[0]["value"]
+        shown_headings.append(heading(dispatcher))
+    topic = get_topic("anxiety")
+    expected = [s.heading for s in topic.sections if s.heading != "For dads and partners"]
+    assert shown_headings[: len(expected)] == expected
+    # When every section has been shown, "more" gives the sources, and the buttons stop
+    # offering "Tell me more".
+    assert "Where this comes from" in shown_headings
+    assert "Tell me more" not in [b["title"] for b in buttons(dispatcher)]
+
+
+async def test_a_named_part_is_shown_from_the_content_file():
+    dispatcher = CollectingDispatcher()
+    await ActionTopicSection().run(
+        dispatcher, section_tracker("when_to_get_help", topic="low-mood", topic_seen=[]), {}
+    )
+    section = get_topic("low-mood").section("When to get help")
+    assert texts(dispatcher)[0] == f"When to get help\n\n{section.text}"
+
+
+@pytest.mark.parametrize(
+    "section", ["<script>", "'; DROP TABLE x", "", "x" * 5000], ids=["html", "sql", "empty", "long"]
+)
+async def test_a_hostile_section_value_is_treated_as_more(section):
+    dispatcher = CollectingDispatcher()
+    events = await ActionTopicSection().run(
+        dispatcher, section_tracker(section, topic="bonding", topic_seen=["about"]), {}
+    )
+    assert events[0]["value"] == ["about", "not_alone"]
+    assert heading(dispatcher) == "You're not alone"
+
+
+async def test_tell_me_more_without_a_topic_asks_what_about():
+    dispatcher = CollectingDispatcher()
+    assert await ActionTopicSection().run(dispatcher, section_tracker("more"), {}) == []
+    assert texts(dispatcher) == [message("more_no_topic")["text"]]

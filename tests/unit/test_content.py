@@ -14,7 +14,7 @@ from cradle.content import (
     parse_topic,
     topic_for_intent,
 )
-from cradle.replies import topic_messages
+from cradle.replies import section_messages, topic_messages
 
 SECTIONS = [
     "What this is",
@@ -47,11 +47,13 @@ def test_non_topic_intents_have_no_topic(intent):
     assert topic_for_intent(intent) is None
 
 
-def test_web_answer_has_sections_sources_and_the_topic_id():
-    messages = topic_messages(get_topic("anxiety"), "rest", None)
-    assert "What can help today" in messages[0]["text"]
-    assert "https://www.nhs.uk" in messages[0]["text"]
+def test_web_answer_is_the_title_and_the_short_text_then_sources_on_request():
+    topic = get_topic("anxiety")
+    messages = topic_messages(topic, "rest", None)
+    assert messages[0]["text"] == f"{topic.title}\n{topic.short_text()}"
     assert messages[-1] == {"custom": {"cradle": {"topic": "anxiety"}}}
+    sources = section_messages(topic, "sources", None, ["sources"], "rest")[0]["text"]
+    assert sources.startswith("Where this comes from") and "https://www.nhs.uk" in sources
 
 
 def test_sms_answer_is_the_short_text():
@@ -64,7 +66,9 @@ def test_sms_answer_is_the_short_text():
 def test_dads_get_dads_wording():
     topic = get_topic("low-mood")
     web = topic_messages(topic, "rest", "dad-or-partner")[0]["text"]
-    assert web.index("For dads and partners") < web.index("What this is")
+    assert "Dads and partners" in web
+    assert topic.more_order("dad-or-partner")[0] == "dads"  # "Tell me more" starts there
+    assert topic.more_order(None)[-1] == "dads"
     sms = topic_messages(topic, "twilio", "dad-or-partner")[0]["text"]
     assert sms.startswith("Dads and partners")
 

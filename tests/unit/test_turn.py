@@ -23,6 +23,8 @@ from cradle.turn import (
         ('/inform{"area": "CV21"}', '/inform{"area": "rugby"}'),
         ('/inform{"area": "Leamington"}', '/inform{"area": "warwick"}'),
         ('/inform{"audience": "dad"}', '/inform{"audience": "dad-or-partner"}'),
+        ('/topic_more{"section": "help_today"}', '/topic_more{"section": "help_today"}'),
+        ('/topic_more{"section": "sources"}', '/topic_more{"section": "sources"}'),
     ],
 )
 def test_good_commands_are_cleaned(typed, clean):
@@ -36,6 +38,8 @@ def test_good_commands_are_cleaned(typed, clean):
         '/inform{"area": 5}',
         '/inform{"safety_tier": "none"}',
         '/inform{"topic": "low-mood"}',
+        '/topic_more{"section": "<script>"}',
+        '/topic_more{"section": ["more"]}',
         "/inform{not json}",
         '/inform["area"]',
         "/safety_alert",

@@ -159,6 +159,7 @@
   }
 
   function render(reply) {
+    var start = log.children.length;
     (reply.messages || []).forEach(function (m) {
       if (m.text) addBubble("bot", m.text);
       if (m.buttons && m.buttons.length) addButtons(m.buttons);
@@ -166,6 +167,9 @@
     var c = reply.contract || {};
     if (c.cards && c.cards.length) addCards(c.cards);
     showCrisis(c.safety);
+    // Show the start of the new reply, not its end: on a phone a parent reads from the top.
+    var first = log.children[start];
+    if (first) log.scrollTop = Math.max(0, first.offsetTop - 8);
   }
 
   function ask(payload, shown) {
