@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from cradle.launcher import Stack
+from cradle.responses import get_responses
 from tests.integration.test_conversation import post, say
 
 pytestmark = pytest.mark.integration
@@ -50,7 +51,13 @@ def test_a_no_to_are_you_safe_is_a_crisis_answer(stack, answer):
 def test_idioms_never_get_a_crisis_reply(stack, text):
     texts, contract = say(stack, "hole-idiom", text)
     assert contract["safety"] == "none"
-    assert not any("999" in t or "116 123" in t for t in texts)
+    # No crisis reply (a topic's short answer may still name a 24/7 line: that is content).
+    crisis = {
+        para.strip()
+        for variation in get_responses()["utter_safety"]
+        for para in variation["text"].split("\n\n")
+    }
+    assert not crisis & {t.strip() for t in texts}
 
 
 @pytest.mark.parametrize(
