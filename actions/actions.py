@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from cradle.areas import get_areas
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import TOPIC_IDS, get_topic, serve_drafts, topic_for_intent
@@ -24,9 +26,13 @@ from cradle.replies import (
     topic_messages,
 )
 from cradle.responses import message
+from cradle.service_request import ServiceAsk, get_request_reader
 from cradle.yamlio import ContentError
 
 logger = logging.getLogger(__name__)
+# A topic guessed from the NLU's ranking for a bare service request ("any groups near me?")
+# must be at least this likely; below it, services for every need are shown.
+TOPIC_GUESS_MIN = 0.2
 # The services named in the "catalogue_unavailable" message (content/responses.yml).
 NATIONAL_LINES = ("samaritans", "shout", "nhs-111-mental-health")
 
@@ -41,7 +47,11 @@ def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
 
 
 class ActionAnswerTopic(Action):
-    """Answer a topic question from its reviewed content file."""
+    """Answer a topic question from its reviewed content file; a request for services on the
+    topic ("groups for dads in rugby") gets the services instead of the leaflet."""
+
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
 
     def name(self) -> str:
         return "action_answer_topic"
@@ -53,6 +63,10 @@ class ActionAnswerTopic(Action):
         if topic_id is None:
             dispatch(dispatcher, [message("service_error")])
             return []
+        if read_service_request(tracker) is not None:
+            self._finder = self._finder or ActionFindServices()
+            events = await self._finder.signpost(dispatcher, tracker, topic_id)
+            return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
         try:
             topic = get_topic(topic_id)
         except ContentError:
@@ -127,18 +141,37 @@ class ActionFindServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        topic = tracker.get_slot("topic")
+        return await self.signpost(dispatcher, tracker, tracker.get_slot("topic"))
+
+    async def signpost(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: object
+    ) -> list[dict[str, Any]]:
+        """Services for the topic, or for what the message asked; local first when the place is
+        known, otherwise county-wide and national ones now, and a question to narrow them."""
+        ask = read_service_request(tracker)
         area = tracker.get_slot("area")
         audience = tracker.get_slot("audience")
-        if not topic and not area and audience:
-            dispatch(dispatcher, [message("ask_topic_first")])
-            return []
-        if area is None:
-            dispatch(dispatcher, [message("ask_area")])
-            return []
-        request = request_from_slots(topic, area, audience)
         events: list[dict[str, Any]] = []
-        if request.area.district is None:
+        if area is None:
+            found = get_areas().find_in_text(_latest_text(tracker))
+            if found.district is not None:
+                area = found.district
+                events.append(SlotSet("area", area))
+        if ask is not None and audience is None and ask.audience is not None:
+            audience = ask.audience
+            events.append(SlotSet("audience", audience))
+        if not topic:
+            topic = _topic_from(ask, tracker)
+        if not topic and not area and audience and ask is None:
+            dispatch(dispatcher, [message("ask_topic_first")])
+            return events
+        if area is None and ask is None:
+            dispatch(dispatcher, [message("ask_area")])
+            return events
+        request = request_from_slots(topic, area, audience)
+        if ask is not None and ask.contact is not None:
+            request = replace(request, query=replace(request.query, contact=ask.contact))
+        if request.area.district is None and area is not None:
             # Never keep an unrecognised value: it may be hostile input from /inform{...}.
             if request.area.outside_note:
                 dispatch(dispatcher, [message("area_outside", note=request.area.outside_note)])
@@ -166,7 +199,11 @@ class ActionFindServices(Action):
             "gap_need": topic_id if request.area.district and not outcome.local_found else None,
         }
         dispatch(dispatcher, [contract(**{k: v for k, v in facts.items() if v})])
-        dispatch(dispatcher, [message("ask_feedback")])
+        if area is None:
+            # Services were shown for the whole county; local ones come first once we know where.
+            dispatch(dispatcher, [message("ask_area_to_narrow")])
+        else:
+            dispatch(dispatcher, [message("ask_feedback")])
         return events
 
     def _search(self, request: Any) -> SearchOutcome:
@@ -218,6 +255,31 @@ class ActionRecordFeedback(Action):
         else:
             dispatch(dispatcher, [message("thanks_feedback")])
         return []
+
+
+def _latest_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text")
+    return text if isinstance(text, str) else ""
+
+
+def read_service_request(tracker: Tracker) -> ServiceAsk | None:
+    """What the latest message asked for, if it asked for services."""
+    text = _latest_text(tracker)
+    names_place = get_areas().find_in_text(text).district is not None
+    return get_request_reader().read(text, names_place)
+
+
+def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:
+    """The need a service request named, else the NLU's best topic guess for the message."""
+    if ask is not None:
+        topic = next((n for n in ask.needs if n in TOPIC_IDS), None)
+        if topic is not None:
+            return topic
+    for ranked in (tracker.latest_message or {}).get("intent_ranking") or []:
+        topic = topic_for_intent(ranked.get("name")) if isinstance(ranked, dict) else None
+        if topic is not None and float(ranked.get("confidence") or 0) >= TOPIC_GUESS_MIN:
+            return topic
+    return None
 
 
 def latest_intent(tracker: Tracker) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,38 @@ class Areas:
                 return AreaMatch(district, self.district_names[district])
             if candidate in self.outside:
                 return AreaMatch(None, outside_note=self.outside[candidate])
+        return self._close_match(key)
+
+    def _close_match(self, key: str) -> AreaMatch:
+        """A common misspelling of a town ("Lemington", "nuneton"): one close name only.
+
+        Short words are never guessed ("rugy" could be anything), and a guess only ever maps to
+        a district on the allowlist, so hostile input cannot reach a query.
+        """
+        if len(key) < 5 or len(key) > 40 or not re.fullmatch(r"[a-z][a-z -]+", key):
+            return AreaMatch(None)
+        names = [p for p in self.places if not re.match(r"^[a-z]{1,2}[0-9]", p)]
+        names += [n.lower() for n in self.district_names.values()]
+        close = difflib.get_close_matches(key, names, n=2, cutoff=0.8)
+        by_name = {n.lower(): i for i, n in self.district_names.items()}
+        districts = {self.places.get(c) or by_name.get(c) for c in close}
+        district = districts.pop() if len(districts) == 1 else None
+        if district is None:
+            return AreaMatch(None)
+        return AreaMatch(district, self.district_names[district])
+
+    def find_in_text(self, text: str) -> AreaMatch:
+        """The first Warwickshire place named in a sentence ("groups for dads in rugby")."""
+        words = re.findall(r"[a-z0-9-]+", text.lower())[:60]
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if phrase in self.places or phrase in self.outside:
+                    return self.resolve(phrase)
+        # Postcodes: "CV21 3AB" or "cv21"
+        for word in words:
+            if _POSTCODE.match(word) and word in self.places:
+                return self.resolve(word)
         return AreaMatch(None)
 
     def lookup_words(self) -> list[str]:

@@ -5,8 +5,9 @@ build writes, for each such bucket, the services that fit it in ranking order, s
 one index range in order and stops after `LIMIT` rows instead of sorting thousands. Only what
 changes with the clock (kite-mark and verification dates, "open now") is checked at search time.
 
-Ranking within a bucket: audience first (a service for mums before one for every parent), then
-need matches, then the narrowest audience, then local before county before national, then name.
+Ranking within a bucket: audience first (a service for mums before one for every parent, and the
+narrower its audience the better: a dads' group before a line for everyone), then need matches,
+then local before county before national, then name.
 """
 
 from __future__ import annotations
@@ -78,8 +79,8 @@ def rank_rows(
                         continue
                     order = (
                         -(fit[0] in service.audiences),
-                        -matches,
                         len(service.audiences),
+                        -matches,
                         scope,
                         service.name,
                     )

@@ -30,13 +30,13 @@ from cradle.catalogue.model import NEEDS
 from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
 # Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
-# offered a line set up with men in mind), then need match, then the narrowest audience, then
-# local before county before national, then name (see ranking.py). At night, open now comes
-# first of all (see NIGHT).
+# offered a line set up with men in mind; the narrower the audience the better), then need
+# match, then local before county before national, then name (see ranking.py). At night the best matches
+# are shown with those open now first (see NIGHT).
 WIDER_AREAS = ("warwickshire", "national")
 DEFAULT_MAX_AGE_DAYS = 365
 # Between 9pm and 8am a parent needs someone they can reach now, not a service that opens
-# tomorrow: open-now and 24/7 services rank first, and at least one can be called or texted.
+# tomorrow: open-now and 24/7 services come first, and at least one can be called or texted.
 NIGHT = (dt.time(21, 0), dt.time(8, 0))
 
 
@@ -187,7 +187,7 @@ WHERE {shown}
   {extra}
 GROUP BY s.id
 {having}
-ORDER BY {night_first} audience_match DESC, need_matches DESC, s.audience_breadth ASC,
+ORDER BY audience_match DESC, s.audience_breadth ASC, need_matches DESC,
          scope ASC, s.name
 LIMIT :limit
 """
@@ -279,6 +279,8 @@ class Catalogue:
         results = self._query(query, crisis_lines=crisis_lines)
         night = is_night(query.moment())
         if night:
+            # The best matches still, but those open now first (a stable sort keeps rank order).
+            results = tuple(sorted(results, key=lambda r: not r.open_now))
             # At night: at least one service that can be called or texted right now.
             covered = any(r.open_now and r.phones for r in results)
         else:
@@ -390,7 +392,7 @@ class Catalogue:
         params: dict[str, Any],
         when: dt.datetime,
     ) -> list[dict[str, Any]]:
-        """Read the bucket in rank order; at night, open-now services first."""
+        """Read the bucket in rank order, stopping at the limit."""
         params["bucket"] = bucket
 
         def read(condition: str, limit: int) -> list[dict[str, Any]]:
@@ -401,12 +403,7 @@ class Catalogue:
 
         if query.open_now:
             return read(f"AND ({_OPEN_NOW}) = 1", query.limit)
-        if not is_night(when):
-            return read("", query.limit)
-        first = read(f"AND ({_OPEN_NOW}) = 1", query.limit)
-        if len(first) < query.limit:
-            first += read(f"AND ({_OPEN_NOW}) = 0", query.limit - len(first))
-        return first
+        return read("", query.limit)
 
     def _general(
         self, query: SearchQuery, extra: list[str], params: dict[str, Any], when: dt.datetime
@@ -427,7 +424,6 @@ class Catalogue:
         sql = _SEARCH_SQL.format(
             columns=_COLUMNS,
             shown=_SHOWN,
-            night_first="open_now DESC," if is_night(when) else "",
             needs=names("need", list(query.needs) or [""]),
             source=source,
             source_id="m.service_id" if query.needs else "s0.id",

@@ -260,3 +260,70 @@ async def test_tell_me_more_without_a_topic_asks_what_about():
     dispatcher = CollectingDispatcher()
     assert await ActionTopicSection().run(dispatcher, section_tracker("more"), {}) == []
     assert texts(dispatcher) == [message("more_no_topic")["text"]]
+
+
+# --- say what the parent asked for: a request for services gets services (issue 12, point 2) ---
+
+
+def asked(text: str, intent: str, ranking: dict[str, float] | None = None, **slots: Any) -> Tracker:
+    ranked = [{"name": n, "confidence": c} for n, c in (ranking or {intent: 1.0}).items()]
+    latest = {
+        "intent": {"name": intent, "confidence": ranked[0]["confidence"]},
+        "intent_ranking": ranked,
+        "entities": [],
+        "text": text,
+    }
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"}]
+    return Tracker("asker", slots, latest, events, False, None, {}, "action_listen")
+
+
+def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_groups_for_dads_in_a_town_get_local_dads_services_not_the_leaflet(find):
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic(find).run(
+        dispatcher, asked("are there any groups for dads in rugby", "ask_dads"), {}
+    )
+    data = payloads(dispatcher)
+    assert "saturdads-rugby" in data["services"]
+    assert slots_set(events) == {
+        "topic": "dads",
+        "topic_seen": [],
+        "area": "rugby",
+        "audience": "dad-or-partner",
+    }
+    assert not any(t.startswith("Dads and partners") for t in texts(dispatcher))
+
+
+async def test_support_for_a_need_in_a_town_gets_that_need(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(
+        dispatcher,
+        asked(
+            "support for domestic abuse in nuneaton",
+            "find_services",
+            {"find_services": 0.6, "ask_domestic_abuse": 0.3},
+        ),
+        {},
+    )
+    services = payloads(dispatcher)["services"]
+    assert "refuge-warwickshire" in services
+    assert all(
+        "domestic-abuse" in c["needs"] for c in payloads(dispatcher)["cards"][:-1]
+    )  # the last may be a line reachable now
+
+
+async def test_who_can_i_text_gets_text_services_now_and_a_question_to_narrow(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked("who can I text for help at night", "find_services"), {})
+    cards = payloads(dispatcher)["cards"]
+    assert cards and any(p["type"] == "text" for p in cards[0]["phones"])
+    assert texts(dispatcher)[-1] == message("ask_area_to_narrow")["text"]
+
+
+async def test_a_plain_yes_still_asks_where_first(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})
+    assert texts(dispatcher) == [message("ask_area")["text"]]

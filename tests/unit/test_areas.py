@@ -40,3 +40,34 @@ def test_coventry_is_outside_the_county_with_a_note():
 
 def test_the_lookup_table_records_its_source():
     assert "Royal Mail" in get_areas().source
+
+
+@pytest.mark.parametrize(
+    ("typed", "district"),
+    [
+        ("Lemington", "warwick"),
+        ("nuneton", "nuneaton-and-bedworth"),
+        ("Nunnaton", "nuneaton-and-bedworth"),
+        ("warwik", "warwick"),
+        ("stratferd", "stratford-on-avon"),
+        ("atherston", "north-warwickshire"),
+        ("rugy", None),  # too short to guess
+        ("birmingham", None),
+        ("x' OR 1=1", None),
+    ],
+)
+def test_common_misspellings_resolve_and_nothing_else_is_guessed(typed, district):
+    assert get_areas().resolve(typed).district == district
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("are there any groups for dads in rugby", "rugby"),
+        ("anything near CV34 please", "warwick"),
+        ("groups in stratford upon avon", "stratford-on-avon"),
+        ("who can I text for help at night", None),
+    ],
+)
+def test_a_place_named_in_a_sentence_is_found(text, district):
+    assert get_areas().find_in_text(text).district == district

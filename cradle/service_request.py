@@ -1,0 +1,85 @@
+"""Read a message that asks for services: what, for whom, where and how.
+
+The patterns are in content/service_requests.yml.
+
+Plain pattern matching over a reviewed content file, so the bot gives services in the turn a
+parent asks for them, whatever topic the NLU guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cradle.content import TOPIC_IDS
+from cradle.paths import content_dir
+from cradle.yamlio import ContentError, load_yaml
+
+_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class ServiceAsk:
+    """What a service request said; every value is from an allowlist."""
+
+    audience: str | None = None  # mum / dad-or-partner
+    contact: str | None = None  # text / phone
+    needs: tuple[str, ...] = ()  # topic ids (or crisis), in the file's order
+
+
+class RequestReader:
+    """The compiled patterns of content/service_requests.yml."""
+
+    def __init__(self, path: Path) -> None:
+        data = load_yaml(path)
+
+        def compile_all(raw: object, where: str) -> tuple[re.Pattern[str], ...]:
+            if not isinstance(raw, list) or not raw:
+                raise ContentError(path, f"{where}: expected a list of patterns")
+            try:
+                return tuple(re.compile(str(p), re.IGNORECASE) for p in raw)
+            except re.error as err:
+                raise ContentError(path, f"{where}: bad pattern: {err}") from err
+
+        def groups(key: str, allowed: frozenset[str]) -> dict[str, tuple[re.Pattern[str], ...]]:
+            raw = data.get(key) or {}
+            unknown = set(raw) - allowed
+            if unknown:
+                raise ContentError(path, f"{key}: unknown {', '.join(sorted(unknown))}")
+            return {k: compile_all(v, f"{key}.{k}") for k, v in raw.items()}
+
+        self.asks = compile_all(data.get("asks_for_services"), "asks_for_services")
+        self.help_words = compile_all([data.get("help_words")], "help_words")[0]
+        self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
+        self.contact = groups("contact", frozenset({"text", "phone"}))
+        self.needs = groups("needs", frozenset(TOPIC_IDS) | {"crisis"})
+
+    def read(self, text: object, names_a_place: bool = False) -> ServiceAsk | None:
+        """A ServiceAsk if the message asks for services, else None.
+
+        `names_a_place`: the message names a Warwickshire place, so "support for X in Y" is a
+        request even without the words of `asks_for_services`.
+        """
+        if not isinstance(text, str) or text.lstrip().startswith("/"):
+            return None
+        text = text[:_MAX_CHARS]
+        asked = any(p.search(text) for p in self.asks)
+        if not asked and not (names_a_place and self.help_words.search(text)):
+            return None
+
+        def first(table: dict[str, tuple[re.Pattern[str], ...]]) -> str | None:
+            return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
+
+        needs = tuple(k for k, ps in self.needs.items() if any(p.search(text) for p in ps))
+        return ServiceAsk(first(self.audiences), first(self.contact), needs)
+
+
+@lru_cache(maxsize=4)
+def _reader_for(path: str) -> RequestReader:
+    return RequestReader(Path(path))
+
+
+def get_request_reader(path: Path | None = None) -> RequestReader:
+    return _reader_for(str(path or content_dir() / "service_requests.yml"))
