@@ -241,6 +241,16 @@ def main_end_to_end() -> int:
     return 0
 
 
+def summary(result: Result) -> str:
+    """One line: crisis caught, emergencies dismissed, false alarms."""
+    k, n = result.crisis_caught()
+    alarms, calm = result.false_alarms()
+    return (
+        f"{result.name}: crisis caught {_rate(k, n)}; emergencies answered support/none "
+        f"{len(result.emergencies_dismissed())}; false alarms {_rate(len(alarms), calm)}"
+    )
+
+
 def main() -> int:
     if "--end-to-end" in sys.argv[1:]:
         return main_end_to_end()
@@ -251,6 +261,9 @@ def main() -> int:
     ):
         print(report(run(name, items, classify)))
         print()
+    # Each frozen part on its own (the everyday messages are all in part 1).
+    for path in sorted(EVALUATION.glob("part*.yml")):
+        print(summary(run(path.stem, load_frozen_part(path), classify)))
     return 0
 
 

@@ -53,11 +53,12 @@ def test_the_set_holds_risk_and_everyday_messages():
 def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # Measured, not tuned: before this net the lexicon caught 79 of 460 of these crises and
     # dismissed 267 of 300 emergencies (docs/safety.md). The bar (97% caught, 0
-    # emergencies dismissed, 3% false alarms) is NOT met (68%, 85, 6.9% when frozen); this
-    # only guards against falling back below the level measured when the parts were frozen.
+    # emergencies dismissed, 3% false alarms) is NOT met: 68%, 85, 6.9% when frozen; 87.2%, 35,
+    # 10.0% once the suicide and self-harm bank files (written blind) joined the training bank.
+    # This only guards against falling back below the level last measured.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
-    assert caught / total >= 0.66
-    assert len(result.emergencies_dismissed()) <= 90
-    assert len(alarms) / calm <= 0.08
+    assert caught / total >= 0.86
+    assert len(result.emergencies_dismissed()) <= 36
+    assert len(alarms) / calm <= 0.104
