@@ -128,3 +128,18 @@ def test_with_the_action_server_down_crisis_help_still_comes(stack):
 def test_logs_hold_no_crisis_text(stack):
     logs = " ".join(p.read_text(errors="replace") for p in Path(stack.config.var, "logs").glob("*"))
     assert "want to die" not in logs and "kill myself" not in logs
+
+
+@pytest.mark.parametrize(
+    ("text", "expect_any"),
+    [
+        # The kinds of request the issue found answered with a leaflet (issue 12, point 2).
+        ("are there any groups for dads in rugby", {"saturdads-rugby"}),
+        ("support for domestic abuse in nuneaton", {"refuge-warwickshire"}),
+        ("who can I text for help at night", {"shout"}),
+    ],
+)
+def test_a_request_for_services_gets_services_in_that_turn(stack, text, expect_any):
+    texts, contract = say(stack, f"asker-{abs(hash(text))}", text)
+    assert contract["services"], texts
+    assert expect_any & set(contract["services"]), contract["services"]
