@@ -31,8 +31,8 @@ from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
 # Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
 # offered a line set up with men in mind; the narrower the audience the better), then need
-# match, then local before county before national, then name (see ranking.py). At night the best matches
-# are shown with those open now first (see NIGHT).
+# match, then local before county before national, then name (see ranking.py). At night the
+# best matches are shown with those open now first (see NIGHT).
 WIDER_AREAS = ("warwickshire", "national")
 DEFAULT_MAX_AGE_DAYS = 365
 # Between 9pm and 8am a parent needs someone they can reach now, not a service that opens
