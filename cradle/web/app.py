@@ -33,6 +33,9 @@ from cradle.turn import assemble_reply, prepare_turn
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "cradle_session"
+# The same signed session id as a header, for the widget on a council's own site: a cookie from
+# another site is blocked by many browsers, a header sent by the widget is not.
+SESSION_HEADER = "X-Cradle-Session"
 MAX_REQUEST_BYTES = 16 * 1024
 
 
@@ -41,7 +44,7 @@ class WebConfig:
     rasa_url: str = "http://127.0.0.1:5005"
     reply_timeout: float = 10.0
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    embed_origins: tuple[str, ...] = ()  # sites allowed to frame the demo page
+    embed_origins: tuple[str, ...] = ()  # sites that may embed the widget or frame the page
     catalogue: Path | None = None  # default: CRADLE_CATALOGUE or var/catalogue.db
     rate_limit: int = 20  # chat messages per session per minute
 
@@ -90,12 +93,13 @@ def _sign(secret: bytes, token: str) -> str:
 
 
 def session_id(request: web.Request) -> tuple[str, bool]:
-    """The server-issued session id from the signed cookie, or a new one (and whether it's new)."""
+    """The server-issued session id from the signed header or cookie, or a new one (and whether
+    it's new). An unsigned or forged value is ignored: a new session starts."""
     secret = request.app[CONFIG].session_secret
-    cookie = request.cookies.get(SESSION_COOKIE, "")
-    token, _, signature = cookie.partition(".")
-    if token and hmac.compare_digest(_sign(secret, token), signature):
-        return token, False
+    for value in (request.headers.get(SESSION_HEADER, ""), request.cookies.get(SESSION_COOKIE, "")):
+        token, _, signature = value[:200].partition(".")
+        if token and hmac.compare_digest(_sign(secret, token), signature):
+            return token, False
     return secrets.token_urlsafe(18), True
 
 
@@ -124,7 +128,8 @@ async def embed_policy(request: web.Request, handler: Any) -> web.StreamResponse
     if origin and origin in request.app[CONFIG].embed_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {SESSION_HEADER}"
+        response.headers["Access-Control-Expose-Headers"] = SESSION_HEADER
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Vary"] = "Origin"
     return response
@@ -184,12 +189,15 @@ async def chat(request: web.Request) -> web.Response:
     response = web.json_response({"messages": messages[:-1], "contract": contract})
     if is_new:
         secret = request.app[CONFIG].session_secret
+        signed = f"{sender}.{_sign(secret, sender)}"
+        response.headers[SESSION_HEADER] = signed
         # Embedded on a council site, the cookie is third-party: it must be SameSite=None
-        # and Secure (https only). On our own page it stays Strict.
+        # and Secure (https only), and browsers that block third-party cookies use the header.
+        # On our own page it stays Strict.
         embedded = request.headers.get("Origin") in request.app[CONFIG].embed_origins
         response.set_cookie(
             SESSION_COOKIE,
-            f"{sender}.{_sign(secret, sender)}",
+            signed,
             httponly=True,
             samesite="None" if embedded else "Strict",
             secure=embedded or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cradle.launcher import free_port
-from cradle.web.app import SESSION_COOKIE, WebConfig, create_app
+from cradle.web.app import SESSION_COOKIE, SESSION_HEADER, WebConfig, create_app
 
 
 @pytest.fixture()
@@ -73,6 +73,35 @@ async def test_sessions_are_issued_by_the_server_and_forged_cookies_are_replaced
     forged = await client.post("/api/chat", json={"message": "hello"})
     new_cookie = forged.cookies[SESSION_COOKIE].value
     assert not new_cookie.startswith("chosen-by-client")
+
+
+async def test_the_session_header_is_issued_signed_and_forged_ones_start_a_new_session(client):
+    first = await client.post("/api/chat", json={"message": "hello"})
+    issued = first.headers[SESSION_HEADER]
+    assert issued == first.cookies[SESSION_COOKIE].value
+    client.session.cookie_jar.clear()
+    # The widget on a council site sends the header instead of the (blocked) cookie.
+    same = await client.post(
+        "/api/chat", json={"message": "hello"}, headers={SESSION_HEADER: issued}
+    )
+    assert SESSION_HEADER not in same.headers  # the same session, nothing new issued
+    client.session.cookie_jar.clear()
+    forged = await client.post(
+        "/api/chat", json={"message": "hello"}, headers={SESSION_HEADER: "mine.0000"}
+    )
+    assert forged.headers[SESSION_HEADER] != "mine.0000"
+
+
+async def test_embedding_sites_may_send_and_read_the_session_header(client):
+    origin = "https://www.warwickshire.gov.uk"
+    preflight = await client.options(
+        "/api/chat",
+        headers={"Origin": origin, "Access-Control-Request-Headers": SESSION_HEADER},
+    )
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin
+    assert SESSION_HEADER in preflight.headers["Access-Control-Allow-Headers"]
+    reply = await client.post("/api/chat", json={"message": "hello"}, headers={"Origin": origin})
+    assert reply.headers["Access-Control-Expose-Headers"] == SESSION_HEADER
 
 
 @pytest.fixture()

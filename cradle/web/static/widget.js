@@ -17,6 +17,19 @@
   var rateLimited = "You're sending messages very quickly. Please wait a minute and try again. If you need help now, call 999 in an emergency, or Samaritans free on 116 123, day or night.";
   var cannotConnect = "Sorry, I can't connect right now. If you need help now, call NHS 111, or Samaritans free on 116 123. In an emergency, call 999.";
   var STORE = "cradle-chat";
+  // The server's signed session id, kept for this tab only. On a council's own site the
+  // session cookie is third-party and often blocked, so the widget sends it as a header too.
+  var TOKEN = "cradle-session";
+  function sessionHeaders(extra) {
+    var headers = extra || {};
+    try { var t = sessionStorage.getItem(TOKEN); if (t) headers["X-Cradle-Session"] = t; } catch (e) { /* private mode */ }
+    return headers;
+  }
+  function keepSession(response) {
+    var t = response.headers.get("X-Cradle-Session");
+    if (t) { try { sessionStorage.setItem(TOKEN, t); } catch (e) { /* private mode */ } }
+    return response;
+  }
   var escPresses = 0, escTimer = null;
 
   var css = document.createElement("link");
@@ -177,8 +190,9 @@
     save({ who: "user", text: shown });
     typing.hidden = false;
     send.disabled = true;
-    fetch(api, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+    fetch(api, { method: "POST", credentials: "include", headers: sessionHeaders({ "Content-Type": "application/json" }),
                  body: JSON.stringify({ message: payload }) })
+      .then(keepSession)
       .then(function (r) {
         if (r.status === 429) {
           // The server's 429 carries crisis text when the message was a crisis; the crisis
@@ -208,14 +222,14 @@
     // The server forgets the conversation too (Rasa restarts it, the cookie is dropped).
     // keepalive: Quick exit navigates away at once, and the request must still be sent.
     try {
-      fetch(api + "/end", { method: "POST", credentials: "same-origin", keepalive: true })
+      fetch(api + "/end", { method: "POST", credentials: "include", headers: sessionHeaders(), keepalive: true })
         .catch(function () { /* leaving anyway */ });
     } catch (e) { /* old browsers: the server session then ends after 30 days */ }
   }
 
   function clearChat() {
     endSession();
-    try { sessionStorage.removeItem(STORE); } catch (e) { /* ignore */ }
+    try { sessionStorage.removeItem(STORE); sessionStorage.removeItem(TOKEN); } catch (e) { /* ignore */ }
     log.textContent = "";
     crisis.hidden = true;
     input.value = "";
