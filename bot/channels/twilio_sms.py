@@ -133,6 +133,12 @@ class CradleTwilioInput(InputChannel):
             if not signature or not validator.validate(
                 self._signed_url(request), params, signature
             ):
+                # Logged so an operator sees a misconfigured URL or token, never with the number.
+                logger.warning(
+                    "SMS webhook rejected: %s signature (%d form fields)",
+                    "invalid" if signature else "missing",
+                    len(params),
+                )
                 return response.text("invalid signature", status=403)
             number = params.get("From", "")
             if not re.fullmatch(r"\+?[0-9A-Za-z:_.-]{3,40}", number):

@@ -81,6 +81,10 @@ def test_a_conversation_by_text_with_numbered_replies(stack):
 def test_bad_or_missing_signatures_are_refused(stack, signature, token):
     status, _ = post_sms(stack, {"From": "+447700900002", "Body": "hello"}, signature, token)
     assert status == 403
+    # The rejection is logged for the operator, without the sender's number.
+    logs = b"".join(p.read_bytes() for p in Path(stack.config.var, "logs").glob("*"))
+    assert b"SMS webhook rejected" in logs
+    assert b"447700900002" not in logs
 
 
 def test_a_missing_body_gets_a_helpful_reply(stack):
