@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
-.PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-stories test-nlu test \
+.PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
 	bench bench-safety bench-safety-live bench-safety-cv bench-catalogue demo-insights clean
 
 help: ## list the targets
@@ -66,6 +66,9 @@ system: ## install Chromium (Debian) and axe-core (npm) for the browser tests, i
 pytest: $(STAMP) $(CATALOGUE) train system ## unit, integration and browser tests
 	@$(BIN)/pytest -q
 
+test-fast: $(STAMP) $(CATALOGUE) ## the tests that start no server (about a minute): for quick checks while editing
+	@$(BIN)/pytest -q -m "not integration"
+
 screenshots: $(STAMP) $(CATALOGUE) $(MODEL) system ## save widget screenshots to docs/
 	@CRADLE_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/browser -k screenshots
 
@@ -74,10 +77,14 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 		--fail-on-prediction-errors > var/test-stories.log 2>&1 || { grep -vi deprecat var/test-stories.log | tail -40; exit 1; }
 	@echo "test-stories: every test story predicted correctly"
 
-test-nlu: $(MODEL) ## rasa test nlu on the held-out file tests/nlu/test_nlu.yml
-	@$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model $(MODEL) --out var/results/nlu \
+test-nlu: $(MODEL) ## score the model on the frozen held-out NLU set tests/nlu/frozen.yml (and the older one)
+	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml
+	@$(RASA) test nlu --nlu tests/nlu/frozen.yml --model $(MODEL) --out var/results/nlu \
 		> var/test-nlu.log 2>&1 || { tail -40 var/test-nlu.log; exit 1; }
-	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json
+	@$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model $(MODEL) --out var/results/nlu-older \
+		> var/test-nlu-older.log 2>&1 || { tail -40 var/test-nlu-older.log; exit 1; }
+	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json \
+		--older var/results/nlu-older/intent_report.json
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
 	@mkdir -p var

@@ -9,7 +9,6 @@ Two sets, reported side by side (`make bench-safety`):
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sys
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cradle.frozen import read_frozen
 from cradle.paths import PROJECT_ROOT
 from cradle.tiers import tier_rank
 from cradle.yamlio import ContentError, load_yaml
@@ -55,20 +55,9 @@ def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def body_checksum(text: str) -> str:
-    """sha256 of everything after the first line (the first line holds the checksum)."""
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
 def load_frozen_part(path: Path) -> list[Item]:
     """One frozen part; refuses a file whose body no longer matches its checksum."""
-    text = path.read_text(encoding="utf-8")
-    first = text.split("\n", 1)[0]
-    if not first.startswith("# sha256: "):
-        raise ContentError(path, "the first line must be '# sha256: <checksum of the rest>'")
-    if first.removeprefix("# sha256: ").strip() != body_checksum(text):
-        raise ContentError(path, "the frozen set changed: its checksum no longer matches")
+    read_frozen(path)
     return _items(path, load_yaml(path).get("messages"))
 
 

@@ -23,6 +23,8 @@ from cradle.launcher import Stack, free_port
 from cradle.paths import PROJECT_ROOT
 from tests.browser.test_widget import SCREENSHOTS, ask, bot_count, open_widget, wait_for_reply
 
+pytestmark = pytest.mark.integration
+
 COUNCIL_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Family Information Service</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from cradle.frozen import body_checksum
 from cradle.safety.evaluate import (
     EVALUATION,
-    body_checksum,
     load_frozen,
     load_frozen_part,
     net_classifier,

@@ -90,8 +90,10 @@ async def test_find_services_signposts_listed_services_and_says_what_they_are(fi
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, tracker("inform", topic="domestic-abuse", area="CV21"), {})
     data = payloads(dispatcher)
-    assert data["services"][0] == "national-domestic-abuse-helpline"
-    assert data["gap"] is True  # no local domestic abuse service in the sample
+    # Refuge's Warwickshire service covers Rugby; the national helpline (24/7) is also offered.
+    # Their order depends on the hour (open-now first at night), so it is not asserted here.
+    assert {"refuge-warwickshire", "national-domestic-abuse-helpline"} <= set(data["services"])
+    assert data["gap"] is True  # county-wide only: no domestic abuse service just for Rugby
     # The sample catalogue is not a kite mark, and nothing the parent reads says it is.
     assert all(card["kitemark"]["status"] == "listed" for card in data["cards"])
     assert all(not card["kitemark"]["real"] for card in data["cards"])

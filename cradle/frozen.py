@@ -1,0 +1,62 @@
+"""Frozen evaluation files: written blind, never edited, and refused if they change.
+
+A frozen file's first line is `# sha256: <checksum of the rest>`. The tests keep their own
+copies of the checksums, so editing a file and its header together still fails.
+Freeze a new file with `python -m cradle.frozen FILE` (it writes the header once); check one
+with `python -m cradle.frozen --check FILE`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+from cradle.yamlio import ContentError
+
+HEADER = "# sha256: "
+
+
+def body_checksum(text: str) -> str:
+    """sha256 of everything after the first line (the first line holds the checksum)."""
+    body = text.split("\n", 1)[1] if "\n" in text else ""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def read_frozen(path: Path) -> str:
+    """The text of a frozen file; refuses one whose body no longer matches its checksum."""
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    if not first.startswith(HEADER):
+        raise ContentError(path, f"the first line must be '{HEADER}<checksum of the rest>'")
+    if first.removeprefix(HEADER).strip() != body_checksum(text):
+        raise ContentError(path, "the frozen set changed: its checksum no longer matches")
+    return text
+
+
+def freeze(path: Path) -> str:
+    """Put the checksum header on a new file, once. Refuses a file that is already frozen."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith(HEADER):
+        raise ContentError(path, "already frozen: frozen files are never edited")
+    body = text if text.endswith("\n") else text + "\n"
+    checksum = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    path.write_text(f"{HEADER}{checksum}\n{body}", encoding="utf-8")
+    return checksum
+
+
+def main(argv: list[str]) -> int:
+    """`python -m cradle.frozen FILE...` freezes new files; `--check FILE...` verifies them."""
+    check = argv[:1] == ["--check"]
+    for name in argv[1:] if check else argv:
+        try:
+            checksum = body_checksum(read_frozen(Path(name))) if check else freeze(Path(name))
+        except ContentError as err:
+            print(f"FAILED: {err}", file=sys.stderr)
+            return 1
+        print(f"{name}: {'unchanged' if check else 'frozen'}, sha256 {checksum}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,29 @@
+"""The held-out NLU set frozen on 2026-11-29 must never change (see its header)."""
+
+from __future__ import annotations
+
+from cradle.frozen import body_checksum, read_frozen
+from cradle.paths import PROJECT_ROOT
+from cradle.yamlio import load_yaml
+
+FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
+CHECKSUM = "6c7e7dbf6494f44ca7b01ab32f36db12704274395d5494a01e70be9b3a4c7166"
+
+
+def test_the_frozen_nlu_set_has_not_changed():
+    text = read_frozen(FROZEN)
+    assert body_checksum(text) == CHECKSUM
+    assert text.split("\n", 1)[0] == f"# sha256: {CHECKSUM}"
+
+
+def test_every_topic_intent_has_held_out_messages():
+    from cradle.content import TOPIC_IDS, topic_for_intent
+
+    counts = {
+        block["intent"]: len([line for line in block["examples"].splitlines() if line.strip()])
+        for block in load_yaml(FROZEN)["nlu"]
+    }
+    topics = {topic_for_intent(intent) for intent in counts} - {None}
+    assert topics == set(TOPIC_IDS)
+    assert all(counts[i] >= 25 for i in counts if topic_for_intent(i)), counts
+    assert counts["find_services"] >= 30

@@ -1,0 +1,42 @@
+"""`make test-nlu` prints the frozen set's figure and fails below the floor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cradle.nlu_report import main
+
+
+def report(macro: float) -> dict:
+    return {
+        "ask_low_mood": {"f1-score": macro, "support": 25},
+        "greet": {"f1-score": 1.0, "support": 8},
+        "accuracy": macro,
+        "macro avg": {"f1-score": macro, "support": 33},
+    }
+
+
+@pytest.mark.parametrize(
+    ("macro", "floor", "code", "verdict"),
+    [(0.95, 0.9, 0, "met"), (0.85, 0.8, 0, "NOT met"), (0.6, 0.7, 1, "NOT met")],
+)
+def test_the_goal_and_the_floor(tmp_path, capsys, macro, floor, code, verdict):
+    path = tmp_path / "intent_report.json"
+    path.write_text(json.dumps(report(macro)))
+    assert main([str(path), "--floor", str(floor)]) == code
+    out = capsys.readouterr()
+    assert f"macro-F1 {macro:.3f}" in out.out
+    assert f": {verdict}" in out.out
+    assert ("below the floor" in out.err) == (code == 1)
+
+
+def test_the_older_set_is_labelled_as_flattering(tmp_path, capsys):
+    frozen, older = tmp_path / "f.json", tmp_path / "o.json"
+    frozen.write_text(json.dumps(report(0.8)))
+    older.write_text(json.dumps(report(0.97)))
+    main([str(frozen), "--older", str(older), "--floor", "0.5"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("frozen held-out set (written blind): intent macro-F1 0.800")
+    assert any("flatters" in line and "0.970" in line for line in lines)
