@@ -1,7 +1,8 @@
 """What the SMS channel must remember between texts, keyed by the hashed sender only:
 opt-outs (STOP) and the numbered options last offered ("reply 1 or 2").
 
-A small SQLite file, so every process on the machine sees the same state. No phone numbers.
+Tables in the tracker store's database (cradle.shared_state), so every replica sees the same
+state: a STOP sent to one is honoured by all. No phone numbers.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
 from cradle.paths import var_dir
+from cradle.shared_state import state_engine
+
+logger = logging.getLogger(__name__)
 
 OPTIONS_TTL_SECONDS = 24 * 3600
 
@@ -44,51 +51,67 @@ def hash_sender(number: str, key: bytes | None = None) -> str:
     return f"sms-{digest[:32]}"
 
 
-class SmsState:
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or var_dir() / "sms_state.db"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS opt_outs (sender TEXT PRIMARY KEY, at REAL)")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS options "
-                "(sender TEXT PRIMARY KEY, payloads TEXT, at REAL)"
-            )
+_METADATA = sa.MetaData()
+OPT_OUTS = sa.Table(
+    "cradle_sms_opt_outs",
+    _METADATA,
+    sa.Column("sender", sa.String(64), primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+OPTIONS = sa.Table(
+    "cradle_sms_options",
+    _METADATA,
+    sa.Column("sender", sa.String(64), primary_key=True),
+    sa.Column("payloads", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+# Where opt-outs were kept before they moved to the tracker's database; imported once.
+LEGACY_FILE = "sms_state.db"
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5)
+
+class SmsState:
+    def __init__(self, engine: Engine | None = None) -> None:
+        self.engine = engine or state_engine()
+        _METADATA.create_all(self.engine, checkfirst=True)
+        self._import_legacy(var_dir() / LEGACY_FILE)
+
+    def _upsert(self, table: sa.Table, **values: Any) -> None:
+        # One statement, so two replicas writing the same sender never collide on the key.
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        statement = insert(table).values(**values)
+        update = {k: statement.excluded[k] for k in values if k != "sender"}
+        with self.engine.begin() as db:
+            db.execute(statement.on_conflict_do_update(index_elements=["sender"], set_=update))
 
     def opt_out(self, sender: str) -> None:
-        with self._lock, self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO opt_outs VALUES (?, ?)", (sender, time.time()))
+        self._upsert(OPT_OUTS, sender=sender, at=time.time())
 
     def opt_in(self, sender: str) -> None:
-        with self._lock, self._connect() as db:
-            db.execute("DELETE FROM opt_outs WHERE sender = ?", (sender,))
+        with self.engine.begin() as db:
+            db.execute(OPT_OUTS.delete().where(OPT_OUTS.c.sender == sender))
 
     def opted_out(self, sender: str) -> bool:
-        with self._lock, self._connect() as db:
-            row = db.execute("SELECT 1 FROM opt_outs WHERE sender = ?", (sender,)).fetchone()
-        return row is not None
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(OPT_OUTS.c.sender).where(OPT_OUTS.c.sender == sender))
+            return row.first() is not None
 
     def remember_options(self, sender: str, payloads: list[str], prompt: str = "") -> None:
         """What "1", "2"... mean in the next text, and the line that offered them."""
-        with self._lock, self._connect() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO options VALUES (?, ?, ?)",
-                (sender, json.dumps({"payloads": payloads, "prompt": prompt}), time.time()),
-            )
+        stored = json.dumps({"payloads": payloads, "prompt": prompt})
+        self._upsert(OPTIONS, sender=sender, payloads=stored, at=time.time())
 
     def _options(self, sender: str) -> dict[str, Any]:
-        with self._lock, self._connect() as db:
+        with self.engine.connect() as db:
             row = db.execute(
-                "SELECT payloads, at FROM options WHERE sender = ?", (sender,)
-            ).fetchone()
+                sa.select(OPTIONS.c.payloads, OPTIONS.c.at).where(OPTIONS.c.sender == sender)
+            ).first()
         if not row or time.time() - row[1] > OPTIONS_TTL_SECONDS:
             return {"payloads": [], "prompt": ""}
         stored = json.loads(row[0])
-        # Rows written before the prompt was kept are a bare list of payloads.
         return stored if isinstance(stored, dict) else {"payloads": stored, "prompt": ""}
 
     def option(self, sender: str, number: int) -> str | None:
@@ -99,3 +122,22 @@ class SmsState:
     def options_prompt(self, sender: str) -> str:
         """The last "Reply 1=... 2=..." line, if still fresh, to offer again."""
         return str(self._options(sender)["prompt"])
+
+    def _import_legacy(self, path: Path) -> None:
+        """Opt-outs kept in var/sms_state.db by earlier versions: a STOP must never be lost."""
+        if not path.is_file():
+            return
+        with sqlite3.connect(path) as legacy:
+            try:
+                rows = legacy.execute("SELECT sender, at FROM opt_outs").fetchall()
+            except sqlite3.Error:
+                rows = []
+        for sender, at in rows:
+            self._upsert(OPT_OUTS, sender=sender, at=at)
+        try:
+            path.rename(path.with_suffix(".db.imported"))
+        except FileNotFoundError:  # another process imported it first
+            return
+        logger.warning(
+            "imported %d SMS opt-outs from %s into the tracker database", len(rows), path
+        )

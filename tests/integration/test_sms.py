@@ -22,7 +22,11 @@ PUBLIC = "https://cradle.example.org/webhooks/twilio/webhook"
 
 
 def post_sms(
-    stack: Stack, params: dict[str, str], signature: str | None = "sign", token: str = TWILIO_TOKEN
+    stack: Stack,
+    params: dict[str, str],
+    signature: str | None = "sign",
+    token: str = TWILIO_TOKEN,
+    rasa_url: str | None = None,
 ) -> tuple[int, str]:
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if signature == "sign":
@@ -30,7 +34,7 @@ def post_sms(
     elif signature is not None:
         headers["X-Twilio-Signature"] = signature
     request = urllib.request.Request(
-        f"{stack.config.rasa_url}/webhooks/twilio/webhook",
+        f"{rasa_url or stack.config.rasa_url}/webhooks/twilio/webhook",
         data=urllib.parse.urlencode(params).encode(),
         headers=headers,
     )
@@ -41,7 +45,9 @@ def post_sms(
         return err.code, err.read().decode()
 
 
-def text_sms(stack: Stack, number: str, body: str | None) -> str | None:
+def text_sms(
+    stack: Stack, number: str, body: str | None, rasa_url: str | None = None
+) -> str | None:
     params = {
         "From": number,
         "To": "+441632960000",
@@ -51,7 +57,7 @@ def text_sms(stack: Stack, number: str, body: str | None) -> str | None:
     }
     if body is not None:
         params["Body"] = body
-    status, xml = post_sms(stack, params)
+    status, xml = post_sms(stack, params, rasa_url=rasa_url)
     assert status == 200, xml
     found = ET.fromstring(xml).find("Message")  # noqa: S314 - our own server's TwiML
     return None if found is None else found.text

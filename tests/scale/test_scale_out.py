@@ -14,6 +14,8 @@ import pytest
 from cradle.catalogue.build import build_catalogue
 from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
 from cradle.paths import content_dir
+from tests.conftest import TWILIO_TOKEN
+from tests.integration.test_sms import text_sms
 from tests.postgres import postgres_server
 from tests.redis_server import RedisServer, redis_server
 
@@ -47,6 +49,9 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Re
                 "CRADLE_REDIS_PORT": str(redis.port),
                 "CRADLE_REDIS_PASSWORD": "",
                 "CRADLE_REDIS_DB": "1",
+                "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+                "CRADLE_SENDER_KEY": "test-sender-key",
+                "CRADLE_SMS_PUBLIC_URL": "https://cradle.example.org",
             },
         )
         with Stack(config) as stack:
@@ -176,3 +181,30 @@ def test_a_stopped_redis_is_named_at_start(tmp_path):
     port = free_port()
     with pytest.raises(PreflightError, match=f"Redis lock store at 127.0.0.1:{port}"):
         check_lock_store({"type": "redis", "url": "127.0.0.1", "port": port})
+
+
+def test_an_sms_stop_sent_to_one_replica_is_honoured_by_the_other(scaled):
+    stack, _ = scaled
+    first, second = stack.config.rasa_url, f"http://127.0.0.1:{stack.config.extra_rasa_ports[0]}"
+    number = "+447700900123"
+    assert text_sms(stack, number, "hello", rasa_url=second)
+    assert text_sms(stack, number, "STOP", rasa_url=first) is None
+    assert text_sms(stack, number, "hello", rasa_url=second) is None  # nothing more is sent
+    crisis = text_sms(stack, number, "i want to end my life", rasa_url=second)
+    assert crisis and "116 123" in crisis  # crisis help is never withheld
+    assert "MENU" in (text_sms(stack, number, "START", rasa_url=second) or "")
+    assert text_sms(stack, number, "hello", rasa_url=first)
+    # The opt-out lived in PostgreSQL, beside the tracker store, not in a file on one host.
+    import sqlalchemy as sa
+
+    from cradle.shared_state import state_url
+
+    env = {k: v for k, v in stack.env().items() if k.startswith("CRADLE_PG_")}
+    engine = sa.create_engine(state_url(env))
+    try:
+        with engine.connect() as db:
+            tables = sa.inspect(db).get_table_names()
+    finally:
+        engine.dispose()
+    assert {"cradle_sms_opt_outs", "cradle_sms_options", "events"} <= set(tables)
+    assert not (stack.config.var / "sms_state.db").exists()

@@ -1,0 +1,89 @@
+"""SMS opt-outs and numbered options live in the tracker store's database, so every replica
+shares them: SQLite by default, PostgreSQL when scaled out (a real server here)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from cradle import sms_state
+from cradle.shared_state import state_url
+from cradle.sms_state import SmsState
+from tests.postgres import postgres_server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, monkeypatch) -> Iterator[str]:
+    monkeypatch.setenv("CRADLE_VAR_DIR", str(tmp_path))
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+    else:
+        with postgres_server() as url:
+            yield url
+
+
+def replica(url: str) -> SmsState:
+    """A separate engine per instance, as in two server processes."""
+    return SmsState(sa.create_engine(url))
+
+
+def test_a_stop_sent_to_one_replica_is_honoured_by_another(database):
+    first, second = replica(database), replica(database)
+    first.opt_out("sms-abc")
+    assert second.opted_out("sms-abc")
+    assert not second.opted_out("sms-other")
+    second.opt_out("sms-abc")  # a second STOP is harmless
+    second.opt_in("sms-abc")
+    assert not first.opted_out("sms-abc")
+
+
+def test_numbered_options_are_shared_and_expire(database, monkeypatch):
+    first, second = replica(database), replica(database)
+    first.remember_options("sms-abc", ["/affirm", "/deny"], "Reply 1=Yes 2=No")
+    assert second.option("sms-abc", 2) == "/deny"
+    assert second.option("sms-abc", 3) is None
+    assert second.options_prompt("sms-abc") == "Reply 1=Yes 2=No"
+    first.remember_options("sms-abc", ["/greet"], "Reply 1=Hello")
+    assert second.option("sms-abc", 1) == "/greet"
+    later = time.time() + sms_state.OPTIONS_TTL_SECONDS + 60
+    monkeypatch.setattr(sms_state.time, "time", lambda: later)
+    assert second.option("sms-abc", 1) is None
+    assert second.options_prompt("sms-abc") == ""
+
+
+def test_opt_outs_from_the_old_state_file_are_imported_not_lost(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRADLE_VAR_DIR", str(tmp_path))
+    with sqlite3.connect(tmp_path / "sms_state.db") as old:
+        old.execute("CREATE TABLE opt_outs (sender TEXT PRIMARY KEY, at REAL)")
+        old.execute("INSERT INTO opt_outs VALUES ('sms-old', 1.0)")
+    state = replica(f"sqlite:///{tmp_path / 'tracker.db'}")
+    assert state.opted_out("sms-old")
+    assert not (tmp_path / "sms_state.db").exists()
+    assert (tmp_path / "sms_state.db.imported").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"CRADLE_TRACKER_DB": "/srv/cradle/tracker.db"}, "sqlite:////srv/cradle/tracker.db"),
+        (
+            {
+                "CRADLE_PG_HOST": "db",
+                "CRADLE_PG_PORT": "5433",
+                "CRADLE_PG_DB": "rasa",
+                "CRADLE_PG_USER": "cradle",
+                "CRADLE_PG_PASSWORD": "s3cret",
+            },
+            "postgresql://cradle:s3cret@db:5433/rasa",
+        ),
+        ({"CRADLE_STATE_URL": "postgresql://x@y/z", "CRADLE_PG_HOST": "db"}, "postgresql://x@y/z"),
+    ],
+    ids=["sqlite beside the tracker", "the scale-out profile's PostgreSQL", "explicit"],
+)
+def test_the_state_lives_in_the_tracker_database(env, expected):
+    url = state_url(env)
+    assert (url if isinstance(url, str) else url.render_as_string(hide_password=False)) == expected
