@@ -24,9 +24,11 @@ from cradle.replies import (
     section_messages,
     service_messages,
     topic_messages,
+    which_topic_message,
 )
 from cradle.responses import message
 from cradle.service_request import ServiceAsk, get_request_reader
+from cradle.topic_choice import close_topics
 from cradle.yamlio import ContentError
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,11 @@ class ActionAnswerTopic(Action):
         topic_id = topic_for_intent(latest_intent(tracker))
         if topic_id is None:
             dispatch(dispatcher, [message("service_error")])
+            return []
+        choice = close_topics((tracker.latest_message or {}).get("intent_ranking"))
+        if choice is not None and read_service_request(tracker) is None:
+            # Two topics too close to call: one tap beats the wrong leaflet at 2am.
+            dispatch(dispatcher, [which_topic_message(choice)])
             return []
         if read_service_request(tracker) is not None:
             self._finder = self._finder or ActionFindServices()

@@ -11,7 +11,14 @@ import json
 from typing import Any
 
 from cradle.catalogue.store import SearchOutcome, ServiceResult
-from cradle.content import DADS_AUDIENCE, DADS_HEADING, SECTION_KEYS, SOURCES_KEY, Topic
+from cradle.content import (
+    DADS_AUDIENCE,
+    DADS_HEADING,
+    SECTION_KEYS,
+    SOURCES_KEY,
+    Topic,
+    get_topic,
+)
 from cradle.responses import message
 
 SMS_CHANNELS = frozenset({"twilio", "sms"})
@@ -37,6 +44,14 @@ def topic_messages(topic: Topic, channel: str | None, audience: str | None) -> l
         text = f"{topic.title}\n{text}"
     buttons = next_steps(topic, audience, [], channel)
     return [{"text": text, "buttons": buttons}, contract(topic=topic.id)]
+
+
+def which_topic_message(topic_ids: tuple[str, ...]) -> Message:
+    """ "Which is closer to what you mean?" with one button per topic, by its title."""
+    buttons = [
+        {"title": get_topic(t).title, "payload": f"/ask_{t.replace('-', '_')}"} for t in topic_ids
+    ]
+    return {"text": message("which_topic")["text"], "buttons": buttons}
 
 
 def _more_payload(key: str) -> str:

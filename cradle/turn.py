@@ -141,7 +141,11 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # The whole text is classified, before it is cut and commands included: "/greet I want to
     # die" and a crisis at the end of a long message are still crises.
     safety = classify(text)
-    if not safety.is_crisis and get_check_in().is_not_safe(session.last_question, text):
+    # A "not safe" answer to Cradle's own question is an emergency, even when the net already
+    # read the words as urgent ("I don't know" is both).
+    if tier_rank(safety.tier) < tier_rank(NOT_SAFE_ANSWER.tier) and get_check_in().is_not_safe(
+        session.last_question, text
+    ):
         safety = NOT_SAFE_ANSWER
     truncated = len(text) > MAX_MESSAGE_CHARS
     if truncated:

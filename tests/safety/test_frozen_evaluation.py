@@ -54,11 +54,13 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # Measured, not tuned: before this net the lexicon caught 79 of 460 of these crises and
     # dismissed 267 of 300 emergencies (docs/safety.md). The bar (97% caught, 0
     # emergencies dismissed, 3% false alarms) is NOT met: 68%, 85, 6.9% when frozen; 87.2%, 35,
-    # 10.0% once the suicide and self-harm bank files (written blind) joined the training bank.
-    # This only guards against falling back below the level last measured.
+    # 10.0% once the suicide and self-harm bank files (written blind) joined the training bank;
+    # 89.1%, 28, 8.8% once a second family-risk bank and a near-miss everyday bank (both written
+    # blind, 2026-11-29) joined it; 90.7%, 22, 9.2% after bare "I don't know" joined the
+    # everyday bank. This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
-    assert caught / total >= 0.86
-    assert len(result.emergencies_dismissed()) <= 36
-    assert len(alarms) / calm <= 0.104
+    assert caught / total >= 0.89
+    assert len(result.emergencies_dismissed()) <= 25
+    assert len(alarms) / calm <= 0.10
