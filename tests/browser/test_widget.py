@@ -282,3 +282,57 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     assert log["y"] - 1 <= first_new["y"] <= log["y"] + 40
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
     context.close()
+
+
+# --- issue 12, point 4: widget fixes ---
+
+
+def phone(browser: Browser, stack: Stack, width: int = 360, height: int = 740) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(f"{stack.config.web_url}/")
+    return page
+
+
+def choose(page: Page, title: str) -> None:
+    """Press a quick reply in the newest set and wait for the answer."""
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name=title, exact=True
+    ).click()
+    wait_for_reply(page, before)
+
+
+def services_in_rugby(page: Page) -> int:
+    """A topic, then services for Rugby; returns the index of the service reply's first bubble."""
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    choose(page, "Find support near me")
+    before = bot_count(page)
+    choose(page, "Rugby")
+    return before
+
+
+def test_service_cards_come_before_the_feedback_question(browser, stack):
+    page = phone(browser, stack)
+    services_in_rugby(page)
+    cards = page.locator(".cradle-cards").last.bounding_box()
+    question = page.locator(".cradle-bot", has_text="Was this helpful?").last
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert buttons.get_by_role("button", name="Yes").is_visible()
+    for part in (question, buttons):
+        box = part.bounding_box()
+        assert cards is not None and box is not None
+        assert cards["y"] + cards["height"] <= box["y"], "the cards come first"
+    buttons.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-service-cards-360.png"))
+    page.context.close()
+
+
+def test_services_shown_as_cards_are_not_listed_again_as_text(page):
+    first = services_in_rugby(page)
+    names = page.locator(".cradle-card h3").all_inner_texts()
+    said = " ".join(page.locator(".cradle-bot").all_inner_texts()[first:])
+    assert len(names) >= 3
+    assert [name for name in names if name in said] == []

@@ -173,12 +173,18 @@
 
   function render(reply) {
     var start = log.children.length;
-    (reply.messages || []).forEach(function (m) {
+    var messages = reply.messages || [];
+    var c = reply.contract || {};
+    var cards = c.cards || [];
+    // The cards go where the bot sent them ("These can help..." then the cards, then "Was this
+    // helpful?"); a reply saved without cards_after shows them last, as before.
+    var cardsAfter = typeof c.cards_after === "number" ? c.cards_after : messages.length;
+    messages.forEach(function (m, i) {
+      if (i === cardsAfter && cards.length) addCards(cards);
       if (m.text) addBubble("bot", m.text);
       if (m.buttons && m.buttons.length) addButtons(m.buttons);
     });
-    var c = reply.contract || {};
-    if (c.cards && c.cards.length) addCards(c.cards);
+    if (cardsAfter >= messages.length && cards.length) addCards(cards);
     showCrisis(c.safety);
     // Show the start of the new reply, not its end: on a phone a parent reads from the top.
     var first = log.children[start];
