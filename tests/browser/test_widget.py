@@ -336,3 +336,37 @@ def test_services_shown_as_cards_are_not_listed_again_as_text(page):
     said = " ".join(page.locator(".cradle-bot").all_inner_texts()[first:])
     assert len(names) >= 3
     assert [name for name in names if name in said] == []
+
+
+def test_after_a_quick_reply_focus_moves_to_the_start_of_the_answer(browser, stack):
+    page = phone(browser, stack)
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    before = bot_count(page)
+    page.get_by_role("button", name="What can help today").focus()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    answer = page.locator(".cradle-bot").nth(before)
+    assert answer.locator("p").first.inner_text() == "What can help today"
+    assert answer.get_attribute("tabindex") == "-1"  # focusable by script, not a tab stop
+    focused = "n => document.activeElement === document.querySelectorAll('.cradle-bot')[n]"
+    assert page.evaluate(focused, before), "a screen reader reads the answer from its start"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-quick-reply-focus-360.png"))
+    page.keyboard.press("Tab")  # and the keyboard carries on from there, inside the answer
+    assert page.evaluate("document.activeElement.closest('.cradle-log') !== null")
+    page.context.close()
+
+
+def test_used_quick_replies_do_not_come_back_after_a_reload(page):
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    choose(page, "What can help today")
+    groups = page.get_by_role("group", name="Suggested replies")
+    assert groups.count() == 1
+    page.reload()
+    open_widget(page)
+    page.locator(".cradle-bot").nth(2).wait_for()  # the chat is back from sessionStorage
+    assert page.locator(".cradle-user").last.inner_text().endswith("What can help today")
+    assert groups.count() == 1
+    assert page.get_by_role("button", name="What can help today").count() == 0
