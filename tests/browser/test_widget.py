@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from cradle.launcher import Stack
 from cradle.paths import PROJECT_ROOT
@@ -370,3 +370,58 @@ def test_used_quick_replies_do_not_come_back_after_a_reload(page):
     assert page.locator(".cradle-user").last.inner_text().endswith("What can help today")
     assert groups.count() == 1
     assert page.get_by_role("button", name="What can help today").count() == 0
+
+
+def on_screen(control: Locator, width: int, height: int) -> bool:
+    """In the viewport and not covered: the element at its centre is the control itself."""
+    box = control.bounding_box()
+    if box is None or box["x"] < 0 or box["y"] < 0:
+        return False
+    if box["x"] + box["width"] > width or box["y"] + box["height"] > height:
+        return False
+    centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+    hit = "(node, [x, y]) => node.contains(document.elementFromPoint(x, y))"
+    return control.evaluate(hit, centre)
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "height"), [("landscape-740", 740, 360), ("320", 320, 568)]
+)
+def test_with_the_crisis_panel_the_message_box_stays_on_a_small_screen(
+    browser, stack, name, width, height
+):
+    page = phone(browser, stack, width, height)
+    open_widget(page)
+    ask(page, "I just want to die")
+    assert page.locator(".cradle-crisis").is_visible()
+    controls = {
+        "message box": page.get_by_label("Your message"),
+        "Send": page.get_by_role("button", name="Send"),
+        "Quick exit": page.get_by_role("button", name="Quick exit"),
+        "Call 999": page.locator(".cradle-crisis").get_by_role("link", name="Call 999"),
+    }
+    for what, control in controls.items():
+        assert on_screen(control, width, height), f"{what} is on screen"
+    assert page.evaluate("window.scrollY") == 0  # without scrolling the page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-crisis-{name}.png"))
+    # ...and it still works: the next message goes from there.
+    ask(page, "thank you")
+    assert controls["message box"].is_visible()
+    page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1280, 800)])
+def test_crisis_links_are_at_least_44px_tall(browser, stack, width, height):
+    page = phone(browser, stack, width, height)
+    open_widget(page)
+    ask(page, "I just want to die")
+    links = page.locator(".cradle-crisis a")
+    assert links.count() == 3
+    for link in links.all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, link.inner_text()
+    if width == 360:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "widget-crisis-links-360.png"))
+    page.context.close()
