@@ -112,7 +112,7 @@ def section_messages(
     ]
 
 
-def _service_line(service: ServiceResult, sms: bool) -> str:
+def _sms_service_line(service: ServiceResult) -> str:
     contacts = []
     for phone in service.phones:
         verb = "text" if phone["type"] == "text" else "call"
@@ -126,7 +126,7 @@ def _service_line(service: ServiceResult, sms: bool) -> str:
     line = f"{service.name}"
     if contacts:
         line += ": " + ", ".join(contacts)
-    if service.url and not (sms and service.phones):
+    if service.url and not service.phones:  # a text has room for a number or a website
         line += f" {service.url}"
     return "- " + line
 
@@ -159,10 +159,13 @@ def service_messages(
             open_line = next((r for r in outcome.results[3:] if r.open_now and r.phones), None)
             if open_line is not None:
                 results = [*results[:2], open_line]
-    lines = "\n".join(_service_line(r, sms) for r in results)
+    shown: list[Message] = [intro]
+    if sms:
+        # A text message has no cards, so it lists the services. The web chat shows the cards
+        # from the contract, and a text list there would say everything twice.
+        shown.append({"text": "\n".join(_sms_service_line(r) for r in results)})
     return [
-        intro,
-        {"text": lines},
+        *shown,
         contract(
             services=[r.id for r in results],
             cards=[r.card() for r in results],

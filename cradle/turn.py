@@ -185,6 +185,7 @@ def assemble_reply(
     topic: str | None = None
     services: list[str] = []
     cards: list[dict[str, Any]] = []
+    cards_at: int | None = None  # how many visible messages came before the first cards
     tier = turn.safety.tier
     rasa_tier = "none"  # the most serious tier among the replies Rasa itself sent
     for item in bot_messages:
@@ -199,7 +200,10 @@ def assemble_reply(
             if isinstance(payload.get(key), str | bool):
                 insight[key] = payload[key]
         services.extend(s for s in payload.get("services", []) if isinstance(s, str))
-        cards.extend(c for c in payload.get("cards", []) if isinstance(c, dict))
+        found = [c for c in payload.get("cards", []) if isinstance(c, dict)]
+        if found and cards_at is None:
+            cards_at = len(visible)
+        cards.extend(found)
         if payload.get("safety") in TIERS:
             rasa_tier = max(rasa_tier, payload["safety"], key=tier_rank)
     tier = max(tier, rasa_tier, key=tier_rank)
@@ -207,6 +211,7 @@ def assemble_reply(
     if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
         out.append(safety_message(turn.safety.response))
     out.extend(turn.immediate)
+    before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)
     if turn.truncated:  # after the answer: crisis help, when there is any, always comes first
         out.append(message("truncated_note", limit=f"{MAX_MESSAGE_CHARS:,}"))
@@ -219,6 +224,10 @@ def assemble_reply(
         "services": services,
         "cards": cards,
     }
+    if cards_at is not None:
+        # Where the bot sent the cards: after "These can help...", before "Was this helpful?".
+        # The widget shows them after this many messages; the contract alone loses the order.
+        contract["cards_after"] = before_rasa + cards_at
     if insight:
         contract["insight"] = insight  # coarse, allowlisted facts for the insight log
     out.append({"custom": contract})

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from cradle.launcher import Stack
 from cradle.paths import PROJECT_ROOT
@@ -282,3 +282,146 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     assert log["y"] - 1 <= first_new["y"] <= log["y"] + 40
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
     context.close()
+
+
+# --- issue 12, point 4: widget fixes ---
+
+
+def phone(browser: Browser, stack: Stack, width: int = 360, height: int = 740) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    page.goto(f"{stack.config.web_url}/")
+    return page
+
+
+def choose(page: Page, title: str) -> None:
+    """Press a quick reply in the newest set and wait for the answer."""
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name=title, exact=True
+    ).click()
+    wait_for_reply(page, before)
+
+
+def services_in_rugby(page: Page) -> int:
+    """A topic, then services for Rugby; returns the index of the service reply's first bubble."""
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    choose(page, "Find support near me")
+    before = bot_count(page)
+    choose(page, "Rugby")
+    return before
+
+
+def test_service_cards_come_before_the_feedback_question(browser, stack):
+    page = phone(browser, stack)
+    services_in_rugby(page)
+    cards = page.locator(".cradle-cards").last.bounding_box()
+    question = page.locator(".cradle-bot", has_text="Was this helpful?").last
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert buttons.get_by_role("button", name="Yes").is_visible()
+    for part in (question, buttons):
+        box = part.bounding_box()
+        assert cards is not None and box is not None
+        assert cards["y"] + cards["height"] <= box["y"], "the cards come first"
+    buttons.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-service-cards-360.png"))
+    page.context.close()
+
+
+def test_services_shown_as_cards_are_not_listed_again_as_text(page):
+    first = services_in_rugby(page)
+    names = page.locator(".cradle-card h3").all_inner_texts()
+    said = " ".join(page.locator(".cradle-bot").all_inner_texts()[first:])
+    assert len(names) >= 3
+    assert [name for name in names if name in said] == []
+
+
+def test_after_a_quick_reply_focus_moves_to_the_start_of_the_answer(browser, stack):
+    page = phone(browser, stack)
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    before = bot_count(page)
+    page.get_by_role("button", name="What can help today").focus()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    answer = page.locator(".cradle-bot").nth(before)
+    assert answer.locator("p").first.inner_text() == "What can help today"
+    assert answer.get_attribute("tabindex") == "-1"  # focusable by script, not a tab stop
+    focused = "n => document.activeElement === document.querySelectorAll('.cradle-bot')[n]"
+    assert page.evaluate(focused, before), "a screen reader reads the answer from its start"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-quick-reply-focus-360.png"))
+    page.keyboard.press("Tab")  # and the keyboard carries on from there, inside the answer
+    assert page.evaluate("document.activeElement.closest('.cradle-log') !== null")
+    page.context.close()
+
+
+def test_used_quick_replies_do_not_come_back_after_a_reload(page):
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    choose(page, "What can help today")
+    groups = page.get_by_role("group", name="Suggested replies")
+    assert groups.count() == 1
+    page.reload()
+    open_widget(page)
+    page.locator(".cradle-bot").nth(2).wait_for()  # the chat is back from sessionStorage
+    assert page.locator(".cradle-user").last.inner_text().endswith("What can help today")
+    assert groups.count() == 1
+    assert page.get_by_role("button", name="What can help today").count() == 0
+
+
+def on_screen(control: Locator, width: int, height: int) -> bool:
+    """In the viewport and not covered: the element at its centre is the control itself."""
+    box = control.bounding_box()
+    if box is None or box["x"] < 0 or box["y"] < 0:
+        return False
+    if box["x"] + box["width"] > width or box["y"] + box["height"] > height:
+        return False
+    centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+    hit = "(node, [x, y]) => node.contains(document.elementFromPoint(x, y))"
+    return control.evaluate(hit, centre)
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "height"), [("landscape-740", 740, 360), ("320", 320, 568)]
+)
+def test_with_the_crisis_panel_the_message_box_stays_on_a_small_screen(
+    browser, stack, name, width, height
+):
+    page = phone(browser, stack, width, height)
+    open_widget(page)
+    ask(page, "I just want to die")
+    assert page.locator(".cradle-crisis").is_visible()
+    controls = {
+        "message box": page.get_by_label("Your message"),
+        "Send": page.get_by_role("button", name="Send"),
+        "Quick exit": page.get_by_role("button", name="Quick exit"),
+        "Call 999": page.locator(".cradle-crisis").get_by_role("link", name="Call 999"),
+    }
+    for what, control in controls.items():
+        assert on_screen(control, width, height), f"{what} is on screen"
+    assert page.evaluate("window.scrollY") == 0  # without scrolling the page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-crisis-{name}.png"))
+    # ...and it still works: the next message goes from there.
+    ask(page, "thank you")
+    assert controls["message box"].is_visible()
+    page.context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1280, 800)])
+def test_crisis_links_are_at_least_44px_tall(browser, stack, width, height):
+    page = phone(browser, stack, width, height)
+    open_widget(page)
+    ask(page, "I just want to die")
+    links = page.locator(".cradle-crisis a")
+    assert links.count() == 3
+    for link in links.all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, link.inner_text()
+    if width == 360:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "widget-crisis-links-360.png"))
+    page.context.close()

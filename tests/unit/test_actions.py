@@ -134,6 +134,20 @@ async def test_find_services_for_coventry_offers_national_services_only(find):
     assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
 
 
+@pytest.mark.parametrize(("channel", "listed"), [("rest", False), ("twilio", True)])
+async def test_services_are_listed_in_text_only_where_there_are_no_cards(find, channel, listed):
+    # The web chat shows the contract's cards; a text list as well would repeat every service.
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, tracker("inform", channel, topic="low-mood", area="rugby"), {})
+    assert payloads(dispatcher)["cards"]
+    names = [c["name"] for c in payloads(dispatcher)["cards"]]
+    said = "\n".join(texts(dispatcher))
+    if listed:  # by SMS, as before: one line for each service, by name
+        assert all(f"- {name}" in said for name in names)
+    else:
+        assert not any(name in said for name in names)
+
+
 async def test_without_a_catalogue_the_bot_falls_back_to_national_lines(tmp_path, monkeypatch):
     monkeypatch.setenv("CRADLE_CATALOGUE", str(tmp_path / "missing.db"))
     dispatcher = CollectingDispatcher()

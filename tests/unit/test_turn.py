@@ -112,8 +112,25 @@ def test_the_contract_collects_topic_and_services_and_hides_internal_payloads():
             "safety": "none",
             "services": ["samaritans", "shout"],
             "cards": [{"id": "x"}],
+            "cards_after": 1,
         }
     }
+
+
+def test_the_contract_says_where_the_cards_go_after_the_crisis_text():
+    # "These can help" [cards] "Was this helpful?": the widget shows the cards after message 2,
+    # counting the crisis text that the channel put first.
+    turn = prepare_turn("I want to end my life")
+    from_rasa = [
+        {"text": "These can help:"},
+        {"custom": {"cradle": {"services": ["samaritans"], "cards": [{"id": "samaritans"}]}}},
+        {"text": "Was this helpful?", "buttons": [{"title": "Yes", "payload": "/feedback"}]},
+    ]
+    reply = assemble_reply(turn, from_rasa)
+    assert reply[0] == safety_message(turn.safety.response)
+    after = reply[-1]["custom"]["cards_after"]
+    assert [m["text"] for m in reply[:after]] == [reply[0]["text"], "These can help:"]
+    assert reply[after]["text"] == "Was this helpful?"
 
 
 @pytest.mark.parametrize("empty", ["", "   ", None, 42])

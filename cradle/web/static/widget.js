@@ -74,13 +74,24 @@
   function saved() {
     try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
   }
-  function save(entry) {
-    var all = saved(); all.push(entry);
+  function store(all) {
     try { sessionStorage.setItem(STORE, JSON.stringify(all.slice(-100))); } catch (e) { /* full */ }
+  }
+  function save(entry) {
+    var all = saved(); all.push(entry); store(all);
+  }
+  // A set of quick replies is removed once used, and must stay removed after a reload: the
+  // saved reply remembers which of its messages' buttons were used.
+  function markUsed(id, index) {
+    var all = saved();
+    all.forEach(function (entry) { if (id && entry.id === id) entry.used = (entry.used || []).concat(index); });
+    store(all);
   }
 
   function addBubble(who, text) {
-    var item = el("div", { "class": "cradle-msg cradle-" + who });
+    // tabindex -1: not a tab stop, but focus can be moved to a new answer (see render).
+    var item = el("div", who === "bot" ? { "class": "cradle-msg cradle-bot", "tabindex": "-1" }
+                                       : { "class": "cradle-msg cradle-user" });
     item.appendChild(el("span", { "class": "cradle-visually-hidden" }, who === "user" ? "You said: " : "Cradle said: "));
     text.split(/\n{2,}/).forEach(function (para) {
       item.appendChild(who === "bot" ? linkify(para) : el("p", {}, para));
@@ -104,7 +115,7 @@
     return p;
   }
 
-  function addButtons(buttons) {
+  function addButtons(buttons, onUse) {
     var group = el("div", { "class": "cradle-quick", "role": "group", "aria-label": "Suggested replies" });
     buttons.forEach(function (b) {
       if (/^tel:[0-9]+$/.test(b.payload || "")) {
@@ -114,8 +125,12 @@
       }
       var btn = el("button", { "type": "button" }, b.title);
       btn.addEventListener("click", function () {
+        onUse();
+        // The pressed button is removed: keep focus in the conversation until the answer
+        // comes, then render moves it to the answer's start, so a screen reader reads it.
+        log.focus({ preventScroll: true });
         group.remove();
-        ask(b.payload, b.title);
+        ask(b.payload, b.title, true);
       });
       group.appendChild(btn);
     });
@@ -171,21 +186,34 @@
     crisis.hidden = false;
   }
 
-  function render(reply) {
+  // entry: a saved bot turn, { id, reply, used }. focus: move focus to the new answer.
+  function render(entry, focus) {
     var start = log.children.length;
-    (reply.messages || []).forEach(function (m) {
+    var messages = entry.reply.messages || [];
+    var c = entry.reply.contract || {};
+    var cards = c.cards || [];
+    // The cards go where the bot sent them ("These can help..." then the cards, then "Was this
+    // helpful?"); a reply saved without cards_after shows them last, as before.
+    var cardsAfter = typeof c.cards_after === "number" ? c.cards_after : messages.length;
+    messages.forEach(function (m, i) {
+      if (i === cardsAfter && cards.length) addCards(cards);
       if (m.text) addBubble("bot", m.text);
-      if (m.buttons && m.buttons.length) addButtons(m.buttons);
+      if (m.buttons && m.buttons.length && (entry.used || []).indexOf(i) < 0) {
+        addButtons(m.buttons, function () { markUsed(entry.id, i); });
+      }
     });
-    var c = reply.contract || {};
-    if (c.cards && c.cards.length) addCards(c.cards);
+    if (cardsAfter >= messages.length && cards.length) addCards(cards);
     showCrisis(c.safety);
     // Show the start of the new reply, not its end: on a phone a parent reads from the top.
     var first = log.children[start];
     if (first) log.scrollTop = Math.max(0, first.offsetTop - 8);
+    var answer = Array.prototype.filter.call(log.children, function (node, i) {
+      return i >= start && node.classList.contains("cradle-bot");
+    })[0];
+    if (focus && answer) answer.focus({ preventScroll: true });
   }
 
-  function ask(payload, shown) {
+  function ask(payload, shown, focusAnswer) {
     addBubble("user", shown);
     save({ who: "user", text: shown });
     typing.hidden = false;
@@ -213,8 +241,9 @@
       .then(function (reply) {
         typing.hidden = true;
         send.disabled = false;
-        render(reply);
-        save({ who: "bot", reply: reply });
+        var entry = { who: "bot", id: Date.now().toString(36) + Math.random().toString(36).slice(2), reply: reply };
+        render(entry, focusAnswer);
+        save(entry);
       });
   }
 
@@ -288,6 +317,6 @@
   });
 
   saved().forEach(function (entry) {
-    if (entry.who === "user") addBubble("user", entry.text); else render(entry.reply);
+    if (entry.who === "user") addBubble("user", entry.text); else render(entry, false);
   });
 })();
