@@ -116,11 +116,14 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    import sqlite_utils
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from cradle.areas import get_areas
+    from cradle.insights import InsightLog
     from cradle.report import build_report, render_html, write_csv
+    from cradle.shared_state import state_url
 
-    if not args.db.is_file():
+    if args.db is not None and not args.db.is_file():
         print(f"error: no insight log at {args.db} (try `cradle insights demo`)", file=sys.stderr)
         return 2
     try:
@@ -128,7 +131,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ValueError:
         print("error: --from and --to are dates like 2026-11-01", file=sys.stderr)
         return 2
-    report = build_report(sqlite_utils.Database(args.db), start, end)
+    source = args.db if args.db is not None else (args.db_url or state_url())
+    try:
+        log = InsightLog(source, frozenset(get_areas().district_names))
+        report = build_report(log, start, end)
+    except SQLAlchemyError as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        print(f"error: cannot read the insight log: {reason}", file=sys.stderr)
+        return 2
     if args.format == "csv":
         write_csv(report, args.out)
     else:
@@ -144,6 +154,7 @@ def _cmd_insights_demo(args: argparse.Namespace) -> int:
     from cradle.insights import InsightLog
     from cradle.report import generate_demo
 
+    args.db.unlink(missing_ok=True)  # a fresh synthetic month each time
     log = InsightLog(args.db, frozenset(get_areas().district_names))
     count = generate_demo(log, days=args.days)
     log.close()
@@ -214,7 +225,6 @@ def _cmd_catalogue_search(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cradle.insights import insights_path
     from cradle.paths import catalogue_path, content_dir, var_dir
 
     parser = argparse.ArgumentParser(
@@ -331,7 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
     report.add_argument("--out", type=_path, default=_path("report.html"), help="file to write")
     report.add_argument("--format", choices=["html", "csv"], default="html", help="html or csv")
-    report.add_argument("--db", type=_path, default=insights_path(), help="insight log")
+    report.add_argument(
+        "--db", type=_path, default=None, help="a SQLite file instead (e.g. the demo month)"
+    )
+    report.add_argument(
+        "--db-url",
+        default=None,
+        help="SQLAlchemy URL of the tracker database (default: the one Cradle runs on)",
+    )
     report.set_defaults(handler=_cmd_report)
 
     insights = verbs.add_parser("insights", help="work with the anonymised insight log")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -18,13 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 
 from cradle.catalogue.hours import LONDON, is_bank_holiday
 from cradle.content import TOPIC_IDS
 from cradle.paths import var_dir
+from cradle.shared_state import state_engine, state_url
 from cradle.tiers import TIERS
 
+logger = logging.getLogger(__name__)
 CHANNELS = ("web", "sms")
 AUDIENCES = ("mum", "dad-or-partner", "parent")
 FEEDBACK = ("yes", "no")
@@ -32,7 +37,8 @@ FEEDBACK_REASONS = ("not-relevant", "too-long", "hard-to-understand", "no-local-
 _SERVICE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def insights_path() -> Path:
+def legacy_insights_path() -> Path:
+    """Where earlier versions kept the log as its own file; its rows are imported once."""
     return Path(os.environ.get("CRADLE_INSIGHTS_DB", var_dir() / "insights.db"))
 
 
@@ -83,47 +89,98 @@ class Turn:
         }
 
 
-class InsightLog:
-    """Append-only writer (and reader for reports) over insights.db."""
+_METADATA = sa.MetaData()
+TURNS = sa.Table(
+    "cradle_insights",
+    _METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("date", sa.String(10), nullable=False, index=True),
+    sa.Column("month", sa.String(7), nullable=False),
+    sa.Column("hour", sa.Integer, nullable=False),
+    sa.Column("weekday", sa.String(9), nullable=False),
+    sa.Column("office_hours", sa.Integer, nullable=False),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("topic", sa.String(40)),
+    sa.Column("safety", sa.String(10), nullable=False),
+    sa.Column("audience", sa.String(20)),
+    sa.Column("district", sa.String(40)),
+    sa.Column("services", sa.Text, nullable=False),
+    sa.Column("gap", sa.Integer, nullable=False),
+    sa.Column("gap_need", sa.String(40)),
+    sa.Column("gap_district", sa.String(40)),
+    sa.Column("feedback", sa.String(3)),
+    sa.Column("feedback_reason", sa.String(40)),
+)
+_COLUMNS = [c.name for c in TURNS.columns if c.name != "id"]
 
-    def __init__(self, path: Path | None, districts: frozenset[str]) -> None:
-        self.path = path
-        self.districts = districts
-        self._lock = threading.Lock()
-        # Written from worker threads (never the event loop), one at a time under the lock.
-        connection = sqlite3.connect(path or ":memory:", check_same_thread=False)
-        self.db = sqlite_utils.Database(connection)
-        if path:
-            self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.table("turns").create(
-            {
-                "date": str,
-                "month": str,
-                "hour": int,
-                "weekday": str,
-                "office_hours": int,
-                "channel": str,
-                "topic": str,
-                "safety": str,
-                "audience": str,
-                "district": str,
-                "services": str,
-                "gap": int,
-                "gap_need": str,
-                "gap_district": str,
-                "feedback": str,
-                "feedback_reason": str,
-            },
-            if_not_exists=True,
+
+def _engine(target: Engine | Path | str | None) -> Engine:
+    if isinstance(target, Engine):
+        return target
+    if target is None:  # a private in-memory database, for tests and dry runs
+        return sa.create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
-        self.db.table("turns").create_index(["date"], if_not_exists=True)
+    return (
+        sa.create_engine(f"sqlite:///{target}")
+        if isinstance(target, Path)
+        else state_engine(target)
+    )
+
+
+class InsightLog:
+    """Append-only writer (and reader for reports) over the `cradle_insights` table, which
+    lives in the tracker store's database (SQLite, or PostgreSQL when scaled out), so every
+    replica writes to one log and the report covers them all."""
+
+    def __init__(self, target: Engine | Path | str | None, districts: frozenset[str]) -> None:
+        self.engine = _engine(target)
+        self.districts = districts
+        _METADATA.create_all(self.engine, checkfirst=True)
 
     def record(self, turn: Turn) -> None:
-        with self._lock:
-            self.db.table("turns").insert(turn.row(self.districts))
+        self.record_many([turn])
+
+    def record_many(self, turns: list[Turn]) -> None:
+        if turns:
+            with self.engine.begin() as db:
+                db.execute(TURNS.insert(), [t.row(self.districts) for t in turns])
+
+    def rows(self, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+        """The turns from start to end (inclusive), oldest first."""
+        query = (
+            sa.select(*[TURNS.c[name] for name in _COLUMNS])
+            .where(TURNS.c.date >= start.isoformat(), TURNS.c.date <= end.isoformat())
+            .order_by(TURNS.c.date, TURNS.c.id)
+        )
+        with self.engine.connect() as db:
+            return [dict(row._mapping) for row in db.execute(query)]
+
+    def count(self) -> int:
+        with self.engine.connect() as db:
+            return int(db.execute(sa.select(sa.func.count()).select_from(TURNS)).scalar_one())
+
+    def import_legacy(self, path: Path) -> int:
+        """Rows from the insights.db file of earlier versions, once; the file is then renamed."""
+        if not path.is_file():
+            return 0
+        with sqlite3.connect(path) as legacy:
+            legacy.row_factory = sqlite3.Row
+            try:
+                rows = [dict(r) for r in legacy.execute("SELECT * FROM turns")]
+            except sqlite3.Error:
+                rows = []
+        if rows:
+            with self.engine.begin() as db:
+                db.execute(TURNS.insert(), [{k: r.get(k) for k in _COLUMNS} for r in rows])
+        try:
+            path.rename(path.with_suffix(".db.imported"))
+        except FileNotFoundError:  # another process imported it first
+            return 0
+        return len(rows)
 
     def close(self) -> None:
-        self.db.close()
+        self.engine.dispose()
 
 
 _LOGS: dict[str, InsightLog] = {}
@@ -131,15 +188,19 @@ _LOGS_LOCK = threading.Lock()
 
 
 def get_insight_log() -> InsightLog:
-    """The process's writer for the configured insights database, opened on first use."""
+    """The process's writer, in the tracker store's database, opened on first use."""
     from cradle.areas import get_areas
 
-    path = insights_path()
+    url = state_url()
     with _LOGS_LOCK:
-        if str(path) not in _LOGS:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _LOGS[str(path)] = InsightLog(path, frozenset(get_areas().district_names))
-        return _LOGS[str(path)]
+        key = str(url)
+        if key not in _LOGS:
+            log = InsightLog(state_engine(url), frozenset(get_areas().district_names))
+            imported = log.import_legacy(legacy_insights_path())
+            if imported:
+                logger.warning("imported %d insight rows from the old insights.db", imported)
+            _LOGS[key] = log
+        return _LOGS[key]
 
 
 def turn_from_contract(contract: dict[str, Any], channel: str, when: dt.datetime) -> Turn:

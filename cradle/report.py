@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from cradle.content import TOPIC_IDS, get_topic
 from cradle.insights import InsightLog, Turn
 
@@ -55,17 +53,8 @@ class Report:
     charts: list[tuple[str, str]]  # (title, base64 PNG)
 
 
-def _rows(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT * FROM turns WHERE date >= ? AND date <= ? ORDER BY date",
-            [start.isoformat(), end.isoformat()],
-        )
-    )
-
-
-def build_report(db: sqlite_utils.Database, start: dt.date, end: dt.date) -> Report:
-    rows = _rows(db, start, end)
+def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
+    rows = log.rows(start, end)
     total = len(rows)
     titles = {t: get_topic(t).title for t in TOPIC_IDS}
     outside = sum(1 for r in rows if not r["office_hours"])
@@ -284,7 +273,7 @@ def generate_demo(
         catalogue = Catalogue.open(path, frozenset(districts))
         weights = [14, 12, 5, 6, 7, 8, 3, 4, 12, 10, 6, 5]  # low mood and sleep most asked
         hours = [3, 2, 2, 2, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 7, 8, 7, 5]
-        count = 0
+        turns: list[Turn] = []
         for day_offset in range(days):
             day = end - dt.timedelta(days=days - 1 - day_offset)
             for _ in range(rng.randint(per_day // 2, per_day)):
@@ -310,7 +299,7 @@ def generate_demo(
                     gap = topic if not outcome.local_found else None
                 safety = rng.choices(["none", "support", "urgent", "emergency"], [90, 6, 3, 1])[0]
                 feedback = rng.choices(["yes", "no", None], [25, 8, 67])[0] if services else None
-                log.record(
+                turns.append(
                     Turn(
                         when=when,
                         channel=rng.choices(["web", "sms"], [70, 30])[0],
@@ -323,6 +312,6 @@ def generate_demo(
                         feedback=feedback,
                     )
                 )
-                count += 1
         catalogue.close()
-    return count
+    log.record_many(turns)  # one transaction: a month is a few thousand rows
+    return len(turns)

@@ -3,11 +3,13 @@ no phone number, with Rasa logging at DEBUG (where it writes user text)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
+from cradle.insights import InsightLog
 from tests.integration.test_conversation import say
 from tests.integration.test_sms import text_sms
 
@@ -15,16 +17,18 @@ pytestmark = pytest.mark.integration
 
 
 def test_nothing_personal_reaches_the_insight_log_or_the_logs(stack):
-    insights = Path(stack.config.var, "insights.db")
-    before = sqlite_utils.Database(insights)["turns"].count if insights.exists() else 0
+    log = InsightLog(Path(stack.config.var, "tracker.db"), frozenset())
+    before = log.count()
     say(stack, "privacy-web-1", "my purple kangaroo feels low, ring me on 07700 900456")
     say(stack, "privacy-web-1", "yes please")
     say(stack, "privacy-web-1", "Rugby")
     text_sms(stack, "+447700900457", "zebra lighthouse, I can't sleep, 01632 960123")
-    rows = list(sqlite_utils.Database(insights).query("SELECT * FROM turns"))
+    rows = log.rows(dt.date(2000, 1, 1), dt.date(2100, 1, 1))
     assert len(rows) >= before + 4  # the turns were recorded...
     assert any(r["district"] == "rugby" and r["services"] != "[]" for r in rows)
-    raw = insights.read_bytes()
+    # The log shares the tracker's database, which holds conversations by design (for 30
+    # days): so every stored value of the insight table is checked, not the file's bytes.
+    raw = json.dumps(rows).encode()
     logs = b"".join(p.read_bytes() for p in Path(stack.config.var, "logs").glob("*"))
     assert b"DEBUG" in logs  # ...while Rasa logged at DEBUG
     for secret in (

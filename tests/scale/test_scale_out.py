@@ -183,18 +183,8 @@ def test_a_stopped_redis_is_named_at_start(tmp_path):
         check_lock_store({"type": "redis", "url": "127.0.0.1", "port": port})
 
 
-def test_an_sms_stop_sent_to_one_replica_is_honoured_by_the_other(scaled):
-    stack, _ = scaled
-    first, second = stack.config.rasa_url, f"http://127.0.0.1:{stack.config.extra_rasa_ports[0]}"
-    number = "+447700900123"
-    assert text_sms(stack, number, "hello", rasa_url=second)
-    assert text_sms(stack, number, "STOP", rasa_url=first) is None
-    assert text_sms(stack, number, "hello", rasa_url=second) is None  # nothing more is sent
-    crisis = text_sms(stack, number, "i want to end my life", rasa_url=second)
-    assert crisis and "116 123" in crisis  # crisis help is never withheld
-    assert "MENU" in (text_sms(stack, number, "START", rasa_url=second) or "")
-    assert text_sms(stack, number, "hello", rasa_url=first)
-    # The opt-out lived in PostgreSQL, beside the tracker store, not in a file on one host.
+def _shared_tables(stack: Stack) -> tuple[set[str], int]:
+    """The tables in the scale-out PostgreSQL, and how many SMS turns its insight log holds."""
     import sqlalchemy as sa
 
     from cradle.shared_state import state_url
@@ -203,8 +193,33 @@ def test_an_sms_stop_sent_to_one_replica_is_honoured_by_the_other(scaled):
     engine = sa.create_engine(state_url(env))
     try:
         with engine.connect() as db:
-            tables = sa.inspect(db).get_table_names()
+            tables = set(sa.inspect(db).get_table_names())
+            if "cradle_insights" not in tables:
+                return tables, 0
+            query = "SELECT COUNT(*) FROM cradle_insights WHERE channel = 'sms'"
+            return tables, int(db.execute(sa.text(query)).scalar_one())
     finally:
         engine.dispose()
-    assert {"cradle_sms_opt_outs", "cradle_sms_options", "events"} <= set(tables)
+
+
+def test_an_sms_stop_sent_to_one_replica_is_honoured_by_the_other(scaled):
+    stack, _ = scaled
+    first, second = stack.config.rasa_url, f"http://127.0.0.1:{stack.config.extra_rasa_ports[0]}"
+    number = "+447700900123"
+    _, rows_at_start = _shared_tables(stack)
+    assert text_sms(stack, number, "hello", rasa_url=second)
+    assert text_sms(stack, number, "STOP", rasa_url=first) is None
+    assert text_sms(stack, number, "hello", rasa_url=second) is None  # nothing more is sent
+    crisis = text_sms(stack, number, "i want to end my life", rasa_url=second)
+    assert crisis and "116 123" in crisis  # crisis help is never withheld
+    assert "MENU" in (text_sms(stack, number, "START", rasa_url=second) or "")
+    _, rows_before = _shared_tables(stack)
+    assert text_sms(stack, number, "hello", rasa_url=first)
+    tables, rows_after = _shared_tables(stack)
+    # The opt-out and the insight rows live in PostgreSQL beside the tracker store, not in files
+    # on one host: turns answered by either replica reach the one log the report reads.
+    assert {"cradle_sms_opt_outs", "cradle_sms_options", "cradle_insights", "events"} <= tables
+    assert rows_before > rows_at_start  # written by the second replica
+    assert rows_after == rows_before + 1  # and by the first
     assert not (stack.config.var / "sms_state.db").exists()
+    assert not (stack.config.var / "insights.db").exists()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -54,7 +54,7 @@ def test_only_allowlisted_values_are_written():
             feedback_reason="free text here",
         )
     )
-    row = next(log.db.query("SELECT * FROM turns"))
+    [row] = log.rows(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert row == {
         "date": "2026-11-23",
         "month": "2026-11",
@@ -105,7 +105,7 @@ def test_the_report_suppresses_small_counts_and_renders_charts(tmp_path: Path):
                 services=("samaritans",),
             )
         )
-    report = build_report(log.db, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    report = build_report(log, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     page = render_html(report)
     assert "data:image/png;base64," in page
     assert "<td>Bonding with your baby</td><td>&lt;5</td>" in page
@@ -121,7 +121,7 @@ def test_the_report_suppresses_small_counts_and_renders_charts(tmp_path: Path):
 def test_the_demo_month_goes_through_the_real_log(tmp_path: Path):
     log = InsightLog(tmp_path / "demo.db", DISTRICTS)
     count = generate_demo(log, days=3, end=dt.date(2026, 11, 22), per_day=20)
-    assert count == sqlite_utils.Database(tmp_path / "demo.db")["turns"].count > 0
+    assert count == InsightLog(tmp_path / "demo.db", DISTRICTS).count() > 0
 
 
 def test_the_scrubber_removes_registered_text_and_phone_numbers():
@@ -181,3 +181,59 @@ async def test_purge_deletes_only_old_events_on_both_stores(tmp_path, dialect):
             store.engine.dispose()
             assert (left.before, left.deleted) == (2, 0)
     assert (result.before, result.deleted, result.after) == (6, 4, 2)
+
+
+def test_every_replica_writes_one_log_in_postgresql_and_the_report_reads_it(tmp_path: Path):
+    when = dt.datetime(2026, 11, 10, 22, 0, tzinfo=UTC)
+    with postgres_server() as url:
+        replicas = [InsightLog(url, DISTRICTS), InsightLog(url, DISTRICTS)]
+        for number, log in enumerate(replicas):
+            for _ in range(5 + number):
+                log.record(Turn(when=when, channel="web", topic="low-mood", district="rugby"))
+        report = build_report(
+            InsightLog(url, DISTRICTS), dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+        )
+        for log in replicas:
+            log.close()
+    assert report.turns == 11
+    assert "<td>Feeling low or down</td><td>11</td>" in render_html(report)
+
+
+def test_rows_from_the_old_insights_file_are_imported_once_not_lost(tmp_path: Path):
+    old = tmp_path / "insights.db"
+    with sqlite3.connect(old) as db:
+        db.execute(
+            "CREATE TABLE turns (date TEXT, month TEXT, hour INT, weekday TEXT, office_hours INT,"
+            " channel TEXT, topic TEXT, safety TEXT, audience TEXT, district TEXT, services TEXT,"
+            " gap INT, gap_need TEXT, gap_district TEXT, feedback TEXT, feedback_reason TEXT)"
+        )
+        db.execute(
+            "INSERT INTO turns VALUES ('2026-11-02', '2026-11', 4, 'Monday', 0, 'sms', 'bonding',"
+            " 'none', NULL, 'rugby', '[]', 0, NULL, NULL, 'yes', NULL)"
+        )
+    log = InsightLog(tmp_path / "tracker.db", DISTRICTS)
+    assert log.import_legacy(old) == 1
+    assert log.import_legacy(old) == 0  # renamed: a second start imports nothing twice
+    [row] = log.rows(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert (row["topic"], row["district"], row["feedback"]) == ("bonding", "rugby", "yes")
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--db-url", "postgresql://nobody@127.0.0.1:1/cradle"], "port 1 failed"),
+        (["--db", "/nonexistent/insights.db"], "no insight log at /nonexistent/insights.db"),
+        (["--db", "{demo}", "--from", "1 Nov"], "--from and --to are dates"),
+    ],
+    ids=["database unreachable", "no such file", "bad date"],
+)
+def test_the_report_command_names_what_is_wrong(tmp_path, capsys, args, error):
+    from cradle.cli import main
+
+    demo = tmp_path / "demo.db"
+    InsightLog(demo, DISTRICTS).close()
+    args = [a.replace("{demo}", str(demo)) for a in args]
+    base = ["report", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(tmp_path / "r")]
+    assert main(base + args) == 2
+    assert error in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
