@@ -60,7 +60,7 @@ validate: $(STAMP) ## content check, generated files match content, Rasa's data 
 		--config config.yml > var/validate.log 2>&1 || { grep -vi deprecat var/validate.log | tail -40; exit 1; }
 	@echo "validate: Rasa data is valid"
 
-system: ## install Chromium (Debian) and axe-core (npm) for the browser tests, if missing
+system: ## install Chromium, PostgreSQL, Redis, nginx (Debian) and axe-core (npm) for the tests, if missing
 	@scripts/setup-system.sh
 
 pytest: $(STAMP) $(CATALOGUE) train system ## unit, integration and browser tests

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need outside Python: Debian's Chromium (Playwright drives it;
 # Playwright's own browser download does not work here), PostgreSQL and Redis (the scale-out
-# and purge tests run throwaway servers on loopback) and axe-core from npm.
+# and purge tests run throwaway servers on loopback), nginx (the test runs deploy/nginx.conf)
+# and axe-core from npm.
 # Idempotent: does nothing when both are present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-system: installing ${missing[*]} from Debian (about a minute)"
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
@@ -26,4 +28,4 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   echo "setup-system: installing axe-core from npm"
   npm ci --no-audit --no-fund --silent
 fi
-echo "setup-system: Chromium, PostgreSQL, Redis and axe-core are ready"
+echo "setup-system: Chromium, PostgreSQL, Redis, nginx and axe-core are ready"
