@@ -239,3 +239,17 @@ def test_a_hostile_area_that_gets_past_the_channel_is_refused_and_not_stored(sta
     tracker = reply["tracker"]
     assert tracker["slots"]["area"] is None
     assert tracker["active_loop"]["name"] == "service_filter_form"  # asked again
+
+
+def test_a_crisis_during_the_question_with_the_action_server_down_still_gets_crisis_help(stack):
+    # The form reads every reply through the action server; if that is down, the channel still
+    # sends the fixed crisis text first (Rasa's check-in needs the form's validation to refuse).
+    turn(stack, "narrow-down", "any groups near me?")
+    actions = next(p for p in stack.procs if p.name == "actions")
+    os.killpg(actions.popen.pid, signal.SIGKILL)
+    actions.popen.wait(timeout=10)
+    try:
+        texts, contract = say(stack, "narrow-down", "im going to kill myself tonight")
+        assert contract["safety"] == "emergency" and "999" in texts[0]
+    finally:
+        stack.restart("actions")
