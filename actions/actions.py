@@ -7,11 +7,13 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from cradle.areas import get_areas
+from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import TOPIC_IDS, get_topic, serve_drafts, topic_for_intent
@@ -27,6 +29,7 @@ from cradle.replies import (
     which_topic_message,
 )
 from cradle.responses import message
+from cradle.service_filter import read_area_reply
 from cradle.service_request import ServiceAsk, get_request_reader
 from cradle.topic_choice import close_topics
 from cradle.yamlio import ContentError
@@ -37,6 +40,8 @@ logger = logging.getLogger(__name__)
 TOPIC_GUESS_MIN = 0.2
 # The services named in the "catalogue_unavailable" message (content/responses.yml).
 NATIONAL_LINES = ("samaritans", "shout", "nhs-111-mental-health")
+# The form that asks where the parent lives, to narrow a service search (domain.yml).
+SERVICE_FILTER_FORM = "service_filter_form"
 
 
 def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
@@ -154,13 +159,20 @@ class ActionFindServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: object
     ) -> list[dict[str, Any]]:
         """Services for the topic, or for what the message asked; local first when the place is
-        known, otherwise county-wide and national ones now, and a question to narrow them."""
+        known, otherwise county-wide and national ones now, and the form asks where to narrow
+        them. Right after the form, the search uses what it collected and asks nothing more."""
         ask = read_service_request(tracker)
         area = tracker.get_slot("area")
         audience = tracker.get_slot("audience")
+        after_form = tracker.latest_action_name == SERVICE_FILTER_FORM
         events: list[dict[str, Any]] = []
         if area is None:
-            found = get_areas().find_in_text(_latest_text(tracker))
+            text = _latest_text(tracker)
+            # A place given on its own outside the form ("nuneton") is read as the form reads
+            # a reply, misspellings included; in a request, only a place named exactly.
+            areas = get_areas()
+            informed = latest_intent(tracker) == "inform"
+            found = areas.read_reply(text) if informed else areas.find_in_text(text)
             if found.district is not None:
                 area = found.district
                 events.append(SlotSet("area", area))
@@ -169,11 +181,15 @@ class ActionFindServices(Action):
             events.append(SlotSet("audience", audience))
         if not topic:
             topic = _topic_from(ask, tracker)
-        if not topic and not area and audience and ask is None:
+        if not topic and not area and audience and ask is None and not after_form:
             dispatch(dispatcher, [message("ask_topic_first")])
             return events
-        if area is None and ask is None:
-            dispatch(dispatcher, [message("ask_area")])
+        if area is None and ask is None and not after_form:
+            # "Find support near me": ask where first, so the one list shown is the local one.
+            return [*events, *start_service_filter(tracker, topic, services_shown=False)]
+        if area is None and after_form and tracker.get_slot("services_shown"):
+            # Skipped after the county-wide list: nothing new to show.
+            dispatch(dispatcher, [message("area_skipped"), message("ask_feedback")])
             return events
         request = request_from_slots(topic, area, audience)
         if ask is not None and ask.contact is not None:
@@ -206,15 +222,90 @@ class ActionFindServices(Action):
             "gap_need": topic_id if request.area.district and not outcome.local_found else None,
         }
         dispatch(dispatcher, [contract(**{k: v for k, v in facts.items() if v})])
-        if area is None:
+        if area is None and not after_form:
             # Services were shown for the whole county; local ones come first once we know where.
-            dispatch(dispatcher, [message("ask_area_to_narrow")])
-        else:
-            dispatch(dispatcher, [message("ask_feedback")])
+            return [*events, *start_service_filter(tracker, topic, services_shown=True)]
+        dispatch(dispatcher, [message("ask_feedback")])
         return events
 
     def _search(self, request: Any) -> SearchOutcome:
         return self._open().search(request.query)
+
+
+def start_service_filter(
+    tracker: Tracker, topic: object, services_shown: bool
+) -> list[dict[str, Any]]:
+    """Events that start the form asking where the parent lives (it asks with action_ask_area).
+
+    Started by the action, not by a rule, because only the action knows whether the place was
+    missing. `services_shown` chooses the question's wording and what a Skip means.
+    """
+    events = [SlotSet("services_shown", services_shown), ActiveLoop(SERVICE_FILTER_FORM)]
+    if isinstance(topic, str) and tracker.get_slot("topic") != topic:
+        # The need this search was for (named in the request, or guessed from it), so the
+        # search narrowed by place is for the same need.
+        events.insert(0, SlotSet("topic", topic))
+    return events
+
+
+class ActionAskArea(Action):
+    """The form's question: which town or area, with a button for each district and Skip."""
+
+    def name(self) -> str:
+        return "action_ask_area"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        shown = tracker.get_slot("services_shown")
+        dispatch(dispatcher, [message("ask_area_to_narrow" if shown else "ask_area")])
+        return []
+
+
+class ValidateServiceFilterForm(FormValidationAction):
+    """Keep only a known place and a known audience; end the form when the place is known or
+    the parent skips. Only the place is ever asked: who the parent is narrows the search when
+    they say it, but a second question would keep the services waiting another turn."""
+
+    def name(self) -> str:
+        return "validate_service_filter_form"
+
+    async def validate_area(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        reply = read_area_reply(slot_value, *_latest_reading(tracker))
+        if reply.area is not None:
+            return {"area": reply.area}
+        if reply.audience is not None:
+            return {"area": None, "audience": reply.audience}
+        if not reply.skip:
+            dispatch(dispatcher, [message("area_not_found")])
+        # Never keep an unrecognised value: it may be hostile input from /inform{...}.
+        return {"area": None}
+
+    async def validate_audience(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        return {"audience": normalise_audience(slot_value)}
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        # The reply is read again here (validate_area's result is only the slot): a skip ends
+        # the form, anything else without a place asks again. Before any reply (the form has
+        # just started) there is nothing to read.
+        answered = tracker.get_slot(REQUESTED_SLOT) == "area"
+        skipped = answered and read_area_reply(None, *_latest_reading(tracker)).skip
+        done = tracker.get_slot("area") is not None or skipped
+        return SlotSet(REQUESTED_SLOT, None if done else "area")
 
 
 class ActionExplainTerm(Action):
@@ -289,6 +380,12 @@ def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:
     return None
 
 
+def _latest_reading(tracker: Tracker) -> tuple[str, str | None, object]:
+    """The latest message's text, its intent, and how sure the NLU was of that intent."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return _latest_text(tracker), latest_intent(tracker), intent.get("confidence")
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     """The intent of the latest user message (the top of the ranking is not always present)."""
     intent = (tracker.latest_message or {}).get("intent") or {}
@@ -297,8 +394,6 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def _audience(tracker: Tracker) -> str | None:
-    from cradle.audience import normalise_audience
-
     audience = normalise_audience(tracker.get_slot("audience"))
     if audience is None and latest_intent(tracker) == "ask_dads":
         return "dad-or-partner"

@@ -12,6 +12,12 @@ from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
 
 _POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][0-9a-z]?)(\s*[0-9][a-z]{2})?$")
+# Words around a place in a reply to "which town?" ("i live near nuneton"). Removed before a
+# misspelling is guessed, so the guess is made on the place word alone, never on the sentence.
+_FILLER = re.compile(
+    r"\b(i(?:'?m)?|we(?:'?re)?|were|am|are|is|it'?s|its|live|living|based|from|in|near|at|"
+    r"around|by|the|my|our|postcode|post|code|area|town|please|thanks|ta|just|so)(?![\w'])"
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,9 @@ class AreaMatch:
     district: str | None
     name: str | None = None
     outside_note: str | None = None
+    # The allowlisted word that matched (a district id, or a place outside the county), safe to
+    # keep in a slot: resolving it again gives this same match.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class Areas:
             return AreaMatch(None)
         key = _normalise(value)
         if key in self.district_names:
-            return AreaMatch(key, self.district_names[key])
+            return AreaMatch(key, self.district_names[key], key=key)
         postcode = _POSTCODE.match(key.replace(" ", "")) or _POSTCODE.match(key)
         lookups = [key]
         if postcode:
@@ -52,9 +61,9 @@ class Areas:
         for candidate in lookups:
             if candidate in self.places:
                 district = self.places[candidate]
-                return AreaMatch(district, self.district_names[district])
+                return AreaMatch(district, self.district_names[district], key=district)
             if candidate in self.outside:
-                return AreaMatch(None, outside_note=self.outside[candidate])
+                return AreaMatch(None, outside_note=self.outside[candidate], key=candidate)
         return self._close_match(key)
 
     def _close_match(self, key: str) -> AreaMatch:
@@ -73,7 +82,7 @@ class Areas:
         district = districts.pop() if len(districts) == 1 else None
         if district is None:
             return AreaMatch(None)
-        return AreaMatch(district, self.district_names[district])
+        return AreaMatch(district, self.district_names[district], key=district)
 
     def find_in_text(self, text: str) -> AreaMatch:
         """The first Warwickshire place named in a sentence ("groups for dads in rugby")."""
@@ -88,6 +97,19 @@ class Areas:
             if _POSTCODE.match(word) and word in self.places:
                 return self.resolve(word)
         return AreaMatch(None)
+
+    def read_reply(self, text: str) -> AreaMatch:
+        """A reply to "which town or area?": a place named in it ("cv11 3ab", "stratford upon
+        avon"), else one close misspelling once the words around it are dropped ("i live near
+        nuneton")."""
+        found = self.find_in_text(text)
+        if found.key is None:
+            found = self.resolve(text)
+        if found.key is None:
+            place_words = _normalise(_FILLER.sub(" ", text.lower()))
+            if place_words and place_words != _normalise(text):
+                found = self.resolve(place_words)
+        return found
 
     def lookup_words(self) -> list[str]:
         """Every place word the NLU should recognise as an area (for its lookup table)."""

@@ -144,3 +144,112 @@ def test_a_request_for_services_gets_services_in_that_turn(stack, text, expect_a
     texts, contract = say(stack, f"asker-{abs(hash(text))}", text)
     assert contract["services"], texts
     assert expect_any & set(contract["services"]), contract["services"]
+
+
+# --- the service filter form: services at once, then "which town or area?" narrows them ---
+
+
+def turn(stack: Stack, sender: str, text: str) -> tuple[list[dict], dict]:
+    """The whole reply (texts and buttons) and its contract."""
+    messages, _ = post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}
+    )
+    assert isinstance(messages, list)
+    return messages[:-1], messages[-1]["custom"]
+
+
+def asked_where(messages: list[dict]) -> bool:
+    """The reply ends with the form's question, with the district buttons and Skip."""
+    last = messages[-1]
+    titles = [b["title"] for b in last.get("buttons") or []]
+    return last["text"].startswith("To see services near you first") and titles[-1] == "Skip"
+
+
+@pytest.mark.parametrize(
+    ("typed", "district", "name"),
+    [
+        ("nuneton", "nuneaton-and-bedworth", "Nuneaton and Bedworth"),
+        ("lemington", "warwick", "Warwick"),
+    ],
+)
+def test_services_then_a_misspelt_town_narrows_them(stack, typed, district, name):
+    sender = f"narrow-{typed}"
+    messages, contract = turn(stack, sender, "any groups near me?")
+    assert contract["services"], "services come in the same turn, before the place is known"
+    assert "insight" not in contract or "district" not in contract["insight"]
+    assert asked_where(messages)
+
+    messages, contract = turn(stack, sender, typed)
+    assert contract["services"]
+    assert contract["insight"]["district"] == district
+    assert name in messages[0]["text"]
+    assert messages[-1]["text"] == "Was this helpful?"  # the form ended: no second question
+
+
+def test_skip_ends_the_question_without_narrowing(stack):
+    turn(stack, "narrow-skip", "any groups near me?")
+    messages, contract = turn(stack, "narrow-skip", "/deny")  # the Skip button
+    assert [m["text"] for m in messages] == ["No problem.", "Was this helpful?"]
+    assert contract["services"] == []
+
+
+def test_an_unknown_place_is_refused_and_asked_again(stack):
+    turn(stack, "narrow-unknown", "any groups near me?")
+    messages, contract = turn(stack, "narrow-unknown", "narnia")
+    assert messages[0]["text"] == "Sorry, I don't know that place in Warwickshire."
+    assert asked_where(messages) and contract["services"] == []
+    messages, contract = turn(stack, "narrow-unknown", "CV21 3AB")
+    assert contract["insight"]["district"] == "rugby"
+
+
+def test_a_topic_question_during_the_question_is_answered_not_taken_as_a_place(stack):
+    turn(stack, "narrow-topic", "any groups near me?")
+    texts, contract = say(stack, "narrow-topic", "i feel so low since the baby came")
+    assert contract["topic"] == "low-mood" and texts[0].startswith("Feeling low or down\n")
+    assert "Sorry, I don't know that place" not in " ".join(texts)
+    # The form has ended; a place given later still finds services for it.
+    texts, contract = say(stack, "narrow-topic", "Rugby")
+    assert contract["services"] and contract["insight"]["district"] == "rugby"
+
+
+def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
+    turn(stack, "narrow-crisis", "any groups near me?")
+    texts, contract = say(stack, "narrow-crisis", "I just want to die")
+    assert contract["safety"] == "urgent"
+    assert "116 123" in texts[0] and texts[-1] == "Are you safe right now?"
+    # "no" is still heard as the answer to "are you safe?", not as a skip of the question.
+    texts, contract = say(stack, "narrow-crisis", "no")
+    assert contract["safety"] == "emergency" and "999" in texts[0]
+    assert texts[-1].startswith("Thank you for telling me. Please call one of those numbers")
+
+
+def test_a_hostile_area_that_gets_past_the_channel_is_refused_and_not_stored(stack):
+    # The channels refuse /inform{"area": "<script>"} before Rasa; this goes round them, through
+    # Rasa's own API, to check that the form itself never keeps an unknown value.
+    sender = "narrow-hostile"
+    turn(stack, sender, "any groups near me?")
+    api = f"{stack.config.rasa_url}/conversations/{sender}"
+    reply, _ = post(
+        f"{api}/trigger_intent?token={stack.api_token}",
+        {"name": "inform", "entities": {"area": "<script>alert(1)</script>"}},
+    )
+    assert isinstance(reply, dict)
+    texts = [m.get("text") for m in reply["messages"]]
+    assert texts[0] == "Sorry, I don't know that place in Warwickshire."
+    tracker = reply["tracker"]
+    assert tracker["slots"]["area"] is None
+    assert tracker["active_loop"]["name"] == "service_filter_form"  # asked again
+
+
+def test_a_crisis_during_the_question_with_the_action_server_down_still_gets_crisis_help(stack):
+    # The form reads every reply through the action server; if that is down, the channel still
+    # sends the fixed crisis text first (Rasa's check-in needs the form's validation to refuse).
+    turn(stack, "narrow-down", "any groups near me?")
+    actions = next(p for p in stack.procs if p.name == "actions")
+    os.killpg(actions.popen.pid, signal.SIGKILL)
+    actions.popen.wait(timeout=10)
+    try:
+        texts, contract = say(stack, "narrow-down", "im going to kill myself tonight")
+        assert contract["safety"] == "emergency" and "999" in texts[0]
+    finally:
+        stack.restart("actions")

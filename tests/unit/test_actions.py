@@ -79,11 +79,15 @@ def find(real_catalogue) -> ActionFindServices:
     return action
 
 
-async def test_find_services_asks_for_the_area_when_unknown(find):
+async def test_find_services_starts_the_form_to_ask_where_when_unknown(find):
     dispatcher = CollectingDispatcher()
-    assert await find.run(dispatcher, tracker("affirm", topic="low-mood"), {}) == []
-    assert texts(dispatcher) == [message("ask_area")["text"]]
-    assert dispatcher.messages[0]["buttons"][2]["payload"] == '/inform{"area": "rugby"}'
+    events = await find.run(dispatcher, tracker("affirm", topic="low-mood"), {})
+    # The form asks (action_ask_area); nothing is searched before the place is known.
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "services_shown", "value": False},
+        {"event": "active_loop", "timestamp": None, "name": "service_filter_form"},
+    ]
+    assert dispatcher.messages == []
 
 
 async def test_find_services_signposts_listed_services_and_says_what_they_are(find):
@@ -331,15 +335,20 @@ async def test_support_for_a_need_in_a_town_gets_that_need(find):
     )  # the last may be a line reachable now
 
 
-async def test_who_can_i_text_gets_text_services_now_and_a_question_to_narrow(find):
+async def test_who_can_i_text_gets_text_services_now_and_the_form_to_narrow(find):
     dispatcher = CollectingDispatcher()
-    await find.run(dispatcher, asked("who can I text for help at night", "find_services"), {})
+    events = await find.run(
+        dispatcher, asked("who can I text for help at night", "find_services"), {}
+    )
     cards = payloads(dispatcher)["cards"]
     assert cards and any(p["type"] == "text" for p in cards[0]["phones"])
-    assert texts(dispatcher)[-1] == message("ask_area_to_narrow")["text"]
+    assert slots_set(events)["services_shown"] is True
+    assert {"event": "active_loop", "timestamp": None, "name": "service_filter_form"} in events
+    assert message("ask_feedback")["text"] not in texts(dispatcher)  # the form asks instead
 
 
 async def test_a_plain_yes_still_asks_where_first(find):
     dispatcher = CollectingDispatcher()
-    await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})
-    assert texts(dispatcher) == [message("ask_area")["text"]]
+    events = await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})
+    assert texts(dispatcher) == []
+    assert slots_set(events) == {"services_shown": False}
