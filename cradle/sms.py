@@ -92,10 +92,18 @@ def format_reply(
 
     With keep_first, the first message (crisis help) is never shortened.
     """
-    texts = [fold_to_gsm(short_links(str(m["text"]).strip())) for m in messages if m.get("text")]
-    buttons: list[dict[str, Any]] = next(
-        (m["buttons"] for m in reversed(messages) if m.get("buttons")), []
-    )
+    with_text = [m for m in messages if m.get("text")]
+    asking = next((m for m in reversed(messages) if m.get("buttons")), None)
+    buttons: list[dict[str, Any]] = asking["buttons"] if asking else []
+    # A closing question (the last line, asking what the options answer) stays whole, like the
+    # options: a list of services is what gets shortened, never "Which town or area?".
+    closing = asking is not None and with_text[-1:] == [asking] and len(with_text) > 1
+    question = fold_to_gsm(short_links(str(asking["text"]).strip())) if closing and asking else ""
+    texts = [
+        fold_to_gsm(short_links(str(m["text"]).strip()))
+        for m in with_text
+        if not (closing and m is asking)
+    ]
     # "Call 999" buttons are not replies: they are named as numbers to call after the options.
     calls = [b for b in buttons if str(b.get("payload", "")).startswith("tel:")]
     buttons = [b for b in buttons if b not in calls]
@@ -107,15 +115,15 @@ def format_reply(
         options = f"{options}. Or call {numbers}" if options else f"Call {numbers}"
     first = texts[0] if (keep_first and texts) else ""
     rest = "\n".join(texts[1:] if first else texts)
-    fixed = "\n".join(p for p in (first, options) if p)
-    if segments("\n".join(p for p in (first, rest, options) if p)) <= max_segments:
-        return SmsReply("\n".join(p for p in (first, rest, options) if p), payloads, options)
-    # Shorten the middle; the crisis text and the options always stay whole.
+    ending = "\n".join(p for p in (question, options) if p)
+    fixed = "\n".join(p for p in (first, ending) if p)
+    if segments("\n".join(p for p in (first, rest, ending) if p)) <= max_segments:
+        return SmsReply("\n".join(p for p in (first, rest, ending) if p), payloads, options)
+    # Shorten the middle; the crisis text, the question and its options always stay whole.
     budget = max(1, max_segments - segments(fixed)) if fixed else max_segments
     rest = _fit(rest, budget) if rest else ""
-    parts = [p for p in (first, rest, options) if p]
-    text = "\n".join(parts)
+    text = "\n".join(p for p in (first, rest, ending) if p)
     while segments(text) > max_segments and rest:
         rest = _fit(rest[: max(0, len(rest) - 20)], budget)
-        text = "\n".join(p for p in (first, rest, options) if p)
+        text = "\n".join(p for p in (first, rest, ending) if p)
     return SmsReply(text, payloads, options)

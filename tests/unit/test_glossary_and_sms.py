@@ -94,3 +94,36 @@ def test_the_signed_form_keeps_blank_fields_as_twilio_signed_them():
 
     form = signed_form(b"From=%2B447700900001&FromCity=&Body=hi+there&ToState=")
     assert form == {"From": "+447700900001", "FromCity": "", "Body": "hi there", "ToState": ""}
+
+
+def test_a_long_list_is_shortened_but_the_question_and_its_options_stay_whole():
+    from cradle.sms import MAX_REPLY_SEGMENTS, format_reply
+
+    services = "\n".join(
+        f"- Service number {i}: call 0800 000 00{i:02d} any time" for i in range(12)
+    )
+    question = "Which town or area are you in? I'll put local services first."
+    buttons = [
+        {"title": t, "payload": f'/inform{{"area": "{t}"}}'}
+        for t in ("North Warwickshire", "Nuneaton and Bedworth", "Rugby", "Warwick", "Stratford")
+    ] + [{"title": "Skip", "payload": "/deny"}]
+    reply = format_reply(
+        [{"text": "These can help:"}, {"text": services}, {"text": question, "buttons": buttons}]
+    )
+    assert segments(reply.text) <= MAX_REPLY_SEGMENTS
+    assert question in reply.text
+    assert reply.text.endswith("6=Skip")
+    assert "..." in reply.text  # the list is what was cut
+    assert reply.payloads[2] == '/inform{"area": "Rugby"}'
+
+
+def test_crisis_text_first_and_whole_with_its_own_buttons():
+    from cradle.sms import format_reply
+
+    crisis = "Call 999 now if you or your baby are in danger. Samaritans 116 123, free, any time."
+    reply = format_reply(
+        [{"text": crisis, "buttons": [{"title": "Call 999", "payload": "tel:999"}]}],
+        keep_first=True,
+    )
+    assert reply.text.startswith(crisis)
+    assert reply.text.count(crisis) == 1
