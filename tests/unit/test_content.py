@@ -36,8 +36,9 @@ def test_every_topic_file_has_the_agreed_shape(topic_id):
     assert [s.heading for s in topic.sections] == SECTIONS
     assert all(s.text for s in topic.sections)
     assert topic.sources and all(s["url"].startswith("https://") for s in topic.sources)
-    # Nothing is marked approved until a real panel reviews it.
-    assert topic.status == "draft" and topic.meta["review"] == []
+    # Approved only with a recorded review; whether a draft is shown is tested in test_actions.
+    assert topic.status in ("draft", "approved")
+    assert topic.status == "draft" or topic.meta["review"]
 
 
 # The SMS menu numbers topics by their `order` (MENU, then "10" for a crying baby). Parents may

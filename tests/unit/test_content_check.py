@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cradle.content import load_topic, topic_ids
 from cradle.content_admin import approve, export_html
@@ -28,6 +29,15 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, old
     path.write_text(text.replace(old, new, 1))
+
+
+def as_a_draft(path: Path) -> None:
+    """Write a topic's front matter as `cradle content approve` does, with status draft, so a
+    test that edits it works whatever the panel has decided about the shipped file."""
+    _, front, body = path.read_text().split("---\n", 2)
+    meta = {**yaml.safe_load(front), "status": "draft"}
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(f"---\n{front}---\n{body}")
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -115,11 +125,11 @@ def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
     ("old", "new", "needle", "rule"),
     [
         ("status: draft", "status: done", "status:", "[schema]"),
-        ("audiences: [any]", "audiences: [everyone]", "audiences:", "[schema]"),
+        ("audiences:\n- any", "audiences:\n- everyone", "audiences:", "[schema]"),
         ("## You're not alone", "## Not alone", "## What this is", "[schema]"),
         (
-            "    url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
-            "    url: nhs dot uk",
+            "  url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
+            "  url: nhs dot uk",
             "sources:",
             "[sources]",
         ),
@@ -145,6 +155,7 @@ def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
 )
 def test_each_rule_names_the_file_and_line(content, old, new, needle, rule):
     path = content / "topics" / "low-mood.md"
+    as_a_draft(path)
     edit(path, old, new)
     found = errors(content)
     assert len(found) == 1, found
@@ -217,11 +228,17 @@ def test_a_past_review_date_is_only_a_warning(content):
 
 def test_approve_records_a_real_review(content):
     path = content / "topics" / "dads.md"
+    earlier = load_topic(path).meta["review"]  # none yet, or the panel's earlier reviews
     approve(path, "dad-or-partner", "Read by the dads' panel; wording agreed", TODAY)
     topic = load_topic(path)
     assert topic.status == "approved"
     assert topic.meta["review"] == [
-        {"role": "dad-or-partner", "date": TODAY, "note": "Read by the dads' panel; wording agreed"}
+        *earlier,
+        {
+            "role": "dad-or-partner",
+            "date": TODAY,
+            "note": "Read by the dads' panel; wording agreed",
+        },
     ]
     assert topic.meta["review_due"] == dt.date(2027, 11, 22)
     assert topic.section("What this is") is not None
