@@ -44,7 +44,7 @@ run: $(STAMP) $(CATALOGUE) train ## start Cradle on http://localhost:8080 (Ctrl-
 shell: $(STAMP) ## chat with a running Cradle in this terminal (start `make run` first)
 	@$(BIN)/cradle chat
 
-sync: $(STAMP) ## copy content into domain.yml and bot/data/areas.yml after editing content/
+sync: $(STAMP) ## copy content into domain.yml and bot/data/ (topic intents and rule, responses, places) after editing content/
 	@$(BIN)/cradle sync
 
 lint: $(STAMP) ## ruff and mypy

@@ -16,7 +16,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
-from cradle.content import TOPIC_IDS, get_topic, serve_drafts, topic_for_intent
+from cradle.content import get_topic, serve_drafts, topic_for_intent, topic_ids
 from cradle.glossary import get_glossary
 from cradle.insights import FEEDBACK_REASONS
 from cradle.replies import (
@@ -112,7 +112,7 @@ class ActionTopicSection(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         topic_id = tracker.get_slot("topic")
-        if topic_id not in TOPIC_IDS:
+        if topic_id not in topic_ids():
             dispatch(dispatcher, [message("more_no_topic")])
             return []
         try:
@@ -370,7 +370,7 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
 def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:
     """The need a service request named, else the NLU's best topic guess for the message."""
     if ask is not None:
-        topic = next((n for n in ask.needs if n in TOPIC_IDS), None)
+        topic = next((n for n in ask.needs if n in topic_ids()), None)
         if topic is not None:
             return topic
     for ranked in (tracker.latest_message or {}).get("intent_ranking") or []:

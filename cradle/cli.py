@@ -235,10 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = verbs.add_parser(
         "sync",
-        help="copy content into the Rasa files that repeat it (domain responses, place names)",
-        description="After editing content/responses.yml or content/areas.yml, run `cradle sync` "
-        "to update domain.yml and bot/data/areas.yml. With --check, change nothing and fail "
-        "if they are out of date (make test does this).",
+        help="copy content into the Rasa files that repeat it (topic intents, responses, places)",
+        description="After adding a topic (content/topics/<id>.md) or editing "
+        "content/responses.yml, content/areas.yml or content/glossary.yml, run `cradle sync` to "
+        "update domain.yml (topic intents, responses), bot/data/rules.yml (the rule that answers "
+        "every topic), bot/data/areas.yml and bot/data/glossary.yml. With --check, change "
+        "nothing and fail if they are out of date (make test does this).",
     )
     sync.add_argument("--check", action="store_true", help="only check; exit 1 if out of date")
     sync.set_defaults(handler=_cmd_sync)

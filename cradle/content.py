@@ -12,21 +12,6 @@ from typing import Any
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, parse_yaml
 
-# The topics every deployment must have; the same ids name intents (ask_<id with _>) and files.
-TOPIC_IDS = (
-    "low-mood",
-    "anxiety",
-    "intrusive-thoughts",
-    "bonding",
-    "dads",
-    "relationships",
-    "domestic-abuse",
-    "birth-experience",
-    "sleep-and-exhaustion",
-    "crying-baby",
-    "asking-for-help",
-    "pregnancy-wellbeing",
-)
 DADS_AUDIENCE = "dad-or-partner"
 DADS_HEADING = "For dads and partners"
 # The parts of a topic a parent can ask for, one at a time, after the short first answer.
@@ -42,6 +27,26 @@ SOURCES_KEY = "sources"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 
 
+def topic_ids(folder: Path | None = None) -> tuple[str, ...]:
+    """Every topic's id, from the front matter of content/topics/*.md, by their `order:`.
+
+    The files are the only list of topics: intents and rules are generated from it by
+    `cradle sync`. The order numbers the SMS menu, so a new topic takes the next free number
+    and existing topics keep theirs. Re-read only when a file is added, removed or changed.
+    """
+    folder = folder or content_dir() / "topics"
+    files = tuple((str(p), p.stat().st_mtime) for p in sorted(folder.glob("*.md")))
+    return _ordered_ids(files)
+
+
+@lru_cache(maxsize=8)
+def _ordered_ids(files: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    topics = [_topic_cached(path, mtime) for path, mtime in files]
+    # A topic without an order goes last (`cradle content check` fails on it anyway).
+    ordered = sorted(topics, key=lambda t: (t.order is None, t.order or 0, t.id))
+    return tuple(t.id for t in ordered)
+
+
 def intent_for_topic(topic_id: str) -> str:
     """ask_low_mood for low-mood."""
     return "ask_" + topic_id.replace("-", "_")
@@ -52,7 +57,7 @@ def topic_for_intent(intent: str | None) -> str | None:
     if not intent or not intent.startswith("ask_"):
         return None
     topic_id = intent[4:].replace("_", "-")
-    return topic_id if topic_id in TOPIC_IDS else None
+    return topic_id if topic_id in topic_ids() else None
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,12 @@ class Topic:
     sections: tuple[Section, ...]
     path: Path
     body_line: int = 1
+
+    @property
+    def order(self) -> int | None:
+        """Where the topic comes in lists such as the SMS menu (front matter `order:`)."""
+        value = self.meta.get("order")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property
     def status(self) -> str:
@@ -163,9 +174,10 @@ def _topic_cached(path: str, mtime: float) -> Topic:
 
 def get_topic(topic_id: str, folder: Path | None = None) -> Topic:
     """Load a topic by id, re-reading the file only when it changed."""
-    if topic_id not in TOPIC_IDS:
+    folder = folder or content_dir() / "topics"
+    if topic_id not in topic_ids(folder):
         raise KeyError(topic_id)
-    path = (folder or content_dir() / "topics") / f"{topic_id}.md"
+    path = folder / f"{topic_id}.md"
     try:
         mtime = path.stat().st_mtime
     except FileNotFoundError as err:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from cradle.content import TOPIC_IDS, ContentError, load_topic
+from cradle.content import ContentError, load_topic, topic_ids
 from cradle.content_check import Checker
 from cradle.glossary import load_glossary
 from cradle.sms import segments
@@ -80,7 +80,8 @@ def export_html(content: Path) -> str:
         "reviews recorded so far. Please note comments against the topic id and section.</p>",
         "<h2>Contents</h2><ul>",
     ]
-    topics = [load_topic(content / "topics" / f"{t}.md") for t in TOPIC_IDS]
+    folder = content / "topics"
+    topics = [load_topic(folder / f"{t}.md") for t in topic_ids(folder)]
     parts += [f"<li><a href='#{t.id}'>{esc(t.title)}</a> ({esc(t.status)})</li>" for t in topics]
     parts.append("<li><a href='#glossary'>Glossary</a></li></ul>")
     for topic in topics:
@@ -130,6 +131,6 @@ def export_html(content: Path) -> str:
 
 
 def topic_path(content: Path, topic_id: str) -> Path:
-    if topic_id not in TOPIC_IDS:
+    if topic_id not in topic_ids(content / "topics"):
         raise ContentError(content / "topics", f"unknown topic id {topic_id!r}")
     return content / "topics" / f"{topic_id}.md"

@@ -1,10 +1,11 @@
 """`cradle content check`: keep the shared-language content honest, with file and line for each
 problem.
 
-Rules: schema and required topics; unexplained professional terms; reading ease; SMS length
-(GSM-7 aware); phrases from the avoid list; sources; phone numbers that match no catalogue entry;
-review dates in the past (a warning). The catalogue: every entry builds (a phone number or a
-verification without its source fails), national lines stay within their remit
+Rules: schema (each topic file with its own `order`); enough NLU examples for each topic's
+intent; unexplained professional terms; reading ease; SMS length (GSM-7 aware); phrases from
+the avoid list; sources; phone numbers that match no catalogue entry; review dates in the past
+(a warning). The catalogue: every entry builds (a phone number or a verification without its
+source fails, as does a need with no topic file), national lines stay within their remit
 (content/remits.yml), and no parent-facing text claims "kite-marked" while no real kite-mark
 scheme exists (content/kitemark.yml).
 """
@@ -20,8 +21,9 @@ from urllib.parse import urlparse
 
 import textstat
 
-from cradle.content import TOPIC_IDS, ContentError, Topic, load_topic
+from cradle.content import ContentError, Topic, intent_for_topic, load_topic
 from cradle.glossary import load_glossary
+from cradle.paths import PROJECT_ROOT
 from cradle.sms import segments
 from cradle.yamlio import load_yaml
 
@@ -37,6 +39,9 @@ SECTIONS = (
 )
 DADS_SECTION = "For dads and partners"
 MAX_SMS_SEGMENTS = 1  # one text costs a parent one segment, and arrives whole
+# A floor, not a target: Rasa's FAQ suggests 20-30 examples per intent to begin with, and more
+# for intents easily confused, as topics are; the shipped topics have 100 each.
+MIN_NLU_EXAMPLES = 20
 # UK numbers as written in text: 0808 2000 247, 116 123, 111, 999, 85258.
 _PHONE = re.compile(
     r"(?<![\d/])(0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|1\d\d(?: \d{3})?|999|\d{5})(?![\d/])"
@@ -94,6 +99,26 @@ def catalogue_numbers(services_dir: Path) -> frozenset[str]:
     return frozenset(found)
 
 
+def nlu_example_counts(nlu_dir: Path) -> dict[str, int]:
+    """How many training examples each intent has in the Rasa data folder (bot/data/*.yml)."""
+    counts: dict[str, int] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for block in load_yaml(path).get("nlu") or []:
+            if isinstance(block, dict) and block.get("intent"):
+                examples = str(block.get("examples") or "").splitlines()
+                found = sum(1 for line in examples if line.strip().startswith("- "))
+                counts[str(block["intent"])] = counts.get(str(block["intent"]), 0) + found
+    return counts
+
+
+def _shown(path: Path) -> str:
+    """A path as a person would type it: relative to the project when inside it."""
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _key_line(lines: list[str], key: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if re.match(rf"^{re.escape(key)}\s*:", line):
@@ -120,10 +145,18 @@ def _text_lines(lines: list[str], topic: Topic) -> list[tuple[int, str]]:
 
 
 class Checker:
-    def __init__(self, content: Path, today: dt.date, services_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        content: Path,
+        today: dt.date,
+        services_dir: Path | None = None,
+        nlu_dir: Path | None = None,
+    ) -> None:
         self.content = content
         self.today = today
         self.services_dir = services_dir or content / "services"
+        self.nlu_dir = nlu_dir or PROJECT_ROOT / "bot" / "data"
+        self.topic_ids: frozenset[str] = frozenset()  # the ids of the topic files, set by run()
         self.style = load_style(content / "style.yml")
         self.glossary = load_glossary(content / "glossary.yml")
         self.numbers = catalogue_numbers(services_dir or content / "services")
@@ -135,20 +168,22 @@ class Checker:
         self.findings.append(Finding(str(path), line, rule, message, severity))
 
     def run(self) -> list[Finding]:
-        for topic_id in TOPIC_IDS:
-            path = self.content / "topics" / f"{topic_id}.md"
-            if not path.exists():
-                self.add(path, None, "missing-topic", f"the required topic {topic_id!r} is missing")
-                continue
+        # The topic files are the list of topics: each one is checked, none is "required".
+        topics: list[Topic] = []
+        for path in sorted((self.content / "topics").glob("*.md")):
             try:
-                topic = load_topic(path)
+                topics.append(load_topic(path))
             except ContentError as err:
                 self.add(path, err.line, "schema", err.message)
-                continue
-            self.check_topic(topic, path.read_text(encoding="utf-8").splitlines())
-        for extra in sorted((self.content / "topics").glob("*.md")):
-            if extra.stem not in TOPIC_IDS:
-                self.add(extra, None, "schema", f"{extra.stem!r} is not a known topic id")
+        if not topics:
+            self.add(self.content / "topics", None, "schema", "no topic files (<id>.md) found")
+        self.topic_ids = frozenset(t.id for t in topics)
+        nlu_counts = nlu_example_counts(self.nlu_dir)
+        for topic in topics:
+            lines = topic.path.read_text(encoding="utf-8").splitlines()
+            self.check_topic(topic, lines)
+            self.check_nlu_examples(topic, lines, nlu_counts)
+        self.check_orders(topics)
         self.check_responses(self.content / "responses.yml")
         self.check_safety(self.content / "safety")
         self.check_catalogue()
@@ -162,7 +197,9 @@ class Checker:
 
         try:
             schemes = Schemes.from_file(self.content / "kitemark.yml")
-            services = load_services(self.services_dir, get_areas(), schemes)
+            services = load_services(
+                self.services_dir, get_areas(), schemes, topics=self.content / "topics"
+            )
         except CatalogueError as err:
             for problem in err.message.splitlines()[1:] or [err.message]:
                 self.add(err.path, None, "catalogue", problem.strip())
@@ -342,7 +379,7 @@ class Checker:
                     f"{key} must be a list drawn from {', '.join(allowed)}",
                 )
         needs = meta.get("needs")
-        if not isinstance(needs, list) or not needs or not set(needs) <= set(TOPIC_IDS):
+        if not isinstance(needs, list) or not needs or not set(needs) <= self.topic_ids:
             self.add(
                 path, _key_line(lines, "needs") or 2, "schema", "needs must be a list of topic ids"
             )
@@ -382,6 +419,51 @@ class Checker:
         for heading in SECTIONS + (DADS_SECTION,):
             if heading not in headings:
                 self.add(path, topic.body_line, "schema", f"missing the section '## {heading}'")
+
+    def check_orders(self, topics: list[Topic]) -> None:
+        """Each topic has its own `order`: its place in the SMS menu, which must not shift."""
+        by_order: dict[int, list[Topic]] = {}
+        for topic in topics:
+            if topic.order is not None and topic.order >= 1:
+                by_order.setdefault(topic.order, []).append(topic)
+        next_free = max(by_order, default=0) + 1
+        for topic in topics:
+            lines = topic.path.read_text(encoding="utf-8").splitlines()
+            line = _key_line(lines, "order") or 2
+            if topic.order is None or topic.order < 1:
+                self.add(
+                    topic.path,
+                    line,
+                    "schema",
+                    "order must be a whole number from 1, the topic's place in the SMS menu: "
+                    f"a new topic takes the next free number ({next_free})",
+                )
+                continue
+            others = [t.path.name for t in by_order[topic.order] if t is not topic]
+            if others:
+                self.add(
+                    topic.path,
+                    line,
+                    "schema",
+                    f"order {topic.order} is also used by {', '.join(others)}: give the new "
+                    f"topic the next free number ({next_free}) and leave the others' numbers, "
+                    "which parents may know from the SMS menu",
+                )
+
+    def check_nlu_examples(self, topic: Topic, lines: list[str], counts: dict[str, int]) -> None:
+        """Rasa can only answer a topic it has learnt to recognise."""
+        intent = intent_for_topic(topic.id)
+        found = counts.get(intent, 0)
+        if found < MIN_NLU_EXAMPLES:
+            self.add(
+                topic.path,
+                _key_line(lines, "id") or 2,
+                "nlu-examples",
+                f"the intent {intent} has {found} training examples in {_shown(self.nlu_dir)} "
+                f"(at least {MIN_NLU_EXAMPLES} are needed): add messages parents might send "
+                f"about this topic under '- intent: {intent}' in bot/data/nlu.yml, then run "
+                "`cradle sync` and `make train`",
+            )
 
     def check_sources(self, topic: Topic, lines: list[str]) -> None:
         line = _key_line(lines, "sources") or 2
@@ -477,8 +559,11 @@ def _paragraphs(section: Any) -> list[tuple[int, str]]:
 
 
 def check_content(
-    content: Path, today: dt.date | None = None, services_dir: Path | None = None
+    content: Path,
+    today: dt.date | None = None,
+    services_dir: Path | None = None,
+    nlu_dir: Path | None = None,
 ) -> list[Finding]:
-    """All findings for a content folder; errors first."""
-    findings = Checker(content, today or dt.date.today(), services_dir).run()
+    """All findings for a content folder (and the NLU examples in nlu_dir); errors first."""
+    findings = Checker(content, today or dt.date.today(), services_dir, nlu_dir).run()
     return sorted(findings, key=lambda f: (f.severity != "error", f.path, f.line or 0))

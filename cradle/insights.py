@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 from cradle.catalogue.hours import LONDON, is_bank_holiday
-from cradle.content import TOPIC_IDS
+from cradle.content import topic_ids
 from cradle.paths import var_dir
 from cradle.shared_state import state_engine, state_url
 from cradle.tiers import TIERS
@@ -66,7 +66,8 @@ class Turn:
     def row(self, districts: frozenset[str]) -> dict[str, Any]:
         local = self.when.astimezone(LONDON)
         district = self.district if self.district in districts else None
-        gap_need = self.gap_need if self.gap_need in TOPIC_IDS and district else None
+        topics = topic_ids()
+        gap_need = self.gap_need if self.gap_need in topics and district else None
         return {
             "date": local.date().isoformat(),
             "month": local.strftime("%Y-%m"),
@@ -74,7 +75,7 @@ class Turn:
             "weekday": local.strftime("%A"),
             "office_hours": int(in_office_hours(self.when)),
             "channel": self.channel if self.channel in CHANNELS else "web",
-            "topic": self.topic if self.topic in TOPIC_IDS else None,
+            "topic": self.topic if self.topic in topics else None,
             "safety": self.safety if self.safety in TIERS else "none",
             "audience": self.audience if self.audience in AUDIENCES else None,
             "district": district,

@@ -18,6 +18,7 @@ from cradle.content import (
     SOURCES_KEY,
     Topic,
     get_topic,
+    intent_for_topic,
 )
 from cradle.responses import message
 
@@ -49,7 +50,7 @@ def topic_messages(topic: Topic, channel: str | None, audience: str | None) -> l
 def which_topic_message(topic_ids: tuple[str, ...]) -> Message:
     """ "Which is closer to what you mean?" with one button per topic, by its title."""
     buttons = [
-        {"title": get_topic(t).title, "payload": f"/ask_{t.replace('-', '_')}"} for t in topic_ids
+        {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in topic_ids
     ]
     return {"text": message("which_topic")["text"], "buttons": buttons}
 

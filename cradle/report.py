@@ -16,10 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cradle.content import TOPIC_IDS, get_topic
+from cradle.content import get_topic, topic_ids
 from cradle.insights import InsightLog, Turn
 
 SUPPRESS_BELOW = 5
+# How often each topic comes up in the demo month (low mood and sleep most asked); a topic
+# added later gets an ordinary weight.
+DEMO_TOPIC_WEIGHTS = {
+    "low-mood": 14,
+    "anxiety": 12,
+    "intrusive-thoughts": 5,
+    "bonding": 6,
+    "dads": 7,
+    "relationships": 8,
+    "domestic-abuse": 3,
+    "birth-experience": 4,
+    "sleep-and-exhaustion": 12,
+    "crying-baby": 10,
+    "asking-for-help": 6,
+    "pregnancy-wellbeing": 5,
+}
 
 
 def shown(count: int) -> str:
@@ -56,7 +72,8 @@ class Report:
 def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
     rows = log.rows(start, end)
     total = len(rows)
-    titles = {t: get_topic(t).title for t in TOPIC_IDS}
+    topics = topic_ids()
+    titles = {t: get_topic(t).title for t in topics}
     outside = sum(1 for r in rows if not r["office_hours"])
     with_audience = [r for r in rows if r["audience"]]
     dads = sum(1 for r in with_audience if r["audience"] == "dad-or-partner")
@@ -79,7 +96,7 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
     topics_table = Table(
         "Topics asked about, by month",
         ["Topic", *months],
-        [[titles[t], *[by_month[(t, m)] for m in months]] for t in TOPIC_IDS],
+        [[titles[t], *[by_month[(t, m)] for m in months]] for t in topics],
     )
     district_table = Table(
         "Top needs in each district",
@@ -107,7 +124,7 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
         note="How often parents asked for local support that the catalogue could not give.",
     )
     help_table = Table("Was this helpful? (by topic)", ["Topic", "Yes", "No", "Share yes"])
-    for topic in TOPIC_IDS:
+    for topic in topics:
         yes = sum(1 for r in rows if r["topic"] == topic and r["feedback"] == "yes")
         no = sum(1 for r in rows if r["topic"] == topic and r["feedback"] == "no")
         if yes or no:
@@ -120,7 +137,7 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
     )
     charts = []
     if total:
-        topic_totals = [(titles[t], sum(by_month[(t, m)] for m in months)) for t in TOPIC_IDS]
+        topic_totals = [(titles[t], sum(by_month[(t, m)] for m in months)) for t in topics]
         charts.append(("Topics asked about in the period", _bar_chart(topic_totals)))
         if gaps:
             charts.append(("Gap map", _heatmap(gap_table)))
@@ -271,7 +288,8 @@ def generate_demo(
         path = Path(folder) / "catalogue.db"
         build_catalogue(content_dir() / "services", path)
         catalogue = Catalogue.open(path, frozenset(districts))
-        weights = [14, 12, 5, 6, 7, 8, 3, 4, 12, 10, 6, 5]  # low mood and sleep most asked
+        topics = topic_ids()
+        weights = [DEMO_TOPIC_WEIGHTS.get(t, 5) for t in topics]
         hours = [3, 2, 2, 2, 1, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 7, 8, 7, 5]
         turns: list[Turn] = []
         for day_offset in range(days):
@@ -281,7 +299,7 @@ def generate_demo(
                 when = dt.datetime(
                     day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=dt.timezone.utc
                 )
-                topic = rng.choices(TOPIC_IDS, weights)[0]
+                topic = rng.choices(topics, weights)[0]
                 audience = rng.choices(["mum", "dad-or-partner", None], [45, 20, 35])[0]
                 district = rng.choice([*districts, None, None])
                 services: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from cradle.content import TOPIC_IDS
+from cradle.content import topic_ids
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
 
@@ -54,7 +54,7 @@ class RequestReader:
         self.help_words = compile_all([data.get("help_words")], "help_words")[0]
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset({"text", "phone"}))
-        self.needs = groups("needs", frozenset(TOPIC_IDS) | {"crisis"})
+        self.needs = groups("needs", frozenset(topic_ids()) | {"crisis"})
 
     def read(self, text: object, names_a_place: bool = False) -> ServiceAsk | None:
         """A ServiceAsk if the message asks for services, else None.

@@ -1,4 +1,5 @@
-"""Generate the parts of the Rasa project that are copies of content: domain responses, areas.
+"""Generate the parts of the Rasa project that are copies of content: domain responses, the
+topic intents and the topic rule's `or:` list (from content/topics/), areas and the glossary.
 
 Content is the single source; these generated blocks are committed so Rasa's own tools see them,
 and `cradle sync --check` (run by `make test`) fails when someone edits one side only.
@@ -12,12 +13,17 @@ from pathlib import Path
 import yaml
 
 from cradle.areas import load_areas
+from cradle.content import intent_for_topic, topic_ids
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT, content_dir
 from cradle.responses import load_responses
 
 BEGIN = "# BEGIN generated responses (cradle sync)"
 END = "# END generated responses"
+# The topic intents, in domain.yml's intents list and in the `or:` of the rule that answers
+# any topic (bot/data/rules.yml): one per content/topics/<id>.md, so a new topic needs no edit.
+TOPICS_BEGIN = "# BEGIN generated topic intents (cradle sync)"
+TOPICS_END = "# END generated topic intents"
 
 
 @dataclass(frozen=True)
@@ -30,14 +36,33 @@ def _dump(data: object) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+def replace_block(text: str, begin: str, end: str, block: str, name: str) -> str:
+    """`text` with the lines between the markers replaced by `block`; the END marker keeps the
+    BEGIN marker's indentation, so a block can sit inside a YAML list."""
+    if text.count(begin) != 1 or text.count(end) != 1:
+        raise ValueError(f"{name} must contain the markers {begin!r} and {end!r} once each")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    indent = head[head.rfind("\n") + 1 :]
+    return f"{head}{begin}\n{block}{indent}{end}{tail}"
+
+
 def domain_with_responses(domain_text: str, responses_path: Path) -> str:
     """domain.yml text with its generated block replaced by content/responses.yml."""
-    if BEGIN not in domain_text or END not in domain_text:
-        raise ValueError(f"domain.yml must contain the markers {BEGIN!r} and {END!r}")
-    head, rest = domain_text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
     block = _dump({"responses": load_responses(responses_path)})
-    return f"{head}{BEGIN}\n{block}{END}{tail}"
+    return replace_block(domain_text, BEGIN, END, block, "domain.yml")
+
+
+def domain_with_topic_intents(domain_text: str, topics_dir: Path) -> str:
+    """domain.yml text with one `ask_<topic>` intent per topic file."""
+    block = "".join(f"  - {intent_for_topic(t)}\n" for t in topic_ids(topics_dir))
+    return replace_block(domain_text, TOPICS_BEGIN, TOPICS_END, block, "domain.yml")
+
+
+def rules_with_topic_intents(rules_text: str, topics_dir: Path) -> str:
+    """bot/data/rules.yml text whose topic rule answers the intent of every topic file."""
+    block = "".join(f"    - intent: {intent_for_topic(t)}\n" for t in topic_ids(topics_dir))
+    return replace_block(rules_text, TOPICS_BEGIN, TOPICS_END, block, "bot/data/rules.yml")
 
 
 def areas_nlu(areas_path: Path) -> str:
@@ -59,12 +84,15 @@ def glossary_nlu(glossary_path: Path) -> str:
 def generated_files(root: Path = PROJECT_ROOT, content: Path | None = None) -> list[GeneratedFile]:
     content = content or content_dir()
     domain_path = root / "domain.yml"
+    rules_path = root / "bot" / "data" / "rules.yml"
+    domain = domain_with_responses(
+        domain_path.read_text(encoding="utf-8"), content / "responses.yml"
+    )
     return [
+        GeneratedFile(domain_path, domain_with_topic_intents(domain, content / "topics")),
         GeneratedFile(
-            domain_path,
-            domain_with_responses(
-                domain_path.read_text(encoding="utf-8"), content / "responses.yml"
-            ),
+            rules_path,
+            rules_with_topic_intents(rules_path.read_text(encoding="utf-8"), content / "topics"),
         ),
         GeneratedFile(root / "bot" / "data" / "areas.yml", areas_nlu(content / "areas.yml")),
         GeneratedFile(

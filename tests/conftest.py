@@ -54,6 +54,21 @@ def fixture_catalogue(services_dir: Path, tmp_path: Path) -> Catalogue:
     return Catalogue.open(out, frozenset(get_areas().district_names))
 
 
+def add_topic(topics_dir: Path, topic_id: str, order: int) -> Path:
+    """Write content/topics/<topic_id>.md: the crying-baby text as a new draft topic."""
+    text = (topics_dir / "crying-baby.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    # Whatever the panel has decided about crying-baby, a new topic starts as a draft.
+    meta.update(
+        id=topic_id, title="A new topic", order=order, needs=[topic_id], status="draft", review=[]
+    )
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    path = topics_dir / f"{topic_id}.md"
+    path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return path
+
+
 def write_services(folder: Path, services: list[dict]) -> None:
     (folder / "extra.yml").write_text(yaml.safe_dump({"services": services}, sort_keys=False))
 

@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.guard import OnNewMessage, SessionLookup, guarded_turn, session_lookup
 from cradle import logscrub
-from cradle.content import TOPIC_IDS, get_topic, intent_for_topic
+from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.responses import message, safety_message
 from cradle.safety import classify
 from cradle.sms import format_reply
@@ -52,7 +52,7 @@ def twiml(text: str | None) -> HTTPResponse:
 def menu_messages() -> list[dict[str, Any]]:
     """MENU: every topic as a numbered option."""
     buttons = [
-        {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in TOPIC_IDS
+        {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in topic_ids()
     ]
     return [message("sms_menu"), {"text": "", "buttons": buttons}]
 

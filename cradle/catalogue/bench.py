@@ -21,7 +21,7 @@ from cradle.catalogue.hours import LONDON, Window
 from cradle.catalogue.model import AUDIENCES, Service
 from cradle.catalogue.search import needs_for_topic
 from cradle.catalogue.store import Catalogue, SearchQuery
-from cradle.content import TOPIC_IDS
+from cradle.content import topic_ids
 
 WORDS = (
     "support",
@@ -44,6 +44,7 @@ WORDS = (
 
 def synthetic_services(count: int, seed: int = 7) -> list[Service]:
     rng = random.Random(seed)
+    topics = topic_ids()
     areas = [*get_areas().district_names, "warwickshire", "national"]
     services = []
     for i in range(count):
@@ -86,7 +87,7 @@ def synthetic_services(count: int, seed: int = 7) -> list[Service]:
                 ],
                 areas=[rng.choice(areas)],
                 audiences=rng.sample(AUDIENCES, rng.randint(1, 3)),
-                needs=rng.sample(TOPIC_IDS, rng.randint(1, 3)),
+                needs=rng.sample(topics, rng.randint(1, 3)),
                 stages=["0-3-months"],
                 cost="free",
                 always_open=always,
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     areas = get_areas()
     rng = random.Random(11)
+    topics = topic_ids()
     started = time.perf_counter()
     services = synthetic_services(args.services)
     generated = time.perf_counter() - started
@@ -143,19 +145,19 @@ def main(argv: list[str] | None = None) -> int:
         districts = list(areas.district_names)
         kinds = {
             "need+area": lambda: SearchQuery(
-                needs=(rng.choice(TOPIC_IDS),),
+                needs=(rng.choice(topics),),
                 district=rng.choice(districts),
                 when=when,
                 audience=rng.choice(["mum", "dad-or-partner"]),
             ),
             "topic+area": lambda: SearchQuery(
-                needs=needs_for_topic(rng.choice(TOPIC_IDS)),
+                needs=needs_for_topic(rng.choice(topics)),
                 district=rng.choice(districts),
                 when=when,
                 audience=rng.choice(["mum", "dad-or-partner", None]),
             ),
             "at 11pm": lambda: SearchQuery(
-                needs=needs_for_topic(rng.choice(TOPIC_IDS)),
+                needs=needs_for_topic(rng.choice(topics)),
                 district=rng.choice(districts),
                 when=night,
                 audience=rng.choice(["mum", "dad-or-partner", None]),
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 text=" ".join(rng.sample(WORDS, 2)), when=when, district=rng.choice(districts)
             ),
             "open now": lambda: SearchQuery(
-                needs=(rng.choice(TOPIC_IDS),),
+                needs=(rng.choice(topics),),
                 district=rng.choice(districts),
                 when=when,
                 open_now=True,

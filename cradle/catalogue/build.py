@@ -12,9 +12,9 @@ import sqlite_utils
 
 from cradle.areas import Areas, get_areas
 from cradle.catalogue.kitemark import Schemes
-from cradle.catalogue.model import AUDIENCES, NEEDS, Service, load_services
+from cradle.catalogue.model import AUDIENCES, Service, known_needs, load_services
 from cradle.catalogue.ranking import Candidate, need_key, rank_rows
-from cradle.content import TOPIC_IDS, get_topic
+from cradle.content import get_topic, topic_ids
 
 
 def audience_column(audience: str) -> str:
@@ -220,8 +220,8 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
 
 def need_keys() -> list[str]:
     """Every need on its own, and each topic's set of needs: the searches parents make."""
-    keys = {need_key([n]) for n in NEEDS}
-    keys |= {need_key(get_topic(t).needs) for t in TOPIC_IDS if get_topic(t).needs}
+    keys = {need_key([n]) for n in known_needs()}
+    keys |= {need_key(get_topic(t).needs) for t in topic_ids() if get_topic(t).needs}
     return sorted(keys)
 
 

@@ -16,15 +16,14 @@ import phonenumbers
 from cradle.areas import Areas
 from cradle.catalogue.hours import Window, parse_windows
 from cradle.catalogue.kitemark import Schemes, get_schemes
-from cradle.content import TOPIC_IDS
+from cradle.content import topic_ids
 from cradle.yamlio import ContentError, load_yaml
 
 AUDIENCES = ("mums", "dads-and-partners", "parents", "families")
 STAGES = ("pregnancy", "0-3-months", "3-12-months", "12-24-months")
 ATTENDING_TYPES = ("phone", "text", "online", "in-person")
 PHONE_TYPES = ("voice", "text")
-# Needs are topic ids, plus `crisis` for round-the-clock crisis lines.
-NEEDS = frozenset(TOPIC_IDS) | {"crisis"}
+
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = (
     "id",
@@ -96,6 +95,11 @@ class CatalogueError(ContentError):
     """A service file is wrong; the message names the file and the entry."""
 
 
+def known_needs(topics: Path | None = None) -> frozenset[str]:
+    """Needs are topic ids, plus `crisis` for round-the-clock crisis lines."""
+    return frozenset(topic_ids(topics)) | {"crisis"}
+
+
 def _date(value: Any, what: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -152,8 +156,11 @@ def _source(value: Any, what: str) -> str:
     return value
 
 
-def parse_service(entry: Any, areas: Areas, schemes: Schemes | None = None) -> Service:
-    """Check one entry; raises ValueError with a plain reason."""
+def parse_service(
+    entry: Any, areas: Areas, schemes: Schemes | None = None, needs: frozenset[str] | None = None
+) -> Service:
+    """Check one entry against the allowed `needs` (default: known_needs()); raises ValueError
+    with a plain reason."""
     schemes = schemes or get_schemes()
     if not isinstance(entry, dict):
         raise ValueError("each service must be a mapping of fields")
@@ -179,8 +186,8 @@ def parse_service(entry: Any, areas: Areas, schemes: Schemes | None = None) -> S
     _check_allowed(area_ids, areas.all_ids, "service_areas")
     audiences = _list(entry, "audiences")
     _check_allowed(audiences, AUDIENCES, "audiences")
-    needs = _list(entry, "needs")
-    _check_allowed(needs, NEEDS, "needs")
+    service_needs = _list(entry, "needs")
+    _check_allowed(service_needs, needs or known_needs(), "needs")
     stages = _list(entry, "stages")
     _check_allowed(stages, STAGES, "stages")
     attending = _list(entry, "attending_type")
@@ -225,7 +232,7 @@ def parse_service(entry: Any, areas: Areas, schemes: Schemes | None = None) -> S
         phones=phones,
         areas=area_ids,
         audiences=audiences,
-        needs=needs,
+        needs=service_needs,
         stages=stages,
         cost=str(entry.get("cost_options", "free")),
         always_open=always_open,
@@ -251,8 +258,14 @@ def parse_service(entry: Any, areas: Areas, schemes: Schemes | None = None) -> S
     )
 
 
-def load_services(folder: Path, areas: Areas, schemes: Schemes | None = None) -> list[Service]:
-    """Every service in every YAML file of the folder; all problems reported together."""
+def load_services(
+    folder: Path, areas: Areas, schemes: Schemes | None = None, topics: Path | None = None
+) -> list[Service]:
+    """Every service in every YAML file of the folder; all problems reported together.
+
+    `topics`: the topic folder whose ids are the allowed needs (default content/topics/).
+    """
+    needs = known_needs(topics)
     files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
     if not files:
         raise CatalogueError(folder, "no service files (*.yml) found")
@@ -268,7 +281,7 @@ def load_services(folder: Path, areas: Areas, schemes: Schemes | None = None) ->
         for index, entry in enumerate(entries, start=1):
             label = entry.get("id") if isinstance(entry, dict) and entry.get("id") else f"#{index}"
             try:
-                service = parse_service(entry, areas, schemes)
+                service = parse_service(entry, areas, schemes, needs)
             except ValueError as err:
                 problems.append(f"{path}: service {label}: {err}")
                 continue

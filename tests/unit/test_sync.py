@@ -1,12 +1,19 @@
-"""Generated Rasa files match content, and the domain's safety responses come from content."""
+"""Generated Rasa files match content: the domain's safety responses, and the topic intents and
+rule from content/topics/."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 import yaml
 
-from cradle.paths import PROJECT_ROOT
+from cradle.content import intent_for_topic, topic_ids
+from cradle.paths import PROJECT_ROOT, content_dir
 from cradle.responses import get_responses, safety_message
-from cradle.sync import stale_files
+from cradle.sync import TOPICS_BEGIN, TOPICS_END, generated_files, stale_files, write_generated
+from tests.conftest import add_topic
 
 
 def test_generated_files_are_up_to_date():
@@ -25,3 +32,65 @@ def test_every_safety_response_has_its_crisis_numbers():
     assert "85258" in safety_message("urgent")["text"]
     assert "0808 2000 247" in safety_message("abuse")["text"]
     assert "0808 8010 327" in safety_message("abuse")["text"]
+
+
+# --- topics come from content/topics/: a new file is enough for its intent and its rule ---
+
+TOPIC_RULE = "answer any topic, then offer local support"
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    """Copies of content/ and of the two generated Rasa files, to run `cradle sync` on."""
+    content = tmp_path / "content"
+    shutil.copytree(content_dir(), content)
+    root = tmp_path / "project"
+    (root / "bot" / "data").mkdir(parents=True)
+    for name in ("domain.yml", "bot/data/rules.yml", "bot/data/areas.yml", "bot/data/glossary.yml"):
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    return root, content
+
+
+def test_a_new_topic_file_gets_its_intent_and_the_topic_rule(project):
+    root, content = project
+    domain_before = (root / "domain.yml").read_text()
+    rules_before = (root / "bot/data/rules.yml").read_text()
+    add_topic(content / "topics", "new-topic", order=13)
+
+    assert stale_files(root, content) == [root / "domain.yml", root / "bot/data/rules.yml"]
+    write_generated(root, content)
+    assert stale_files(root, content) == []
+
+    domain_text = (root / "domain.yml").read_text()
+    rules_text = (root / "bot/data/rules.yml").read_text()
+    intents = yaml.safe_load(domain_text)["intents"]
+    assert intents[:13] == [intent_for_topic(t) for t in topic_ids(content / "topics")]
+    assert intents[12] == "ask_new_topic" and "greet" in intents
+    rule = next(r for r in yaml.safe_load(rules_text)["rules"] if r["rule"] == TOPIC_RULE)
+    assert rule["steps"][0]["or"][-1] == {"intent": "ask_new_topic"}
+    assert len(rule["steps"][0]["or"]) == 13
+    assert rule["steps"][1] == {"action": "action_answer_topic"}
+    # One line each, inside the markers; nothing else in either file moves.
+    assert domain_text.replace("  - ask_new_topic\n", "", 1) == domain_before
+    assert rules_text.replace("    - intent: ask_new_topic\n", "", 1) == rules_before
+
+
+def test_a_removed_topic_file_removes_its_intent_and_its_place_in_the_rule(project):
+    root, content = project
+    (content / "topics" / "bonding.md").unlink()
+    write_generated(root, content)
+    intents = yaml.safe_load((root / "domain.yml").read_text())["intents"]
+    rules = yaml.safe_load((root / "bot/data/rules.yml").read_text())["rules"]
+    rule = next(r for r in rules if r["rule"] == TOPIC_RULE)
+    assert "ask_bonding" not in intents and "ask_dads" in intents
+    assert {"intent": "ask_bonding"} not in rule["steps"][0]["or"]
+    assert len(rule["steps"][0]["or"]) == 11
+
+
+@pytest.mark.parametrize("marker", [TOPICS_BEGIN, TOPICS_END])
+def test_a_missing_marker_names_the_file(project, marker):
+    root, content = project
+    rules = root / "bot/data/rules.yml"
+    rules.write_text(rules.read_text().replace(marker, "# a comment someone rewrote"))
+    with pytest.raises(ValueError, match=r"bot/data/rules.yml must contain the markers"):
+        generated_files(root, content)
