@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
-	bench bench-safety bench-safety-live bench-safety-cv bench-catalogue demo-insights clean
+	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-catalogue demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -108,8 +108,14 @@ bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by
 bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
 	@$(BIN)/python -m cradle.catalogue.bench
 
-bench: $(STAMP) $(MODEL) ## load test at concurrency 1/10/50 against a `rasa init` baseline
+bench: $(STAMP) $(MODEL) system ## load test at 1/10/50 against a `rasa init` baseline, then scaled out at 50
 	@$(BIN)/python -m cradle.loadbench
+
+bench-scale: $(STAMP) $(MODEL) system ## the scale-out load test alone: 2 Rasa replicas, PostgreSQL, Redis, at 50
+	@$(BIN)/python -m cradle.loadbench --parts scale
+
+profile: $(STAMP) train ## py-spy flame graphs of each kind of turn, saved as docs/profile-*.svg
+	@$(BIN)/python -m cradle.profiling
 
 demo-insights: $(STAMP) ## a synthetic month of insight data and its report (var/demo-report.html)
 	@rm -f var/demo-insights.db

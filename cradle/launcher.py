@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,22 @@ def _http(url: str, data: dict | None = None, timeout: float = 5.0) -> tuple[int
             return reply.status, reply.read()
     except urllib.error.HTTPError as err:
         return err.code, err.read()
+
+
+def scale_out_env(postgres_url: str, redis_port: int) -> dict[str, str]:
+    """The variables endpoints.scale.yml reads, for a PostgreSQL URL and a Redis on loopback."""
+    url = urllib.parse.urlsplit(postgres_url)
+    return {
+        "CRADLE_PG_HOST": url.hostname or "127.0.0.1",
+        "CRADLE_PG_PORT": str(url.port or 5432),
+        "CRADLE_PG_DB": url.path.lstrip("/") or "postgres",
+        "CRADLE_PG_USER": url.username or "postgres",
+        "CRADLE_PG_PASSWORD": url.password or "",
+        "CRADLE_REDIS_HOST": "127.0.0.1",
+        "CRADLE_REDIS_PORT": str(redis_port),
+        "CRADLE_REDIS_PASSWORD": "",
+        "CRADLE_REDIS_DB": "1",
+    }
 
 
 @dataclass

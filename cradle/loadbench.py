@@ -1,11 +1,15 @@
 """`make bench`: replay multi-turn conversations through the REST channel at concurrency 1, 10
-and 50, for Cradle and for a default `rasa init` assistant in the same run, and print latency,
+and 50, for Cradle and for a default `rasa init` assistant in the same run, then for Cradle's
+scale-out profile (two Rasa replicas taking turns in round-robin from the client, PostgreSQL
+tracker store, Redis lock store, one action server) at concurrency 50, and print latency,
 throughput, errors, peak memory and training time. It prints figures; it asserts nothing.
+`make bench-scale` runs the scale-out part alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -23,11 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cradle.catalogue.build import build_catalogue
-from cradle.launcher import BIN, PROJECT_ROOT, Stack, StackConfig, free_port
+from cradle.launcher import (
+    BIN,
+    DEFAULT_MODEL,
+    PROJECT_ROOT,
+    Stack,
+    StackConfig,
+    free_port,
+    scale_out_env,
+)
 from cradle.paths import content_dir
+from cradle.throwaway_postgres import postgres_server
+from cradle.throwaway_redis import redis_server
 
 CRADLE_TURNS = ["hello", "i feel so low since the baby came", "yes please", "Rugby", "thanks"]
 BASELINE_TURNS = ["hello", "I am sad", "yes", "goodbye"]
+PARTS = ("cradle", "baseline", "scale")
 
 
 @dataclass
@@ -56,16 +71,20 @@ def _post(url: str, sender: str, text: str) -> bool:
 
 
 def run_level(
-    url: str, turns: list[str], concurrency: int, conversations: int, prefix: str
+    urls: list[str], turns: list[str], concurrency: int, conversations: int, prefix: str
 ) -> LevelResult:
+    """Each message goes to the next of `urls` in turn (round-robin, as a load balancer would)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
+    next_url = itertools.cycle(urls)
 
     def conversation(number: int) -> None:
         nonlocal errors
         sender = f"{prefix}-{concurrency}-{number}"
         for text in turns:
+            with lock:
+                url = next(next_url)
             started = time.perf_counter()
             try:
                 ok = _post(url, sender, text)
@@ -118,10 +137,11 @@ def wait_for(check: Callable[[], bool], seconds: float = 240) -> None:
     raise RuntimeError("server did not become ready")
 
 
-def measure(url: str, turns: list[str], levels: list[int], prefix: str) -> list[LevelResult]:
-    _post(url, f"{prefix}-warmup", turns[0])
+def measure(urls: list[str], turns: list[str], levels: list[int], prefix: str) -> list[LevelResult]:
+    for url in urls:
+        _post(url, f"{prefix}-warmup", turns[0])
     return [
-        run_level(url, turns, level, conversations=max(4, level * 2), prefix=prefix)
+        run_level(urls, turns, level, conversations=max(4, level * 2), prefix=prefix)
         for level in levels
     ]
 
@@ -138,90 +158,172 @@ def print_table(name: str, results: list[LevelResult]) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--levels", default="1,10,50")
-    parser.add_argument("--skip-baseline", action="store_true")
-    args = parser.parse_args(argv)
-    levels = [int(x) for x in args.levels.split(",")]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(PROJECT_ROOT))
-    work = Path(tempfile.mkdtemp(prefix="cradle-bench-"))
-    print(f"load benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores")
-    try:
-        train_s = timed(
-            [
-                str(BIN / "rasa"),
-                "train",
-                "--data",
-                "bot/data",
-                "--domain",
-                "domain.yml",
-                "--config",
-                "config.yml",
-                "--out",
-                str(work / "models"),
-                "--fixed-model-name",
-                "cradle",
-                "--force",  # time a full training, not a cache hit
-            ],
-            PROJECT_ROOT,
-            env,
-        )
-        catalogue = work / "catalogue.db"
-        build_catalogue(content_dir() / "services", catalogue)
+def train_cradle(work: Path, env: dict[str, str]) -> float:
+    """A full `rasa train` of Cradle into `work`, timed (not a cache hit)."""
+    return timed(
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--data",
+            "bot/data",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--out",
+            str(work / "models"),
+            "--fixed-model-name",
+            "cradle",
+            "--force",
+        ],
+        PROJECT_ROOT,
+        env,
+    )
+
+
+def bench_cradle(
+    config: StackConfig, levels: list[int], prefix: str
+) -> tuple[list[LevelResult], dict[str, float]]:
+    """Start the stack, replay Cradle's conversations round-robin over its Rasa servers."""
+    with Stack(config) as stack:
+        urls = [f"{url}/webhooks/rest/webhook" for url in stack.rasa_urls()]
+        results = measure(urls, CRADLE_TURNS, levels, prefix)
+        rss = {p.name: peak_rss_mb(p.popen.pid) for p in stack.procs}
+    return results, rss
+
+
+def bench_scale_out(
+    work: Path, model: Path, catalogue: Path, levels: list[int]
+) -> tuple[list[LevelResult], dict[str, float]]:
+    """Two Rasa replicas, PostgreSQL tracker store, Redis lock store, one action server."""
+    with postgres_server() as pg_url, redis_server() as redis:
         config = StackConfig(
             web_port=free_port(),
             rasa_port=free_port(),
             actions_port=free_port(),
-            model=work / "models" / "cradle.tar.gz",
-            var=work / "var",
+            extra_rasa_ports=(free_port(),),
+            model=model,
+            var=work / "var-scale",
             catalogue=catalogue,
+            endpoints="endpoints.scale.yml",
+            extra_env=scale_out_env(pg_url, redis.port),
         )
-        with Stack(config) as stack:
-            cradle = measure(
-                f"{config.rasa_url}/webhooks/rest/webhook", CRADLE_TURNS, levels, "cradle"
+        return bench_cradle(config, levels, "scale")
+
+
+def bench_baseline(
+    work: Path, env: dict[str, str], levels: list[int]
+) -> tuple[float, list[LevelResult], float]:
+    """`rasa init` in a temporary folder, its server, the same levels."""
+    base_dir = work / "baseline"
+    base_dir.mkdir()  # rasa init wants an existing folder
+    init_s = timed(
+        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(base_dir)],
+        PROJECT_ROOT,
+        env,
+    )
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [str(BIN / "rasa"), "run", "--port", str(port), "--interface", "127.0.0.1"],
+        cwd=base_dir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        wait_for(lambda: _post(url, "probe", "hello"))
+        baseline = measure([url], BASELINE_TURNS, levels, "baseline")
+        base_rss = peak_rss_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return init_s, baseline, base_rss
+
+
+def print_ratios(title: str, ours: list[LevelResult], theirs: list[LevelResult]) -> None:
+    print(f"\n{title}")
+    by_level = {r.concurrency: r for r in theirs}
+    for c in ours:
+        b = by_level.get(c.concurrency)
+        if b is None or not b.rate:
+            continue
+        print(
+            f"  concurrency {c.concurrency:2d}: throughput x{c.rate / b.rate:.2f}, "
+            f"p50 x{statistics.median(c.latencies_ms) / statistics.median(b.latencies_ms):.2f}"
+            f", p95 x{c.pct(0.95) / b.pct(0.95):.2f}"
+        )
+
+
+def print_rss(rss: dict[str, float]) -> None:
+    print("peak RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--levels", default="1,10,50", help="concurrency levels (1,10,50)")
+    parser.add_argument(
+        "--scale-levels", default="50", help="concurrency levels of the scale-out run (50)"
+    )
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help="which runs, of cradle,baseline,scale (all)"
+    )
+    parser.add_argument("--skip-baseline", action="store_true", help="same as leaving it out")
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")]
+    scale_levels = [int(x) for x in args.scale_levels.split(",")]
+    parts = [part for part in args.parts.split(",") if part in PARTS]
+    if args.skip_baseline and "baseline" in parts:
+        parts.remove("baseline")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(PROJECT_ROOT))
+    work = Path(tempfile.mkdtemp(prefix="cradle-bench-"))
+    print(
+        f"load benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.2f} at the start"
+    )
+    try:
+        model = DEFAULT_MODEL
+        cradle: list[LevelResult] = []
+        rss: dict[str, float] = {}
+        catalogue = work / "catalogue.db"
+        build_catalogue(content_dir() / "services", catalogue)
+        if "cradle" in parts:
+            train_s = train_cradle(work, env)
+            model = work / "models" / "cradle.tar.gz"
+            config = StackConfig(
+                web_port=free_port(),
+                rasa_port=free_port(),
+                actions_port=free_port(),
+                model=model,
+                var=work / "var",
+                catalogue=catalogue,
             )
-            rss = {p.name: peak_rss_mb(p.popen.pid) for p in stack.procs}
-        print(f"\nCradle training: {train_s:.0f} s")
-        print_table("Cradle (REST channel, SQLite tracker store)", cradle)
-        print("peak RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()))
-        if args.skip_baseline:
-            return 0
-        base_dir = work / "baseline"
-        base_dir.mkdir()  # rasa init wants an existing folder
-        init_s = timed(
-            [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(base_dir)],
-            PROJECT_ROOT,
-            env,
-        )
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603
-            [str(BIN / "rasa"), "run", "--port", str(port), "--interface", "127.0.0.1"],
-            cwd=base_dir,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-            wait_for(lambda: _post(url, "probe", "hello"))
-            baseline = measure(url, BASELINE_TURNS, levels, "baseline")
-            base_rss = peak_rss_mb(server.pid)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        print(f"\nBaseline `rasa init` (init + training): {init_s:.0f} s")
-        print_table("Baseline: default rasa init assistant (DIET + TED), same machine", baseline)
-        print(f"peak RSS MB: rasa {base_rss:.0f}")
-        print("\nCradle / baseline")
-        for c, b in zip(cradle, baseline, strict=True):
-            print(
-                f"  concurrency {c.concurrency:2d}: throughput x{c.rate / b.rate:.2f}, "
-                f"p50 x{statistics.median(c.latencies_ms) / statistics.median(b.latencies_ms):.2f}"
-                f", p95 x{c.pct(0.95) / b.pct(0.95):.2f}"
+            cradle, rss = bench_cradle(config, levels, "cradle")
+            print(f"\nCradle training: {train_s:.0f} s")
+            print_table("Cradle (REST channel, SQLite tracker store)", cradle)
+            print_rss(rss)
+        if "baseline" in parts:
+            init_s, baseline, base_rss = bench_baseline(work, env, levels)
+            print(f"\nBaseline `rasa init` (init + training): {init_s:.0f} s")
+            print_table(
+                "Baseline: default rasa init assistant (DIET + TED), same machine", baseline
             )
-        print(f"  Rasa server peak RSS x{rss.get('rasa', float('nan')) / base_rss:.2f}")
+            print(f"peak RSS MB: rasa {base_rss:.0f}")
+            if cradle:
+                print_ratios("Cradle / baseline", cradle, baseline)
+                print(f"  Rasa server peak RSS x{rss.get('rasa', float('nan')) / base_rss:.2f}")
+        if "scale" in parts:
+            scaled, scale_rss = bench_scale_out(work, model, catalogue, scale_levels)
+            print_table(
+                "Cradle scale-out (2 Rasa replicas, round-robin from the client; PostgreSQL "
+                "tracker store, Redis lock store; 1 action server)",
+                scaled,
+            )
+            print_rss(scale_rss)
+            if cradle:
+                print_ratios("Scale-out / one Rasa server with SQLite", scaled, cradle)
+        print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

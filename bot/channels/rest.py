@@ -16,7 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import DEFAULT_REPLY_TIMEOUT, OnNewMessage, guarded_turn, session_lookup
-from cradle import logscrub, sqlite_tuning
+from cradle import action_validation, logscrub, sqlite_tuning
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 MAX_BODY_CHARS = 20_000
@@ -37,6 +37,7 @@ class CradleRestInput(InputChannel):
         credentials = credentials or {}
         logscrub.install()  # Rasa's own logs must not keep message text either
         sqlite_tuning.install()
+        action_validation.install()  # the same check on action replies, built once
         return cls(float(credentials.get("reply_timeout", DEFAULT_REPLY_TIMEOUT)))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

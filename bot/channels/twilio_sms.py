@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.guard import OnNewMessage, SessionLookup, guarded_turn, session_lookup
-from cradle import logscrub
+from cradle import action_validation, logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.responses import message, safety_message
 from cradle.safety import classify
@@ -93,6 +93,7 @@ class CradleTwilioInput(InputChannel):
         # Secrets come from the environment; credentials.yml only names the variables.
         credentials = credentials or {}
         logscrub.install()
+        action_validation.install()  # the same check on action replies, built once
         sender_key()  # at start-up: production refuses to run without CRADLE_SENDER_KEY
         token_env = credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN")
         url_env = credentials.get("public_url_env", "CRADLE_SMS_PUBLIC_URL")

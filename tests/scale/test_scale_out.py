@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from cradle.catalogue.build import build_catalogue
-from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
+from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port, scale_out_env
 from cradle.paths import content_dir
+from cradle.throwaway_postgres import postgres_server
+from cradle.throwaway_redis import RedisServer, redis_server
 from tests.conftest import TWILIO_TOKEN
 from tests.integration.test_sms import text_sms
-from tests.postgres import postgres_server
-from tests.redis_server import RedisServer, redis_server
 
 pytestmark = pytest.mark.integration
 TURNS = ["hello", "i feel so low since the baby came", "yes please", "Rugby", "thanks"]
@@ -29,7 +29,6 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Re
     catalogue = var / "catalogue.db"
     build_catalogue(content_dir() / "services", catalogue)
     with postgres_server() as pg_url, redis_server() as redis:
-        port = pg_url.rsplit(":", 1)[1].split("/")[0]
         config = StackConfig(
             web_port=free_port(),
             rasa_port=free_port(),
@@ -40,15 +39,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Re
             catalogue=catalogue,
             endpoints="endpoints.scale.yml",
             extra_env={
-                "CRADLE_PG_HOST": "127.0.0.1",
-                "CRADLE_PG_PORT": port,
-                "CRADLE_PG_DB": "postgres",
-                "CRADLE_PG_USER": "postgres",
-                "CRADLE_PG_PASSWORD": "",
-                "CRADLE_REDIS_HOST": "127.0.0.1",
-                "CRADLE_REDIS_PORT": str(redis.port),
-                "CRADLE_REDIS_PASSWORD": "",
-                "CRADLE_REDIS_DB": "1",
+                **scale_out_env(pg_url, redis.port),
                 "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
                 "CRADLE_SENDER_KEY": "test-sender-key",
                 "CRADLE_SMS_PUBLIC_URL": "https://cradle.example.org",

@@ -18,7 +18,7 @@ from cradle.insights import InsightLog, Turn, in_office_hours
 from cradle.logscrub import MessageScrubber
 from cradle.report import build_report, generate_demo, render_html, shown, write_csv
 from cradle.retention import parse_age, purge_events, sqlite_url
-from tests.postgres import postgres_server
+from cradle.throwaway_postgres import postgres_server
 
 UTC = dt.timezone.utc
 DISTRICTS = frozenset(get_areas().district_names)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from cradle import sms_state
 from cradle.shared_state import state_url
 from cradle.sms_state import SmsState
-from tests.postgres import postgres_server
+from cradle.throwaway_postgres import postgres_server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,4 +1,5 @@
-"""A real, throwaway PostgreSQL server on loopback for tests (Debian's postgresql package)."""
+"""A real, throwaway PostgreSQL server on loopback, for the tests and `make bench` (Debian's
+postgresql package)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A real, throwaway Redis server on loopback for tests (Debian's redis-server package)."""
+"""A real, throwaway Redis server on loopback, for the tests and `make bench` (Debian's
+redis-server package)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,123 @@
+"""Reading py-spy's flame graphs back into numbers (cradle.flamegraph), and the bench's client."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cradle import loadbench
+from cradle.flamegraph import format_summary, parse, summarise, summarise_file
+from cradle.launcher import BIN, scale_out_env
+
+
+def frame(title: str, depth: int, start: int, samples: int, total: int) -> str:
+    """One frame as py-spy 0.4 (inferno) draws it: an icicle, 16 px a level."""
+    share = 100 * samples / total
+    return (
+        f"<g><title>{title} ({samples} samples, {share:.2f}%)</title>"
+        f'<rect x="{100 * start / total:.4f}%" y="{52 + 16 * depth}" width="{share:.4f}%" '
+        f'height="15" fill="rgb(227,0,7)" fg:x="{start}" fg:w="{samples}"/>'
+        f'<text x="0.25%" y="0"></text></g>'
+    )
+
+
+# all (100) -> handle_message (100) -> validate (60) -> iter_errors (50)
+#                                   -> save (30) -> do_close (20)
+#                                   -> handle_message again (10, recursion)
+SVG = "".join(
+    [
+        '<svg xmlns:fg="http://github.com/jonhoo/inferno">',
+        "<g><title>all (100 samples, 100%)</title>"
+        '<rect x="0%" y="52" width="100%" height="15" fg:x="0" fg:w="100"/></g>',
+        frame("handle_message (rasa/core/processor.py:10)", 1, 0, 100, 100),
+        frame("_validate (rasa/core/actions/action.py:704)", 2, 0, 60, 100),
+        frame("iter_errors (jsonschema/validators.py:5)", 3, 0, 50, 100),
+        frame("save (rasa/core/tracker_store.py:1)", 2, 60, 30, 100),
+        frame("do_close (sqlalchemy/engine/default.py:7)", 3, 60, 20, 100),
+        frame("handle_message (rasa/core/processor.py:12)", 2, 90, 10, 100),
+        "</svg>",
+    ]
+)
+
+
+def test_the_call_tree_is_rebuilt_from_depth_and_sample_ranges():
+    root = parse(SVG)
+    assert root.samples == 100
+    (handler,) = root.children
+    assert [child.function for child in handler.children] == [
+        "_validate (rasa/core/actions/action.py)",
+        "save (rasa/core/tracker_store.py)",
+        "handle_message (rasa/core/processor.py)",
+    ]
+    assert handler.own_samples == 0
+    assert handler.children[0].own_samples == 10
+
+
+def test_own_time_by_package_and_function_and_inclusive_time_counting_recursion_once():
+    summary = summarise(parse(SVG))
+    assert dict(summary.by_package) == {"jsonschema": 50, "sqlalchemy": 20, "rasa": 30}
+    assert summary.by_function_own[0] == ("iter_errors (jsonschema/validators.py)", 50)
+    assert dict(summary.by_function_total) == {
+        "handle_message (rasa/core/processor.py)": 100,  # not 110
+        "_validate (rasa/core/actions/action.py)": 60,
+        "save (rasa/core/tracker_store.py)": 30,
+    }
+    text = format_summary("topic-rasa", summary)
+    assert "50.0%  jsonschema" in text and "60.0%  _validate" in text
+
+
+def test_an_empty_graph_says_the_process_ran_no_python():
+    summary = summarise(parse("<svg></svg>"))
+    assert summary.total == 0
+    assert "ran no Python code" in format_summary("crisis-actions", summary)
+
+
+@pytest.mark.integration
+def test_a_real_py_spy_graph_is_read(tmp_path: Path):
+    py_spy = BIN / "py-spy"
+    if not py_spy.is_file() and not shutil.which("py-spy"):
+        pytest.skip("py-spy is not installed")
+    script = tmp_path / "busy.py"
+    script.write_text(
+        "def spin():\n"
+        "    return sum(i * i for i in range(20000))\n"
+        "for _ in range(1000):  # about a second: enough samples at 200 Hz\n"
+        "    spin()\n"
+    )
+    out = tmp_path / "busy.svg"
+    subprocess.run(
+        [str(py_spy), "record", "--format", "flamegraph", "--output", str(out), "--rate", "200"]
+        + ["--", sys.executable, str(script)],
+        check=True,
+        capture_output=True,
+    )
+    summary = summarise_file(out)
+    assert summary.total > 0
+    assert "busy" in dict(summary.by_package)
+    assert any(name.startswith("<genexpr> (busy.py)") for name, _ in summary.by_function_own)
+
+
+def test_the_bench_client_sends_turns_round_robin(monkeypatch: pytest.MonkeyPatch):
+    sent: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(
+        loadbench, "_post", lambda url, sender, text: sent.append((url, sender, text)) or True
+    )
+    result = loadbench.run_level(["a", "b"], ["hello", "thanks"], 2, 4, "t")
+    assert result.messages == 8 and result.errors == 0
+    assert [url for url, _, _ in sent].count("a") == 4
+    # each conversation keeps its own sender and its turns in order
+    by_sender: dict[str, list[str]] = {}
+    for _, sender, text in sent:
+        by_sender.setdefault(sender, []).append(text)
+    assert all(texts == ["hello", "thanks"] for texts in by_sender.values())
+
+
+def test_the_scale_out_variables_come_from_the_database_url():
+    env = scale_out_env("postgresql://postgres@127.0.0.1:54321/postgres", 6390)
+    assert env["CRADLE_PG_PORT"] == "54321" and env["CRADLE_PG_USER"] == "postgres"
+    assert env["CRADLE_PG_DB"] == "postgres" and env["CRADLE_PG_PASSWORD"] == ""
+    assert env["CRADLE_REDIS_PORT"] == "6390" and env["CRADLE_REDIS_HOST"] == "127.0.0.1"
