@@ -154,7 +154,6 @@ def _cmd_insights_demo(args: argparse.Namespace) -> int:
     from cradle.insights import InsightLog
     from cradle.report import generate_demo
 
-    args.db.unlink(missing_ok=True)  # a fresh synthetic month each time
     log = InsightLog(args.db, frozenset(get_areas().district_names))
     count = generate_demo(log, days=args.days)
     log.close()

@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cradle.paths import PROJECT_ROOT, catalogue_path, var_dir
 
@@ -96,6 +97,18 @@ class StackConfig:
     debug_logs: bool = False  # Rasa at DEBUG: the tests use it to prove no text is logged
     endpoints: str = "endpoints.yml"  # endpoints.scale.yml for PostgreSQL + Redis
     extra_rasa_ports: tuple[int, ...] = ()  # more Rasa replicas (scale-out profile)
+
+    @classmethod
+    def on_free_ports(cls, replicas: int = 1, **fields: Any) -> StackConfig:
+        """A stack on ports nobody is using (tests, benches, profiles), with `replicas` Rasa
+        servers; the other fields as given."""
+        return cls(
+            web_port=free_port(),
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            extra_rasa_ports=tuple(free_port() for _ in range(replicas - 1)),
+            **fields,
+        )
 
     @property
     def rasa_url(self) -> str:

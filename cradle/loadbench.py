@@ -197,11 +197,8 @@ def bench_scale_out(
 ) -> tuple[list[LevelResult], dict[str, float]]:
     """Two Rasa replicas, PostgreSQL tracker store, Redis lock store, one action server."""
     with postgres_server() as pg_url, redis_server() as redis:
-        config = StackConfig(
-            web_port=free_port(),
-            rasa_port=free_port(),
-            actions_port=free_port(),
-            extra_rasa_ports=(free_port(),),
+        config = StackConfig.on_free_ports(
+            replicas=2,
             model=model,
             var=work / "var-scale",
             catalogue=catalogue,
@@ -291,10 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         if "cradle" in parts:
             train_s = train_cradle(work, env)
             model = work / "models" / "cradle.tar.gz"
-            config = StackConfig(
-                web_port=free_port(),
-                rasa_port=free_port(),
-                actions_port=free_port(),
+            config = StackConfig.on_free_ports(
                 model=model,
                 var=work / "var",
                 catalogue=catalogue,

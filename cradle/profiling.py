@@ -31,7 +31,7 @@ from pathlib import Path
 
 from cradle.catalogue.build import build_catalogue
 from cradle.flamegraph import format_summary, summarise_file
-from cradle.launcher import BIN, DEFAULT_MODEL, PROJECT_ROOT, Stack, StackConfig, free_port
+from cradle.launcher import BIN, DEFAULT_MODEL, PROJECT_ROOT, Stack, StackConfig
 from cradle.paths import content_dir
 
 
@@ -213,10 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         catalogue = work / "catalogue.db"
         build_catalogue(content_dir() / "services", catalogue)
-        config = StackConfig(
-            web_port=free_port(),
-            rasa_port=free_port(),
-            actions_port=free_port(),
+        config = StackConfig.on_free_ports(
             model=args.model,
             var=work / "var",
             catalogue=catalogue,

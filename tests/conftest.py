@@ -14,7 +14,7 @@ from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
 from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import Catalogue
-from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
+from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig
 from cradle.paths import content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -86,10 +86,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("var")
     catalogue = var / "catalogue.db"
     build_catalogue(content_dir() / "services", catalogue)
-    config = StackConfig(
-        web_port=free_port(),
-        rasa_port=free_port(),
-        actions_port=free_port(),
+    config = StackConfig.on_free_ports(
         model=DEFAULT_MODEL,
         var=var,
         catalogue=catalogue,

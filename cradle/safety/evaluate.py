@@ -210,16 +210,13 @@ def main_end_to_end() -> int:
     import tempfile
 
     from cradle.catalogue.build import build_catalogue
-    from cradle.launcher import Stack, StackConfig, free_port
+    from cradle.launcher import Stack, StackConfig
     from cradle.paths import content_dir
 
     with tempfile.TemporaryDirectory() as work:
         var = Path(work)
         build_catalogue(content_dir() / "services", var / "catalogue.db")
-        config = StackConfig(
-            web_port=free_port(),
-            rasa_port=free_port(),
-            actions_port=free_port(),
+        config = StackConfig.on_free_ports(
             var=var,
             catalogue=var / "catalogue.db",
         )

@@ -29,11 +29,8 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Re
     catalogue = var / "catalogue.db"
     build_catalogue(content_dir() / "services", catalogue)
     with postgres_server() as pg_url, redis_server() as redis:
-        config = StackConfig(
-            web_port=free_port(),
-            rasa_port=free_port(),
-            actions_port=free_port(),
-            extra_rasa_ports=(free_port(),),
+        config = StackConfig.on_free_ports(
+            replicas=2,
             model=DEFAULT_MODEL,
             var=var,
             catalogue=catalogue,
@@ -154,10 +151,7 @@ def test_an_unreachable_tracker_database_is_named_at_start(tmp_path):
         preflight(
             Path("endpoints.scale.yml"), {k: v for k, v in env.items() if k != "CRADLE_PG_HOST"}
         )
-    config = StackConfig(
-        web_port=free_port(),
-        rasa_port=free_port(),
-        actions_port=free_port(),
+    config = StackConfig.on_free_ports(
         endpoints="endpoints.scale.yml",
         var=tmp_path,
         extra_env=env,

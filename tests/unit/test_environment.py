@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from cradle.environment import MissingSecret, check_production_secrets, secret
-from cradle.launcher import LaunchError, Stack, StackConfig, free_port
+from cradle.launcher import LaunchError, Stack, StackConfig
 
 
 @pytest.mark.parametrize("name", ["CRADLE_SENDER_KEY", "CRADLE_SESSION_SECRET"])
@@ -33,8 +33,6 @@ def test_cradle_serve_in_production_stops_before_starting_anything(monkeypatch, 
     monkeypatch.delenv("CRADLE_SENDER_KEY", raising=False)
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"")
-    config = StackConfig(
-        web_port=free_port(), rasa_port=free_port(), actions_port=free_port(), model=model
-    )
+    config = StackConfig.on_free_ports(model=model)
     with pytest.raises(LaunchError, match="CRADLE_SENDER_KEY"):
         Stack(config).check()
