@@ -67,6 +67,13 @@ def _http(url: str, data: dict | None = None, timeout: float = 5.0) -> tuple[int
         return err.code, err.read()
 
 
+def page_origins(host: str, port: int) -> tuple[str, ...]:
+    """The origins a browser may give for the web server's page: on loopback a person may type
+    localhost or 127.0.0.1."""
+    hosts = ("127.0.0.1", "localhost") if host in ("127.0.0.1", "localhost") else (host,)
+    return tuple(f"http://{h}:{port}" for h in hosts)
+
+
 def scale_out_env(postgres_url: str, redis_port: int) -> dict[str, str]:
     """The variables endpoints.scale.yml reads, for a PostgreSQL URL and a Redis on loopback."""
     url = urllib.parse.urlsplit(postgres_url)
@@ -122,6 +129,11 @@ class StackConfig:
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"
 
+    @property
+    def chat_url(self) -> str:
+        """The web chat channel, reached directly (nginx makes it /api/chat in production)."""
+        return f"{self.rasa_url}/webhooks/web_chat/webhook"
+
 
 @dataclass
 class Proc:
@@ -138,6 +150,7 @@ class Stack:
         self.procs: list[Proc] = []
         # hex: a token starting with "-" would be read by rasa's argument parser as an option
         self.api_token = secrets.token_hex(24)
+        self.session_secret = secrets.token_hex(32)  # used when CRADLE_SESSION_SECRET is unset
 
     def env(self) -> dict[str, str]:
         cfg = self.config
@@ -152,6 +165,12 @@ class Stack:
             CRADLE_RASA_URL=cfg.rasa_url,
             CRADLE_INSIGHTS_DB=str(cfg.var / "insights.db"),
             SANIC_HOST=cfg.host,  # rasa_sdk's only way to choose the interface it listens on
+            # Without nginx the page (web server) and the chat (Rasa's web_chat channel) are on
+            # two ports: the widget is told where the chat is, and the chat allows the page.
+            CRADLE_CHAT_URL=cfg.chat_url,
+            CRADLE_PAGE_ORIGINS=" ".join(page_origins(cfg.host, cfg.web_port)),
+            # Every Rasa replica must sign web sessions with the same key.
+            CRADLE_SESSION_SECRET=os.environ.get("CRADLE_SESSION_SECRET") or self.session_secret,
         )
         env.update(self.config.extra_env)
         return env
@@ -245,8 +264,6 @@ class Stack:
                 cfg.host,
                 "--port",
                 str(cfg.web_port),
-                "--rasa-url",
-                cfg.rasa_url,
             ],
         }
         for number, port in enumerate(cfg.extra_rasa_ports, start=2):

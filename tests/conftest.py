@@ -14,7 +14,7 @@ from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
 from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import Catalogue
-from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig
+from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
 from cradle.paths import content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -82,7 +82,14 @@ TWILIO_TOKEN = "test-auth-token-not-a-secret"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def council_origin() -> str:
+    """A council website that embeds the widget (tests/browser/test_embed.py serves a page
+    there): localhost, while Cradle is on 127.0.0.1, so the two are different sites."""
+    return f"http://localhost:{free_port()}"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, council_origin: str) -> Iterator[Stack]:
     var = tmp_path_factory.mktemp("var")
     catalogue = var / "catalogue.db"
     build_catalogue(content_dir() / "services", catalogue)
@@ -95,6 +102,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "CRADLE_SENDER_KEY": "test-sender-key",
             "CRADLE_SMS_PUBLIC_URL": "https://cradle.example.org",
+            "CRADLE_EMBED_ORIGINS": council_origin,
         },
     )
     with Stack(config) as running:

@@ -15,7 +15,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
-from cradle import logscrub
+from cradle import action_validation, logscrub, sqlite_tuning
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
 from cradle.turn import PreparedTurn, SessionSafety, assemble_reply, prepare_turn
@@ -24,6 +24,15 @@ logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SessionLookup = Callable[[str], Awaitable[SessionSafety]]
+
+
+def install_hooks() -> None:
+    """Once per Rasa process, from each channel's from_credentials: keep message text out of
+    Rasa's own logs, pool SQLite tracker connections, and check action replies with a
+    validator built once."""
+    logscrub.install()
+    sqlite_tuning.install()
+    action_validation.install()
 
 
 def session_lookup(agent: Any) -> SessionLookup:

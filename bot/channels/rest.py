@@ -15,8 +15,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import DEFAULT_REPLY_TIMEOUT, OnNewMessage, guarded_turn, session_lookup
-from cradle import action_validation, logscrub, sqlite_tuning
+from bot.channels.guard import (
+    DEFAULT_REPLY_TIMEOUT,
+    OnNewMessage,
+    guarded_turn,
+    install_hooks,
+    session_lookup,
+)
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 MAX_BODY_CHARS = 20_000
@@ -35,9 +40,7 @@ class CradleRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CradleRestInput:
         credentials = credentials or {}
-        logscrub.install()  # Rasa's own logs must not keep message text either
-        sqlite_tuning.install()
-        action_validation.install()  # the same check on action replies, built once
+        install_hooks()
         return cls(float(credentials.get("reply_timeout", DEFAULT_REPLY_TIMEOUT)))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

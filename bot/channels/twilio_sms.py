@@ -25,8 +25,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.guard import OnNewMessage, SessionLookup, guarded_turn, session_lookup
-from cradle import action_validation, logscrub
+from bot.channels.guard import (
+    OnNewMessage,
+    SessionLookup,
+    guarded_turn,
+    install_hooks,
+    session_lookup,
+)
+from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.responses import message, safety_message
 from cradle.safety import classify
@@ -92,8 +98,7 @@ class CradleTwilioInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> CradleTwilioInput:
         # Secrets come from the environment; credentials.yml only names the variables.
         credentials = credentials or {}
-        logscrub.install()
-        action_validation.install()  # the same check on action replies, built once
+        install_hooks()
         sender_key()  # at start-up: production refuses to run without CRADLE_SENDER_KEY
         token_env = credentials.get("auth_token_env", "TWILIO_AUTH_TOKEN")
         url_env = credentials.get("public_url_env", "CRADLE_SMS_PUBLIC_URL")

@@ -1,13 +1,13 @@
 """The one-tag embed on a council's own site keeps the conversation (issue 14, point 3).
 
-A real Chromium loads a demo council page from a second site (http://localhost:<port>), which
-embeds the widget from Cradle's web server (http://127.0.0.1:<port>), listed in
-CRADLE_EMBED_ORIGINS. Different hosts make the two cross-site, as on a real council website.
+A real Chromium loads a demo council page from a second site (http://localhost:<port>, listed in
+CRADLE_EMBED_ORIGINS), which embeds the widget from Cradle's web server (http://127.0.0.1:<port>);
+the widget talks to Rasa's web chat channel. Different hosts make the page and Cradle
+cross-site, as on a real council website.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from cradle.launcher import Stack, free_port
-from cradle.paths import PROJECT_ROOT
+from cradle.launcher import Stack
 from tests.browser.test_widget import SCREENSHOTS, ask, bot_count, open_widget, wait_for_reply
 
 pytestmark = pytest.mark.integration
@@ -46,47 +45,25 @@ def _wait(url: str, timeout: float = 30.0) -> None:
 
 
 @pytest.fixture()
-def council_site(stack: Stack, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(council page URL, Cradle web URL): a Cradle web server that allows the council's
-    origin, and the council's page on a different site."""
-    council_port, cradle_port = free_port(), free_port()
-    council = f"http://localhost:{council_port}"
-    cradle = f"http://127.0.0.1:{cradle_port}"
+def council_site(stack: Stack, council_origin: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(council page URL, Cradle web URL): the council's page on another site, embedding the
+    widget from the test stack's web server; the stack lists the council in
+    CRADLE_EMBED_ORIGINS, so its web chat channel (on Rasa's port) accepts it."""
+    cradle = stack.config.web_url
     (tmp_path / "index.html").write_text(COUNCIL_PAGE.format(cradle=cradle))
-    env = {
-        **os.environ,
-        "CRADLE_EMBED_ORIGINS": council,
-        "CRADLE_CATALOGUE": str(stack.config.catalogue),
-    }
-    web = subprocess.Popen(  # noqa: S603 - our own module
-        [
-            sys.executable,
-            "-m",
-            "cradle.web",
-            "--port",
-            str(cradle_port),
-            "--rasa-url",
-            stack.config.rasa_url,
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = council_origin.rsplit(":", 1)[1]
     page = subprocess.Popen(  # noqa: S603 - the standard library's static file server
-        [sys.executable, "-m", "http.server", str(council_port), "--bind", "localhost"],
+        [sys.executable, "-m", "http.server", port, "--bind", "localhost"],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait(f"{cradle}/healthz")
-        _wait(f"{council}/")
-        yield f"{council}/", cradle
+        _wait(f"{council_origin}/")
+        yield f"{council_origin}/", cradle
     finally:
-        for process in (web, page):
-            process.terminate()
-            process.wait(timeout=10)
+        page.terminate()
+        page.wait(timeout=10)
 
 
 def test_the_embedded_widget_keeps_the_conversation_across_sites(browser: Browser, council_site):
@@ -111,10 +88,9 @@ def test_the_embedded_widget_keeps_the_conversation_across_sites(browser: Browse
     context.close()
 
 
-def test_a_site_not_listed_may_not_use_the_chat_api(council_site):
-    _, cradle = council_site
+def test_a_site_not_listed_may_not_use_the_chat_api(stack):
     request = urllib.request.Request(
-        f"{cradle}/api/chat",
+        stack.config.chat_url,
         data=b'{"message": "hello"}',
         headers={"Content-Type": "application/json", "Origin": "https://evil.example"},
     )

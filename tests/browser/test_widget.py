@@ -34,6 +34,18 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     context.close()
 
 
+# The widget's chat API: Rasa's web chat channel, on another port than the page.
+CHAT = "**/webhooks/web_chat/webhook"
+
+
+def cors(stack: Stack) -> dict[str, str]:
+    """The headers the real channel sends the page, for a stand-in reply to be readable."""
+    return {
+        "Access-Control-Allow-Origin": stack.config.web_url,
+        "Access-Control-Allow-Credentials": "true",
+    }
+
+
 def open_widget(page: Page) -> None:
     page.get_by_role("button", name="Chat with Cradle").click()
     page.get_by_label("Your message").wait_for()
@@ -167,13 +179,15 @@ def test_layout_reflows_and_screenshots(browser, stack, name, width, height):
     "failure",
     ["rate-limited", "network-down"],
 )
-def test_a_refused_or_failed_request_still_shows_the_crisis_numbers(page, failure):
+def test_a_refused_or_failed_request_still_shows_the_crisis_numbers(page, stack, failure):
     # The server's own 429 body is tested in tests/integration/test_safety_holes.py; here the
     # widget meets a bare 429 (a proxy's) and a dropped connection.
     if failure == "rate-limited":
-        page.route("**/api/chat", lambda route: route.fulfill(status=429, body="slow down"))
+        page.route(
+            CHAT, lambda route: route.fulfill(status=429, body="slow down", headers=cors(stack))
+        )
     else:
-        page.route("**/api/chat", lambda route: route.abort())
+        page.route(CHAT, lambda route: route.abort())
     open_widget(page)
     ask(page, "hello")
     assert "116 123" in page.locator(".cradle-bot").last.inner_text()
@@ -200,7 +214,7 @@ def test_call_buttons_are_phone_links_not_messages(browser, stack):
         ],
         "contract": {"safety": "none"},
     }
-    page.route("**/api/chat", lambda route: route.fulfill(json=reply))
+    page.route(CHAT, lambda route: route.fulfill(json=reply, headers=cors(stack)))
     open_widget(page)
     ask(page, "everything feels grey")
     quick = page.get_by_role("group", name="Suggested replies").last
@@ -231,7 +245,7 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
         page.goto(f"{stack.config.web_url}/")
         open_widget(page)
     else:
-        with page.expect_response("**/api/chat/end"):
+        with page.expect_response(f"{CHAT}/end"):
             page.get_by_role("button", name="Clear chat").click()
     ask(page, "I feel a bit low")
     replies = " ".join(page.locator(".cradle-bot").all_inner_texts())

@@ -105,14 +105,6 @@ def test_hostile_commands_are_refused_with_a_clear_reply(stack, text):
     assert contract["safety"] == "none"
 
 
-def test_the_web_chat_api_talks_to_rasa(stack):
-    reply, headers = post(f"{stack.config.web_url}/api/chat", {"message": "hello"})
-    assert isinstance(reply, dict)
-    assert "automated" in reply["messages"][0]["text"]
-    assert reply["contract"]["safety"] == "none"
-    assert "cradle_session=" in headers.get("Set-Cookie", "")
-
-
 def test_with_the_action_server_down_crisis_help_still_comes(stack):
     actions = next(p for p in stack.procs if p.name == "actions")
     os.killpg(actions.popen.pid, signal.SIGKILL)

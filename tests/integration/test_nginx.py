@@ -1,8 +1,10 @@
-"""deploy/nginx.conf in a real nginx, in front of the real servers: only the signed SMS webhook
-and the web server are public; the REST channel and Rasa's HTTP API are not."""
+"""deploy/nginx.conf in a real nginx, in front of the real servers: only the signed SMS webhook,
+the web chat channel (as /api/chat) and the web server are public; the REST channel and Rasa's
+HTTP API are not."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -115,12 +117,28 @@ def test_the_rest_channel_and_rasa_api_are_not_public(proxy, path, body):
     assert status == 404
 
 
-def test_the_page_widget_and_chat_go_to_the_web_server(proxy):
+def test_the_page_widget_and_services_go_to_the_web_server(proxy):
     assert request(f"{proxy}/")[0] == 200
     status, script = request(f"{proxy}/widget.js")
     assert status == 200 and "Cradle" in script
     status, _ = request(f"{proxy}/api/services?need=low-mood&area=rugby")
     assert status == 200
+
+
+def test_the_chat_is_the_web_chat_channel_on_the_pages_own_host(proxy):
+    """The page's own origin (the Host nginx passes on) may chat with no CORS listing; another
+    site may not; ending the session restarts it."""
+    host = urllib.parse.urlsplit(proxy).netloc
+    headers = {"Content-Type": "application/json", "Origin": f"https://{host}"}
+    status, body = request(f"{proxy}/api/chat", b'{"message": "I feel a bit low"}', headers)
+    assert status == 200
+    assert json.loads(body)["contract"]["topic"] == "low-mood"
+    status, _ = request(
+        f"{proxy}/api/chat", b'{"message": "hi"}', {**headers, "Origin": "https://evil.example"}
+    )
+    assert status == 403
+    status, _ = request(f"{proxy}/api/chat/end", b"", headers)
+    assert status == 204
 
 
 def test_a_signed_sms_reaches_rasa_through_the_proxy(proxy):

@@ -83,11 +83,11 @@ def test_after_an_emergency_the_session_flag_never_drops(stack):
 
 
 def test_a_rate_limited_crisis_still_gets_crisis_text(stack):
-    url = f"{stack.config.web_url}/api/chat"
+    url = stack.config.chat_url
     _, headers = post(url, {"message": "hello"})
     cookie = headers["Set-Cookie"].split(";", 1)[0]
     status = 200
-    for _ in range(30):  # the web limit is 20 a minute per session
+    for _ in range(30):  # the web chat's limit is 20 a minute per session
         request = urllib.request.Request(
             url,
             data=json.dumps({"message": "I'm going to kill myself tonight"}).encode(),

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from cradle.areas import get_areas
-from cradle.launcher import free_port
 from cradle.paths import content_dir
 from cradle.web.app import WebConfig, create_app
 
@@ -23,7 +22,7 @@ def listed_gaps() -> dict[tuple[str, str], str]:
 
 @pytest.fixture()
 async def api(aiohttp_client, real_catalogue_path):
-    config = WebConfig(rasa_url=f"http://127.0.0.1:{free_port()}", catalogue=real_catalogue_path)
+    config = WebConfig(catalogue=real_catalogue_path)
     return await aiohttp_client(create_app(config))
 
 

@@ -1,6 +1,6 @@
 /*
  * Cradle chat widget. Embed with one tag:
- *   <script src="https://HOST/widget.js" data-api="https://HOST/api/chat" defer></script>
+ *   <script src="https://HOST/widget.js" defer></script>
  * Optional data- attributes: data-title, data-exit-url (Quick exit destination).
  * Every bot message is rendered with textContent: no HTML from a message or the catalogue is
  * ever injected. The conversation is kept only in sessionStorage and cleared by Clear chat and
@@ -10,7 +10,9 @@
   "use strict";
   var script = document.currentScript;
   var base = new URL(script.src, document.baseURI);
-  var api = script.getAttribute("data-api") || new URL("/api/chat", base).href;
+  // The chat API (a Rasa channel); the web server writes in its configured address.
+  var CHAT_URL = "/api/chat";
+  var api = script.getAttribute("data-api") || new URL(CHAT_URL, base).href;
   var title = script.getAttribute("data-title") || "Cradle: parent wellbeing chat";
   var exitUrl = script.getAttribute("data-exit-url") || "https://www.bbc.co.uk/weather";
   // Fixed text for when the server cannot answer: the crisis numbers are always in it.

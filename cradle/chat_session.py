@@ -1,0 +1,126 @@
+"""The web chat's door policy, as plain functions: signed sessions, allowed origins, rate limit.
+
+Used by the web chat channel (`bot/channels/web_chat.py`), which owns the chat API; kept free of
+any web framework so it is tested on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from cradle import environment
+
+SESSION_COOKIE = "cradle_session"
+# The same signed session id as a header, for the widget on a council's own site: a cookie from
+# another site is blocked by many browsers, a header sent by the widget is not.
+SESSION_HEADER = "X-Cradle-Session"
+MAX_REQUEST_BYTES = 16 * 1024
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(o.rstrip("/") for o in value.split() if o)
+
+
+@dataclass(frozen=True)
+class ChatPolicy:
+    """Who may use the chat API, how sessions are signed, and how fast a session may send."""
+
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # Council sites that embed the widget: cross-site, so the cookie is SameSite=None; Secure.
+    embed_origins: tuple[str, ...] = ()
+    # Cradle's own page when it is served from another port than the chat (`make run`).
+    page_origins: tuple[str, ...] = ()
+    rate_limit: int = 20  # chat messages per session per minute
+
+    @classmethod
+    def from_env(cls, rate_limit: int = 20) -> ChatPolicy:
+        secret = environment.secret("CRADLE_SESSION_SECRET")
+        return cls(
+            session_secret=secret or secrets.token_bytes(32),
+            embed_origins=_origins(os.environ.get("CRADLE_EMBED_ORIGINS", "")),
+            page_origins=_origins(os.environ.get("CRADLE_PAGE_ORIGINS", "")),
+            rate_limit=rate_limit,
+        )
+
+    def sign(self, token: str) -> str:
+        """The value sent to the browser: the token and its signature."""
+        return f"{token}.{_signature(self.session_secret, token)}"
+
+    def session_id(self, values: Iterable[str | None]) -> tuple[str, bool]:
+        """The session id from the first validly signed value (header, cookie), or a new one,
+        and whether it is new. An unsigned or forged value is ignored: a new session starts."""
+        for value in values:
+            token, _, signature = (value or "")[:200].partition(".")
+            if token and hmac.compare_digest(_signature(self.session_secret, token), signature):
+                return token, False
+        return secrets.token_urlsafe(18), True
+
+    def origin_allowed(self, origin: str | None, host: str) -> bool:
+        """Requests with no Origin (not from a browser page), from the chat's own host, from
+        Cradle's own page and from the listed council sites may chat; no other web page may.
+
+        The own-host test compares host and port only: behind a TLS proxy the browser says
+        https and the server sees http."""
+        if origin is None:
+            return True
+        origin = origin.rstrip("/")
+        return (
+            urlsplit(origin).netloc == host
+            or origin in self.page_origins
+            or origin in self.embed_origins
+        )
+
+    def is_embedded(self, origin: str | None) -> bool:
+        return origin is not None and origin.rstrip("/") in self.embed_origins
+
+    def cors_origin(self, origin: str | None) -> str | None:
+        """The origin to name in Access-Control-Allow-Origin, if it is listed."""
+        if origin is None:
+            return None
+        origin = origin.rstrip("/")
+        return origin if origin in self.embed_origins or origin in self.page_origins else None
+
+
+def _signature(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Allow-Headers": f"Content-Type, {SESSION_HEADER}",
+        "Access-Control-Expose-Headers": SESSION_HEADER,
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }
+
+
+class RateLimiter:
+    """A per-session sliding window: at most `limit` messages in `window` seconds.
+
+    In memory, per process: behind a load balancer with N replicas a session that lands on
+    several of them may send up to N times the limit."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0, max_sessions: int = 100_000) -> None:
+        self.limit, self.window, self.max_sessions = limit, window, max_sessions
+        self._seen: dict[str, list[float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if len(self._seen) > self.max_sessions:  # bound memory under a flood of new sessions
+            self._seen.clear()
+        recent = [t for t in self._seen.get(key, []) if now - t < self.window]
+        allowed = len(recent) < self.limit
+        if allowed:
+            recent.append(now)
+        self._seen[key] = recent
+        return allowed
