@@ -11,6 +11,9 @@ from pathlib import Path
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
 
+# The county itself is not one of its districts: "warwickshire" is one letter-run from "north
+# warwickshire" and must never be guessed as it.
+COUNTY_NAMES = frozenset({"warwickshire", "warks", "the county"})
 _POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][0-9a-z]?)(\s*[0-9][a-z]{2})?$")
 # Words around a place in a reply to "which town?" ("i live near nuneton"). Removed before a
 # misspelling is guessed, so the guess is made on the place word alone, never on the sentence.
@@ -72,7 +75,9 @@ class Areas:
         Short words are never guessed ("rugy" could be anything), and a guess only ever maps to
         a district on the allowlist, so hostile input cannot reach a query.
         """
-        if len(key) < 5 or len(key) > 40 or not re.fullmatch(r"[a-z][a-z -]+", key):
+        if key in COUNTY_NAMES or len(key) < 5 or len(key) > 40:
+            return AreaMatch(None)
+        if not re.fullmatch(r"[a-z][a-z -]+", key):
             return AreaMatch(None)
         names = [p for p in self.places if not re.match(r"^[a-z]{1,2}[0-9]", p)]
         names += [n.lower() for n in self.district_names.values()]

@@ -17,7 +17,8 @@ _SKIP = re.compile(
     r"^\W*(skip( it| this)?|no|nope|nah|no thanks?( you)?|not now|not really|"
     r"(it )?(doesn'?t|does not|dont) matter|(i )?(don'?t|do not|dont) mind|not bothered|"
     r"(i'?d )?rather not( say)?|any ?where|everywhere|any|pass|none|leave it|"
-    r"all of (them|warwickshire)|(the )?whole county)\W*$",
+    r"all of (them|warwickshire)|(the )?whole county|((any ?where|all) (in|of|over) )?warwickshire)"
+    r"\W*$",
     re.IGNORECASE,
 )
 # The NLU's "no" (also the Skip button's payload, /deny), when it is fairly sure: an unknown

@@ -59,10 +59,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # blind, 2026-11-29) joined it; 90.7%, 22, 9.2% after bare "I don't know" joined the
     # everyday bank; 90.7%, 24, 7.7% with the third round of blind bank files; 90.2%, 25, 7.7%
     # once 780 more NLU examples joined the everyday side; 94.6%, 15, 8.5% with a crisis-only
-    # bank round. This only guards against falling back clearly below that level.
+    # bank round; 95.7%, 10, 7.7% with a third NLU round and a fifth crisis round and a third
+    # everyday round in the bank (all blind). This only guards against falling back clearly
+    # below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
-    assert caught / total >= 0.94
-    assert len(result.emergencies_dismissed()) <= 16
-    assert len(alarms) / calm <= 0.09
+    assert caught / total >= 0.95
+    assert len(result.emergencies_dismissed()) <= 11
+    assert len(alarms) / calm <= 0.085

@@ -28,7 +28,10 @@ def test_known_places(typed, district):
     assert get_areas().resolve(typed).district == district
 
 
-@pytest.mark.parametrize("typed", ["Narnia", "London", "", "CV99", "x' OR 1=1", "national"])
+@pytest.mark.parametrize(
+    "typed",
+    ["Narnia", "London", "", "CV99", "x' OR 1=1", "national", "warwickshire", "Warwickshire"],
+)
 def test_unknown_places_resolve_to_nothing(typed):
     assert get_areas().resolve(typed).district is None
 

@@ -83,3 +83,18 @@ def test_a_malformed_lexicon_names_the_rule():
                 ]
             }
         )
+
+
+def test_the_bench_hides_frozen_misses_unless_asked():
+    """Whoever reads a frozen set's misses can no longer write training data blind for it."""
+    from cradle.safety.evaluate import Item, Reading, Result, report
+
+    items = (Item("a missed crisis, word for word", "emergency"), Item("an alarm", "none"))
+    result = Result("a set", items, (Reading("none", None), Reading("urgent", None)), (1.0, 1.0))
+    hidden = report(result, show_items=False)
+    assert "crisis caught (urgent or emergency):  0/1" in hidden
+    assert "false alarms on everyday messages:     1/1" in hidden
+    assert "word for word" not in hidden and "an alarm" not in hidden
+    shown = report(result, show_items=True)
+    assert "MISS emergency/-: 'a missed crisis, word for word' -> none" in shown
+    assert "FALSE ALARM -: 'an alarm' -> urgent" in shown

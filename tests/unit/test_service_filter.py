@@ -80,6 +80,8 @@ def test_an_entity_is_read_before_the_rest_of_the_reply():
         ("dont mind", "nlu_fallback"),
         ("not bothered", "deny"),
         ("anywhere", "inform"),
+        ("warwickshire", "inform"),  # the whole county, not North Warwickshire
+        ("anywhere in Warwickshire", "inform"),
         ("/deny", "deny"),  # the Skip button
         ("nah not now", "deny"),
     ],
