@@ -18,7 +18,7 @@ from typing import Any
 GOAL = 0.92  # issue 12
 # The floor stops a change that makes understanding clearly worse than last measured
 # (README, "How the assistant understands messages"). It is not the goal.
-DEFAULT_FLOOR = 0.88
+DEFAULT_FLOOR = 0.89
 _AVERAGES = ("macro avg", "weighted avg", "micro avg")
 
 
