@@ -28,7 +28,7 @@ from cradle.replies import (
     topic_messages,
     which_topic_message,
 )
-from cradle.responses import message
+from cradle.responses import say
 from cradle.service_filter import read_area_reply
 from cradle.service_request import ServiceAsk, get_request_reader
 from cradle.topic_choice import close_topics
@@ -45,10 +45,15 @@ SERVICE_FILTER_FORM = "service_filter_form"
 
 
 def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
-    """Send messages built by cradle.replies through the Rasa dispatcher."""
+    """Send messages built by cradle.replies through the Rasa dispatcher: a fixed line by its
+    response name (Rasa renders the channel's variation), content text as text."""
     for item in messages:
         if "custom" in item:
             dispatcher.utter_message(json_message=item["custom"])
+        elif "response" in item:
+            dispatcher.utter_message(
+                response=item["response"], buttons=item.get("buttons") or [], **item["values"]
+            )
         else:
             dispatcher.utter_message(text=item["text"], buttons=item.get("buttons") or [])
 
@@ -68,7 +73,7 @@ class ActionAnswerTopic(Action):
     ) -> list[dict[str, Any]]:
         topic_id = topic_for_intent(latest_intent(tracker))
         if topic_id is None:
-            dispatch(dispatcher, [message("service_error")])
+            dispatch(dispatcher, [say("service_error")])
             return []
         choice = close_topics((tracker.latest_message or {}).get("intent_ranking"))
         if choice is not None and read_service_request(tracker) is None:
@@ -83,20 +88,19 @@ class ActionAnswerTopic(Action):
             topic = get_topic(topic_id)
         except ContentError:
             logger.exception("topic file for %s could not be read", topic_id)
-            dispatch(dispatcher, [message("service_error")])
+            dispatch(dispatcher, [say("service_error")])
             return [SlotSet("topic", topic_id)]
         if topic.status != "approved" and not serve_drafts():
             # Production setting: unreviewed text is never shown; signpost instead.
-            dispatch(dispatcher, [message("services_none"), message("offer_local_support")])
+            dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
             return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
         if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
             # The crisis flag lasts the session: check in gently before ordinary topics.
-            dispatch(dispatcher, [message("safety_reminder")])
-        channel = tracker.get_latest_input_channel()
+            dispatch(dispatcher, [say("safety_reminder")])
         audience = _audience(tracker)
         # The next steps are buttons on the answer itself: if the action server is down, no
         # orphan buttons are sent, and the channel's fallback speaks instead.
-        dispatch(dispatcher, topic_messages(topic, channel, audience))
+        dispatch(dispatcher, topic_messages(topic, audience))
         if audience:
             dispatch(dispatcher, [contract(audience=audience)])
         return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
@@ -113,25 +117,24 @@ class ActionTopicSection(Action):
     ) -> list[dict[str, Any]]:
         topic_id = tracker.get_slot("topic")
         if topic_id not in topic_ids():
-            dispatch(dispatcher, [message("more_no_topic")])
+            dispatch(dispatcher, [say("more_no_topic")])
             return []
         try:
             topic = get_topic(topic_id)
         except ContentError:
             logger.exception("topic file for %s could not be read", topic_id)
-            dispatch(dispatcher, [message("service_error")])
+            dispatch(dispatcher, [say("service_error")])
             return []
         if topic.status != "approved" and not serve_drafts():
-            dispatch(dispatcher, [message("services_none"), message("offer_local_support")])
+            dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
             return []
         seen = tracker.get_slot("topic_seen")
         shown = [k for k in seen if isinstance(k, str)] if isinstance(seen, list) else []
         audience = _audience(tracker)
-        channel = tracker.get_latest_input_channel()
         requested = next(tracker.get_latest_entity_values("section"), None)
         key = section_key(requested, topic, audience, shown)
         shown = [*shown, key]
-        dispatch(dispatcher, section_messages(topic, key, audience, shown, channel))
+        dispatch(dispatcher, section_messages(topic, key, audience, shown))
         return [SlotSet("topic_seen", shown)]
 
 
@@ -182,14 +185,14 @@ class ActionFindServices(Action):
         if not topic:
             topic = _topic_from(ask, tracker)
         if not topic and not area and audience and ask is None and not after_form:
-            dispatch(dispatcher, [message("ask_topic_first")])
+            dispatch(dispatcher, [say("ask_topic_first")])
             return events
         if area is None and ask is None and not after_form:
             # "Find support near me": ask where first, so the one list shown is the local one.
             return [*events, *start_service_filter(tracker, topic, services_shown=False)]
         if area is None and after_form and tracker.get_slot("services_shown"):
             # Skipped after the county-wide list: nothing new to show.
-            dispatch(dispatcher, [message("area_skipped"), message("ask_feedback")])
+            dispatch(dispatcher, [say("area_skipped"), say("ask_feedback")])
             return events
         request = request_from_slots(topic, area, audience)
         if ask is not None and ask.contact is not None:
@@ -197,9 +200,9 @@ class ActionFindServices(Action):
         if request.area.district is None and area is not None:
             # Never keep an unrecognised value: it may be hostile input from /inform{...}.
             if request.area.outside_note:
-                dispatch(dispatcher, [message("area_outside", note=request.area.outside_note)])
+                dispatch(dispatcher, [say("area_outside", note=request.area.outside_note)])
             else:
-                dispatch(dispatcher, [message("area_unknown")])
+                dispatch(dispatcher, [say("area_unknown")])
             events.append(SlotSet("area", None))
         try:
             outcome = await asyncio.to_thread(self._search, request)
@@ -208,13 +211,10 @@ class ActionFindServices(Action):
             # Still signpost: the national lines are fixed content, not catalogue data.
             dispatch(
                 dispatcher,
-                [message("catalogue_unavailable"), contract(services=list(NATIONAL_LINES))],
+                [say("catalogue_unavailable"), contract(services=list(NATIONAL_LINES))],
             )
             return events
-        dispatch(
-            dispatcher,
-            service_messages(outcome, request.area.name, tracker.get_latest_input_channel()),
-        )
+        dispatch(dispatcher, service_messages(outcome, request.area.name))
         topic_id = topic if isinstance(topic, str) else None
         facts = {
             "district": request.area.district,
@@ -225,7 +225,7 @@ class ActionFindServices(Action):
         if area is None and not after_form:
             # Services were shown for the whole county; local ones come first once we know where.
             return [*events, *start_service_filter(tracker, topic, services_shown=True)]
-        dispatch(dispatcher, [message("ask_feedback")])
+        dispatch(dispatcher, [say("ask_feedback")])
         return events
 
     def _search(self, request: Any) -> SearchOutcome:
@@ -258,7 +258,7 @@ class ActionAskArea(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         shown = tracker.get_slot("services_shown")
-        dispatch(dispatcher, [message("ask_area_to_narrow" if shown else "ask_area")])
+        dispatch(dispatcher, [say("ask_area_to_narrow" if shown else "ask_area")])
         return []
 
 
@@ -283,7 +283,7 @@ class ValidateServiceFilterForm(FormValidationAction):
         if reply.audience is not None:
             return {"area": None, "audience": reply.audience}
         if not reply.skip:
-            dispatch(dispatcher, [message("area_not_found")])
+            dispatch(dispatcher, [say("area_not_found")])
         # Never keep an unrecognised value: it may be hostile input from /inform{...}.
         return {"area": None}
 
@@ -323,7 +323,7 @@ class ActionExplainTerm(Action):
             (tracker.latest_message or {}).get("text")
         )
         if entry is None:
-            dispatch(dispatcher, [message("term_unknown")])
+            dispatch(dispatcher, [say("term_unknown")])
         else:
             dispatch(dispatcher, [{"text": entry.explanation}])
         return []
@@ -344,14 +344,14 @@ class ActionRecordFeedback(Action):
         facts: dict[str, str] = {"feedback_topic": topic} if isinstance(topic, str) else {}
         if reason in FEEDBACK_REASONS:
             dispatch(
-                dispatcher, [contract(feedback_reason=reason, **facts), message("thanks_feedback")]
+                dispatcher, [contract(feedback_reason=reason, **facts), say("thanks_feedback")]
             )
         elif helpful == "no":
-            dispatch(dispatcher, [contract(feedback="no", **facts), message("ask_feedback_reason")])
+            dispatch(dispatcher, [contract(feedback="no", **facts), say("ask_feedback_reason")])
         elif helpful == "yes":
-            dispatch(dispatcher, [contract(feedback="yes", **facts), message("thanks_feedback")])
+            dispatch(dispatcher, [contract(feedback="yes", **facts), say("thanks_feedback")])
         else:
-            dispatch(dispatcher, [message("thanks_feedback")])
+            dispatch(dispatcher, [say("thanks_feedback")])
         return []
 
 

@@ -1,8 +1,10 @@
-"""Build the messages Cradle sends: topic answers and service lists, per channel and audience.
+"""Build the messages Cradle sends: topic answers and service lists, per audience.
 
 Plain functions over content and catalogue results, so they are tested without Rasa objects.
 Each message is a dict in Rasa's output shape: text, optional buttons, or a `custom` payload.
 Internal payloads go under custom.cradle; the channel merges them into the reply contract.
+The messages are the same for every channel: each channel renders them (the SMS channel
+drops the heading and the part buttons and lists three services as text: cradle/sms.py).
 """
 
 from __future__ import annotations
@@ -20,14 +22,9 @@ from cradle.content import (
     get_topic,
     intent_for_topic,
 )
-from cradle.responses import message
+from cradle.responses import say
 
-SMS_CHANNELS = frozenset({"twilio", "sms"})
 Message = dict[str, Any]
-
-
-def is_sms(channel: str | None) -> bool:
-    return channel in SMS_CHANNELS
 
 
 def contract(**fields: Any) -> Message:
@@ -35,15 +32,14 @@ def contract(**fields: Any) -> Message:
     return {"custom": {"cradle": fields}}
 
 
-def topic_messages(topic: Topic, channel: str | None, audience: str | None) -> list[Message]:
-    """The first answer to a topic question: short (one SMS segment), warm, one next step,
-    with buttons for what comes next. The longer sections stay in the content file and come
-    one at a time (section_messages). One message, so a phone shows it whole.
+def topic_messages(topic: Topic, audience: str | None) -> list[Message]:
+    """The first answer to a topic question: its title, then a short text (one SMS segment),
+    warm, one next step, with buttons for what comes next. The longer sections stay in the
+    content file and come one at a time (section_messages). One message, so a phone shows it
+    whole.
     """
-    text = topic.short_text(audience)
-    if not is_sms(channel):
-        text = f"{topic.title}\n{text}"
-    buttons = next_steps(topic, audience, [], channel)
+    text = f"{topic.title}\n{topic.short_text(audience)}"
+    buttons = next_steps(topic, audience, [])
     return [{"text": text, "buttons": buttons}, contract(topic=topic.id)]
 
 
@@ -52,29 +48,28 @@ def which_topic_message(topic_ids: tuple[str, ...]) -> Message:
     buttons = [
         {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in topic_ids
     ]
-    return {"text": message("which_topic")["text"], "buttons": buttons}
+    return {**say("which_topic"), "buttons": buttons}
 
 
 def _more_payload(key: str) -> str:
     return "/topic_more" + json.dumps({"section": key})
 
 
-def next_steps(
-    topic: Topic, audience: str | None, shown: list[str], channel: str | None
-) -> list[dict[str, str]]:
-    """A button for each next step after a topic answer or one of its parts."""
+def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dict[str, str]]:
+    """A button for each next step after a topic answer or one of its parts: the two parts
+    parents ask for most by name, "Tell me more" for the next one, the sources, and the dads'
+    part for everyone else. (By SMS only "Find support near me" and "Tell me more" are offered:
+    see cradle.sms.for_sms.)"""
     buttons = [{"title": "Find support near me", "payload": "/affirm"}]
     unseen = [k for k in topic.more_order(audience) if k not in shown]
-    if not is_sms(channel):
-        # On a phone screen: the two parts parents ask for most, by name.
-        for key in ("help_today", "when_to_get_help"):
-            if key in unseen:
-                buttons.append({"title": SECTION_KEYS[key], "payload": _more_payload(key)})
+    for key in ("help_today", "when_to_get_help"):
+        if key in unseen:
+            buttons.append({"title": SECTION_KEYS[key], "payload": _more_payload(key)})
     if unseen:
         buttons.append({"title": "Tell me more", "payload": _more_payload("more")})
-    if not is_sms(channel) and SOURCES_KEY not in shown and topic.sources:
+    if SOURCES_KEY not in shown and topic.sources:
         buttons.append({"title": "Where this comes from", "payload": _more_payload(SOURCES_KEY)})
-    if audience != DADS_AUDIENCE and "dads" in unseen and not is_sms(channel):
+    if audience != DADS_AUDIENCE and "dads" in unseen:
         buttons.append({"title": DADS_HEADING, "payload": _more_payload("dads")})
     return buttons
 
@@ -94,7 +89,7 @@ def section_key(requested: object, topic: Topic, audience: str | None, shown: li
 
 
 def section_messages(
-    topic: Topic, key: str, audience: str | None, shown: list[str], channel: str | None
+    topic: Topic, key: str, audience: str | None, shown: list[str]
 ) -> list[Message]:
     """One part of the topic, from its content file, with buttons for the next steps."""
     if key == SOURCES_KEY:
@@ -104,32 +99,13 @@ def section_messages(
         heading = SECTION_KEYS[key]
         section = topic.section(heading)
         text = section.text if section is not None else ""
-    buttons = next_steps(topic, audience, shown, channel)
+    buttons = next_steps(topic, audience, shown)
     return [
         {"text": f"{heading}\n\n{text}"},
         # The buttons go on a short last line, so the long text above them stays readable.
-        {"text": message("topic_next")["text"], "buttons": buttons},
+        {**say("topic_next"), "buttons": buttons},
         contract(topic=topic.id),
     ]
-
-
-def _sms_service_line(service: ServiceResult) -> str:
-    contacts = []
-    for phone in service.phones:
-        verb = "text" if phone["type"] == "text" else "call"
-        contacts.append(f"{verb} {phone['number']}")
-    if service.always_open:
-        contacts.append("open 24/7")
-    elif service.open_now:
-        contacts.append("open now")
-    elif service.next_open_text:
-        contacts.append(f"opens {service.next_open_text}")
-    line = f"{service.name}"
-    if contacts:
-        line += ": " + ", ".join(contacts)
-    if service.url and not service.phones:  # a text has room for a number or a website
-        line += f" {service.url}"
-    return "- " + line
 
 
 def listing_words(results: list[ServiceResult] | tuple[ServiceResult, ...]) -> str:
@@ -138,38 +114,23 @@ def listing_words(results: list[ServiceResult] | tuple[ServiceResult, ...]) -> s
     return " and ".join(wordings)
 
 
-def service_messages(
-    outcome: SearchOutcome, place: str | None, channel: str | None
-) -> list[Message]:
-    """The services found, local first, with the ids for the reply contract."""
+def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]:
+    """The services found, local first: an introduction, and the services as cards in the
+    reply contract (the widget shows the cards; the SMS channel lists three as text)."""
     if not outcome.results:
-        return [message("services_none"), contract(services=[])]
+        return [say("services_none"), contract(services=[])]
     listing = listing_words(outcome.results)
     if place and outcome.local_found:
-        intro = message("services_local", place=place, listing=listing)
+        intro = say("services_local", place=place, listing=listing)
     elif place:
-        intro = message("services_gap", place=place, listing=listing)
+        intro = say("services_gap", place=place, listing=listing)
     else:
-        intro = message("services_wider", listing=listing)
-    sms = is_sms(channel)
-    results = list(outcome.results)
-    if sms:
-        # Three lines fit a text; at least one must be a number the parent can use right now.
-        results = results[:3]
-        if not any(r.open_now and r.phones for r in results):
-            open_line = next((r for r in outcome.results[3:] if r.open_now and r.phones), None)
-            if open_line is not None:
-                results = [*results[:2], open_line]
-    shown: list[Message] = [intro]
-    if sms:
-        # A text message has no cards, so it lists the services. The web chat shows the cards
-        # from the contract, and a text list there would say everything twice.
-        shown.append({"text": "\n".join(_sms_service_line(r) for r in results)})
+        intro = say("services_wider", listing=listing)
     return [
-        *shown,
+        intro,
         contract(
-            services=[r.id for r in results],
-            cards=[r.card() for r in results],
+            services=[r.id for r in outcome.results],
+            cards=[r.card() for r in outcome.results],
             gap=bool(place) and not outcome.local_found,
         ),
     ]

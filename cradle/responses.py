@@ -1,4 +1,11 @@
-"""Fixed bot lines from content/responses.yml, shared by domain.yml and the channels' fallbacks."""
+"""Fixed bot lines from content/responses.yml, shared by domain.yml and the channels' fallbacks.
+
+Two kinds: `responses` (Rasa responses, copied into domain.yml as they are) and `messages`
+(lines the actions and channels send). `cradle sync` also copies each message into domain.yml as
+the response `utter_<key>`, so an action sends it by name (`say`) and Rasa picks the channel's
+variation (an `sms:` text becomes a `channel: twilio` variation); a channel that speaks without
+Rasa (a fallback, an SMS keyword) uses `message` on the same text.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ from typing import Any
 
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
+
+SMS_CHANNEL = "twilio"  # the SMS channel's name in Rasa (bot/channels/twilio_sms.py)
 
 
 def load_responses(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -44,7 +53,7 @@ def pick_variation(name: str, slots: dict[str, Any] | None = None) -> dict[str, 
         conditions = variation.get("condition") or []
         if conditions and all(slots.get(c["name"]) == c["value"] for c in conditions):
             return variation
-    return next(v for v in variations if not v.get("condition"))
+    return next(v for v in variations if not v.get("condition") and not v.get("channel"))
 
 
 def safety_message(response: str | None) -> dict[str, Any]:
@@ -63,14 +72,58 @@ def _messages_for(path: str) -> dict[str, Any]:
     return messages
 
 
-def message(key: str, **values: str) -> dict[str, Any]:
-    """A line sent directly by an action or a channel, as {"text", "buttons"?}."""
+def message(key: str, channel: str | None = None, **values: str) -> dict[str, Any]:
+    """A line sent directly by a channel, as {"text", "buttons"?}: its SMS text on SMS."""
     path = content_dir() / "responses.yml"
     raw = _messages_for(str(path)).get(key)
     if raw is None:
         raise ContentError(path, f"no message {key!r} under 'messages'")
     entry = raw if isinstance(raw, dict) else {"text": raw}
-    result: dict[str, Any] = {"text": " ".join(str(entry["text"]).split()).format(**values)}
+    text = entry.get("sms") if channel == SMS_CHANNEL and entry.get("sms") else entry["text"]
+    result: dict[str, Any] = {"text": _one_line(text).format(**values)}
     if entry.get("buttons"):
         result["buttons"] = [dict(b) for b in entry["buttons"]]
     return result
+
+
+def say(key: str, **values: str) -> dict[str, Any]:
+    """A line for an action to send by name: Rasa renders `utter_<key>` from domain.yml for the
+    channel, filling {placeholders} from `values`."""
+    message(key, **values)  # an unknown key or a missing placeholder fails here, in the action
+    return {"response": f"utter_{key}", "values": values}
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def line_responses(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The `messages` as Rasa responses for domain.yml: `utter_<key>`, with a `channel: twilio`
+    variation where the line has an `sms:` text.
+
+    Braces in button payloads are doubled: Rasa fills {placeholders} in buttons too, and would
+    log an error for '/feedback{"helpful": "yes"}' (doubled, it sends the payload unchanged)."""
+    data = load_yaml(path)
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        raise ContentError(path, "expected a 'messages' mapping")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, raw in messages.items():
+        entry = raw if isinstance(raw, dict) else {"text": raw}
+        if not isinstance(entry.get("text"), str) or not entry["text"].strip():
+            raise ContentError(path, f"messages.{key}: needs a non-empty 'text'")
+        default: dict[str, Any] = {"text": _one_line(entry["text"])}
+        if entry.get("buttons"):
+            default["buttons"] = [
+                {"title": str(b["title"]), "payload": _escaped(str(b["payload"]))}
+                for b in entry["buttons"]
+            ]
+        variations = [default]
+        if entry.get("sms"):
+            variations.append({**default, "text": _one_line(entry["sms"]), "channel": SMS_CHANNEL})
+        out[f"utter_{key}"] = variations
+    return out
+
+
+def _escaped(payload: str) -> str:
+    return payload.replace("{", "{{").replace("}", "}}")

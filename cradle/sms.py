@@ -1,4 +1,4 @@
-"""SMS text rules: GSM-7 folding and segment counting.
+"""SMS text rules: GSM-7 folding and segment counting, and how a reply is shown as a text.
 
 A GSM-7 message fits 160 characters in one segment, or 153 per segment when split; any
 character outside GSM-7 makes the whole message UCS-2 (70, or 67 per segment).
@@ -10,6 +10,9 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from cradle.content import get_topic
+from cradle.yamlio import ContentError
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -127,3 +130,91 @@ def format_reply(
         rest = _fit(rest[: max(0, len(rest) - 20)], budget)
         text = "\n".join(p for p in (first, rest, ending) if p)
     return SmsReply(text, payloads, options)
+
+
+# What a text message offers after a topic answer: "Find support near me" and "Tell me more".
+# The part buttons by name, the sources and the dads' part would need a longer options line.
+_SMS_PARTS = frozenset({"more"})
+SMS_SERVICES = 3  # three lines fit a text
+
+
+def for_sms(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The channel-neutral reply (ending with its contract) as a text message shows it: no
+    topic heading (the answer itself must fit one segment), only the choices a text offers,
+    and the services as three lines of text, one of them a number that is open now.
+
+    The contract's services and cards become the ones listed, so the insight log records what
+    the parent was shown."""
+    *shown, last = messages
+    contract = dict(last.get("custom") or {})
+    heading = _topic_heading(contract.get("topic"))
+    out = []
+    for item in shown:
+        item = dict(item)
+        text = item.get("text")
+        if heading and isinstance(text, str) and text.startswith(heading):
+            item["text"] = text[len(heading) :]
+        if item.get("buttons"):
+            item["buttons"] = [b for b in item["buttons"] if _offered_by_sms(b)]
+        out.append(item)
+    cards = [c for c in contract.get("cards") or [] if isinstance(c, dict)]
+    if cards:
+        listed = pick_for_sms(cards)
+        at = min(int(contract.get("cards_after", len(out))), len(out))
+        out.insert(at, {"text": "\n".join(sms_service_line(c) for c in listed)})
+        contract.update(services=[c.get("id") for c in listed], cards=listed)
+        contract.pop("cards_after", None)
+    return [*out, {**last, "custom": contract}]
+
+
+def _topic_heading(topic: object) -> str | None:
+    if not isinstance(topic, str):
+        return None
+    try:
+        return f"{get_topic(topic).title}\n"
+    except (ContentError, KeyError):
+        return None
+
+
+def _offered_by_sms(button: dict[str, Any]) -> bool:
+    payload = str(button.get("payload", ""))
+    if not payload.startswith("/topic_more"):
+        return True
+    return any(f'"section": "{part}"' in payload for part in _SMS_PARTS)
+
+
+def pick_for_sms(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first three services, ranked as found; if none of them can be called or texted now,
+    the best one that can takes the third place."""
+    picked = cards[:SMS_SERVICES]
+    if not any(_open_now(c) and c.get("phones") for c in picked):
+        spare = next((c for c in cards[SMS_SERVICES:] if _open_now(c) and c.get("phones")), None)
+        if spare is not None:
+            picked = [*picked[: SMS_SERVICES - 1], spare]
+    return picked
+
+
+def _open_now(card: dict[str, Any]) -> bool:
+    opening = card.get("opening") or {}
+    return bool(opening.get("always_open") or opening.get("open_now"))
+
+
+def sms_service_line(card: dict[str, Any]) -> str:
+    """One service as a line of a text: its name, how to reach it, and whether it is open."""
+    contacts = []
+    for phone in card.get("phones") or []:
+        verb = "text" if phone.get("type") == "text" else "call"
+        contacts.append(f"{verb} {phone.get('number')}")
+    opening = card.get("opening") or {}
+    if opening.get("always_open"):
+        contacts.append("open 24/7")
+    elif opening.get("open_now"):
+        contacts.append("open now")
+    elif opening.get("next_open_text"):
+        contacts.append(f"opens {opening['next_open_text']}")
+    line = str(card.get("name", ""))
+    if contacts:
+        line += ": " + ", ".join(contacts)
+    if card.get("url") and not card.get("phones"):  # a text has room for a number or a website
+        line += f" {card['url']}"
+    return "- " + line

@@ -16,7 +16,7 @@ from cradle.areas import load_areas
 from cradle.content import intent_for_topic, topic_ids
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT, content_dir
-from cradle.responses import load_responses
+from cradle.responses import line_responses, load_responses
 
 BEGIN = "# BEGIN generated responses (cradle sync)"
 END = "# END generated responses"
@@ -48,8 +48,14 @@ def replace_block(text: str, begin: str, end: str, block: str, name: str) -> str
 
 
 def domain_with_responses(domain_text: str, responses_path: Path) -> str:
-    """domain.yml text with its generated block replaced by content/responses.yml."""
-    block = _dump({"responses": load_responses(responses_path)})
+    """domain.yml text with its generated block replaced by content/responses.yml: its
+    responses, then its messages as `utter_<key>` (the actions send them by name)."""
+    responses = load_responses(responses_path)
+    lines = line_responses(responses_path)
+    clash = sorted(set(responses) & set(lines))
+    if clash:
+        raise ValueError(f"content/responses.yml: {clash[0]} is both a response and a message")
+    block = _dump({"responses": {**responses, **lines}})
     return replace_block(domain_text, BEGIN, END, block, "domain.yml")
 
 

@@ -24,6 +24,20 @@ logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SessionLookup = Callable[[str], Awaitable[SessionSafety]]
+Render = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+class ChannelCollector(CollectingOutputChannel):
+    """Collects Rasa's replies under the input channel's name, so that Rasa picks a response's
+    variation for that channel (`channel: twilio` for SMS); Rasa's own collector is named
+    "collector", which no variation names."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self._channel = channel
+
+    def name(self) -> str:
+        return self._channel
 
 
 def install_hooks() -> None:
@@ -75,11 +89,14 @@ async def guarded_turn(
     metadata: dict[str, Any] | None = None,
     timeout: float = DEFAULT_REPLY_TIMEOUT,
     lookup: SessionLookup | None = None,
+    render: Render | None = None,
 ) -> tuple[PreparedTurn, list[dict[str, Any]]]:
     """Classify, forward to Rasa if allowed, and assemble the reply with its contract.
 
     With `lookup`, a crisis keeps the session's highest tier, and a short answer right after a
-    safety question ("no", "I don't know") is read as that question's answer.
+    safety question ("no", "I don't know") is read as that question's answer. With `render`,
+    the channel's own way of showing the reply (SMS: cradle.sms.for_sms) is applied before the
+    insight row is written, so the row records what the person was shown.
     """
     logscrub.register(raw_text)
     turn = prepare_turn(raw_text)
@@ -88,8 +105,9 @@ async def guarded_turn(
         turn = prepare_turn(raw_text, await _session(lookup, sender_id))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
-        return turn, assemble_reply(turn, [])
-    collector = CollectingOutputChannel()
+        messages = assemble_reply(turn, [])
+        return turn, render(messages) if render else messages
+    collector = ChannelCollector(input_channel)
     message = UserMessage(
         turn.text_for_rasa, collector, sender_id, input_channel=input_channel, metadata=metadata
     )
@@ -105,6 +123,8 @@ async def guarded_turn(
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
     messages = assemble_reply(turn, list(collector.messages), failed=failed)
+    if render is not None:
+        messages = render(messages)
     await _record_insight(messages[-1]["custom"], input_channel)
     return turn, messages
 

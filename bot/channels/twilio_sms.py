@@ -36,7 +36,7 @@ from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.responses import message, safety_message
 from cradle.safety import classify
-from cradle.sms import format_reply
+from cradle.sms import for_sms, format_reply
 from cradle.sms_state import SmsState, hash_sender, sender_key
 from cradle.turn import assemble_reply, prepare_turn
 
@@ -201,7 +201,13 @@ class CradleTwilioInput(InputChannel):
         if not raw:
             return format_reply(assemble_reply(prepare_turn(raw), [])[:-1]).text
         turn, messages = await guarded_turn(
-            on_new_message, raw, sender, self.name(), timeout=self.reply_timeout, lookup=lookup
+            on_new_message,
+            raw,
+            sender,
+            self.name(),
+            timeout=self.reply_timeout,
+            lookup=lookup,
+            render=for_sms,
         )
         reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
         await asyncio.to_thread(state.remember_options, sender, list(reply.payloads), reply.options)

@@ -16,6 +16,9 @@ from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.paths import content_dir
 from cradle.responses import message
+from cradle.sms import for_sms
+from cradle.turn import assemble_reply, prepare_turn
+from tests.sent import as_rasa_sends
 
 
 def tracker(intent: str = "greet", channel: str = "rest", **slots: Any) -> Tracker:
@@ -33,7 +36,7 @@ def payloads(dispatcher: CollectingDispatcher) -> dict[str, Any]:
 
 
 def texts(dispatcher: CollectingDispatcher) -> list[str]:
-    return [m["text"] for m in dispatcher.messages if m.get("text")]
+    return [m["text"] for m in as_rasa_sends(dispatcher) if m.get("text")]
 
 
 async def test_answer_topic_sends_the_file_and_sets_the_topic():
@@ -47,17 +50,23 @@ async def test_answer_topic_sends_the_file_and_sets_the_topic():
     assert texts(dispatcher)[0].startswith("Bonding with your baby")
 
 
+def as_sms(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """The action's channel-neutral messages as the SMS channel shows them."""
+    return for_sms(assemble_reply(prepare_turn("x"), as_rasa_sends(dispatcher, "twilio")))
+
+
 async def test_answer_topic_uses_dads_wording_for_a_dad_on_sms():
     dispatcher = CollectingDispatcher()
     await ActionAnswerTopic().run(
         dispatcher, tracker("ask_sleep_and_exhaustion", "twilio", audience="i'm a dad"), {}
     )
-    assert texts(dispatcher) == [
+    sms = as_sms(dispatcher)
+    assert [m["text"] for m in sms[:-1]] == [
         " ".join(get_topic("sleep-and-exhaustion").meta["sms_dads"].split()),
     ]
     # By text, two numbered choices keep the reply to one or two segments.
-    assert [b["title"] for b in buttons(dispatcher)] == ["Find support near me", "Tell me more"]
-    assert texts(dispatcher)[0].startswith("Broken sleep hits dads and partners too.")
+    assert [b["title"] for b in sms[0]["buttons"]] == ["Find support near me", "Tell me more"]
+    assert sms[0]["text"].startswith("Broken sleep hits dads and partners too.")
 
 
 async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
@@ -170,18 +179,22 @@ async def test_find_services_for_coventry_offers_national_services_only(find):
     assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
 
 
-@pytest.mark.parametrize(("channel", "listed"), [("rest", False), ("twilio", True)])
-async def test_services_are_listed_in_text_only_where_there_are_no_cards(find, channel, listed):
+async def test_services_are_cards_and_only_a_text_lists_them(find):
     # The web chat shows the contract's cards; a text list as well would repeat every service.
     dispatcher = CollectingDispatcher()
-    await find.run(dispatcher, tracker("inform", channel, topic="low-mood", area="rugby"), {})
-    assert payloads(dispatcher)["cards"]
-    names = [c["name"] for c in payloads(dispatcher)["cards"]]
-    said = "\n".join(texts(dispatcher))
-    if listed:  # by SMS, as before: one line for each service, by name
-        assert all(f"- {name}" in said for name in names)
-    else:
-        assert not any(name in said for name in names)
+    await find.run(dispatcher, tracker("inform", topic="low-mood", area="rugby"), {})
+    cards = payloads(dispatcher)["cards"]
+    assert cards and payloads(dispatcher)["services"] == [c["id"] for c in cards]
+    assert not any(c["name"] in "\n".join(texts(dispatcher)) for c in cards)
+    # By SMS, which has no cards: three of them, one line each, by name, before the question.
+    sms = as_sms(dispatcher)
+    listed = sms[-1]["custom"]["cards"]
+    assert len(listed) == min(3, len(cards)) and sms[-1]["custom"]["services"] == [
+        c["id"] for c in listed
+    ]
+    said = "\n".join(m.get("text", "") for m in sms[:-1])
+    assert all(f"- {c['name']}" in said for c in listed)
+    assert sms[-2]["text"] == "Was this helpful?"
 
 
 async def test_without_a_catalogue_the_bot_falls_back_to_national_lines(tmp_path, monkeypatch):
@@ -218,7 +231,7 @@ def heading(dispatcher: CollectingDispatcher) -> str:
 
 
 def buttons(dispatcher: CollectingDispatcher) -> list[dict[str, str]]:
-    return [b for m in dispatcher.messages for b in m.get("buttons") or []]
+    return [b for m in as_rasa_sends(dispatcher) for b in m.get("buttons") or []]
 
 
 @pytest.mark.parametrize("audience", [None, "dad"])

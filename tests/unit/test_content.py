@@ -17,6 +17,7 @@ from cradle.content import (
 )
 from cradle.paths import content_dir
 from cradle.replies import section_messages, topic_messages
+from cradle.sms import for_sms
 from tests.conftest import add_topic
 
 SECTIONS = [
@@ -87,27 +88,29 @@ def test_non_topic_intents_have_no_topic(intent):
 
 def test_web_answer_is_the_title_and_the_short_text_then_sources_on_request():
     topic = get_topic("anxiety")
-    messages = topic_messages(topic, "rest", None)
+    messages = topic_messages(topic, None)
     assert messages[0]["text"] == f"{topic.title}\n{topic.short_text()}"
     assert messages[-1] == {"custom": {"cradle": {"topic": "anxiety"}}}
-    sources = section_messages(topic, "sources", None, ["sources"], "rest")[0]["text"]
+    sources = section_messages(topic, "sources", None, ["sources"])[0]["text"]
     assert sources.startswith("Where this comes from") and "https://www.nhs.uk" in sources
 
 
 def test_sms_answer_is_the_short_text():
     topic = get_topic("crying-baby")
-    messages = topic_messages(topic, "twilio", None)
+    messages = for_sms([*topic_messages(topic, None)[:-1], {"custom": {"topic": topic.id}}])
     assert messages[0]["text"] == topic.sms_text()
     assert "Never shake a baby" in messages[0]["text"]
 
 
 def test_dads_get_dads_wording():
     topic = get_topic("low-mood")
-    web = topic_messages(topic, "rest", "dad-or-partner")[0]["text"]
+    web = topic_messages(topic, "dad-or-partner")[0]["text"]
     assert "Dads and partners" in web
     assert topic.more_order("dad-or-partner")[0] == "dads"  # "Tell me more" starts there
     assert topic.more_order(None)[-1] == "dads"
-    sms = topic_messages(topic, "twilio", "dad-or-partner")[0]["text"]
+    sms = for_sms([*topic_messages(topic, "dad-or-partner")[:-1], {"custom": {"topic": topic.id}}])[
+        0
+    ]["text"]
     assert sms.startswith("Dads and partners")
 
 

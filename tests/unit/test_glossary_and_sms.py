@@ -127,3 +127,80 @@ def test_crisis_text_first_and_whole_with_its_own_buttons():
     )
     assert reply.text.startswith(crisis)
     assert reply.text.count(crisis) == 1
+
+
+def _card(service_id: str, open_now: bool = False, phones: bool = True) -> dict:
+    return {
+        "id": service_id,
+        "name": service_id.title(),
+        "url": f"https://{service_id}.example.org",
+        "phones": [{"type": "voice", "number": "0300 000 0000"}] if phones else [],
+        "opening": {"always_open": False, "open_now": open_now, "next_open_text": "9am Mon"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("cards", "listed"),
+    [
+        # Three fit; none open now and none of the rest either: the first three.
+        ([_card("a"), _card("b"), _card("c"), _card("d")], ["a", "b", "c"]),
+        # None of the first three can be reached now: the best one that can takes third place.
+        ([_card("a"), _card("b"), _card("c"), _card("d", open_now=True)], ["a", "b", "d"]),
+        # Open now but with no number to call is not "reachable now".
+        ([_card("a"), _card("b"), _card("c"), _card("d", True, phones=False)], ["a", "b", "c"]),
+        ([_card("a", open_now=True), _card("b"), _card("c"), _card("d", True)], ["a", "b", "c"]),
+        ([_card("a")], ["a"]),
+    ],
+)
+def test_a_text_lists_three_services_one_of_them_open_now(cards, listed):
+    from cradle.sms import pick_for_sms
+
+    assert [c["id"] for c in pick_for_sms(cards)] == listed
+
+
+def test_a_reply_as_a_text_shows_no_heading_no_part_buttons_and_lists_the_services():
+    from cradle.content import get_topic
+    from cradle.sms import for_sms
+
+    title = get_topic("low-mood").title
+    buttons = [
+        {"title": "Find support near me", "payload": "/affirm"},
+        {"title": "What can help today", "payload": '/topic_more{"section": "help_today"}'},
+        {"title": "Tell me more", "payload": '/topic_more{"section": "more"}'},
+        {"title": "Where this comes from", "payload": '/topic_more{"section": "sources"}'},
+    ]
+    cards = [_card("a"), _card("b"), _card("c"), _card("d", open_now=True)]
+    reply = [
+        {"text": f"{title}\nA short answer.", "buttons": buttons},
+        {"text": "These can help:"},
+        {"text": "Was this helpful?"},
+        {
+            "custom": {
+                "topic": "low-mood",
+                "safety": "none",
+                "services": ["a", "b", "c", "d"],
+                "cards": cards,
+                "cards_after": 2,
+            }
+        },
+    ]
+    sms = for_sms(reply)
+    assert sms[0]["text"] == "A short answer."
+    assert [b["title"] for b in sms[0]["buttons"]] == ["Find support near me", "Tell me more"]
+    assert (
+        sms[2]["text"] == "- A: call 0300 000 0000, opens 9am Mon\n- B: call 0300 000 0000, "
+        "opens 9am Mon\n- D: call 0300 000 0000, open now"
+    )
+    assert sms[3]["text"] == "Was this helpful?"
+    assert sms[-1]["custom"]["services"] == ["a", "b", "d"]  # what the parent was shown
+    assert reply[0]["text"].startswith(title)  # the neutral reply itself is not changed
+
+
+def test_a_text_keeps_every_other_button_and_a_heading_that_is_not_a_topics():
+    from cradle.sms import for_sms
+
+    reply = [
+        {"text": "Which town or area?", "buttons": [{"title": "Rugby", "payload": "/inform"}]},
+        {"custom": {"topic": None, "safety": "none", "services": [], "cards": []}},
+    ]
+    assert for_sms(reply) == reply

@@ -16,6 +16,7 @@ from cradle.paths import PROJECT_ROOT
 from cradle.responses import message
 from cradle.service_filter import AreaReply, read_area_reply
 from cradle.turn import check_command
+from tests.sent import as_rasa_sends
 
 FORM = "service_filter_form"
 
@@ -155,7 +156,7 @@ async def validate(tracker: Tracker) -> tuple[dict[str, Any], list[str]]:
     dispatcher = CollectingDispatcher()
     events = await ValidateServiceFilterForm().run(dispatcher, tracker, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    return slots, [m["text"] for m in dispatcher.messages]
+    return slots, [m["text"] for m in as_rasa_sends(dispatcher)]
 
 
 @pytest.mark.parametrize(
@@ -215,7 +216,7 @@ async def test_when_the_form_starts_it_asks_only_for_the_place():
 async def test_the_question_has_a_button_per_district_and_skip(shown, key):
     dispatcher = CollectingDispatcher()
     await ActionAskArea().run(dispatcher, form_tracker("x", services_shown=shown), DOMAIN)
-    [asked] = dispatcher.messages
+    [asked] = as_rasa_sends(dispatcher)
     assert asked["text"] == message(key)["text"]
     titles = [b["title"] for b in asked["buttons"]]
     assert titles == [
@@ -249,7 +250,7 @@ def said(dispatcher: CollectingDispatcher) -> tuple[list[str], dict[str, Any]]:
     for m in dispatcher.messages:
         if m.get("custom"):
             data.update(m["custom"]["cradle"])
-    return [m["text"] for m in dispatcher.messages if m.get("text")], data
+    return [m["text"] for m in as_rasa_sends(dispatcher) if m.get("text")], data
 
 
 async def test_after_the_form_the_services_are_for_the_district_and_nothing_more_is_asked(find):

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerTopic
 from cradle.topic_choice import close_topics
+from tests.sent import as_rasa_sends
 
 
 def ranked(*pairs: tuple[str, float]) -> list[dict]:
@@ -61,7 +62,7 @@ async def test_the_topic_action_asks_with_two_buttons_that_answer_next_time():
     tracker = Tracker("s", {}, latest, events, False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     assert await ActionAnswerTopic().run(dispatcher, tracker, {}) == []  # no topic chosen yet
-    [question] = dispatcher.messages
+    [question] = as_rasa_sends(dispatcher)
     assert "closer to what you mean" in question["text"]
     assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
         ("Feeling low or down", "/ask_low_mood"),

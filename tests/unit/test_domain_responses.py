@@ -1,0 +1,63 @@
+"""The fixed lines as Rasa renders them from domain.yml: what the actions send by name reaches a
+parent as the content file says, with the SMS variation on SMS (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from cradle.paths import PROJECT_ROOT, content_dir
+from cradle.responses import _messages_for, message, say
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+NLG = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
+KEYS = sorted(_messages_for(str(content_dir() / "responses.yml")))
+
+
+def tracker() -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("s", [], slots=DOMAIN.slots)
+
+
+@pytest.mark.parametrize("key", KEYS)
+async def test_every_line_an_action_can_say_is_a_domain_response(key):
+    values = {"place": "Rugby", "listing": "kite-marked", "note": "N", "limit": "1", "options": "O"}
+    sent = say(key, **{k: v for k, v in values.items() if "{" + k + "}" in str(_raw(key))})
+    rendered = await NLG.generate(sent["response"], tracker(), "rest", **sent["values"])
+    expected = message(key, **sent["values"])
+    assert rendered is not None
+    assert rendered["text"] == expected["text"]
+    # Payloads with braces ('/feedback{"helpful": "yes"}') reach the widget unchanged.
+    assert [b["payload"] for b in rendered.get("buttons") or []] == [
+        b["payload"] for b in expected.get("buttons") or []
+    ]
+
+
+def _raw(key: str) -> object:
+    return _messages_for(str(content_dir() / "responses.yml"))[key]
+
+
+async def test_a_place_is_filled_in_by_rasa():
+    sent = say("services_local", place="Nuneaton and Bedworth", listing="kite-marked")
+    rendered = await NLG.generate(sent["response"], tracker(), "web_chat", **sent["values"])
+    assert "Nuneaton and Bedworth" in rendered["text"] and "{place}" not in rendered["text"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "short"), [("twilio", True), ("web_chat", False), ("rest", False)]
+)
+async def test_sms_gets_its_own_greeting(channel, short):
+    rendered = await NLG.generate("utter_greet", tracker(), channel)
+    assert ("I don't keep your texts" in rendered["text"]) is short
+    assert len(rendered["text"]) < 260 if short else len(rendered["text"]) > 300
+    assert [b["title"] for b in rendered["buttons"]][0] == "Feeling low"
+
+
+def test_an_unknown_line_or_a_missing_placeholder_fails_in_the_action():
+    from cradle.yamlio import ContentError
+
+    with pytest.raises(ContentError):
+        say("no_such_line")
+    with pytest.raises(KeyError):
+        say("services_local", listing="kite-marked")  # {place} not given
