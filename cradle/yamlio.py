@@ -7,6 +7,10 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader when PyYAML was built with it (it is, from PyPI's wheels): the safety bank
+# alone is some 12,000 messages, and the pure-Python loader takes seconds over it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class ContentError(ValueError):
     """A content or data file is missing or malformed. str() names the file (and line)."""
@@ -19,6 +23,12 @@ class ContentError(ValueError):
 
 def parse_yaml(text: str, path: Path | str, first_line: int = 1) -> Any:
     """Parse YAML text that starts at `first_line` of its file; errors name the file and line."""
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        pass
+    # Only on an error: the pure-Python loader, whose marks point at the line to fix (libyaml's
+    # can point at the line after it).
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
