@@ -71,3 +71,27 @@ def test_an_unsure_reading_asks_first_instead_of_answering(monkeypatch):
     unsure = SafetyResult("none", "check", ("second-opinion:unsure",))
     monkeypatch.setattr(cradle.turn, "classify", lambda text: unsure)
     assert prepare_turn("everything is grey").text_for_rasa == "/safety_check"
+
+
+def test_a_message_read_a_moment_ago_is_not_read_again_and_its_text_is_not_kept(monkeypatch):
+    from cradle.safety import net as net_module
+
+    calls: list[str] = []
+    real = net_module.SafetyNet.classify
+
+    def counting(self, text):
+        calls.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(net_module.SafetyNet, "classify", counting)
+    monkeypatch.setattr(net_module, "_RECENT", net_module.RecentReadings(size=2))
+    first = net_module.classify("I took all my tablets an hour ago")
+    assert net_module.classify("I took all my tablets an hour ago") == first
+    assert calls == ["I took all my tablets an hour ago"]
+    assert first.tier == "emergency"
+    # Keys are digests: the cache never holds the words.
+    assert all(isinstance(k, bytes) and b"tablets" not in k for k in net_module._RECENT._results)
+    net_module.classify("hello")
+    net_module.classify("thanks")  # the oldest falls out: at most `size` are kept
+    net_module.classify("I took all my tablets an hour ago")
+    assert calls.count("I took all my tablets an hour ago") == 2
