@@ -42,6 +42,8 @@ TOPIC_GUESS_MIN = 0.2
 NATIONAL_LINES = ("samaritans", "shout", "nhs-111-mental-health")
 # The form that asks where the parent lives, to narrow a service search (domain.yml).
 SERVICE_FILTER_FORM = "service_filter_form"
+# Replies that are not a known place before the form stops asking (a village not on the list).
+MAX_AREA_TRIES = 2
 
 
 def dispatch(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
@@ -191,8 +193,10 @@ class ActionFindServices(Action):
             # "Find support near me": ask where first, so the one list shown is the local one.
             return [*events, *start_service_filter(tracker, topic, services_shown=False)]
         if area is None and after_form and tracker.get_slot("services_shown"):
-            # Skipped after the county-wide list: nothing new to show.
-            dispatch(dispatcher, [say("area_skipped"), say("ask_feedback")])
+            # Skipped, or no known place given, after the county-wide list: nothing new to show
+            # (after "I won't ask again", "No problem" would not fit).
+            gave_up = _tries(tracker) >= MAX_AREA_TRIES
+            dispatch(dispatcher, [*([] if gave_up else [say("area_skipped")]), say("ask_feedback")])
             return events
         request = request_from_slots(topic, area, audience)
         if ask is not None and ask.contact is not None:
@@ -240,7 +244,11 @@ def start_service_filter(
     Started by the action, not by a rule, because only the action knows whether the place was
     missing. `services_shown` chooses the question's wording and what a Skip means.
     """
-    events = [SlotSet("services_shown", services_shown), ActiveLoop(SERVICE_FILTER_FORM)]
+    events = [
+        SlotSet("services_shown", services_shown),
+        SlotSet("area_tries", 0),
+        ActiveLoop(SERVICE_FILTER_FORM),
+    ]
     if isinstance(topic, str) and tracker.get_slot("topic") != topic:
         # The need this search was for (named in the request, or guessed from it), so the
         # search narrowed by place is for the same need.
@@ -282,10 +290,12 @@ class ValidateServiceFilterForm(FormValidationAction):
             return {"area": reply.area}
         if reply.audience is not None:
             return {"area": None, "audience": reply.audience}
-        if not reply.skip:
-            dispatch(dispatcher, [say("area_not_found")])
+        if reply.skip:
+            return {"area": None}
+        tries = _tries(tracker) + 1
+        dispatch(dispatcher, [say("area_give_up" if tries >= MAX_AREA_TRIES else "area_not_found")])
         # Never keep an unrecognised value: it may be hostile input from /inform{...}.
-        return {"area": None}
+        return {"area": None, "area_tries": tries}
 
     async def validate_audience(
         self,
@@ -304,7 +314,8 @@ class ValidateServiceFilterForm(FormValidationAction):
         # just started) there is nothing to read.
         answered = tracker.get_slot(REQUESTED_SLOT) == "area"
         skipped = answered and read_area_reply(None, *_latest_reading(tracker)).skip
-        done = tracker.get_slot("area") is not None or skipped
+        gave_up = _tries(tracker) >= MAX_AREA_TRIES
+        done = tracker.get_slot("area") is not None or skipped or gave_up
         return SlotSet(REQUESTED_SLOT, None if done else "area")
 
 
@@ -353,6 +364,12 @@ class ActionRecordFeedback(Action):
         else:
             dispatch(dispatcher, [say("thanks_feedback")])
         return []
+
+
+def _tries(tracker: Tracker) -> int:
+    """Replies to "which town or area?" that were not a known place, this time round."""
+    value = tracker.get_slot("area_tries")
+    return int(value) if isinstance(value, int | float) else 0
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -111,6 +111,7 @@ class SessionSafety:
 
     tier: str = "none"  # the session's safety flag: it never drops within a session
     last_question: str | None = None  # the bot's last action, when it was a safety question
+    asked_area: bool = False  # the bot's last question was the form's "Which town or area?"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
+from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
 from cradle import action_validation, logscrub, sqlite_tuning
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
@@ -22,6 +23,10 @@ from cradle.turn import PreparedTurn, SessionSafety, assemble_reply, prepare_tur
 
 logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
+SERVICE_FILTER_FORM = "service_filter_form"
+# A reply this short may answer the bot's last question ("no", "Harbury"): the session is read
+# for it. Longer messages are read only for a crisis, to save a tracker read per turn.
+SHORT_REPLY_WORDS = 5
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SessionLookup = Callable[[str], Awaitable[SessionSafety]]
 Render = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
@@ -65,7 +70,11 @@ def session_lookup(agent: Any) -> SessionLookup:
                 break
         tier = tracker.get_slot("safety_tier") or "none"
         question = last if last in get_check_in().questions else None
-        return SessionSafety(str(tier), question)
+        asked_area = (
+            tracker.active_loop_name == SERVICE_FILTER_FORM
+            and tracker.get_slot("requested_slot") == AREA_QUESTION
+        )
+        return SessionSafety(str(tier), question, asked_area)
 
     return lookup
 
@@ -101,8 +110,13 @@ async def guarded_turn(
     logscrub.register(raw_text)
     turn = prepare_turn(raw_text)
     text = raw_text if isinstance(raw_text, str) else ""
-    if turn.safety.is_crisis or get_check_in().could_be_answer(text):
-        turn = prepare_turn(raw_text, await _session(lookup, sender_id))
+    short = 0 < len(text.split()) <= SHORT_REPLY_WORDS and not text.lstrip().startswith("/")
+    if turn.safety.is_crisis or short or get_check_in().could_be_answer(text):
+        session = await _session(lookup, sender_id)
+        turn = prepare_turn(raw_text, session)
+        if session.asked_area:
+            # The NLU reads a weak guess as the answer (bot/components/question_reply.py).
+            metadata = {**(metadata or {}), REPLY_TO_KEY: AREA_QUESTION}
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         messages = assemble_reply(turn, [])

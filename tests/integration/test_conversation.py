@@ -194,6 +194,21 @@ def test_an_unknown_place_is_refused_and_asked_again(stack):
     assert contract["insight"]["district"] == "rugby"
 
 
+def test_a_place_it_cannot_find_twice_ends_the_question_not_the_conversation(stack):
+    # "Find support near me" asks first; a village not on the list, twice, stops the asking
+    # and the county-wide services follow.
+    turn(stack, "narrow-village", "i feel so low since the baby came")
+    messages, _ = turn(stack, "narrow-village", "/affirm")
+    assert messages[-1]["text"].startswith("Which town or area")
+    messages, _ = turn(stack, "narrow-village", "Harbury")
+    assert messages[0]["text"] == "Sorry, I don't know that place in Warwickshire."
+    messages, contract = turn(stack, "narrow-village", "harbury village")
+    texts = [m.get("text", "") for m in messages]
+    assert texts[0].startswith("Sorry, I still can't find that place, so I won't ask again.")
+    assert contract["services"] and not any("town or" in t for t in texts[1:])
+    assert texts[-1] == "Was this helpful?"
+
+
 def test_a_topic_question_during_the_question_is_answered_not_taken_as_a_place(stack):
     turn(stack, "narrow-topic", "any groups near me?")
     texts, contract = say(stack, "narrow-topic", "i feel so low since the baby came")

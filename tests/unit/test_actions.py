@@ -126,6 +126,7 @@ async def test_find_services_starts_the_form_to_ask_where_when_unknown(find):
     # The form asks (action_ask_area); nothing is searched before the place is known.
     assert events == [
         {"event": "slot", "timestamp": None, "name": "services_shown", "value": False},
+        {"event": "slot", "timestamp": None, "name": "area_tries", "value": 0},
         {"event": "active_loop", "timestamp": None, "name": "service_filter_form"},
     ]
     assert dispatcher.messages == []
@@ -380,4 +381,4 @@ async def test_a_plain_yes_still_asks_where_first(find):
     dispatcher = CollectingDispatcher()
     events = await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})
     assert texts(dispatcher) == []
-    assert slots_set(events) == {"services_shown": False}
+    assert slots_set(events) == {"services_shown": False, "area_tries": 0}

@@ -177,8 +177,17 @@ async def test_a_known_place_is_kept_as_its_district_and_the_form_ends(typed, di
 async def test_an_unknown_value_is_refused_not_stored_and_asked_again(value):
     text = f'/inform{{"area": "{value}"}}'
     slots, said = await validate(form_tracker(text, candidates={"area": value}))
-    assert slots == {"area": None, "requested_slot": "area"}
+    assert slots == {"area": None, "area_tries": 1, "requested_slot": "area"}
     assert said == [message("area_not_found")["text"]]
+
+
+async def test_after_two_places_it_does_not_know_the_form_stops_asking():
+    # A village that is not on the list must not loop "Sorry, I don't know that place".
+    slots, said = await validate(
+        form_tracker("Harbury", candidates={"area": "Harbury"}, area_tries=1)
+    )
+    assert slots == {"area": None, "area_tries": 2, "requested_slot": None}
+    assert said == [message("area_give_up")["text"]]
 
 
 @pytest.mark.parametrize(("typed", "intent"), [("/deny", "deny"), ("skip", "affirm")])
@@ -270,6 +279,13 @@ async def test_skip_after_the_county_wide_list_shows_nothing_again(find):
     await find.run(dispatcher, after_form("skip", services_shown=True), {})
     texts, data = said(dispatcher)
     assert texts == [message("area_skipped")["text"], message("ask_feedback")["text"]]
+
+
+async def test_giving_up_after_the_county_wide_list_says_only_was_this_helpful(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, after_form("Harbury", services_shown=True, area_tries=2), {})
+    texts, data = said(dispatcher)
+    assert texts == [message("ask_feedback")["text"]]  # "I won't ask again" was just said
     assert "services" not in data
 
 
@@ -298,7 +314,7 @@ async def test_the_need_of_a_request_is_kept_for_the_narrowed_search(find):
     tracker = Tracker("need", {}, latest, events, False, None, {}, "action_listen")
     found = await find.run(CollectingDispatcher(), tracker, {})
     slots = {e["name"]: e["value"] for e in found if e["event"] == "slot"}
-    assert slots == {"topic": "anxiety", "services_shown": True}
+    assert slots == {"topic": "anxiety", "services_shown": True, "area_tries": 0}
 
 
 # --- nobody is stuck in the form: every intent is either read or ends it ---

@@ -1,0 +1,71 @@
+"""NLU component: a short, weakly classified reply to "Which town or area?" is read as an answer.
+
+Parents answer the form's question with a place, and a village that is not on Cradle's list
+("Harbury", "Long Itchington") is a word the classifier has never seen: its best guess is weak
+and often wrong (a greeting at 0.31, a crying-baby question at 0.34), and Rasa's rules would
+end the form on it. The channel says when the bot's last question was the area question
+(message metadata `cradle_reply_to: area`, bot/channels/guard.py); then a guess below
+REPLY_CONFIDENCE becomes `inform`, which the form reads as its answer. A confident intent (a
+greeting, a topic question, "no") still wins, and the safety net runs after this component.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+REPLY_TO_KEY = "cradle_reply_to"
+AREA_QUESTION = "area"
+REPLY_INTENT = "inform"
+# Below this, the classifier's guess for a short reply to the area question is not trusted.
+REPLY_CONFIDENCE = 0.5
+# Guesses that are already answers the form reads, or that only the safety net may make.
+_KEPT = frozenset({"inform", "affirm", "deny", "nlu_fallback", "safety_alert", "safety_check"})
+
+
+def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
+    """Whether this message's intent should become the answer to the bot's area question."""
+    if not isinstance(metadata, dict) or metadata.get(REPLY_TO_KEY) != AREA_QUESTION:
+        return False
+    if not intent or intent.get("name") in _KEPT:
+        return False
+    return float(intent.get("confidence") or 0.0) < REPLY_CONFIDENCE
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class QuestionReply(GraphComponent):
+    """Turns a weak guess into `inform` when the message answers the area question."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuestionReply:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT)
+            if read_as_answer(intent, message.get("metadata")):
+                answer = {"name": REPLY_INTENT, "confidence": float(intent.get("confidence") or 0)}
+                ranking = [
+                    r
+                    for r in message.get(INTENT_RANKING_KEY) or []
+                    if r.get("name") != REPLY_INTENT
+                ]
+                message.set(INTENT, answer, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [answer, *ranking], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
