@@ -439,3 +439,62 @@ def test_crisis_links_are_at_least_44px_tall(browser, stack, width, height):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "widget-crisis-links-360.png"))
     page.context.close()
+
+
+def _fits_the_phone(locator: Locator, width: int = 360) -> None:
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_the_area_question_and_its_buttons_fit_a_phone(browser, stack):
+    """The service form's question on a 360px phone: every district button and Skip can be
+    read and tapped without sideways scrolling."""
+    page = phone(browser, stack)
+    open_widget(page)
+    ask(page, "i feel so low since the baby came")
+    choose(page, "Find support near me")
+    question = page.locator(".cradle-bot").last
+    assert "Which town or area" in question.inner_text()
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    titles = [b.inner_text() for b in buttons.get_by_role("button").all()]
+    assert titles[-1] == "Skip" and "Rugby" in titles
+    for button in buttons.get_by_role("button").all():
+        _fits_the_phone(button)
+        box = button.bounding_box()
+        assert box is not None and box["height"] >= 24  # WCAG 2.2 target size (minimum)
+    _fits_the_phone(question)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-area-question-360.png"))
+    page.context.close()
+
+
+def test_which_is_closer_fits_a_phone(browser, stack):
+    """ "Which is closer to what you mean?" with two topic titles as buttons, on a 360px phone
+    (the reply is stood in, because which messages the model finds close changes with
+    training)."""
+    page = phone(browser, stack)
+    reply = {
+        "messages": [
+            {
+                "text": "I want to get this right. Which is closer to what you mean?",
+                "buttons": [
+                    {"title": "Feeling low or down", "payload": "/ask_low_mood"},
+                    {
+                        "title": "Looking after yourself in pregnancy",
+                        "payload": "/ask_pregnancy_wellbeing",
+                    },
+                ],
+            }
+        ],
+        "contract": {"topic": None, "safety": "none", "services": [], "cards": []},
+    }
+    page.route(CHAT, lambda route: route.fulfill(json=reply, headers=cors(stack)))
+    open_widget(page)
+    ask(page, "cant stop crying at 20 weeks")
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    for title in ("Feeling low or down", "Looking after yourself in pregnancy"):
+        _fits_the_phone(buttons.get_by_role("button", name=title))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-which-topic-360.png"))
+    page.context.close()
