@@ -17,6 +17,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -168,6 +169,14 @@ def no_samples_svg(process: str, kind: TurnKind, turns: int) -> str:
     )
 
 
+_TITLE = re.compile(r'(<text id="title"[^>]*>)([^<]*)(<)')
+
+
+def retitle(svg: str, title: str) -> str:
+    """The graph's title without py-spy's command line (this machine's paths and a pid)."""
+    return _TITLE.sub(lambda m: f"{m.group(1)}{html.escape(title)}{m.group(3)}", svg, count=1)
+
+
 def profile_kind(
     kind: TurnKind, url: str, pids: dict[str, int], py_spy: Path, args: argparse.Namespace
 ) -> None:
@@ -191,6 +200,9 @@ def profile_kind(
         out = recorder.out
         if stopped[name] == "no samples":
             out.write_text(no_samples_svg(name, kind, result["turns"]), encoding="utf-8")
+        else:
+            title = f"Cradle, {kind.name} turns: the {name} process (py-spy, {args.rate} Hz)"
+            out.write_text(retitle(out.read_text(encoding="utf-8"), title), encoding="utf-8")
         title = out.relative_to(PROJECT_ROOT) if out.is_relative_to(PROJECT_ROOT) else out
         print(format_summary(str(title), summarise_file(out)))
 

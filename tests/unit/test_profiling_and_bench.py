@@ -121,3 +121,15 @@ def test_the_scale_out_variables_come_from_the_database_url():
     assert env["CRADLE_PG_PORT"] == "54321" and env["CRADLE_PG_USER"] == "postgres"
     assert env["CRADLE_PG_DB"] == "postgres" and env["CRADLE_PG_PASSWORD"] == ""
     assert env["CRADLE_REDIS_PORT"] == "6390" and env["CRADLE_REDIS_HOST"] == "127.0.0.1"
+
+
+def test_a_graph_title_loses_the_command_line_with_paths_and_pids():
+    from cradle.profiling import retitle
+
+    svg = (
+        '<svg><text id="title" fill="rgb(0,0,0)" x="50%" y="24">/work/x/.venv/bin/py-spy record'
+        " --pid 19425 --output /work/x/docs/a.svg</text><text>other</text></svg>"
+    )
+    out = retitle(svg, "Cradle, topic turns: the rasa process")
+    assert ">Cradle, topic turns: the rasa process<" in out
+    assert "19425" not in out and "/work/" not in out and "<text>other</text>" in out
