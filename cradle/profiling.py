@@ -201,8 +201,8 @@ def profile_kind(
         if stopped[name] == "no samples":
             out.write_text(no_samples_svg(name, kind, result["turns"]), encoding="utf-8")
         else:
-            title = f"Cradle, {kind.name} turns: the {name} process (py-spy, {args.rate} Hz)"
-            out.write_text(retitle(out.read_text(encoding="utf-8"), title), encoding="utf-8")
+            heading = f"Cradle, {kind.name} turns: the {name} process (py-spy, {args.rate} Hz)"
+            out.write_text(retitle(out.read_text(encoding="utf-8"), heading), encoding="utf-8")
         title = out.relative_to(PROJECT_ROOT) if out.is_relative_to(PROJECT_ROOT) else out
         print(format_summary(str(title), summarise_file(out)))
 
