@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
-	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-catalogue demo-insights clean
+	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-catalogue bench-services demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -95,6 +95,9 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 	@$(MAKE) --no-print-directory pytest
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
+
+bench-services: $(STAMP) $(CATALOGUE) train ## the frozen NLU set's service requests through the real servers: how many got services
+	@$(BIN)/python -m cradle.service_bench
 
 bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set
 	@$(BIN)/python -m cradle.safety.evaluate

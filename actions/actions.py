@@ -378,10 +378,12 @@ def _latest_text(tracker: Tracker) -> str:
 
 
 def read_service_request(tracker: Tracker) -> ServiceAsk | None:
-    """What the latest message asked for, if it asked for services."""
+    """What the latest message asked for, if it asked for services: in its words, or in the
+    NLU's reading (`find_services`), so that every request gets services in the same turn."""
     text = _latest_text(tracker)
     names_place = get_areas().find_in_text(text).district is not None
-    return get_request_reader().read(text, names_place)
+    asked = latest_intent(tracker) == "find_services"
+    return get_request_reader().read(text, names_place, asked=asked)
 
 
 def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:

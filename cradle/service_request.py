@@ -56,16 +56,19 @@ class RequestReader:
         self.contact = groups("contact", frozenset({"text", "phone"}))
         self.needs = groups("needs", frozenset(topic_ids()) | {"crisis"})
 
-    def read(self, text: object, names_a_place: bool = False) -> ServiceAsk | None:
+    def read(
+        self, text: object, names_a_place: bool = False, asked: bool = False
+    ) -> ServiceAsk | None:
         """A ServiceAsk if the message asks for services, else None.
 
         `names_a_place`: the message names a Warwickshire place, so "support for X in Y" is a
-        request even without the words of `asks_for_services`.
+        request even without the words of `asks_for_services`. `asked`: the NLU already read
+        the message as a request for services, so only who and what it names are read here.
         """
         if not isinstance(text, str) or text.lstrip().startswith("/"):
             return None
         text = text[:_MAX_CHARS]
-        asked = any(p.search(text) for p in self.asks)
+        asked = asked or any(p.search(text) for p in self.asks)
         if not asked and not (names_a_place and self.help_words.search(text)):
             return None
 

@@ -377,6 +377,17 @@ async def test_who_can_i_text_gets_text_services_now_and_the_form_to_narrow(find
     assert message("ask_feedback")["text"] not in texts(dispatcher)  # the form asks instead
 
 
+async def test_whatever_words_the_nlu_reads_as_a_request_get_services_at_once(find):
+    # No words of the request reader's list ("any ... near me", "groups"): the NLU's reading
+    # is enough; county-wide services now, then the question to narrow them.
+    dispatcher = CollectingDispatcher()
+    events = await find.run(
+        dispatcher, asked("who could i talk to round here", "find_services"), {}
+    )
+    assert payloads(dispatcher)["services"]
+    assert slots_set(events)["services_shown"] is True
+
+
 async def test_a_plain_yes_still_asks_where_first(find):
     dispatcher = CollectingDispatcher()
     events = await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})

@@ -29,3 +29,11 @@ def test_the_frozen_set_covers_the_twelve_topics_it_was_written_for():
     assert len(topics) == 12
     assert all(counts[i] >= 25 for i in counts if topic_for_intent(i)), counts
     assert counts["find_services"] >= 30
+
+
+def test_the_service_bench_reads_the_frozen_sets_service_requests():
+    from cradle.service_bench import service_requests
+
+    requests = service_requests()
+    assert len(requests) == 30
+    assert all(r and "](" not in r for r in requests)  # entity annotations removed

@@ -1,0 +1,71 @@
+"""`make bench-services`: the frozen set's service requests, end to end through the real servers.
+
+Issue 12 asks that every message asking for services gets services in that turn. The frozen
+held-out NLU set (tests/nlu/frozen.yml, written blind) holds 30 such requests; each is sent as
+the first message of a new conversation to Cradle's REST channel on a throwaway stack, and the
+reply is counted as answered when its contract names at least one service. Only the count is
+printed, not the messages: the set must stay unseen by whoever writes training data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from cradle.paths import PROJECT_ROOT
+
+FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
+_ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def service_requests(path: Path = FROZEN) -> list[str]:
+    """The frozen set's `find_services` examples, as a parent would type them."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for block in data.get("nlu") or []:
+        if block.get("intent") == "find_services":
+            lines = str(block.get("examples", "")).splitlines()
+            return [_ANNOTATION.sub(r"\1", ln[2:]).strip() for ln in lines if ln.startswith("- ")]
+    return []
+
+
+def ask(url: str, sender: str, text: str) -> dict:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
+        return json.load(reply)[-1]["custom"]
+
+
+def main() -> int:
+    from cradle.catalogue.build import build_catalogue
+    from cradle.launcher import Stack, StackConfig
+    from cradle.paths import content_dir
+
+    requests = service_requests()
+    with tempfile.TemporaryDirectory() as work:
+        var = Path(work)
+        build_catalogue(content_dir() / "services", var / "catalogue.db")
+        config = StackConfig.on_free_ports(var=var, catalogue=var / "catalogue.db")
+        with Stack(config):
+            url = f"{config.rasa_url}/webhooks/rest/webhook"
+            contracts = [ask(url, f"services-{i}", text) for i, text in enumerate(requests)]
+    answered = sum(bool(c.get("services")) for c in contracts)
+    crisis = sum(c.get("safety") in ("urgent", "emergency") for c in contracts)
+    asked = sum(c.get("topic") is None and not c.get("services") for c in contracts)
+    print(
+        f"Service requests in the frozen NLU set, each as a new conversation: {len(requests)}\n"
+        f"  answered with services in the same turn: {answered}/{len(requests)}\n"
+        f"  answered with crisis help instead: {crisis}\n"
+        f"  answered with neither a topic nor services: {asked}\n"
+        "  (the messages are not shown: the set stays unseen by whoever writes training data)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
