@@ -272,6 +272,18 @@ class Stack:
             commands[f"rasa-{number}"] = replica
         return commands
 
+    def tracker(self, sender: str, url: str | None = None) -> dict[str, Any]:
+        """A conversation's tracker, every event included, from Rasa's HTTP API (tests)."""
+        base = url or self.config.rasa_url
+        status, body = _http(
+            f"{base}/conversations/{sender}/tracker?include_events=ALL&token={self.api_token}",
+            timeout=30,
+        )
+        if status != 200:
+            raise LaunchError(f"Rasa answered {status} for the tracker of {sender}")
+        tracker: dict[str, Any] = json.loads(body)
+        return tracker
+
     def rasa_urls(self) -> list[str]:
         cfg = self.config
         return [cfg.rasa_url, *(f"http://{cfg.host}:{p}" for p in cfg.extra_rasa_ports)]

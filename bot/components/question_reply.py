@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.safety_check import set_intent
+from bot.components.stateless import StatelessComponent
 
 REPLY_TO_KEY = "cradle_reply_to"
 AREA_QUESTION = "area"
@@ -40,32 +39,13 @@ def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class QuestionReply(GraphComponent):
+class QuestionReply(StatelessComponent):
     """Turns a weak guess into `inform` when the message answers the area question."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> QuestionReply:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT)
             if read_as_answer(intent, message.get("metadata")):
-                answer = {"name": REPLY_INTENT, "confidence": float(intent.get("confidence") or 0)}
-                ranking = [
-                    r
-                    for r in message.get(INTENT_RANKING_KEY) or []
-                    if r.get("name") != REPLY_INTENT
-                ]
-                message.set(INTENT, answer, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [answer, *ranking], add_to_output=True)
+                confidence = float(intent.get("confidence") or 0)
+                set_intent(message, {"name": REPLY_INTENT, "confidence": confidence})
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.stateless import StatelessComponent
 from cradle.safety import SafetyResult, classify
 from cradle.turn import CHECK_INTENT, SAFETY_INTENT
 
@@ -49,18 +46,8 @@ def safety_entities(result: SafetyResult) -> list[dict[str, Any]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyCheck(GraphComponent):
+class SafetyCheck(StatelessComponent):
     """Overrides the intent with safety_alert when cradle.safety finds urgent or emergency risk."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyCheck:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -69,7 +56,7 @@ class SafetyCheck(GraphComponent):
                 continue  # commands are checked by the channels and parsed by Rasa itself
             result = classify(text)
             if result.is_crisis:
-                _set_intent(message, {"name": SAFETY_INTENT, "confidence": 1.0})
+                set_intent(message, {"name": SAFETY_INTENT, "confidence": 1.0})
                 kept = [
                     e
                     for e in message.get(ENTITIES, [])
@@ -77,19 +64,17 @@ class SafetyCheck(GraphComponent):
                 ]
                 message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
             elif result.needs_check:
-                _set_intent(message, {"name": CHECK_INTENT, "confidence": 1.0})
+                set_intent(message, {"name": CHECK_INTENT, "confidence": 1.0})
             elif (message.get(INTENT) or {}).get("name") in _NET_ONLY:
-                _set_intent(message, _next_intent(message))
+                set_intent(message, _next_intent(message))
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
 
 _NET_ONLY = frozenset({SAFETY_INTENT, CHECK_INTENT})  # only the safety net may choose these
 
 
-def _set_intent(message: Message, intent: dict[str, Any]) -> None:
+def set_intent(message: Message, intent: dict[str, Any]) -> None:
+    """Make `intent` the message's intent, at the head of its ranking."""
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent["name"]]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)

@@ -5,9 +5,7 @@ reflow at 320px, and screenshots.
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,13 +251,7 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
     after = {c["name"]: c["value"] for c in page.context.cookies()}
     assert after.get("cradle_session") != before["cradle_session"]  # a new session
     # ...and the old conversation was restarted in Rasa: its safety flag is gone.
-    old_sender = "web-" + before["cradle_session"].split(".", 1)[0]
-    url = (
-        f"{stack.config.rasa_url}/conversations/{old_sender}/tracker"
-        f"?include_events=ALL&token={stack.api_token}"
-    )
-    with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310 - loopback
-        tracker = json.load(reply)
+    tracker = stack.tracker("web-" + before["cradle_session"].split(".", 1)[0])
     assert tracker["slots"]["safety_tier"] is None
     assert any(e["event"] == "restart" for e in tracker["events"])
 

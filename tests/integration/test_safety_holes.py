@@ -20,11 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 def slot(stack: Stack, sender: str, name: str) -> object:
-    request = urllib.request.Request(
-        f"{stack.config.rasa_url}/conversations/{sender}/tracker?token={stack.api_token}"
-    )
-    with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310 - loopback
-        return json.load(reply)["slots"].get(name)
+    return stack.tracker(sender)["slots"].get(name)
 
 
 def test_a_crisis_after_the_first_1000_characters_is_caught(stack):

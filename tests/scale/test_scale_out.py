@@ -66,12 +66,6 @@ def converse(stack: Stack, sender: str, replicas: list[str]) -> list[list[str]]:
     return replies
 
 
-def tracker(stack: Stack, sender: str) -> dict:
-    url = f"{stack.config.rasa_url}/conversations/{sender}/tracker?token={stack.api_token}"
-    with urllib.request.urlopen(url, timeout=30) as reply:
-        return json.load(reply)
-
-
 def test_fifty_conversations_across_two_replicas_lose_nothing(scaled):
     stack, _ = scaled
     replicas = stack.rasa_urls()
@@ -82,7 +76,7 @@ def test_fifty_conversations_across_two_replicas_lose_nothing(scaled):
         results = list(pool.map(lambda s: converse(stack, s, replicas), senders))
     assert all(result == reference for result in results)
     for sender in senders:
-        events = tracker(stack, sender)["events"]
+        events = stack.tracker(sender)["events"]
         user_texts = [e["text"] for e in events if e["event"] == "user"]
         assert user_texts == TURNS, sender  # every turn, in order
         kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
@@ -93,7 +87,7 @@ def test_fifty_conversations_across_two_replicas_lose_nothing(scaled):
 
 def test_with_redis_stopped_the_reply_is_a_clear_safe_error_and_no_turn_is_half_kept(scaled):
     stack, redis = scaled
-    before = len(tracker(stack, "redis-down")["events"])
+    before = len(stack.tracker("redis-down")["events"])
     redis.stop()
     try:
         messages = post(
@@ -107,7 +101,7 @@ def test_with_redis_stopped_the_reply_is_a_clear_safe_error_and_no_turn_is_half_
             {"sender": "redis-down", "message": "I want to die"},
         )
         assert "116 123" in crisis[0]["text"]  # crisis help does not need Redis
-        assert len(tracker(stack, "redis-down")["events"]) == before
+        assert len(stack.tracker("redis-down")["events"]) == before
     finally:
         redis.start()
     messages = post(
@@ -115,7 +109,7 @@ def test_with_redis_stopped_the_reply_is_a_clear_safe_error_and_no_turn_is_half_
         {"sender": "redis-down", "message": "how do i bond with my baby"},
     )
     assert messages[-1]["custom"]["topic"] == "bonding"
-    user_texts = [e["text"] for e in tracker(stack, "redis-down")["events"] if e["event"] == "user"]
+    user_texts = [e["text"] for e in stack.tracker("redis-down")["events"] if e["event"] == "user"]
     assert user_texts == ["how do i bond with my baby"]
 
 
