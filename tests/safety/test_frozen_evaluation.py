@@ -22,6 +22,7 @@ from cradle.yamlio import ContentError
 FROZEN = {
     "part1.yml": "42ec9cda87f825bfe584d9a7c7ec454110d9764857b117ad85a50aef6a18a539",
     "part2.yml": "f310c95639ca21b90bd26a61dcb2f5f9c281dc479b4f510458f927a9cbae923f",
+    "part3.yml": "4c464f9ef4aa3287c35bab3fbb6d527d6ceb8c9a6c761fba6d5bed260cc0a45b",
 }
 
 
@@ -61,10 +62,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # once 780 more NLU examples joined the everyday side; 94.6%, 15, 8.5% with a crisis-only
     # bank round; 95.7%, 10, 7.7% with a third NLU round and a fifth crisis round and a third
     # everyday round in the bank (all blind); 95.9%, 11, 7.3% with one more round of each.
+    # Part 3 (330 more, written blind after all of that, measured once) joined the set: on it
+    # alone 94.1%, 5, 2.7%; all three parts 95.3%, 16, 5.9%.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
     assert caught / total >= 0.95
-    assert len(result.emergencies_dismissed()) <= 11
-    assert len(alarms) / calm <= 0.085
+    assert len(result.emergencies_dismissed()) <= 17
+    assert len(alarms) / calm <= 0.07
