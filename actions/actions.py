@@ -29,7 +29,7 @@ from cradle.replies import (
     which_topic_message,
 )
 from cradle.responses import say
-from cradle.service_filter import read_area_reply
+from cradle.service_filter import SERVICE_FILTER_FORM, read_area_reply
 from cradle.service_request import ServiceAsk, get_request_reader
 from cradle.topic_choice import close_topics
 from cradle.yamlio import ContentError
@@ -40,8 +40,6 @@ logger = logging.getLogger(__name__)
 TOPIC_GUESS_MIN = 0.2
 # The services named in the "catalogue_unavailable" message (content/responses.yml).
 NATIONAL_LINES = ("samaritans", "shout", "nhs-111-mental-health")
-# The form that asks where the parent lives, to narrow a service search (domain.yml).
-SERVICE_FILTER_FORM = "service_filter_form"
 # Replies that are not a known place before the form stops asking (a village not on the list).
 MAX_AREA_TRIES = 2
 

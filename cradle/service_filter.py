@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 
+# The form that asks where the parent lives, to narrow a service search (domain.yml).
+SERVICE_FILTER_FORM = "service_filter_form"
+
 # Replies that mean "don't narrow them down". Whole replies only, so "no, Rugby" is a place.
 _SKIP = re.compile(
     r"^\W*(skip( it| this)?|no|nope|nah|no thanks?( you)?|not now|not really|"

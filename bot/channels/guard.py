@@ -19,11 +19,11 @@ from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
 from cradle import action_validation, logscrub, sqlite_tuning
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
+from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import PreparedTurn, SessionSafety, assemble_reply, prepare_turn
 
 logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
-SERVICE_FILTER_FORM = "service_filter_form"
 # A reply this short may answer the bot's last question ("no", "Harbury"): the session is read
 # for it. Longer messages are read only for a crisis, to save a tracker read per turn.
 SHORT_REPLY_WORDS = 5
