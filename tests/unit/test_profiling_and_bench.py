@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from cradle import loadbench
 from cradle.flamegraph import format_summary, parse, summarise, summarise_file
 from cradle.launcher import BIN, scale_out_env
+from cradle.profiling import Recorder
 
 
 def frame(title: str, depth: int, start: int, samples: int, total: int) -> str:
@@ -78,23 +80,29 @@ def test_an_empty_graph_says_the_process_ran_no_python():
 
 @pytest.mark.integration
 def test_a_real_py_spy_graph_is_read(tmp_path: Path):
-    py_spy = BIN / "py-spy"
-    if not py_spy.is_file() and not shutil.which("py-spy"):
+    found = BIN / "py-spy" if (BIN / "py-spy").is_file() else shutil.which("py-spy")
+    if not found:
         pytest.skip("py-spy is not installed")
+    py_spy = Path(found)
     script = tmp_path / "busy.py"
     script.write_text(
         "def spin():\n"
         "    return sum(i * i for i in range(20000))\n"
-        "for _ in range(1000):  # about a second: enough samples at 200 Hz\n"
+        "while True:  # stopped by the test\n"
         "    spin()\n"
     )
     out = tmp_path / "busy.svg"
-    subprocess.run(
-        [str(py_spy), "record", "--format", "flamegraph", "--output", str(out), "--rate", "200"]
-        + ["--", sys.executable, str(script)],
-        check=True,
-        capture_output=True,
-    )
+    # Attached by pid, as `make profile` does: launching the script under py-spy makes py-spy
+    # wait for its child, which fails with "No child process" where SIGCHLD is ignored (CI).
+    busy = subprocess.Popen([sys.executable, str(script)])  # noqa: S603 - fixed arguments
+    try:
+        recorder = Recorder(py_spy, busy.pid, out, 200)
+        time.sleep(1.5)  # enough samples at 200 Hz
+        said = recorder.stop()
+    finally:
+        busy.kill()
+        busy.wait()
+    assert "Wrote flamegraph" in said, said
     summary = summarise_file(out)
     assert summary.total > 0
     assert "busy" in dict(summary.by_package)
