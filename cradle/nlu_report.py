@@ -1,10 +1,16 @@
 """Print the held-out NLU scores from `rasa test nlu`, and fail below the agreed floor.
 
-python -m cradle.nlu_report var/results/nlu/intent_report.json [--older REPORT] [--floor F]
+python -m cradle.nlu_report var/results/nlu/intent_report.json [--part2 REPORT] [--older REPORT]
 
 The first report is the frozen set (tests/nlu/frozen.yml), written blind: the figure that
-counts. `--older` adds the older held-out file, written by the same hands as the training data,
+counts for issue 12. `--part2` adds frozen part 2 (tests/nlu/frozen_2.yml), written blind
+later and measured far less often, so it is the fresher check; it has its own floor.
+`--older` adds the older held-out file, written by the same hands as the training data,
 printed beside it so nobody mistakes its flattering score for the real one.
+
+Besides macro-F1 over every intent (where an intent with one or two held-out messages weighs as
+much as a topic with twenty-five), each set prints the share of topic and service requests
+that got the right intent: what a parent feels.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ GOAL = 0.92  # issue 12
 # The floor stops a change that makes understanding clearly worse than last measured
 # (README, "How the assistant understands messages"). It is not the goal.
 DEFAULT_FLOOR = 0.89
+# Part 2 measured 0.799 on its first run, before any training change (docs/nlu.md).
+PART2_FLOOR = 0.78
 _AVERAGES = ("macro avg", "weighted avg", "micro avg")
 
 
@@ -31,17 +39,37 @@ def intent_scores(report: dict[str, Any]) -> dict[str, float]:
     }
 
 
+def topic_recall(report: dict[str, Any]) -> tuple[float, int]:
+    """Share of topic (`ask_<topic>`) and `find_services` messages given their own intent."""
+    from cradle.content import topic_for_intent
+
+    rows = [
+        scores
+        for name, scores in report.items()
+        if isinstance(scores, dict)
+        and "support" in scores
+        and (topic_for_intent(name) or name == "find_services")
+    ]
+    total = sum(int(row["support"]) for row in rows)
+    right = sum(float(row["recall"]) * int(row["support"]) for row in rows)
+    return (right / total if total else 0.0), total
+
+
 def summary(label: str, report: dict[str, Any]) -> str:
     macro = report["macro avg"]["f1-score"]
     accuracy = report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0))
-    return f"{label}: intent macro-F1 {macro:.3f} (accuracy {accuracy:.3f})"
+    line = f"{label}: intent macro-F1 {macro:.3f} (accuracy {accuracy:.3f})"
+    recall, total = topic_recall(report)
+    return line + (f"; topic and service requests right {recall:.1%} of {total}" if total else "")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("report", type=Path)
+    parser.add_argument("--part2", type=Path, help="the report on frozen part 2")
     parser.add_argument("--older", type=Path, help="the older, self-written held-out report")
     parser.add_argument("--floor", type=float, default=DEFAULT_FLOOR)
+    parser.add_argument("--part2-floor", type=float, default=PART2_FLOOR)
     args = parser.parse_args(argv)
     report = json.loads(args.report.read_text(encoding="utf-8"))
     macro = report["macro avg"]["f1-score"]
@@ -50,13 +78,23 @@ def main(argv: list[str] | None = None) -> int:
     for name, f1 in sorted(intent_scores(report).items()):
         if f1 < 0.9:
             print(f"  below 0.90: {name} {f1:.2f}")
+    failed = macro < args.floor
+    if failed:
+        print(f"FAILED: macro-F1 {macro:.3f} is below the floor {args.floor:.2f}", file=sys.stderr)
+    if args.part2:
+        part2 = json.loads(args.part2.read_text(encoding="utf-8"))
+        print(summary("frozen part 2 (written blind, measured less often)", part2))
+        macro2 = part2["macro avg"]["f1-score"]
+        if macro2 < args.part2_floor:
+            failed = True
+            print(
+                f"FAILED: part 2 macro-F1 {macro2:.3f} is below its floor {args.part2_floor:.2f}",
+                file=sys.stderr,
+            )
     if args.older:
         older = json.loads(args.older.read_text(encoding="utf-8"))
         print(summary("older held-out file (same writers as the training data; flatters)", older))
-    if macro < args.floor:
-        print(f"FAILED: macro-F1 {macro:.3f} is below the floor {args.floor:.2f}", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

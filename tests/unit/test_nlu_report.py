@@ -11,8 +11,9 @@ from cradle.nlu_report import main
 
 def report(macro: float) -> dict:
     return {
-        "ask_low_mood": {"f1-score": macro, "support": 25},
-        "greet": {"f1-score": 1.0, "support": 8},
+        "ask_low_mood": {"f1-score": macro, "recall": macro, "support": 25},
+        "find_services": {"f1-score": 1.0, "recall": 1.0, "support": 25},
+        "greet": {"f1-score": 1.0, "recall": 1.0, "support": 8},
         "accuracy": macro,
         "macro avg": {"f1-score": macro, "support": 33},
     }
@@ -40,3 +41,25 @@ def test_the_older_set_is_labelled_as_flattering(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("frozen held-out set (written blind): intent macro-F1 0.800")
     assert any("flatters" in line and "0.970" in line for line in lines)
+
+
+def test_topic_and_service_requests_are_counted_apart_from_small_intents(tmp_path, capsys):
+    path = tmp_path / "intent_report.json"
+    path.write_text(json.dumps(report(0.8)))
+    main([str(path), "--floor", "0.5"])
+    # (0.8 * 25 + 1.0 * 25) / 50: greet's 8 messages are not topic or service requests
+    assert "topic and service requests right 90.0% of 50" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("part2", "code"), [(0.85, 0), (0.7, 1)])
+def test_part_2_is_printed_and_has_its_own_floor(tmp_path, capsys, part2, code):
+    first, second = tmp_path / "f.json", tmp_path / "p2.json"
+    first.write_text(json.dumps(report(0.95)))
+    second.write_text(json.dumps(report(part2)))
+    assert main([str(first), "--part2", str(second), "--part2-floor", "0.78"]) == code
+    out = capsys.readouterr()
+    assert (
+        f"frozen part 2 (written blind, measured less often): intent macro-F1 {part2:.3f}"
+        in out.out
+    )
+    assert ("part 2 macro-F1" in out.err) == (code == 1)
