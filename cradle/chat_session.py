@@ -24,8 +24,22 @@ SESSION_HEADER = "X-Cradle-Session"
 MAX_REQUEST_BYTES = 16 * 1024
 
 
-def _origins(value: str) -> tuple[str, ...]:
+def parse_origins(value: str) -> tuple[str, ...]:
+    """A space-separated list of origins (CRADLE_EMBED_ORIGINS), without trailing slashes."""
     return tuple(o.rstrip("/") for o in value.split() if o)
+
+
+def origin_allowed(origin: str | None, host: str, listed: Iterable[str]) -> bool:
+    """The one origin rule of Cradle's browser APIs (the chat channel and the services API):
+    requests with no Origin (not from a browser page), from the server's own host and from the
+    listed sites are allowed; no other web page is.
+
+    The own-host test compares host and port only: behind a TLS proxy the browser says https
+    and the server sees http."""
+    if origin is None:
+        return True
+    origin = origin.rstrip("/")
+    return urlsplit(origin).netloc == host or origin in listed
 
 
 @dataclass(frozen=True)
@@ -44,8 +58,8 @@ class ChatPolicy:
         secret = environment.secret("CRADLE_SESSION_SECRET")
         return cls(
             session_secret=secret or secrets.token_bytes(32),
-            embed_origins=_origins(os.environ.get("CRADLE_EMBED_ORIGINS", "")),
-            page_origins=_origins(os.environ.get("CRADLE_PAGE_ORIGINS", "")),
+            embed_origins=parse_origins(os.environ.get("CRADLE_EMBED_ORIGINS", "")),
+            page_origins=parse_origins(os.environ.get("CRADLE_PAGE_ORIGINS", "")),
             rate_limit=rate_limit,
         )
 
@@ -63,19 +77,8 @@ class ChatPolicy:
         return secrets.token_urlsafe(18), True
 
     def origin_allowed(self, origin: str | None, host: str) -> bool:
-        """Requests with no Origin (not from a browser page), from the chat's own host, from
-        Cradle's own page and from the listed council sites may chat; no other web page may.
-
-        The own-host test compares host and port only: behind a TLS proxy the browser says
-        https and the server sees http."""
-        if origin is None:
-            return True
-        origin = origin.rstrip("/")
-        return (
-            urlsplit(origin).netloc == host
-            or origin in self.page_origins
-            or origin in self.embed_origins
-        )
+        """The chat's own host, Cradle's own page and the listed council sites may chat."""
+        return origin_allowed(origin, host, (*self.page_origins, *self.embed_origins))
 
     def is_embedded(self, origin: str | None) -> bool:
         return origin is not None and origin.rstrip("/") in self.embed_origins

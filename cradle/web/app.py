@@ -27,6 +27,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
+from cradle.chat_session import origin_allowed, parse_origins
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -43,10 +44,9 @@ class WebConfig:
 
     @classmethod
     def from_env(cls) -> WebConfig:
-        origins = tuple(o for o in os.environ.get("CRADLE_EMBED_ORIGINS", "").split() if o)
         return cls(
             chat_url=os.environ.get("CRADLE_CHAT_URL", "").strip() or "/api/chat",
-            embed_origins=origins,
+            embed_origins=parse_origins(os.environ.get("CRADLE_EMBED_ORIGINS", "")),
         )
 
     @property
@@ -63,30 +63,23 @@ _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no":
 _SERVICE_PARAMS = {"need", "audience", "area", "open_now", "contact", "cost", "q", "limit"}
 
 
-def _origin_allowed(request: web.Request) -> bool:
-    """Same-origin requests, requests with no Origin (not from a browser page), and the sites
-    in CRADLE_EMBED_ORIGINS may use the services API; any other web page may not."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    own = f"{request.scheme}://{request.host}"
-    return origin == own or origin in request.app[CONFIG].embed_origins
-
-
 @web.middleware
 async def embed_policy(request: web.Request, handler: Any) -> web.StreamResponse:
     """CORS for the council sites that embed the widget; 403 for every other site."""
     if not request.path.startswith("/api/"):
         return await handler(request)
-    if not _origin_allowed(request):
-        raise web.HTTPForbidden(text="this site is not allowed to use the Cradle services API")
     origin = request.headers.get("Origin")
+    embed_origins = request.app[CONFIG].embed_origins
+    # The same rule as the chat channel's (cradle/chat_session.py), so a council site listed in
+    # CRADLE_EMBED_ORIGINS may use both or neither.
+    if not origin_allowed(origin, request.host, embed_origins):
+        raise web.HTTPForbidden(text="this site is not allowed to use the Cradle services API")
     if request.method == "OPTIONS":
         response: web.StreamResponse = web.Response(status=204)
     else:
         response = await handler(request)
-    if origin and origin in request.app[CONFIG].embed_origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
+    if origin and origin.rstrip("/") in embed_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin.rstrip("/")
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response.headers["Vary"] = "Origin"
     return response

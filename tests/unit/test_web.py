@@ -136,7 +136,9 @@ async def test_bad_service_ids_get_a_400(api):
     [
         (None, 200, None),
         (COUNCIL, 200, COUNCIL),
+        (COUNCIL + "/", 200, COUNCIL),  # as CRADLE_EMBED_ORIGINS is parsed: no trailing slash
         ("https://evil.example", 403, None),
+        ("null", 403, None),
     ],
 )
 async def test_only_allowed_sites_may_use_the_services_api(
@@ -148,3 +150,15 @@ async def test_only_allowed_sites_may_use_the_services_api(
     response = await client.get("/api/services?need=low-mood", headers=headers)
     assert response.status == status
     assert response.headers.get("Access-Control-Allow-Origin") == cors
+
+
+async def test_the_services_api_follows_the_chats_origin_rule_behind_a_tls_proxy(
+    aiohttp_client, real_catalogue_path
+):
+    # The browser's page is https; this server sees http from the proxy. The chat channel
+    # allows its own host whatever the scheme, and the services API must agree with it.
+    client = await aiohttp_client(create_app(WebConfig(catalogue=real_catalogue_path)))
+    own = f"https://{client.server.host}:{client.server.port}"
+    response = await client.get("/api/services?need=low-mood", headers={"Origin": own})
+    assert response.status == 200
+    assert "Access-Control-Allow-Origin" not in response.headers  # same site: no CORS needed
