@@ -67,11 +67,13 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # alone 94.1%, 5, 2.7%; all three parts 95.3%, 16, 5.9%.
     # Part 4 (331 more, written blind at the start of the third session, before its changes)
     # joined: on it alone 97.3%, 3, 15.5% (its everyday messages are the hardest yet); all four
-    # parts 95.8%, 19, 8.1%. The floor follows the bigger set, not a weaker net.
+    # parts 95.8%, 19, 8.1%. The floor follows the bigger set, not a weaker net. With two more
+    # blind bank files and NLU round 5: 95.6%, 19, 7.1%; with the crisis threshold the bank's
+    # cross-validation rule picks on the bigger bank (0.75): 96.2%, 17, 8.5%.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
     assert caught / total >= 0.95
     assert len(result.emergencies_dismissed()) <= 19
-    assert len(alarms) / calm <= 0.085
+    assert len(alarms) / calm <= 0.09
