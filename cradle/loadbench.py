@@ -4,11 +4,17 @@ scale-out profile (two Rasa replicas taking turns in round-robin from the client
 tracker store, Redis lock store, one action server) at concurrency 50, and print latency,
 throughput, errors, peak memory and training time. It prints figures; it asserts nothing.
 `make bench-scale` runs the scale-out part alone.
+
+Cradle and the baseline run side by side and are measured in alternating rounds (`--rounds`,
+the order reversed every other round), so a slow spell of a shared machine falls on both; the
+ratio is printed per round and as the median. One short run of each, one after the other, gave
+ratios of 1.76 and 1.12 on the same code (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -21,7 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,12 +143,53 @@ def wait_for(check: Callable[[], bool], seconds: float = 240) -> None:
     raise RuntimeError("server did not become ready")
 
 
-def measure(urls: list[str], turns: list[str], levels: list[int], prefix: str) -> list[LevelResult]:
-    for url in urls:
-        _post(url, f"{prefix}-warmup", turns[0])
+# Conversations per concurrent client at each level: enough turns that one level lasts seconds,
+# not a fraction of one (at 2 per client a level at concurrency 10 lasted about 1.5 s).
+PER_CLIENT = 6
+
+
+@dataclass(frozen=True)
+class Side:
+    """One assistant under test: where to send, and the conversation to replay."""
+
+    name: str
+    urls: list[str]
+    turns: list[str]
+
+
+def measure(side: Side, levels: list[int], prefix: str) -> list[LevelResult]:
     return [
-        run_level(urls, turns, level, conversations=max(4, level * 2), prefix=prefix)
+        run_level(side.urls, side.turns, level, max(4, level * PER_CLIENT), f"{prefix}-{level}")
         for level in levels
+    ]
+
+
+def interleave(
+    sides: list[Side], levels: list[int], rounds: int
+) -> dict[str, list[list[LevelResult]]]:
+    """Every side at every level, `rounds` times; the order of the sides reversed every other
+    round. Returns each side's results, one list of levels per round."""
+    for side in sides:
+        for url in side.urls:
+            _post(url, f"{side.name}-warmup", side.turns[0])
+    results: dict[str, list[list[LevelResult]]] = {side.name: [] for side in sides}
+    for number in range(rounds):
+        for side in sides if number % 2 == 0 else sides[::-1]:
+            results[side.name].append(measure(side, levels, f"{side.name}-r{number}"))
+    return results
+
+
+def pooled(rounds: list[list[LevelResult]]) -> list[LevelResult]:
+    """One result per level from several rounds: messages, errors, time and latencies summed."""
+    return [
+        LevelResult(
+            level[0].concurrency,
+            sum(r.messages for r in level),
+            sum(r.errors for r in level),
+            sum(r.seconds for r in level),
+            [ms for r in level for ms in r.latencies_ms],
+        )
+        for level in zip(*rounds, strict=True)
     ]
 
 
@@ -181,15 +228,26 @@ def train_cradle(work: Path, env: dict[str, str]) -> float:
     )
 
 
+@contextlib.contextmanager
+def cradle_stack(
+    config: StackConfig, name: str
+) -> Iterator[tuple[Side, Callable[[], dict[str, float]]]]:
+    """Cradle's stack, replayed round-robin over its Rasa servers; and its peak memory."""
+    with Stack(config) as stack:
+        urls = [f"{url}/webhooks/rest/webhook" for url in stack.rasa_urls()]
+        yield (
+            Side(name, urls, CRADLE_TURNS),
+            lambda: {p.name: peak_rss_mb(p.popen.pid) for p in stack.procs},
+        )
+
+
 def bench_cradle(
     config: StackConfig, levels: list[int], prefix: str
 ) -> tuple[list[LevelResult], dict[str, float]]:
     """Start the stack, replay Cradle's conversations round-robin over its Rasa servers."""
-    with Stack(config) as stack:
-        urls = [f"{url}/webhooks/rest/webhook" for url in stack.rasa_urls()]
-        results = measure(urls, CRADLE_TURNS, levels, prefix)
-        rss = {p.name: peak_rss_mb(p.popen.pid) for p in stack.procs}
-    return results, rss
+    with cradle_stack(config, prefix) as (side, rss):
+        results = interleave([side], levels, rounds=1)[prefix][0]
+        return results, rss()
 
 
 def bench_scale_out(
@@ -208,10 +266,9 @@ def bench_scale_out(
         return bench_cradle(config, levels, "scale")
 
 
-def bench_baseline(
-    work: Path, env: dict[str, str], levels: list[int]
-) -> tuple[float, list[LevelResult], float]:
-    """`rasa init` in a temporary folder, its server, the same levels."""
+@contextlib.contextmanager
+def baseline_server(work: Path, env: dict[str, str]) -> Iterator[tuple[float, Side, int]]:
+    """`rasa init` in a temporary folder and its server: init time, the side, the server pid."""
     base_dir = work / "baseline"
     base_dir.mkdir()  # rasa init wants an existing folder
     init_s = timed(
@@ -231,12 +288,10 @@ def bench_baseline(
     try:
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
         wait_for(lambda: _post(url, "probe", "hello"))
-        baseline = measure([url], BASELINE_TURNS, levels, "baseline")
-        base_rss = peak_rss_mb(server.pid)
+        yield init_s, Side("baseline", [url], BASELINE_TURNS), server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return init_s, baseline, base_rss
 
 
 def print_ratios(title: str, ours: list[LevelResult], theirs: list[LevelResult]) -> None:
@@ -253,6 +308,25 @@ def print_ratios(title: str, ours: list[LevelResult], theirs: list[LevelResult])
         )
 
 
+def round_ratios(
+    ours: list[list[LevelResult]], theirs: list[list[LevelResult]]
+) -> dict[int, list[float]]:
+    """Throughput ratio per level, one per round (each round's pair measured back to back)."""
+    ratios: dict[int, list[float]] = {}
+    for our_round, their_round in zip(ours, theirs, strict=True):
+        for c, b in zip(our_round, their_round, strict=True):
+            if b.rate:
+                ratios.setdefault(c.concurrency, []).append(c.rate / b.rate)
+    return ratios
+
+
+def print_round_ratios(ratios: dict[int, list[float]]) -> None:
+    print("  throughput ratio by round (median):")
+    for level, values in ratios.items():
+        rounds = ", ".join(f"x{v:.2f}" for v in values)
+        print(f"    concurrency {level:2d}: {rounds} (median x{statistics.median(values):.2f})")
+
+
 def print_rss(rss: dict[str, float]) -> None:
     print("peak RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()))
 
@@ -267,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         "--parts", default=",".join(PARTS), help="which runs, of cradle,baseline,scale (all)"
     )
     parser.add_argument("--skip-baseline", action="store_true", help="same as leaving it out")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds of Cradle and the baseline (3)"
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     scale_levels = [int(x) for x in args.scale_levels.split(",")]
@@ -285,27 +362,41 @@ def main(argv: list[str] | None = None) -> int:
         rss: dict[str, float] = {}
         catalogue = work / "catalogue.db"
         build_catalogue(content_dir() / "services", catalogue)
-        if "cradle" in parts:
-            train_s = train_cradle(work, env)
-            model = work / "models" / "cradle.tar.gz"
-            config = StackConfig.on_free_ports(
-                model=model,
-                var=work / "var",
-                catalogue=catalogue,
-            )
-            cradle, rss = bench_cradle(config, levels, "cradle")
-            print(f"\nCradle training: {train_s:.0f} s")
-            print_table("Cradle (REST channel, SQLite tracker store)", cradle)
-            print_rss(rss)
-        if "baseline" in parts:
-            init_s, baseline, base_rss = bench_baseline(work, env, levels)
-            print(f"\nBaseline `rasa init` (init + training): {init_s:.0f} s")
-            print_table(
-                "Baseline: default rasa init assistant (DIET + TED), same machine", baseline
-            )
-            print(f"peak RSS MB: rasa {base_rss:.0f}")
-            if cradle:
-                print_ratios("Cradle / baseline", cradle, baseline)
+        side_by_side = "cradle" in parts and "baseline" in parts
+        with contextlib.ExitStack() as running:
+            sides: list[Side] = []
+            if "cradle" in parts:
+                train_s = train_cradle(work, env)
+                print(f"\nCradle training: {train_s:.0f} s")
+                model = work / "models" / "cradle.tar.gz"
+                config = StackConfig.on_free_ports(
+                    model=model, var=work / "var", catalogue=catalogue
+                )
+                side, cradle_rss = running.enter_context(cradle_stack(config, "cradle"))
+                sides.append(side)
+            if "baseline" in parts:
+                init_s, base_side, base_pid = running.enter_context(baseline_server(work, env))
+                print(f"Baseline `rasa init` (init + training): {init_s:.0f} s")
+                sides.append(base_side)
+            rounds = args.rounds if side_by_side else 1
+            if side_by_side:
+                print(f"Cradle and the baseline side by side, {rounds} alternating rounds")
+            results = interleave(sides, levels, rounds)
+            if "cradle" in parts:
+                cradle = pooled(results["cradle"])
+                print_table("Cradle (REST channel, SQLite tracker store)", cradle)
+                rss = cradle_rss()
+                print_rss(rss)
+            if "baseline" in parts:
+                baseline = pooled(results["baseline"])
+                print_table(
+                    "Baseline: default rasa init assistant (DIET + TED), same machine", baseline
+                )
+                base_rss = peak_rss_mb(base_pid)
+                print(f"peak RSS MB: rasa {base_rss:.0f}")
+            if side_by_side:
+                print_ratios("Cradle / baseline (all rounds pooled)", cradle, baseline)
+                print_round_ratios(round_ratios(results["cradle"], results["baseline"]))
                 print(f"  Rasa server peak RSS x{rss.get('rasa', float('nan')) / base_rss:.2f}")
         if "scale" in parts:
             scaled, scale_rss = bench_scale_out(work, model, catalogue, scale_levels)

@@ -141,3 +141,27 @@ def test_a_graph_title_loses_the_command_line_with_paths_and_pids():
     out = retitle(svg, "Cradle, topic turns: the rasa process")
     assert ">Cradle, topic turns: the rasa process<" in out
     assert "19425" not in out and "/work/" not in out and "<text>other</text>" in out
+
+
+def test_the_two_assistants_are_measured_in_alternating_rounds(monkeypatch: pytest.MonkeyPatch):
+    sent: list[str] = []
+    monkeypatch.setattr(loadbench, "_post", lambda url, sender, text: sent.append(url) or True)
+    ours = loadbench.Side("cradle", ["c"], ["hello"])
+    theirs = loadbench.Side("baseline", ["b"], ["hi"])
+    results = loadbench.interleave([ours, theirs], [1], rounds=3)
+    assert [len(results["cradle"]), len(results["baseline"])] == [3, 3]
+    # after one warm-up each: cradle first, then baseline first, then cradle first again
+    per_level = max(4, loadbench.PER_CLIENT)
+    blocks = [sent[i] for i in range(2, len(sent), per_level)]
+    assert blocks == ["c", "b", "b", "c", "c", "b"]
+
+
+def test_rounds_are_pooled_per_level_and_ratios_kept_per_round():
+    def result(level: int, messages: int, seconds: float) -> loadbench.LevelResult:
+        return loadbench.LevelResult(level, messages, 0, seconds, [10.0] * messages)
+
+    ours = [[result(10, 100, 1.0)], [result(10, 100, 2.0)]]
+    theirs = [[result(10, 50, 1.0)], [result(10, 100, 1.0)]]
+    pooled = loadbench.pooled(ours)
+    assert (pooled[0].messages, pooled[0].seconds, len(pooled[0].latencies_ms)) == (200, 3.0, 200)
+    assert loadbench.round_ratios(ours, theirs) == {10: [2.0, 0.5]}
