@@ -153,7 +153,8 @@ CANDIDATES: dict[str, Callable[[list[str], list[str]], Any]] = {
     "ordered word pairs+chars, logistic regression": _pairs,
     "word+character-gram convolution (neural)": _convolution,
     "word+character-gram bidirectional GRU (neural)": _gru,
-    "mean of chosen and convolution": _chosen_and_convolution,
+    # Not "chosen" in this name: `--only chosen` must select the kept model alone.
+    "mean of the kept model and convolution": _chosen_and_convolution,
 }
 
 
@@ -168,11 +169,8 @@ def _crisis_probability(model: Any, rows: Any) -> list[tuple[float, float]]:
     return out
 
 
-def cross_validate(names: list[str] | None = None, seed: int = 7) -> None:
-    """Print each candidate's table as soon as it is measured (a few minutes each).
-
-    `names`: run only the candidates whose name contains one of these (case-insensitive).
-    """
+def select(names: list[str] | None) -> dict[str, Callable[[list[str], list[str]], Any]]:
+    """The candidates whose name contains one of `names` (case-insensitive); all if none."""
     chosen = {
         name: fit
         for name, fit in CANDIDATES.items()
@@ -180,6 +178,15 @@ def cross_validate(names: list[str] | None = None, seed: int = 7) -> None:
     }
     if not chosen:
         raise SystemExit(f"no candidate matches {names}; candidates: {list(CANDIDATES)}")
+    return chosen
+
+
+def cross_validate(names: list[str] | None = None, seed: int = 7) -> None:
+    """Print each candidate's table as soon as it is measured (a few minutes each).
+
+    `names`: run only the candidates whose name contains one of these (case-insensitive).
+    """
+    chosen = select(names)
     safety = content_dir() / "safety"
     config = load_config(safety)
     bank = load_bank(safety, config)

@@ -95,3 +95,37 @@ def test_a_message_read_a_moment_ago_is_not_read_again_and_its_text_is_not_kept(
     net_module.classify("thanks")  # the oldest falls out: at most `size` are kept
     net_module.classify("I took all my tablets an hour ago")
     assert calls.count("I took all my tablets an hour ago") == 2
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        # `--only chosen` is the kept model alone (a few minutes), not the ensemble as well
+        (["chosen"], ["words+chars, logistic regression (chosen)"]),
+        (
+            ["gru", "convolution"],
+            [
+                "word+character-gram convolution (neural)",
+                "word+character-gram bidirectional GRU (neural)",
+                "mean of the kept model and convolution",
+            ],
+        ),
+    ],
+)
+def test_crossval_runs_only_the_named_candidates(names, expected):
+    from cradle.safety.crossval import select
+
+    assert list(select(names)) == expected
+
+
+def test_crossval_runs_every_candidate_when_none_is_named():
+    from cradle.safety.crossval import CANDIDATES, select
+
+    assert list(select(None)) == list(CANDIDATES)
+
+
+def test_crossval_refuses_a_name_that_matches_nothing():
+    from cradle.safety.crossval import select
+
+    with pytest.raises(SystemExit, match="no candidate matches"):
+        select(["transformer"])
