@@ -16,7 +16,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
 from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
-from cradle import action_validation, logscrub, sqlite_tuning
+from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
@@ -47,10 +47,11 @@ class ChannelCollector(CollectingOutputChannel):
 
 def install_hooks() -> None:
     """Once per Rasa process, from each channel's from_credentials: keep message text out of
-    Rasa's own logs, pool SQLite tracker connections, and check action replies with a
-    validator built once."""
+    Rasa's own logs, pool SQLite tracker connections, save a turn's events without counting the
+    stored ones, and check action replies with a validator built once."""
     logscrub.install()
     sqlite_tuning.install()
+    tracker_counts.install()
     action_validation.install()
 
 
