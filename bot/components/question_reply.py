@@ -5,8 +5,9 @@ Parents answer the form's question with a place, and a village that is not on Cr
 and often wrong (a greeting at 0.31, a crying-baby question at 0.34), and Rasa's rules would
 end the form on it. The channel says when the bot's last question was the area question
 (message metadata `cradle_reply_to: area`, bot/channels/guard.py); then a guess below
-REPLY_CONFIDENCE becomes `inform`, which the form reads as its answer. A confident intent (a
-greeting, a topic question, "no") still wins, and the safety net runs after this component.
+REPLY_CONFIDENCE (YES_NO_CONFIDENCE for "yes" and "no") becomes `inform`, which the form reads
+as its answer. A confident intent (a greeting, a topic question, "no") still wins, and the
+safety net runs after this component.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ REPLY_INTENT = "inform"
 # Below this, the classifier's guess for a short reply to the area question is not trusted.
 REPLY_CONFIDENCE = 0.5
 # Guesses that are already answers the form reads, or that only the safety net may make.
-_KEPT = frozenset({"inform", "affirm", "deny", "nlu_fallback", "safety_alert", "safety_check"})
+_KEPT = frozenset({"inform", "nlu_fallback", "safety_alert", "safety_check"})
+# "yes" and "no" end or skip the question, so they need a surer guess: an unknown place can
+# look like "nah" to character n-grams ("narnia" read as `deny` at 0.58), while a typed "no",
+# "nope" or "no thanks" is read at 0.96 or more and the Skip button sends `/deny` itself.
+_YES_NO = frozenset({"affirm", "deny"})
+YES_NO_CONFIDENCE = 0.8
 
 
 def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
@@ -35,7 +41,8 @@ def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
         return False
     if not intent or intent.get("name") in _KEPT:
         return False
-    return float(intent.get("confidence") or 0.0) < REPLY_CONFIDENCE
+    bar = YES_NO_CONFIDENCE if intent.get("name") in _YES_NO else REPLY_CONFIDENCE
+    return float(intent.get("confidence") or 0.0) < bar
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -18,7 +18,10 @@ AREA = {"cradle_reply_to": "area"}
         ("ask_crying_baby", 0.34, AREA, True),  # "Long Itchington"
         ("greet", 0.96, AREA, False),  # "hi": a confident greeting still greets
         ("ask_low_mood", 0.9, AREA, False),  # a topic question is still answered
-        ("deny", 0.4, AREA, False),  # "no" is already an answer the form reads (a skip)
+        ("deny", 0.97, AREA, False),  # "no thanks" is already an answer the form reads (a skip)
+        ("deny", 0.58, AREA, True),  # "narnia": a place the form will say it does not know
+        ("affirm", 0.6, AREA, True),  # a weak "yes" must not end the question either
+        ("deny", 0.58, None, False),  # no question asked: a weak "no" is still a "no"
         ("nlu_fallback", 0.3, AREA, False),  # the form reads the fallback too
         ("safety_alert", 0.2, AREA, False),  # only the safety net decides a crisis
         ("greet", 0.31, None, False),  # no question asked: nothing changes
