@@ -98,7 +98,7 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
 
-bench-services: $(STAMP) $(CATALOGUE) train ## the frozen NLU set's service requests through the real servers: how many got services
+bench-services: $(STAMP) $(CATALOGUE) train ## both frozen NLU parts' service requests through the real servers: how many got services
 	@$(BIN)/python -m cradle.service_bench
 
 bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set

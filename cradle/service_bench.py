@@ -1,7 +1,8 @@
-"""`make bench-services`: the frozen set's service requests, end to end through the real servers.
+"""`make bench-services`: the frozen sets' service requests, end to end through the real servers.
 
 Issue 12 asks that every message asking for services gets services in that turn. The frozen
-held-out NLU set (tests/nlu/frozen.yml, written blind) holds 30 such requests; each is sent as
+held-out NLU parts (tests/nlu/frozen.yml and frozen_2.yml, written blind) hold 30 and 17 such
+requests; each is sent as
 the first message of a new conversation to Cradle's REST channel on a throwaway stack, and the
 reply is counted as answered when its contract names at least one service. Only the count is
 printed, not the messages: the set must stay unseen by whoever writes training data.
@@ -21,6 +22,8 @@ import yaml
 from cradle.paths import PROJECT_ROOT
 
 FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
+# Part 2, written blind later and measured less often: the fresher check.
+FROZEN_PARTS = {"part 1": FROZEN, "part 2": PROJECT_ROOT / "tests" / "nlu" / "frozen_2.yml"}
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -41,29 +44,45 @@ def ask(url: str, sender: str, text: str) -> dict:
         return json.load(reply)[-1]["custom"]
 
 
+def report(title: str, contracts: list[dict]) -> str:
+    """How many of these replies (reply contracts) gave services, crisis help, or neither."""
+    answered = sum(bool(c.get("services")) for c in contracts)
+    is_crisis = [c.get("safety") in ("urgent", "emergency") for c in contracts]
+    crisis = sum(is_crisis)
+    neither = sum(
+        c.get("topic") is None and not c.get("services") and not was_crisis
+        for c, was_crisis in zip(contracts, is_crisis, strict=True)
+    )
+    return (
+        f"{title}, each as a new conversation: {len(contracts)}\n"
+        f"  answered with services in the same turn: {answered}/{len(contracts)}\n"
+        f"  answered with crisis help instead: {crisis}\n"
+        f"  answered with neither a topic nor services: {neither}"
+    )
+
+
 def main() -> int:
     from cradle.catalogue.build import build_catalogue
     from cradle.launcher import Stack, StackConfig
     from cradle.paths import content_dir
 
-    requests = service_requests()
+    parts = {name: service_requests(path) for name, path in FROZEN_PARTS.items()}
     with tempfile.TemporaryDirectory() as work:
         var = Path(work)
         build_catalogue(content_dir() / "services", var / "catalogue.db")
         config = StackConfig.on_free_ports(var=var, catalogue=var / "catalogue.db")
         with Stack(config):
             url = f"{config.rasa_url}/webhooks/rest/webhook"
-            contracts = [ask(url, f"services-{i}", text) for i, text in enumerate(requests)]
-    answered = sum(bool(c.get("services")) for c in contracts)
-    crisis = sum(c.get("safety") in ("urgent", "emergency") for c in contracts)
-    asked = sum(c.get("topic") is None and not c.get("services") for c in contracts)
-    print(
-        f"Service requests in the frozen NLU set, each as a new conversation: {len(requests)}\n"
-        f"  answered with services in the same turn: {answered}/{len(requests)}\n"
-        f"  answered with crisis help instead: {crisis}\n"
-        f"  answered with neither a topic nor services: {asked}\n"
-        "  (the messages are not shown: the set stays unseen by whoever writes training data)"
-    )
+            replies = {
+                name: [
+                    ask(url, f"services-{name.replace(' ', '')}-{i}", text)
+                    for i, text in enumerate(requests)
+                ]
+                for name, requests in parts.items()
+            }
+    for name, contracts in replies.items():
+        print(report(f"Service requests in the frozen NLU set, {name}", contracts))
+    print("  (the messages are not shown: the sets stay unseen by whoever writes training data)")
     return 0
 
 

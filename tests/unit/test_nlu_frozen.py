@@ -49,3 +49,19 @@ def test_the_service_bench_reads_the_frozen_sets_service_requests():
     requests = service_requests()
     assert len(requests) == 30
     assert all(r and "](" not in r for r in requests)  # entity annotations removed
+
+
+def test_the_service_bench_counts_both_parts_and_what_each_reply_gave():
+    from cradle.service_bench import FROZEN_PARTS, report, service_requests
+
+    assert len(service_requests(FROZEN_PARTS["part 2"])) == 17
+    contracts = [
+        {"services": [{"id": "a"}], "topic": None},  # services: what was asked for
+        {"services": [], "safety": "emergency", "topic": None},  # crisis help instead
+        {"services": [], "topic": "low-mood"},  # a topic answer, no services
+        {"services": [], "topic": None},  # neither: the request went unanswered
+    ]
+    text = report("part 2", contracts)
+    assert "answered with services in the same turn: 1/4" in text
+    assert "answered with crisis help instead: 1" in text
+    assert "answered with neither a topic nor services: 1" in text
