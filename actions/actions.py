@@ -16,7 +16,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
-from cradle.content import get_topic, serve_drafts, topic_for_intent, topic_ids
+from cradle.content import PENDING_TOPIC, get_topic, serve_drafts, topic_for_intent, topic_ids
 from cradle.glossary import get_glossary
 from cradle.insights import FEEDBACK_REASONS
 from cradle.replies import (
@@ -84,26 +84,52 @@ class ActionAnswerTopic(Action):
             self._finder = self._finder or ActionFindServices()
             events = await self._finder.signpost(dispatcher, tracker, topic_id)
             return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
-        try:
-            topic = get_topic(topic_id)
-        except ContentError:
-            logger.exception("topic file for %s could not be read", topic_id)
-            dispatch(dispatcher, [say("service_error")])
-            return [SlotSet("topic", topic_id)]
-        if topic.status != "approved" and not serve_drafts():
-            # Production setting: unreviewed text is never shown; signpost instead.
-            dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
-            return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
-        if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
-            # The crisis flag lasts the session: check in gently before ordinary topics.
-            dispatch(dispatcher, [say("safety_reminder")])
-        audience = _audience(tracker)
-        # The next steps are buttons on the answer itself: if the action server is down, no
-        # orphan buttons are sent, and the channel's fallback speaks instead.
-        dispatch(dispatcher, topic_messages(topic, audience))
-        if audience:
-            dispatch(dispatcher, [contract(audience=audience)])
+        return answer_topic(dispatcher, tracker, topic_id)
+
+
+def answer_topic(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str
+) -> list[dict[str, Any]]:
+    """A topic's first reply from its reviewed content file, with its next-step buttons."""
+    try:
+        topic = get_topic(topic_id)
+    except ContentError:
+        logger.exception("topic file for %s could not be read", topic_id)
+        dispatch(dispatcher, [say("service_error")])
+        return [SlotSet("topic", topic_id)]
+    if topic.status != "approved" and not serve_drafts():
+        # Production setting: unreviewed text is never shown; signpost instead.
+        dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
         return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
+    if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
+        # The crisis flag lasts the session: check in gently before ordinary topics.
+        dispatch(dispatcher, [say("safety_reminder")])
+    audience = _audience(tracker)
+    # The next steps are buttons on the answer itself: if the action server is down, no
+    # orphan buttons are sent, and the channel's fallback speaks instead.
+    dispatch(dispatcher, topic_messages(topic, audience))
+    if audience:
+        dispatch(dispatcher, [contract(audience=audience)])
+    return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
+
+
+class ActionCheckCleared(Action):
+    """ "No" to "Are you or your baby in danger right now?": thank them, then answer what they
+    had asked about (the topic the channel read in that message), so they need not ask again."""
+
+    def name(self) -> str:
+        return "action_check_cleared"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic_id = tracker.get_slot(PENDING_TOPIC)
+        cleared = SlotSet(PENDING_TOPIC, None)
+        if topic_id not in topic_ids():
+            dispatch(dispatcher, [say("safety_check_cleared")])
+            return [cleared]
+        dispatch(dispatcher, [say("check_cleared_topic")])
+        return [cleared, *answer_topic(dispatcher, tracker, topic_id)]
 
 
 class ActionTopicSection(Action):

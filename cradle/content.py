@@ -52,6 +52,12 @@ def intent_for_topic(topic_id: str) -> str:
     return "ask_" + topic_id.replace("-", "_")
 
 
+# The slot the channels fill, with the question "Are you or your baby in danger right now?",
+# with the topic the NLU read in the message the safety net was unsure about (a topic id, never
+# the words), so that "No" is followed by the answer the parent asked for.
+PENDING_TOPIC = "pending_topic"
+
+
 def topic_for_intent(intent: str | None) -> str | None:
     """low-mood for ask_low_mood; None when the intent is not a topic intent."""
     if not intent or not intent.startswith("ask_"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +20,7 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
-from cradle.content import SECTION_KEYS, SOURCES_KEY
+from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_intent
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
@@ -30,6 +30,7 @@ from cradle.safety.check_in import get_check_in
 MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
 CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
+
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, "nlu_fallback"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
@@ -163,6 +164,22 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if safety.needs_check:
         return PreparedTurn(safety, f"/{CHECK_INTENT}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def topic_in_ranking(ranking: object) -> str | None:
+    """The topic of the NLU's best guess that is not the safety net's own intent, if any."""
+    for candidate in ranking if isinstance(ranking, list) else []:
+        name = candidate.get("name") if isinstance(candidate, dict) else None
+        if name and name not in (SAFETY_INTENT, CHECK_INTENT):
+            return topic_for_intent(name)
+    return None
+
+
+def with_pending_topic(turn: PreparedTurn, topic_id: str | None) -> PreparedTurn:
+    """The safety question, carrying the topic to answer once the parent says "No"."""
+    if topic_id is None or turn.text_for_rasa != f"/{CHECK_INTENT}":
+        return turn
+    return replace(turn, text_for_rasa=f"/{CHECK_INTENT}{json.dumps({PENDING_TOPIC: topic_id})}")
 
 
 def _payload(item: dict[str, Any]) -> dict[str, Any] | None:

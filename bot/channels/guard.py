@@ -20,7 +20,15 @@ from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
-from cradle.turn import PreparedTurn, SessionSafety, assemble_reply, prepare_turn
+from cradle.turn import (
+    MAX_MESSAGE_CHARS,
+    PreparedTurn,
+    SessionSafety,
+    assemble_reply,
+    prepare_turn,
+    topic_in_ranking,
+    with_pending_topic,
+)
 
 logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
@@ -29,6 +37,7 @@ DEFAULT_REPLY_TIMEOUT = 8.0
 SHORT_REPLY_WORDS = 5
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SessionLookup = Callable[[str], Awaitable[SessionSafety]]
+TopicGuess = Callable[[str], Awaitable[str | None]]
 Render = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
@@ -80,6 +89,28 @@ def session_lookup(agent: Any) -> SessionLookup:
     return lookup
 
 
+def topic_guess(agent: Any) -> TopicGuess:
+    """The topic the NLU reads in a message the safety net was unsure about. After "No" to
+    "Are you or your baby in danger right now?", that topic is answered, so the parent does not
+    have to ask again; only the topic's id reaches the tracker, never the words."""
+
+    async def guess(text: str) -> str | None:
+        parsed = await agent.parse_message(text[:MAX_MESSAGE_CHARS])
+        return topic_in_ranking(parsed.get("intent_ranking"))
+
+    return guess
+
+
+async def _pending_topic(guess: TopicGuess | None, text: str) -> str | None:
+    if guess is None or not text:
+        return None
+    try:
+        return await guess(text)
+    except Exception:  # noqa: BLE001 - the safety question goes out whatever happens here
+        logger.exception("could not read the topic of a message the safety net asked about")
+        return None
+
+
 async def _session(lookup: SessionLookup | None, sender_id: str) -> SessionSafety:
     """The session so far, read only when it can change this turn's safety decision."""
     if lookup is None:
@@ -100,13 +131,15 @@ async def guarded_turn(
     timeout: float = DEFAULT_REPLY_TIMEOUT,
     lookup: SessionLookup | None = None,
     render: Render | None = None,
+    guess: TopicGuess | None = None,
 ) -> tuple[PreparedTurn, list[dict[str, Any]]]:
     """Classify, forward to Rasa if allowed, and assemble the reply with its contract.
 
     With `lookup`, a crisis keeps the session's highest tier, and a short answer right after a
     safety question ("no", "I don't know") is read as that question's answer. With `render`,
     the channel's own way of showing the reply (SMS: cradle.sms.for_sms) is applied before the
-    insight row is written, so the row records what the person was shown.
+    insight row is written, so the row records what the person was shown. With `guess`, the
+    safety question carries the topic to answer after "No".
     """
     logscrub.register(raw_text)
     turn = prepare_turn(raw_text)
@@ -118,6 +151,8 @@ async def guarded_turn(
         if session.asked_area:
             # The NLU reads a weak guess as the answer (bot/components/question_reply.py).
             metadata = {**(metadata or {}), REPLY_TO_KEY: AREA_QUESTION}
+    if turn.safety.needs_check and not turn.safety.is_crisis:
+        turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         messages = assemble_reply(turn, [])

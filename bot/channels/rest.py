@@ -21,6 +21,7 @@ from bot.channels.guard import (
     guarded_turn,
     install_hooks,
     session_lookup,
+    topic_guess,
 )
 
 _SENDER = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -77,6 +78,7 @@ class CradleRestInput(InputChannel):
                 self.name(),
                 timeout=self.reply_timeout,
                 lookup=session_lookup(request.app.ctx.agent),
+                guess=topic_guess(request.app.ctx.agent),
             )
             for item in messages:
                 item.setdefault("recipient_id", sender)

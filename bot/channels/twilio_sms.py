@@ -28,9 +28,11 @@ from twilio.request_validator import RequestValidator
 from bot.channels.guard import (
     OnNewMessage,
     SessionLookup,
+    TopicGuess,
     guarded_turn,
     install_hooks,
     session_lookup,
+    topic_guess,
 )
 from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
@@ -155,7 +157,9 @@ class CradleTwilioInput(InputChannel):
             body = params.get("Body", "")
             if not body.strip() and params.get("NumMedia", "0") not in ("", "0"):
                 return twiml(format_reply([message("sms_media_only")]).text)
-            text = await self._reply(on_new_message, sender, body, lookup)
+            text = await self._reply(
+                on_new_message, sender, body, lookup, topic_guess(request.app.ctx.agent)
+            )
             return twiml(text)
 
         return hook
@@ -166,6 +170,7 @@ class CradleTwilioInput(InputChannel):
         sender: str,
         body: str | None,
         lookup: SessionLookup | None = None,
+        guess: TopicGuess | None = None,
     ) -> str | None:
         raw = (body or "").strip()
         keyword = raw.lower()
@@ -208,6 +213,7 @@ class CradleTwilioInput(InputChannel):
             timeout=self.reply_timeout,
             lookup=lookup,
             render=for_sms,
+            guess=guess,
         )
         reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
         await asyncio.to_thread(state.remember_options, sender, list(reply.payloads), reply.options)

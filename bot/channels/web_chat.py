@@ -27,6 +27,7 @@ from bot.channels.guard import (
     guarded_turn,
     install_hooks,
     session_lookup,
+    topic_guess,
 )
 from cradle.chat_session import (
     MAX_REQUEST_BYTES,
@@ -129,6 +130,7 @@ class CradleWebChatInput(InputChannel):
                 self.name(),
                 timeout=self.reply_timeout,
                 lookup=session_lookup(request.app.ctx.agent),
+                guess=topic_guess(request.app.ctx.agent),
             )
             answer = self._answer(request, web_reply(messages))
             if is_new:

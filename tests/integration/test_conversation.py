@@ -260,3 +260,27 @@ def test_a_crisis_during_the_question_with_the_action_server_down_still_gets_cri
         assert contract["safety"] == "emergency" and "999" in texts[0]
     finally:
         stack.restart("actions")
+
+
+def test_no_to_the_safety_question_answers_what_the_parent_asked(stack):
+    from cradle.responses import message
+    from cradle.safety import classify
+
+    text = "everything is grey"
+    assert classify(text).needs_check, "precondition: the safety net is unsure about this one"
+    messages, contract = turn(stack, "check-then-topic", text)
+    assert messages[0]["text"] == "Are you or your baby in danger right now?"
+    assert "topic" not in contract or contract["topic"] is None  # asked first, not answered
+    messages, contract = turn(stack, "check-then-topic", "/deny")  # the "No" button
+    assert messages[0]["text"] == message("check_cleared_topic")["text"]
+    assert messages[1]["text"].startswith("Feeling low")
+    assert contract["topic"] == "low-mood"
+    # the topic travelled as an id: the words of the message the net was unsure about are not
+    # in the tracker, and the pending topic is cleared once answered
+    db = sqlite3.connect(stack.config.var / "tracker.db")
+    rows = db.execute("SELECT data FROM events WHERE sender_id = 'check-then-topic'").fetchall()
+    db.close()
+    assert not any(text in row[0] for row in rows)
+    slots = [json.loads(row[0]) for row in rows if '"event": "slot"' in row[0]]
+    pending = [e["value"] for e in slots if e.get("name") == "pending_topic"]
+    assert pending == ["low-mood", None]

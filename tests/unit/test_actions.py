@@ -393,3 +393,30 @@ async def test_a_plain_yes_still_asks_where_first(find):
     events = await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})
     assert texts(dispatcher) == []
     assert slots_set(events) == {"services_shown": False, "area_tries": 0}
+
+
+async def test_no_to_the_safety_question_answers_the_topic_the_parent_asked_about():
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckCleared().run(
+        dispatcher, tracker("deny", pending_topic="low-mood"), {}
+    )
+    said = texts(dispatcher)
+    assert said[0] == message("check_cleared_topic")["text"]
+    assert "999" in said[0]  # the way back to help stays in view
+    assert said[1].startswith(get_topic("low-mood").title)
+    assert payloads(dispatcher) == {"topic": "low-mood"}
+    assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": None} in events
+    assert {"event": "slot", "timestamp": None, "name": "topic", "value": "low-mood"} in events
+
+
+@pytest.mark.parametrize("pending", [None, "not-a-topic"])
+async def test_no_to_the_safety_question_without_a_topic_asks_what_is_going_on(pending):
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionCheckCleared().run(dispatcher, tracker("deny", pending_topic=pending), {})
+    said = texts(dispatcher)
+    assert len(said) == 1 and said[0].startswith("Thank you. I'm glad. Tell me a bit more")
+    assert events == [{"event": "slot", "timestamp": None, "name": "pending_topic", "value": None}]

@@ -51,3 +51,60 @@ async def test_a_broken_rasa_still_gets_crisis_help_and_a_fallback():
 async def test_a_silent_rasa_never_means_silence():
     _, messages = await guarded_turn(silent_rasa, "hello", "s4", "rest")
     assert messages[0]["text"] == message("service_error")["text"]
+
+
+def recording_rasa(seen: list[str]):
+    async def rasa(msg: UserMessage) -> None:
+        seen.append(msg.text)
+        await msg.output_channel.send_text_message(msg.sender_id, "Are you or your baby in danger?")
+
+    return rasa
+
+
+def unsure(monkeypatch) -> None:
+    import cradle.turn
+    from cradle.safety import SafetyResult
+
+    result = SafetyResult("none", "check", ("second-opinion:unsure",))
+    monkeypatch.setattr(cradle.turn, "classify", lambda text: result)
+
+
+async def test_the_safety_question_carries_the_topic_the_nlu_read_never_the_words(monkeypatch):
+    unsure(monkeypatch)
+    seen: list[str] = []
+
+    async def guess(text: str) -> str | None:
+        assert text == "everything feels grey since the birth"
+        return "low-mood"
+
+    await guarded_turn(
+        recording_rasa(seen), "everything feels grey since the birth", "s5", "rest", guess=guess
+    )
+    assert seen == ['/safety_check{"pending_topic": "low-mood"}']
+
+
+async def test_the_safety_question_goes_out_when_no_topic_is_read_or_the_guess_fails(monkeypatch):
+    unsure(monkeypatch)
+    seen: list[str] = []
+
+    async def nothing(text: str) -> str | None:
+        return None
+
+    async def broken(text: str) -> str | None:
+        raise RuntimeError("NLU down")
+
+    await guarded_turn(recording_rasa(seen), "everything is grey", "s6", "rest", guess=nothing)
+    await guarded_turn(recording_rasa(seen), "everything is grey", "s7", "rest", guess=broken)
+    assert seen == ["/safety_check", "/safety_check"]
+
+
+async def test_a_crisis_is_never_delayed_by_a_topic_guess():
+    seen: list[str] = []
+
+    async def guess(text: str) -> str | None:
+        raise AssertionError("a crisis must not be parsed for a topic")
+
+    await guarded_turn(
+        recording_rasa(seen), "I want to kill myself tonight", "s8", "rest", guess=guess
+    )
+    assert seen[0].startswith("/safety_alert")

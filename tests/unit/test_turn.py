@@ -146,3 +146,44 @@ def test_long_messages_are_cut_with_a_note():
     reply = assemble_reply(turn, [{"text": "ok"}])
     assert reply[0]["text"] == "ok"  # the answer first: crisis help is never pushed down
     assert "first 1,000 characters" in reply[1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "topic"),
+    [
+        ([{"name": "safety_check"}, {"name": "ask_low_mood"}, {"name": "greet"}], "low-mood"),
+        ([{"name": "safety_check"}, {"name": "greet"}, {"name": "ask_low_mood"}], None),
+        ([{"name": "safety_check"}, {"name": "nlu_fallback"}], None),
+        ([], None),
+        (None, None),
+        ("not a list", None),
+    ],
+)
+def test_the_topic_of_an_unsure_message_is_the_nlus_best_guess_if_it_is_a_topic(ranking, topic):
+    from cradle.turn import topic_in_ranking
+
+    assert topic_in_ranking(ranking) == topic
+
+
+def test_only_the_safety_question_carries_a_pending_topic():
+    from cradle.safety import SafetyResult
+    from cradle.turn import PreparedTurn, with_pending_topic
+
+    check = PreparedTurn(SafetyResult("none", "check"), "/safety_check")
+    assert with_pending_topic(check, "bonding").text_for_rasa == (
+        '/safety_check{"pending_topic": "bonding"}'
+    )
+    assert with_pending_topic(check, None) is check
+    topic = PreparedTurn(SafetyResult(), "tell me about bonding")
+    assert with_pending_topic(topic, "bonding") is topic
+
+
+@pytest.mark.parametrize(
+    "typed", ['/deny{"pending_topic": "low-mood"}', '/safety_check{"pending_topic": "low-mood"}']
+)
+def test_a_parent_cannot_set_the_pending_topic_by_typing_a_command(typed):
+    from cradle.turn import prepare_turn
+
+    turn = prepare_turn(typed)
+    assert turn.text_for_rasa is None  # refused with a clear message, Rasa never sees it
+    assert turn.immediate
