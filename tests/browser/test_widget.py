@@ -490,3 +490,32 @@ def test_which_is_closer_fits_a_phone(browser, stack):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-which-topic-360.png"))
     page.context.close()
+
+
+def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(browser, stack):
+    """Real servers: a message the net is unsure about is asked about first; "No" brings the
+    answer to what the parent asked, its first line in view on a 360px phone."""
+    from cradle.safety import classify
+
+    text = "everything is grey"
+    assert classify(text).needs_check, "precondition: the safety net is unsure about this one"
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, text)
+    assert "Are you or your baby in danger" in page.locator(".cradle-bot").last.inner_text()
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name="No"
+    ).click()
+    wait_for_reply(page, before)
+    first_new = page.locator(".cradle-bot").nth(before)
+    assert "Thank you, I'm glad." in first_new.inner_text()
+    assert "Feeling low or down" in page.locator(".cradle-bot").nth(before + 1).inner_text()
+    log = page.locator(".cradle-log").bounding_box()
+    box = first_new.bounding_box()
+    assert box is not None and log is not None and box["y"] >= log["y"] - 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-check-cleared-topic-360.png"))
+    context.close()
