@@ -38,8 +38,15 @@ def origin_allowed(origin: str | None, host: str, listed: Iterable[str]) -> bool
     and the server sees http."""
     if origin is None:
         return True
+    return urlsplit(origin.rstrip("/")).netloc == host or listed_origin(origin, listed) is not None
+
+
+def listed_origin(origin: str | None, listed: Iterable[str]) -> str | None:
+    """The origin as listed (no trailing slash), if it is one of `listed`; else None."""
+    if origin is None:
+        return None
     origin = origin.rstrip("/")
-    return urlsplit(origin).netloc == host or origin in listed
+    return origin if origin in listed else None
 
 
 @dataclass(frozen=True)
@@ -81,14 +88,11 @@ class ChatPolicy:
         return origin_allowed(origin, host, (*self.page_origins, *self.embed_origins))
 
     def is_embedded(self, origin: str | None) -> bool:
-        return origin is not None and origin.rstrip("/") in self.embed_origins
+        return listed_origin(origin, self.embed_origins) is not None
 
     def cors_origin(self, origin: str | None) -> str | None:
         """The origin to name in Access-Control-Allow-Origin, if it is listed."""
-        if origin is None:
-            return None
-        origin = origin.rstrip("/")
-        return origin if origin in self.embed_origins or origin in self.page_origins else None
+        return listed_origin(origin, (*self.embed_origins, *self.page_origins))
 
 
 def _signature(secret: bytes, token: str) -> str:

@@ -2,10 +2,10 @@
 
 Issue 12 asks that every message asking for services gets services in that turn. The frozen
 held-out NLU parts (tests/nlu/frozen.yml and frozen_2.yml, written blind) hold 30 and 17 such
-requests; each is sent as
-the first message of a new conversation to Cradle's REST channel on a throwaway stack, and the
-reply is counted as answered when its contract names at least one service. Only the count is
-printed, not the messages: the set must stay unseen by whoever writes training data.
+requests; each is sent as the first message of a new conversation to Cradle's REST channel on a
+throwaway stack, and the reply is counted as answered when its contract names at least one
+service. Only the counts are printed, not the messages: the sets must stay unseen by whoever
+writes training data. A part whose checksum no longer matches is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from cradle.frozen import read_frozen
 from cradle.paths import PROJECT_ROOT
 
 FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
@@ -29,7 +30,7 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 def service_requests(path: Path = FROZEN) -> list[str]:
     """The frozen set's `find_services` examples, as a parent would type them."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(read_frozen(path))
     for block in data.get("nlu") or []:
         if block.get("intent") == "find_services":
             lines = str(block.get("examples", "")).splitlines()

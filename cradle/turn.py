@@ -30,9 +30,9 @@ from cradle.safety.check_in import get_check_in
 MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
 CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
-
+NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT})  # only the safety net may choose these
 # Intents a person may never trigger by typing a command: only the safety net sets these.
-RESERVED_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, "nlu_fallback"})
+RESERVED_INTENTS = NET_INTENTS | {"nlu_fallback"}
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -170,7 +170,7 @@ def topic_in_ranking(ranking: object) -> str | None:
     """The topic of the NLU's best guess that is not the safety net's own intent, if any."""
     for candidate in ranking if isinstance(ranking, list) else []:
         name = candidate.get("name") if isinstance(candidate, dict) else None
-        if name and name not in (SAFETY_INTENT, CHECK_INTENT):
+        if name and name not in NET_INTENTS:
             return topic_for_intent(name)
     return None
 

@@ -151,7 +151,7 @@ async def guarded_turn(
         if session.asked_area:
             # The NLU reads a weak guess as the answer (bot/components/question_reply.py).
             metadata = {**(metadata or {}), REPLY_TO_KEY: AREA_QUESTION}
-    if turn.safety.needs_check and not turn.safety.is_crisis:
+    if turn.safety.needs_check:
         turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:

@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.stateless import StatelessComponent
 from cradle.safety import SafetyResult, classify
-from cradle.turn import CHECK_INTENT, SAFETY_INTENT
+from cradle.turn import CHECK_INTENT, NET_INTENTS, SAFETY_INTENT
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -65,12 +65,9 @@ class SafetyCheck(StatelessComponent):
                 message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
             elif result.needs_check:
                 set_intent(message, {"name": CHECK_INTENT, "confidence": 1.0})
-            elif (message.get(INTENT) or {}).get("name") in _NET_ONLY:
+            elif (message.get(INTENT) or {}).get("name") in NET_INTENTS:
                 set_intent(message, _next_intent(message))
         return messages
-
-
-_NET_ONLY = frozenset({SAFETY_INTENT, CHECK_INTENT})  # only the safety net may choose these
 
 
 def set_intent(message: Message, intent: dict[str, Any]) -> None:
@@ -83,6 +80,6 @@ def set_intent(message: Message, intent: dict[str, Any]) -> None:
 def _next_intent(message: Message) -> dict[str, Any]:
     """The classifier's best guess that is not an intent only the safety net may choose."""
     for candidate in message.get(INTENT_RANKING_KEY) or []:
-        if candidate.get("name") not in _NET_ONLY and candidate.get("name"):
+        if candidate.get("name") not in NET_INTENTS and candidate.get("name"):
             return {"name": candidate["name"], "confidence": float(candidate.get("confidence", 0))}
     return {"name": FALLBACK_INTENT, "confidence": 1.0}

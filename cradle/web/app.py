@@ -27,7 +27,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
-from cradle.chat_session import origin_allowed, parse_origins
+from cradle.chat_session import listed_origin, origin_allowed, parse_origins
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -78,8 +78,9 @@ async def embed_policy(request: web.Request, handler: Any) -> web.StreamResponse
         response: web.StreamResponse = web.Response(status=204)
     else:
         response = await handler(request)
-    if origin and origin.rstrip("/") in embed_origins:
-        response.headers["Access-Control-Allow-Origin"] = origin.rstrip("/")
+    cors = listed_origin(origin, embed_origins)
+    if cors is not None:
+        response.headers["Access-Control-Allow-Origin"] = cors
         response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
         response.headers["Vary"] = "Origin"
     return response

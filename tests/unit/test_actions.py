@@ -420,3 +420,16 @@ async def test_no_to_the_safety_question_without_a_topic_asks_what_is_going_on(p
     said = texts(dispatcher)
     assert len(said) == 1 and said[0].startswith("Thank you. I'm glad. Tell me a bit more")
     assert events == [{"event": "slot", "timestamp": None, "name": "pending_topic", "value": None}]
+
+
+async def test_by_text_no_to_the_safety_question_stays_within_two_segments():
+    from actions.actions import ActionCheckCleared
+    from cradle.sms import format_reply, segments
+
+    dispatcher = CollectingDispatcher()
+    await ActionCheckCleared().run(
+        dispatcher, tracker("deny", "twilio", pending_topic="low-mood"), {}
+    )
+    reply = format_reply(as_sms(dispatcher)[:-1]).text
+    assert reply.startswith(message("check_cleared_topic", "twilio")["text"])
+    assert "999" in reply and segments(reply) <= 2
