@@ -18,7 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard b
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml scripts/setup.sh scripts/find-python310.sh
+$(STAMP): requirements.lock requirements-model.lock pyproject.toml scripts/setup.sh scripts/find-python310.sh
 	@scripts/setup.sh
 
 setup: $(STAMP) ## create .venv with Python 3.10 and the pinned packages (only when they changed)
@@ -78,15 +78,18 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 	@echo "test-stories: every test story predicted correctly"
 
 test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
-	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml tests/nlu/frozen_2.yml
+	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml tests/nlu/frozen_2.yml tests/nlu/frozen_3.yml
 	@$(RASA) test nlu --nlu tests/nlu/frozen.yml --model $(MODEL) --out var/results/nlu \
 		> var/test-nlu.log 2>&1 || { tail -40 var/test-nlu.log; exit 1; }
 	@$(RASA) test nlu --nlu tests/nlu/frozen_2.yml --model $(MODEL) --out var/results/nlu-2 \
 		> var/test-nlu-2.log 2>&1 || { tail -40 var/test-nlu-2.log; exit 1; }
+	@$(RASA) test nlu --nlu tests/nlu/frozen_3.yml --model $(MODEL) --out var/results/nlu-3 \
+		> var/test-nlu-3.log 2>&1 || { tail -40 var/test-nlu-3.log; exit 1; }
 	@$(RASA) test nlu --nlu tests/nlu/test_nlu.yml --model $(MODEL) --out var/results/nlu-older \
 		> var/test-nlu-older.log 2>&1 || { tail -40 var/test-nlu-older.log; exit 1; }
 	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json \
-		--part2 var/results/nlu-2/intent_report.json --older var/results/nlu-older/intent_report.json
+		--part2 var/results/nlu-2/intent_report.json --part3 var/results/nlu-3/intent_report.json \
+		--older var/results/nlu-older/intent_report.json
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
 	@mkdir -p var
@@ -98,7 +101,7 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
 
-bench-services: $(STAMP) $(CATALOGUE) train ## both frozen NLU parts' service requests through the real servers: how many got services
+bench-services: $(STAMP) $(CATALOGUE) train ## the frozen NLU parts' service requests through the real servers: how many got services
 	@$(BIN)/python -m cradle.service_bench
 
 bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set

@@ -1,11 +1,12 @@
 """`make bench-services`: the frozen sets' service requests, end to end through the real servers.
 
 Issue 12 asks that every message asking for services gets services in that turn. The frozen
-held-out NLU parts (tests/nlu/frozen.yml and frozen_2.yml, written blind) hold 30 and 17 such
-requests; each is sent as the first message of a new conversation to Cradle's REST channel on a
-throwaway stack, and the reply is counted as answered when its contract names at least one
-service. Only the counts are printed, not the messages: the sets must stay unseen by whoever
-writes training data. A part whose checksum no longer matches is refused.
+held-out NLU parts (tests/nlu/frozen.yml, frozen_2.yml and frozen_3.yml, written blind) hold
+30, 17 and 34 such requests; each is sent as the first message of a new conversation to
+Cradle's REST channel on a throwaway stack, and the reply is counted as answered when its
+contract names at least one service. Only the counts are printed, not the messages: the sets
+must stay unseen by whoever writes training data. A part whose checksum no longer matches is
+refused.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ from cradle.frozen import read_frozen
 from cradle.paths import PROJECT_ROOT
 
 FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
-# Part 2, written blind later and measured less often: the fresher check.
-FROZEN_PARTS = {"part 1": FROZEN, "part 2": PROJECT_ROOT / "tests" / "nlu" / "frozen_2.yml"}
+# Parts 2 and 3, written blind later and measured less often: the fresher checks.
+FROZEN_PARTS = {
+    "part 1": FROZEN,
+    "part 2": PROJECT_ROOT / "tests" / "nlu" / "frozen_2.yml",
+    "part 3": PROJECT_ROOT / "tests" / "nlu" / "frozen_3.yml",
+}
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 

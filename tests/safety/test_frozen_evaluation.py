@@ -24,6 +24,7 @@ FROZEN = {
     "part2.yml": "f310c95639ca21b90bd26a61dcb2f5f9c281dc479b4f510458f927a9cbae923f",
     "part3.yml": "4c464f9ef4aa3287c35bab3fbb6d527d6ceb8c9a6c761fba6d5bed260cc0a45b",
     "part4.yml": "d8c04fd3abe4b9e8b5a7396621419a3b8589fa39ee6294d27b826f06949154b0",
+    "part5.yml": "61878fac63f37352c376cec5698667ac55e271de584175f3175c354997bb8f07",
 }
 
 

@@ -14,6 +14,7 @@ FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
 CHECKSUMS = {
     "frozen.yml": "6c7e7dbf6494f44ca7b01ab32f36db12704274395d5494a01e70be9b3a4c7166",
     "frozen_2.yml": "34d40f8829d2949ea52a1fabc6f2561c37cebb347693884fbc895c916ddd0380",
+    "frozen_3.yml": "aabec9c341695adf82984ff9fd2ca0284d04dfbb37b015dac62fa489ca7c1212",
 }
 
 
@@ -55,6 +56,7 @@ def test_the_service_bench_counts_both_parts_and_what_each_reply_gave():
     from cradle.service_bench import FROZEN_PARTS, report, service_requests
 
     assert len(service_requests(FROZEN_PARTS["part 2"])) == 17
+    assert len(service_requests(FROZEN_PARTS["part 3"])) == 34
     contracts = [
         {"services": [{"id": "a"}], "topic": None},  # services: what was asked for
         {"services": [], "safety": "emergency", "topic": None},  # crisis help instead

@@ -51,15 +51,15 @@ def test_topic_and_service_requests_are_counted_apart_from_small_intents(tmp_pat
     assert "topic and service requests right 90.0% of 50" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("part2", "code"), [(0.85, 0), (0.7, 1)])
-def test_part_2_is_printed_and_has_its_own_floor(tmp_path, capsys, part2, code):
-    first, second = tmp_path / "f.json", tmp_path / "p2.json"
+@pytest.mark.parametrize("part", ["part2", "part3"])
+@pytest.mark.parametrize(("score", "code"), [(0.85, 0), (0.7, 1)])
+def test_each_later_part_is_printed_and_has_its_own_floor(tmp_path, capsys, part, score, code):
+    first, later = tmp_path / "f.json", tmp_path / f"{part}.json"
     first.write_text(json.dumps(report(0.95)))
-    second.write_text(json.dumps(report(part2)))
-    assert main([str(first), "--part2", str(second), "--part2-floor", "0.78"]) == code
+    later.write_text(json.dumps(report(score)))
+    assert main([str(first), f"--{part}", str(later), f"--{part}-floor", "0.78"]) == code
     out = capsys.readouterr()
-    assert (
-        f"frozen part 2 (written blind, measured less often): intent macro-F1 {part2:.3f}"
-        in out.out
-    )
-    assert ("part 2 macro-F1" in out.err) == (code == 1)
+    name = part.replace("part", "part ")
+    assert f"frozen {name} (written blind" in out.out
+    assert f"intent macro-F1 {score:.3f}" in out.out
+    assert (f"{name} macro-F1" in out.err) == (code == 1)
