@@ -405,6 +405,7 @@ async def test_no_to_the_safety_question_answers_the_topic_the_parent_asked_abou
     said = texts(dispatcher)
     assert said[0] == message("check_cleared_topic")["text"]
     assert "999" in said[0]  # the way back to help stays in view
+    assert len(" ".join(said[:2]).split()) <= 75  # the line plus the short answer, phone-sized
     assert said[1].startswith(get_topic("low-mood").title)
     assert payloads(dispatcher) == {"topic": "low-mood"}
     assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": None} in events
