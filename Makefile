@@ -30,7 +30,7 @@ catalogue: $(CATALOGUE) ## compile content/services/ into var/catalogue.db
 
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 	@mkdir -p var
-	@echo "train: data, domain or config changed; training (about 30s)"
+	@echo "train: data, domain or config changed; training (a minute or two: the sentence vectors of every example)"
 	@$(RASA) train --data bot/data --domain domain.yml --config config.yml --out models \
 		--fixed-model-name cradle --quiet > var/train.log 2>&1 || { tail -40 var/train.log; exit 1; }
 	@touch $(MODEL)

@@ -107,3 +107,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory, council_origin: str) -> Iter
     )
     with Stack(config) as running:
         yield running
+
+
+# Low-mood messages the safety net is unsure about (the second opinion between its check and
+# crisis thresholds, no lexicon phrase). Which of them fall in that band moves a little whenever
+# the bank or the NLU examples change ("everything is grey" was in it, then rose to urgent), so
+# tests take the first that is in it rather than pinning one.
+CHECK_BAND_LOW_MOOD = (
+    "everything feels grey and heavy",
+    "its all so grey",
+    "everything is grey",
+    "i feel like a shadow of myself",
+)
+
+
+def check_band_message() -> str:
+    from cradle.safety import classify
+
+    for text in CHECK_BAND_LOW_MOOD:
+        if classify(text).needs_check:
+            return text
+    pytest.fail("none of CHECK_BAND_LOW_MOOD is in the safety net's check band now: add one")

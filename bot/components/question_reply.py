@@ -5,8 +5,8 @@ Parents answer the form's question with a place, and a village that is not on Cr
 and often wrong (a greeting at 0.31, a crying-baby question at 0.34), and Rasa's rules would
 end the form on it. The channel says when the bot's last question was the area question
 (message metadata `cradle_reply_to: area`, bot/channels/guard.py); then a guess below
-REPLY_CONFIDENCE (YES_NO_CONFIDENCE for "yes" and "no") becomes `inform`, which the form reads
-as its answer. A confident intent (a greeting, a topic question, "no") still wins, and the
+REPLY_CONFIDENCE (YES_NO_CONFIDENCE for "yes" and "no"), or out_of_scope at any confidence,
+becomes `inform`, which the form reads as its answer. A confident intent (a greeting, a topic question, "no") still wins, and the
 safety net runs after this component.
 """
 
@@ -33,6 +33,10 @@ _KEPT = frozenset({"inform", "nlu_fallback", "safety_alert", "safety_check"})
 # "nope" or "no thanks" is read at 0.96 or more and the Skip button sends `/deny` itself.
 _YES_NO = frozenset({"affirm", "deny"})
 YES_NO_CONFIDENCE = 0.8
+# "Not something Cradle talks about" is, in reply to the area question, a place it does not
+# know ("narnia" read as out_of_scope at 0.6 once the NLU had sentence vectors): the form says
+# so and asks again, at any confidence. A parent who meant something else can Skip.
+_NOT_A_TOPIC = frozenset({"out_of_scope"})
 
 
 def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
@@ -41,6 +45,8 @@ def read_as_answer(intent: dict[str, Any] | None, metadata: object) -> bool:
         return False
     if not intent or intent.get("name") in _KEPT:
         return False
+    if intent.get("name") in _NOT_A_TOPIC:
+        return True
     bar = YES_NO_CONFIDENCE if intent.get("name") in _YES_NO else REPLY_CONFIDENCE
     return float(intent.get("confidence") or 0.0) < bar
 

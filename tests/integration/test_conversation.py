@@ -264,10 +264,9 @@ def test_a_crisis_during_the_question_with_the_action_server_down_still_gets_cri
 
 def test_no_to_the_safety_question_answers_what_the_parent_asked(stack):
     from cradle.responses import message
-    from cradle.safety import classify
+    from tests.conftest import check_band_message
 
-    text = "everything is grey"
-    assert classify(text).needs_check, "precondition: the safety net is unsure about this one"
+    text = check_band_message()
     messages, contract = turn(stack, "check-then-topic", text)
     assert messages[0]["text"] == "Are you or your baby in danger right now?"
     assert "topic" not in contract or contract["topic"] is None  # asked first, not answered

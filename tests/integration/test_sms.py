@@ -105,8 +105,20 @@ def test_unicode_emoji_and_curly_quotes_are_understood_and_replies_are_gsm(stack
     assert reply and is_gsm7(reply)
 
 
+# A long, rambling message as parents send at night (over 1,000 characters), about low mood.
+LONG_LOW_MOOD = (
+    "Right, this turned into an essay. Since my son was born I have felt low nearly every day and I can't "
+    "work out why, because on paper everything is fine. My partner is kind, my mum comes round "
+    "on Tuesdays and the baby is feeding well now. But I wake up with a heavy feeling and it "
+    "sits on me all day. I cry in the shower so nobody hears. I used to love going out with my "
+    "friends and now I make excuses. I feel flat, like the colour has gone out of things, and I "
+    "feel guilty for feeling like this when I wanted him so much. "
+) * 2 + "Is this normal after a baby or is something wrong with me?"
+
+
 def test_very_long_messages_are_cut_with_a_note(stack):
-    reply = text_sms(stack, "+447700900005", "I feel low. " * 200)
+    assert len(LONG_LOW_MOOD) > 1000
+    reply = text_sms(stack, "+447700900005", LONG_LOW_MOOD)
     assert reply and reply.startswith("Feeling low")  # the answer first, then the note
     assert "Your message was very long" in reply
 

@@ -23,6 +23,9 @@ AREA = {"cradle_reply_to": "area"}
         ("affirm", 0.6, AREA, True),  # a weak "yes" must not end the question either
         ("deny", 0.58, None, False),  # no question asked: a weak "no" is still a "no"
         ("nlu_fallback", 0.3, AREA, False),  # the form reads the fallback too
+        ("out_of_scope", 0.62, AREA, True),  # "narnia": not a topic, so a place it doesn't know
+        ("out_of_scope", 0.95, AREA, True),
+        ("out_of_scope", 0.62, None, False),  # no question asked: still out of scope
         ("safety_alert", 0.2, AREA, False),  # only the safety net decides a crisis
         ("greet", 0.31, None, False),  # no question asked: nothing changes
         ("greet", 0.31, {"cradle_reply_to": "other"}, False),

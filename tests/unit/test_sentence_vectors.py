@@ -57,3 +57,23 @@ def test_meaning_not_spelling_brings_messages_together():
 def test_the_installed_weights_are_the_published_ones():
     digest = hashlib.sha256((model_dir() / "model.safetensors").read_bytes()).hexdigest()
     assert digest == WEIGHTS_SHA256
+
+
+def test_one_message_is_encoded_on_one_blas_thread_and_the_setting_is_restored():
+    from threadpoolctl import threadpool_info
+
+    before = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    seen = []
+    real = encoder()._encode
+
+    def spy(texts):
+        seen.append([lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"])
+        return real(texts)
+
+    encoder()._encode = spy  # type: ignore[method-assign]
+    try:
+        encoder().encode(["just the one"])
+    finally:
+        del encoder()._encode
+    assert seen and all(n == 1 for n in seen[0])
+    assert [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"] == before
