@@ -6,8 +6,8 @@ and often wrong (a greeting at 0.31, a crying-baby question at 0.34), and Rasa's
 end the form on it. The channel says when the bot's last question was the area question
 (message metadata `cradle_reply_to: area`, bot/channels/guard.py); then a guess below
 REPLY_CONFIDENCE (YES_NO_CONFIDENCE for "yes" and "no"), or out_of_scope at any confidence,
-becomes `inform`, which the form reads as its answer. A confident intent (a greeting, a topic question, "no") still wins, and the
-safety net runs after this component.
+becomes `inform`, which the form reads as its answer. A confident intent (a greeting, a topic
+question, "no") still wins, and the safety net runs after this component.
 """
 
 from __future__ import annotations

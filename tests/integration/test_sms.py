@@ -107,12 +107,12 @@ def test_unicode_emoji_and_curly_quotes_are_understood_and_replies_are_gsm(stack
 
 # A long, rambling message as parents send at night (over 1,000 characters), about low mood.
 LONG_LOW_MOOD = (
-    "Right, this turned into an essay. Since my son was born I have felt low nearly every day and I can't "
-    "work out why, because on paper everything is fine. My partner is kind, my mum comes round "
-    "on Tuesdays and the baby is feeding well now. But I wake up with a heavy feeling and it "
-    "sits on me all day. I cry in the shower so nobody hears. I used to love going out with my "
-    "friends and now I make excuses. I feel flat, like the colour has gone out of things, and I "
-    "feel guilty for feeling like this when I wanted him so much. "
+    "Right, this turned into an essay. Since my son was born I have felt low nearly every day "
+    "and I can't work out why, because on paper everything is fine. My partner is kind, my mum "
+    "comes round on Tuesdays and the baby is feeding well now. But I wake up with a heavy "
+    "feeling and it sits on me all day. I cry in the shower so nobody hears. I used to love "
+    "going out with my friends and now I make excuses. I feel flat, like the colour has gone "
+    "out of things, and I feel guilty for feeling like this when I wanted him so much. "
 ) * 2 + "Is this normal after a baby or is something wrong with me?"
 
 
