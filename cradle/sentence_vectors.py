@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import erf
 
 MAX_TOKENS = 256  # the model's max_seq_length, [CLS] and [SEP] included
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -238,8 +239,6 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-
     return (0.5 * x * (1.0 + erf(x / np.sqrt(np.float32(2.0))))).astype(np.float32)
 
 
