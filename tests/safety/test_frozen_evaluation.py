@@ -25,6 +25,7 @@ FROZEN = {
     "part3.yml": "4c464f9ef4aa3287c35bab3fbb6d527d6ceb8c9a6c761fba6d5bed260cc0a45b",
     "part4.yml": "d8c04fd3abe4b9e8b5a7396621419a3b8589fa39ee6294d27b826f06949154b0",
     "part5.yml": "61878fac63f37352c376cec5698667ac55e271de584175f3175c354997bb8f07",
+    "part6.yml": "567be66c9b252a27fff2343331c519ab58bb3bdf9b37e1de06dcad2f54f83bcc",
 }
 
 
@@ -74,10 +75,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # Part 5 (362 more, fourth session, measured before its changes): 98.2%, 1, 8.8% alone; all
     # five parts 96.6%, 18, 8.6%. With NLU round 8 and calm_7 in the bank and the rule re-run
     # on it (0.70), and two red-team lines relabelled to the brief: 96.98%, 14, 8.6%.
+    # Part 6 (534 more, two writers, 2026-11-30, measured before its changes): 98.9%, 0, 13.7%
+    # alone; all six parts 97.3%, 14, 10.1%. The false-alarm floor follows the bigger set.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
     assert caught / total >= 0.95
     assert len(result.emergencies_dismissed()) <= 19
-    assert len(alarms) / calm <= 0.09
+    assert len(alarms) / calm <= 0.11
