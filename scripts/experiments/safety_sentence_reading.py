@@ -1,0 +1,134 @@
+"""Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
+
+Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py  (~20 minutes)
+
+On the bank only (the frozen evaluation parts are never read), in folds that each hold out
+whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
+probabilities into the message's reading, each combined with the lexicon and the situation rules
+as the net does:
+- `sentences`: the most worrying of the whole message and each of its sentences (as served
+  until 2026-11-30);
+- `whole`: the whole message only (what `cradle.safety.crossval` measures);
+- `sentences>=N words`: sentences count only when they have at least N words;
+- `average`: each sentence's probability averaged with the whole message's.
+Prints crisis caught, emergencies answered support/none and false alarms at several crisis
+thresholds, and crisis caught at fixed false-alarm rates. Figures and the decision:
+docs/safety.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from cradle.paths import content_dir
+from cradle.safety.crossval import _crisis_probability
+from cradle.safety.lexicon import SafetyDetector
+from cradle.safety.second_opinion import (
+    augment,
+    build_model,
+    load_bank,
+    load_config,
+    model_text,
+    nlu_examples,
+)
+from cradle.safety.situations import SituationRules
+from cradle.tiers import tier_rank
+
+sys.path.insert(0, "scripts/experiments")
+from safety_sentence_vectors import WRITER_FOLDS  # noqa: E402
+
+SENTENCES = r"(?<=[.!?])\s+|\s*\n\s*"  # the split the net used
+EMERGENCY = 0.8
+Reading = tuple[int, float, float]  # words, P(emergency), P(crisis)
+
+
+def readings(parts: list[Reading], variant: str) -> list[Reading]:
+    whole, sentences = parts[0], parts[1:]
+    kept = [whole] if whole[0] >= 3 else []
+    if variant == "whole":
+        return kept
+    if variant == "sentences":
+        return kept + [p for p in sentences if p[0] >= 3]
+    if variant.startswith("sentences>="):
+        least = int(variant.split(">=")[1].split()[0])
+        return kept + [p for p in sentences if p[0] >= least]
+    if variant == "average":
+        return kept + [(p[0], (p[1] + whole[1]) / 2, (p[2] + whole[2]) / 2) for p in sentences]
+    raise ValueError(variant)
+
+
+def tier(row: tuple[str, str, list[Reading]], variant: str, crisis: float) -> str:
+    label, lexical, parts = row
+    found = readings(parts, variant)
+    e, c = max(((p[1], p[2]) for p in found), key=lambda p: p[1], default=(0.0, 0.0))
+    model = "emergency" if e >= EMERGENCY else "urgent" if c >= crisis else "none"
+    return max(lexical, model, key=tier_rank)
+
+
+def score(rows: list[Any], variant: str, crisis: float) -> tuple[float, float, int]:
+    calm = [r for r in rows if r[0] in ("support", "none")]
+    risk = [r for r in rows if r[0] not in ("support", "none")]
+    alarms = sum(tier_rank(tier(r, variant, crisis)) >= 2 for r in calm) / len(calm)
+    caught = sum(tier_rank(tier(r, variant, crisis)) >= 2 for r in risk) / len(risk)
+    dismissed = sum(
+        r[0].startswith("emergency") and tier_rank(tier(r, variant, crisis)) < 2 for r in risk
+    )
+    return caught, alarms, dismissed
+
+
+def main() -> None:
+    import re
+
+    split = re.compile(SENTENCES)
+    folds = [list(f) for f in WRITER_FOLDS]
+    folds[-1].append("bank/calm_7.yml")  # written after the vectors experiment
+    safety = content_dir() / "safety"
+    config = load_config(safety)
+    lexicon = SafetyDetector.from_dir(safety)
+    situations = SituationRules.from_file(safety / "situations.yml")
+
+    def bank_of(files: list[str]) -> list[Any]:
+        return load_bank(safety, {**config, "bank": files, "nlu_examples": None})
+
+    held_out = [bank_of(files) for files in folds]
+    grouped = {f for fold in folds for f in fold}
+    always = bank_of([f for f in config["bank"] if f not in grouped]) + nlu_examples(config)
+    rows = []
+    for k, held in enumerate(held_out):
+        train = always + [e for j, fold in enumerate(held_out) if j != k for e in fold]
+        copies = augment(train, seed=k)
+        model = build_model(
+            [model_text(lexicon.normalise, e.text) for e in copies], [e.label for e in copies]
+        )
+        for e in held:
+            found = lexicon.classify(e.text)
+            lexical = max(found.tier, situations.evaluate(found.signals).tier, key=tier_rank)
+            parts = [e.text, *split.split(e.text)] if len(e.text) > 80 else [e.text]
+            texts = [model_text(lexicon.normalise, p) for p in parts]
+            probabilities = _crisis_probability(model, model.predict_proba(texts))
+            parts_read = [
+                (len(t.split()), pe, pc) for t, (pe, pc) in zip(texts, probabilities, strict=True)
+            ]
+            rows.append((e.label, lexical, parts_read))
+        print(f"fold {k}: {len(held)} held out", flush=True)
+    variants = ["sentences", "whole", "sentences>=7 words", "sentences>=10 words", "average"]
+    for variant in variants:
+        cells = []
+        for crisis in (0.6, 0.66, 0.7, 0.8):
+            caught, alarms, dismissed = score(rows, variant, crisis)
+            cells.append(f"{crisis}: {caught:.1%} caught, {dismissed} dismissed, {alarms:.1%} FA")
+        print(f"{variant:20} " + " | ".join(cells))
+    for variant in variants:
+        curve = [(t / 100, *score(rows, variant, t / 100)) for t in range(50, 99)]
+        cells = []
+        for budget in (0.06, 0.07, 0.08, 0.09):
+            within = [c for c in curve if c[2] <= budget]
+            if within:
+                t, caught, alarms, dismissed = min(within)
+                cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
+        print(f"{variant:20} " + " | ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
