@@ -15,6 +15,7 @@ CHECKSUMS = {
     "frozen.yml": "6c7e7dbf6494f44ca7b01ab32f36db12704274395d5494a01e70be9b3a4c7166",
     "frozen_2.yml": "34d40f8829d2949ea52a1fabc6f2561c37cebb347693884fbc895c916ddd0380",
     "frozen_3.yml": "aabec9c341695adf82984ff9fd2ca0284d04dfbb37b015dac62fa489ca7c1212",
+    "frozen_4.yml": "ca1aebbfe11de7e34fb635862f960429abf88e0c34c947e693d274d43c7c2cbe",
 }
 
 
