@@ -1,6 +1,7 @@
 """Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
 
-Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py  (~20 minutes)
+Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py [--with-long]
+(~20 minutes; `--with-long` holds out the long-message round as a sixth writer)
 
 On the bank only (the frozen evaluation parts are never read), in folds that each hold out
 whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
@@ -83,6 +84,8 @@ def main() -> None:
     split = re.compile(SENTENCES)
     folds = [list(f) for f in WRITER_FOLDS]
     folds[-1].append("bank/calm_7.yml")  # written after the vectors experiment
+    if "--with-long" in sys.argv[1:]:  # the long-message round written after this experiment
+        folds.append(["bank/risk_8.yml", "bank/calm_8.yml"])
     safety = content_dir() / "safety"
     config = load_config(safety)
     lexicon = SafetyDetector.from_dir(safety)
@@ -128,6 +131,21 @@ def main() -> None:
                 t, caught, alarms, dismissed = min(within)
                 cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
         print(f"{variant:20} " + " | ".join(cells))
+    # The threshold rule for a new reading: no fewer crises caught and no more emergencies
+    # dismissed than the old reading at its threshold (0.70), then the fewest false alarms.
+    old_caught, _, old_dismissed = score(rows, "sentences", 0.70)
+    keeping = [
+        (alarms, -t, t, caught, dismissed)
+        for t in (x / 100 for x in range(50, 99))
+        for caught, alarms, dismissed in [score(rows, "whole", t)]
+        if caught >= old_caught and dismissed <= old_dismissed
+    ]
+    if keeping:
+        alarms, _, t, caught, dismissed = min(keeping)
+        print(
+            f"rule: whole message at {t}: {caught:.1%} caught, {dismissed} dismissed,"
+            f" {alarms:.1%} FA"
+        )
 
 
 if __name__ == "__main__":

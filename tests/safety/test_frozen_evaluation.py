@@ -79,11 +79,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # alone; all six parts 97.3%, 14, 10.1%. The second opinion then stopped reading long
     # messages sentence by sentence (held-out writers: fewer false alarms, no fewer crises) and
     # its threshold followed (0.66): 96.6%, 18, 6.0%. With a blind bank round of long
-    # messages and a lexicon pattern for a baby moving less in pregnancy: 96.9%, 14, 5.5%.
+    # messages and a lexicon pattern for a baby moving less in pregnancy: 96.9%, 14, 5.5%;
+    # with the threshold the rule then picked (0.63): 97.1%, 14, 5.7%.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
-    assert caught / total >= 0.95
+    assert caught / total >= 0.96
     assert len(result.emergencies_dismissed()) <= 17
     assert len(alarms) / calm <= 0.07
