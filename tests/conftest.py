@@ -118,6 +118,8 @@ CHECK_BAND_LOW_MOOD = (
     "its all so grey",
     "everything is grey",
     "i feel like a shadow of myself",
+    "i'm a shadow of myself since the birth",
+    "its all just grey and flat",
 )
 
 
