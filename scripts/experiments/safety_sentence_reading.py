@@ -1,7 +1,7 @@
 """Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
 
 Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py [--with-long]
-(~20 minutes; `--with-long` holds out the long-message round as a sixth writer)
+[--with-indirect] (~20 minutes; each flag holds out a later bank round as one more writer)
 
 On the bank only (the frozen evaluation parts are never read), in folds that each hold out
 whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
@@ -86,6 +86,8 @@ def main() -> None:
     folds[-1].append("bank/calm_7.yml")  # written after the vectors experiment
     if "--with-long" in sys.argv[1:]:  # the long-message round written after this experiment
         folds.append(["bank/risk_8.yml", "bank/calm_8.yml"])
+    if "--with-indirect" in sys.argv[1:]:  # the round of emergencies said indirectly, later still
+        folds.append(["bank/risk_9.yml", "bank/calm_9.yml"])
     safety = content_dir() / "safety"
     config = load_config(safety)
     lexicon = SafetyDetector.from_dir(safety)

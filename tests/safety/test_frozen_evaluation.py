@@ -80,11 +80,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # messages sentence by sentence (held-out writers: fewer false alarms, no fewer crises) and
     # its threshold followed (0.66): 96.6%, 18, 6.0%. With a blind bank round of long
     # messages and a lexicon pattern for a baby moving less in pregnancy: 96.9%, 14, 5.5%;
-    # with the threshold the rule then picked (0.63): 97.1%, 14, 5.7%.
+    # with the threshold the rule then picked (0.63): 97.1%, 14, 5.7%. With a blind round of
+    # emergencies said indirectly and the rule re-run (0.64): 97.0%, 12, 5.6%.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
     assert caught / total >= 0.96
-    assert len(result.emergencies_dismissed()) <= 17
+    assert len(result.emergencies_dismissed()) <= 15
     assert len(alarms) / calm <= 0.07
