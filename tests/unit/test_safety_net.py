@@ -129,3 +129,21 @@ def test_crossval_refuses_a_name_that_matches_nothing():
 
     with pytest.raises(SystemExit, match="no candidate matches"):
         select(["transformer"])
+
+
+def test_the_second_opinion_reads_a_long_message_whole_not_its_most_worrying_sentence():
+    # Reading each sentence and keeping the worst tripled false alarms on new writers' long
+    # everyday messages (docs/safety.md, 2026-11-30); the team's own long test message opened
+    # with "Sorry this is long.", which alone read like the apologies in goodbye messages. A toy
+    # model trained here reproduces that: the opener alone reads as a crisis, the message not.
+    from cradle.safety.second_opinion import SecondOpinion, build_model
+
+    calm = ["i have felt low since my son was born", "my partner works long hours", "is it normal"]
+    crisis = ["sorry for everything", "so sorry this is the end"]
+    model = build_model(calm * 4 + crisis * 4, ["none"] * 12 + ["emergency/emergency"] * 8)
+    opinion = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5))
+    text = (
+        "Sorry this is long. Since my son was born I have felt low most days. "
+        "My partner works long hours. Is it normal?"
+    )
+    assert opinion.opinion("Sorry this is long.").crisis > 0.64 > opinion.opinion(text).crisis
