@@ -210,6 +210,7 @@ class SecondOpinion:
         classes = list(model.classes_)
         self._emergency = [i for i, c in enumerate(classes) if c.startswith("emergency/")]
         self._urgent = [i for i, c in enumerate(classes) if c.startswith("urgent/")]
+        self._crisis = self._emergency + self._urgent
         self._classes = classes
 
     def opinion(self, text: str) -> Opinion:
@@ -230,10 +231,9 @@ class SecondOpinion:
         row = self._model.predict_proba([words])[0]
         emergency = float(sum(row[i] for i in self._emergency))
         crisis = emergency + float(sum(row[i] for i in self._urgent))
-        crisis_ids = self._emergency + self._urgent
         response = None
-        if crisis_ids:
-            top = max(crisis_ids, key=lambda i: row[i])
+        if self._crisis:
+            top = max(self._crisis, key=lambda i: row[i])
             response = self._classes[top].split("/", 1)[1]
         return Opinion(emergency, crisis, response)
 

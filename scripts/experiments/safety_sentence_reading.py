@@ -19,7 +19,9 @@ docs/safety.md.
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
 from cradle.paths import content_dir
@@ -36,7 +38,7 @@ from cradle.safety.second_opinion import (
 from cradle.safety.situations import SituationRules
 from cradle.tiers import tier_rank
 
-sys.path.insert(0, "scripts/experiments")
+sys.path.insert(0, str(Path(__file__).parent))  # the writer folds of the vectors experiment
 from safety_sentence_vectors import WRITER_FOLDS  # noqa: E402
 
 SENTENCES = r"(?<=[.!?])\s+|\s*\n\s*"  # the split the net used
@@ -79,8 +81,6 @@ def score(rows: list[Any], variant: str, crisis: float) -> tuple[float, float, i
 
 
 def main() -> None:
-    import re
-
     split = re.compile(SENTENCES)
     folds = [list(f) for f in WRITER_FOLDS]
     folds[-1].append("bank/calm_7.yml")  # written after the vectors experiment
