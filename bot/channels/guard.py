@@ -7,6 +7,7 @@ always gets fixed crisis text, and a turn that fails or takes too long still get
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 
 from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
 from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts
+from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
@@ -142,8 +144,9 @@ async def guarded_turn(
     safety question carries the topic to answer after "No".
     """
     logscrub.register(raw_text)
-    turn = prepare_turn(raw_text)
     text = raw_text if isinstance(raw_text, str) else ""
+    ahead = _encode_ahead(text)  # starts now, beside the safety net's reading below
+    turn = prepare_turn(raw_text)
     short = 0 < len(text.split()) <= SHORT_REPLY_WORDS and not text.lstrip().startswith("/")
     if turn.safety.is_crisis or short or get_check_in().could_be_answer(text):
         session = await _session(lookup, sender_id)
@@ -161,7 +164,9 @@ async def guarded_turn(
     message = UserMessage(
         turn.text_for_rasa, collector, sender_id, input_channel=input_channel, metadata=metadata
     )
-    task = asyncio.ensure_future(on_new_message(message))
+    if turn.text_for_rasa != text[:MAX_MESSAGE_CHARS]:
+        ahead = None  # a crisis or a question goes to Rasa as an intent: no vector to wait for
+    task = asyncio.ensure_future(_when_encoded(ahead, on_new_message(message)))
     failed = False
     try:
         # shield: on timeout Rasa finishes the turn in the background, so the tracker stays whole.
@@ -177,6 +182,31 @@ async def guarded_turn(
         messages = render(messages)
     await _record_insight(messages[-1]["custom"], input_channel)
     return turn, messages
+
+
+def _encode_ahead(text: str) -> asyncio.Future[Any] | None:
+    """Start the sentence vector of a typed message (cradle/encode_ahead.py); the NLU reads
+    it from there. Commands and empty messages do not reach the NLU's encoder."""
+    cut = text[:MAX_MESSAGE_CHARS]
+    if not cut.strip() or cut.lstrip().startswith("/"):
+        return None
+    try:
+        future = get_encode_ahead().submit(cut)
+    except Exception:  # noqa: BLE001 - the NLU encodes the message itself
+        logger.exception("could not start encoding a message ahead")
+        return None
+    # Crises and questions go to Rasa as intents, so nobody may await this one: read its error.
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    return future
+
+
+async def _when_encoded(ahead: asyncio.Future[Any] | None, turn: Awaitable[Any]) -> Any:
+    """Run the turn once the message's vector is ready (or has failed: the NLU then encodes
+    the message itself)."""
+    if ahead is not None:
+        with contextlib.suppress(Exception):
+            await ahead
+    return await turn
 
 
 async def _record_insight(contract: dict[str, Any], channel: str) -> None:

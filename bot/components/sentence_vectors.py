@@ -11,8 +11,10 @@ training data alone (README, "How the assistant understands messages").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -22,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from cradle.encode_ahead import get_encode_ahead
 from cradle.sentence_vectors import encoder
 
 
@@ -50,14 +53,18 @@ class SentenceVectors(DenseFeaturizer, GraphComponent):
         return cls(execution_context.node_name, {**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        self._add(training_data.training_examples, encoder().encode)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
+        # A message the channel has already handed to the encoder-ahead is not encoded again.
+        self._add(messages, get_encode_ahead().vectors)
+        return messages
+
+    def _add(self, messages: list[Message], encode: Callable[[list[str]], np.ndarray]) -> None:
         # Examples without text (responses, stories' actions) have nothing to encode.
         texts = [m for m in messages if m.get(TEXT)]
         if texts:
-            vectors = encoder().encode([m.get(TEXT) for m in texts]) * self._config["scale"]
+            vectors = encode([m.get(TEXT) for m in texts]) * self._config["scale"]
             for message, vector in zip(texts, vectors, strict=True):
                 self.add_features_to_message(None, vector[None, :], TEXT, message)
-        return messages

@@ -108,3 +108,48 @@ async def test_a_crisis_is_never_delayed_by_a_topic_guess():
         recording_rasa(seen), "I want to kill myself tonight", "s8", "rest", guess=guess
     )
     assert seen[0].startswith("/safety_alert")
+
+
+def held_encoder(monkeypatch):
+    """The guard's encoder-ahead over a stand-in model that answers only when released."""
+    import bot.channels.guard
+    from cradle.encode_ahead import EncodeAhead
+    from tests.unit.test_encode_ahead import Recorder
+
+    encode = Recorder(hold_first=True)
+    ahead = EncodeAhead(encode)
+    monkeypatch.setattr(bot.channels.guard, "get_encode_ahead", lambda: ahead)
+    return encode, ahead
+
+
+async def test_a_typed_message_reaches_rasa_with_its_vector_already_worked_out(monkeypatch):
+    encode, ahead = held_encoder(monkeypatch)
+    found = []
+
+    async def rasa(msg: UserMessage) -> None:
+        found.append(ahead.recent.get(msg.text))
+        await msg.output_channel.send_text_message(msg.sender_id, "an answer")
+
+    asyncio.get_running_loop().call_later(0.05, encode.release.set)
+    await guarded_turn(rasa, "how do i bond with my baby", "s9", "rest")
+    assert encode.batches == [["how do i bond with my baby"]]
+    assert found[0] is not None and found[0].tolist() == [26, ord("h")]
+
+
+async def test_a_crisis_does_not_wait_for_the_encoder(monkeypatch):
+    encode, _ = held_encoder(monkeypatch)  # never released: the encoder is stuck
+    seen: list[str] = []
+    _, messages = await guarded_turn(
+        recording_rasa(seen), "I want to kill myself tonight", "s10", "rest", timeout=1
+    )
+    encode.release.set()
+    assert seen and seen[0].startswith("/")  # Rasa was called, as the safety intent
+    assert "999" in messages[0]["text"]
+    assert messages[0]["text"] != message("service_error")["text"]
+
+
+async def test_commands_are_not_encoded(monkeypatch):
+    encode, _ = held_encoder(monkeypatch)
+    encode.release.set()
+    await guarded_turn(recording_rasa([]), '/greet{"area": "rugby"}', "s11", "rest")
+    assert encode.batches == []

@@ -1,0 +1,137 @@
+"""Sentence vectors worked out ahead of the NLU, in a worker thread, several messages at once.
+
+Rasa runs its NLU graph on the event loop, one message at a time, so each message's sentence
+vector (cradle/sentence_vectors.py) cost about 5-9 ms of the only busy core, most of it reading
+the model's 40 MB of weights from memory once per message. The channel (bot/channels/guard.py)
+hands each typed message to `EncodeAhead.submit` as it arrives: one worker thread encodes
+whatever has queued up in one forward pass (the weights are read once for the whole batch), on
+the second core, while the event loop classifies the message and reads the session. The NLU
+component (bot/components/sentence_vectors.py) then finds the vector in `recent` and encodes
+only what it does not find, so a message that arrives another way is still encoded.
+
+Only a digest of each text is kept, never the text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+Encode = Callable[[list[str]], np.ndarray]
+MAX_BATCH = 32  # messages per forward pass; more would wait for the longest
+
+
+class RecentVectors:
+    """The last few messages' vectors, keyed by a digest of the text. Thread-safe: the NLU
+    pipeline may run in a worker thread."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+    def get(self, text: str) -> np.ndarray | None:
+        key = self.key(text)
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        key = self.key(text)
+        with self._lock:
+            self._vectors[key] = vector
+            self._vectors.move_to_end(key)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
+
+class EncodeAhead:
+    """Queue texts from the event loop; one worker thread encodes each queue-full at once."""
+
+    def __init__(self, encode: Encode, recent: RecentVectors | None = None) -> None:
+        self._encode = encode
+        self.recent = recent or RecentVectors()
+        self._waiting: list[tuple[str, asyncio.Future[np.ndarray]]] = []
+        self._busy = False
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, text: str) -> asyncio.Future[np.ndarray]:
+        """A future for the text's vector. Call from the event loop; work starts at once (not
+        at the next await), so it overlaps whatever the caller does next."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[np.ndarray] = loop.create_future()
+        vector = self.recent.get(text)
+        if vector is not None:
+            future.set_result(vector)
+            return future
+        self._waiting.append((text, future))
+        if not self._busy:
+            self._start(loop)
+        return future
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """One row per text, from `recent` where it is there, encoded here where it is not."""
+        rows = [self.recent.get(t) for t in texts]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            for i, vector in zip(missing, self._encode([texts[i] for i in missing]), strict=True):
+                rows[i] = vector
+        return np.stack(rows)  # type: ignore[arg-type]
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        texts = list(dict.fromkeys(text for text, _ in batch))
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="encode-ahead")
+        self._busy = True
+        work = loop.run_in_executor(self._pool, self._encode, texts)
+        work.add_done_callback(lambda done: self._finish(loop, texts, batch, done))
+
+    def _finish(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        texts: list[str],
+        batch: list[tuple[str, asyncio.Future[np.ndarray]]],
+        done: asyncio.Future[np.ndarray],
+    ) -> None:
+        self._busy = False
+        error = done.exception()
+        found: dict[str, np.ndarray] = {}
+        if error is None:
+            found = dict(zip(texts, done.result(), strict=True))
+            for text, vector in found.items():
+                self.recent.put(text, vector)
+        else:
+            logger.error("could not encode %d message(s) ahead: %r", len(texts), error)
+        for text, future in batch:
+            if future.done():  # the caller stopped waiting
+                continue
+            if error is None:
+                future.set_result(found[text])
+            else:
+                future.set_exception(error)
+        if self._waiting:
+            self._start(loop)
+
+
+@lru_cache(maxsize=1)
+def get_encode_ahead() -> EncodeAhead:
+    """The process's encoder-ahead, over the installed model (loaded on first use)."""
+    from cradle.sentence_vectors import encoder
+
+    return EncodeAhead(lambda texts: encoder().encode(texts))
