@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel
@@ -37,8 +38,8 @@ from cradle.chat_session import (
     RateLimiter,
     cors_headers,
 )
-from cradle.responses import message, safety_message
-from cradle.turn import prepare_turn
+from cradle.responses import message
+from cradle.turn import assemble_reply, prepare_turn
 
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -193,12 +194,8 @@ def rate_limited_reply(text: str) -> dict[str, Any]:
     """A 429's body: a crisis message still gets its crisis reply from fixed text, never only
     "please wait"; the wait text itself names 999 and Samaritans."""
     turn = prepare_turn(text)
-    shown = [safety_message(turn.safety.response)] if turn.safety.is_crisis else []
-    shown.append(message("rate_limited"))
-    contract: dict[str, Any] = {
-        "topic": None,
-        "safety": turn.safety.tier,
-        "services": [],
-        "cards": [],
-    }
-    return {"messages": shown, "contract": contract}
+    # Rasa is not called: the same assembly as any turn, with the wait text as the only answer.
+    waiting = replace(
+        turn, text_for_rasa=None, immediate=(message("rate_limited"),), truncated=False
+    )
+    return web_reply(assemble_reply(waiting, []))
