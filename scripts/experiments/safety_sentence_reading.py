@@ -1,7 +1,8 @@
 """Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
 
 Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py [--with-long]
-[--with-indirect] (~20 minutes; each flag holds out a later bank round as one more writer)
+[--with-indirect] [--with-short] (~20 minutes; each flag holds out later bank rounds as more
+writers)
 
 On the bank only (the frozen evaluation parts are never read), in folds that each hold out
 whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
@@ -88,6 +89,9 @@ def main() -> None:
         folds.append(["bank/risk_8.yml", "bank/calm_8.yml"])
     if "--with-indirect" in sys.argv[1:]:  # the round of emergencies said indirectly, later still
         folds.append(["bank/risk_9.yml", "bank/calm_9.yml"])
+    if "--with-short" in sys.argv[1:]:  # sixth session: short messages, then near misses
+        folds.append(["bank/risk_10.yml", "bank/calm_10.yml"])
+        folds.append(["bank/calm_11.yml"])
     safety = content_dir() / "safety"
     config = load_config(safety)
     lexicon = SafetyDetector.from_dir(safety)
