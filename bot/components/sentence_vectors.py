@@ -50,6 +50,9 @@ class SentenceVectors(DenseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
+        # Load the weights with the model, not on the first parent's message (about half a
+        # second); a missing model fails here, where the operator sees it.
+        encoder()
         return cls(execution_context.node_name, {**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
