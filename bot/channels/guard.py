@@ -187,8 +187,8 @@ async def guarded_turn(
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:
     """Start the sentence vector of a typed message (cradle/encode_ahead.py); the NLU reads
     it from there. Commands and empty messages do not reach the NLU's encoder."""
-    cut = text[:MAX_MESSAGE_CHARS]
-    if not cut.strip() or cut.lstrip().startswith("/"):
+    cut = text[:MAX_MESSAGE_CHARS].strip()  # as Rasa's UserMessage strips it for the NLU
+    if not cut or cut.startswith("/"):
         return None
     try:
         future = get_encode_ahead().submit(cut)

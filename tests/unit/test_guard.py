@@ -148,6 +148,14 @@ async def test_a_crisis_does_not_wait_for_the_encoder(monkeypatch):
     assert messages[0]["text"] != message("service_error")["text"]
 
 
+async def test_the_vector_is_for_the_text_the_nlu_reads(monkeypatch):
+    # Rasa's UserMessage strips the text, so the encoder gets it stripped too.
+    encode, _ = held_encoder(monkeypatch)
+    encode.release.set()
+    await guarded_turn(recording_rasa([]), "  how do i bond with my baby \n", "s12", "rest")
+    assert encode.batches == [["how do i bond with my baby"]]
+
+
 async def test_commands_are_not_encoded(monkeypatch):
     encode, _ = held_encoder(monkeypatch)
     encode.release.set()
