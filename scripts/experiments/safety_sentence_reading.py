@@ -1,8 +1,9 @@
 """Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
 
 Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py [--with-long]
-[--with-indirect] [--with-short] (~20 minutes; each flag holds out later bank rounds as more
-writers)
+[--with-indirect] [--with-short] [--dismissed] (~20 minutes; each --with flag holds out later
+bank rounds as more writers; --dismissed also lists the bank emergencies the rule's threshold
+answers below urgent, by reply kind: bank messages are training data, never a frozen part)
 
 On the bank only (the frozen evaluation parts are never read), in folds that each hold out
 whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,7 @@ def main() -> None:
     grouped = {f for fold in folds for f in fold}
     always = bank_of([f for f in config["bank"] if f not in grouped]) + nlu_examples(config)
     rows = []
+    texts_read: list[str] = []  # the bank text of each row, for --dismissed
     for k, held in enumerate(held_out):
         train = always + [e for j, fold in enumerate(held_out) if j != k for e in fold]
         copies = augment(train, seed=k)
@@ -120,6 +123,7 @@ def main() -> None:
                 (len(t.split()), pe, pc) for t, (pe, pc) in zip(texts, probabilities, strict=True)
             ]
             rows.append((e.label, lexical, parts_read))
+            texts_read.append(e.text)
         print(f"fold {k}: {len(held)} held out", flush=True)
     variants = ["sentences", "whole", "sentences>=7 words", "sentences>=10 words", "average"]
     for variant in variants:
@@ -152,6 +156,24 @@ def main() -> None:
             f"rule: whole message at {t}: {caught:.1%} caught, {dismissed} dismissed,"
             f" {alarms:.1%} FA"
         )
+        if "--dismissed" in sys.argv[1:]:
+            print_dismissed(rows, texts_read, t)
+
+
+def print_dismissed(rows: list[Any], texts: list[str], crisis: float) -> None:
+    """The bank emergencies answered below urgent at this threshold, counted by reply kind."""
+    totals: Counter[str] = Counter()
+    missed: list[tuple[str, str]] = []
+    for row, text in zip(rows, texts, strict=True):
+        if row[0].startswith("emergency"):
+            totals[row[0]] += 1
+            if tier_rank(tier(row, "whole", crisis)) < 2:
+                missed.append((row[0], text))
+    kinds = Counter(label for label, _ in missed)
+    for label in sorted(totals):
+        print(f"dismissed {label}: {kinds[label]} of {totals[label]}")
+    for label, text in sorted(missed):
+        print(f"  {label}: {text}")
 
 
 if __name__ == "__main__":
