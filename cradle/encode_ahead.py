@@ -6,66 +6,34 @@ the model's 40 MB of weights from memory once per message. The channel (bot/chan
 hands each typed message to `EncodeAhead.submit` as it arrives: one worker thread encodes
 whatever has queued up in one forward pass (the weights are read once for the whole batch), on
 the second core, while the event loop classifies the message and reads the session. The NLU
-component (bot/components/sentence_vectors.py) then finds the vector in `recent` and encodes
-only what it does not find, so a message that arrives another way is still encoded.
-
-Only a digest of each text is kept, never the text.
+component (bot/components/sentence_vectors.py) then finds the vector in the cache
+(cradle/recent.py: digests, never the text) and encodes only what it does not find, so a
+message that arrives another way is still encoded.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
+from cradle.recent import Recent, digest
+
 logger = logging.getLogger(__name__)
 Encode = Callable[[list[str]], np.ndarray]
 MAX_BATCH = 32  # messages per forward pass; more would wait for the longest
 
 
-class RecentVectors:
-    """The last few messages' vectors, keyed by a digest of the text. Thread-safe: the NLU
-    pipeline may run in a worker thread."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(text: str) -> bytes:
-        return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-    def get(self, text: str) -> np.ndarray | None:
-        key = self.key(text)
-        with self._lock:
-            vector = self._vectors.get(key)
-            if vector is not None:
-                self._vectors.move_to_end(key)
-            return vector
-
-    def put(self, text: str, vector: np.ndarray) -> None:
-        key = self.key(text)
-        with self._lock:
-            self._vectors[key] = vector
-            self._vectors.move_to_end(key)
-            while len(self._vectors) > self.size:
-                self._vectors.popitem(last=False)
-
-
 class EncodeAhead:
     """Queue texts from the event loop; one worker thread encodes each queue-full at once."""
 
-    def __init__(self, encode: Encode, recent: RecentVectors | None = None) -> None:
+    def __init__(self, encode: Encode) -> None:
         self._encode = encode
-        self.recent = recent or RecentVectors()
+        self._recent: Recent[np.ndarray] = Recent()
         self._waiting: list[tuple[str, asyncio.Future[np.ndarray]]] = []
         self._busy = False
         self._pool: ThreadPoolExecutor | None = None
@@ -75,7 +43,7 @@ class EncodeAhead:
         at the next await), so it overlaps whatever the caller does next."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[np.ndarray] = loop.create_future()
-        vector = self.recent.get(text)
+        vector = self.cached(text)
         if vector is not None:
             future.set_result(vector)
             return future
@@ -84,9 +52,13 @@ class EncodeAhead:
             self._start(loop)
         return future
 
+    def cached(self, text: str) -> np.ndarray | None:
+        """The text's vector if it was worked out a moment ago."""
+        return self._recent.get(digest(text))
+
     def vectors(self, texts: list[str]) -> np.ndarray:
-        """One row per text, from `recent` where it is there, encoded here where it is not."""
-        rows = [self.recent.get(t) for t in texts]
+        """One row per text, cached where it was worked out ahead, encoded here where not."""
+        rows = [self.cached(t) for t in texts]
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
             for i, vector in zip(missing, self._encode([texts[i] for i in missing]), strict=True):
@@ -115,7 +87,7 @@ class EncodeAhead:
         if error is None:
             found = dict(zip(texts, done.result(), strict=True))
             for text, vector in found.items():
-                self.recent.put(text, vector)
+                self._recent.put(digest(text), vector)
         else:
             logger.error("could not encode %d message(s) ahead: %r", len(texts), error)
         for text, future in batch:
@@ -131,7 +103,7 @@ class EncodeAhead:
 
 @lru_cache(maxsize=1)
 def get_encode_ahead() -> EncodeAhead:
-    """The process's encoder-ahead, over the installed model (loaded on first use)."""
+    """The process's encoder-ahead, over the installed model (loaded once per process)."""
     from cradle.sentence_vectors import encoder
 
     return EncodeAhead(lambda texts: encoder().encode(texts))

@@ -10,12 +10,10 @@ unless a reviewed lexicon context already decided the reading ("years ago", "how
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
+from cradle.recent import Recent, digest
 from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
 from cradle.safety.second_opinion import SecondOpinion, train
@@ -65,38 +63,10 @@ class SafetyNet:
         return SafetyResult(TIERS[top], response, rules, lexical.signals)
 
 
-class RecentReadings:
-    """The last few messages' results, keyed by a digest of the text (never the text itself).
-
-    Each message is classified twice in the Rasa process: by the channel before Rasa sees it,
-    and by the NLU component (bot/components/safety_check.py) for messages that arrive another
-    way. The second reading of the same text is answered from here."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._results: OrderedDict[bytes, SafetyResult] = OrderedDict()
-        self._lock = threading.Lock()  # the NLU pipeline may run in a worker thread
-
-    @staticmethod
-    def key(net: SafetyNet, text: str) -> bytes:
-        return hashlib.blake2b(f"{id(net)}\0{text}".encode(), digest_size=16).digest()
-
-    def get(self, key: bytes) -> SafetyResult | None:
-        with self._lock:
-            result = self._results.get(key)
-            if result is not None:
-                self._results.move_to_end(key)
-            return result
-
-    def put(self, key: bytes, result: SafetyResult) -> None:
-        with self._lock:
-            self._results[key] = result
-            self._results.move_to_end(key)
-            while len(self._results) > self.size:
-                self._results.popitem(last=False)
-
-
-_RECENT = RecentReadings()
+# Each message is classified twice in the Rasa process: by the channel before Rasa sees it, and
+# by the NLU component (bot/components/safety_check.py) for messages that arrive another way.
+# The second reading of the same text is answered from here.
+_RECENT: Recent[SafetyResult] = Recent()
 
 
 @lru_cache(maxsize=4)
@@ -115,7 +85,7 @@ def classify(text: str) -> SafetyResult:
     """Classify one message with the project's safety net (all three layers); a text read a
     moment ago in this process is not read again."""
     net = get_net()
-    key = RecentReadings.key(net, text)
+    key = digest(str(id(net)), text)
     result = _RECENT.get(key)
     if result is None:
         result = net.classify(text)

@@ -9,7 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-from cradle.encode_ahead import MAX_BATCH, EncodeAhead, RecentVectors
+from cradle.encode_ahead import MAX_BATCH, EncodeAhead
+from cradle.recent import Recent, digest
 
 
 class Recorder:
@@ -97,10 +98,10 @@ def test_a_caller_that_stopped_waiting_does_not_break_the_batch():
 
 
 def test_recent_vectors_keep_digests_not_text_and_forget_the_oldest():
-    recent = RecentVectors(size=2)
+    recent: Recent[np.ndarray] = Recent(size=2)
     for text in ("my wife is struggling", "b", "c"):
-        recent.put(text, np.zeros(2, dtype=np.float32))
-    assert recent.get("my wife is struggling") is None
-    assert recent.get("c") is not None
-    assert all(b"wife" not in key for key in recent._vectors)
-    assert all(len(key) == 16 for key in recent._vectors)
+        recent.put(digest(text), np.zeros(2, dtype=np.float32))
+    assert recent.get(digest("my wife is struggling")) is None
+    assert recent.get(digest("c")) is not None
+    assert all(b"wife" not in key for key in recent.keys())
+    assert all(len(key) == 16 for key in recent.keys())

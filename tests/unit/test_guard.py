@@ -127,7 +127,7 @@ async def test_a_typed_message_reaches_rasa_with_its_vector_already_worked_out(m
     found = []
 
     async def rasa(msg: UserMessage) -> None:
-        found.append(ahead.recent.get(msg.text))
+        found.append(ahead.cached(msg.text))
         await msg.output_channel.send_text_message(msg.sender_id, "an answer")
 
     asyncio.get_running_loop().call_later(0.05, encode.release.set)

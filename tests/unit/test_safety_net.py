@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cradle.paths import content_dir
+from cradle.recent import Recent
 from cradle.safety import SafetyDetector, SafetyNet, SafetyResult
 from cradle.safety.second_opinion import Opinion, Thresholds
 from cradle.safety.situations import SituationRules
@@ -84,13 +85,13 @@ def test_a_message_read_a_moment_ago_is_not_read_again_and_its_text_is_not_kept(
         return real(self, text)
 
     monkeypatch.setattr(net_module.SafetyNet, "classify", counting)
-    monkeypatch.setattr(net_module, "_RECENT", net_module.RecentReadings(size=2))
+    monkeypatch.setattr(net_module, "_RECENT", Recent(size=2))
     first = net_module.classify("I took all my tablets an hour ago")
     assert net_module.classify("I took all my tablets an hour ago") == first
     assert calls == ["I took all my tablets an hour ago"]
     assert first.tier == "emergency"
     # Keys are digests: the cache never holds the words.
-    assert all(isinstance(k, bytes) and b"tablets" not in k for k in net_module._RECENT._results)
+    assert all(isinstance(k, bytes) and b"tablets" not in k for k in net_module._RECENT.keys())
     net_module.classify("hello")
     net_module.classify("thanks")  # the oldest falls out: at most `size` are kept
     net_module.classify("I took all my tablets an hour ago")
