@@ -83,28 +83,45 @@ def score(rows: list[Any], variant: str, crisis: float) -> tuple[float, float, i
     return caught, alarms, dismissed
 
 
-def main() -> None:
-    split = re.compile(SENTENCES)
+def writer_folds(argv: list[str]) -> list[list[str]]:
+    """Bank files grouped by writer: each fold is held out whole, like a frozen part."""
     folds = [list(f) for f in WRITER_FOLDS]
     folds[-1].append("bank/calm_7.yml")  # written after the vectors experiment
-    if "--with-long" in sys.argv[1:]:  # the long-message round written after this experiment
+    if "--with-long" in argv:  # the long-message round written after this experiment
         folds.append(["bank/risk_8.yml", "bank/calm_8.yml"])
-    if "--with-indirect" in sys.argv[1:]:  # the round of emergencies said indirectly, later still
+    if "--with-indirect" in argv:  # the round of emergencies said indirectly, later still
         folds.append(["bank/risk_9.yml", "bank/calm_9.yml"])
-    if "--with-short" in sys.argv[1:]:  # sixth session: short messages, then near misses
+    if "--with-short" in argv:  # sixth session: short messages, then near misses
         folds.append(["bank/risk_10.yml", "bank/calm_10.yml"])
         folds.append(["bank/calm_11.yml"])
+    return folds
+
+
+def fold_banks(folds: list[list[str]]) -> tuple[list[list[Any]], list[Any]]:
+    """Each fold's held-out messages, and the messages every fold trains on."""
     safety = content_dir() / "safety"
     config = load_config(safety)
-    lexicon = SafetyDetector.from_dir(safety)
-    situations = SituationRules.from_file(safety / "situations.yml")
 
     def bank_of(files: list[str]) -> list[Any]:
         return load_bank(safety, {**config, "bank": files, "nlu_examples": None})
 
-    held_out = [bank_of(files) for files in folds]
     grouped = {f for fold in folds for f in fold}
     always = bank_of([f for f in config["bank"] if f not in grouped]) + nlu_examples(config)
+    return [bank_of(files) for files in folds], always
+
+
+def lexical_tier(lexicon: SafetyDetector, situations: SituationRules, text: str) -> str:
+    """The lexicon's and the situation rules' tier: the net without its second opinion."""
+    found = lexicon.classify(text)
+    return max(found.tier, situations.evaluate(found.signals).tier, key=tier_rank)
+
+
+def main() -> None:
+    split = re.compile(SENTENCES)
+    safety = content_dir() / "safety"
+    lexicon = SafetyDetector.from_dir(safety)
+    situations = SituationRules.from_file(safety / "situations.yml")
+    held_out, always = fold_banks(writer_folds(sys.argv[1:]))
     rows = []
     texts_read: list[str] = []  # the bank text of each row, for --dismissed
     for k, held in enumerate(held_out):
@@ -114,8 +131,7 @@ def main() -> None:
             [model_text(lexicon.normalise, e.text) for e in copies], [e.label for e in copies]
         )
         for e in held:
-            found = lexicon.classify(e.text)
-            lexical = max(found.tier, situations.evaluate(found.signals).tier, key=tier_rank)
+            lexical = lexical_tier(lexicon, situations, e.text)
             parts = [e.text, *split.split(e.text)] if len(e.text) > 80 else [e.text]
             texts = [model_text(lexicon.normalise, p) for p in parts]
             probabilities = _crisis_probability(model, model.predict_proba(texts))

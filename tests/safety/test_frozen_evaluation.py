@@ -28,6 +28,7 @@ FROZEN = {
     "part6.yml": "567be66c9b252a27fff2343331c519ab58bb3bdf9b37e1de06dcad2f54f83bcc",
     "part7.yml": "11fd8db7e1bbc7caaea36c90fd4973a8d23800ba0bd9ab28ccae7817513c82e8",
     "part8.yml": "e988ef0573ccd46a422708b55f556fa8b6195e2a9626511732712f076839d87b",
+    "part9.yml": "1b424051e6056b0cb1dff11439d6556fca2148fc65c32a47f055af1b913cdc60",
 }
 
 

@@ -16,6 +16,7 @@ CHECKSUMS = {
     "frozen_2.yml": "34d40f8829d2949ea52a1fabc6f2561c37cebb347693884fbc895c916ddd0380",
     "frozen_3.yml": "aabec9c341695adf82984ff9fd2ca0284d04dfbb37b015dac62fa489ca7c1212",
     "frozen_4.yml": "ca1aebbfe11de7e34fb635862f960429abf88e0c34c947e693d274d43c7c2cbe",
+    "frozen_5.yml": "59acdfd3f416a0474c44be334a9f21d7d5ef6a208163f13884d0df56a173eadf",
 }
 
 

@@ -1,0 +1,125 @@
+"""Experiment (2026-11-30, seventh session): how strongly should the second opinion be regularised?
+
+Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_model_choice.py [--with-long]
+[--with-indirect] [--with-short] [--with-pairs] (~30 minutes; the flags are those of
+safety_sentence_reading.py)
+
+The model's logistic regression has used C=20 (weak regularisation) since the first session,
+chosen on random folds. Random folds share each writer's habits between training and test;
+held-out writers (the frozen parts, and the parents) do not, and the net's false alarms on them
+have run at 1.5-2 times the random folds' figure. A stronger regularisation may generalise
+better across writers. On the bank only (the frozen parts are never read), in the same folds
+that hold out whole bank files, this fits the features once per fold and each candidate C on
+them, reads each held-out message whole, combines it with the lexicon and the situation rules
+as the net does, and prints crisis caught, emergencies answered support/none and false alarms.
+
+The rule, registered before the first run: a candidate replaces C=20 only if, at some crisis
+threshold, it catches no fewer held-out crises and dismisses no more held-out emergencies than
+C=20 at the served threshold (0.65), with fewer false alarms; among the candidates that do,
+the fewest false alarms wins, at the lowest such threshold.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cradle.paths import content_dir
+from cradle.safety.crossval import _crisis_probability
+from cradle.safety.lexicon import SafetyDetector
+from cradle.safety.second_opinion import augment, build_classifier, build_features, model_text
+from cradle.safety.situations import SituationRules
+from cradle.tiers import tier_rank
+
+sys.path.insert(0, str(Path(__file__).parent))
+from safety_sentence_reading import fold_banks, lexical_tier, writer_folds  # noqa: E402
+
+CANDIDATES = (20.0, 8.0, 4.0, 2.0)
+SERVED = (20.0, 0.65)
+EMERGENCY = 0.8
+Row = tuple[str, str, float, float]  # label, lexical tier, P(emergency), P(crisis)
+
+
+def tier(row: Row, crisis: float) -> str:
+    label, lexical, e, c = row
+    model = "emergency" if e >= EMERGENCY else "urgent" if c >= crisis else "none"
+    return max(lexical, model, key=tier_rank)
+
+
+def score(rows: list[Row], crisis: float) -> tuple[float, int, float]:
+    calm = [r for r in rows if r[0] in ("support", "none")]
+    risk = [r for r in rows if r[0] not in ("support", "none")]
+    caught = sum(tier_rank(tier(r, crisis)) >= 2 for r in risk) / len(risk)
+    dismissed = sum(r[0].startswith("emergency") and tier_rank(tier(r, crisis)) < 2 for r in risk)
+    alarms = sum(tier_rank(tier(r, crisis)) >= 2 for r in calm) / len(calm)
+    return caught, dismissed, alarms
+
+
+def main() -> None:
+    flags = sys.argv[1:]
+    pairs = "--with-pairs" in flags
+    folds = writer_folds([*flags, "--with-short"] if pairs else flags)
+    if pairs:  # seventh session: contrast pairs, near misses
+        folds.append(["bank/risk_11.yml", "bank/calm_12.yml"])
+        folds.append(["bank/calm_13.yml"])
+    held_out, always = fold_banks(folds)
+    safety = content_dir() / "safety"
+    lexicon = SafetyDetector.from_dir(safety)
+    situations = SituationRules.from_file(safety / "situations.yml")
+    rows: dict[float, list[Row]] = {c: [] for c in CANDIDATES}
+    for k, held in enumerate(held_out):
+        train = always + [e for j, fold in enumerate(held_out) if j != k for e in fold]
+        copies = augment(train, seed=k)
+        features = build_features()
+        x_train = features.fit_transform([model_text(lexicon.normalise, e.text) for e in copies])
+        x_held = features.transform([model_text(lexicon.normalise, e.text) for e in held])
+        lexical = [lexical_tier(lexicon, situations, e.text) for e in held]
+        short = [len(model_text(lexicon.normalise, e.text).split()) < 3 for e in held]
+        for c in CANDIDATES:
+            model = build_classifier(c).fit(x_train, [e.label for e in copies])
+            read = _crisis_probability(model, model.predict_proba(x_held))
+            for e, lex, few, (pe, pc) in zip(held, lexical, short, read, strict=True):
+                rows[c].append((e.label, lex, 0.0 if few else pe, 0.0 if few else pc))
+        print(f"fold {k}: {len(held)} held out", flush=True)
+    report(rows)
+
+
+def report(rows: dict[float, list[Row]]) -> None:
+    thresholds = [t / 100 for t in range(20, 99)]
+    for c, found in rows.items():
+        cells = []
+        for crisis in (0.4, 0.5, 0.6, 0.65, 0.7, 0.8):
+            caught, dismissed, alarms = score(found, crisis)
+            cells.append(f"{crisis}: {caught:.1%}, {dismissed} dismissed, {alarms:.1%} FA")
+        print(f"C={c:<5} " + " | ".join(cells))
+    for c, found in rows.items():
+        curve = [(t, *score(found, t)) for t in thresholds]
+        cells = []
+        for budget in (0.05, 0.06, 0.07, 0.08):
+            within = [p for p in curve if p[3] <= budget]
+            if within:
+                t, caught, dismissed, _ = min(within)
+                cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
+        print(f"C={c:<5} " + " | ".join(cells))
+    served_caught, served_dismissed, served_alarms = score(rows[SERVED[0]], SERVED[1])
+    print(
+        f"served C={SERVED[0]} at {SERVED[1]}: {served_caught:.1%} caught,"
+        f" {served_dismissed} dismissed, {served_alarms:.1%} FA"
+    )
+    keeping = [
+        (alarms, t, c, caught, dismissed)
+        for c, found in rows.items()
+        if c != SERVED[0]
+        for t in thresholds
+        for caught, dismissed, alarms in [score(found, t)]
+        if caught >= served_caught and dismissed <= served_dismissed and alarms < served_alarms
+    ]
+    if keeping:
+        alarms, t, c, caught, dismissed = min(keeping)
+        print(f"rule: C={c} at {t}: {caught:.1%} caught, {dismissed} dismissed, {alarms:.1%} FA")
+    else:
+        print("rule: keep C=20 (no candidate does better on every count)")
+
+
+if __name__ == "__main__":
+    main()
