@@ -1,8 +1,8 @@
 """Experiment (2026-11-30, seventh session): how strongly should the second opinion be regularised?
 
 Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_model_choice.py [--with-long]
-[--with-indirect] [--with-short] [--with-pairs] (~30 minutes; the flags are those of
-safety_sentence_reading.py)
+[--with-indirect] [--with-short] [--with-pairs] [--save FILE | --load FILE] (about an hour; the
+--with flags are those of safety_sentence_reading.py)
 
 The model's logistic regression has used C=20 (weak regularisation) since the first session,
 chosen on random folds. Random folds share each writer's habits between training and test;
@@ -13,14 +13,18 @@ that hold out whole bank files, this fits the features once per fold and each ca
 them, reads each held-out message whole, combines it with the lexicon and the situation rules
 as the net does, and prints crisis caught, emergencies answered support/none and false alarms.
 
-The rule, registered before the first run: a candidate replaces C=20 only if, at some crisis
-threshold, it catches no fewer held-out crises and dismisses no more held-out emergencies than
-C=20 at the served threshold (0.65), with fewer false alarms; among the candidates that do,
-the fewest false alarms wins, at the lowest such threshold.
+The rule, registered before the first run (it generalises the threshold rule of
+safety_sentence_reading.py to the choice of C): among every (C, crisis threshold) pair that
+catches no fewer held-out crises and dismisses no more held-out emergencies than the served
+model (C=20 at 0.65, trained on the same folds), the one with the fewest false alarms wins
+(ties: the larger C, then the lower threshold). The served model is one of the pairs, so the
+pick is never worse on any of the three counts. The readings are saved (--save FILE, JSON) so
+the figures can be printed again without retraining (--load FILE).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -57,12 +61,10 @@ def score(rows: list[Row], crisis: float) -> tuple[float, int, float]:
 
 def main() -> None:
     flags = sys.argv[1:]
-    pairs = "--with-pairs" in flags
-    folds = writer_folds([*flags, "--with-short"] if pairs else flags)
-    if pairs:  # seventh session: contrast pairs, near misses
-        folds.append(["bank/risk_11.yml", "bank/calm_12.yml"])
-        folds.append(["bank/calm_13.yml"])
-    held_out, always = fold_banks(folds)
+    if "--load" in flags:
+        report(json.loads(Path(flags[flags.index("--load") + 1]).read_text()))
+        return
+    held_out, always = fold_banks(writer_folds(flags))
     safety = content_dir() / "safety"
     lexicon = SafetyDetector.from_dir(safety)
     situations = SituationRules.from_file(safety / "situations.yml")
@@ -81,10 +83,14 @@ def main() -> None:
             for e, lex, few, (pe, pc) in zip(held, lexical, short, read, strict=True):
                 rows[c].append((e.label, lex, 0.0 if few else pe, 0.0 if few else pc))
         print(f"fold {k}: {len(held)} held out", flush=True)
-    report(rows)
+    if "--save" in flags:
+        Path(flags[flags.index("--save") + 1]).write_text(
+            json.dumps({str(c): r for c, r in rows.items()})
+        )
+    report({str(c): r for c, r in rows.items()})
 
 
-def report(rows: dict[float, list[Row]]) -> None:
+def report(rows: dict[str, list[Row]]) -> None:
     thresholds = [t / 100 for t in range(20, 99)]
     for c, found in rows.items():
         cells = []
@@ -101,24 +107,20 @@ def report(rows: dict[float, list[Row]]) -> None:
                 t, caught, dismissed, _ = min(within)
                 cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
         print(f"C={c:<5} " + " | ".join(cells))
-    served_caught, served_dismissed, served_alarms = score(rows[SERVED[0]], SERVED[1])
+    served_caught, served_dismissed, served_alarms = score(rows[str(SERVED[0])], SERVED[1])
     print(
         f"served C={SERVED[0]} at {SERVED[1]}: {served_caught:.1%} caught,"
         f" {served_dismissed} dismissed, {served_alarms:.1%} FA"
     )
     keeping = [
-        (alarms, t, c, caught, dismissed)
+        (alarms, -float(c), t, c, caught, dismissed)
         for c, found in rows.items()
-        if c != SERVED[0]
         for t in thresholds
         for caught, dismissed, alarms in [score(found, t)]
-        if caught >= served_caught and dismissed <= served_dismissed and alarms < served_alarms
+        if caught >= served_caught and dismissed <= served_dismissed
     ]
-    if keeping:
-        alarms, t, c, caught, dismissed = min(keeping)
-        print(f"rule: C={c} at {t}: {caught:.1%} caught, {dismissed} dismissed, {alarms:.1%} FA")
-    else:
-        print("rule: keep C=20 (no candidate does better on every count)")
+    alarms, _, t, c, caught, dismissed = min(keeping)
+    print(f"rule: C={c} at {t}: {caught:.1%} caught, {dismissed} dismissed, {alarms:.1%} FA")
 
 
 if __name__ == "__main__":

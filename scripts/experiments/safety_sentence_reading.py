@@ -1,9 +1,10 @@
 """Experiment (2026-11-30): should the second opinion read a long message sentence by sentence?
 
 Run: PYTHONPATH=. .venv/bin/python scripts/experiments/safety_sentence_reading.py [--with-long]
-[--with-indirect] [--with-short] [--dismissed] (~20 minutes; each --with flag holds out later
-bank rounds as more writers; --dismissed also lists the bank emergencies the rule's threshold
-answers below urgent, by reply kind: bank messages are training data, never a frozen part)
+[--with-indirect] [--with-short] [--with-pairs] [--dismissed] (~20 minutes; each --with flag
+holds out later bank rounds as more writers; --dismissed also lists the bank emergencies the
+rule's threshold answers below urgent, by reply kind: bank messages are training data, never a
+frozen part)
 
 On the bank only (the frozen evaluation parts are never read), in folds that each hold out
 whole bank files (one writer's words, like a frozen part), compares ways of turning the model's
@@ -94,6 +95,9 @@ def writer_folds(argv: list[str]) -> list[list[str]]:
     if "--with-short" in argv:  # sixth session: short messages, then near misses
         folds.append(["bank/risk_10.yml", "bank/calm_10.yml"])
         folds.append(["bank/calm_11.yml"])
+    if "--with-pairs" in argv:  # seventh session: contrast pairs, then near misses on words
+        folds.append(["bank/risk_11.yml", "bank/calm_12.yml"])
+        folds.append(["bank/calm_13.yml"])
     return folds
 
 

@@ -59,6 +59,7 @@ def test_the_service_bench_counts_both_parts_and_what_each_reply_gave():
 
     assert len(service_requests(FROZEN_PARTS["part 2"])) == 17
     assert len(service_requests(FROZEN_PARTS["part 3"])) == 34
+    assert len(service_requests(FROZEN_PARTS["part 5"])) == 36
     contracts = [
         {"services": [{"id": "a"}], "topic": None},  # services: what was asked for
         {"services": [], "safety": "emergency", "topic": None},  # crisis help instead
