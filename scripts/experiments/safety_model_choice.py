@@ -36,7 +36,12 @@ from cradle.safety.situations import SituationRules
 from cradle.tiers import tier_rank
 
 sys.path.insert(0, str(Path(__file__).parent))
-from safety_sentence_reading import fold_banks, lexical_tier, writer_folds  # noqa: E402
+from safety_sentence_reading import (  # noqa: E402
+    at_budgets,
+    fold_banks,
+    lexical_tier,
+    writer_folds,
+)
 
 CANDIDATES = (20.0, 8.0, 4.0, 2.0)
 SERVED = (20.0, 0.65)
@@ -100,13 +105,7 @@ def report(rows: dict[str, list[Row]]) -> None:
         print(f"C={c:<5} " + " | ".join(cells))
     for c, found in rows.items():
         curve = [(t, *score(found, t)) for t in thresholds]
-        cells = []
-        for budget in (0.05, 0.06, 0.07, 0.08):
-            within = [p for p in curve if p[3] <= budget]
-            if within:
-                t, caught, dismissed, _ = min(within)
-                cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
-        print(f"C={c:<5} " + " | ".join(cells))
+        print(f"C={c:<5} " + at_budgets(curve, (0.05, 0.06, 0.07, 0.08)))
     served_caught, served_dismissed, served_alarms = score(rows[str(SERVED[0])], SERVED[1])
     print(
         f"served C={SERVED[0]} at {SERVED[1]}: {served_caught:.1%} caught,"
@@ -121,6 +120,26 @@ def report(rows: dict[str, list[Row]]) -> None:
     ]
     alarms, _, t, c, caught, dismissed = min(keeping)
     print(f"rule: C={c} at {t}: {caught:.1%} caught, {dismissed} dismissed, {alarms:.1%} FA")
+    check_band(rows[c], t)
+
+
+def check_band(rows: list[Row], crisis: float) -> None:
+    """What a wider "are you or your baby in danger?" band would cost and win, for the panel.
+
+    Below the crisis threshold and at or above the check threshold, the net asks instead of
+    answering: the held-out emergencies answered below urgent that would at least be asked,
+    against the everyday messages that would be asked a question they did not need.
+    """
+    calm = [r for r in rows if r[0] in ("support", "none")]
+    below = [r for r in rows if tier_rank(tier(r, crisis)) < 2]
+    dismissed = [r for r in below if r[0].startswith("emergency")]
+    for check in (0.5, 0.4, 0.3, 0.2):
+        asked = sum(r[3] >= check for r in dismissed)
+        bothered = sum(r[3] >= check for r in below if r[0] in ("support", "none"))
+        print(
+            f"check band from {check}: {asked} of {len(dismissed)} dismissed emergencies asked;"
+            f" {bothered}/{len(calm)} = {bothered / len(calm):.1%} everyday messages asked"
+        )
 
 
 if __name__ == "__main__":

@@ -154,13 +154,8 @@ def main() -> None:
         print(f"{variant:20} " + " | ".join(cells))
     for variant in variants:
         curve = [(t / 100, *score(rows, variant, t / 100)) for t in range(50, 99)]
-        cells = []
-        for budget in (0.06, 0.07, 0.08, 0.09):
-            within = [c for c in curve if c[2] <= budget]
-            if within:
-                t, caught, alarms, dismissed = min(within)
-                cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
-        print(f"{variant:20} " + " | ".join(cells))
+        by_budget = [(t, caught, dismissed, alarms) for t, caught, alarms, dismissed in curve]
+        print(f"{variant:20} " + at_budgets(by_budget, (0.06, 0.07, 0.08, 0.09)))
     # The threshold rule for a new reading: no fewer crises caught and no more emergencies
     # dismissed than the old reading at its threshold (0.70), then the fewest false alarms.
     old_caught, _, old_dismissed = score(rows, "sentences", 0.70)
@@ -178,6 +173,20 @@ def main() -> None:
         )
         if "--dismissed" in sys.argv[1:]:
             print_dismissed(rows, texts_read, t)
+
+
+def at_budgets(curve: list[tuple[float, float, int, float]], budgets: tuple[float, ...]) -> str:
+    """Crises caught at the lowest threshold within each false-alarm budget.
+
+    `curve` holds (threshold, crisis caught, emergencies dismissed, false alarms) rows.
+    """
+    cells = []
+    for budget in budgets:
+        within = [row for row in curve if row[3] <= budget]
+        if within:
+            t, caught, dismissed, _ = min(within)
+            cells.append(f"FA<={budget:.0%}: {caught:.1%}, {dismissed} dismissed (t {t})")
+    return " | ".join(cells)
 
 
 def print_dismissed(rows: list[Any], texts: list[str], crisis: float) -> None:
