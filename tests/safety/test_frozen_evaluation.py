@@ -93,10 +93,16 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     # for kinds of emergency the bank's held-out writers were dismissed on: 97.0%, 19, 6.4%.
     # Part 8 (534 more, two writers, written and frozen after the sixth session's last change,
     # measured once on it): 97.7%, 2, 9.9% alone; all eight parts 97.1%, 21, 7.1%.
+    # Part 9 (535 more, two writers, seventh session, measured before its changes): 95.5%, 2,
+    # 6.4% alone; all nine parts 96.9%, 23, 6.9%. Part 10 (536 more) joined at the end of that
+    # session; the dismissed limit became a share of the emergencies (24 of 1,175 in parts 1-8,
+    # 2.0%) so that it follows the set as parts join, instead of a count that a bigger set
+    # breaks without the net getting worse.
     # This only guards against falling back clearly below that level.
     result = run("frozen", load_frozen(), net_classifier())
     caught, total = result.crisis_caught()
     alarms, calm = result.false_alarms()
+    emergencies = sum(item.tier == "emergency" for item in result.items)
     assert caught / total >= 0.96
-    assert len(result.emergencies_dismissed()) <= 24
+    assert len(result.emergencies_dismissed()) / emergencies <= 0.020
     assert len(alarms) / calm <= 0.075
