@@ -31,8 +31,13 @@ DEFAULT_FLOOR = 0.89
 # assistant understands messages").
 PART2_FLOOR = 0.78
 # Part 3 measured 0.874 (topic and service requests right 83.7%) on its first run, before any
-# change of the fourth session (README, "How the assistant understands messages").
-PART3_FLOOR = 0.85
+# change of the fourth session (README, "How the assistant understands messages"). 0.85 until
+# the seventh session widened the safety net's "are you or your baby in danger?" band (a safety
+# decision taken on the bank's held-out writers, docs/safety.md): 4 more of part 3's 295 topic
+# and service requests are now asked that question first (88.5% -> 87.1% right), and the
+# `safety_check` label they get, absent from part 3's own labels, enters the macro average with
+# F1 0, so the same model reads 0.878 -> 0.849. The floor follows that trade, not a weaker NLU.
+PART3_FLOOR = 0.83
 # Part 4 measured 0.836 (topic and service requests right 78.3%) on its first run, before any
 # change of the fifth session (README, "How the assistant understands messages").
 PART4_FLOOR = 0.81
