@@ -31,7 +31,14 @@ from pathlib import Path
 from cradle.paths import content_dir
 from cradle.safety.crossval import _crisis_probability
 from cradle.safety.lexicon import SafetyDetector
-from cradle.safety.second_opinion import augment, build_classifier, build_features, model_text
+from cradle.safety.second_opinion import (
+    REGULARISATION,
+    augment,
+    build_classifier,
+    build_features,
+    load_config,
+    model_text,
+)
 from cradle.safety.situations import SituationRules
 from cradle.tiers import tier_rank
 
@@ -43,8 +50,7 @@ from safety_sentence_reading import (  # noqa: E402
     writer_folds,
 )
 
-CANDIDATES = (20.0, 8.0, 4.0, 2.0)
-SERVED = (20.0, 0.65)
+CANDIDATES = (REGULARISATION, 8.0, 4.0, 2.0)
 EMERGENCY = 0.8
 Row = tuple[str, str, float, float]  # label, lexical tier, P(emergency), P(crisis)
 
@@ -106,9 +112,11 @@ def report(rows: dict[str, list[Row]]) -> None:
     for c, found in rows.items():
         curve = [(t, *score(found, t)) for t in thresholds]
         print(f"C={c:<5} " + at_budgets(curve, (0.05, 0.06, 0.07, 0.08)))
-    served_caught, served_dismissed, served_alarms = score(rows[str(SERVED[0])], SERVED[1])
+    # The served model: the code's C at the crisis threshold in content/safety/second_opinion.yml.
+    served = (REGULARISATION, float(load_config(content_dir() / "safety")["thresholds"]["crisis"]))
+    served_caught, served_dismissed, served_alarms = score(rows[str(served[0])], served[1])
     print(
-        f"served C={SERVED[0]} at {SERVED[1]}: {served_caught:.1%} caught,"
+        f"served C={served[0]} at {served[1]}: {served_caught:.1%} caught,"
         f" {served_dismissed} dismissed, {served_alarms:.1%} FA"
     )
     keeping = [
