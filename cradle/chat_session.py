@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+
 from cradle import environment
 
 SESSION_COOKIE = "cradle_session"
@@ -22,6 +24,15 @@ SESSION_COOKIE = "cradle_session"
 # another site is blocked by many browsers, a header sent by the widget is not.
 SESSION_HEADER = "X-Cradle-Session"
 MAX_REQUEST_BYTES = 16 * 1024
+
+_METADATA = sa.MetaData()
+RATE_LIMIT = sa.Table(
+    "cradle_chat_rate",
+    _METADATA,
+    sa.Column("session", sa.String(64), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+)
+SWEEP_EVERY = 500  # messages between deletions of every session's old rows
 
 
 def parse_origins(value: str) -> tuple[str, ...]:
@@ -114,20 +125,43 @@ def cors_headers(origin: str) -> dict[str, str]:
 class RateLimiter:
     """A per-session sliding window: at most `limit` messages in `window` seconds.
 
-    In memory, per process: behind a load balancer with N replicas a session that lands on
-    several of them may send up to N times the limit."""
+    Kept in the tracker's database (cradle.shared_state), so every Rasa worker and replica counts
+    the same messages: a session cannot multiply its limit by landing on several of them. A row
+    holds a session id and a time, and is deleted once it leaves the window. Two workers
+    counting the same session at the same instant may each let one message through: the limit
+    protects the service from floods, and is never what stands between a parent and crisis
+    text (a refused message still gets it).
+    """
 
-    def __init__(self, limit: int = 20, window: float = 60.0, max_sessions: int = 100_000) -> None:
-        self.limit, self.window, self.max_sessions = limit, window, max_sessions
-        self._seen: dict[str, list[float]] = {}
+    def __init__(
+        self, limit: int = 20, window: float = 60.0, engine: sa.engine.Engine | None = None
+    ) -> None:
+        self.limit, self.window = limit, window
+        # Opened on first use: Sanic may fork its workers after the channel is made.
+        self._engine = engine
+        self._calls = 0
+
+    def _db(self) -> sa.engine.Engine:
+        if self._engine is None:
+            from cradle.shared_state import state_engine
+
+            self._engine = state_engine()
+        if self._calls == 0:
+            _METADATA.create_all(self._engine, checkfirst=True)
+        return self._engine
 
     def allow(self, key: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        if len(self._seen) > self.max_sessions:  # bound memory under a flood of new sessions
-            self._seen.clear()
-        recent = [t for t in self._seen.get(key, []) if now - t < self.window]
-        allowed = len(recent) < self.limit
-        if allowed:
-            recent.append(now)
-        self._seen[key] = recent
+        now = time.time() if now is None else now
+        table, since = RATE_LIMIT, now - self.window
+        with self._db().begin() as db:
+            if self._calls % SWEEP_EVERY == 0:  # sessions that went quiet
+                db.execute(table.delete().where(table.c.at <= since))
+            self._calls += 1
+            db.execute(table.delete().where(table.c.session == key, table.c.at <= since))
+            count = db.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.session == key)
+            ).scalar_one()
+            allowed = count < self.limit
+            if allowed:
+                db.execute(table.insert().values(session=key, at=now))
         return allowed

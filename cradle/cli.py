@@ -34,6 +34,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         web_port=args.web_port,
         rasa_port=args.rasa_port,
         actions_port=args.actions_port,
+        rasa_workers=args.rasa_workers,
     )
 
 
@@ -253,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--web-port", type=int, default=8080, help="web server port (8080)")
     serve.add_argument("--rasa-port", type=int, default=5005, help="Rasa server port (5005)")
     serve.add_argument("--actions-port", type=int, default=5055, help="action server port (5055)")
+    serve.add_argument(
+        "--rasa-workers",
+        type=_workers,
+        default=None,
+        help="Rasa worker processes sharing the SQLite lock store "
+        "(default CRADLE_RASA_WORKERS, else 2)",
+    )
     serve.set_defaults(handler=_cmd_serve)
 
     chat = verbs.add_parser(
@@ -445,6 +453,15 @@ def _path(value: str):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     return Path(value)
+
+
+def _workers(value: str) -> int:
+    from cradle.launcher import parse_rasa_workers
+
+    try:
+        return parse_rasa_workers(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
 
 
 def main(argv: Sequence[str] | None = None) -> int:

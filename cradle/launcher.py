@@ -28,6 +28,9 @@ from typing import Any
 from cradle.paths import PROJECT_ROOT, catalogue_path, var_dir
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "cradle.tar.gz"
+# Rasa runs its NLU and policies on one core per process; a second worker process uses the
+# machine's second core (docs/performance.md, eighth session).
+DEFAULT_RASA_WORKERS = 2
 BIN = Path(sys.executable).parent
 
 
@@ -90,6 +93,21 @@ def scale_out_env(postgres_url: str, redis_port: int) -> dict[str, str]:
     }
 
 
+def parse_rasa_workers(raw: str) -> int:
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 16:
+        raise ValueError(f"give a whole number of Rasa workers from 1 to 16, not {raw!r}")
+    return int(raw)
+
+
+def default_rasa_workers() -> int:
+    """CRADLE_RASA_WORKERS, else DEFAULT_RASA_WORKERS."""
+    raw = os.environ.get("CRADLE_RASA_WORKERS", "").strip()
+    try:
+        return parse_rasa_workers(raw) if raw else DEFAULT_RASA_WORKERS
+    except ValueError as err:
+        raise LaunchError(f"CRADLE_RASA_WORKERS: {err}") from err
+
+
 @dataclass
 class StackConfig:
     host: str = "127.0.0.1"
@@ -104,6 +122,8 @@ class StackConfig:
     debug_logs: bool = False  # Rasa at DEBUG: the tests use it to prove no text is logged
     endpoints: str = "endpoints.yml"  # endpoints.scale.yml for PostgreSQL + Redis
     extra_rasa_ports: tuple[int, ...] = ()  # more Rasa replicas (scale-out profile)
+    # Sanic worker processes per Rasa server, sharing the SQLite lock store (endpoints.yml).
+    rasa_workers: int = field(default_factory=default_rasa_workers)
 
     @classmethod
     def on_free_ports(cls, replicas: int = 1, **fields: Any) -> StackConfig:
@@ -161,6 +181,8 @@ class Stack:
             CRADLE_VAR_DIR=str(cfg.var),
             CRADLE_CATALOGUE=str(cfg.catalogue),
             CRADLE_TRACKER_DB=str(cfg.var / "tracker.db"),
+            CRADLE_LOCK_DB=str(cfg.var / "locks.db"),
+            SANIC_WORKERS=str(cfg.rasa_workers),  # Rasa's own variable
             CRADLE_ACTION_URL=f"{cfg.actions_url}/webhook",
             CRADLE_RASA_URL=cfg.rasa_url,
             CRADLE_INSIGHTS_DB=str(cfg.var / "insights.db"),
@@ -387,10 +409,21 @@ def _purge_old_events(config: StackConfig) -> None:
         print(f"retention: purge failed: {err}", file=sys.stderr)
 
 
-def serve_forever(host: str, web_port: int, rasa_port: int, actions_port: int) -> int:
+def serve_forever(
+    host: str, web_port: int, rasa_port: int, actions_port: int, rasa_workers: int | None = None
+) -> int:
     """`make run`: start everything, print where to chat, stop cleanly on Ctrl-C."""
+    try:
+        workers = rasa_workers or default_rasa_workers()
+    except LaunchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     config = StackConfig(
-        host=host, web_port=web_port, rasa_port=rasa_port, actions_port=actions_port
+        host=host,
+        web_port=web_port,
+        rasa_port=rasa_port,
+        actions_port=actions_port,
+        rasa_workers=workers,
     )
     stack = Stack(config)
 

@@ -118,6 +118,22 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def child_pids(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def peak_rss_by_process(name: str, pid: int) -> dict[str, float]:
+    """The process's peak RSS and, when it has forked workers (several Sanic workers), each
+    worker's: a worker holds its own copy of the model, so each is reported."""
+    peaks = {name: peak_rss_mb(pid)}
+    for number, child in enumerate(child_pids(pid), start=1):
+        peaks[f"{name} worker {number}"] = peak_rss_mb(child)
+    return peaks
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -237,7 +253,11 @@ def cradle_stack(
         urls = [f"{url}/webhooks/rest/webhook" for url in stack.rasa_urls()]
         yield (
             Side(name, urls, CRADLE_TURNS),
-            lambda: {p.name: peak_rss_mb(p.popen.pid) for p in stack.procs},
+            lambda: {
+                name: mb
+                for p in stack.procs
+                for name, mb in peak_rss_by_process(p.name, p.popen.pid).items()
+            },
         )
 
 
@@ -397,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             if side_by_side:
                 print_ratios("Cradle / baseline (all rounds pooled)", cradle, baseline)
                 print_round_ratios(round_ratios(results["cradle"], results["baseline"]))
-                print(f"  Rasa server peak RSS x{rss.get('rasa', float('nan')) / base_rss:.2f}")
+                rasa_peak = max(mb for name, mb in rss.items() if name.startswith("rasa"))
+                print(f"  Rasa server peak RSS per process x{rasa_peak / base_rss:.2f}")
         if "scale" in parts:
             scaled, scale_rss = bench_scale_out(work, model, catalogue, scale_levels)
             print_table(

@@ -22,3 +22,9 @@ def var_dir() -> Path:
 def catalogue_path() -> Path:
     """The compiled service catalogue (CRADLE_CATALOGUE, default var/catalogue.db)."""
     return Path(os.environ.get("CRADLE_CATALOGUE", var_dir() / "catalogue.db"))
+
+
+def lock_db_path(configured: str | None = None) -> Path:
+    """Rasa's conversation locks: endpoints.yml's `db` (the launcher sets it from
+    CRADLE_LOCK_DB), else CRADLE_LOCK_DB, else var/locks.db."""
+    return Path(configured or os.environ.get("CRADLE_LOCK_DB") or var_dir() / "locks.db")

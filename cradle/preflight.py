@@ -12,6 +12,8 @@ import redis
 import sqlalchemy as sa
 import yaml
 
+from cradle.paths import lock_db_path
+
 _VAR = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -42,11 +44,7 @@ def check_tracker_store(config: dict[str, Any]) -> None:
         return
     dialect = config.get("dialect", "sqlite")
     if dialect == "sqlite":
-        folder = Path(str(config.get("db", "rasa.db"))).resolve().parent
-        if not folder.is_dir() or not os.access(folder, os.W_OK):
-            raise PreflightError(
-                f"the SQLite tracker store folder {folder} does not exist or is not writable"
-            )
+        _check_sqlite_folder(str(config.get("db", "rasa.db")), "tracker store")
         return
     host, port, db = config.get("url", "localhost"), config.get("port"), config.get("db")
     user = config.get("username")
@@ -72,7 +70,16 @@ def check_tracker_store(config: dict[str, Any]) -> None:
         engine.dispose()
 
 
+def _check_sqlite_folder(db: str, what: str) -> None:
+    folder = Path(db).resolve().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise PreflightError(f"the SQLite {what} folder {folder} does not exist or is not writable")
+
+
 def check_lock_store(config: dict[str, Any]) -> None:
+    if config.get("type") == "cradle.lock_store.SQLiteLockStore":
+        _check_sqlite_folder(str(lock_db_path(config.get("db") or None)), "lock store")
+        return
     if config.get("type") != "redis":
         return
     host, port = config.get("url", "localhost"), int(config.get("port") or 6379)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,7 @@ from cradle.chat_session import (
 from cradle.responses import message
 from cradle.turn import assemble_reply, prepare_turn
 
+logger = logging.getLogger(__name__)
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -85,6 +87,15 @@ class CradleWebChatInput(InputChannel):
             return self._answer(request, {"error": "request too large"}, 413)
         return None
 
+    async def _allowed(self, sender: str) -> bool:
+        """The rate limit, counted in the shared database off the event loop. If it cannot be
+        read the message goes through: a broken limiter must not cost a parent a reply."""
+        try:
+            return await asyncio.to_thread(self.limiter.allow, sender)
+        except Exception:  # noqa: BLE001 - logged; the turn goes on
+            logger.exception("could not check the web chat rate limit")
+            return True
+
     def _session(self, request: Request) -> tuple[str, bool]:
         return self.policy.session_id(
             (request.headers.get(SESSION_HEADER), request.cookies.get(SESSION_COOKIE))
@@ -121,7 +132,7 @@ class CradleWebChatInput(InputChannel):
             if not isinstance(body, dict) or not isinstance(body.get("message"), str):
                 return self._answer(request, {"error": 'send JSON: {"message": "..."}'}, 400)
             sender, is_new = self._session(request)
-            if not self.limiter.allow(sender):
+            if not await self._allowed(sender):
                 reply = await asyncio.to_thread(rate_limited_reply, body["message"])
                 return self._answer(request, reply, 429)
             _, messages = await guarded_turn(

@@ -75,6 +75,10 @@ def test_fifty_conversations_across_two_replicas_lose_nothing(scaled):
     with ThreadPoolExecutor(max_workers=50) as pool:
         results = list(pool.map(lambda s: converse(stack, s, replicas), senders))
     assert all(result == reference for result in results)
+    assert_every_turn_kept_in_order(stack, senders)
+
+
+def assert_every_turn_kept_in_order(stack: Stack, senders: list[str]) -> None:
     for sender in senders:
         events = stack.tracker(sender)["events"]
         user_texts = [e["text"] for e in events if e["event"] == "user"]

@@ -5,9 +5,10 @@ The channel that uses them runs in tests/integration/test_web_chat.py."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from bot.channels.web_chat import rate_limited_reply, web_reply
-from cradle.chat_session import ChatPolicy, RateLimiter, cors_headers
+from cradle.chat_session import SWEEP_EVERY, ChatPolicy, RateLimiter, cors_headers
 
 COUNCIL = "https://www.warwickshire.gov.uk"
 PAGE = "http://127.0.0.1:8080"
@@ -83,11 +84,36 @@ def test_production_refuses_to_chat_without_a_session_secret(monkeypatch):
         ChatPolicy.from_env()
 
 
-def test_the_rate_limit_is_a_sliding_window_per_session():
-    limiter = RateLimiter(limit=3, window=60)
+@pytest.fixture
+def rate_db(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    yield engine
+    engine.dispose()
+
+
+def test_the_rate_limit_is_a_sliding_window_per_session(rate_db):
+    limiter = RateLimiter(limit=3, window=60, engine=rate_db)
     assert [limiter.allow("a", now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert limiter.allow("b", now=3)  # another session is not slowed down
     assert limiter.allow("a", now=61)  # the first message has left the window
+
+
+def test_workers_and_replicas_count_one_session_together(rate_db):
+    # Two Rasa workers (or replicas) each make their own limiter over the same database.
+    first, second = (RateLimiter(limit=4, window=60, engine=rate_db) for _ in range(2))
+    allowed = [(first if n % 2 else second).allow("a", now=n) for n in range(6)]
+    assert allowed == [True, True, True, True, False, False]
+
+
+def test_old_rows_leave_the_database(rate_db):
+    limiter = RateLimiter(limit=3, window=60, engine=rate_db)
+    for n in range(SWEEP_EVERY):
+        limiter.allow(f"session-{n}", now=0)
+    limiter.allow("late", now=1000)  # a sweep: every session's old rows go
+    with rate_db.connect() as db:
+        assert db.execute(sa.text("SELECT session FROM cradle_chat_rate")).scalars().all() == [
+            "late"
+        ]
 
 
 @pytest.mark.parametrize(
