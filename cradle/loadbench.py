@@ -282,6 +282,7 @@ def bench_scale_out(
             catalogue=catalogue,
             endpoints="endpoints.scale.yml",
             extra_env=scale_out_env(pg_url, redis.port),
+            rasa_workers=1,  # one process per replica: two replicas on two cores
         )
         return bench_cradle(config, levels, "scale")
 
@@ -404,7 +405,11 @@ def main(argv: list[str] | None = None) -> int:
             results = interleave(sides, levels, rounds)
             if "cradle" in parts:
                 cradle = pooled(results["cradle"])
-                print_table("Cradle (REST channel, SQLite tracker store)", cradle)
+                print_table(
+                    f"Cradle (REST channel, SQLite tracker store, {config.rasa_workers} Rasa "
+                    "workers sharing the SQLite lock store)",
+                    cradle,
+                )
                 rss = cradle_rss()
                 print_rss(rss)
             if "baseline" in parts:

@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             model=args.model,
             var=work / "var",
             catalogue=catalogue,
+            # py-spy follows one process: one worker serves every turn, as each worker would.
+            rasa_workers=1,
         )
         url = f"{config.rasa_url}/webhooks/rest/webhook"
         print(

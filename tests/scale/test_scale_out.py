@@ -35,6 +35,7 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Re
             var=var,
             catalogue=catalogue,
             endpoints="endpoints.scale.yml",
+            rasa_workers=1,  # one process per replica, as the bench runs them
             extra_env={
                 **scale_out_env(pg_url, redis.port),
                 "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
