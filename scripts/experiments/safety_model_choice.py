@@ -44,20 +44,23 @@ from cradle.tiers import tier_rank
 
 sys.path.insert(0, str(Path(__file__).parent))
 from safety_sentence_reading import (  # noqa: E402
+    add_save_load,
     at_budgets,
+    chosen_folds,
+    experiment_parser,
     fold_banks,
     lexical_tier,
+    emergency_threshold,
     writer_folds,
 )
 
 CANDIDATES = (REGULARISATION, 8.0, 4.0, 2.0)
-EMERGENCY = 0.8
 Row = tuple[str, str, float, float]  # label, lexical tier, P(emergency), P(crisis)
 
 
 def tier(row: Row, crisis: float) -> str:
     label, lexical, e, c = row
-    model = "emergency" if e >= EMERGENCY else "urgent" if c >= crisis else "none"
+    model = "emergency" if e >= emergency_threshold() else "urgent" if c >= crisis else "none"
     return max(lexical, model, key=tier_rank)
 
 
@@ -71,11 +74,13 @@ def score(rows: list[Row], crisis: float) -> tuple[float, int, float]:
 
 
 def main() -> None:
-    flags = sys.argv[1:]
-    if "--load" in flags:
-        report(json.loads(Path(flags[flags.index("--load") + 1]).read_text()))
+    parser = experiment_parser(__doc__)
+    add_save_load(parser)
+    args = parser.parse_args()
+    if args.load:
+        report(json.loads(args.load.read_text()))
         return
-    held_out, always = fold_banks(writer_folds(flags))
+    held_out, always = fold_banks(writer_folds(chosen_folds(args)))
     safety = content_dir() / "safety"
     lexicon = SafetyDetector.from_dir(safety)
     situations = SituationRules.from_file(safety / "situations.yml")
@@ -94,10 +99,8 @@ def main() -> None:
             for e, lex, few, (pe, pc) in zip(held, lexical, short, read, strict=True):
                 rows[c].append((e.label, lex, 0.0 if few else pe, 0.0 if few else pc))
         print(f"fold {k}: {len(held)} held out", flush=True)
-    if "--save" in flags:
-        Path(flags[flags.index("--save") + 1]).write_text(
-            json.dumps({str(c): r for c, r in rows.items()})
-        )
+    if args.save:
+        args.save.write_text(json.dumps({str(c): r for c, r in rows.items()}))
     report({str(c): r for c, r in rows.items()})
 
 

@@ -22,6 +22,9 @@ docs/safety.md.
 
 from __future__ import annotations
 
+import argparse
+import functools
+
 import re
 import sys
 from collections import Counter
@@ -46,7 +49,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # the writer folds of the vector
 from safety_sentence_vectors import WRITER_FOLDS  # noqa: E402
 
 SENTENCES = r"(?<=[.!?])\s+|\s*\n\s*"  # the split the net used
-EMERGENCY = 0.8
+# Each holds out a later bank round as more writers (see writer_folds).
+FOLD_FLAGS = ("--with-long", "--with-indirect", "--with-short", "--with-pairs")
 Reading = tuple[int, float, float]  # words, P(emergency), P(crisis)
 
 
@@ -69,7 +73,7 @@ def tier(row: tuple[str, str, list[Reading]], variant: str, crisis: float) -> st
     label, lexical, parts = row
     found = readings(parts, variant)
     e, c = max(((p[1], p[2]) for p in found), key=lambda p: p[1], default=(0.0, 0.0))
-    model = "emergency" if e >= EMERGENCY else "urgent" if c >= crisis else "none"
+    model = "emergency" if e >= emergency_threshold() else "urgent" if c >= crisis else "none"
     return max(lexical, model, key=tier_rank)
 
 
@@ -82,6 +86,34 @@ def score(rows: list[Any], variant: str, crisis: float) -> tuple[float, float, i
         r[0].startswith("emergency") and tier_rank(tier(r, variant, crisis)) < 2 for r in risk
     )
     return caught, alarms, dismissed
+
+
+@functools.cache
+def emergency_threshold() -> float:
+    """The served P(emergency) threshold, from content/safety/second_opinion.yml."""
+    return float(load_config(content_dir() / "safety")["thresholds"]["emergency"])
+
+
+def experiment_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The flags every safety experiment takes: which later bank rounds to hold out."""
+    parser = argparse.ArgumentParser(
+        description=(doc or "").split("\n\n", 1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for flag in FOLD_FLAGS:
+        parser.add_argument(flag, action="store_true", help="hold out that round as a writer")
+    return parser
+
+
+def chosen_folds(args: argparse.Namespace) -> list[str]:
+    """The fold flags given, as writer_folds reads them."""
+    return [flag for flag in FOLD_FLAGS if getattr(args, flag[2:].replace("-", "_"))]
+
+
+def add_save_load(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--save", type=Path, metavar="FILE", help="keep the readings (JSON)")
+    group.add_argument("--load", type=Path, metavar="FILE", help="print saved readings again")
 
 
 def writer_folds(argv: list[str]) -> list[list[str]]:
@@ -125,7 +157,10 @@ def main() -> None:
     safety = content_dir() / "safety"
     lexicon = SafetyDetector.from_dir(safety)
     situations = SituationRules.from_file(safety / "situations.yml")
-    held_out, always = fold_banks(writer_folds(sys.argv[1:]))
+    parser = experiment_parser(__doc__)
+    parser.add_argument("--dismissed", action="store_true", help="list dismissed emergencies")
+    args = parser.parse_args()
+    held_out, always = fold_banks(writer_folds(chosen_folds(args)))
     rows = []
     texts_read: list[str] = []  # the bank text of each row, for --dismissed
     for k, held in enumerate(held_out):
@@ -171,7 +206,7 @@ def main() -> None:
             f"rule: whole message at {t}: {caught:.1%} caught, {dismissed} dismissed,"
             f" {alarms:.1%} FA"
         )
-        if "--dismissed" in sys.argv[1:]:
+        if args.dismissed:
             print_dismissed(rows, texts_read, t)
 
 

@@ -25,6 +25,7 @@ the cost of a second model in the safety path.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -50,14 +51,15 @@ from cradle.sentence_vectors import encoder
 sys.path.insert(0, str(Path(__file__).parent))
 from safety_model_choice import Row, score  # noqa: E402
 from safety_sentence_reading import (  # noqa: E402
+    FOLD_FLAGS,
+    add_save_load,
     at_budgets,
-    fold_banks,
+        fold_banks,
     lexical_tier,
     writer_folds,
 )
 
 READINGS = ("served", "mean-lr", "mean-mlp")
-ALL_FOLDS = ["--with-long", "--with-indirect", "--with-short", "--with-pairs"]
 
 
 def vector_models() -> dict[str, object]:
@@ -68,11 +70,13 @@ def vector_models() -> dict[str, object]:
 
 
 def main() -> None:
-    flags = sys.argv[1:]
-    if "--load" in flags:
-        report(json.loads(Path(flags[flags.index("--load") + 1]).read_text()))
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n", 1)[0])
+    add_save_load(parser)
+    args = parser.parse_args()
+    if args.load:
+        report(json.loads(args.load.read_text()))
         return
-    held_out, always = fold_banks(writer_folds(ALL_FOLDS))
+    held_out, always = fold_banks(writer_folds(list(FOLD_FLAGS)))  # every writer held out
     safety = content_dir() / "safety"
     lexicon = SafetyDetector.from_dir(safety)
     situations = SituationRules.from_file(safety / "situations.yml")
@@ -104,8 +108,8 @@ def main() -> None:
             for e, lex, few, (pe, pc) in zip(held, lexical, short, read, strict=True):
                 rows[name].append((e.label, lex, 0.0 if few else pe, 0.0 if few else pc))
         print(f"fold {k}: {len(held)} held out", flush=True)
-    if "--save" in flags:
-        Path(flags[flags.index("--save") + 1]).write_text(json.dumps(rows))
+    if args.save:
+        args.save.write_text(json.dumps(rows))
     report(rows)
 
 
