@@ -15,6 +15,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
+from sanic import Blueprint
 
 from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
 from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts
@@ -64,6 +65,39 @@ def install_hooks() -> None:
     sqlite_tuning.install()
     tracker_counts.install()
     action_validation.install()
+
+
+# An everyday message long enough for the safety net's second opinion to read it.
+WARM_UP_TEXT = "what groups are there for new parents"
+WARM_UP_SENDER = "cradle-warm-up"
+_warmed_up = False
+
+
+def add_warm_up(hook: Blueprint) -> None:
+    """Each channel's blueprint: once the server starts, in every Sanic worker, load what a
+    worker otherwise loads on its first message (the safety net's lexicon and model, the
+    reviewed content, the NLU's first run): about a second, which with several workers the
+    first parent on each worker would wait (docs/performance.md, eighth session)."""
+    hook.listener("after_server_start")(_warm_up)
+
+
+async def _warm_up(app: Any, _loop: Any) -> None:
+    global _warmed_up
+    if _warmed_up:  # three channels, one process
+        return
+    _warmed_up = True
+    try:
+        await asyncio.to_thread(prepare_turn, WARM_UP_TEXT)
+        await get_encode_ahead().submit(WARM_UP_TEXT)  # starts its thread
+        await asyncio.to_thread(get_insight_log)
+        agent = getattr(app.ctx, "agent", None)
+        if agent is not None:
+            await agent.parse_message(WARM_UP_TEXT)
+            # Opens the tracker and lock stores; nothing is written for this id.
+            await agent.tracker_store.retrieve(WARM_UP_SENDER)
+            agent.lock_store.get_lock(WARM_UP_SENDER)
+    except Exception:  # noqa: BLE001 - the first message loads whatever failed here
+        logger.exception("could not warm up this Rasa worker")
 
 
 def session_lookup(agent: Any) -> SessionLookup:

@@ -18,6 +18,7 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import (
     DEFAULT_REPLY_TIMEOUT,
     OnNewMessage,
+    add_warm_up,
     guarded_turn,
     install_hooks,
     session_lookup,
@@ -46,6 +47,7 @@ class CradleRestInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("cradle_rest", __name__)
+        add_warm_up(hook)
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -29,6 +29,7 @@ from bot.channels.guard import (
     OnNewMessage,
     SessionLookup,
     TopicGuess,
+    add_warm_up,
     guarded_turn,
     install_hooks,
     session_lookup,
@@ -125,6 +126,7 @@ class CradleTwilioInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("cradle_twilio", __name__)
+        add_warm_up(hook)
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

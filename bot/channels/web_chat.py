@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import (
     DEFAULT_REPLY_TIMEOUT,
     OnNewMessage,
+    add_warm_up,
     guarded_turn,
     install_hooks,
     session_lookup,
@@ -103,6 +104,7 @@ class CradleWebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("cradle_web_chat", __name__)
+        add_warm_up(hook)
 
         @hook.middleware("response")
         async def preflight(request: Request, _: HTTPResponse) -> HTTPResponse | None:

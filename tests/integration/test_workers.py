@@ -3,6 +3,7 @@ and the SQLite lock store: conversations held at once lose nothing and never int
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,3 +65,19 @@ def test_a_crisis_during_a_busy_minute_still_gets_crisis_help_first(stack):
         )
         assert all(len(f.result()) == len(TURNS) for f in busy)
     assert "116 123" in crisis[0]["text"]
+
+
+def test_every_worker_warms_up_at_start_without_storing_a_conversation(stack):
+    # Each worker loads the safety net, the content and the NLU before its first parent does
+    # (about a second otherwise); the warm-up reads the stores but writes nothing to them.
+    from bot.channels.guard import WARM_UP_SENDER
+
+    log = next(p for p in stack.procs if p.name == "rasa").log.read_text(errors="replace")
+    assert "could not warm up" not in log
+    post(f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": "w2", "message": "hello"})
+    with sqlite3.connect(Path(stack.config.var, "tracker.db")) as db:
+        stored = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (WARM_UP_SENDER,)
+        ).fetchone()[0]
+        assert db.execute("SELECT COUNT(*) FROM events").fetchone()[0] > 0  # the right file
+    assert stored == 0
