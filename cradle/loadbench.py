@@ -433,7 +433,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             print_rss(scale_rss)
             if cradle:
-                print_ratios("Scale-out / one Rasa server with SQLite", scaled, cradle)
+                print_ratios(
+                    "Scale-out / the single-machine profile (SQLite, its Rasa workers)",
+                    scaled,
+                    cradle,
+                )
         print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     finally:
         shutil.rmtree(work, ignore_errors=True)
