@@ -79,8 +79,8 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 
 test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
 	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml tests/nlu/frozen_2.yml tests/nlu/frozen_3.yml \
-		tests/nlu/frozen_4.yml tests/nlu/frozen_5.yml
-	@for part in "" -2 -3 -4 -5 -older; do \
+		tests/nlu/frozen_4.yml tests/nlu/frozen_5.yml tests/nlu/frozen_6.yml
+	@for part in "" -2 -3 -4 -5 -6 -older; do \
 		file=tests/nlu/frozen$$(echo $$part | tr - _).yml; [ "$$part" = -older ] && file=tests/nlu/test_nlu.yml; \
 		$(RASA) test nlu --nlu $$file --model $(MODEL) --out var/results/nlu$$part \
 			> var/test-nlu$$part.log 2>&1 || { tail -40 var/test-nlu$$part.log; exit 1; }; \
@@ -88,7 +88,7 @@ test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/
 	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json \
 		--part2 var/results/nlu-2/intent_report.json --part3 var/results/nlu-3/intent_report.json \
 		--part4 var/results/nlu-4/intent_report.json --part5 var/results/nlu-5/intent_report.json \
-		--older var/results/nlu-older/intent_report.json
+		--part6 var/results/nlu-6/intent_report.json --older var/results/nlu-older/intent_report.json
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
 	@mkdir -p var
@@ -115,8 +115,9 @@ bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by
 bench-catalogue: $(STAMP) ## build a 100,000-service catalogue and print search p50/p95
 	@$(BIN)/python -m cradle.catalogue.bench
 
-bench: $(STAMP) $(MODEL) system ## load test at 1/10/50 against a `rasa init` baseline, then scaled out at 50
+bench: $(STAMP) $(MODEL) system ## load test at 1/10/50 against a `rasa init` baseline, scaled out at 50, then the 100,000-service catalogue
 	@$(BIN)/python -m cradle.loadbench
+	@$(BIN)/python -m cradle.catalogue.bench
 
 bench-scale: $(STAMP) $(MODEL) system ## the scale-out load test alone: 2 Rasa replicas, PostgreSQL, Redis, at 50
 	@$(BIN)/python -m cradle.loadbench --parts scale

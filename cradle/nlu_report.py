@@ -1,11 +1,11 @@
 """Print the held-out NLU scores from `rasa test nlu`, and fail below the agreed floor.
 
 python -m cradle.nlu_report var/results/nlu/intent_report.json [--part2 REPORT] [--part3 REPORT]
-    [--part4 REPORT] [--part5 REPORT] [--older REPORT]
+    [--part4 REPORT] [--part5 REPORT] [--part6 REPORT] [--older REPORT]
 
 The first report is the frozen set (tests/nlu/frozen.yml), written blind: the figure that
-counts for issue 12. `--part2` to `--part5` add frozen parts 2 to 5 (tests/nlu/frozen_2.yml to
-frozen_5.yml), written blind later and measured far less often, so they are the fresher checks;
+counts for issue 12. `--part2` to `--part6` add frozen parts 2 to 6 (tests/nlu/frozen_2.yml to
+frozen_6.yml), written blind later and measured far less often, so they are the fresher checks;
 each has its own floor.
 `--older` adds the older held-out file, written by the same hands as the training data,
 printed beside it so nobody mistakes its flattering score for the real one.
@@ -44,12 +44,17 @@ PART4_FLOOR = 0.81
 # Part 5 measured 0.889 (topic and service requests right 88.5%) on its first run, before any
 # change of the seventh session (README, "How the assistant understands messages").
 PART5_FLOOR = 0.86
+# Part 6 measured 0.835 (topic and service requests right 80.3%) on its first run, on the model
+# of the seventh session (the eighth changed nothing the NLU reads; README, "How the assistant
+# understands messages").
+PART6_FLOOR = 0.81
 # The later parts: how each is printed, and its floor.
 PARTS = {
     "part2": ("frozen part 2 (written blind, measured less often)", PART2_FLOOR),
     "part3": ("frozen part 3 (written blind, measured less often)", PART3_FLOOR),
     "part4": ("frozen part 4 (written blind, measured less often)", PART4_FLOOR),
-    "part5": ("frozen part 5 (written blind, the freshest)", PART5_FLOOR),
+    "part5": ("frozen part 5 (written blind, measured less often)", PART5_FLOOR),
+    "part6": ("frozen part 6 (written blind, the freshest)", PART6_FLOOR),
 }
 _AVERAGES = ("macro avg", "weighted avg", "micro avg")
 

@@ -17,6 +17,7 @@ CHECKSUMS = {
     "frozen_3.yml": "aabec9c341695adf82984ff9fd2ca0284d04dfbb37b015dac62fa489ca7c1212",
     "frozen_4.yml": "ca1aebbfe11de7e34fb635862f960429abf88e0c34c947e693d274d43c7c2cbe",
     "frozen_5.yml": "59acdfd3f416a0474c44be334a9f21d7d5ef6a208163f13884d0df56a173eadf",
+    "frozen_6.yml": "05aa9799ebcb398cbe19d6bbae0eb91e29ff903df0bed25866f107c841e8cb5a",
 }
 
 
@@ -60,6 +61,7 @@ def test_the_service_bench_counts_both_parts_and_what_each_reply_gave():
     assert len(service_requests(FROZEN_PARTS["part 2"])) == 17
     assert len(service_requests(FROZEN_PARTS["part 3"])) == 34
     assert len(service_requests(FROZEN_PARTS["part 5"])) == 36
+    assert len(service_requests(FROZEN_PARTS["part 6"])) == 36
     contracts = [
         {"services": [{"id": "a"}], "topic": None},  # services: what was asked for
         {"services": [], "safety": "emergency", "topic": None},  # crisis help instead
