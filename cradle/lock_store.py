@@ -36,8 +36,8 @@ class SQLiteLockStore(LockStore):
     """Rasa's ticket locks in a SQLite table, one row per conversation being answered."""
 
     def __init__(self, endpoint_config: Any = None, db: str | Path | None = None) -> None:
-        kwargs = getattr(endpoint_config, "kwargs", None) or {}
-        self.path = lock_db_path(str(db or kwargs.get("db") or "") or None)
+        configured = db or (getattr(endpoint_config, "kwargs", None) or {}).get("db")
+        self.path = lock_db_path(str(configured) if configured else None)
         # Opened on first use in the process that uses it: Sanic forks its workers after the
         # lock store may have been made, and a SQLite connection must not cross a fork.
         self._conn: sqlite3.Connection | None = None
