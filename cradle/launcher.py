@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cradle import warm_marks
 from cradle.paths import PROJECT_ROOT, catalogue_path, var_dir
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "cradle.tar.gz"
@@ -183,6 +184,7 @@ class Stack:
             CRADLE_TRACKER_DB=str(cfg.var / "tracker.db"),
             CRADLE_LOCK_DB=str(cfg.var / "locks.db"),
             SANIC_WORKERS=str(cfg.rasa_workers),  # Rasa's own variable
+            CRADLE_WARM_DIR=str(self.warm_dir),
             CRADLE_ACTION_URL=f"{cfg.actions_url}/webhook",
             CRADLE_RASA_URL=cfg.rasa_url,
             CRADLE_INSIGHTS_DB=str(cfg.var / "insights.db"),
@@ -306,6 +308,11 @@ class Stack:
         tracker: dict[str, Any] = json.loads(body)
         return tracker
 
+    @property
+    def warm_dir(self) -> Path:
+        """Where each Rasa worker marks that it has warmed up (cradle/warm_marks.py)."""
+        return self.config.var / "run" / "warm"
+
     def rasa_urls(self) -> list[str]:
         cfg = self.config
         return [cfg.rasa_url, *(f"http://{cfg.host}:{p}" for p in cfg.extra_rasa_ports)]
@@ -313,6 +320,7 @@ class Stack:
     def start(self) -> None:
         self.config.var.mkdir(parents=True, exist_ok=True)
         self.check()
+        warm_marks.clear(self.warm_dir)
         for name, args in self.commands().items():
             self._spawn(name, args)
         try:
@@ -344,6 +352,11 @@ class Stack:
         }
         for url in self.rasa_urls():
             checks[f"Rasa at {url}"] = functools.partial(self._rasa_ready, url)
+        # A parse reaches one worker; the others are ready only once they have warmed up.
+        workers = len(self.rasa_urls()) * cfg.rasa_workers
+        checks[f"{workers} Rasa workers warmed up"] = lambda: (
+            warm_marks.warm_workers(self.warm_dir) >= workers
+        )
         pending = dict(checks)
         while pending:
             self._check_alive()

@@ -18,7 +18,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint
 
 from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
-from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts
+from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts, warm_marks
 from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
@@ -98,6 +98,11 @@ async def _warm_up(app: Any, _loop: Any) -> None:
             agent.lock_store.get_lock(WARM_UP_SENDER)
     except Exception:  # noqa: BLE001 - the first message loads whatever failed here
         logger.exception("could not warm up this Rasa worker")
+    # Even after a failure: this worker answers now, and `cradle serve` waits for every mark.
+    try:
+        warm_marks.mark_warm()
+    except OSError:
+        logger.exception("could not mark this Rasa worker as warmed up")
 
 
 def session_lookup(agent: Any) -> SessionLookup:

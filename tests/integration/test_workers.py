@@ -72,8 +72,12 @@ def test_every_worker_warms_up_at_start_without_storing_a_conversation(stack):
     # (about a second otherwise); the warm-up reads the stores but writes nothing to them.
     from bot.channels.guard import WARM_UP_SENDER
 
-    log = next(p for p in stack.procs if p.name == "rasa").log.read_text(errors="replace")
+    rasa = next(p for p in stack.procs if p.name == "rasa")
+    log = rasa.log.read_text(errors="replace")
     assert "could not warm up" not in log
+    # The stack said ready only after every worker had warmed up: each left its mark.
+    marked = {int(f.name) for f in stack.warm_dir.iterdir()}
+    assert marked == set(child_pids(rasa.popen.pid))
     post(f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": "w2", "message": "hello"})
     with sqlite3.connect(Path(stack.config.var, "tracker.db")) as db:
         stored = db.execute(
