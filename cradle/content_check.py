@@ -306,6 +306,17 @@ class Checker:
                     "review-metadata",
                     f"needs status ({' or '.join(STATUSES)}) and a review list, like the topics",
                 )
+        # A bank file that is not listed would silently teach the second opinion nothing.
+        listed = {Path(name).name for name in config["bank"]}
+        for path in sorted((folder / "bank").glob("*.yml")):
+            if path.name not in listed:
+                self.add(
+                    path,
+                    None,
+                    "safety",
+                    "not listed under `bank:` in second_opinion.yml, so the second opinion "
+                    "never learns from it: list it there",
+                )
         labels = {e.label.split("/", 1)[0] for e in bank}
         if not {"emergency", "urgent", "none"} <= labels:
             self.add(folder / "second_opinion.yml", None, "safety", "the bank lacks a tier")

@@ -1,11 +1,11 @@
 """Print the held-out NLU scores from `rasa test nlu`, and fail below the agreed floor.
 
 python -m cradle.nlu_report var/results/nlu/intent_report.json [--part2 REPORT] [--part3 REPORT]
-    [--part4 REPORT] [--part5 REPORT] [--part6 REPORT] [--older REPORT]
+    [--part4 REPORT] [--part5 REPORT] [--part6 REPORT] [--part7 REPORT] [--older REPORT]
 
 The first report is the frozen set (tests/nlu/frozen.yml), written blind: the figure that
-counts for issue 12. `--part2` to `--part6` add frozen parts 2 to 6 (tests/nlu/frozen_2.yml to
-frozen_6.yml), written blind later and measured far less often, so they are the fresher checks;
+counts for issue 12. `--part2` to `--part7` add frozen parts 2 to 7 (tests/nlu/frozen_2.yml to
+frozen_7.yml), written blind later and measured far less often, so they are the fresher checks;
 each has its own floor.
 `--older` adds the older held-out file, written by the same hands as the training data,
 printed beside it so nobody mistakes its flattering score for the real one.
@@ -48,13 +48,18 @@ PART5_FLOOR = 0.86
 # of the seventh session (the eighth changed nothing the NLU reads; README, "How the assistant
 # understands messages").
 PART6_FLOOR = 0.81
+# Part 7 measured 0.837 (topic and service requests right 83.3%) on its first run, on the model
+# before the ninth session's training round, and 0.859 (84.5%) after it (README, "How the
+# assistant understands messages").
+PART7_FLOOR = 0.81
 # The later parts: how each is printed, and its floor.
 PARTS = {
     "part2": ("frozen part 2 (written blind, measured less often)", PART2_FLOOR),
     "part3": ("frozen part 3 (written blind, measured less often)", PART3_FLOOR),
     "part4": ("frozen part 4 (written blind, measured less often)", PART4_FLOOR),
     "part5": ("frozen part 5 (written blind, measured less often)", PART5_FLOOR),
-    "part6": ("frozen part 6 (written blind, the freshest)", PART6_FLOOR),
+    "part6": ("frozen part 6 (written blind, measured less often)", PART6_FLOOR),
+    "part7": ("frozen part 7 (written blind, the freshest)", PART7_FLOOR),
 }
 _AVERAGES = ("macro avg", "weighted avg", "micro avg")
 

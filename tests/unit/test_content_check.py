@@ -329,3 +329,13 @@ def test_saying_not_kite_marked_is_allowed(content):
         "These can help. They are {listing}, not kite-marked.",
     )
     assert errors(content) == []
+
+
+def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
+    # Dropped into bank/ without a line in second_opinion.yml, it would train nothing.
+    shutil.copy(
+        content / "safety" / "bank" / "calm.yml", content / "safety" / "bank" / "calm_new.yml"
+    )
+    found = errors(content)
+    assert len(found) == 1
+    assert "calm_new.yml" in found[0] and "not listed under `bank:`" in found[0]
