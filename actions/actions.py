@@ -280,6 +280,31 @@ def start_service_filter(
     return events
 
 
+class ActionNotUnderstood(Action):
+    """A message the NLU could not place (`nlu_fallback`) or read as off-topic (`out_of_scope`).
+    If its words ask for services ("anything for new mums round southam?"), it gets services as
+    any request does; otherwise the fixed line asking to say it another way, or saying what
+    Cradle can help with."""
+
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if read_service_request(tracker) is not None:
+            self._finder = self._finder or ActionFindServices()
+            return await self._finder.run(dispatcher, tracker, domain)
+        off_topic = latest_intent(tracker) == "out_of_scope"
+        dispatcher.utter_message(
+            response="utter_out_of_scope" if off_topic else "utter_please_rephrase"
+        )
+        return []
+
+
 class ActionAskArea(Action):
     """The form's question: which town or area, with a button for each district and Skip."""
 

@@ -11,7 +11,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerTopic, ActionFindServices, ActionTopicSection
+from actions.actions import (
+    ActionAnswerTopic,
+    ActionFindServices,
+    ActionNotUnderstood,
+    ActionTopicSection,
+)
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.paths import content_dir
@@ -389,6 +394,29 @@ async def test_whatever_words_the_nlu_reads_as_a_request_get_services_at_once(fi
     )
     assert payloads(dispatcher)["services"]
     assert slots_set(events)["services_shown"] is True
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+async def test_a_request_the_nlu_could_not_place_still_gets_services(find, intent):
+    dispatcher = CollectingDispatcher()
+    events = await ActionNotUnderstood(find).run(
+        dispatcher, asked("anything for new mums round southam?", intent), {}
+    )
+    assert payloads(dispatcher)["services"]
+    assert slots_set(events)["area"] == "stratford-on-avon"  # Southam's district
+
+
+@pytest.mark.parametrize(
+    ("intent", "line"),
+    [("out_of_scope", "utter_out_of_scope"), ("nlu_fallback", "utter_please_rephrase")],
+)
+async def test_anything_else_the_nlu_could_not_place_gets_its_fixed_line(find, intent, line):
+    dispatcher = CollectingDispatcher()
+    events = await ActionNotUnderstood(find).run(
+        dispatcher, asked("what time does the football start", intent), {}
+    )
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == [line]
 
 
 async def test_a_plain_yes_still_asks_where_first(find):

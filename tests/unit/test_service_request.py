@@ -1,0 +1,56 @@
+"""The words that make a message a request for services (content/service_requests.yml).
+
+Only read when the NLU chose a topic: a request it took for a topic question still gets
+services in that turn, and a topic question that merely mentions help gets its answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.service_request import get_request_reader
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are there any groups for dads in rugby",
+        "who can I text for help at night",
+        "is there anyone I could ring about how I'm feeling",
+        "is there anything in Bedworth for mums with little ones",
+        "anything for young dads",
+        "somewhere to meet other parents please",
+        "someone to talk to tonight",
+        "whats on for babies in alcester",
+        "nearest family hub",
+        "can I refer myself",
+        "where can grandparents go for support",
+        "support for separated dads",
+        "talking therapy near kenilworth",
+    ],
+)
+def test_a_request_for_services_is_read_as_one(text):
+    assert get_request_reader().read(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't feel anything for my baby",
+        "is there anything that helps with colic",
+        "not sad about anything in particular, just flat",
+        "how do I get more sleep with a newborn",
+        "I had to leave the clinic because I was shaking",
+        "is there something wrong with me",
+        "my partner thinks I should talk to someone but I don't know",
+    ],
+)
+def test_a_topic_question_that_mentions_help_is_not_a_request(text):
+    assert get_request_reader().read(text) is None
+
+
+def test_a_request_says_who_it_is_for_and_how_to_reach_them():
+    ask = get_request_reader().read("is there a number dads can text for support")
+    assert ask is not None
+    assert ask.contact == "text"
+    assert "dads" in ask.needs
