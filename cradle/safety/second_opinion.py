@@ -114,6 +114,11 @@ def load_bank(safety_dir: Path, config: dict[str, Any]) -> list[Example]:
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
+def example_text(line: str) -> str:
+    """The plain text of one `- example` line of Rasa NLU data, entity annotations removed."""
+    return _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")).strip()
+
+
 def nlu_examples(config: dict[str, Any]) -> list[Example]:
     """The NLU's own examples of everyday intents: topic questions are not crises.
 
@@ -134,7 +139,7 @@ def nlu_examples(config: dict[str, Any]) -> list[Example]:
             continue
         label = "support" if str(intent).startswith("ask_") else "none"
         for line in str(block.get("examples") or "").splitlines():
-            text = _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")).strip()
+            text = example_text(line)
             if text:
                 out.append(Example(text, label))
     return out

@@ -33,13 +33,13 @@ from sklearn.linear_model import LogisticRegression
 
 from cradle.content import topic_for_intent
 from cradle.paths import PROJECT_ROOT
+from cradle.safety.second_opinion import example_text
 from cradle.sentence_vectors import encoder
 
 NLU = "bot/data/nlu.yml"
 CS = (0.3, 1.0, 3.0, 10.0)
 SCALE = 10.0
 MIN_ROUND = 150  # lines: smaller commits are the team's own edits, always trained on
-_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 def examples_by_commit() -> dict[str, list[tuple[str, str]]]:
@@ -62,7 +62,7 @@ def examples_by_commit() -> dict[str, list[tuple[str, str]]]:
                 is_intent = content.startswith("- intent: ")
                 intent = content.removeprefix("- intent: ").strip() if is_intent else None
             elif intent and content.startswith("    - "):
-                text = _ANNOTATION.sub(r"\1", content.strip().removeprefix("- ")).strip()
+                text = example_text(content)
                 if text:
                     rounds[commit].append((text, intent))
     return dict(rounds)
