@@ -1,11 +1,12 @@
 """Print the held-out NLU scores from `rasa test nlu`, and fail below the agreed floor.
 
 python -m cradle.nlu_report var/results/nlu/intent_report.json [--part2 REPORT] [--part3 REPORT]
-    [--part4 REPORT] [--part5 REPORT] [--part6 REPORT] [--part7 REPORT] [--older REPORT]
+    [--part4 REPORT] [--part5 REPORT] [--part6 REPORT] [--part7 REPORT] [--part8 REPORT]
+    [--older REPORT]
 
 The first report is the frozen set (tests/nlu/frozen.yml), written blind: the figure that
-counts for issue 12. `--part2` to `--part7` add frozen parts 2 to 7 (tests/nlu/frozen_2.yml to
-frozen_7.yml), written blind later and measured far less often, so they are the fresher checks;
+counts for issue 12. `--part2` to `--part8` add frozen parts 2 to 8 (tests/nlu/frozen_2.yml to
+frozen_8.yml), written blind later and measured far less often, so they are the fresher checks;
 each has its own floor.
 `--older` adds the older held-out file, written by the same hands as the training data,
 printed beside it so nobody mistakes its flattering score for the real one.
@@ -52,6 +53,10 @@ PART6_FLOOR = 0.81
 # before the ninth session's training round, and 0.859 (84.5%) after it (README, "How the
 # assistant understands messages").
 PART7_FLOOR = 0.81
+# Part 8 (ordinary phrasing rather than the hardest) measured 0.827 (accuracy 0.861; topic and
+# service requests right 86.4% of 279) on its first run, on the model the ninth session left
+# (README, "How the assistant understands messages").
+PART8_FLOOR = 0.80
 # The later parts: how each is printed, and its floor.
 PARTS = {
     "part2": ("frozen part 2 (written blind, measured less often)", PART2_FLOOR),
@@ -59,7 +64,8 @@ PARTS = {
     "part4": ("frozen part 4 (written blind, measured less often)", PART4_FLOOR),
     "part5": ("frozen part 5 (written blind, measured less often)", PART5_FLOOR),
     "part6": ("frozen part 6 (written blind, measured less often)", PART6_FLOOR),
-    "part7": ("frozen part 7 (written blind, the freshest)", PART7_FLOOR),
+    "part7": ("frozen part 7 (written blind, measured less often)", PART7_FLOOR),
+    "part8": ("frozen part 8 (written blind, the freshest)", PART8_FLOOR),
 }
 _AVERAGES = ("macro avg", "weighted avg", "micro avg")
 

@@ -1,7 +1,7 @@
 """`make bench-services`: the frozen sets' service requests, end to end through the real servers.
 
 Issue 12 asks that every message asking for services gets services in that turn. The frozen
-held-out NLU parts (tests/nlu/frozen.yml, frozen_2.yml to frozen_7.yml, written blind) hold
+held-out NLU parts (tests/nlu/frozen.yml, frozen_2.yml to frozen_8.yml, written blind) hold
 30, 17, 34, 30, 36, 36 and 37 such requests; each is sent as the first message of a new
 conversation to Cradle's REST channel on a throwaway stack, and the reply is counted as
 answered when its contract names at least one service. Only the counts are printed, not the
@@ -33,6 +33,7 @@ FROZEN_PARTS = {
     "part 5": PROJECT_ROOT / "tests" / "nlu" / "frozen_5.yml",
     "part 6": PROJECT_ROOT / "tests" / "nlu" / "frozen_6.yml",
     "part 7": PROJECT_ROOT / "tests" / "nlu" / "frozen_7.yml",
+    "part 8": PROJECT_ROOT / "tests" / "nlu" / "frozen_8.yml",
 }
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
