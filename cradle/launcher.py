@@ -311,7 +311,7 @@ class Stack:
     @property
     def warm_dir(self) -> Path:
         """Where each Rasa worker marks that it has warmed up (cradle/warm_marks.py)."""
-        return self.config.var / "run" / "warm"
+        return warm_marks.launcher_folder(self.config.var / "run" / "warm")
 
     def rasa_urls(self) -> list[str]:
         cfg = self.config
@@ -320,6 +320,7 @@ class Stack:
     def start(self) -> None:
         self.config.var.mkdir(parents=True, exist_ok=True)
         self.check()
+        warm_marks.prune(self.warm_dir.parent)
         warm_marks.clear(self.warm_dir)
         for name, args in self.commands().items():
             self._spawn(name, args)
