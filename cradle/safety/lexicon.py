@@ -148,6 +148,17 @@ class SafetyDetector:
                 raise LexiconError(f"context {name!r} has no phrases")
             self._contexts.add(str(name), docs)
         self._context_names = {str(n) for n in contexts}
+        # A context that cancels others: the risk is back or still going on, so "years ago"
+        # no longer lowers the match ("I used to self harm and I've started again this week").
+        raw_overriding = lexicon.get("overriding_contexts") or {}
+        if not isinstance(raw_overriding, dict):
+            raise LexiconError(
+                "'overriding_contexts' must map a context to the contexts it cancels"
+            )
+        self._overriding = {str(k): {str(c) for c in v or []} for k, v in raw_overriding.items()}
+        named = set(self._overriding).union(*self._overriding.values())
+        if unknown := named - self._context_names:
+            raise LexiconError(f"overriding_contexts names unknown contexts: {sorted(unknown)}")
         for raw in lexicon.get("rules") or []:
             self._add_rule(raw)
         if not self._rules:
@@ -278,7 +289,7 @@ class SafetyDetector:
             tier, full = self._effective_tier(rule, doc, start, here)
             if full:
                 signals.update(rule.signals)
-            elif lowered := [c for c, _ in rule.lowered_by if c in here]:
+            elif lowered := [c for c, _ in rule.lowered_by if c in self._standing(here)]:
                 # A reviewed context ("years ago", "how do I help") decided this reading: the
                 # net does not second-guess it with "are you in danger?" (see net.py).
                 signals.update(f"{CONTEXT_SIGNAL}{c}" for c in lowered)
@@ -309,11 +320,16 @@ class SafetyDetector:
         elif rule.negation_tier is not None and self._is_negated(doc, start):
             tier = rule.negation_tier
         else:
-            lowered = [t for c, t in rule.lowered_by if c in contexts]
+            lowered = [t for c, t in rule.lowered_by if c in self._standing(contexts)]
             if not lowered:
                 return tier, True
             tier = min(lowered, key=tier_rank)
         return tier, False
+
+    def _standing(self, contexts: set[str]) -> set[str]:
+        """The contexts in a sentence that no other context there cancels."""
+        cancelled = set().union(*(self._overriding[c] for c in contexts if c in self._overriding))
+        return contexts - cancelled
 
     @staticmethod
     def _has_softener(rule: Rule, before: list[str]) -> bool:

@@ -98,3 +98,45 @@ def test_the_bench_hides_frozen_misses_unless_asked():
     shown = report(result, show_items=True)
     assert "MISS emergency/-: 'a missed crisis, word for word' -> none" in shown
     assert "FALSE ALARM -: 'an alarm' -> urgent" in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the past, helping someone, a question for information or a storyline: not a crisis now
+        "i have a history of self harm but been stable for four years",
+        "how do i ask my sister if she is having suicidal thoughts",
+        "what is the difference between self harm and suicidal thoughts",
+        "the suicide storyline on the soap last night was hard to watch",
+    ],
+)
+def test_a_reviewed_context_lowers_a_crisis_word_to_support(text):
+    assert classify(text).tier == "support"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same contexts, but the risk is back or still going on: the match keeps its meaning
+        "i used to self harm years ago and i've started again this week",
+        "had suicidal thoughts in my twenties and they're back",
+        "i have a history of self harm and i cut myself last night",
+    ],
+)
+def test_a_risk_that_is_back_is_not_lowered_by_the_past(text):
+    assert classify(text).tier == "urgent"
+
+
+def test_suicide_as_a_figure_of_speech_is_everyday():
+    assert classify("wearing those shoes to the school gate would be social suicide").tier == "none"
+
+
+def test_an_overriding_context_must_be_a_context():
+    with pytest.raises(LexiconError, match="still_happening"):
+        SafetyDetector(
+            {
+                "contexts": {"past": ["years ago"]},
+                "overriding_contexts": {"still_happening": ["past"]},
+                "rules": [{"id": "r", "tier": "urgent", "response": "urgent", "phrases": ["x"]}],
+            }
+        )
