@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from cradle.paths import content_dir
 from cradle.safety import LexiconError, SafetyDetector, classify
 
 
@@ -127,8 +128,26 @@ def test_a_risk_that_is_back_is_not_lowered_by_the_past(text):
     assert classify(text).tier == "urgent"
 
 
-def test_suicide_as_a_figure_of_speech_is_everyday():
-    assert classify("wearing those shoes to the school gate would be social suicide").tier == "none"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wearing those shoes to the school gate would be social suicide",
+        "overdosed on chocolate buttons at the baby shower",
+        "not breathing a word about the name until she is born",
+        "he got a fit of giggles in the bath",
+        "is 18 months too young for a rope swing",
+    ],
+)
+def test_the_lexicon_reads_a_figure_of_speech_as_everyday(text):
+    # The lexicon's idioms; the second opinion reads the whole message on its own terms.
+    assert SafetyDetector.from_dir(content_dir() / "safety").classify(text).tier == "none"
+
+
+@pytest.mark.parametrize(
+    "text", ["i overdosed on my sertraline", "she's not breathing", "he's having a fit"]
+)
+def test_the_same_words_meant_plainly_are_still_an_emergency(text):
+    assert classify(text).tier == "emergency"
 
 
 def test_an_overriding_context_must_be_a_context():
