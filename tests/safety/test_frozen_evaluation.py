@@ -111,4 +111,4 @@ def test_the_net_does_far_better_than_the_lexicon_alone_did():
     emergencies = sum(item.tier == "emergency" for item in result.items)
     assert caught / total >= 0.96
     assert len(result.emergencies_dismissed()) / emergencies <= 0.020
-    assert len(alarms) / calm <= 0.075
+    assert len(alarms) / calm <= 0.065  # 5.5% since the tenth session (7.5% before it)
