@@ -122,6 +122,8 @@ def test_a_reviewed_context_lowers_a_crisis_word_to_support(text):
         "i used to self harm years ago and i've started again this week",
         "had suicidal thoughts in my twenties and they're back",
         "i have a history of self harm and i cut myself last night",
+        "i used to self harm and i did it again",
+        "years ago i was suicidal and its happening again",
     ],
 )
 def test_a_risk_that_is_back_is_not_lowered_by_the_past(text):
