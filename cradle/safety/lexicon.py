@@ -155,7 +155,9 @@ class SafetyDetector:
             raise LexiconError(
                 "'overriding_contexts' must map a context to the contexts it cancels"
             )
-        self._overriding = {str(k): {str(c) for c in v or []} for k, v in raw_overriding.items()}
+        if bad := [k for k, v in raw_overriding.items() if not isinstance(v, list)]:
+            raise LexiconError(f"overriding_contexts: {bad[0]!r} must list the contexts it cancels")
+        self._overriding = {str(k): {str(c) for c in v} for k, v in raw_overriding.items()}
         named = set(self._overriding).union(*self._overriding.values())
         if unknown := named - self._context_names:
             raise LexiconError(f"overriding_contexts names unknown contexts: {sorted(unknown)}")
@@ -285,11 +287,11 @@ class SafetyDetector:
             rule = self._rules[self._nlp.vocab.strings[match_id]]
             if idiom_tokens.intersection(range(start, end)):
                 continue  # part of an everyday idiom: "killing me", "die my hair"
-            here = contexts.get(sentence[start], set())
+            here = self._standing(contexts.get(sentence[start], set()))
             tier, full = self._effective_tier(rule, doc, start, here)
             if full:
                 signals.update(rule.signals)
-            elif lowered := [c for c, _ in rule.lowered_by if c in self._standing(here)]:
+            elif lowered := [c for c, _ in rule.lowered_by if c in here]:
                 # A reviewed context ("years ago", "how do I help") decided this reading: the
                 # net does not second-guess it with "are you in danger?" (see net.py).
                 signals.update(f"{CONTEXT_SIGNAL}{c}" for c in lowered)
@@ -320,7 +322,7 @@ class SafetyDetector:
         elif rule.negation_tier is not None and self._is_negated(doc, start):
             tier = rule.negation_tier
         else:
-            lowered = [t for c, t in rule.lowered_by if c in self._standing(contexts)]
+            lowered = [t for c, t in rule.lowered_by if c in contexts]
             if not lowered:
                 return tier, True
             tier = min(lowered, key=tier_rank)

@@ -119,6 +119,11 @@ def example_text(line: str) -> str:
     return _ANNOTATION.sub(r"\1", line.strip().removeprefix("- ")).strip()
 
 
+def everyday_label(intent: str) -> str:
+    """The bank label of an NLU intent's examples: topic questions support, the rest none."""
+    return "support" if intent.startswith("ask_") else "none"
+
+
 def nlu_examples(config: dict[str, Any]) -> list[Example]:
     """The NLU's own examples of everyday intents: topic questions are not crises.
 
@@ -137,7 +142,7 @@ def nlu_examples(config: dict[str, Any]) -> list[Example]:
         intent = block.get("intent")
         if not intent or intent in exclude:
             continue
-        label = "support" if str(intent).startswith("ask_") else "none"
+        label = everyday_label(str(intent))
         for line in str(block.get("examples") or "").splitlines():
             text = example_text(line)
             if text:

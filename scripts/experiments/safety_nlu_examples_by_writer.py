@@ -52,6 +52,7 @@ from cradle.safety.second_opinion import (
     augment,
     build_classifier,
     build_features,
+    everyday_label,
     example_text,
     load_config,
     load_yaml,
@@ -78,9 +79,7 @@ def nlu_rounds() -> tuple[list[list[Example]], list[Example], list[Example], lis
 
     def everyday(pairs: list[tuple[str, str]]) -> list[Example]:
         return [
-            Example(text, "support" if intent.startswith("ask_") else "none")
-            for text, intent in pairs
-            if intent not in exclude
+            Example(text, everyday_label(intent)) for text, intent in pairs if intent not in exclude
         ]
 
     rounds = sorted(examples_by_commit().items())

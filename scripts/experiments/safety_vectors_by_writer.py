@@ -54,7 +54,7 @@ from safety_sentence_reading import (  # noqa: E402
     FOLD_FLAGS,
     add_save_load,
     at_budgets,
-        fold_banks,
+    fold_banks,
     lexical_tier,
     writer_folds,
 )

@@ -161,3 +161,14 @@ def test_an_overriding_context_must_be_a_context():
                 "rules": [{"id": "r", "tier": "urgent", "response": "urgent", "phrases": ["x"]}],
             }
         )
+
+
+def test_an_overriding_context_must_list_what_it_cancels():
+    with pytest.raises(LexiconError, match="still_happening"):
+        SafetyDetector(
+            {
+                "contexts": {"past": ["years ago"], "still_happening": ["again"]},
+                "overriding_contexts": {"still_happening": "past"},
+                "rules": [{"id": "r", "tier": "urgent", "response": "urgent", "phrases": ["x"]}],
+            }
+        )
