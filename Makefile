@@ -80,8 +80,8 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
 	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml tests/nlu/frozen_2.yml tests/nlu/frozen_3.yml \
 		tests/nlu/frozen_4.yml tests/nlu/frozen_5.yml tests/nlu/frozen_6.yml tests/nlu/frozen_7.yml \
-		tests/nlu/frozen_8.yml
-	@for part in "" -2 -3 -4 -5 -6 -7 -8 -older; do \
+		tests/nlu/frozen_8.yml tests/nlu/frozen_9.yml
+	@for part in "" -2 -3 -4 -5 -6 -7 -8 -9 -older; do \
 		file=tests/nlu/frozen$$(echo $$part | tr - _).yml; [ "$$part" = -older ] && file=tests/nlu/test_nlu.yml; \
 		$(RASA) test nlu --nlu $$file --model $(MODEL) --out var/results/nlu$$part \
 			> var/test-nlu$$part.log 2>&1 || { tail -40 var/test-nlu$$part.log; exit 1; }; \
@@ -91,6 +91,7 @@ test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/
 		--part4 var/results/nlu-4/intent_report.json --part5 var/results/nlu-5/intent_report.json \
 		--part6 var/results/nlu-6/intent_report.json \
 		--part7 var/results/nlu-7/intent_report.json --part8 var/results/nlu-8/intent_report.json \
+		--part9 var/results/nlu-9/intent_report.json \
 		--older var/results/nlu-older/intent_report.json
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
