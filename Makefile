@@ -28,7 +28,14 @@ $(CATALOGUE): $(STAMP) $(wildcard content/services/*.yml) content/areas.yml
 
 catalogue: $(CATALOGUE) ## compile content/services/ into var/catalogue.db
 
-$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+# Removing or renaming a training file makes no prerequisite newer, so the list of files is a
+# prerequisite too: var/training-files is rewritten (and the model retrained) only when it changes.
+var/training-files: FORCE
+	@mkdir -p var; printf '%s\n' $(TRAINING_INPUTS) | cmp -s - $@ || printf '%s\n' $(TRAINING_INPUTS) > $@
+
+FORCE:
+
+$(MODEL): $(STAMP) $(TRAINING_INPUTS) var/training-files
 	@mkdir -p var
 	@echo "train: data, domain or config changed; training (a minute or two: the sentence vectors of every example)"
 	@$(RASA) train --data bot/data --domain domain.yml --config config.yml --out models \
