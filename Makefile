@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
-.PHONY: help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
+.PHONY: FORCE help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
 	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-catalogue bench-services demo-insights clean
 
 help: ## list the targets
