@@ -10,6 +10,7 @@ import pytest
 
 from cradle.paths import content_dir
 from cradle.safety import LexiconError, SafetyDetector, classify
+from cradle.safety.lexicon import get_detector
 
 
 @pytest.mark.parametrize(
@@ -73,6 +74,56 @@ def test_support(text):
 )
 def test_benign(text):
     assert classify(text).tier == "none"
+
+
+# Signs of serious illness from the NHS pages cited in lexicon.yml (medical-red-flag). Checked on
+# the lexicon alone: it is the floor that holds whatever the second opinion reads. They are kept
+# here rather than in the red-team set, which also trains the second opinion (docs/safety.md,
+# thirteenth session).
+NHS_SIGNS = [
+    "she's sucking in under her ribs with every breath",
+    "baby making a grunt with each breath and won't feed",
+    "rash on his legs that doesn't fade when i press a glass on it",
+    "tiny purple spots all over her tummy",
+    "baby has been vomiting green since tea time",
+    "her soft spot is bulging and she won't stop screaming",
+    "toddler swallowed a button battery from the car key",
+    "my 14 month old drank some bleach",
+    "he got into my tablets and I don't know how many he's had",
+    "she's choking on a grape and can't cough",
+    "his tongue is swelling up after he ate peanut butter",
+    "stiff neck and a temperature, she's 11 months and screaming when I move her",
+    "she's really hard to wake this morning and barely feeding",
+    "lips gone dusky when he feeds",
+]
+NHS_SIGN_NEAR_MISSES = [
+    "is green poo normal for a breastfed baby",
+    "when does the soft spot on a baby's head close",
+    "newborn makes grunting noises in his sleep is that normal",
+    "baby breathing fast while asleep, is that normal for a newborn",
+    "how do you do the glass test on a rash?",
+    "her rash faded after a day, it was just heat rash",
+    "she choked on her milk a bit during the feed but was fine",
+    "my partner swallowed his pride and said sorry",
+    "he sucked in his tummy for the photo",
+    "purple is her favourite colour, she points at everything purple",
+]
+
+
+@pytest.mark.parametrize("text", NHS_SIGNS)
+def test_the_lexicon_alone_answers_a_sign_of_serious_illness_with_999(text):
+    result = get_detector().classify(text)
+    assert (result.tier, result.response) == ("emergency", "medical")
+
+
+@pytest.mark.parametrize("text", NHS_SIGN_NEAR_MISSES)
+def test_the_same_words_in_everyday_use_stay_everyday_for_the_lexicon(text):
+    assert get_detector().classify(text).tier == "none"
+
+
+def test_a_news_story_about_a_sign_of_illness_is_not_a_crisis():
+    result = get_detector().classify("news story about a toddler who swallowed a button battery")
+    assert result.tier == "support"
 
 
 def test_a_malformed_lexicon_names_the_rule():
