@@ -84,21 +84,24 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 		--fail-on-prediction-errors > var/test-stories.log 2>&1 || { grep -vi deprecat var/test-stories.log | tail -40; exit 1; }
 	@echo "test-stories: every test story predicted correctly"
 
+# The frozen held-out NLU parts: tests/nlu/frozen.yml is part 1, frozen_N.yml part N. A new part
+# only needs its checksum in tests/unit/test_nlu_frozen.py and its floor in cradle/nlu_report.py.
+NLU_PARTS := $(sort $(wildcard tests/nlu/frozen_*.yml))
+part_number = $(patsubst tests/nlu/frozen_%.yml,%,$(1))
+NLU_REPORT_PARTS = $(foreach part,$(NLU_PARTS),--part$(call part_number,$(part)) var/results/nlu-$(call part_number,$(part))/intent_report.json)
+
 test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
-	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml tests/nlu/frozen_2.yml tests/nlu/frozen_3.yml \
-		tests/nlu/frozen_4.yml tests/nlu/frozen_5.yml tests/nlu/frozen_6.yml tests/nlu/frozen_7.yml \
-		tests/nlu/frozen_8.yml tests/nlu/frozen_9.yml
-	@for part in "" -2 -3 -4 -5 -6 -7 -8 -9 -older; do \
-		file=tests/nlu/frozen$$(echo $$part | tr - _).yml; [ "$$part" = -older ] && file=tests/nlu/test_nlu.yml; \
-		$(RASA) test nlu --nlu $$file --model $(MODEL) --out var/results/nlu$$part \
-			> var/test-nlu$$part.log 2>&1 || { tail -40 var/test-nlu$$part.log; exit 1; }; \
+	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml $(NLU_PARTS)
+	@for file in tests/nlu/frozen.yml $(NLU_PARTS) tests/nlu/test_nlu.yml; do \
+		case $$file in \
+			*/frozen.yml) out=nlu ;; \
+			*/test_nlu.yml) out=nlu-older ;; \
+			*) number=$${file##*_}; out=nlu-$${number%.yml} ;; \
+		esac; \
+		$(RASA) test nlu --nlu $$file --model $(MODEL) --out var/results/$$out \
+			> var/test-$$out.log 2>&1 || { tail -40 var/test-$$out.log; exit 1; }; \
 	done
-	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json \
-		--part2 var/results/nlu-2/intent_report.json --part3 var/results/nlu-3/intent_report.json \
-		--part4 var/results/nlu-4/intent_report.json --part5 var/results/nlu-5/intent_report.json \
-		--part6 var/results/nlu-6/intent_report.json \
-		--part7 var/results/nlu-7/intent_report.json --part8 var/results/nlu-8/intent_report.json \
-		--part9 var/results/nlu-9/intent_report.json \
+	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json $(NLU_REPORT_PARTS) \
 		--older var/results/nlu-older/intent_report.json
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU

@@ -45,6 +45,17 @@ def freeze(path: Path) -> str:
     return checksum
 
 
+def nlu_parts(folder: Path) -> dict[int, Path]:
+    """The frozen held-out NLU parts in a folder, by number: frozen.yml is part 1, frozen_N.yml
+    part N. The Makefile's `test-nlu` finds them the same way."""
+    parts = {1: folder / "frozen.yml"} if (folder / "frozen.yml").exists() else {}
+    for path in folder.glob("frozen_*.yml"):
+        number = path.stem.removeprefix("frozen_")
+        if number.isdigit():
+            parts[int(number)] = path
+    return dict(sorted(parts.items()))
+
+
 def main(argv: list[str]) -> int:
     """`python -m cradle.frozen FILE...` freezes new files; `--check FILE...` verifies them."""
     check = argv[:1] == ["--check"]

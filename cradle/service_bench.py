@@ -1,8 +1,8 @@
 """`make bench-services`: the frozen sets' service requests, end to end through the real servers.
 
 Issue 12 asks that every message asking for services gets services in that turn. The frozen
-held-out NLU parts (tests/nlu/frozen.yml, frozen_2.yml to frozen_9.yml, written blind) hold
-30, 17, 34, 30, 36, 36, 37, 32 and 33 such requests; each is sent as the first message of a new
+held-out NLU parts (tests/nlu/frozen.yml and every frozen_N.yml, written blind) hold 30, 17, 34,
+30, 36, 36, 37, 32 and 33 such requests in parts 1 to 9; each is sent as the first message of a new
 conversation to Cradle's REST channel on a throwaway stack, and the reply is counted as
 answered when its contract names at least one service. Only the counts are printed, not the
 messages: the sets must stay unseen by whoever writes training data. A part whose checksum no
@@ -20,22 +20,17 @@ from pathlib import Path
 
 import yaml
 
-from cradle.frozen import read_frozen
+from cradle.frozen import nlu_parts, read_frozen
 from cradle.paths import PROJECT_ROOT
 
 FROZEN = PROJECT_ROOT / "tests" / "nlu" / "frozen.yml"
-# Parts 2 to 9, written blind later and measured less often: the fresher checks.
-FROZEN_PARTS = {
-    "part 1": FROZEN,
-    "part 2": PROJECT_ROOT / "tests" / "nlu" / "frozen_2.yml",
-    "part 3": PROJECT_ROOT / "tests" / "nlu" / "frozen_3.yml",
-    "part 4": PROJECT_ROOT / "tests" / "nlu" / "frozen_4.yml",
-    "part 5": PROJECT_ROOT / "tests" / "nlu" / "frozen_5.yml",
-    "part 6": PROJECT_ROOT / "tests" / "nlu" / "frozen_6.yml",
-    "part 7": PROJECT_ROOT / "tests" / "nlu" / "frozen_7.yml",
-    "part 8": PROJECT_ROOT / "tests" / "nlu" / "frozen_8.yml",
-    "part 9": PROJECT_ROOT / "tests" / "nlu" / "frozen_9.yml",
-}
+
+
+def frozen_parts() -> dict[str, Path]:
+    """Every frozen NLU part, part 1 first; the later ones are the fresher checks."""
+    return {f"part {n}": path for n, path in nlu_parts(FROZEN.parent).items()}
+
+
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -78,7 +73,7 @@ def main() -> int:
     from cradle.launcher import Stack, StackConfig
     from cradle.paths import content_dir
 
-    parts = {name: service_requests(path) for name, path in FROZEN_PARTS.items()}
+    parts = {name: service_requests(path) for name, path in frozen_parts().items()}
     with tempfile.TemporaryDirectory() as work:
         var = Path(work)
         build_catalogue(content_dir() / "services", var / "catalogue.db")

@@ -51,3 +51,23 @@ def test_adding_or_removing_a_training_file_retrains(tmp_path):
     assert not retrains(tmp_path)
     (tmp_path / "bot/data/stories.yml").write_text("")
     assert retrains(tmp_path)
+
+
+def test_test_nlu_scores_every_frozen_part_it_finds(tmp_path):
+    # A new frozen_N.yml is checked, scored and reported without editing the Makefile.
+    shutil.copy(PROJECT_ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "tests" / "nlu").mkdir(parents=True)
+    for name in ("frozen.yml", "frozen_2.yml", "frozen_10.yml", "test_nlu.yml"):
+        (tmp_path / "tests" / "nlu" / name).touch()
+    plan = subprocess.run(
+        # -o: take the model as built, so only test-nlu's own commands are planned
+        ["make", "-n", "--no-print-directory", "-o", "models/cradle.tar.gz", "test-nlu"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "--check tests/nlu/frozen.yml tests/nlu/frozen_10.yml tests/nlu/frozen_2.yml" in plan
+    assert "--part10 var/results/nlu-10/intent_report.json" in plan
+    assert "--part2 var/results/nlu-2/intent_report.json" in plan
+    assert "for file in tests/nlu/frozen.yml tests/nlu/frozen_10.yml" in plan
