@@ -6,9 +6,10 @@ matrix) and copying the 216,903 x 9 weight matrix into the layout sparse product
 classifier is linear, so one message's scores are the weights of the n-grams it contains,
 summed. This module keeps the trained model's own analyzers, vocabularies, IDF weights and
 coefficients and does exactly the steps TfidfVectorizer (sublinear tf, l2 norm), FeatureUnion
-(blocks side by side) and a multinomial LogisticRegression (softmax) do. tests/unit/
-test_linear_scorer.py checks it against `predict_proba` on the whole bank; a model of another
-shape is scored by scikit-learn as before (`LinearScorer.supports`).
+(blocks side by side) and a multinomial LogisticRegression (softmax) do: on all 22,792 bank
+messages it differed from `predict_proba` by at most 1.9e-15 (docs/safety.md), and
+tests/unit/test_linear_scorer.py checks every 40th. A model of another shape is scored by
+scikit-learn as before (`LinearScorer.supports`).
 """
 
 from __future__ import annotations
