@@ -88,16 +88,15 @@ test-stories: $(MODEL) ## rasa test on the test stories; any wrong prediction fa
 # only needs its checksum in tests/unit/test_nlu_frozen.py and its floor in cradle/nlu_report.py.
 NLU_PARTS := $(sort $(wildcard tests/nlu/frozen_*.yml))
 part_number = $(patsubst tests/nlu/frozen_%.yml,%,$(1))
+# file:folder pairs, one per `rasa test nlu` run; the report reads each folder's intent_report.json
+NLU_RUNS = tests/nlu/frozen.yml:nlu $(foreach part,$(NLU_PARTS),$(part):nlu-$(call part_number,$(part))) \
+	tests/nlu/test_nlu.yml:nlu-older
 NLU_REPORT_PARTS = $(foreach part,$(NLU_PARTS),--part$(call part_number,$(part)) var/results/nlu-$(call part_number,$(part))/intent_report.json)
 
 test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
 	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml $(NLU_PARTS)
-	@for file in tests/nlu/frozen.yml $(NLU_PARTS) tests/nlu/test_nlu.yml; do \
-		case $$file in \
-			*/frozen.yml) out=nlu ;; \
-			*/test_nlu.yml) out=nlu-older ;; \
-			*) number=$${file##*_}; out=nlu-$${number%.yml} ;; \
-		esac; \
+	@for run in $(NLU_RUNS); do \
+		file=$${run%%:*}; out=$${run##*:}; \
 		$(RASA) test nlu --nlu $$file --model $(MODEL) --out var/results/$$out \
 			> var/test-$$out.log 2>&1 || { tail -40 var/test-$$out.log; exit 1; }; \
 	done

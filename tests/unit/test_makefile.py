@@ -70,4 +70,8 @@ def test_test_nlu_scores_every_frozen_part_it_finds(tmp_path):
     assert "--check tests/nlu/frozen.yml tests/nlu/frozen_10.yml tests/nlu/frozen_2.yml" in plan
     assert "--part10 var/results/nlu-10/intent_report.json" in plan
     assert "--part2 var/results/nlu-2/intent_report.json" in plan
-    assert "for file in tests/nlu/frozen.yml tests/nlu/frozen_10.yml" in plan
+    # each file is scored into the folder the report reads for its part
+    assert (
+        "for run in tests/nlu/frozen.yml:nlu tests/nlu/frozen_10.yml:nlu-10 "
+        "tests/nlu/frozen_2.yml:nlu-2 tests/nlu/test_nlu.yml:nlu-older;" in plan
+    )
