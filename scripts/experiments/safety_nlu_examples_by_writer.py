@@ -68,8 +68,8 @@ from safety_model_choice import Row, score, tier  # noqa: E402
 from safety_sentence_reading import FOLD_FLAGS, fold_banks, lexical_tier, writer_folds  # noqa: E402
 
 READINGS = ("with", "without", "with-12", "with-12-13")
-HELD_BACK = "docs/held-back/nlu-round-12.yml"
-ROUND_13 = "docs/held-back/nlu-round-13.yml"
+HELD_BACK = "bot/data/nlu_round_12.yml"  # held back until the fourteenth session
+ROUND_13 = "bot/data/nlu_round_13.yml"
 NLU_GROUPS = 3
 
 
