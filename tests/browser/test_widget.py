@@ -256,6 +256,31 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
     assert any(e["event"] == "restart" for e in tracker["events"])
 
 
+@pytest.mark.parametrize(
+    ("message", "expected", "name"),
+    [
+        ("who sees my messages", "deleted after 30 days", "privacy"),
+        ("menu", "can't give medical advice", "menu"),
+    ],
+)
+def test_short_answers_about_cradle_fit_a_phone_screen(browser, stack, message, expected, name):
+    """The privacy and menu replies, read on a 360x740 phone: all of it in view at once."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, message)
+    reply = page.locator(".cradle-bot").last
+    assert expected in reply.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
+    log, box = page.locator(".cradle-log").bounding_box(), reply.bounding_box()
+    assert box is not None and log is not None
+    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert box["x"] + box["width"] <= 360
+    context.close()
+
+
 def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
