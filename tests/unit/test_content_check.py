@@ -315,8 +315,8 @@ def test_a_national_line_without_a_remit_row_fails(content):
 
 def test_kite_marked_claims_fail_while_no_real_scheme_awards(content):
     path = content / "responses.yml"
-    edit(path, "These can help. They are {listing}.", "These kite-marked services can help.")
-    line = line_of(path, "These kite-marked services can help.")
+    edit(path, "These can help, including", "These kite-marked services can help, including")
+    line = line_of(path, "These kite-marked services can help, including")
     assert any(f"responses.yml:{line}" in e and "[kitemark-claim]" in e for e in errors(content)), (
         errors(content)
     )
@@ -325,8 +325,8 @@ def test_kite_marked_claims_fail_while_no_real_scheme_awards(content):
 def test_saying_not_kite_marked_is_allowed(content):
     edit(
         content / "responses.yml",
-        "These can help. They are {listing}.",
-        "These can help. They are {listing}, not kite-marked.",
+        "including some for {place}. They are {listing}:",
+        "including some for {place}. They are {listing}, not kite-marked:",
     )
     assert errors(content) == []
 
