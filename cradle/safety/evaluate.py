@@ -269,6 +269,11 @@ def main() -> int:
     # Each frozen part on its own (the everyday messages are all in part 1).
     for path in sorted(EVALUATION.glob("part*.yml")):
         print(summary(run(path.stem, load_frozen_part(path), classify)))
+    print()
+    from cradle.safety import get_net
+    from cradle.safety.whose import load_whose, whose_report
+
+    print("\n".join(whose_report(get_net().classify, load_whose())))
     return 0
 
 

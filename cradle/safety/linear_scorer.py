@@ -45,7 +45,8 @@ class _Block:
 
 
 class LinearScorer:
-    """Class probabilities of TfidfVectorizers side by side and a multinomial LogisticRegression."""
+    """Class probabilities of TfidfVectorizers side by side and a LogisticRegression: multinomial
+    (a softmax) or of two classes (a sigmoid)."""
 
     def __init__(self, model: Any) -> None:
         features, classifier = model.named_steps["features"], model.named_steps["classifier"]
@@ -77,11 +78,11 @@ class LinearScorer:
         features, classifier = model.named_steps["features"], model.named_steps["classifier"]
         if not isinstance(features, FeatureUnion) or features.transformer_weights:
             return False
-        if not isinstance(classifier, LogisticRegression) or len(classifier.classes_) < 3:
-            return False  # two classes are scored with a sigmoid, not a softmax
-        if classifier.multi_class not in ("auto", "multinomial"):
+        if not isinstance(classifier, LogisticRegression):
             return False
-        if classifier.solver == "liblinear":  # one-vs-rest even under "auto"
+        if len(classifier.classes_) > 2 and classifier.multi_class not in ("auto", "multinomial"):
+            return False
+        if len(classifier.classes_) > 2 and classifier.solver == "liblinear":  # one-vs-rest
             return False
         return all(
             isinstance(v, TfidfVectorizer)
@@ -99,6 +100,9 @@ class LinearScorer:
             columns, values = block.weights(text)
             if len(columns):
                 scores += values @ self._weights[columns]
+        if len(scores) == 1:  # two classes: one score and a sigmoid, as scikit-learn does
+            positive = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - positive, positive])
         scores -= scores.max()
         exp = np.exp(scores)
         return exp / exp.sum()

@@ -3,6 +3,7 @@
 1. the reviewed lexicon (phrases and patterns, with idioms, negation and context words);
 2. situation rules that combine the lexicon's signals (a thought plus a means is an emergency);
 3. a trained second opinion over a labelled bank of situations.
+A crisis reply then speaks to the writer or about someone else at risk (cradle/safety/whose.py).
 When no layer finds a crisis but the second opinion is unsure, the reply asks first
 ("Are you or your baby in danger right now?") instead of answering as if nothing was said,
 unless a reviewed lexicon context already decided the reading ("years ago", "how do I help").
@@ -18,6 +19,7 @@ from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
 from cradle.safety.second_opinion import SecondOpinion, train
 from cradle.safety.situations import SituationRules
+from cradle.safety.whose import reply_for_whom
 from cradle.tiers import TIERS, tier_rank
 
 SECOND_OPINION = "second-opinion"
@@ -57,10 +59,27 @@ class SafetyNet:
         winners = [r for r in readings if tier_rank(r.tier) == top and top > 0]
         rules = tuple(sorted({rule for r in winners for rule in r.rules}))
         response = pick_response(r.response for r in winners if r.response)
+        if top >= tier_rank("urgent") and self.second_opinion is not None:
+            response, rules = self._for_whom(text, TIERS[top], response, rules)
         decided = any(s.startswith(CONTEXT_SIGNAL) for s in lexical.signals)
         if top < tier_rank("urgent") and unsure and not decided:
             response, rules = "check", (*rules, f"{SECOND_OPINION}:unsure")
         return SafetyResult(TIERS[top], response, rules, lexical.signals)
+
+    def _for_whom(
+        self, text: str, tier: str, response: str | None, rules: tuple[str, ...]
+    ) -> tuple[str | None, tuple[str, ...]]:
+        """The reply of this tier for the person at risk: the writer, or someone else."""
+        assert self.second_opinion is not None
+        chosen = reply_for_whom(
+            tier,
+            response,
+            self.second_opinion.someone_else(text),
+            self.second_opinion.thresholds.someone_else,
+        )
+        if chosen != response:
+            rules = (*rules, f"{SECOND_OPINION}:whose")
+        return chosen, rules
 
 
 # Each message is classified twice in the Rasa process: by the channel before Rasa sees it, and

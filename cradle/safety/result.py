@@ -9,7 +9,16 @@ from cradle.tiers import tier_rank
 
 # The crisis replies (variations of utter_safety in content/responses.yml), most specific first:
 # when two layers agree on a tier, the earlier response in this list is sent.
-RESPONSES = ("medical", "emergency", "abuse", "concern_for_other", "urgent", "support", "check")
+RESPONSES = (
+    "medical",
+    "emergency",
+    "emergency_for_other",
+    "abuse",
+    "concern_for_other",
+    "urgent",
+    "support",
+    "check",
+)
 _PREFERENCE = {response: rank for rank, response in enumerate(RESPONSES)}
 
 

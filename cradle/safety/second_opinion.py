@@ -16,7 +16,7 @@ import os
 import random
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,9 @@ from cradle.tiers import TIERS
 from cradle.yamlio import ContentError, load_yaml
 
 logger = logging.getLogger(__name__)
-MODEL_VERSION = "2"  # bump when features or training change, so old caches are not reused
+MODEL_VERSION = "3"  # bump when features or training change, so old caches are not reused
 _CALM = ("support", "none")
+WRITER, SOMEONE_ELSE = "writer", "someone_else"  # the whose model's two labels
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 
 
@@ -50,6 +51,7 @@ class Thresholds:
     emergency: float
     crisis: float
     check: float
+    someone_else: float = 0.8  # P(the crisis is someone else's) at or above this: say so
 
     def tier(self, opinion: Opinion) -> str:
         if opinion.emergency >= self.emergency:
@@ -63,6 +65,7 @@ class Thresholds:
 class Example:
     text: str
     label: str  # "emergency/<response>", "urgent/<response>", "support" or "none"
+    situation: str = ""  # the bank's situation; empty for the NLU's examples and the red team
 
 
 def load_config(safety_dir: Path) -> dict[str, Any]:
@@ -83,7 +86,21 @@ def load_config(safety_dir: Path) -> dict[str, Any]:
         raise ContentError(path, "min_words must be a whole number from 1 to 10")
     if not config.get("bank"):
         raise ContentError(path, "list the bank files under 'bank'")
+    _check_whose(path, config.get("whose"))
     return config
+
+
+def _check_whose(path: Path, whose: Any) -> None:
+    if not isinstance(whose, dict):
+        raise ContentError(path, "whose: give someone_else and writer situations and a threshold")
+    for key in ("someone_else", "writer"):
+        if not isinstance(whose.get(key), list) or not whose[key]:
+            raise ContentError(path, f"whose.{key} must be a non-empty list of bank situations")
+    if set(whose["someone_else"]) & set(whose["writer"]):
+        raise ContentError(path, "whose: a situation cannot be both someone_else and writer")
+    threshold = whose.get("threshold")
+    if not isinstance(threshold, int | float) or not 0.5 < threshold < 1:
+        raise ContentError(path, "whose.threshold must be a number between 0.5 and 1")
 
 
 def load_bank(safety_dir: Path, config: dict[str, Any]) -> list[Example]:
@@ -103,7 +120,9 @@ def load_bank(safety_dir: Path, config: dict[str, Any]) -> list[Example]:
                 if not isinstance(messages, list):
                     raise ContentError(path, f"{tier}.{situation}: expected a list of messages")
                 label = tier if tier in _CALM else f"{tier}/{replies.get(situation, tier)}"
-                examples.extend(Example(str(m), label) for m in messages if str(m).strip())
+                examples.extend(
+                    Example(str(m), label, str(situation)) for m in messages if str(m).strip()
+                )
         if "benign" in data:  # the red-team file's name for everyday messages
             examples.extend(Example(str(m), "none") for m in data["benign"] or [])
     examples.extend(nlu_examples(config))
@@ -159,11 +178,11 @@ def augment(examples: list[Example], seed: int = 13) -> list[Example]:
     for example in examples:
         plain = re.sub(r"[^\w\s']", "", example.text.lower())
         if plain != example.text:
-            out.append(Example(plain, example.label))
-        out.append(Example(_typo(example.text, rng), example.label))
+            out.append(replace(example, text=plain))
+        out.append(replace(example, text=_typo(example.text, rng)))
         if everyday and rng.random() < 0.5:
             before, after = rng.choice(everyday), rng.choice(everyday)
-            out.append(Example(f"{before}. {example.text}. {after}", example.label))
+            out.append(replace(example, text=f"{before}. {example.text}. {after}"))
     return out
 
 
@@ -216,8 +235,28 @@ def build_model(texts: list[str], labels: list[str]) -> Any:
     return model
 
 
+def whose_examples(examples: Iterable[Example], whose: dict[str, Any]) -> list[Example]:
+    """The bank's crisis messages labelled by whose crisis it is: the writer's or someone else's.
+
+    Situations are labelled as a whole, so a writer's situation holds a few messages about a
+    sister or a friend: that noise leans the model towards the writer, the safer way to be wrong
+    (the writer's own reply still gives every number). Psychosis, medical and abuse situations
+    are told by both and are left out.
+    """
+    labels = {s: SOMEONE_ELSE for s in whose["someone_else"]} | {s: WRITER for s in whose["writer"]}
+    return [replace(e, label=labels[e.situation]) for e in examples if e.situation in labels]
+
+
+def _scorer(model: Any) -> Callable[[str], Any]:
+    # The same probabilities as model.predict_proba, over ten times faster (linear_scorer.py).
+    if LinearScorer.supports(model):
+        return LinearScorer(model).probabilities
+    return lambda words: model.predict_proba([words])[0]
+
+
 class SecondOpinion:
-    """A trained model plus the normaliser it was trained with."""
+    """A trained model plus the normaliser it was trained with, and the model that tells whose
+    crisis it is."""
 
     def __init__(
         self,
@@ -225,14 +264,12 @@ class SecondOpinion:
         normalise: Callable[[str], str],
         thresholds: Thresholds,
         min_words: int = 3,
+        whose: Any = None,
     ):
         self._model = model
-        # The same probabilities as model.predict_proba, over ten times faster (linear_scorer.py).
-        self._probabilities = (
-            LinearScorer(model).probabilities
-            if LinearScorer.supports(model)
-            else lambda words: model.predict_proba([words])[0]
-        )
+        self._probabilities = _scorer(model)
+        self._whose = _scorer(whose) if whose is not None else None
+        self._someone_else = list(whose.classes_).index(SOMEONE_ELSE) if whose is not None else 0
         self._normalise = normalise
         self.thresholds = thresholds
         self.min_words = min_words
@@ -266,6 +303,15 @@ class SecondOpinion:
             response = self._classes[top].split("/", 1)[1]
         return Opinion(emergency, crisis, response)
 
+    def someone_else(self, text: str) -> float | None:
+        """How likely a crisis in this message is someone else's rather than the writer's own;
+        None without a whose model or for a message too short to read. Asked only of messages
+        already read as a crisis: it picks the reply's words, never the tier."""
+        words = model_text(self._normalise, text)
+        if self._whose is None or len(words.split()) < self.min_words:
+            return None
+        return float(self._whose(words)[self._someone_else])
+
 
 def fingerprint(safety_dir: Path, config: dict[str, Any], extra: Iterable[str] = ()) -> str:
     """A hash of the bank, the config and the code version: a new one means retrain."""
@@ -289,7 +335,8 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
 
     config = load_config(safety_dir)
     thresholds = Thresholds(
-        **{k: float(config["thresholds"][k]) for k in ("emergency", "crisis", "check")}
+        **{k: float(config["thresholds"][k]) for k in ("emergency", "crisis", "check")},
+        someone_else=float(config["whose"]["threshold"]),
     )
     min_words = int(config["min_words"])
     cache = (
@@ -300,17 +347,22 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     )
     if cache.exists():
         try:
-            return SecondOpinion(joblib.load(cache), normalise, thresholds, min_words)
+            model, whose = joblib.load(cache)
+            return SecondOpinion(model, normalise, thresholds, min_words, whose)
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
     examples = augment(load_bank(safety_dir, config))
     texts = [model_text(normalise, e.text) for e in examples]
     model = build_model(texts, [e.label for e in examples])
+    whose_bank = whose_examples(examples, config["whose"])
+    whose = build_model(
+        [model_text(normalise, e.text) for e in whose_bank], [e.label for e in whose_bank]
+    )
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # processes may train at the same time
-        joblib.dump(model, tmp)
+        joblib.dump((model, whose), tmp)
         tmp.replace(cache)
     except OSError:
         logger.warning("could not cache the second-opinion model in %s", cache.parent)
-    return SecondOpinion(model, normalise, thresholds, min_words)
+    return SecondOpinion(model, normalise, thresholds, min_words, whose)

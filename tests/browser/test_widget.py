@@ -281,6 +281,26 @@ def test_short_answers_about_cradle_fit_a_phone_screen(browser, stack, message, 
     context.close()
 
 
+def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
+    """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
+    wholly in view with the crisis panel, and the message box is still on screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
+    reply = page.locator(".cradle-bot", has_text="postpartum psychosis").last
+    reply.wait_for()
+    assert page.locator(".cradle-crisis").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-for-someone-else-360.png"))
+    log, box = page.locator(".cradle-log").bounding_box(), reply.bounding_box()
+    assert box is not None and log is not None
+    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert on_screen(page.get_by_label("Your message"), 360, 740)
+    context.close()
+
+
 def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
     context = browser.new_context(viewport={"width": 360, "height": 740})

@@ -103,3 +103,14 @@ def test_a_rate_limited_crisis_still_gets_crisis_text(stack):
     assert body["contract"]["safety"] == "emergency"
     assert "999" in body["messages"][0]["text"]
     assert "wait a minute" in body["messages"][-1]["text"]
+
+
+def test_someone_elses_emergency_gets_the_reply_about_them(stack):
+    # A partner describing postpartum psychosis: she needs urgent care, and he needs to know how.
+    texts, contract = say(
+        stack, "hole-whose", "my wife hasnt slept for 4 days and keeps saying the baby isn't ours"
+    )
+    assert contract["safety"] == "emergency"
+    assert "999" in texts[0] and "postpartum psychosis" in texts[0]
+    assert "You matter" not in " ".join(texts)  # not the reply written for the writer's own risk
+    assert slot(stack, "hole-whose", "safety_response") == "emergency_for_other"

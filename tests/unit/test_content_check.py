@@ -339,3 +339,22 @@ def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
     found = errors(content)
     assert len(found) == 1
     assert "calm_new.yml" in found[0] and "not listed under `bank:`" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  threshold: 0.8\n  someone_else:", "  threshold: 0.3\n  someone_else:", "between 0.5"),
+        (
+            "  someone_else: [other_person_now, ",
+            "  someone_else: [hopeless, other_person_now, ",
+            "both",
+        ),
+        ("  someone_else: [other_person_now, other_person_at_risk]\n", "", "someone_else"),
+    ],
+)
+def test_a_bad_whose_block_is_named(content, old, new, message):
+    # The whose model decides which crisis reply a parent reads: a broken block must not train.
+    edit(content / "safety" / "second_opinion.yml", old, new)
+    found = errors(content)
+    assert any("second_opinion.yml" in e and message in e for e in found), found

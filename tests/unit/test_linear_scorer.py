@@ -38,14 +38,32 @@ def test_the_scorer_gives_the_pipelines_probabilities(toy_model, text):
     np.testing.assert_allclose(LinearScorer(toy_model).probabilities(text), expected, atol=1e-12)
 
 
-def test_a_model_of_another_shape_is_left_to_scikit_learn(toy_model):
-    from cradle.safety.second_opinion import Opinion, SecondOpinion, Thresholds
+@pytest.mark.parametrize("text", ["i have taken all my tablets", "tabletz brige nw", ""])
+def test_two_classes_are_scored_with_scikit_learns_sigmoid(text):
+    # The whose model (cradle/safety/whose.py) has two labels: one score and a sigmoid.
+    two_classes = build_model(CALM + EMERGENCY, ["writer"] * 3 + ["someone_else"] * 2)
+    assert LinearScorer.supports(two_classes)
+    np.testing.assert_allclose(
+        LinearScorer(two_classes).probabilities(text),
+        two_classes.predict_proba([text])[0],
+        atol=1e-12,
+    )
 
-    two_classes = build_model(CALM + EMERGENCY, ["none"] * 3 + ["emergency/emergency"] * 2)
-    assert not LinearScorer.supports(two_classes)  # a sigmoid, not a softmax
-    opinion = SecondOpinion(two_classes, str.lower, Thresholds(0.8, 0.6, 0.4), min_words=1)
-    row = two_classes.predict_proba(["i have taken all my tablets"])[0]
-    emergency = float(row[list(two_classes.classes_).index("emergency/emergency")])
+
+def test_a_model_of_another_shape_is_left_to_scikit_learn():
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import Pipeline
+
+    from cradle.safety.second_opinion import Opinion, SecondOpinion, Thresholds, build_features
+
+    other = Pipeline(
+        [("features", build_features()), ("classifier", SGDClassifier(loss="log_loss"))]
+    )
+    other.fit(CALM * 2 + EMERGENCY * 2, ["none"] * 6 + ["emergency/emergency"] * 4)
+    assert not LinearScorer.supports(other)
+    opinion = SecondOpinion(other, str.lower, Thresholds(0.8, 0.6, 0.4), min_words=1)
+    row = other.predict_proba(["i have taken all my tablets"])[0]
+    emergency = float(row[list(other.classes_).index("emergency/emergency")])
     assert opinion.opinion("i have taken all my tablets") == Opinion(
         emergency, emergency, "emergency"
     )

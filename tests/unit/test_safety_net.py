@@ -21,11 +21,21 @@ SAFETY = content_dir() / "safety"
 class FixedOpinion:
     thresholds = Thresholds(emergency=0.5, crisis=0.5, check=0.3)
 
-    def __init__(self, emergency: float, crisis: float, response: str | None = "urgent"):
+    def __init__(
+        self,
+        emergency: float,
+        crisis: float,
+        response: str | None = "urgent",
+        someone_else: float | None = None,
+    ):
         self._opinion = Opinion(emergency, crisis, response)
+        self._someone_else = someone_else
 
     def opinion(self, text: str) -> Opinion:
         return self._opinion
+
+    def someone_else(self, text: str) -> float | None:
+        return self._someone_else
 
 
 def net(opinion: FixedOpinion | None) -> SafetyNet:
@@ -41,6 +51,19 @@ def net(opinion: FixedOpinion | None) -> SafetyNet:
         # the model finds what the lexicon missed
         ("everything is grey", FixedOpinion(0.1, 0.8, "urgent"), "urgent", "urgent"),
         ("everything is grey", FixedOpinion(0.9, 0.95, "medical"), "emergency", "medical"),
+        # whose crisis it is picks the reply of the tier, never the tier
+        (
+            "I've taken an overdose",
+            FixedOpinion(0, 0, someone_else=0.9),
+            "emergency",
+            "emergency_for_other",
+        ),
+        (
+            "everything is grey",
+            FixedOpinion(0.1, 0.8, someone_else=0.9),
+            "urgent",
+            "concern_for_other",
+        ),
         # unsure: ask "are you or your baby in danger right now?"
         ("everything is grey", FixedOpinion(0.1, 0.35), "none", "check"),
         # sure it is calm

@@ -1,0 +1,100 @@
+"""Whose crisis is it? The reply speaks to the writer, or about someone else they are worried about.
+
+A partner telling Cradle that his wife says the baby is not theirs must not be told "You matter,
+and you need help right now": she needs urgent care, and he needs to know how to get it. The
+tier never changes here, only which reply of that tier is sent. Medical and abuse replies are
+written for anyone and are kept.
+
+`make bench-safety` reads the frozen whose set (tests/safety/whose/) with `whose_report`: counts
+per group, never a message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from cradle.frozen import read_frozen
+from cradle.paths import PROJECT_ROOT
+from cradle.safety.result import SafetyResult
+from cradle.yamlio import ContentError, load_yaml
+
+WHOSE_SETS = PROJECT_ROOT / "tests" / "safety" / "whose"
+# Each personal reply, by whose crisis it is and how strong it is (999 now, or call someone soon).
+_REPLIES = {
+    ("writer", "emergency"): "emergency",
+    ("writer", "urgent"): "urgent",
+    ("someone_else", "emergency"): "emergency_for_other",
+    ("someone_else", "urgent"): "concern_for_other",
+}
+_STRONG = {"emergency", "emergency_for_other"}
+_FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other"}
+_PERSONAL = set(_REPLIES.values())
+
+
+def reply_for_whom(
+    tier: str, response: str | None, someone_else: float | None, threshold: float
+) -> str | None:
+    """The reply for the person at risk, never weaker than the one chosen.
+
+    `someone_else` is the probability that the crisis is someone else's (None: not known). At or
+    above `threshold` the reply is for someone else, at or below 1 - threshold for the writer;
+    in between, the layers' own choice of reply says whose it is. The emergency replies are
+    kept for an emergency tier and wherever a layer chose one.
+    """
+    if response not in _PERSONAL or tier not in ("emergency", "urgent"):
+        return response
+    if someone_else is not None and someone_else >= threshold:
+        whose = "someone_else"
+    elif someone_else is not None and someone_else <= 1 - threshold:
+        whose = "writer"
+    else:
+        whose = "someone_else" if response in _FOR_SOMEONE_ELSE else "writer"
+    strength = "emergency" if tier == "emergency" or response in _STRONG else "urgent"
+    return _REPLIES[(whose, strength)]
+
+
+def is_for_someone_else(response: str | None) -> bool:
+    return response in _FOR_SOMEONE_ELSE
+
+
+def load_whose(folder: Path = WHOSE_SETS) -> list[dict[str, str]]:
+    """Every frozen whose part: messages with `who` (self or other) and `group`."""
+    messages: list[dict[str, str]] = []
+    for path in sorted(folder.glob("*.yml")):
+        read_frozen(path)
+        for entry in load_yaml(path).get("messages") or []:
+            if not isinstance(entry, dict) or entry.get("who") not in ("self", "other"):
+                raise ContentError(path, f"each message needs text, who and group: {entry!r}")
+            messages.append({k: str(entry.get(k, "")) for k in ("text", "who", "group")})
+    if not messages:
+        raise ContentError(folder, "no frozen whose parts found")
+    return messages
+
+
+def whose_report(
+    classify: Callable[[str], SafetyResult], messages: list[dict[str, str]]
+) -> list[str]:
+    """Per group: crises caught, and crisis replies for the right person (counts only)."""
+    caught: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    wrong = 0  # the costly mistake: the writer at risk told "thank you for looking out for them"
+    for message in messages:
+        result = classify(message["text"])
+        group = message["group"]
+        total[group] += 1
+        if result.is_crisis:
+            caught[group] += 1
+            for_other = is_for_someone_else(result.response)
+            right[group] += for_other == (message["who"] == "other")
+            wrong += for_other and message["who"] == "self"
+    lines = ["whose crisis (frozen whose set): crisis caught, reply for the right person"]
+    for group in sorted(total):
+        lines.append(
+            f"  {group:18s} {caught[group]:3d}/{total[group]:<3d}  {right[group]:3d}/{total[group]}"
+        )
+    writers = sum(m["who"] == "self" for m in messages)
+    lines.append(f"  the writer's own crisis answered as someone else's: {wrong}/{writers}")
+    return lines

@@ -1,0 +1,81 @@
+"""Whose crisis is it? The reply speaks to the writer or about someone else, never weaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.frozen import read_frozen
+from cradle.safety import classify
+from cradle.safety.whose import WHOSE_SETS, load_whose, reply_for_whom
+from cradle.yamlio import ContentError
+
+THRESHOLD = 0.8
+
+
+@pytest.mark.parametrize(
+    ("tier", "chosen", "someone_else", "sent"),
+    [
+        # Clearly someone else's: the reply for someone else, as strong as the tier.
+        ("emergency", "emergency", 0.95, "emergency_for_other"),
+        ("urgent", "urgent", 0.95, "concern_for_other"),
+        # A lexicon "kill herself" at an emergency tier gets the emergency reply for others.
+        ("emergency", "concern_for_other", None, "emergency_for_other"),
+        # Clearly the writer's: the writer's own reply, even if a layer chose the other one.
+        ("urgent", "concern_for_other", 0.05, "urgent"),
+        ("emergency", "emergency_for_other", 0.05, "emergency"),
+        # Unsure, or too short to read: the layers' own choice says whose it is.
+        ("emergency", "emergency", 0.5, "emergency"),
+        ("urgent", "concern_for_other", 0.5, "concern_for_other"),
+        ("urgent", "urgent", None, "urgent"),
+        # Never weaker: an emergency reply a layer chose at an urgent tier stays an emergency one.
+        ("urgent", "emergency", 0.05, "emergency"),
+        ("urgent", "emergency", 0.95, "emergency_for_other"),
+        # Replies written for anyone are kept: 999 for a medical emergency, abuse help.
+        ("emergency", "medical", 0.95, "medical"),
+        ("urgent", "abuse", 0.95, "abuse"),
+        # Not a crisis: nothing to choose.
+        ("support", "support", 0.95, "support"),
+        ("none", None, 0.95, None),
+    ],
+)
+def test_the_reply_is_for_the_person_at_risk(tier, chosen, someone_else, sent):
+    assert reply_for_whom(tier, chosen, someone_else, THRESHOLD) == sent
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("my girlfriend has just swallowed a whole packet of pills", "emergency_for_other"),
+        (
+            "my wife keeps saying the baby isn't ours and she hasn't slept in days",
+            "emergency_for_other",
+        ),
+        ("my brother rang me from the bridge saying goodbye", "emergency_for_other"),
+        # The writer's own crisis, naming people who are not at risk.
+        ("i've taken all my tablets, my husband is asleep next to me", "emergency"),
+        ("i'm going to end it tonight, my mum can have the baby", "emergency"),
+        ("I want to die, my partner would be better off without me", "urgent"),
+    ],
+)
+def test_the_net_picks_whose_reply_and_keeps_the_tier(text, response):
+    result = classify(text)
+    assert result.is_crisis
+    assert result.response == response
+
+
+def test_the_whose_set_is_frozen_and_read_whole():
+    # The checksum is kept here too, so editing the file and its header together still fails.
+    path = WHOSE_SETS / "part1.yml"
+    assert read_frozen(path).startswith(
+        "# sha256: c50fc526567a927065e5cdb4c3e2c358b9e692fcc665d1ce088de386bfcf89fc\n"
+    )
+    messages = load_whose()
+    assert len(messages) == 240
+    assert sum(m["who"] == "other" for m in messages) == 120
+
+
+def test_an_edited_whose_set_is_refused(tmp_path):
+    text = (WHOSE_SETS / "part1.yml").read_text(encoding="utf-8")
+    (tmp_path / "part1.yml").write_text(text.replace("who: self", "who: other", 1))
+    with pytest.raises(ContentError, match="checksum"):
+        load_whose(tmp_path)
