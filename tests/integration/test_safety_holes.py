@@ -114,3 +114,25 @@ def test_someone_elses_emergency_gets_the_reply_about_them(stack):
     assert "999" in texts[0] and "postpartum psychosis" in texts[0]
     assert "You matter" not in " ".join(texts)  # not the reply written for the writer's own risk
     assert slot(stack, "hole-whose", "safety_response") == "emergency_for_other"
+
+
+@pytest.mark.parametrize("after", ["I just want to die", "my wife has taken a load of her pills"])
+def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_same_text(
+    stack, after
+):
+    # The "I need help now" button under "Are you safe right now?" sends /crisis_help.
+    sender = f"hole-help-now-{len(after)}"
+    first, _ = say(stack, sender, after)
+    assert first[-1] == "Are you safe right now?"
+    texts, contract = say(stack, sender, "/crisis_help")
+    assert contract["safety"] in ("urgent", "emergency")
+    assert texts[0] != first[0]  # not the same crisis text again
+    assert "SHOUT to 85258" in texts[0] and "999" in texts[0] and "116 123" in texts[0]
+    assert "Are you safe right now?" not in texts  # not the same question again either
+
+
+def test_cant_call_in_the_night_gets_a_way_to_text(stack):
+    say(stack, "hole-cant-call", "I just want to die")
+    texts, contract = say(stack, "hole-cant-call", "i cant call anyone its the middle of the night")
+    assert contract["safety"] in ("urgent", "emergency")
+    assert "SHOUT to 85258" in " ".join(texts)
