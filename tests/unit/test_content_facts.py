@@ -265,8 +265,8 @@ def test_press_55_always_says_from_a_mobile(where):
 
 def test_the_silent_call_is_still_explained_where_it_matters():
     assert any("from a mobile and press 55" in s for s in topic_sentences("domestic-abuse"))
-    # the emergency, abuse and medical crisis replies
-    assert sum("from a mobile and press 55" in t for t in response_texts()) == 3
+    # the emergency, abuse and medical crisis replies, and the ways to get help now
+    assert sum("from a mobile and press 55" in t for t in response_texts()) == 4
 
 
 # 7. ICON in the dads' section of the crying topic.
