@@ -350,7 +350,7 @@ def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
             "  someone_else: [hopeless, other_person_now, ",
             "both",
         ),
-        ("  someone_else: [other_person_now, other_person_at_risk]\n", "", "someone_else"),
+        ("  someone_else: [", "  someone_elses: [", "someone_else"),
     ],
 )
 def test_a_bad_whose_block_is_named(content, old, new, message):
