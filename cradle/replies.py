@@ -114,9 +114,13 @@ def listing_words(results: list[ServiceResult] | tuple[ServiceResult, ...]) -> s
     return " and ".join(wordings)
 
 
+NATIONAL_SCOPE = 2  # ServiceResult.scope: 0 local district, 1 county-wide, 2 national
+
+
 def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]:
-    """The services found, local first: an introduction, and the services as cards in the
-    reply contract (the widget shows the cards; the SMS channel lists three as text)."""
+    """The services found (ranked by need and audience, then place): an introduction that says
+    what they really are, and the services as cards in the reply contract (the widget shows the
+    cards; the SMS channel lists three as text)."""
     if not outcome.results:
         return [say("services_none"), contract(services=[])]
     listing = listing_words(outcome.results)
@@ -124,6 +128,9 @@ def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]
         intro = say("services_local", place=place, listing=listing)
     elif place:
         intro = say("services_gap", place=place, listing=listing)
+    elif all(r.scope == NATIONAL_SCOPE for r in outcome.results):
+        # e.g. a parent in Coventry: only national services cover them, not Warwickshire's.
+        intro = say("services_national", listing=listing)
     else:
         intro = say("services_wider", listing=listing)
     return [

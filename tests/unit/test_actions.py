@@ -186,6 +186,9 @@ async def test_find_services_for_coventry_offers_national_services_only(find):
     await find.run(dispatcher, tracker("inform", topic="low-mood", area="Coventry"), {})
     assert "Coventry has its own" in texts(dispatcher)[0]
     assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
+    # ...and the list's introduction says so, not "These cover all of Warwickshire" (user test).
+    assert texts(dispatcher)[1].startswith("These are national, so they can help wherever")
+    assert "Warwickshire" not in texts(dispatcher)[1]
 
 
 async def test_services_are_cards_and_only_a_text_lists_them(find):
