@@ -63,15 +63,26 @@ def test_the_net_picks_whose_reply_and_keeps_the_tier(text, response):
     assert result.response == response
 
 
-def test_the_whose_set_is_frozen_and_read_whole():
-    # The checksum is kept here too, so editing the file and its header together still fails.
-    path = WHOSE_SETS / "part1.yml"
-    assert read_frozen(path).startswith(
-        "# sha256: c50fc526567a927065e5cdb4c3e2c358b9e692fcc665d1ce088de386bfcf89fc\n"
-    )
-    messages = load_whose()
-    assert len(messages) == 240
-    assert sum(m["who"] == "other" for m in messages) == 120
+# The checksums are kept here too, so editing a part and its header together still fails.
+WHOSE_PARTS = {
+    "part1.yml": ("c50fc526567a927065e5cdb4c3e2c358b9e692fcc665d1ce088de386bfcf89fc", 240),
+    "part2.yml": ("4a0df95b7d5a09b2973f0c9da7b3b9869a6c96fc39efd01e80a5709fa2ac7e92", 200),
+}
+
+
+def test_the_whose_parts_are_exactly_the_frozen_ones():
+    assert sorted(p.name for p in WHOSE_SETS.glob("*.yml")) == sorted(WHOSE_PARTS)
+
+
+@pytest.mark.parametrize(("name", "frozen"), WHOSE_PARTS.items())
+def test_a_whose_part_is_frozen_and_read_whole(tmp_path, name, frozen):
+    checksum, count = frozen
+    path = WHOSE_SETS / name
+    assert read_frozen(path).startswith(f"# sha256: {checksum}\n")
+    (tmp_path / name).write_bytes(path.read_bytes())
+    messages = load_whose(tmp_path)
+    assert len(messages) == count
+    assert sum(m["who"] == "other" for m in messages) == count // 2
 
 
 def test_an_edited_whose_set_is_refused(tmp_path):
