@@ -114,6 +114,19 @@ def test_someone_elses_emergency_gets_the_reply_about_them(stack):
     assert "999" in texts[0] and "postpartum psychosis" in texts[0]
     assert "You matter" not in " ".join(texts)  # not the reply written for the writer's own risk
     assert slot(stack, "hole-whose", "safety_response") == "emergency_for_other"
+    # The person writing is asked about themselves, then told what to do for her.
+    assert texts[-1] == "Are you safe yourself right now?"
+    texts, _ = say(stack, "hole-whose", "/affirm")
+    assert "call 999 for them" in texts[0] and "their address" in texts[0]
+    assert "how you've been feeling" not in " ".join(texts)
+
+
+def test_a_worry_about_someone_else_is_answered_for_someone_else(stack):
+    texts, contract = say(stack, "hole-concern", "my wife said she wants to die")
+    assert contract["safety"] == "urgent"
+    assert texts[-1] == "Are you safe yourself right now?"
+    texts, _ = say(stack, "hole-concern", "/affirm")
+    assert "NHS 111" in texts[0] and "how you've been feeling" not in " ".join(texts)
 
 
 @pytest.mark.parametrize("after", ["I just want to die", "my wife has taken a load of her pills"])
@@ -123,12 +136,12 @@ def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_sa
     # The "I need help now" button under "Are you safe right now?" sends /crisis_help.
     sender = f"hole-help-now-{len(after)}"
     first, _ = say(stack, sender, after)
-    assert first[-1] == "Are you safe right now?"
+    assert first[-1] in ("Are you safe right now?", "Are you safe yourself right now?")
     texts, contract = say(stack, sender, "/crisis_help")
     assert contract["safety"] in ("urgent", "emergency")
     assert texts[0] != first[0]  # not the same crisis text again
     assert "SHOUT to 85258" in texts[0] and "999" in texts[0] and "116 123" in texts[0]
-    assert "Are you safe right now?" not in texts  # not the same question again either
+    assert first[-1] not in texts  # not the same question again either
 
 
 def test_cant_call_in_the_night_gets_a_way_to_text(stack):
