@@ -240,8 +240,8 @@ def whose_examples(examples: Iterable[Example], whose: dict[str, Any]) -> list[E
 
     Situations are labelled as a whole, so a writer's situation holds a few messages about a
     sister or a friend: that noise leans the model towards the writer, the safer way to be wrong
-    (the writer's own reply still gives every number). Psychosis, medical and abuse situations
-    are told by both and are left out.
+    (the writer's own reply still gives every number). Situations not listed (medical, abuse,
+    and the older `psychosis`, told by mothers and partners alike) are left out.
     """
     labels = {s: SOMEONE_ELSE for s in whose["someone_else"]} | {s: WRITER for s in whose["writer"]}
     return [replace(e, label=labels[e.situation]) for e in examples if e.situation in labels]

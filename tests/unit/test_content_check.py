@@ -351,6 +351,11 @@ def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
             "both",
         ),
         ("  someone_else: [", "  someone_elses: [", "someone_else"),
+        (
+            "  someone_else: [other_person_now, ",
+            "  someone_else: [other_persn_now, ",
+            "other_persn_now",
+        ),
     ],
 )
 def test_a_bad_whose_block_is_named(content, old, new, message):
