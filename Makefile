@@ -13,7 +13,7 @@ RASA := $(BIN)/rasa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
 
 .PHONY: FORCE help setup system screenshots run shell train catalogue sync lint validate pytest test-fast test-stories test-nlu test \
-	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-catalogue bench-services demo-insights clean
+	bench bench-scale profile bench-safety bench-safety-live bench-safety-cv bench-after-crisis bench-catalogue bench-services demo-insights clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -121,6 +121,9 @@ bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the re
 
 bench-safety-live: $(STAMP) $(CATALOGUE) train ## the frozen safety set through the real servers, as a parent's message goes
 	@$(BIN)/python -m cradle.safety.evaluate --end-to-end
+
+bench-after-crisis: $(STAMP) $(CATALOGUE) train ## the frozen after-crisis conversations through the real servers: is the message after crisis help still answered as the crisis?
+	@$(BIN)/python -m cradle.safety.after_crisis
 
 bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by cross-validation on the bank
 	@$(BIN)/python -m cradle.safety.crossval

@@ -24,15 +24,36 @@ from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_i
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
-from cradle.safety import TIERS, SafetyResult, classify, tier_rank
+from cradle.safety import TIERS, SafetyResult, classify, in_conversation, tier_rank
 from cradle.safety.check_in import get_check_in
 
 MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
 CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
-NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT})  # only the safety net may choose these
+# A message after crisis help that neither says the danger has passed nor asks something else:
+# the crisis is still on ("what do I do?", "she won't go"), so the crisis help goes on.
+FOLLOW_UP_INTENT = "safety_follow_up"
+# Only the safety net may choose these (the channels and bot/components/safety_check.py).
+NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT})
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = NET_INTENTS | {"nlu_fallback"}
+# Message metadata from the channel to the NLU components: the question the bot asked last.
+REPLY_TO_KEY = "cradle_reply_to"
+AFTER_CRISIS = "crisis"  # the bot's last turn was crisis help or its check-in
+# Crisis help and what follows it. After these, a message is read as part of the crisis
+# unless it says the danger has passed or confidently asks something else.
+AFTER_CRISIS_ACTIONS = frozenset(
+    {
+        "utter_safety",
+        "utter_safety_check_in",
+        "utter_safety_gentle_check_in",
+        "utter_safety_ways_now",
+        "utter_safety_follow_up",
+    }
+)
+# "I'm safe" after crisis help for someone else or for a baby is not the end of it: the reply
+# says to call 999 for them, and "she won't answer her phone" is still the crisis.
+STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "medical"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -113,6 +134,8 @@ class SessionSafety:
     tier: str = "none"  # the session's safety flag: it never drops within a session
     last_question: str | None = None  # the bot's last action, when it was a safety question
     asked_area: bool = False  # the bot's last question was the form's "Which town or area?"
+    after_crisis: bool = False  # the bot's last action was crisis help or its check-in
+    response: str | None = None  # the crisis reply sent last in this session (whose, what kind)
 
 
 @dataclass(frozen=True)
@@ -143,6 +166,10 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # The whole text is classified, before it is cut and commands included: "/greet I want to
     # die" and a crisis at the end of a long message are still crises.
     safety = classify(text)
+    # The message right after crisis help for someone else is still about them, unless it is
+    # clearly the writer's own (later in the conversation, each message speaks for itself).
+    if safety.is_crisis and session.after_crisis:
+        safety = in_conversation(safety, session.response)
     # A "not safe" answer to Cradle's own question is an emergency, even when the net already
     # read the words as urgent ("I don't know" is both).
     if tier_rank(safety.tier) < tier_rank(NOT_SAFE_ANSWER.tier) and get_check_in().is_not_safe(
@@ -162,8 +189,18 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         except CommandError:
             return PreparedTurn(safety, None, (message("command_error"),), truncated)
     if safety.needs_check:
-        return PreparedTurn(safety, f"/{CHECK_INTENT}", truncated=truncated)
+        # Right after crisis help, "are you or your baby in danger?" would ask what was just
+        # answered: the crisis help goes on instead.
+        intent = FOLLOW_UP_INTENT if session.after_crisis else CHECK_INTENT
+        return PreparedTurn(safety, f"/{intent}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def is_after_crisis(last_action: str | None, response: str | None) -> bool:
+    """Whether the bot's last action (and the crisis reply sent) leaves the crisis still on."""
+    if last_action == "utter_safety_glad_safe":
+        return response in STILL_ON_AFTER_SAFE
+    return last_action in AFTER_CRISIS_ACTIONS
 
 
 def topic_in_ranking(ranking: object) -> str | None:

@@ -17,17 +17,20 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from sanic import Blueprint
 
-from bot.components.question_reply import AREA_QUESTION, REPLY_TO_KEY
+from bot.components.question_reply import AREA_QUESTION
 from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts, warm_marks
 from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import (
+    AFTER_CRISIS,
     MAX_MESSAGE_CHARS,
+    REPLY_TO_KEY,
     PreparedTurn,
     SessionSafety,
     assemble_reply,
+    is_after_crisis,
     prepare_turn,
     topic_in_ranking,
     with_pending_topic,
@@ -35,9 +38,6 @@ from cradle.turn import (
 
 logger = logging.getLogger(__name__)
 DEFAULT_REPLY_TIMEOUT = 8.0
-# A reply this short may answer the bot's last question ("no", "Harbury"): the session is read
-# for it. Longer messages are read only for a crisis, to save a tracker read per turn.
-SHORT_REPLY_WORDS = 5
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 SessionLookup = Callable[[str], Awaitable[SessionSafety]]
 TopicGuess = Callable[[str], Awaitable[str | None]]
@@ -106,7 +106,8 @@ async def _warm_up(app: Any, _loop: Any) -> None:
 
 
 def session_lookup(agent: Any) -> SessionLookup:
-    """Read the session's safety flag and the bot's last question from Rasa's tracker store."""
+    """Read the session's safety flag, the crisis reply sent last and the bot's last question
+    from Rasa's tracker store."""
 
     async def lookup(sender_id: str) -> SessionSafety:
         tracker = await agent.tracker_store.retrieve(sender_id)
@@ -120,12 +121,16 @@ def session_lookup(agent: Any) -> SessionLookup:
                 last = event.action_name
                 break
         tier = tracker.get_slot("safety_tier") or "none"
+        response = tracker.get_slot("safety_response")
+        response = str(response) if response else None
         question = last if last in get_check_in().questions else None
         asked_area = (
             tracker.active_loop_name == SERVICE_FILTER_FORM
             and tracker.get_slot("requested_slot") == AREA_QUESTION
         )
-        return SessionSafety(str(tier), question, asked_area)
+        return SessionSafety(
+            str(tier), question, asked_area, is_after_crisis(last, response), response
+        )
 
     return lookup
 
@@ -176,8 +181,9 @@ async def guarded_turn(
 ) -> tuple[PreparedTurn, list[dict[str, Any]]]:
     """Classify, forward to Rasa if allowed, and assemble the reply with its contract.
 
-    With `lookup`, a crisis keeps the session's highest tier, and a short answer right after a
-    safety question ("no", "I don't know") is read as that question's answer. With `render`,
+    With `lookup`, a crisis keeps the session's highest tier, a short answer right after a
+    safety question ("no", "I don't know") is read as that question's answer, and a message
+    right after crisis help is read as part of the crisis unless it has moved on. With `render`,
     the channel's own way of showing the reply (SMS: cradle.sms.for_sms) is applied before the
     insight row is written, so the row records what the person was shown. With `guess`, the
     safety question carries the topic to answer after "No".
@@ -186,13 +192,19 @@ async def guarded_turn(
     text = raw_text if isinstance(raw_text, str) else ""
     ahead = _encode_ahead(text)  # starts now, beside the safety net's reading below
     turn = prepare_turn(raw_text)
-    short = 0 < len(text.split()) <= SHORT_REPLY_WORDS and not text.lstrip().startswith("/")
-    if turn.safety.is_crisis or short or get_check_in().could_be_answer(text):
+    # Every typed message reads the session (one tracker read, which Rasa's own turn repeats):
+    # whatever its length, it may answer the bot's last question or follow crisis help.
+    # A button's command answers by itself.
+    if (text.strip() and not text.lstrip().startswith("/")) or turn.safety.is_crisis:
         session = await _session(lookup, sender_id)
         turn = prepare_turn(raw_text, session)
         if session.asked_area:
             # The NLU reads a weak guess as the answer (bot/components/question_reply.py).
             metadata = {**(metadata or {}), REPLY_TO_KEY: AREA_QUESTION}
+        elif session.after_crisis:
+            # The NLU reads what has not moved on as the crisis still going on
+            # (bot/components/safety_check.py).
+            metadata = {**(metadata or {}), REPLY_TO_KEY: AFTER_CRISIS}
     if turn.safety.needs_check:
         turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)

@@ -20,14 +20,16 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.safety_check import set_intent
 from bot.components.stateless import StatelessComponent
+from cradle.turn import NET_INTENTS, REPLY_TO_KEY
 
-REPLY_TO_KEY = "cradle_reply_to"
+__all__ = ["AREA_QUESTION", "REPLY_TO_KEY", "QuestionReply", "read_as_answer"]
+
 AREA_QUESTION = "area"
 REPLY_INTENT = "inform"
 # Below this, the classifier's guess for a short reply to the area question is not trusted.
 REPLY_CONFIDENCE = 0.5
 # Guesses that are already answers the form reads, or that only the safety net may make.
-_KEPT = frozenset({"inform", "nlu_fallback", "safety_alert", "safety_check"})
+_KEPT = frozenset({"inform", "nlu_fallback"}) | NET_INTENTS
 # "yes" and "no" end or skip the question, so they need a surer guess: an unknown place can
 # look like "nah" to character n-grams ("narnia" read as `deny` at 0.58), while a typed "no",
 # "nope" or "no thanks" is read at 0.96 or more and the Skip button sends `/deny` itself.

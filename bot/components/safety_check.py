@@ -5,9 +5,13 @@ message that reaches NLU some other way (rasa shell, rasa test, a new channel). 
 decides, not the intent classifier:
 - the text signals crisis: the intent becomes `safety_alert`, whatever the classifiers said;
 - the net is unsure: the intent becomes `safety_check` (ask "are you or your baby in danger?");
-- the classifier guessed `safety_alert` or `safety_check` but the net found neither (an idiom
+- the classifier guessed one of the net's own intents but the net found no risk (an idiom
   such as "these nappies are killing me"): the guess is dropped for the next intent in its
-  ranking, so an everyday message never gets a crisis reply from NLU alone.
+  ranking, so an everyday message never gets a crisis reply from NLU alone;
+- the bot's last turn was crisis help (message metadata from the channel, bot/channels/guard.py)
+  and the message neither says the danger has passed nor confidently asks something else
+  ("what do I do", "she won't go", "can it wait till morning?"): the intent becomes
+  `safety_follow_up`, and the crisis help goes on.
 """
 
 from __future__ import annotations
@@ -20,9 +24,43 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.stateless import StatelessComponent
 from cradle.safety import SafetyResult, classify
-from cradle.turn import CHECK_INTENT, NET_INTENTS, SAFETY_INTENT
+from cradle.turn import (
+    AFTER_CRISIS,
+    CHECK_INTENT,
+    FOLLOW_UP_INTENT,
+    NET_INTENTS,
+    REPLY_TO_KEY,
+    SAFETY_INTENT,
+)
 
 FALLBACK_INTENT = "nlu_fallback"
+# After crisis help, a guess below this is not trusted to mean "I have moved on": a parent
+# still in danger who is answered with a leaflet or "Sorry, I didn't understand" may stop
+# there, while one who has moved on loses a turn. The same surer bar the area question asks
+# of a "yes" or "no" (question_reply.YES_NO_CONFIDENCE); chosen before the after-crisis set
+# was read, never tuned on it.
+MOVE_ON_CONFIDENCE = 0.8
+# Answers that the crisis rules read at any confidence ("I need help now", "no"), and the
+# guesses that never mean the person has moved on.
+_CRISIS_ANSWERS = frozenset({"crisis_help", "deny"}) | NET_INTENTS
+_NOT_UNDERSTOOD = frozenset({FALLBACK_INTENT, "out_of_scope"})
+
+
+def is_after_crisis(metadata: object) -> bool:
+    """The channel says the bot's last turn was crisis help or its check-in."""
+    return isinstance(metadata, dict) and metadata.get(REPLY_TO_KEY) == AFTER_CRISIS
+
+
+def follows_crisis(intent: dict[str, Any] | None, metadata: object) -> bool:
+    """Whether a message sent right after crisis help is still about the crisis."""
+    if not is_after_crisis(metadata):
+        return False
+    name = (intent or {}).get("name")
+    if not name or name in _NOT_UNDERSTOOD:
+        return True
+    if name in _CRISIS_ANSWERS:
+        return False
+    return float((intent or {}).get("confidence") or 0.0) < MOVE_ON_CONFIDENCE
 
 
 def safety_entities(result: SafetyResult) -> list[dict[str, Any]]:
@@ -63,10 +101,17 @@ class SafetyCheck(StatelessComponent):
                     if e.get("entity") not in ("safety_tier", "safety_response")
                 ]
                 message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
-            elif result.needs_check:
-                set_intent(message, {"name": CHECK_INTENT, "confidence": 1.0})
-            elif (message.get(INTENT) or {}).get("name") in NET_INTENTS:
+                continue
+            metadata = message.get("metadata")
+            if result.needs_check:
+                # Right after crisis help, the check would ask what was just answered.
+                asked = FOLLOW_UP_INTENT if is_after_crisis(metadata) else CHECK_INTENT
+                set_intent(message, {"name": asked, "confidence": 1.0})
+                continue
+            if (message.get(INTENT) or {}).get("name") in NET_INTENTS:
                 set_intent(message, _next_intent(message))
+            if follows_crisis(message.get(INTENT), metadata):
+                set_intent(message, {"name": FOLLOW_UP_INTENT, "confidence": 1.0})
         return messages
 
 

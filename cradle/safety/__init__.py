@@ -4,7 +4,7 @@
 """
 
 from cradle.safety.lexicon import LexiconError, SafetyDetector, get_detector
-from cradle.safety.net import SafetyNet, classify, get_net
+from cradle.safety.net import SafetyNet, classify, get_net, in_conversation
 from cradle.safety.result import RESPONSES, SafetyResult
 from cradle.tiers import TIERS, tier_rank
 
@@ -18,5 +18,6 @@ __all__ = [
     "classify",
     "get_detector",
     "get_net",
+    "in_conversation",
     "tier_rank",
 ]

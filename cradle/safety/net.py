@@ -11,6 +11,7 @@ unless a reviewed lexicon context already decided the reading ("years ago", "how
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
 from cradle.safety.second_opinion import SecondOpinion, train
 from cradle.safety.situations import SituationRules
-from cradle.safety.whose import reply_for_whom
+from cradle.safety.whose import is_for_someone_else, reply_for_whom
 from cradle.tiers import TIERS, tier_rank
 
 SECOND_OPINION = "second-opinion"
@@ -59,27 +60,43 @@ class SafetyNet:
         winners = [r for r in readings if tier_rank(r.tier) == top and top > 0]
         rules = tuple(sorted({rule for r in winners for rule in r.rules}))
         response = pick_response(r.response for r in winners if r.response)
+        someone_else = None
         if top >= tier_rank("urgent") and self.second_opinion is not None:
-            response, rules = self._for_whom(text, TIERS[top], response, rules)
+            someone_else = self.second_opinion.someone_else(text)
+            chosen = reply_for_whom(TIERS[top], response, someone_else, self.whose_threshold)
+            if chosen != response:
+                response, rules = chosen, (*rules, f"{SECOND_OPINION}:whose")
         decided = any(s.startswith(CONTEXT_SIGNAL) for s in lexical.signals)
         if top < tier_rank("urgent") and unsure and not decided:
             response, rules = "check", (*rules, f"{SECOND_OPINION}:unsure")
-        return SafetyResult(TIERS[top], response, rules, lexical.signals)
+        return SafetyResult(TIERS[top], response, rules, lexical.signals, someone_else)
 
-    def _for_whom(
-        self, text: str, tier: str, response: str | None, rules: tuple[str, ...]
-    ) -> tuple[str | None, tuple[str, ...]]:
-        """The reply of this tier for the person at risk: the writer, or someone else."""
-        assert self.second_opinion is not None
-        chosen = reply_for_whom(
-            tier,
-            response,
-            self.second_opinion.someone_else(text),
-            self.second_opinion.thresholds.someone_else,
-        )
-        if chosen != response:
-            rules = (*rules, f"{SECOND_OPINION}:whose")
-        return chosen, rules
+    @property
+    def whose_threshold(self) -> float:
+        """How sure the whose model must be that a crisis is someone else's (or the writer's)."""
+        if self.second_opinion is None:
+            return 1.0
+        return self.second_opinion.thresholds.someone_else
+
+    def in_conversation(self, result: SafetyResult, earlier: str | None) -> SafetyResult:
+        """A crisis read in a conversation that is already about someone else's crisis.
+
+        "Her phone is going to voicemail" after a grandmother's message about her daughter is
+        still the daughter's crisis: unless the whose model is sure this message is the
+        writer's own, the reply stays for someone else (the second user test)."""
+        if not (result.is_crisis and is_for_someone_else(earlier)):
+            return result
+        threshold = self.whose_threshold
+        writer = result.someone_else is not None and result.someone_else <= 1 - threshold
+        if writer:
+            return result
+        # As the session's flag never drops, neither does the reply: after someone else's
+        # emergency, a worry about them read in the next message is still their emergency.
+        tier = "emergency" if earlier == "emergency_for_other" else result.tier
+        chosen = reply_for_whom(tier, result.response, 1.0, threshold)
+        if chosen == result.response:
+            return result
+        return replace(result, response=chosen, rules=(*result.rules, "conversation:whose"))
 
 
 # Each message is classified twice in the Rasa process: by the channel before Rasa sees it, and
@@ -110,3 +127,9 @@ def classify(text: str) -> SafetyResult:
         result = net.classify(text)
         _RECENT.put(key, result)
     return result
+
+
+def in_conversation(result: SafetyResult, earlier: str | None) -> SafetyResult:
+    """The project's net: `result` read in a conversation whose last crisis reply was
+    `earlier` (see SafetyNet.in_conversation)."""
+    return get_net().in_conversation(result, earlier)

@@ -35,6 +35,8 @@ class SafetyResult:
     response: str | None = None
     rules: tuple[str, ...] = ()
     signals: frozenset[str] = field(default_factory=frozenset)
+    # For a crisis: how likely it is someone else's (the whose model), None when not read.
+    someone_else: float | None = None
 
     @property
     def is_crisis(self) -> bool:

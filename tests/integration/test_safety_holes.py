@@ -129,9 +129,19 @@ def test_a_worry_about_someone_else_is_answered_for_someone_else(stack):
     assert "NHS 111" in texts[0] and "how you've been feeling" not in " ".join(texts)
 
 
-@pytest.mark.parametrize("after", ["I just want to die", "my wife has taken a load of her pills"])
+@pytest.mark.parametrize(
+    ("after", "ways"),
+    [
+        # The writer's own crisis: texting first, for a parent who can't call.
+        ("I just want to die", ["SHOUT to 85258", "999", "116 123"]),
+        # Someone else's: how to get help to them, not the writer's own texting line.
+        ("my wife has taken a load of her pills", ["999", "their address"]),
+        # A baby's medical emergency: 999 on speaker, not SHOUT (the second user test).
+        ("my baby has gone blue and floppy", ["999", "speaker"]),
+    ],
+)
 def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_same_text(
-    stack, after
+    stack, after, ways
 ):
     # The "I need help now" button under "Are you safe right now?" sends /crisis_help.
     sender = f"hole-help-now-{len(after)}"
@@ -140,8 +150,39 @@ def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_sa
     texts, contract = say(stack, sender, "/crisis_help")
     assert contract["safety"] in ("urgent", "emergency")
     assert texts[0] != first[0]  # not the same crisis text again
-    assert "SHOUT to 85258" in texts[0] and "999" in texts[0] and "116 123" in texts[0]
+    assert all(fragment in texts[0] for fragment in ways), texts[0]
     assert first[-1] not in texts  # not the same question again either
+    if "SHOUT" not in ways[0]:
+        assert "SHOUT" not in texts[0]
+
+
+@pytest.mark.parametrize("then", ["ok so what now", "/affirm"])
+def test_the_message_after_someone_elses_crisis_is_still_the_crisis(stack, then):
+    # The second user test: after crisis help for a partner's psychosis, "she won't go" got the
+    # menu or "Sorry, I didn't understand". It is still the crisis.
+    sender = "hole-after-other-" + ("help-here" if then == "/affirm" else "what-now")
+    say(stack, sender, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
+    texts, contract = say(stack, sender, "she says shes fine and she wont go anywhere")
+    assert contract["safety"] == "emergency"
+    assert "don't wait until morning" in texts[0] and "999" in texts[0]
+    assert "even if they say no" in texts[0]
+    texts, contract = say(stack, sender, then)
+    if then == "/affirm":
+        # "Help is with them" ends the crisis part of the conversation.
+        assert "glad help is with them" in texts[0]
+    else:
+        # Still not over: the ways to get help to her, not the same text twice in a row.
+        assert contract["safety"] == "emergency"
+        assert "their address" in texts[0]
+
+
+def test_an_everyday_message_after_i_am_safe_is_answered_as_asked(stack):
+    sender = "hole-after-safe"
+    say(stack, sender, "I just want to die")
+    say(stack, sender, "/affirm")  # "I'm safe for now": the crisis part is over
+    texts, contract = say(stack, sender, "thank you")
+    assert contract["safety"] == "none"
+    assert not any("999" in t for t in texts)
 
 
 def test_cant_call_in_the_night_gets_a_way_to_text(stack):

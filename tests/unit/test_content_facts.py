@@ -11,6 +11,7 @@ import pytest
 
 from cradle.content import DADS_HEADING, Topic, get_topic, topic_ids
 from cradle.paths import content_dir
+from cradle.responses import get_responses
 from cradle.yamlio import load_yaml
 
 RESPECT_PHONELINE = "0808 802 4040"
@@ -265,8 +266,9 @@ def test_press_55_always_says_from_a_mobile(where):
 
 def test_the_silent_call_is_still_explained_where_it_matters():
     assert any("from a mobile and press 55" in s for s in topic_sentences("domestic-abuse"))
-    # the emergency, abuse and medical crisis replies, and the ways to get help now
-    assert sum("from a mobile and press 55" in t for t in response_texts()) == 4
+    # the emergency, abuse and medical crisis replies, the ways to get help now (for the writer
+    # and for someone else), and the abuse follow-up
+    assert sum("from a mobile and press 55" in t for t in response_texts()) == 6
 
 
 # 7. ICON in the dads' section of the crying topic.
@@ -315,3 +317,15 @@ def test_services_from_old_pages_tell_parents_to_check():
             "still run" in entry["description"]
             or "ask your family centre" in entry["description"].lower()
         )
+
+
+# 8. "How do I delete this chat?" gets the steps for the channel it came from (a user test).
+@pytest.mark.parametrize(
+    ("channel", "steps"),
+    [("web_chat", ["press Clear chat", "Quick exit"]), ("twilio", ["delete these texts"])],
+)
+def test_the_privacy_answer_says_how_to_clear_the_chat_on_each_channel(channel, steps):
+    [variation] = [v for v in get_responses()["utter_privacy"] if v.get("channel") == channel]
+    assert all(step in flat(variation["text"]) for step in steps)
+    # What is deleted when is told straight: the server's copy goes after 30 days.
+    assert "30 days" in variation["text"]

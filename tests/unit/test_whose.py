@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cradle.frozen import read_frozen
-from cradle.safety import classify
+from cradle.safety import SafetyResult, classify, get_net
 from cradle.safety.whose import WHOSE_SETS, load_whose, reply_for_whom
+from cradle.turn import SessionSafety, prepare_turn
 from cradle.yamlio import ContentError
 
 THRESHOLD = 0.8
+OTHER, CONCERN = "emergency_for_other", "concern_for_other"
 
 
 @pytest.mark.parametrize(
@@ -90,3 +92,44 @@ def test_an_edited_whose_set_is_refused(tmp_path):
     (tmp_path / "part1.yml").write_text(text.replace("who: self", "who: other", 1))
     with pytest.raises(ContentError, match="checksum"):
         load_whose(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("read", "earlier", "sent"),
+    [
+        # Right after crisis help for someone else: still about them, unless clearly the writer's.
+        (
+            SafetyResult("emergency", "emergency", someone_else=0.5),
+            "emergency_for_other",
+            "emergency_for_other",
+        ),
+        (
+            SafetyResult("urgent", "urgent", someone_else=None),
+            "concern_for_other",
+            "concern_for_other",
+        ),
+        (
+            SafetyResult("emergency", "emergency", someone_else=0.05),
+            "emergency_for_other",
+            "emergency",
+        ),
+        # The earlier crisis was the writer's own, or there was none: each message for itself.
+        (SafetyResult("emergency", "emergency", someone_else=0.5), "emergency", "emergency"),
+        (SafetyResult("emergency", "emergency", someone_else=0.5), None, "emergency"),
+        # Replies written for anyone are kept.
+        (SafetyResult("emergency", "medical", someone_else=0.5), OTHER, "medical"),
+        # Not a crisis: nothing to choose.
+        (SafetyResult("none", "check"), OTHER, "check"),
+    ],
+)
+def test_a_crisis_right_after_someone_elses_is_still_theirs(read, earlier, sent):
+    assert get_net().in_conversation(read, earlier).response == sent
+
+
+def test_not_safe_yourself_after_someone_elses_crisis_gets_the_writers_own_reply():
+    # "No" to "Are you safe yourself right now?" is about the writer, whoever the first was for.
+    session = SessionSafety(
+        "emergency", "utter_safety_check_in", after_crisis=True, response="emergency_for_other"
+    )
+    turn = prepare_turn("no", session)
+    assert '"safety_response": "emergency"' in turn.text_for_rasa

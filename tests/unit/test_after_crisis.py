@@ -1,0 +1,142 @@
+"""The message after crisis help: still the crisis, unless it says the danger has passed or
+confidently asks something else (bot/components/safety_check.py, cradle/turn.py, and the frozen
+after-crisis set read by `make bench-after-crisis`)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.safety_check import MOVE_ON_CONFIDENCE, SafetyCheck, follows_crisis
+from cradle.frozen import read_frozen
+from cradle.responses import get_responses
+from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
+from cradle.turn import SessionSafety, is_after_crisis, prepare_turn
+
+AFTER = {"cradle_reply_to": "crisis"}
+# The frozen after-crisis parts and their checksums: a change to either fails here.
+AFTER_PARTS = {
+    "part1.yml": "2477367d5480cb4cca0f275066a8367ce85a07be12e4c4ee6205a20d750881b5",
+}
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "metadata", "still"),
+    [
+        # Not understood, or not sure: still the crisis ("she won't go", "what now").
+        ("nlu_fallback", 0.3, AFTER, True),
+        ("out_of_scope", 0.95, AFTER, True),
+        ("ask_asking_for_help", 0.55, AFTER, True),
+        ("greet", MOVE_ON_CONFIDENCE - 0.01, AFTER, True),
+        (None, 0.0, AFTER, True),
+        # Confidently something else: answered as asked.
+        ("ask_sleep_and_exhaustion", 0.93, AFTER, False),
+        ("thanks", MOVE_ON_CONFIDENCE, AFTER, False),
+        # Answers the crisis rules read themselves, at any confidence.
+        ("crisis_help", 0.4, AFTER, False),
+        ("deny", 0.4, AFTER, False),
+        ("safety_alert", 1.0, AFTER, False),
+        # No crisis help before: nothing changes.
+        ("nlu_fallback", 0.3, None, False),
+        ("ask_asking_for_help", 0.55, {"cradle_reply_to": "area"}, False),
+    ],
+)
+def test_which_messages_after_crisis_help_are_still_the_crisis(intent, confidence, metadata, still):
+    guess = {"name": intent, "confidence": confidence} if intent else None
+    assert follows_crisis(guess, metadata) is still
+
+
+@pytest.mark.parametrize(
+    ("last_action", "response", "after"),
+    [
+        ("utter_safety_check_in", "emergency", True),
+        ("utter_safety_gentle_check_in", "urgent", True),
+        ("utter_safety_ways_now", "urgent", True),
+        ("utter_safety_follow_up", "medical", True),
+        # "I'm safe" from someone helping another, or after a baby's 999: still on.
+        ("utter_safety_glad_safe", "emergency_for_other", True),
+        ("utter_safety_glad_safe", "medical", True),
+        # "I'm safe" from the writer at risk: over, and the next message is answered as asked.
+        ("utter_safety_glad_safe", "urgent", False),
+        ("utter_safety_help_is_there", "emergency_for_other", False),
+        ("utter_safety_check", None, False),  # "in danger?" is a question, not crisis help
+        ("action_answer_topic", "emergency", False),
+        (None, None, False),
+    ],
+)
+def test_which_of_the_bots_turns_leave_the_crisis_on(last_action, response, after):
+    assert is_after_crisis(last_action, response) is after
+
+
+def nlu_message(text: str, intent: str, confidence: float, metadata: object) -> Message:
+    message = Message(data={"text": text, "metadata": metadata})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    return message
+
+
+def test_the_component_turns_an_unsure_guess_after_crisis_help_into_the_follow_up():
+    [out] = SafetyCheck().process([nlu_message("she wont go", "ask_bonding", 0.41, AFTER)])
+    assert out.get("intent")["name"] == "safety_follow_up"
+    [out] = SafetyCheck().process([nlu_message("she wont go", "ask_bonding", 0.41, None)])
+    assert out.get("intent")["name"] == "ask_bonding"
+
+
+def test_the_classifier_alone_never_chooses_the_follow_up():
+    [out] = SafetyCheck().process([nlu_message("what now", "safety_follow_up", 0.9, None)])
+    assert out.get("intent")["name"] != "safety_follow_up"
+
+
+def test_a_crisis_after_crisis_help_is_still_a_crisis_alert():
+    message = nlu_message("I've taken all my tablets", "ask_low_mood", 0.9, AFTER)
+    [out] = SafetyCheck().process([message])
+    assert out.get("intent")["name"] == "safety_alert"
+
+
+def test_a_typed_follow_up_command_is_refused():
+    turn = prepare_turn("/safety_follow_up")
+    assert turn.text_for_rasa is None  # reserved: only the safety net sets it
+
+
+def test_after_crisis_help_the_net_does_not_ask_in_danger_again():
+    unsure = "I feel like shaking him"  # the net asks first: a breaking point, or worse?
+    assert prepare_turn(unsure).text_for_rasa == "/safety_check"
+    after = SessionSafety("urgent", None, after_crisis=True, response="urgent")
+    assert prepare_turn(unsure, after).text_for_rasa == "/safety_follow_up"
+
+
+def replies(safety: str, *texts: str) -> list[dict]:
+    return [*({"text": t} for t in texts), {"custom": {"safety": safety}}]
+
+
+def test_the_report_counts_second_replies_per_kind_and_label():
+    crisis = replies("emergency", "Call 999 now.")
+    pairs = [
+        (Conversation("a", "b", "other", "still_in_crisis"), Replies(crisis, crisis)),
+        (
+            Conversation("a", "b", "other", "still_in_crisis"),
+            Replies(crisis, replies("none", get_responses()["utter_please_rephrase"][0]["text"])),
+        ),
+        # A first message that got no crisis help is not counted here.
+        (Conversation("a", "b", "other", "still_in_crisis"), Replies(replies("none"), crisis)),
+        (Conversation("a", "b", "self", "moving_on"), Replies(crisis, replies("none", "Sleep."))),
+    ]
+    lines = after_report(pairs)
+    other = next(line for line in lines if line.strip().startswith("other still_in_crisis"))
+    assert "first   2/3" in other
+    assert "999   1/2" in other and "again   1/2" in other and "not understood   1/2" in other
+    moving = next(line for line in lines if line.strip().startswith("all   moving_on"))
+    assert "999   0/1" in moving and "again   0/1" in moving
+
+
+@pytest.mark.parametrize(("name", "checksum"), AFTER_PARTS.items())
+def test_the_after_crisis_set_is_frozen(name, checksum):
+    text = read_frozen(AFTER_SETS / name)
+    assert text.startswith(f"# sha256: {checksum}\n")
+
+
+def test_every_after_crisis_part_is_checked_here_and_loads():
+    assert {p.name for p in AFTER_SETS.glob("*.yml")} == set(AFTER_PARTS)
+    conversations = load_after()
+    assert len(conversations) == 150
+    assert {c.label for c in conversations} == {"still_in_crisis", "safe_now", "moving_on"}
