@@ -149,6 +149,26 @@ class PreparedTurn:
 
 
 NOT_SAFE_ANSWER = SafetyResult("emergency", "emergency", ("check-in:not-safe",))
+# "Yes" to "Are you or your baby in danger right now?" is an emergency: the reply the net leaned
+# to when it asked, at its emergency strength (a worry about someone else becomes their
+# emergency; a parent losing control with the baby keeps the reply about the baby).
+_IN_DANGER_REPLY = {
+    "urgent": "emergency",
+    "concern_for_other": "emergency_for_other",
+    "emergency": "emergency",
+    "emergency_for_other": "emergency_for_other",
+    "medical": "medical",
+    "abuse": "abuse",
+    "losing_control": "losing_control",
+}
+CHECK_QUESTION = "utter_safety_check"
+
+
+def not_safe_answer(session: SessionSafety) -> SafetyResult:
+    """The crisis reply for a "not safe" answer to one of Cradle's safety questions."""
+    if session.last_question == CHECK_QUESTION and session.response in _IN_DANGER_REPLY:
+        return replace(NOT_SAFE_ANSWER, response=_IN_DANGER_REPLY[session.response])
+    return NOT_SAFE_ANSWER
 
 
 def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> PreparedTurn:
@@ -175,10 +195,14 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if tier_rank(safety.tier) < tier_rank(NOT_SAFE_ANSWER.tier) and get_check_in().is_not_safe(
         session.last_question, text
     ):
-        safety = NOT_SAFE_ANSWER
+        safety = not_safe_answer(session)
     truncated = len(text) > MAX_MESSAGE_CHARS
     if truncated:
         text = text[:MAX_MESSAGE_CHARS]
+    if safety.is_crisis and repeats_crisis_help(safety, session):
+        # The same crisis again, right after its reply: the short follow-up, not the same text
+        # twice in a row (a user test: "the same text and question again").
+        return PreparedTurn(safety, f"/{FOLLOW_UP_INTENT}", truncated=truncated)
     if safety.is_crisis:
         tier = max(safety.tier, session.tier, key=tier_rank)  # the session flag never drops
         entities = {"safety_tier": tier, "safety_response": safety.response}
@@ -191,9 +215,24 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if safety.needs_check:
         # Right after crisis help, "are you or your baby in danger?" would ask what was just
         # answered: the crisis help goes on instead.
-        intent = FOLLOW_UP_INTENT if session.after_crisis else CHECK_INTENT
-        return PreparedTurn(safety, f"/{intent}", truncated=truncated)
+        if session.after_crisis:
+            return PreparedTurn(safety, f"/{FOLLOW_UP_INTENT}", truncated=truncated)
+        # The reply to send if the answer is "yes" goes with the question (the
+        # safety_response slot); "urgent" when the net leaned nowhere, so that a reply from an
+        # earlier crisis is never the one sent.
+        leaning = {"safety_response": safety.leaning or "urgent"}
+        return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def repeats_crisis_help(safety: SafetyResult, session: SessionSafety) -> bool:
+    """A crisis read right after crisis help that would send the same reply at no higher tier."""
+    return (
+        session.after_crisis
+        and safety.response == session.response
+        and tier_rank(safety.tier) <= tier_rank(session.tier)
+        and "check-in:not-safe" not in safety.rules
+    )
 
 
 def is_after_crisis(last_action: str | None, response: str | None) -> bool:
@@ -214,9 +253,13 @@ def topic_in_ranking(ranking: object) -> str | None:
 
 def with_pending_topic(turn: PreparedTurn, topic_id: str | None) -> PreparedTurn:
     """The safety question, carrying the topic to answer once the parent says "No"."""
-    if topic_id is None or turn.text_for_rasa != f"/{CHECK_INTENT}":
+    question = f"/{CHECK_INTENT}"
+    sent = turn.text_for_rasa
+    if topic_id is None or sent is None or not sent.startswith(question):
         return turn
-    return replace(turn, text_for_rasa=f"/{CHECK_INTENT}{json.dumps({PENDING_TOPIC: topic_id})}")
+    entities = json.loads(sent.removeprefix(question) or "{}")
+    entities[PENDING_TOPIC] = topic_id
+    return replace(turn, text_for_rasa=f"{question}{json.dumps(entities)}")
 
 
 def _payload(item: dict[str, Any]) -> dict[str, Any] | None:

@@ -50,12 +50,14 @@ class SafetyNet:
         lexical = self.lexicon.classify(text)
         readings = [lexical, self.situations.evaluate(lexical.signals)]
         unsure = False
+        leaning = None
         if self.second_opinion is not None:
             opinion = self.second_opinion.opinion(text)
             tier = self.second_opinion.thresholds.tier(opinion)
             if tier != "none":
                 readings.append(SafetyResult(tier, opinion.response or tier, (SECOND_OPINION,)))
             unsure = opinion.crisis >= self.second_opinion.thresholds.check
+            leaning = opinion.response
         top = max(tier_rank(r.tier) for r in readings)
         winners = [r for r in readings if tier_rank(r.tier) == top and top > 0]
         rules = tuple(sorted({rule for r in winners for rule in r.rules}))
@@ -69,6 +71,7 @@ class SafetyNet:
         decided = any(s.startswith(CONTEXT_SIGNAL) for s in lexical.signals)
         if top < tier_rank("urgent") and unsure and not decided:
             response, rules = "check", (*rules, f"{SECOND_OPINION}:unsure")
+            return SafetyResult(TIERS[top], response, rules, lexical.signals, leaning=leaning)
         return SafetyResult(TIERS[top], response, rules, lexical.signals, someone_else)
 
     @property

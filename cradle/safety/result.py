@@ -14,6 +14,7 @@ RESPONSES = (
     "emergency",
     "emergency_for_other",
     "abuse",
+    "losing_control",
     "concern_for_other",
     "urgent",
     "support",
@@ -37,6 +38,10 @@ class SafetyResult:
     signals: frozenset[str] = field(default_factory=frozenset)
     # For a crisis: how likely it is someone else's (the whose model), None when not read.
     someone_else: float | None = None
+    # For a message the net asks about: the crisis reply the second opinion leans to, sent if
+    # the answer to "are you or your baby in danger?" is yes (a parent who feels like shaking
+    # the baby needs "put your baby down somewhere safe", not the reply about suicide).
+    leaning: str | None = None
 
     @property
     def is_crisis(self) -> bool:

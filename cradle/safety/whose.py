@@ -60,14 +60,15 @@ def is_for_someone_else(response: str | None) -> bool:
 
 
 def load_whose(folder: Path = WHOSE_SETS) -> list[dict[str, str]]:
-    """Every frozen whose part: messages with `who` (self or other) and `group`."""
+    """Every frozen whose part: messages with `who` (self or other), `group` and `part`."""
     messages: list[dict[str, str]] = []
     for path in sorted(folder.glob("*.yml")):
         read_frozen(path)
         for entry in load_yaml(path).get("messages") or []:
             if not isinstance(entry, dict) or entry.get("who") not in ("self", "other"):
                 raise ContentError(path, f"each message needs text, who and group: {entry!r}")
-            messages.append({k: str(entry.get(k, "")) for k in ("text", "who", "group")})
+            message = {k: str(entry.get(k, "")) for k in ("text", "who", "group")}
+            messages.append({**message, "part": path.stem})
     if not messages:
         raise ContentError(folder, "no frozen whose parts found")
     return messages
@@ -76,25 +77,33 @@ def load_whose(folder: Path = WHOSE_SETS) -> list[dict[str, str]]:
 def whose_report(
     classify: Callable[[str], SafetyResult], messages: list[dict[str, str]]
 ) -> list[str]:
-    """Per group: crises caught, and crisis replies for the right person (counts only)."""
-    caught: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    wrong = 0  # the costly mistake: the writer at risk told "thank you for looking out for them"
+    """Per part and group: crises caught, and crisis replies for the right person (counts
+    only). Each part is its own check: a part read once after a change stays the clean one."""
+    caught: Counter[tuple[str, str]] = Counter()
+    right: Counter[tuple[str, str]] = Counter()
+    total: Counter[tuple[str, str]] = Counter()
+    # The costly mistake: the writer at risk told "thank you for looking out for them".
+    wrong: Counter[str] = Counter()
+    writers: Counter[str] = Counter()
     for message in messages:
         result = classify(message["text"])
-        group = message["group"]
-        total[group] += 1
+        part = message.get("part", "all")
+        key = (part, message["group"])
+        total[key] += 1
+        writers[part] += message["who"] == "self"
         if result.is_crisis:
-            caught[group] += 1
+            caught[key] += 1
             for_other = is_for_someone_else(result.response)
-            right[group] += for_other == (message["who"] == "other")
-            wrong += for_other and message["who"] == "self"
-    lines = ["whose crisis (frozen whose set): crisis caught, reply for the right person"]
-    for group in sorted(total):
+            right[key] += for_other == (message["who"] == "other")
+            wrong[part] += for_other and message["who"] == "self"
+    lines = ["whose crisis (frozen whose sets): crisis caught, reply for the right person"]
+    for part in sorted(writers):
+        lines.append(f"  {part}")
+        for key in sorted(k for k in total if k[0] == part):
+            lines.append(
+                f"    {key[1]:18s} {caught[key]:3d}/{total[key]:<3d}  {right[key]:3d}/{total[key]}"
+            )
         lines.append(
-            f"  {group:18s} {caught[group]:3d}/{total[group]:<3d}  {right[group]:3d}/{total[group]}"
+            f"    the writer's own crisis answered as someone else's: {wrong[part]}/{writers[part]}"
         )
-    writers = sum(m["who"] == "self" for m in messages)
-    lines.append(f"  the writer's own crisis answered as someone else's: {wrong}/{writers}")
     return lines

@@ -10,8 +10,9 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.components.safety_check import MOVE_ON_CONFIDENCE, SafetyCheck, follows_crisis
 from cradle.frozen import read_frozen
 from cradle.responses import get_responses
+from cradle.safety import SafetyResult
 from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
-from cradle.turn import SessionSafety, is_after_crisis, prepare_turn
+from cradle.turn import SessionSafety, is_after_crisis, prepare_turn, repeats_crisis_help
 
 AFTER = {"cradle_reply_to": "crisis"}
 # The frozen after-crisis parts and their checksums: a change to either fails here.
@@ -76,9 +77,9 @@ def nlu_message(text: str, intent: str, confidence: float, metadata: object) -> 
 
 
 def test_the_component_turns_an_unsure_guess_after_crisis_help_into_the_follow_up():
-    [out] = SafetyCheck().process([nlu_message("she wont go", "ask_bonding", 0.41, AFTER)])
+    [out] = SafetyCheck().process([nlu_message("what now", "ask_bonding", 0.41, AFTER)])
     assert out.get("intent")["name"] == "safety_follow_up"
-    [out] = SafetyCheck().process([nlu_message("she wont go", "ask_bonding", 0.41, None)])
+    [out] = SafetyCheck().process([nlu_message("what now", "ask_bonding", 0.41, None)])
     assert out.get("intent")["name"] == "ask_bonding"
 
 
@@ -99,8 +100,8 @@ def test_a_typed_follow_up_command_is_refused():
 
 
 def test_after_crisis_help_the_net_does_not_ask_in_danger_again():
-    unsure = "I feel like shaking him"  # the net asks first: a breaking point, or worse?
-    assert prepare_turn(unsure).text_for_rasa == "/safety_check"
+    unsure = "the screaming is making me so angry"  # the net asks first
+    assert prepare_turn(unsure).text_for_rasa.startswith("/safety_check")
     after = SessionSafety("urgent", None, after_crisis=True, response="urgent")
     assert prepare_turn(unsure, after).text_for_rasa == "/safety_follow_up"
 
@@ -140,3 +141,44 @@ def test_every_after_crisis_part_is_checked_here_and_loads():
     conversations = load_after()
     assert len(conversations) == 150
     assert {c.label for c in conversations} == {"still_in_crisis", "safe_now", "moving_on"}
+
+
+@pytest.mark.parametrize(
+    ("read", "session", "follow_up"),
+    [
+        # The same reply again, right after it was sent: the short follow-up instead.
+        (
+            SafetyResult("urgent", "urgent"),
+            SessionSafety("urgent", None, False, True, "urgent"),
+            True,
+        ),
+        (
+            SafetyResult("urgent", "urgent"),
+            SessionSafety("emergency", None, False, True, "urgent"),
+            True,
+        ),
+        # A higher tier, another reply, or not right after crisis help: the full crisis text.
+        (
+            SafetyResult("emergency", "urgent"),
+            SessionSafety("urgent", None, False, True, "urgent"),
+            False,
+        ),
+        (
+            SafetyResult("urgent", "abuse"),
+            SessionSafety("urgent", None, False, True, "urgent"),
+            False,
+        ),
+        (
+            SafetyResult("urgent", "urgent"),
+            SessionSafety("urgent", None, False, False, "urgent"),
+            False,
+        ),
+    ],
+)
+def test_the_same_crisis_right_after_its_reply_gets_the_follow_up(read, session, follow_up):
+    assert repeats_crisis_help(read, session) is follow_up
+
+
+def test_not_safe_after_are_you_safe_is_never_cut_short():
+    session = SessionSafety("emergency", "utter_safety_check_in", False, True, "emergency")
+    assert prepare_turn("no", session).text_for_rasa.startswith("/safety_alert")

@@ -74,3 +74,30 @@ def test_only_possible_answers_cost_a_tracker_read(text, expected):
     from cradle.safety.check_in import get_check_in
 
     assert get_check_in().could_be_answer(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("leaning", "reply"),
+    [
+        # "Yes" to "in danger?": the reply the net leaned to when it asked, as an emergency.
+        ("losing_control", "losing_control"),  # "I feel like shaking him": about the baby
+        ("concern_for_other", "emergency_for_other"),
+        ("urgent", "emergency"),
+        ("medical", "medical"),
+        (None, "emergency"),
+        ("check", "emergency"),
+    ],
+)
+def test_yes_to_in_danger_gets_the_reply_the_net_leaned_to(leaning, reply):
+    session = SessionSafety("none", "utter_safety_check", response=leaning)
+    turn = prepare_turn("yes", session)
+    assert turn.safety.tier == "emergency"
+    assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_response"] == reply
+
+
+def test_not_safe_after_are_you_safe_is_the_writers_own_whatever_came_before():
+    session = SessionSafety("emergency", "utter_safety_check_in", response="losing_control")
+    turn = prepare_turn("no", session)
+    assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_response"] == (
+        "emergency"
+    )

@@ -80,7 +80,7 @@ async def test_the_safety_question_carries_the_topic_the_nlu_read_never_the_word
     await guarded_turn(
         recording_rasa(seen), "everything feels grey since the birth", "s5", "rest", guess=guess
     )
-    assert seen == ['/safety_check{"pending_topic": "low-mood"}']
+    assert seen == ['/safety_check{"safety_response": "urgent", "pending_topic": "low-mood"}']
 
 
 async def test_the_safety_question_goes_out_when_no_topic_is_read_or_the_guess_fails(monkeypatch):
@@ -95,7 +95,7 @@ async def test_the_safety_question_goes_out_when_no_topic_is_read_or_the_guess_f
 
     await guarded_turn(recording_rasa(seen), "everything is grey", "s6", "rest", guess=nothing)
     await guarded_turn(recording_rasa(seen), "everything is grey", "s7", "rest", guess=broken)
-    assert seen == ["/safety_check", "/safety_check"]
+    assert seen == ['/safety_check{"safety_response": "urgent"}'] * 2
 
 
 async def test_a_crisis_is_never_delayed_by_a_topic_guess():

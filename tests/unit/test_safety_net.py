@@ -94,7 +94,15 @@ def test_an_unsure_reading_asks_first_instead_of_answering(monkeypatch):
 
     unsure = SafetyResult("none", "check", ("second-opinion:unsure",))
     monkeypatch.setattr(cradle.turn, "classify", lambda text: unsure)
-    assert prepare_turn("everything is grey").text_for_rasa == "/safety_check"
+    # The net leaned to no reply: "yes" gets the default one, never an earlier crisis's.
+    assert prepare_turn("everything is grey").text_for_rasa == (
+        '/safety_check{"safety_response": "urgent"}'
+    )
+    leaning = SafetyResult("none", "check", ("second-opinion:unsure",), leaning="losing_control")
+    monkeypatch.setattr(cradle.turn, "classify", lambda text: leaning)
+    assert prepare_turn("he won't stop").text_for_rasa == (
+        '/safety_check{"safety_response": "losing_control"}'
+    )
 
 
 def test_a_message_read_a_moment_ago_is_not_read_again_and_its_text_is_not_kept(monkeypatch):

@@ -169,9 +169,9 @@ def test_only_the_safety_question_carries_a_pending_topic():
     from cradle.safety import SafetyResult
     from cradle.turn import PreparedTurn, with_pending_topic
 
-    check = PreparedTurn(SafetyResult("none", "check"), "/safety_check")
+    check = PreparedTurn(SafetyResult("none", "check"), '/safety_check{"safety_response": "abuse"}')
     assert with_pending_topic(check, "bonding").text_for_rasa == (
-        '/safety_check{"pending_topic": "bonding"}'
+        '/safety_check{"safety_response": "abuse", "pending_topic": "bonding"}'
     )
     assert with_pending_topic(check, None) is check
     topic = PreparedTurn(SafetyResult(), "tell me about bonding")

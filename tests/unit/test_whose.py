@@ -133,3 +133,26 @@ def test_not_safe_yourself_after_someone_elses_crisis_gets_the_writers_own_reply
     )
     turn = prepare_turn("no", session)
     assert '"safety_response": "emergency"' in turn.text_for_rasa
+
+
+def test_the_whose_report_counts_each_part_on_its_own():
+    from cradle.safety.whose import whose_report
+
+    replies = {
+        "a": SafetyResult("emergency", "emergency"),
+        "b": SafetyResult("emergency", "emergency_for_other"),
+        "c": SafetyResult(),
+    }
+    messages = [
+        {"text": "a", "who": "self", "group": "emergency_self", "part": "part1"},
+        {"text": "b", "who": "self", "group": "emergency_self", "part": "part1"},
+        {"text": "b", "who": "other", "group": "emergency_other", "part": "part2"},
+        {"text": "c", "who": "other", "group": "emergency_other", "part": "part2"},
+    ]
+    lines = whose_report(lambda text: replies[text], messages)
+    part1 = lines[lines.index("  part1") + 1 : lines.index("  part2")]
+    part2 = lines[lines.index("  part2") + 1 :]
+    assert part1[0].split() == ["emergency_self", "2/2", "1/2"]
+    assert part1[-1].endswith("someone else's: 1/2")
+    assert part2[0].split() == ["emergency_other", "1/2", "1/2"]
+    assert part2[-1].endswith("someone else's: 0/0")
