@@ -13,6 +13,7 @@ from cradle.paths import content_dir
 from cradle.yamlio import ContentError, parse_yaml
 
 DADS_AUDIENCE = "dad-or-partner"
+MUM_AUDIENCE = "mum"
 DADS_HEADING = "For dads and partners"
 # The parts of a topic a parent can ask for, one at a time, after the short first answer.
 SECTION_KEYS = {

@@ -16,6 +16,7 @@ from cradle.catalogue.store import SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
     DADS_HEADING,
+    MUM_AUDIENCE,
     SECTION_KEYS,
     SOURCES_KEY,
     Topic,
@@ -58,8 +59,8 @@ def _more_payload(key: str) -> str:
 def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dict[str, str]]:
     """A button for each next step after a topic answer or one of its parts: the two parts
     parents ask for most by name, "Tell me more" for the next one, the sources, and the dads'
-    part for everyone else. (By SMS only "Find support near me" and "Tell me more" are offered:
-    see cradle.sms.for_sms.)"""
+    part for anyone not known to be a dad, partner or mum. (By SMS only "Find support near
+    me" and "Tell me more" are offered: see cradle.sms.for_sms.)"""
     buttons = [{"title": "Find support near me", "payload": "/affirm"}]
     unseen = [k for k in topic.more_order(audience) if k not in shown]
     for key in ("help_today", "when_to_get_help"):
@@ -69,7 +70,9 @@ def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dic
         buttons.append({"title": "Tell me more", "payload": _more_payload("more")})
     if SOURCES_KEY not in shown and topic.sources:
         buttons.append({"title": "Where this comes from", "payload": _more_payload(SOURCES_KEY)})
-    if audience != DADS_AUDIENCE and "dads" in unseen:
+    # A mum who said so is not offered the dads' part by name (a user test); it is still the
+    # last "Tell me more".
+    if audience not in (DADS_AUDIENCE, MUM_AUDIENCE) and "dads" in unseen:
         buttons.append({"title": DADS_HEADING, "payload": _more_payload("dads")})
     return buttons
 

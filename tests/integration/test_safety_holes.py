@@ -14,9 +14,28 @@ import pytest
 
 from cradle.launcher import Stack
 from cradle.responses import get_responses
+from cradle.safety import classify
 from tests.integration.test_conversation import post, say
 
 pytestmark = pytest.mark.integration
+
+
+# Messages about anger at a crying baby that the net may ask about rather than answer: which of
+# them it asks about moves with each retrain of the second opinion, so the test takes the first.
+LOSING_CONTROL_MAYBE = [
+    "the screaming is making me so angry",
+    "im getting so frustrated with my son",
+    "she screams all night and i'm so angry",
+]
+
+
+def asked_about_losing_control() -> str:
+    """A message the net asks about, leaning to the reply about losing control with the baby."""
+    for text in LOSING_CONTROL_MAYBE:
+        result = classify(text)
+        if result.needs_check and result.leaning == "losing_control":
+            return text
+    raise AssertionError("none of LOSING_CONTROL_MAYBE is asked about now: add one that is")
 
 
 def slot(stack: Stack, sender: str, name: str) -> object:
@@ -204,7 +223,7 @@ def test_yes_to_in_danger_gets_the_reply_the_net_leaned_to(stack, yes):
     # Asked first (the net is unsure), then "Yes": the reply for what was said, not the one
     # about suicide ("Never shake a baby" used to come only after "No").
     sender = f"hole-angry-{yes.strip('/')}"
-    texts, _ = say(stack, sender, "the screaming is making me so angry")
+    texts, _ = say(stack, sender, asked_about_losing_control())
     assert texts[-1] == "Are you or your baby in danger right now?"
     texts, contract = say(stack, sender, yes)
     assert contract["safety"] in ("urgent", "emergency")

@@ -260,9 +260,14 @@ async def test_a_topic_first_reply_is_short_with_next_steps(intent, audience):
 
 
 async def test_the_dads_section_is_for_dads_or_on_request():
+    anyone = CollectingDispatcher()
+    await ActionAnswerTopic().run(anyone, tracker("ask_low_mood"), {})
+    assert "For dads and partners" in [b["title"] for b in buttons(anyone)]
+    # A mum who said so is not offered it by name; it stays the last "Tell me more".
     mum = CollectingDispatcher()
-    await ActionAnswerTopic().run(mum, tracker("ask_low_mood"), {})
-    assert "For dads and partners" in [b["title"] for b in buttons(mum)]
+    await ActionAnswerTopic().run(mum, tracker("ask_low_mood", audience="mum"), {})
+    assert "For dads and partners" not in [b["title"] for b in buttons(mum)]
+    assert get_topic("low-mood").more_order("mum")[-1] == "dads"
     dad = CollectingDispatcher()
     await ActionTopicSection().run(
         dad, tracker("topic_more", topic="low-mood", audience="dad", topic_seen=[]), {}

@@ -13,6 +13,7 @@ from cradle.responses import get_responses
 from cradle.safety import SafetyResult
 from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
 from cradle.turn import SessionSafety, is_after_crisis, prepare_turn, repeats_crisis_help
+from tests.integration.test_safety_holes import asked_about_losing_control
 
 AFTER = {"cradle_reply_to": "crisis"}
 # The frozen after-crisis parts and their checksums: a change to either fails here.
@@ -100,7 +101,7 @@ def test_a_typed_follow_up_command_is_refused():
 
 
 def test_after_crisis_help_the_net_does_not_ask_in_danger_again():
-    unsure = "the screaming is making me so angry"  # the net asks first
+    unsure = asked_about_losing_control()
     assert prepare_turn(unsure).text_for_rasa.startswith("/safety_check")
     after = SessionSafety("urgent", None, after_crisis=True, response="urgent")
     assert prepare_turn(unsure, after).text_for_rasa == "/safety_follow_up"
