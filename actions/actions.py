@@ -22,6 +22,7 @@ from cradle.insights import FEEDBACK_REASONS
 from cradle.replies import (
     Message,
     contract,
+    needs_help_today,
     section_key,
     section_messages,
     service_messages,
@@ -115,7 +116,8 @@ def answer_topic(
 
 class ActionCheckCleared(Action):
     """ "No" to "Are you or your baby in danger right now?": thank them, then answer what they
-    had asked about (the topic the channel read in that message), so they need not ask again."""
+    had asked about (the topic the channel read in that message), so they need not ask again.
+    When the net leaned to an emergency reply, say to get advice today instead."""
 
     def name(self) -> str:
         return "action_check_cleared"
@@ -125,6 +127,9 @@ class ActionCheckCleared(Action):
     ) -> list[dict[str, Any]]:
         topic_id = tracker.get_slot(PENDING_TOPIC)
         cleared = SlotSet(PENDING_TOPIC, None)
+        if needs_help_today(tracker.get_slot("safety_response")):
+            dispatch(dispatcher, [say("check_cleared_get_help_today")])
+            return [cleared]
         if topic_id not in topic_ids():
             dispatch(dispatcher, [say("safety_check_cleared")])
             return [cleared]

@@ -56,6 +56,17 @@ def _more_payload(key: str) -> str:
     return "/topic_more" + json.dumps({"section": key})
 
 
+# The crisis replies written for an emergency (999 now); see cradle/safety/result.py.
+EMERGENCY_REPLIES = frozenset({"medical", "emergency", "emergency_for_other"})
+
+
+def needs_help_today(leaning: object) -> bool:
+    """After "No" to "Are you or your baby in danger right now?": the net had leaned to an
+    emergency reply (strange beliefs, voices, a plan, a baby's red flag), so the message still
+    needs advice today, and a topic guessed from it may be the wrong one."""
+    return leaning in EMERGENCY_REPLIES
+
+
 def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dict[str, str]]:
     """A button for each next step after a topic answer or one of its parts: the two parts
     parents ask for most by name, "Tell me more" for the next one, the sources, and the dads'

@@ -31,11 +31,20 @@ LOSING_CONTROL_MAYBE = [
 
 def asked_about_losing_control() -> str:
     """A message the net asks about, leaning to the reply about losing control with the baby."""
-    for text in LOSING_CONTROL_MAYBE:
+    return asked_leaning_to(LOSING_CONTROL_MAYBE, "losing_control")
+
+
+# Vague messages the net may ask about, leaning to an emergency reply.
+EMERGENCY_MAYBE = ["something is not right with me", "something's not right with my head"]
+
+
+def asked_leaning_to(candidates: list[str], leaning: str) -> str:
+    """A message the net asks about, leaning to `leaning` (which ones move with each retrain)."""
+    for text in candidates:
         result = classify(text)
-        if result.needs_check and result.leaning == "losing_control":
+        if result.needs_check and result.leaning == leaning:
             return text
-    raise AssertionError("none of LOSING_CONTROL_MAYBE is asked about now: add one that is")
+    raise AssertionError(f"none of {candidates} is asked about leaning to {leaning}: add one")
 
 
 def slot(stack: Stack, sender: str, name: str) -> object:
@@ -228,3 +237,13 @@ def test_yes_to_in_danger_gets_the_reply_the_net_leaned_to(stack, yes):
     texts, contract = say(stack, sender, yes)
     assert contract["safety"] in ("urgent", "emergency")
     assert "Never shake a baby" in texts[0] and "999" in texts[0]
+
+
+def test_no_after_a_question_that_leaned_to_an_emergency_still_says_get_advice_today(stack):
+    # The second user test: a mum hearing a voice pressed "No" and got "Glad you're safe" and
+    # the domestic abuse card.
+    texts, _ = say(stack, "hole-not-right", asked_leaning_to(EMERGENCY_MAYBE, "emergency"))
+    assert texts[-1] == "Are you or your baby in danger right now?"
+    texts, contract = say(stack, "hole-not-right", "/deny")
+    assert "needs advice today" in texts[0] and "999" in texts[0]
+    assert not contract["cards"] and contract["topic"] is None

@@ -462,6 +462,39 @@ async def test_no_to_the_safety_question_without_a_topic_asks_what_is_going_on(p
     assert events == [{"event": "slot", "timestamp": None, "name": "pending_topic", "value": None}]
 
 
+@pytest.mark.parametrize(
+    ("leaning", "help_today"),
+    [
+        # The net had leaned to an emergency reply: "not in danger now" still needs advice today,
+        # and no topic card guessed from the message (a mum hearing a voice got the abuse card).
+        ("emergency", True),
+        ("emergency_for_other", True),
+        ("medical", True),
+        # A worry, or no leaning: the topic the parent asked about, as before.
+        ("urgent", False),
+        ("losing_control", False),
+        (None, False),
+    ],
+)
+async def test_no_after_a_question_that_leaned_to_an_emergency_says_get_advice_today(
+    leaning, help_today
+):
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    slots = {"pending_topic": "domestic-abuse", "safety_response": leaning}
+    events = await ActionCheckCleared().run(dispatcher, tracker("deny", **slots), {})
+    said = texts(dispatcher)
+    if help_today:
+        assert said == [message("check_cleared_get_help_today")["text"]]
+        assert "today" in said[0] and "999" in said[0] and "NHS 111" in said[0]
+        assert payloads(dispatcher) == {}  # no topic card
+    else:
+        assert said[0] == message("check_cleared_topic")["text"]
+        assert payloads(dispatcher) == {"topic": "domestic-abuse"}
+    assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": None} in events
+
+
 async def test_by_text_no_to_the_safety_question_stays_within_two_segments():
     from actions.actions import ActionCheckCleared
     from cradle.sms import format_reply, segments
