@@ -301,6 +301,31 @@ def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     context.close()
 
 
+def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(browser, stack):
+    """After crisis help for someone else, "she won't go" on a 360x740 phone: the follow-up
+    ("don't wait until morning") and its two buttons are in view, with the message box."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
+    page.locator(".cradle-bot", has_text="postpartum psychosis").last.wait_for()
+    ask(page, "she says shes fine and she wont go anywhere")
+    reply = page.locator(".cradle-bot", has_text="don't wait until morning").last
+    reply.wait_for()
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert "Help is with them" in buttons.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-follow-up-360.png"))
+    log = page.locator(".cradle-log").bounding_box()
+    for part in (reply, buttons):
+        box = part.bounding_box()
+        assert box is not None and log is not None
+        assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert on_screen(page.get_by_label("Your message"), 360, 740)
+    context.close()
+
+
 def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
