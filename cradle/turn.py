@@ -168,6 +168,9 @@ def not_safe_answer(session: SessionSafety) -> SafetyResult:
     """The crisis reply for a "not safe" answer to one of Cradle's safety questions."""
     if session.last_question == CHECK_QUESTION and session.response in _IN_DANGER_REPLY:
         return replace(NOT_SAFE_ANSWER, response=_IN_DANGER_REPLY[session.response])
+    if session.response == "medical":
+        # "No" to "Is help on the way?" after a baby's or a parent's medical emergency.
+        return replace(NOT_SAFE_ANSWER, response="medical")
     return NOT_SAFE_ANSWER
 
 
@@ -186,8 +189,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # The whole text is classified, before it is cut and commands included: "/greet I want to
     # die" and a crisis at the end of a long message are still crises.
     safety = classify(text)
-    # The message right after crisis help for someone else is still about them, unless it is
-    # clearly the writer's own (later in the conversation, each message speaks for itself).
+    # The message right after crisis help for someone else is still about them (later in the
+    # conversation, each message speaks for itself).
     if safety.is_crisis and session.after_crisis:
         safety = in_conversation(safety, session.response)
     # A "not safe" answer to Cradle's own question is an emergency, even when the net already

@@ -82,17 +82,17 @@ class SafetyNet:
         return self.second_opinion.thresholds.someone_else
 
     def in_conversation(self, result: SafetyResult, earlier: str | None) -> SafetyResult:
-        """A crisis read in a conversation that is already about someone else's crisis.
+        """A crisis read right after crisis help for someone else's crisis.
 
-        "Her phone is going to voicemail" after a grandmother's message about her daughter is
-        still the daughter's crisis: unless the whose model is sure this message is the
-        writer's own, the reply stays for someone else (the second user test)."""
+        "Her phone is going to voicemail" or "can it wait till the GP opens?" after a message
+        about a daughter or a wife is still about her: the reply stays for someone else. The
+        whose model cannot tell from such a message (no person in it often reads as the
+        writer's: the third user test), so it is not asked. The writer is not lost: the crisis
+        reply for someone else asks "Are you safe yourself right now?", and "no" gets the
+        writer's own emergency reply."""
         if not (result.is_crisis and is_for_someone_else(earlier)):
             return result
         threshold = self.whose_threshold
-        writer = result.someone_else is not None and result.someone_else <= 1 - threshold
-        if writer:
-            return result
         # As the session's flag never drops, neither does the reply: after someone else's
         # emergency, a worry about them read in the next message is still their emergency.
         tier = "emergency" if earlier == "emergency_for_other" else result.tier

@@ -174,7 +174,13 @@ def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_sa
     # The "I need help now" button under "Are you safe right now?" sends /crisis_help.
     sender = f"hole-help-now-{len(after)}"
     first, _ = say(stack, sender, after)
-    assert first[-1] in ("Are you safe right now?", "Are you safe yourself right now?")
+    # After a medical emergency the question is about help for the one who is ill.
+    questions = (
+        "Are you safe right now?",
+        "Are you safe yourself right now?",
+        "Is help on the way?",
+    )
+    assert first[-1] in questions
     texts, contract = say(stack, sender, "/crisis_help")
     assert contract["safety"] in ("urgent", "emergency")
     assert texts[0] != first[0]  # not the same crisis text again

@@ -101,3 +101,11 @@ def test_not_safe_after_are_you_safe_is_the_writers_own_whatever_came_before():
     assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_response"] == (
         "emergency"
     )
+
+
+def test_no_to_is_help_on_the_way_gets_the_medical_reply_again():
+    session = SessionSafety("emergency", "utter_safety_check_in", response="medical")
+    turn = prepare_turn("no", session)
+    assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_response"] == (
+        "medical"
+    )

@@ -98,7 +98,7 @@ def test_an_edited_whose_set_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("read", "earlier", "sent"),
     [
-        # Right after crisis help for someone else: still about them, unless clearly the writer's.
+        # Right after crisis help for someone else: still about them.
         (
             SafetyResult("emergency", "emergency", someone_else=0.5),
             "emergency_for_other",
@@ -109,10 +109,12 @@ def test_an_edited_whose_set_is_refused(tmp_path):
             "concern_for_other",
             "concern_for_other",
         ),
+        # Even when the whose model reads it as the writer's: a message after crisis help for
+        # someone else rarely says who it is about ("can it wait till the GP opens?").
         (
             SafetyResult("emergency", "emergency", someone_else=0.05),
             "emergency_for_other",
-            "emergency",
+            "emergency_for_other",
         ),
         # The earlier crisis was the writer's own, or there was none: each message for itself.
         (SafetyResult("emergency", "emergency", someone_else=0.5), "emergency", "emergency"),
