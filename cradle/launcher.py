@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -407,6 +407,32 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def bench_stack() -> Iterator[str]:
+    """Cradle on free ports, with a catalogue built from content/services/ in a temporary
+    folder, for a bench that sends messages as a parent's go: yields the REST webhook's URL.
+    Everything it wrote is removed afterwards."""
+    import tempfile
+
+    from cradle.catalogue.build import build_catalogue
+    from cradle.paths import content_dir
+
+    with tempfile.TemporaryDirectory() as work:
+        var = Path(work)
+        build_catalogue(content_dir() / "services", var / "catalogue.db")
+        config = StackConfig.on_free_ports(var=var, catalogue=var / "catalogue.db")
+        with Stack(config):
+            yield f"{config.rasa_url}/webhooks/rest/webhook"
+
+
+def post_message(url: str, sender: str, text: str) -> list[dict[str, Any]]:
+    """One message to Cradle's REST channel: the messages it sends back, the contract last."""
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
+        return list(json.load(reply))
 
 
 def _purge_old_events(config: StackConfig) -> None:

@@ -11,11 +11,8 @@ longer matches is refused.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-import tempfile
-import urllib.request
 from pathlib import Path
 
 import yaml
@@ -44,13 +41,6 @@ def service_requests(path: Path = FROZEN) -> list[str]:
     return []
 
 
-def ask(url: str, sender: str, text: str) -> dict:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
-        return json.load(reply)[-1]["custom"]
-
-
 def report(title: str, contracts: list[dict]) -> str:
     """How many of these replies (reply contracts) gave services, crisis help, or neither."""
     answered = sum(bool(c.get("services")) for c in contracts)
@@ -69,24 +59,17 @@ def report(title: str, contracts: list[dict]) -> str:
 
 
 def main() -> int:
-    from cradle.catalogue.build import build_catalogue
-    from cradle.launcher import Stack, StackConfig
-    from cradle.paths import content_dir
+    from cradle.launcher import bench_stack, post_message
 
     parts = {name: service_requests(path) for name, path in frozen_parts().items()}
-    with tempfile.TemporaryDirectory() as work:
-        var = Path(work)
-        build_catalogue(content_dir() / "services", var / "catalogue.db")
-        config = StackConfig.on_free_ports(var=var, catalogue=var / "catalogue.db")
-        with Stack(config):
-            url = f"{config.rasa_url}/webhooks/rest/webhook"
-            replies = {
-                name: [
-                    ask(url, f"services-{name.replace(' ', '')}-{i}", text)
-                    for i, text in enumerate(requests)
-                ]
-                for name, requests in parts.items()
-            }
+    with bench_stack() as url:
+        replies = {
+            name: [
+                post_message(url, f"services-{name.replace(' ', '')}-{i}", text)[-1]["custom"]
+                for i, text in enumerate(requests)
+            ]
+            for name, requests in parts.items()
+        }
     for name, contracts in replies.items():
         print(report(f"Service requests in the frozen NLU set, {name}", contracts))
     print("  (the messages are not shown: the sets stay unseen by whoever writes training data)")

@@ -24,8 +24,16 @@ from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_i
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import message, safety_message
-from cradle.safety import TIERS, SafetyResult, classify, in_conversation, tier_rank
+from cradle.safety import (
+    RESPONSES,
+    TIERS,
+    SafetyResult,
+    classify,
+    in_conversation,
+    tier_rank,
+)
 from cradle.safety.check_in import get_check_in
+from cradle.safety.whose import reply_for_whom
 
 MAX_MESSAGE_CHARS = 1000
 SAFETY_INTENT = "safety_alert"
@@ -149,25 +157,19 @@ class PreparedTurn:
 
 
 NOT_SAFE_ANSWER = SafetyResult("emergency", "emergency", ("check-in:not-safe",))
-# "Yes" to "Are you or your baby in danger right now?" is an emergency: the reply the net leaned
-# to when it asked, at its emergency strength (a worry about someone else becomes their
-# emergency; a parent losing control with the baby keeps the reply about the baby).
-_IN_DANGER_REPLY = {
-    "urgent": "emergency",
-    "concern_for_other": "emergency_for_other",
-    "emergency": "emergency",
-    "emergency_for_other": "emergency_for_other",
-    "medical": "medical",
-    "abuse": "abuse",
-    "losing_control": "losing_control",
-}
+# The crisis replies a "not safe" answer may send (not "support" or "check").
+_CRISIS_REPLIES = frozenset(RESPONSES) - {"support", "check"}
 CHECK_QUESTION = "utter_safety_check"
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
     """The crisis reply for a "not safe" answer to one of Cradle's safety questions."""
-    if session.last_question == CHECK_QUESTION and session.response in _IN_DANGER_REPLY:
-        return replace(NOT_SAFE_ANSWER, response=_IN_DANGER_REPLY[session.response])
+    if session.last_question == CHECK_QUESTION and session.response in _CRISIS_REPLIES:
+        # "Yes" to "Are you or your baby in danger right now?": the reply the net leaned to
+        # when it asked, at emergency strength (a worry about someone else becomes their
+        # emergency; a parent losing control with the baby keeps the reply about the baby).
+        leaned = reply_for_whom("emergency", session.response, None, 1.0)
+        return replace(NOT_SAFE_ANSWER, response=leaned)
     if session.response == "medical":
         # "No" to "Is help on the way?" after a baby's or a parent's medical emergency.
         return replace(NOT_SAFE_ANSWER, response="medical")

@@ -9,10 +9,7 @@ stack, and the second reply is counted (counts only, never a message: the set st
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,32 +125,18 @@ def after_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
     return lines
 
 
-def _ask(url: str, sender: str, text: str) -> list[dict[str, Any]]:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
-        return list(json.load(reply))
-
-
 def main() -> int:
-    from cradle.catalogue.build import build_catalogue
-    from cradle.launcher import Stack, StackConfig
-    from cradle.paths import content_dir
+    from cradle.launcher import bench_stack, post_message
 
     conversations = load_after()
-    with tempfile.TemporaryDirectory() as work:
-        var = Path(work)
-        build_catalogue(content_dir() / "services", var / "catalogue.db")
-        config = StackConfig.on_free_ports(var=var, catalogue=var / "catalogue.db")
-        with Stack(config):
-            url = f"{config.rasa_url}/webhooks/rest/webhook"
-            pairs = []
-            for i, conversation in enumerate(conversations):
-                sender = f"after-crisis-{i}"
-                replies = Replies(
-                    _ask(url, sender, conversation.first), _ask(url, sender, conversation.second)
-                )
-                pairs.append((conversation, replies))
+    pairs = []
+    with bench_stack() as url:
+        for i, conversation in enumerate(conversations):
+            sender = f"after-crisis-{i}"
+            first = post_message(url, sender, conversation.first)
+            pairs.append(
+                (conversation, Replies(first, post_message(url, sender, conversation.second)))
+            )
     print("\n".join(after_report(pairs)))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0

@@ -199,16 +199,13 @@ CHECK_QUESTION = "Are you or your baby in danger right now?"
 def webhook_classifier(url: str) -> Classifier:
     """Each message as a new conversation through Cradle's REST channel: NLU, rules and all."""
     import itertools
-    import json
-    import urllib.request
+
+    from cradle.launcher import post_message
 
     counter = itertools.count()
 
     def ask(text: str) -> Reading:
-        body = json.dumps({"sender": f"bench-{next(counter)}", "message": text}).encode()
-        request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 - loopback
-            messages = json.load(reply)
+        messages = post_message(url, f"bench-{next(counter)}", text)
         texts = [m.get("text") or "" for m in messages]
         asked = any(t.startswith(CHECK_QUESTION) for t in texts)
         return Reading(messages[-1]["custom"]["safety"], "check" if asked else None)
@@ -218,23 +215,16 @@ def webhook_classifier(url: str) -> Classifier:
 
 def main_end_to_end() -> int:
     """`make bench-safety-live`: the frozen set through the real servers (the issue's method)."""
-    import tempfile
+    from cradle.launcher import bench_stack
 
-    from cradle.catalogue.build import build_catalogue
-    from cradle.launcher import Stack, StackConfig
-    from cradle.paths import content_dir
-
-    with tempfile.TemporaryDirectory() as work:
-        var = Path(work)
-        build_catalogue(content_dir() / "services", var / "catalogue.db")
-        config = StackConfig.on_free_ports(
-            var=var,
-            catalogue=var / "catalogue.db",
+    with bench_stack() as url:
+        name = "the frozen evaluation set, end to end through /webhooks/rest/webhook"
+        print(
+            report(
+                run(name, load_frozen(), webhook_classifier(url)),
+                show_items=SHOW_MISSES in sys.argv,
+            )
         )
-        with Stack(config):
-            ask = webhook_classifier(f"{config.rasa_url}/webhooks/rest/webhook")
-            name = "the frozen evaluation set, end to end through /webhooks/rest/webhook"
-            print(report(run(name, load_frozen(), ask), show_items=SHOW_MISSES in sys.argv))
     return 0
 
 

@@ -13,7 +13,7 @@ from cradle.responses import get_responses
 from cradle.safety import SafetyResult
 from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
 from cradle.turn import SessionSafety, is_after_crisis, prepare_turn, repeats_crisis_help
-from tests.integration.test_safety_holes import asked_about_losing_control
+from tests.asked import asked_about_losing_control
 
 AFTER = {"cradle_reply_to": "crisis"}
 # The frozen after-crisis parts and their checksums: a change to either fails here.

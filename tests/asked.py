@@ -1,0 +1,36 @@
+"""Messages the safety net asks about ("are you or your baby in danger?"), found at run time.
+
+Which message the net asks about, rather than answers, moves with each retrain of the second
+opinion, so tests take the first of a few candidates that it asks about now, leaning to the
+reply under test, and fail plainly when none does.
+"""
+
+from __future__ import annotations
+
+from cradle.safety import classify
+
+# Messages about anger at a crying baby that the net may ask about rather than answer: which of
+# them it asks about moves with each retrain of the second opinion, so the test takes the first.
+LOSING_CONTROL_MAYBE = [
+    "the screaming is making me so angry",
+    "im getting so frustrated with my son",
+    "she screams all night and i'm so angry",
+]
+
+
+def asked_about_losing_control() -> str:
+    """A message the net asks about, leaning to the reply about losing control with the baby."""
+    return asked_leaning_to(LOSING_CONTROL_MAYBE, "losing_control")
+
+
+# Vague messages the net may ask about, leaning to an emergency reply.
+EMERGENCY_MAYBE = ["something is not right with me", "something's not right with my head"]
+
+
+def asked_leaning_to(candidates: list[str], leaning: str) -> str:
+    """A message the net asks about, leaning to `leaning` (which ones move with each retrain)."""
+    for text in candidates:
+        result = classify(text)
+        if result.needs_check and result.leaning == leaning:
+            return text
+    raise AssertionError(f"none of {candidates} is asked about leaning to {leaning}: add one")
