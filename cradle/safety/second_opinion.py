@@ -26,15 +26,40 @@ from cradle.tiers import TIERS
 from cradle.yamlio import ContentError, load_yaml
 
 logger = logging.getLogger(__name__)
-MODEL_VERSION = "3"  # bump when features or training change, so old caches are not reused
+MODEL_VERSION = "4"  # bump when features or training change, so old caches are not reused
 _CALM = ("support", "none")
 WRITER, SOMEONE_ELSE = "writer", "someone_else"  # the whose model's two labels
 _PUNCTUATION = re.compile(r"[^\w\s']+")
 
 
+# A baby's (or a pregnancy's) age, which is not a risk: the bank's short medical emergencies
+# often name one ("he's 10 days old and floppy"), so "hes 6 weeks" alone read as a crisis
+# (docs/safety.md, seventeenth session). Ages only, never a length of time ("not slept for 3
+# days", "3 days ago", "it's 3 days since"), which can be one.
+_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(?:days?|weeks?|wks?|months?|mths?|mnths?|mos?|years?|yrs?)"
+_AGE = re.compile(
+    rf"\b{_NUMBER} {_UNIT} old\b"  # "3 weeks old", "a 6 wk old"
+    rf"|\b{_NUMBER} {_UNIT}(?= pregnant\b)"  # "20 weeks pregnant"
+    # "he's 6 weeks", "my baby is 5 weeks", "i'm 20 weeks"; not "it's 3 days since"
+    rf"|(?P<who>\b(?:he|she|baby|son|daughter|twins|they|i|we)(?:'s|'m|'re| is| am| are)) "
+    rf"{_NUMBER} {_UNIT}(?: old)?\b(?! (?:since|ago|without|of|straight|running|in a row|now|later)\b)"
+)
+
+
+# Words that say who, not what: a message of nothing else ("my baby is", once its age is out)
+# gives the model nothing to read, and it guessed a crisis from them.
+_ONLY_WHO = frozenset(
+    "my our the a an he she it they we i he's she's it's they're we're i'm is am are was "
+    "baby son daughter boy girl twins little one lo bub old today now".split()
+)
+
+
 def model_text(normalise: Callable[[str], str], text: str) -> str:
-    """What the model reads: the lexicon's normalised words, without punctuation."""
-    return " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
+    """What the model reads: the lexicon's normalised words, without punctuation or a baby's
+    age."""
+    words = " ".join(_PUNCTUATION.sub(" ", normalise(text)).split())
+    return " ".join(_AGE.sub(lambda m: m["who"] or " ", words).split())
 
 
 @dataclass(frozen=True)
@@ -289,10 +314,11 @@ class SecondOpinion:
         "buried in everyday talk" copies teach the model to find a risk inside a long message;
         the lexicon still reads each sentence. Messages shorter than `min_words` words are left
         to the lexicon: two words carry too little for the model ("not really" alone is not
-        "not breathing").
+        "not breathing"), and so do words that only say who ("my baby is 5 weeks" without its
+        age).
         """
         words = model_text(self._normalise, text)
-        if len(words.split()) < self.min_words:
+        if not self._readable(words):
             return Opinion(0.0, 0.0, None)
         row = self._probabilities(words)
         emergency = float(sum(row[i] for i in self._emergency))
@@ -303,12 +329,17 @@ class SecondOpinion:
             response = self._classes[top].split("/", 1)[1]
         return Opinion(emergency, crisis, response)
 
+    def _readable(self, words: str) -> bool:
+        """Enough words for the model, and one of them about something, not only someone."""
+        split = words.split()
+        return len(split) >= self.min_words and not _ONLY_WHO.issuperset(split)
+
     def someone_else(self, text: str) -> float | None:
         """How likely a crisis in this message is someone else's rather than the writer's own;
         None without a whose model or for a message too short to read. Asked only of messages
         already read as a crisis: it picks the reply's words, never the tier."""
         words = model_text(self._normalise, text)
-        if self._whose is None or len(words.split()) < self.min_words:
+        if self._whose is None or not self._readable(words):
             return None
         return float(self._whose(words)[self._someone_else])
 

@@ -179,3 +179,39 @@ def test_the_second_opinion_reads_a_long_message_whole_not_its_most_worrying_sen
         "My partner works long hours. Is it normal?"
     )
     assert opinion.opinion("Sorry this is long.").crisis > 0.64 > opinion.opinion(text).crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # A baby's or a pregnancy's age is taken out: it is not a risk.
+        ("He's 6 weeks", "he's"),
+        ("She's 3 weeks old!", "she's"),
+        ("my baby is 5 weeks", "my baby is"),
+        ("I'm 20 weeks pregnant", "i'm pregnant"),
+        ("my 3-month-old isn't breathing", "my isn't breathing"),
+        ("he's 10 days old and floppy", "he's and floppy"),
+        # A length of time is kept: not sleeping for days can be a sign of psychosis.
+        ("not slept for 3 days", "not slept for 3 days"),
+        ("it's 3 days since I slept", "it's 3 days since i slept"),
+        ("she's 3 days without sleep", "she's 3 days without sleep"),
+        ("took them 2 days ago", "took them 2 days ago"),
+    ],
+)
+def test_the_second_opinion_reads_a_message_without_the_babys_age(text, read):
+    from cradle.safety.second_opinion import model_text
+
+    assert model_text(str.lower, text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [("my baby is 5 weeks", False), ("he's 6 weeks old", False), ("my baby is not breathing", True)],
+)
+def test_words_that_only_say_who_are_left_to_the_lexicon(text, read):
+    from cradle.safety.second_opinion import SecondOpinion, model_text
+
+    # _readable only looks at the words and min_words; no model is needed to ask it.
+    opinion = SecondOpinion.__new__(SecondOpinion)
+    opinion.min_words = 3
+    assert opinion._readable(model_text(str.lower, text)) is read
