@@ -227,7 +227,7 @@ class ActionFindServices(Action):
             gave_up = _tries(tracker) >= MAX_AREA_TRIES
             dispatch(dispatcher, [*([] if gave_up else [say("area_skipped")]), say("ask_feedback")])
             return events
-        request = request_from_slots(topic, area, audience)
+        request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
         if request.area.district is None and area is not None:
@@ -438,6 +438,13 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
     names_place = get_areas().find_in_text(text).district is not None
     asked = latest_intent(tracker) == "find_services"
     return get_request_reader().read(text, names_place, asked=asked)
+
+
+def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:
+    """What to search for when there is no topic: the needs the request named that are not
+    topics ("baby groups": meeting other parents), else the everyday needs."""
+    named = tuple(n for n in ask.needs if n not in topic_ids()) if ask is not None else ()
+    return named or get_request_reader().no_need_named
 
 
 def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:

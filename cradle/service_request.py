@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cradle.catalogue.model import known_needs
+from cradle.catalogue.store import CONTACTS
 from cradle.content import topic_ids
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
@@ -25,8 +27,8 @@ class ServiceAsk:
     """What a service request said; every value is from an allowlist."""
 
     audience: str | None = None  # mum / dad-or-partner
-    contact: str | None = None  # text / phone
-    needs: tuple[str, ...] = ()  # topic ids (or crisis), in the file's order
+    contact: str | None = None  # text / phone / online / in-person
+    needs: tuple[str, ...] = ()  # catalogue needs (topic ids and others), in the file's order
 
 
 class RequestReader:
@@ -53,8 +55,12 @@ class RequestReader:
         self.asks = compile_all(data.get("asks_for_services"), "asks_for_services")
         self.help_words = compile_all([data.get("help_words")], "help_words")[0]
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
-        self.contact = groups("contact", frozenset({"text", "phone"}))
-        self.needs = groups("needs", frozenset(topic_ids()) | {"crisis"})
+        self.contact = groups("contact", frozenset(CONTACTS))
+        self.needs = groups("needs", known_needs())
+        everyday = data.get("no_need_named") or []
+        if not isinstance(everyday, list) or not everyday or set(everyday) - set(topic_ids()):
+            raise ContentError(path, "no_need_named: expected a list of topic ids")
+        self.no_need_named = tuple(str(n) for n in everyday)
 
     def read(
         self, text: object, names_a_place: bool = False, asked: bool = False

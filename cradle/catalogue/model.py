@@ -95,9 +95,14 @@ class CatalogueError(ContentError):
     """A service file is wrong; the message names the file and the entry."""
 
 
+# Needs that are not topics: round-the-clock crisis lines, and groups where parents meet other
+# parents ("baby groups in Rugby" is not a question about a feeling: the third user test).
+CRISIS, MEETING = "crisis", "meeting-other-parents"
+
+
 def known_needs(topics: Path | None = None) -> frozenset[str]:
-    """Needs are topic ids, plus `crisis` for round-the-clock crisis lines."""
-    return frozenset(topic_ids(topics)) | {"crisis"}
+    """Needs are topic ids, plus `crisis` and `meeting-other-parents`."""
+    return frozenset(topic_ids(topics)) | {CRISIS, MEETING}
 
 
 def _date(value: Any, what: str) -> dt.date:

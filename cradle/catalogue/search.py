@@ -36,12 +36,15 @@ def needs_for_topic(topic_id: str | None) -> tuple[str, ...]:
         return ()
 
 
-def request_from_slots(topic: object, area: object, audience: object) -> ParentRequest:
-    """Check slot values against allowlists; unknown values are dropped, never queried."""
+def request_from_slots(
+    topic: object, area: object, audience: object, no_topic: tuple[str, ...] = ()
+) -> ParentRequest:
+    """Check slot values against allowlists; unknown values are dropped, never queried.
+    `no_topic`: the needs searched when there is no (known) topic."""
     topic_id = topic if isinstance(topic, str) else None
     match = get_areas().resolve(area) if area is not None else AreaMatch(None)
     query = SearchQuery(
-        needs=needs_for_topic(topic_id),
+        needs=needs_for_topic(topic_id) or no_topic,
         district=match.district,
         audience=normalise_audience(audience),
         include_county=match.outside_note is None,

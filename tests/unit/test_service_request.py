@@ -54,3 +54,27 @@ def test_a_request_says_who_it_is_for_and_how_to_reach_them():
     assert ask is not None
     assert ask.contact == "text"
     assert "dads" in ask.needs
+
+
+@pytest.mark.parametrize(
+    ("text", "audience", "contact", "needs"),
+    [
+        # A group is somewhere to meet other parents: not a helpline (third user test).
+        ("baby groups in Rugby", None, None, ("meeting-other-parents",)),
+        ("other mums near Warwick", "mum", None, ("meeting-other-parents",)),
+        ("any groups for dads in rugby", "dad-or-partner", None, ("dads", "meeting-other-parents")),
+        ("face to face support in Stratford", None, "in-person", ()),
+        ("online support for dads", "dad-or-partner", "online", ("dads",)),
+        ("support for domestic abuse in nuneaton", None, None, ("domestic-abuse",)),
+    ],
+)
+def test_a_request_says_what_kind_of_help_and_how(text, audience, contact, needs):
+    ask = get_request_reader().read(text, names_a_place=True)
+    assert ask is not None
+    assert (ask.audience, ask.contact, ask.needs) == (audience, contact, needs)
+
+
+def test_a_request_that_names_no_need_searches_everyday_needs_not_abuse_services():
+    everyday = get_request_reader().no_need_named
+    assert "domestic-abuse" not in everyday
+    assert {"low-mood", "anxiety", "dads"} <= set(everyday)
