@@ -43,7 +43,8 @@ _AGE = re.compile(
     rf"|\b{_NUMBER} {_UNIT}(?= pregnant\b)"  # "20 weeks pregnant"
     # "he's 6 weeks", "my baby is 5 weeks", "i'm 20 weeks"; not "it's 3 days since"
     rf"|(?P<who>\b(?:he|she|baby|son|daughter|twins|they|i|we)(?:'s|'m|'re| is| am| are)) "
-    rf"{_NUMBER} {_UNIT}(?: old)?\b(?! (?:since|ago|without|of|straight|running|in a row|now|later)\b)"
+    rf"{_NUMBER} {_UNIT}(?: old)?\b"
+    r"(?! (?:since|ago|without|of|straight|running|in a row|now|later)\b)"
 )
 
 

@@ -206,7 +206,11 @@ def test_the_second_opinion_reads_a_message_without_the_babys_age(text, read):
 
 @pytest.mark.parametrize(
     ("text", "read"),
-    [("my baby is 5 weeks", False), ("he's 6 weeks old", False), ("my baby is not breathing", True)],
+    [
+        ("my baby is 5 weeks", False),
+        ("he's 6 weeks old", False),
+        ("my baby is not breathing", True),
+    ],
 )
 def test_words_that_only_say_who_are_left_to_the_lexicon(text, read):
     from cradle.safety.second_opinion import SecondOpinion, model_text
