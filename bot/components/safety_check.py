@@ -43,7 +43,10 @@ MOVE_ON_CONFIDENCE = 0.8
 # Answers that the crisis rules read at any confidence ("I need help now", "no"), and the
 # guesses that never mean the person has moved on.
 _CRISIS_ANSWERS = frozenset({"crisis_help", "deny"}) | NET_INTENTS
-_NOT_UNDERSTOOD = frozenset({FALLBACK_INTENT, "out_of_scope"})
+# Cradle has not asked "Was this helpful?" right after crisis help: "the helpline didn't answer"
+# or "that didn't help" read as feedback is about the crisis help, and the person is still
+# without it (docs/safety.md, seventeenth session).
+_NOT_A_MOVE_ON = frozenset({FALLBACK_INTENT, "out_of_scope", "feedback"})
 
 
 def is_after_crisis(metadata: object) -> bool:
@@ -56,7 +59,7 @@ def follows_crisis(intent: dict[str, Any] | None, metadata: object) -> bool:
     if not is_after_crisis(metadata):
         return False
     name = (intent or {}).get("name")
-    if not name or name in _NOT_UNDERSTOOD:
+    if not name or name in _NOT_A_MOVE_ON:
         return True
     if name in _CRISIS_ANSWERS:
         return False

@@ -31,6 +31,9 @@ AFTER_PARTS = {
         ("ask_asking_for_help", 0.55, AFTER, True),
         ("greet", MOVE_ON_CONFIDENCE - 0.01, AFTER, True),
         (None, 0.0, AFTER, True),
+        # Feedback right after crisis help is about the crisis help ("the helpline didnt answer").
+        ("feedback", 0.99, AFTER, True),
+        ("feedback", 0.99, None, False),
         # Confidently something else: answered as asked.
         ("ask_sleep_and_exhaustion", 0.93, AFTER, False),
         ("thanks", MOVE_ON_CONFIDENCE, AFTER, False),

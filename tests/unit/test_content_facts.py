@@ -329,3 +329,13 @@ def test_the_privacy_answer_says_how_to_clear_the_chat_on_each_channel(channel, 
     assert all(step in flat(variation["text"]) for step in steps)
     # What is deleted when is told straight: the server's copy goes after 30 days.
     assert "30 days" in variation["text"]
+
+
+def test_every_crisis_reply_but_the_default_has_its_own_follow_up():
+    # The follow-up speaks to the crisis that was answered: after the reply about losing
+    # control with the baby it says to put the baby down, not the writer's own default.
+    from cradle.safety.result import RESPONSES
+
+    follow_up = get_responses()["utter_safety_follow_up"]
+    answered = {c["value"] for v in follow_up for c in v.get("condition", [])}
+    assert set(RESPONSES) - answered == {"urgent", "support", "check"}
