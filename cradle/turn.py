@@ -33,6 +33,7 @@ from cradle.safety import (
     tier_rank,
 )
 from cradle.safety.check_in import get_check_in
+from cradle.safety.net import SECOND_OPINION
 from cradle.safety.whose import reply_for_whom
 
 MAX_MESSAGE_CHARS = 1000
@@ -195,6 +196,12 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # conversation, each message speaks for itself).
     if safety.is_crisis and session.after_crisis:
         safety = in_conversation(safety, session.response)
+    # "No I'm not in danger" to Cradle's own question is the button it means, not a "no". The
+    # answer is listed whole, so it holds no other words; a reading of the second opinion alone
+    # on three or four words is not kept against it ("no im safe" read as an emergency).
+    payload = get_check_in().safe_answer(session.last_question, text)
+    if payload and session.response != "medical" and _second_opinion_only(safety):
+        return PreparedTurn(SafetyResult(), payload)
     # A "not safe" answer to Cradle's own question is an emergency, even when the net already
     # read the words as urgent ("I don't know" is both).
     if tier_rank(safety.tier) < tier_rank(NOT_SAFE_ANSWER.tier) and get_check_in().is_not_safe(
@@ -228,6 +235,10 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         leaning = {"safety_response": safety.leaning or "urgent"}
         return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def _second_opinion_only(safety: SafetyResult) -> bool:
+    return all(rule.startswith(SECOND_OPINION) for rule in safety.rules)
 
 
 def repeats_crisis_help(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -2,7 +2,9 @@
 
 After "Are you safe right now?", a bare "no" or "I don't know" is a crisis answer. The NLU
 would read it as `deny` and answer politely, so the channels ask this module first, using the
-question the bot asked last (from the tracker).
+question the bot asked last (from the tracker). A few whole answers say the opposite in words
+that start with "no" ("no I'm not in danger"): those are listed as safe answers, each with the
+button it means.
 """
 
 from __future__ import annotations
@@ -20,11 +22,17 @@ _NOT_WORD = re.compile(r"[^\w\s']+")
 class CheckInAnswers:
     """For each safety question (a response name), the whole answers that mean "not safe"."""
 
-    def __init__(self, answers: dict[str, frozenset[str]], normalise: Callable[[str], str]):
+    def __init__(
+        self,
+        answers: dict[str, frozenset[str]],
+        normalise: Callable[[str], str],
+        safe: dict[str, tuple[str, frozenset[str]]] | None = None,
+    ):
         self._answers = answers
         self._normalise = normalise
+        self._safe = safe or {}
         self.questions = frozenset(answers)
-        self._any = frozenset().union(*answers.values())
+        self._any = frozenset().union(*answers.values(), *(a for _, a in self._safe.values()))
 
     @classmethod
     def from_file(cls, path: Path, normalise: Callable[[str], str]) -> CheckInAnswers:
@@ -40,17 +48,51 @@ class CheckInAnswers:
                 # YAML reads a bare yes/no as true/false: the answer would silently never match.
                 raise ContentError(path, f'{question}: put every answer in quotes, e.g. "no"')
             answers[str(question)] = frozenset(_plain(normalise(str(p))) for p in phrases)
-        return cls(answers, normalise)
+        return cls(answers, normalise, _safe_answers(path, data, frozenset(answers), normalise))
 
     def could_be_answer(self, text: str) -> bool:
         """Is this an answer to any safety question? Only then is the tracker read."""
         return len(text) < 200 and _plain(self._normalise(text)) in self._any
+
+    def safe_answer(self, question: str | None, text: str) -> str | None:
+        """The button a listed safe answer to `question` means ("/affirm" for "no I'm not in
+        danger" after "Are you safe right now?"), or None."""
+        if question not in self._safe:
+            return None
+        payload, answers = self._safe[question]
+        return payload if _plain(self._normalise(text)) in answers else None
 
     def is_not_safe(self, question: str | None, text: str) -> bool:
         """True when `text`, sent right after `question`, means the person is not safe."""
         if question not in self._answers:
             return False
         return _plain(self._normalise(text)) in self._answers[question]
+
+
+def _safe_answers(
+    path: Path, data: dict, questions: frozenset[str], normalise: Callable[[str], str]
+) -> dict[str, tuple[str, frozenset[str]]]:
+    raw = data.get("safe_answers") or {}
+    if not isinstance(raw, dict):
+        raise ContentError(path, "safe_answers: expected a question -> payload and answers")
+    safe = {}
+    for question, entry in raw.items():
+        if question not in questions:
+            raise ContentError(path, f"safe_answers: {question!r} is not one of the questions")
+        payload, phrases = (entry or {}).get("payload"), (entry or {}).get("answers")
+        if payload not in ("/affirm", "/deny"):
+            raise ContentError(path, f"safe_answers.{question}.payload must be /affirm or /deny")
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ContentError(path, f"safe_answers.{question}.answers: a list of quoted answers")
+        plain = frozenset(_plain(normalise(p)) for p in phrases)
+        if clash := plain & {a for a in _listed(data, question, normalise)}:
+            raise ContentError(path, f"{sorted(clash)[0]!r} is both a safe and a not-safe answer")
+        safe[str(question)] = (str(payload), plain)
+    return safe
+
+
+def _listed(data: dict, question: str, normalise: Callable[[str], str]) -> set[str]:
+    return {_plain(normalise(str(p))) for p in data["questions"][question]}
 
 
 def _plain(text: str) -> str:

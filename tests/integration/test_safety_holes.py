@@ -245,3 +245,12 @@ def test_im_ok_now_out_of_the_blue_is_not_answered_as_after_crisis_help(stack):
     texts, contract = say(stack, "hole-ok-now", "im ok now")
     assert contract["safety"] == "none"
     assert texts == [get_responses()["utter_safe_now"][0]["text"]]
+
+
+def test_no_im_not_in_danger_to_are_you_safe_is_heard_as_safe(stack):
+    # The third user test: it got the whole emergency text again. A bare "no" still does.
+    sender = "hole-not-in-danger"
+    say(stack, sender, "I want to end my life tonight")
+    texts, _ = say(stack, sender, "no I'm not in danger")
+    assert texts[0] == get_responses()["utter_safety_glad_safe"][-1]["text"]
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays

@@ -109,3 +109,44 @@ def test_no_to_is_help_on_the_way_gets_the_medical_reply_again():
     assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_response"] == (
         "medical"
     )
+
+
+@pytest.mark.parametrize(
+    ("answer", "session", "sent"),
+    [
+        # The third user test: "no I'm not in danger" got the crisis text again.
+        ("no I'm not in danger", AFTER_ARE_YOU_SAFE, "/affirm"),
+        ("No, im safe.", AFTER_ARE_YOU_SAFE, "/affirm"),
+        ("no we're not in danger", AFTER_IN_DANGER, "/deny"),
+    ],
+)
+def test_a_safe_answer_that_starts_with_no_is_the_button_it_means(answer, session, sent):
+    turn = prepare_turn(answer, session)
+    assert not turn.safety.is_crisis
+    assert turn.text_for_rasa == sent
+
+
+@pytest.mark.parametrize(
+    ("answer", "session"),
+    [
+        (
+            "no I'm not in danger",
+            SessionSafety("emergency", "utter_safety_check_in", response="medical"),
+        ),
+        ("no I'm not in danger", SessionSafety()),  # no question asked
+        ("I'm fine", AFTER_ARE_YOU_SAFE),  # not listed: it can hide a crisis
+        ("no I'm not in danger but I took all my tablets", AFTER_ARE_YOU_SAFE),  # not whole
+    ],
+)
+def test_only_a_whole_listed_answer_to_the_question_is_read_as_safe(answer, session):
+    assert prepare_turn(answer, session).text_for_rasa not in ("/affirm", "/deny")
+
+
+def test_an_answer_cannot_be_both_safe_and_not_safe(tmp_path):
+    path = tmp_path / "check_in.yml"
+    path.write_text(
+        'questions:\n  q:\n    - "no"\n'
+        'safe_answers:\n  q:\n    payload: /affirm\n    answers:\n      - "no"\n'
+    )
+    with pytest.raises(ContentError, match="both"):
+        CheckInAnswers.from_file(path, str.lower)
