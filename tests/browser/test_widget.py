@@ -80,7 +80,7 @@ def test_topic_answer_then_service_cards_after_an_area(page):
     assert cards.count() >= 3
     # Each card says what its mark really is; the sample catalogue never shows a kite-mark badge.
     assert cards.first.locator(".cradle-listing").inner_text() == (
-        "Listed in Cradle's sample catalogue. Not kite-marked."
+        "Listed by Cradle from public information. Not yet checked by a quality scheme."
     )
     assert page.locator(".cradle-card .cradle-badge").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "widget-service-card.png"))

@@ -78,7 +78,7 @@ async def test_services_api_returns_listed_services_local_first(api):
     assert cards and all(c["kitemark"]["status"] == "listed" for c in cards)
     # The card names the scheme as it is: a sample listing, not a kite mark.
     assert all(c["kitemark"]["scheme_name"] == "Cradle sample catalogue" for c in cards)
-    assert all("Not kite-marked" in c["kitemark"]["label"] for c in cards)
+    assert all("Not yet checked by a quality scheme" in c["kitemark"]["label"] for c in cards)
     assert all({"low-mood", "dads"} & set(c["needs"]) for c in cards)
     first = cards[0]
     assert {

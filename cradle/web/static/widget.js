@@ -150,8 +150,8 @@
     cards.forEach(function (c) {
       var card = el("li", { "class": "cradle-card" });
       card.appendChild(el("h3", {}, c.name));
-      // The mark as it really is: the scheme's own words, e.g. "Listed in Cradle's sample
-      // catalogue. Not kite-marked." Only a real scheme's award gets the green badge.
+      // The mark as it really is: the scheme's own words, e.g. "Listed by Cradle from public
+      // information. Not yet checked by a quality scheme." Only a real award gets the badge.
       if (c.kitemark && c.kitemark.label) {
         var real = c.kitemark.real && c.kitemark.status === "awarded";
         card.appendChild(el("p", { "class": real ? "cradle-badge" : "cradle-listing" }, c.kitemark.label));
