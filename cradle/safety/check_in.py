@@ -85,7 +85,7 @@ def _safe_answers(
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             raise ContentError(path, f"safe_answers.{question}.answers: a list of quoted answers")
         plain = frozenset(_plain(normalise(p)) for p in phrases)
-        if clash := plain & {a for a in _listed(data, question, normalise)}:
+        if clash := plain & _listed(data, question, normalise):
             raise ContentError(path, f"{sorted(clash)[0]!r} is both a safe and a not-safe answer")
         safe[str(question)] = (str(payload), plain)
     return safe
