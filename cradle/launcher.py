@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -485,10 +484,12 @@ def serve_forever(
         print("\nStopped before Cradle was ready.")
         return 130
     # From here a signal only asks to stop; the loop below notices, so Ctrl-C can never land
-    # between two statements and skip the clean shutdown.
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # between two statements and skip the clean shutdown. A plain list, not a threading.Event:
+    # Event.set() in a signal handler takes the lock that Event.wait() in the same (main) thread
+    # may hold at that moment, and the process hung on Ctrl-C (a CI run, seventeenth session).
+    stopping: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _: stopping.append(signum))
+    signal.signal(signal.SIGTERM, lambda signum, _: stopping.append(signum))
     print(
         "\nCradle is ready.\n"
         f"  Browser:   {config.web_url}/\n"
@@ -501,12 +502,12 @@ def serve_forever(
     )
     last_purge = 0.0
     try:
-        while not stop.is_set():
+        while not stopping:
             stack._check_alive()
             if time.monotonic() - last_purge > 24 * 3600:
                 _purge_old_events(config)
                 last_purge = time.monotonic()
-            stop.wait(1.0)
+            time.sleep(1.0)  # a signal runs its handler during the sleep, taking no lock
     except LaunchError as err:
         print(f"error: {err}", file=sys.stderr)
         stack.stop()
