@@ -48,7 +48,7 @@ class CheckInAnswers:
                 # YAML reads a bare yes/no as true/false: the answer would silently never match.
                 raise ContentError(path, f'{question}: put every answer in quotes, e.g. "no"')
             answers[str(question)] = frozenset(_plain(normalise(str(p))) for p in phrases)
-        return cls(answers, normalise, _safe_answers(path, data, frozenset(answers), normalise))
+        return cls(answers, normalise, _safe_answers(path, data, answers, normalise))
 
     def could_be_answer(self, text: str) -> bool:
         """Is this an answer to any safety question? Only then is the tracker read."""
@@ -70,14 +70,15 @@ class CheckInAnswers:
 
 
 def _safe_answers(
-    path: Path, data: dict, questions: frozenset[str], normalise: Callable[[str], str]
+    path: Path, data: dict, not_safe: dict[str, frozenset[str]], normalise: Callable[[str], str]
 ) -> dict[str, tuple[str, frozenset[str]]]:
+    """`safe_answers` per question, checked against that question's not-safe answers."""
     raw = data.get("safe_answers") or {}
     if not isinstance(raw, dict):
         raise ContentError(path, "safe_answers: expected a question -> payload and answers")
     safe = {}
     for question, entry in raw.items():
-        if question not in questions:
+        if question not in not_safe:
             raise ContentError(path, f"safe_answers: {question!r} is not one of the questions")
         payload, phrases = (entry or {}).get("payload"), (entry or {}).get("answers")
         if payload not in ("/affirm", "/deny"):
@@ -85,14 +86,10 @@ def _safe_answers(
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             raise ContentError(path, f"safe_answers.{question}.answers: a list of quoted answers")
         plain = frozenset(_plain(normalise(p)) for p in phrases)
-        if clash := plain & _listed(data, question, normalise):
+        if clash := plain & not_safe[question]:
             raise ContentError(path, f"{sorted(clash)[0]!r} is both a safe and a not-safe answer")
         safe[str(question)] = (str(payload), plain)
     return safe
-
-
-def _listed(data: dict, question: str, normalise: Callable[[str], str]) -> set[str]:
-    return {_plain(normalise(str(p))) for p in data["questions"][question]}
 
 
 def _plain(text: str) -> str:

@@ -56,6 +56,12 @@ _ONLY_WHO = frozenset(
 )
 
 
+def readable(words: str, min_words: int) -> bool:
+    """Enough words for the model, and one of them about something, not only someone."""
+    split = words.split()
+    return len(split) >= min_words and not _ONLY_WHO.issuperset(split)
+
+
 def model_text(normalise: Callable[[str], str], text: str) -> str:
     """What the model reads: the lexicon's normalised words, without punctuation or a baby's
     age."""
@@ -319,7 +325,7 @@ class SecondOpinion:
         age).
         """
         words = model_text(self._normalise, text)
-        if not self._readable(words):
+        if not readable(words, self.min_words):
             return Opinion(0.0, 0.0, None)
         row = self._probabilities(words)
         emergency = float(sum(row[i] for i in self._emergency))
@@ -330,17 +336,12 @@ class SecondOpinion:
             response = self._classes[top].split("/", 1)[1]
         return Opinion(emergency, crisis, response)
 
-    def _readable(self, words: str) -> bool:
-        """Enough words for the model, and one of them about something, not only someone."""
-        split = words.split()
-        return len(split) >= self.min_words and not _ONLY_WHO.issuperset(split)
-
     def someone_else(self, text: str) -> float | None:
         """How likely a crisis in this message is someone else's rather than the writer's own;
         None without a whose model or for a message too short to read. Asked only of messages
         already read as a crisis: it picks the reply's words, never the tier."""
         words = model_text(self._normalise, text)
-        if self._whose is None or not self._readable(words):
+        if self._whose is None or not readable(words, self.min_words):
             return None
         return float(self._whose(words)[self._someone_else])
 
