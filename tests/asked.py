@@ -15,6 +15,7 @@ LOSING_CONTROL_MAYBE = [
     "the screaming is making me so angry",
     "im getting so frustrated with my son",
     "she screams all night and i'm so angry",
+    "im so frustrated with the baby i have to walk out",
 ]
 
 
