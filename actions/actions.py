@@ -16,8 +16,16 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
-from cradle.content import PENDING_TOPIC, get_topic, serve_drafts, topic_for_intent, topic_ids
+from cradle.content import (
+    HELPING_AUDIENCE,
+    PENDING_TOPIC,
+    get_topic,
+    serve_drafts,
+    topic_for_intent,
+    topic_ids,
+)
 from cradle.glossary import get_glossary
+from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.insights import FEEDBACK_REASONS
 from cradle.replies import (
     Message,
@@ -106,9 +114,10 @@ def answer_topic(
         # The crisis flag lasts the session: check in gently before ordinary topics.
         dispatch(dispatcher, [say("safety_reminder")])
     audience = _audience(tracker)
+    asker = HELPING_AUDIENCE if _asks_for_someone_else(tracker) else audience
     # The next steps are buttons on the answer itself: if the action server is down, no
     # orphan buttons are sent, and the channel's fallback speaks instead.
-    dispatch(dispatcher, topic_messages(topic, audience))
+    dispatch(dispatcher, topic_messages(topic, asker))
     if audience:
         dispatch(dispatcher, [contract(audience=audience)])
     return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
@@ -471,6 +480,11 @@ def latest_intent(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return name if isinstance(name, str) else None
+
+
+def _asks_for_someone_else(tracker: Tracker) -> bool:
+    """The NLU read the latest message as a question about another adult's wellbeing."""
+    return (tracker.latest_message or {}).get(ABOUT_KEY) == SOMEONE_ELSE
 
 
 def _audience(tracker: Tracker) -> str | None:

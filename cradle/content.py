@@ -14,6 +14,11 @@ from cradle.yamlio import ContentError, parse_yaml
 
 DADS_AUDIENCE = "dad-or-partner"
 MUM_AUDIENCE = "mum"
+# Not who the parent is, but who a question is about: another adult's wellbeing, asked by a
+# partner, friend or relative (cradle/helping.py). Never stored in the audience slot.
+HELPING_AUDIENCE = "family-or-friend"
+# The reviewed first answers, one SMS segment each: for everyone, and by who is asking.
+SHORT_TEXT_KEYS = {"sms": None, "sms_dads": DADS_AUDIENCE, "sms_helping": HELPING_AUDIENCE}
 DADS_HEADING = "For dads and partners"
 # The parts of a topic a parent can ask for, one at a time, after the short first answer.
 SECTION_KEYS = {
@@ -105,12 +110,14 @@ class Topic:
         return next((s for s in self.sections if s.heading.lower() == heading.lower()), None)
 
     def sms_text(self, audience: str | None = None) -> str:
-        if audience == DADS_AUDIENCE and self.meta.get("sms_dads"):
-            return str(self.meta["sms_dads"]).strip()
+        for key, for_whom in SHORT_TEXT_KEYS.items():
+            if for_whom is not None and audience == for_whom and self.meta.get(key):
+                return str(self.meta[key]).strip()
         return str(self.meta.get("sms", "")).strip()
 
     def short_text(self, audience: str | None = None) -> str:
-        """The first answer on every channel: the reviewed one-segment text (sms / sms_dads)."""
+        """The first answer on every channel: the reviewed one-segment text (sms, or sms_dads /
+        sms_helping for those who ask, when the topic has one)."""
         return self.sms_text(audience)
 
     def more_order(self, audience: str | None = None) -> list[str]:

@@ -96,6 +96,7 @@ def export_html(content: Path) -> str:
         )
         sms = " ".join(str(meta.get("sms", "")).split())
         sms_dads = " ".join(str(meta.get("sms_dads", "")).split())
+        sms_helping = " ".join(str(meta.get("sms_helping", "")).split())
         status_class = "draft" if topic.status != "approved" else ""
         parts += [
             f"<section id='{esc(topic.id)}'><h2>{esc(topic.title)}</h2>",
@@ -107,6 +108,8 @@ def export_html(content: Path) -> str:
             f"<p>Text message ({segments(sms)} segments): {esc(sms)}</p>",
             f"<p>Text message for dads and partners ({segments(sms_dads)} segments): "
             f"{esc(sms_dads)}</p>",
+            f"<p>Text message for family and friends asking about someone else "
+            f"({segments(sms_helping)} segments): {esc(sms_helping)}</p>",
             f"<p>Reviews:</p><ul>{reviews}</ul>",
             "<p>Sources:</p><ul>"
             + "".join(f"<li>{esc(s['title'])}: {esc(s['url'])}</li>" for s in topic.sources)

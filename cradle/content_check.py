@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import textstat
 
-from cradle.content import ContentError, Topic, intent_for_topic, load_topic
+from cradle.content import SHORT_TEXT_KEYS, ContentError, Topic, intent_for_topic, load_topic
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT
 from cradle.sms import segments
@@ -134,7 +134,7 @@ def _text_lines(lines: list[str], topic: Topic) -> list[tuple[int, str]]:
         if number >= topic.body_line:
             out.append((number, line))
             continue
-        if re.match(r"^(sms|sms_dads)\s*:", line):
+        if re.match(rf"^({'|'.join(SHORT_TEXT_KEYS)})\s*:", line):
             in_sms = True
             out.append((number, line.split(":", 1)[1]))
         elif in_sms and line.startswith("  "):
@@ -334,7 +334,7 @@ class Checker:
     def check_topic(self, topic: Topic, lines: list[str]) -> None:
         path, meta = topic.path, topic.meta
         self.check_schema(topic, lines)
-        for key in ("sms", "sms_dads"):
+        for key in SHORT_TEXT_KEYS:
             text = meta.get(key)
             if isinstance(text, str) and segments(" ".join(text.split())) > MAX_SMS_SEGMENTS:
                 self.add(

@@ -16,6 +16,7 @@ from cradle.catalogue.store import SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
     DADS_HEADING,
+    HELPING_AUDIENCE,
     MUM_AUDIENCE,
     SECTION_KEYS,
     SOURCES_KEY,
@@ -41,6 +42,9 @@ def topic_messages(topic: Topic, audience: str | None) -> list[Message]:
     """
     text = f"{topic.title}\n{topic.short_text(audience)}"
     buttons = next_steps(topic, audience, [])
+    if audience == HELPING_AUDIENCE:
+        # Read as a question about someone else: one tap gets the answer written to the parent.
+        buttons.append({"title": "It's about me", "payload": f"/{intent_for_topic(topic.id)}"})
     return [{"text": text, "buttons": buttons}, contract(topic=topic.id)]
 
 

@@ -11,7 +11,9 @@ decides, not the intent classifier:
 - the bot's last turn was crisis help (message metadata from the channel, bot/channels/guard.py)
   and the message neither says the danger has passed nor confidently asks something else
   ("what do I do", "she won't go", "can it wait till morning?"): the intent becomes
-  `safety_follow_up`, and the crisis help goes on.
+  `safety_follow_up`, and the crisis help goes on;
+- otherwise, a topic question about another adult's wellbeing is marked as such, so its first
+  answer is the one for family and friends.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.stateless import StatelessComponent
-from cradle.safety import SafetyResult, classify
+from cradle.content import topic_for_intent
+from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
+from cradle.safety import SafetyResult, classify, get_net
 from cradle.turn import (
     AFTER_CRISIS,
     CHECK_INTENT,
@@ -115,7 +119,16 @@ class SafetyCheck(StatelessComponent):
                 set_intent(message, _next_intent(message))
             if follows_crisis(message.get(INTENT), metadata):
                 set_intent(message, {"name": FOLLOW_UP_INTENT, "confidence": 1.0})
+            elif asks_for_someone_else(message.get(INTENT), text):
+                message.set(ABOUT_KEY, SOMEONE_ELSE, add_to_output=True)
         return messages
+
+
+def asks_for_someone_else(intent: dict[str, Any] | None, text: str) -> bool:
+    """A topic question about another adult's wellbeing: its first answer is the one for family
+    and friends (cradle/helping.py). Read only for topic questions, to keep other turns fast."""
+    name = (intent or {}).get("name")
+    return topic_for_intent(name) is not None and get_net().asks_about_someone_else(text)
 
 
 def set_intent(message: Message, intent: dict[str, Any]) -> None:

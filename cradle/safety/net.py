@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from cradle.helping import about_someone_else
 from cradle.recent import Recent, digest
 from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
@@ -80,6 +81,14 @@ class SafetyNet:
         if self.second_opinion is None:
             return 1.0
         return self.second_opinion.thresholds.someone_else
+
+    def asks_about_someone_else(self, text: str) -> bool:
+        """An everyday question about another adult's wellbeing ("my wife cries every day since
+        the baby, how can I help?"): the whose model, at the crisis threshold. Measured on
+        tests/topics/for_someone_else.yml (`python -m cradle.helping`)."""
+        if self.second_opinion is None:
+            return False
+        return about_someone_else(self.second_opinion.someone_else(text), self.whose_threshold)
 
     def in_conversation(self, result: SafetyResult, earlier: str | None) -> SafetyResult:
         """A crisis read right after crisis help for someone else's crisis.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from cradle.content import get_topic
 from cradle.launcher import Stack
 
 pytestmark = pytest.mark.integration
@@ -77,6 +78,15 @@ def test_a_dad_gets_dads_wording(stack):
     assert "Broken sleep hits dads and partners too" in texts[0]
     texts, _ = say(stack, "dad-1", "tell me more")
     assert texts[0] == "For dads and partners"  # the dads part first, for a dad
+
+
+def test_a_question_about_someone_else_gets_the_answer_for_family_and_friends(stack):
+    topic = get_topic("low-mood")
+    texts, contract = say(stack, "friend-1", "my daughter had a baby and she seems so down")
+    assert contract["topic"] == "low-mood" and contract["safety"] == "none"
+    assert texts == [f"{topic.title}\n{' '.join(topic.meta['sms_helping'].split())}"]
+    texts, contract = say(stack, "friend-1", "/ask_low_mood")  # the "It's about me" button
+    assert texts == [f"{topic.title}\n{' '.join(topic.meta['sms'].split())}"]
 
 
 def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):

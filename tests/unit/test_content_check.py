@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cradle.content import load_topic, topic_ids
+from cradle.content import SHORT_TEXT_KEYS, load_topic, topic_ids
 from cradle.content_admin import approve, export_html
 from cradle.content_check import MIN_NLU_EXAMPLES, check_content
 from cradle.paths import PROJECT_ROOT, content_dir
@@ -188,7 +188,7 @@ def test_emoji_make_an_sms_ucs2(content):
     assert any("[sms-length]" in f for f in errors(content))
 
 
-@pytest.mark.parametrize("key", ["sms", "sms_dads"])
+@pytest.mark.parametrize("key", list(SHORT_TEXT_KEYS))
 @pytest.mark.parametrize(
     "topic_id", sorted(p.stem for p in (content_dir() / "topics").glob("*.md"))
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cradle.content import DADS_HEADING, Topic, get_topic, topic_ids
+from cradle.content import DADS_HEADING, SHORT_TEXT_KEYS, Topic, get_topic, topic_ids
 from cradle.paths import content_dir
 from cradle.responses import get_responses
 from cradle.yamlio import load_yaml
@@ -25,7 +25,7 @@ def flat(text: str) -> str:
 
 def paragraphs(topic: Topic) -> list[str]:
     """Every paragraph or list item a parent reads: the SMS texts and each section's body."""
-    out = [flat(str(topic.meta.get(key) or "")) for key in ("sms", "sms_dads")]
+    out = [flat(str(topic.meta.get(key) or "")) for key in SHORT_TEXT_KEYS]
     for section in topic.sections:
         out += [flat(p) for p in re.split(r"\n\s*\n|\n(?=- )", section.text)]
     return [p for p in out if p]

@@ -1,0 +1,143 @@
+"""A topic question about someone else gets the answer for family and friends (cradle/helping)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionAnswerTopic
+from bot.components.safety_check import SafetyCheck
+from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, topic_ids
+from cradle.frozen import body_checksum
+from cradle.helping import ABOUT_KEY, FROZEN_SET, SOMEONE_ELSE, about_someone_else, load_set, report
+from cradle.replies import topic_messages
+from cradle.sms import segments
+from cradle.yamlio import ContentError
+from tests.sent import as_rasa_sends
+
+# The frozen set's own checksum, kept here so editing the file and its header together fails.
+FROZEN_SHA = "97c7e5c5d70d04889f19f7bb3cac09809a19e486136cdeba156aaee3b6054f21"
+
+
+def test_the_frozen_set_is_unchanged_and_whole():
+    text = FROZEN_SET.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"# sha256: {FROZEN_SHA}"
+    assert body_checksum(text) == FROZEN_SHA
+    messages = load_set()
+    assert {label: len(texts) for label, texts in messages.items()} == {
+        "writer": 107,
+        "someone_else": 120,
+    }
+
+
+def test_a_set_with_other_labels_is_refused(tmp_path):
+    from cradle.frozen import freeze
+
+    path = tmp_path / "set.yml"
+    path.write_text("writer: [a]\nthem: [b]\n", encoding="utf-8")
+    freeze(path)
+    with pytest.raises(ContentError, match="expected exactly the labels"):
+        load_set(path)
+
+
+@pytest.mark.parametrize(
+    ("probability", "threshold", "expected"),
+    [(0.9, 0.8, True), (0.8, 0.8, True), (0.79, 0.8, False), (None, 0.8, False)],
+)
+def test_only_a_sure_reading_counts_as_about_someone_else(probability, threshold, expected):
+    assert about_someone_else(probability, threshold) is expected
+
+
+def test_the_report_counts_each_label_and_shows_no_message():
+    messages = {"writer": ["i feel low", "we argue"], "someone_else": ["my wife is low", "she"]}
+    lines = report(messages, lambda text: "wife" in text or text == "we argue")
+    assert lines == [
+        "  writer        read as about someone else 1/2",
+        "  someone_else  read as about someone else 1/2",
+    ]
+    assert not any("wife" in line for line in lines)
+
+
+@pytest.mark.parametrize("topic_id", topic_ids())
+def test_every_topic_has_a_one_segment_answer_for_family_and_friends(topic_id):
+    topic = get_topic(topic_id)
+    helping = topic.short_text(HELPING_AUDIENCE)
+    assert helping == " ".join(str(topic.meta["sms_helping"]).split()).strip()
+    assert helping != topic.short_text(None)
+    assert segments(helping) == 1
+    assert "your " not in helping.lower()  # written about them, not to the parent
+
+
+def test_a_topic_without_an_answer_for_family_and_friends_gives_its_own():
+    topic = get_topic("low-mood")
+    meta = {k: v for k, v in topic.meta.items() if k != "sms_helping"}
+    plain = type(topic)(**{**topic.__dict__, "meta": meta})
+    assert plain.short_text(HELPING_AUDIENCE) == topic.short_text(None)
+
+
+def test_the_answer_about_someone_else_offers_the_parents_own_in_one_tap():
+    topic = get_topic("anxiety")
+    buttons = topic_messages(topic, HELPING_AUDIENCE)[0]["buttons"]
+    assert buttons[-1] == {"title": "It's about me", "payload": f"/{intent_for_topic('anxiety')}"}
+    assert "It's about me" not in [b["title"] for b in topic_messages(topic, None)[0]["buttons"]]
+
+
+def tracker(latest_extra: dict[str, Any], **slots: Any) -> Tracker:
+    latest = {"intent": {"name": "ask_low_mood", "confidence": 1.0}, "entities": [], "text": "x"}
+    latest |= latest_extra
+    events = [{"event": "user", "text": "x", "parse_data": latest, "input_channel": "rest"}]
+    return Tracker("test-sender", slots, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize(
+    ("extra", "slots", "expected_key"),
+    [
+        ({ABOUT_KEY: SOMEONE_ELSE}, {}, "sms_helping"),
+        ({ABOUT_KEY: SOMEONE_ELSE}, {"audience": "dad-or-partner"}, "sms_helping"),
+        ({}, {}, "sms"),
+        ({}, {"audience": "dad-or-partner"}, "sms_dads"),
+        ({ABOUT_KEY: "anything else"}, {}, "sms"),
+    ],
+)
+async def test_the_first_answer_follows_whose_wellbeing_is_asked_about(extra, slots, expected_key):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(dispatcher, tracker(extra, **slots), {})
+    first = next(m for m in as_rasa_sends(dispatcher) if m.get("text"))
+    topic = get_topic("low-mood")
+    assert first["text"] == f"{topic.title}\n" + " ".join(str(topic.meta[expected_key]).split())
+    # Who the parent is stays what they said: "family or friend" is never recorded as them.
+    audiences = [
+        m["custom"]["cradle"].get("audience")
+        for m in dispatcher.messages
+        if m.get("custom") and "audience" in m["custom"]["cradle"]
+    ]
+    assert audiences == ([slots["audience"]] if slots else [])
+
+
+def nlu_message(text: str, intent: str) -> Message:
+    message = Message(data={"text": text, "metadata": None})
+    message.set("intent", {"name": intent, "confidence": 0.9})
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "marked"),
+    [
+        ("my daughter had a baby and she seems really down, what can I do", "ask_low_mood", True),
+        ("how do i support my friend who has pnd", "ask_low_mood", True),
+        ("i feel really low since the baby", "ask_low_mood", False),
+        ("my husband says i'm always snappy, am i depressed?", "ask_low_mood", False),
+        # Not a topic question: nothing to choose an answer for, so not read.
+        ("how do i support my friend who has pnd", "find_services", False),
+    ],
+)
+def test_the_nlu_marks_a_topic_question_about_someone_else(text, intent, marked):
+    [out] = SafetyCheck().process([nlu_message(text, intent)])
+    parsed = out.as_dict(only_output_properties=True)
+    assert (parsed.get(ABOUT_KEY) == SOMEONE_ELSE) is marked
+    assert out.get("intent")["name"] == intent  # the topic is unchanged, only its wording
