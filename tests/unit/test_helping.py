@@ -13,23 +13,48 @@ from actions.actions import ActionAnswerTopic
 from bot.components.safety_check import SafetyCheck
 from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, topic_ids
 from cradle.frozen import body_checksum
-from cradle.helping import ABOUT_KEY, FROZEN_SET, SOMEONE_ELSE, about_someone_else, load_set, report
+from cradle.helping import (
+    ABOUT_KEY,
+    FROZEN_SET,
+    FROZEN_SETS,
+    SOMEONE_ELSE,
+    about_someone_else,
+    load_set,
+    report,
+)
 from cradle.replies import topic_messages
 from cradle.sms import segments
 from cradle.yamlio import ContentError
 from tests.sent import as_rasa_sends
 
-# The frozen set's own checksum, kept here so editing the file and its header together fails.
-FROZEN_SHA = "97c7e5c5d70d04889f19f7bb3cac09809a19e486136cdeba156aaee3b6054f21"
+# Each frozen part's own checksum and size, kept here so editing a file and its header together
+# fails, and so does adding or removing a part.
+FROZEN = {
+    "for_someone_else.yml": (
+        "97c7e5c5d70d04889f19f7bb3cac09809a19e486136cdeba156aaee3b6054f21",
+        107,
+    ),
+    "for_someone_else_2.yml": (
+        "30e34bda3e678b5ec38dd460db94aa7df445864b16d1bb46ef6edc3318d32485",
+        108,
+    ),
+}
 
 
-def test_the_frozen_set_is_unchanged_and_whole():
-    text = FROZEN_SET.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == f"# sha256: {FROZEN_SHA}"
-    assert body_checksum(text) == FROZEN_SHA
-    messages = load_set()
+def test_the_frozen_parts_are_exactly_these():
+    assert sorted(p.name for p in FROZEN_SETS.glob("for_someone_else*.yml")) == sorted(FROZEN)
+    assert FROZEN_SET.name in FROZEN
+
+
+@pytest.mark.parametrize(("name", "frozen"), FROZEN.items())
+def test_a_frozen_part_is_unchanged_and_whole(name, frozen):
+    sha, writers = frozen
+    text = (FROZEN_SETS / name).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"# sha256: {sha}"
+    assert body_checksum(text) == sha
+    messages = load_set(FROZEN_SETS / name)
     assert {label: len(texts) for label, texts in messages.items()} == {
-        "writer": 107,
+        "writer": writers,
         "someone_else": 120,
     }
 
