@@ -1,9 +1,10 @@
 """Is a topic question about the writer, or about someone else they are worried about?
 
 A friend asking how to help a new mum who cries every day should not be told "...is not your
-fault. If it lasts 2 weeks, see your GP". The safety net's whose model (trained on crises, at
-its own threshold) reads the question; `python -m cradle.helping` prints how it reads the frozen
-set `tests/topics/for_someone_else.yml` (counts only, never a message).
+fault. If it lasts 2 weeks, see your GP". A model beside the safety net's whose model, trained
+on the same crises and the bank's everyday questions, reads the question at the whose threshold
+(content/safety/second_opinion.yml, `whose_questions`). `python -m cradle.helping` prints how it
+reads the frozen sets `tests/topics/for_someone_else*.yml` (counts only, never a message).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from cradle.frozen import read_frozen
 from cradle.paths import PROJECT_ROOT
 from cradle.yamlio import ContentError, parse_yaml
 
-FROZEN_SET = PROJECT_ROOT / "tests" / "topics" / "for_someone_else.yml"
+FROZEN_SETS = PROJECT_ROOT / "tests" / "topics"
+FROZEN_SET = FROZEN_SETS / "for_someone_else.yml"
 LABELS = ("writer", "someone_else")
 # The NLU's reading of a topic question about someone else, in the parsed message the action
 # server receives (bot/components/safety_check.py sets it, actions read it).
@@ -55,11 +57,10 @@ def main() -> int:
     from cradle.safety import get_net
 
     net = get_net()
-    print(
-        f"Topic questions about someone else ({FROZEN_SET.relative_to(PROJECT_ROOT)}), "
-        f"whose threshold {net.whose_threshold}:"
-    )
-    print("\n".join(report(load_set(), net.asks_about_someone_else)))
+    print(f"Topic questions about someone else (frozen), threshold {net.whose_threshold}:")
+    for path in sorted(FROZEN_SETS.glob("for_someone_else*.yml")):
+        print(f"  {path.relative_to(PROJECT_ROOT)}")
+        print("\n".join(report(load_set(path), net.asks_about_someone_else)))
     return 0
 
 
