@@ -321,15 +321,17 @@ class Checker:
         if not {"emergency", "urgent", "none"} <= labels:
             self.add(folder / "second_opinion.yml", None, "safety", "the bank lacks a tier")
         # A misspelt situation under `whose:` would silently teach the whose model nothing.
-        whose = config["whose"]
-        missing = set(whose["someone_else"] + whose["writer"]) - {e.situation for e in bank}
-        if missing:
-            self.add(
-                folder / "second_opinion.yml",
-                None,
-                "safety",
-                f"whose: no bank messages for {', '.join(sorted(missing))}",
-            )
+        situations = {e.situation for e in bank}
+        for key in ("whose", "whose_questions"):
+            listed = config[key]["someone_else"] + config[key]["writer"]
+            missing = set(listed) - situations
+            if missing:
+                self.add(
+                    folder / "second_opinion.yml",
+                    None,
+                    "safety",
+                    f"{key}: no bank messages for {', '.join(sorted(missing))}",
+                )
 
     def check_topic(self, topic: Topic, lines: list[str]) -> None:
         path, meta = topic.path, topic.meta

@@ -84,11 +84,12 @@ class SafetyNet:
 
     def asks_about_someone_else(self, text: str) -> bool:
         """An everyday question about another adult's wellbeing ("my wife cries every day since
-        the baby, how can I help?"): the whose model, at the crisis threshold. Measured on
+        the baby, how can I help?"): the model for questions, at the crisis threshold. Measured on
         tests/topics/for_someone_else.yml (`python -m cradle.helping`)."""
         if self.second_opinion is None:
             return False
-        return about_someone_else(self.second_opinion.someone_else(text), self.whose_threshold)
+        reading = self.second_opinion.asking_for_someone_else(text)
+        return about_someone_else(reading, self.whose_threshold)
 
     def in_conversation(self, result: SafetyResult, earlier: str | None) -> SafetyResult:
         """A crisis read right after crisis help for someone else's crisis.

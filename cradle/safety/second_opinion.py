@@ -26,7 +26,7 @@ from cradle.tiers import TIERS
 from cradle.yamlio import ContentError, load_yaml
 
 logger = logging.getLogger(__name__)
-MODEL_VERSION = "4"  # bump when features or training change, so old caches are not reused
+MODEL_VERSION = "5"  # bump when features or training change, so old caches are not reused
 _CALM = ("support", "none")
 WRITER, SOMEONE_ELSE = "writer", "someone_else"  # the whose model's two labels
 _PUNCTUATION = re.compile(r"[^\w\s']+")
@@ -119,7 +119,27 @@ def load_config(safety_dir: Path) -> dict[str, Any]:
     if not config.get("bank"):
         raise ContentError(path, "list the bank files under 'bank'")
     _check_whose(path, config.get("whose"))
+    _check_questions(path, config.get("whose_questions"), config["whose"])
     return config
+
+
+def _check_questions(path: Path, questions: Any, whose: dict[str, Any]) -> None:
+    """whose_questions: the everyday situations the model for topic questions adds."""
+    if not isinstance(questions, dict):
+        raise ContentError(path, "whose_questions: give someone_else and writer situations")
+    for key in ("someone_else", "writer"):
+        if not isinstance(questions.get(key), list) or not questions[key]:
+            raise ContentError(path, f"whose_questions.{key} must be a non-empty list")
+    both = set(question_situations(questions, whose)["someone_else"]) & set(
+        question_situations(questions, whose)["writer"]
+    )
+    if both:
+        raise ContentError(path, f"whose_questions: {', '.join(sorted(both))} on both sides")
+
+
+def question_situations(questions: dict[str, Any], whose: dict[str, Any]) -> dict[str, list]:
+    """The situations the model for topic questions learns: the crises' and the everyday ones."""
+    return {key: [*whose[key], *questions[key]] for key in ("someone_else", "writer")}
 
 
 def _check_whose(path: Path, whose: Any) -> None:
@@ -297,11 +317,16 @@ class SecondOpinion:
         thresholds: Thresholds,
         min_words: int = 3,
         whose: Any = None,
+        questions: Any = None,
     ):
         self._model = model
         self._probabilities = _scorer(model)
         self._whose = _scorer(whose) if whose is not None else None
         self._someone_else = list(whose.classes_).index(SOMEONE_ELSE) if whose is not None else 0
+        self._questions = _scorer(questions) if questions is not None else None
+        self._asking_for = (
+            list(questions.classes_).index(SOMEONE_ELSE) if questions is not None else 0
+        )
         self._normalise = normalise
         self.thresholds = thresholds
         self.min_words = min_words
@@ -345,6 +370,16 @@ class SecondOpinion:
             return None
         return float(self._whose(words)[self._someone_else])
 
+    def asking_for_someone_else(self, text: str) -> float | None:
+        """How likely an everyday question is about another adult's wellbeing rather than the
+        writer's own; None without that model or for a message too short to read. A model of
+        its own, so the crisis replies' whose model is not changed by everyday questions
+        (README, eighteenth session)."""
+        words = model_text(self._normalise, text)
+        if self._questions is None or not readable(words, self.min_words):
+            return None
+        return float(self._questions(words)[self._asking_for])
+
 
 def fingerprint(safety_dir: Path, config: dict[str, Any], extra: Iterable[str] = ()) -> str:
     """A hash of the bank, the config and the code version: a new one means retrain."""
@@ -380,8 +415,8 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     )
     if cache.exists():
         try:
-            model, whose = joblib.load(cache)
-            return SecondOpinion(model, normalise, thresholds, min_words, whose)
+            model, whose, questions = joblib.load(cache)
+            return SecondOpinion(model, normalise, thresholds, min_words, whose, questions)
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
     examples = augment(load_bank(safety_dir, config))
@@ -391,11 +426,16 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     whose = build_model(
         [model_text(normalise, e.text) for e in whose_bank], [e.label for e in whose_bank]
     )
+    situations = question_situations(config["whose_questions"], config["whose"])
+    questions_bank = whose_examples(examples, situations)
+    questions = build_model(
+        [model_text(normalise, e.text) for e in questions_bank], [e.label for e in questions_bank]
+    )
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # processes may train at the same time
-        joblib.dump((model, whose), tmp)
+        joblib.dump((model, whose, questions), tmp)
         tmp.replace(cache)
     except OSError:
         logger.warning("could not cache the second-opinion model in %s", cache.parent)
-    return SecondOpinion(model, normalise, thresholds, min_words, whose)
+    return SecondOpinion(model, normalise, thresholds, min_words, whose, questions)

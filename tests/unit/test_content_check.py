@@ -356,6 +356,15 @@ def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
             "  someone_else: [other_persn_now, ",
             "other_persn_now",
         ),
+        # The model for everyday questions: checked the same way.
+        ("  someone_else: [helping_someone,", "  someone_else: [helping_somone,", "helping_somone"),
+        ("  writer: [low_mood_no_risk,", "  writer: [helping_someone, low_mood_no_risk,", "both"),
+        (
+            "  someone_else: [helping_someone,",
+            "  someone_else: [hopeless, helping_someone,",
+            "both",
+        ),
+        ("whose_questions:\n", "whose_question:\n", "whose_questions"),
     ],
 )
 def test_a_bad_whose_block_is_named(content, old, new, message):

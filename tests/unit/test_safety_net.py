@@ -216,3 +216,23 @@ def test_words_that_only_say_who_are_left_to_the_lexicon(text, read):
     from cradle.safety.second_opinion import model_text, readable
 
     assert readable(model_text(str.lower, text), 3) is read
+
+
+def test_everyday_questions_have_their_own_whose_model_and_crises_keep_theirs():
+    # Taught to the crisis whose model, the bank's everyday questions made one more writer's own
+    # crisis read as someone else's (README, eighteenth session): they get a model of their own.
+    from cradle.safety.second_opinion import SecondOpinion, build_model
+
+    calm = ["i have felt low since my son was born", "my partner works long hours", "is it normal"]
+    crisis = ["she is not breathing", "i took all my pills"]
+    model = build_model(calm * 4 + crisis * 4, ["none"] * 12 + ["emergency/emergency"] * 8)
+    mine = ["i feel so low and tired", "i cannot stop worrying about the baby"]
+    theirs = ["how can i help my sister who is low", "my friend seems so down what can i do"]
+    whose = build_model(mine * 4 + theirs * 4, ["writer"] * 8 + ["someone_else"] * 8)
+    questions = build_model(theirs * 4 + mine * 4, ["writer"] * 8 + ["someone_else"] * 8)
+    both = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5), 3, whose, questions)
+    text = "how can i help my sister who is low"
+    assert both.someone_else(text) > 0.5 > both.asking_for_someone_else(text)
+    assert both.asking_for_someone_else("my sister") is None  # too short to read
+    crises_only = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5), 3, whose)
+    assert crises_only.asking_for_someone_else(text) is None
