@@ -600,3 +600,30 @@ def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(bro
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-check-cleared-topic-360.png"))
     context.close()
+
+
+def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser, stack):
+    """A relative asking about a new mum gets the answer for family and friends; all its buttons,
+    "It's about me" last, are in view on a 360x740 phone, and that button gets the parent's own."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    first = bot_count(page)
+    ask(page, "my daughter had a baby and she seems so down")
+    reply = page.locator(".cradle-bot").nth(first)
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert "It's kind to ask" in reply.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-topic-for-someone-else-360.png"))
+    log = page.locator(".cradle-log").bounding_box()
+    for part in (reply, buttons):
+        box = part.bounding_box()
+        assert box is not None and log is not None
+        assert box["y"] >= log["y"] - 1 and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+        assert box["x"] + box["width"] <= 360
+    before = bot_count(page)
+    buttons.get_by_role("button", name="It's about me").click()
+    wait_for_reply(page, before)
+    assert "common and not your fault" in page.locator(".cradle-bot").nth(before).inner_text()
+    context.close()
