@@ -321,10 +321,9 @@ class Checker:
         if not {"emergency", "urgent", "none"} <= labels:
             self.add(folder / "second_opinion.yml", None, "safety", "the bank lacks a tier")
         # A misspelt situation under `whose:` would silently teach the whose model nothing.
-        situations = {e.situation for e in bank}
+        in_bank = {e.situation for e in bank}
         for key in ("whose", "whose_questions"):
-            listed = config[key]["someone_else"] + config[key]["writer"]
-            missing = set(listed) - situations
+            missing = {*config[key]["someone_else"], *config[key]["writer"]} - in_bank
             if missing:
                 self.add(
                     folder / "second_opinion.yml",
