@@ -124,9 +124,14 @@ CHECK_BAND_LOW_MOOD = (
 
 
 def check_band_message() -> str:
+    """One the net asks about without leaning to an emergency reply: "No" to such a one gets the
+    topic asked about ("grey" leans to the medical reply since bank round 23's blue or grey
+    babies, and "No" then gets "this needs advice today" instead)."""
+    from cradle.replies import needs_help_today
     from cradle.safety import classify
 
     for text in CHECK_BAND_LOW_MOOD:
-        if classify(text).needs_check:
+        result = classify(text)
+        if result.needs_check and not needs_help_today(result.leaning):
             return text
     pytest.fail("none of CHECK_BAND_LOW_MOOD is in the safety net's check band now: add one")
