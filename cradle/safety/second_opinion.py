@@ -130,9 +130,8 @@ def _check_questions(path: Path, questions: Any, whose: dict[str, Any]) -> None:
     for key in ("someone_else", "writer"):
         if not isinstance(questions.get(key), list) or not questions[key]:
             raise ContentError(path, f"whose_questions.{key} must be a non-empty list")
-    both = set(question_situations(questions, whose)["someone_else"]) & set(
-        question_situations(questions, whose)["writer"]
-    )
+    situations = question_situations(questions, whose)
+    both = set(situations["someone_else"]) & set(situations["writer"])
     if both:
         raise ContentError(path, f"whose_questions: {', '.join(sorted(both))} on both sides")
 

@@ -326,6 +326,18 @@ def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(
     context.close()
 
 
+def assert_whole_in_the_log(page: Page, parts: tuple[Locator, ...], width: int) -> None:
+    """Each part, from its first line to its last, is in the chat log's view and no wider than
+    the phone."""
+    log = page.locator(".cradle-log").bounding_box()
+    for part in parts:
+        box = part.bounding_box()
+        assert box is not None and log is not None
+        assert box["y"] >= log["y"] - 1, "the start of the reply is in view"
+        assert box["y"] + box["height"] <= log["y"] + log["height"] + 1, "and its end"
+        assert box["x"] + box["width"] <= width
+
+
 def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -334,19 +346,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     open_widget(page)
     first = bot_count(page)
     ask(page, "i feel so low since the baby came")
-    log = page.locator(".cradle-log").bounding_box()
     title = page.locator(".cradle-bot").nth(first)
     reply = page.locator(".cradle-bot").last
     buttons = page.get_by_role("group", name="Suggested replies").last
     assert "Feeling low or down" in title.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-first-reply-360.png"))
-    for part in (title, reply, buttons):
-        box = part.bounding_box()
-        assert box is not None and log is not None
-        assert box["y"] >= log["y"] - 1, "the start of the reply is in view"
-        assert box["y"] + box["height"] <= log["y"] + log["height"] + 1, "and its end"
-        assert box["x"] + box["width"] <= 360
+    assert_whole_in_the_log(page, (title, reply, buttons), 360)
     assert buttons.get_by_role("button", name="Tell me more").is_visible()
     # More on request: the next part starts at the top of the view, not scrolled past.
     before = bot_count(page)
@@ -616,12 +622,7 @@ def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser
     assert "It's kind to ask" in reply.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-for-someone-else-360.png"))
-    log = page.locator(".cradle-log").bounding_box()
-    for part in (reply, buttons):
-        box = part.bounding_box()
-        assert box is not None and log is not None
-        assert box["y"] >= log["y"] - 1 and box["y"] + box["height"] <= log["y"] + log["height"] + 1
-        assert box["x"] + box["width"] <= 360
+    assert_whole_in_the_log(page, (reply, buttons), 360)
     before = bot_count(page)
     buttons.get_by_role("button", name="It's about me").click()
     wait_for_reply(page, before)

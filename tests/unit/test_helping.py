@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -26,6 +25,7 @@ from cradle.replies import topic_messages
 from cradle.sms import segments
 from cradle.yamlio import ContentError
 from tests.sent import as_rasa_sends
+from tests.unit.test_after_crisis import nlu_message
 
 # Each frozen part's own checksum and size, kept here so editing a file and its header together
 # fails, and so does adding or removing a part.
@@ -143,13 +143,6 @@ async def test_the_first_answer_follows_whose_wellbeing_is_asked_about(extra, sl
     assert audiences == ([slots["audience"]] if slots else [])
 
 
-def nlu_message(text: str, intent: str) -> Message:
-    message = Message(data={"text": text, "metadata": None})
-    message.set("intent", {"name": intent, "confidence": 0.9})
-    message.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
-    return message
-
-
 @pytest.mark.parametrize(
     ("text", "intent", "marked"),
     [
@@ -162,7 +155,7 @@ def nlu_message(text: str, intent: str) -> Message:
     ],
 )
 def test_the_nlu_marks_a_topic_question_about_someone_else(text, intent, marked):
-    [out] = SafetyCheck().process([nlu_message(text, intent)])
+    [out] = SafetyCheck().process([nlu_message(text, intent, 0.9, None)])
     parsed = out.as_dict(only_output_properties=True)
     assert (parsed.get(ABOUT_KEY) == SOMEONE_ELSE) is marked
     assert out.get("intent")["name"] == intent  # the topic is unchanged, only its wording
