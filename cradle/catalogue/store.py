@@ -26,7 +26,7 @@ from cradle.catalogue.hours import (
     describe_next_open,
     is_bank_holiday,
 )
-from cradle.catalogue.model import known_needs
+from cradle.catalogue.model import CRISIS, known_needs
 from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
 # Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
@@ -276,7 +276,7 @@ class Catalogue:
 
     def search(self, query: SearchQuery) -> SearchOutcome:
         query = query.checked(self._district_ids)
-        crisis_lines = "crisis" in query.needs
+        crisis_lines = CRISIS in query.needs
         results = self._query(query, crisis_lines=crisis_lines)
         night = is_night(query.moment())
         if night:
@@ -300,7 +300,7 @@ class Catalogue:
     def _backup(self, query: SearchQuery, night: bool, crisis_lines: bool) -> ServiceResult | None:
         """The best service for the need that can be reached now (at night) or is 24/7 (by day);
         failing that, the best crisis line that can."""
-        for needs in (query.needs, ("crisis",)):
+        for needs in (query.needs, (CRISIS,)):
             if not needs:
                 continue
             found = self._query(
@@ -316,7 +316,7 @@ class Catalogue:
                 ),
                 always_only=not night,
                 reachable_only=night,
-                crisis_lines=crisis_lines or needs == ("crisis",),
+                crisis_lines=crisis_lines or needs == (CRISIS,),
             )
             if found:
                 return found[0]
