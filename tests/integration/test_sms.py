@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from twilio.request_validator import RequestValidator
 
+from cradle.content import get_topic
 from cradle.launcher import Stack
 from cradle.sms import is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
@@ -78,6 +79,20 @@ def test_a_conversation_by_text_with_numbered_replies(stack):
         reply and "Rugby" in reply and re.search(r"\b(0\d{3} ?\d{2,3} ?\d{2,4}|111|116 123)", reply)
     )
     assert segments(reply) <= 3
+
+
+def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_number(stack):
+    # Read wrongly as about someone else, a parent by text gets back to their own answer with
+    # one digit, as the "It's about me" button does on the web.
+    number = "+447700900079"
+    topic = get_topic("low-mood")
+    helping = " ".join(topic.meta["sms_helping"].split())
+    reply = text_sms(stack, number, "my daughter had a baby and she seems so down")
+    assert reply == f"{helping}\nReply 1=Find support near me 2=Tell me more 3=It's about me"
+    assert segments(reply) <= 2 and is_gsm7(reply)
+    reply = text_sms(stack, number, "3")
+    assert reply and reply.startswith(" ".join(topic.sms_text().split()))
+    assert "3=It's about me" not in reply
 
 
 @pytest.mark.parametrize(
