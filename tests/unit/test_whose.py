@@ -70,6 +70,7 @@ WHOSE_PARTS = {
     "part1.yml": ("c50fc526567a927065e5cdb4c3e2c358b9e692fcc665d1ce088de386bfcf89fc", 240),
     "part2.yml": ("4a0df95b7d5a09b2973f0c9da7b3b9869a6c96fc39efd01e80a5709fa2ac7e92", 200),
     "part3.yml": ("355c775c6b9e13891ab326f22573358eaf823b504e60551c968d3fb8c9bcb622", 200),
+    "part4.yml": ("31afb4b4e9d9994a14388f87cb1c79b4b0860129ed9f268ad98d04d4d78d0b16", 200),
 }
 
 
