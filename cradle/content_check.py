@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import textstat
 
+from cradle.catalogue.model import MEETING
 from cradle.content import SHORT_TEXT_KEYS, ContentError, Topic, intent_for_topic, load_topic
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT
@@ -400,10 +401,16 @@ class Checker:
                     "schema",
                     f"{key} must be a list drawn from {', '.join(allowed)}",
                 )
+        # A topic searches the catalogue by its needs: topic ids, or `meeting-other-parents`
+        # (groups, for the feeling-alone topic). Never `crisis`: crisis lines come from fixed text.
         needs = meta.get("needs")
-        if not isinstance(needs, list) or not needs or not set(needs) <= self.topic_ids:
+        allowed_needs = self.topic_ids | {MEETING}
+        if not isinstance(needs, list) or not needs or not set(needs) <= allowed_needs:
             self.add(
-                path, _key_line(lines, "needs") or 2, "schema", "needs must be a list of topic ids"
+                path,
+                _key_line(lines, "needs") or 2,
+                "schema",
+                f"needs must be a list of topic ids or {MEETING}",
             )
         if meta.get("status") not in STATUSES:
             self.add(

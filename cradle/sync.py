@@ -24,6 +24,11 @@ END = "# END generated responses"
 # any topic (bot/data/rules.yml): one per content/topics/<id>.md, so a new topic needs no edit.
 TOPICS_BEGIN = "# BEGIN generated topic intents (cradle sync)"
 TOPICS_END = "# END generated topic intents"
+# The same intents where the area-and-audience form must let a topic question through: the
+# form's `ignored_intents` (domain.yml) and the rule that answers a topic during the form
+# (bot/data/rules.yml). Without them a new topic asked mid-form would be read as a form answer.
+FORM_BEGIN = "# BEGIN generated form topic intents (cradle sync)"
+FORM_END = "# END generated form topic intents"
 
 
 @dataclass(frozen=True)
@@ -59,16 +64,27 @@ def domain_with_responses(domain_text: str, responses_path: Path) -> str:
     return replace_block(domain_text, BEGIN, END, block, "domain.yml")
 
 
+def _intent_lines(topics_dir: Path, prefix: str) -> str:
+    return "".join(f"{prefix}{intent_for_topic(t)}\n" for t in topic_ids(topics_dir))
+
+
 def domain_with_topic_intents(domain_text: str, topics_dir: Path) -> str:
-    """domain.yml text with one `ask_<topic>` intent per topic file."""
-    block = "".join(f"  - {intent_for_topic(t)}\n" for t in topic_ids(topics_dir))
-    return replace_block(domain_text, TOPICS_BEGIN, TOPICS_END, block, "domain.yml")
+    """domain.yml text with one `ask_<topic>` intent per topic file, in the intents list and
+    in the form's ignored intents."""
+    text = replace_block(
+        domain_text, TOPICS_BEGIN, TOPICS_END, _intent_lines(topics_dir, "  - "), "domain.yml"
+    )
+    return replace_block(
+        text, FORM_BEGIN, FORM_END, _intent_lines(topics_dir, "      - "), "domain.yml"
+    )
 
 
 def rules_with_topic_intents(rules_text: str, topics_dir: Path) -> str:
-    """bot/data/rules.yml text whose topic rule answers the intent of every topic file."""
-    block = "".join(f"    - intent: {intent_for_topic(t)}\n" for t in topic_ids(topics_dir))
-    return replace_block(rules_text, TOPICS_BEGIN, TOPICS_END, block, "bot/data/rules.yml")
+    """bot/data/rules.yml text whose topic rules (outside and during the form) answer the
+    intent of every topic file."""
+    name, lines = "bot/data/rules.yml", _intent_lines(topics_dir, "    - intent: ")
+    text = replace_block(rules_text, TOPICS_BEGIN, TOPICS_END, lines, name)
+    return replace_block(text, FORM_BEGIN, FORM_END, lines, name)
 
 
 def areas_nlu(areas_path: Path) -> str:

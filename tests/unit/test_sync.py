@@ -12,7 +12,15 @@ import yaml
 from cradle.content import intent_for_topic, topic_ids
 from cradle.paths import PROJECT_ROOT, content_dir
 from cradle.responses import get_responses, safety_message
-from cradle.sync import TOPICS_BEGIN, TOPICS_END, generated_files, stale_files, write_generated
+from cradle.sync import (
+    FORM_BEGIN,
+    FORM_END,
+    TOPICS_BEGIN,
+    TOPICS_END,
+    generated_files,
+    stale_files,
+    write_generated,
+)
 from tests.conftest import add_topic
 
 
@@ -37,6 +45,7 @@ def test_every_safety_response_has_its_crisis_numbers():
 # --- topics come from content/topics/: a new file is enough for its intent and its rule ---
 
 TOPIC_RULE = "answer any topic, then offer local support"
+FORM_RULE = "a topic question during the form is answered, and the form ends"
 
 
 @pytest.fixture()
@@ -55,7 +64,8 @@ def test_a_new_topic_file_gets_its_intent_and_the_topic_rule(project):
     root, content = project
     domain_before = (root / "domain.yml").read_text()
     rules_before = (root / "bot/data/rules.yml").read_text()
-    add_topic(content / "topics", "new-topic", order=13)
+    add_topic(content / "topics", "new-topic", order=99)
+    count = len(topic_ids(content / "topics"))
 
     assert stale_files(root, content) == [root / "domain.yml", root / "bot/data/rules.yml"]
     write_generated(root, content)
@@ -63,16 +73,24 @@ def test_a_new_topic_file_gets_its_intent_and_the_topic_rule(project):
 
     domain_text = (root / "domain.yml").read_text()
     rules_text = (root / "bot/data/rules.yml").read_text()
-    intents = yaml.safe_load(domain_text)["intents"]
-    assert intents[:13] == [intent_for_topic(t) for t in topic_ids(content / "topics")]
-    assert intents[12] == "ask_new_topic" and "greet" in intents
-    rule = next(r for r in yaml.safe_load(rules_text)["rules"] if r["rule"] == TOPIC_RULE)
+    domain = yaml.safe_load(domain_text)
+    intents = domain["intents"]
+    assert intents[:count] == [intent_for_topic(t) for t in topic_ids(content / "topics")]
+    assert intents[count - 1] == "ask_new_topic" and "greet" in intents
+    rules = yaml.safe_load(rules_text)["rules"]
+    rule = next(r for r in rules if r["rule"] == TOPIC_RULE)
     assert rule["steps"][0]["or"][-1] == {"intent": "ask_new_topic"}
-    assert len(rule["steps"][0]["or"]) == 13
+    assert len(rule["steps"][0]["or"]) == count
     assert rule["steps"][1] == {"action": "action_answer_topic"}
+    # Asked during the area-and-audience form, it ends the form and is answered.
+    assert "ask_new_topic" in domain["forms"]["service_filter_form"]["ignored_intents"]
+    form_rule = next(r for r in rules if r["rule"] == FORM_RULE)
+    assert {"intent": "ask_new_topic"} in form_rule["steps"][0]["or"]
     # One line each, inside the markers; nothing else in either file moves.
-    assert domain_text.replace("  - ask_new_topic\n", "", 1) == domain_before
-    assert rules_text.replace("    - intent: ask_new_topic\n", "", 1) == rules_before
+    for line in ("  - ask_new_topic\n", "      - ask_new_topic\n"):
+        domain_text = domain_text.replace(line, "", 1)
+    assert domain_text == domain_before
+    assert rules_text.replace("    - intent: ask_new_topic\n", "", 2) == rules_before
 
 
 def test_a_removed_topic_file_removes_its_intent_and_its_place_in_the_rule(project):
@@ -84,10 +102,12 @@ def test_a_removed_topic_file_removes_its_intent_and_its_place_in_the_rule(proje
     rule = next(r for r in rules if r["rule"] == TOPIC_RULE)
     assert "ask_bonding" not in intents and "ask_dads" in intents
     assert {"intent": "ask_bonding"} not in rule["steps"][0]["or"]
-    assert len(rule["steps"][0]["or"]) == 11
+    assert len(rule["steps"][0]["or"]) == len(topic_ids(content / "topics"))
+    assert "ask_bonding" not in (root / "domain.yml").read_text()
+    assert "ask_bonding" not in (root / "bot/data/rules.yml").read_text()
 
 
-@pytest.mark.parametrize("marker", [TOPICS_BEGIN, TOPICS_END])
+@pytest.mark.parametrize("marker", [TOPICS_BEGIN, TOPICS_END, FORM_BEGIN, FORM_END])
 def test_a_missing_marker_names_the_file(project, marker):
     root, content = project
     rules = root / "bot/data/rules.yml"
