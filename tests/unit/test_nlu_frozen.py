@@ -22,6 +22,7 @@ CHECKSUMS = {
     "frozen_8.yml": "a244bde15ffaa5df59481a79eaf8b4b3f26b4cdc2f4960246dbe2baffa9ce3ee",
     "frozen_9.yml": "64bfc326654bcbc96046a09116f22c0492a517815476491e7db7f286c35f0799",
     "frozen_10.yml": "c97912a4368c90fd195aff647814aa45e49cf9aa7138e7e4814b49b8daff15d8",
+    "frozen_11.yml": "5374907f594546c1746ab683624f3af6a79bb0ba6385234aa4fe9740c87b54b2",
 }
 
 
