@@ -54,8 +54,19 @@ def fixture_catalogue(services_dir: Path, tmp_path: Path) -> Catalogue:
     return Catalogue.open(out, frozenset(get_areas().district_names))
 
 
-def add_topic(topics_dir: Path, topic_id: str, order: int) -> Path:
-    """Write content/topics/<topic_id>.md: the crying-baby text as a new draft topic."""
+def next_order(topics_dir: Path) -> int:
+    """The SMS menu number a new topic takes: one after the highest in use."""
+    orders = [
+        yaml.safe_load(p.read_text(encoding="utf-8").split("---\n", 2)[1]).get("order", 0)
+        for p in topics_dir.glob("*.md")
+    ]
+    return max(orders, default=0) + 1
+
+
+def add_topic(topics_dir: Path, topic_id: str, order: int | None = None) -> Path:
+    """Write content/topics/<topic_id>.md: the crying-baby text as a new draft topic, by
+    default with the next free SMS menu number."""
+    order = next_order(topics_dir) if order is None else order
     text = (topics_dir / "crying-baby.md").read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)

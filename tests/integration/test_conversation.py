@@ -71,6 +71,27 @@ def test_topic_answer_then_area_then_services(stack):
     assert "kite-marked" not in texts[0]
 
 
+def test_a_lonely_parent_gets_the_answer_for_feeling_alone_then_groups_near_them(stack):
+    sender = "lonely-1"
+    texts, contract = say(stack, sender, "i feel so lonely since the baby came, i never see anyone")
+    assert contract["topic"] == "feeling-alone" and contract["safety"] == "none"
+    assert texts[0].startswith("Feeling alone\n")
+    assert len(" ".join(texts).split()) <= 60
+    texts, contract = say(stack, sender, "yes please")
+    assert texts[0].startswith("Which town or area do you live in?")
+    texts, contract = say(stack, sender, "Nuneaton")
+    # Groups to meet other parents (the topic's first need), not only the low-mood services.
+    assert {"buggy-talk", "warwickshire-fis"} & set(contract["services"]), contract["services"]
+
+
+def test_feeling_alone_asked_during_the_question_is_answered_not_taken_as_a_place(stack):
+    # The form lets every topic through (cradle sync generates its list from content/topics).
+    turn(stack, "narrow-lonely", "any groups near me?")
+    texts, contract = say(stack, "narrow-lonely", "/ask_feeling_alone")
+    assert contract["topic"] == "feeling-alone" and texts[0].startswith("Feeling alone\n")
+    assert "Sorry, I don't know that place" not in " ".join(texts)
+
+
 def test_a_dad_gets_dads_wording(stack):
     say(stack, "dad-1", '/inform{"audience": "dad"}')
     texts, contract = say(stack, "dad-1", "i cant cope with no sleep, im shattered")

@@ -13,7 +13,7 @@ from cradle.content import SHORT_TEXT_KEYS, load_topic, topic_ids
 from cradle.content_admin import approve, export_html
 from cradle.content_check import MIN_NLU_EXAMPLES, check_content
 from cradle.paths import PROJECT_ROOT, content_dir
-from tests.conftest import add_topic
+from tests.conftest import add_topic, next_order
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -74,14 +74,14 @@ def nlu_with(tmp_path: Path, intent: str, count: int) -> Path:
 
 
 def test_a_new_topic_with_its_file_and_enough_nlu_examples_passes(content, tmp_path):
-    add_topic(content / "topics", "new-topic", order=13)
+    add_topic(content / "topics", "new-topic")
     assert errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", MIN_NLU_EXAMPLES)) == []
     assert topic_ids(content / "topics")[-1] == "new-topic"
 
 
 @pytest.mark.parametrize("count", [0, MIN_NLU_EXAMPLES - 1])
 def test_a_topic_without_enough_nlu_examples_names_its_file(content, tmp_path, count):
-    path = add_topic(content / "topics", "new-topic", order=13)
+    path = add_topic(content / "topics", "new-topic")
     found = errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", count))
     assert found == [
         f"{path}:2: error: [nlu-examples] the intent ask_new_topic has {count} training "
@@ -92,7 +92,7 @@ def test_a_topic_without_enough_nlu_examples_names_its_file(content, tmp_path, c
 
 
 def test_the_shipped_nlu_folder_is_named_as_typed(content):
-    path = add_topic(content / "topics", "new-topic", order=13)
+    path = add_topic(content / "topics", "new-topic")
     assert errors(content)[0].startswith(
         f"{path}:2: error: [nlu-examples] the intent ask_new_topic has 0 training examples in "
         "bot/data (at least"
@@ -105,16 +105,18 @@ def test_the_shipped_nlu_folder_is_named_as_typed(content):
         (
             "order: 3",
             "order 3 is also used by intrusive-thoughts.md: give the new topic the next "
-            "free number (13)",
+            "free number (NEXT)",
         ),
         ("order: first", "order must be a whole number from 1"),
         ("order: 0", "order must be a whole number from 1"),
     ],
 )
 def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
-    path = add_topic(content / "topics", "new-topic", order=13)
-    edit(path, "order: 13", order)
+    free = next_order(content / "topics")
+    path = add_topic(content / "topics", "new-topic")
+    edit(path, f"order: {free}", order)
     found = errors(content, nlu_dir=nlu_with(tmp_path, "ask_new_topic", MIN_NLU_EXAMPLES))
+    says = says.replace("NEXT", str(free))
     assert found[-1].startswith(f"{path}:4: error: [schema] {says}"), found
     if order == "order: 3":  # both files are named, so whoever reads either sees the clash
         assert found[0].startswith(f"{content}/topics/intrusive-thoughts.md:4: error: [schema]")
@@ -126,6 +128,8 @@ def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
     [
         ("status: draft", "status: done", "status:", "[schema]"),
         ("audiences:\n- any", "audiences:\n- everyone", "audiences:", "[schema]"),
+        # Crisis lines come from fixed text, never from a topic's service search.
+        ("needs:\n- low-mood", "needs:\n- crisis", "needs:", "[schema]"),
         ("## You're not alone", "## Not alone", "## What this is", "[schema]"),
         (
             "  url: https://www.nhs.uk/mental-health/conditions/post-natal-depression/overview/",
