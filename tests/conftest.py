@@ -14,6 +14,7 @@ from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
 from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import Catalogue
+from cradle.content import load_topic
 from cradle.launcher import DEFAULT_MODEL, Stack, StackConfig, free_port
 from cradle.paths import content_dir
 
@@ -56,10 +57,7 @@ def fixture_catalogue(services_dir: Path, tmp_path: Path) -> Catalogue:
 
 def next_order(topics_dir: Path) -> int:
     """The SMS menu number a new topic takes: one after the highest in use."""
-    orders = [
-        yaml.safe_load(p.read_text(encoding="utf-8").split("---\n", 2)[1]).get("order", 0)
-        for p in topics_dir.glob("*.md")
-    ]
+    orders = (load_topic(path).order or 0 for path in topics_dir.glob("*.md"))
     return max(orders, default=0) + 1
 
 
