@@ -116,6 +116,9 @@ def load_config(safety_dir: Path) -> dict[str, Any]:
         raise ContentError(path, f"responses must map a situation to one of {RESPONSES}")
     if not isinstance(config.get("min_words"), int) or not 1 <= config["min_words"] <= 10:
         raise ContentError(path, "min_words must be a whole number from 1 to 10")
+    seed = config.get("augment_seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ContentError(path, "augment_seed must be a whole number, 0 or more")
     if not config.get("bank"):
         raise ContentError(path, "list the bank files under 'bank'")
     _check_whose(path, config.get("whose"))
@@ -418,7 +421,7 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
             return SecondOpinion(model, normalise, thresholds, min_words, whose, questions)
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
-    examples = augment(load_bank(safety_dir, config))
+    examples = augment(load_bank(safety_dir, config), seed=config["augment_seed"])
     texts = [model_text(normalise, e.text) for e in examples]
     model = build_model(texts, [e.label for e in examples])
     whose_bank = whose_examples(examples, config["whose"])

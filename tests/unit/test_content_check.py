@@ -345,6 +345,14 @@ def test_a_safety_bank_file_left_out_of_the_list_is_named(content):
     assert "calm_new.yml" in found[0] and "not listed under `bank:`" in found[0]
 
 
+@pytest.mark.parametrize("seed", ["thirteen", "-1", "1.5", "true", ""])
+def test_a_bad_augment_seed_is_named(content, seed):
+    # The seed decides the model's training copies; a typo must not silently train another one.
+    edit(content / "safety" / "second_opinion.yml", "augment_seed: 13", f"augment_seed: {seed}")
+    found = errors(content)
+    assert any("second_opinion.yml" in e and "augment_seed" in e for e in found), found
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
