@@ -43,9 +43,10 @@ PART2_FLOOR = 0.78
 # change of the fourth session (README, "How the assistant understands messages"). 0.85 until
 # the seventh session widened the safety net's "are you or your baby in danger?" band (a safety
 # decision taken on the bank's held-out writers, docs/safety.md): 4 more of part 3's 295 topic
-# and service requests are now asked that question first (88.5% -> 87.1% right), and the
-# `safety_check` label they get, absent from part 3's own labels, enters the macro average with
-# F1 0, so the same model reads 0.878 -> 0.849. The floor follows that trade, not a weaker NLU.
+# and service requests are now asked that question first (88.5% -> 87.1% right), and the same
+# model reads 0.878 -> 0.849. The floor follows that trade, not a weaker NLU. (The reason first
+# written here, a `safety_check` label entering the average with F1 0, was wrong: Rasa 3.6
+# averages over a set's own labels only, `rasa/model_testing.py` get_evaluation_metrics.)
 PART3_FLOOR = 0.83
 # Part 4 measured 0.836 (topic and service requests right 78.3%) on its first run, before any
 # change of the fifth session (README, "How the assistant understands messages").

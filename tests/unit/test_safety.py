@@ -160,6 +160,9 @@ def test_the_bench_hides_frozen_misses_unless_asked():
         "how do i ask my sister if she is having suicidal thoughts",
         "what is the difference between self harm and suicidal thoughts",
         "the suicide storyline on the soap last night was hard to watch",
+        # a past told with a year or a look back (twenty-first session)
+        "looking back, i was suicidal after my first and didn't know it",
+        "got through a bad patch of self harm, harm free for 4 years now",
     ],
 )
 def test_a_reviewed_context_lowers_a_crisis_word_to_support(text):
@@ -175,10 +178,22 @@ def test_a_reviewed_context_lowers_a_crisis_word_to_support(text):
         "i have a history of self harm and i cut myself last night",
         "i used to self harm and i did it again",
         "years ago i was suicidal and its happening again",
+        "i was suicidal in 2019 and the thoughts are back",
     ],
 )
 def test_a_risk_that_is_back_is_not_lowered_by_the_past(text):
     assert classify(text).tier == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i attempted suicide in 2015 and i'm going to do it tonight",
+        "in 2016 i took an overdose. i've got the tablets again and i'm doing it tonight",
+    ],
+)
+def test_a_year_in_the_past_does_not_lower_a_plan_for_tonight(text):
+    assert classify(text).tier == "emergency"
 
 
 @pytest.mark.parametrize(
