@@ -42,6 +42,9 @@ CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in
 # A message after crisis help that neither says the danger has passed nor asks something else:
 # the crisis is still on ("what do I do?", "she won't go"), so the crisis help goes on.
 FOLLOW_UP_INTENT = "safety_follow_up"
+# "The ambulance is here", "I'm calmer now": the danger has passed (its reply still says to call
+# 999 if help has not come).
+SAFE_NOW_INTENT = "safe_now"
 # Only the safety net may choose these (the channels and bot/components/safety_check.py).
 NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT})
 # Intents a person may never trigger by typing a command: only the safety net sets these.
@@ -202,6 +205,14 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     payload = get_check_in().safe_answer(session.last_question, text)
     if payload and session.response != "medical" and _second_opinion_only(safety):
         return PreparedTurn(SafetyResult(), payload)
+    # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
+    # words the NLU is not sure of (content/safety/check_in.yml, passed_answers).
+    if (
+        session.after_crisis
+        and get_check_in().says_danger_passed(text)
+        and _second_opinion_only(safety)
+    ):
+        return PreparedTurn(SafetyResult(), f"/{SAFE_NOW_INTENT}")
     # A "not safe" answer to Cradle's own question is an emergency, even when the net already
     # read the words as urgent ("I don't know" is both).
     if tier_rank(safety.tier) < tier_rank(NOT_SAFE_ANSWER.tier) and get_check_in().is_not_safe(

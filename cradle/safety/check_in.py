@@ -4,7 +4,8 @@ After "Are you safe right now?", a bare "no" or "I don't know" is a crisis answe
 would read it as `deny` and answer politely, so the channels ask this module first, using the
 question the bot asked last (from the tracker). A few whole answers say the opposite in words
 that start with "no" ("no I'm not in danger"): those are listed as safe answers, each with the
-button it means.
+button it means. Right after crisis help, a few whole answers say the danger has passed ("help
+has come", "I feel calmer"): those are `passed_answers`, sent on as the `safe_now` intent.
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ class CheckInAnswers:
         answers: dict[str, frozenset[str]],
         normalise: Callable[[str], str],
         safe: dict[str, tuple[str, frozenset[str]]] | None = None,
+        passed: frozenset[str] = frozenset(),
     ):
         self._answers = answers
         self._normalise = normalise
         self._safe = safe or {}
+        self._passed = passed
         self.questions = frozenset(answers)
-        self._any = frozenset().union(*answers.values(), *(a for _, a in self._safe.values()))
+        self._any = frozenset().union(
+            *answers.values(), *(a for _, a in self._safe.values()), passed
+        )
 
     @classmethod
     def from_file(cls, path: Path, normalise: Callable[[str], str]) -> CheckInAnswers:
@@ -48,7 +53,8 @@ class CheckInAnswers:
                 # YAML reads a bare yes/no as true/false: the answer would silently never match.
                 raise ContentError(path, f'{question}: put every answer in quotes, e.g. "no"')
             answers[str(question)] = frozenset(_plain(normalise(str(p))) for p in phrases)
-        return cls(answers, normalise, _safe_answers(path, data, answers, normalise))
+        safe = _safe_answers(path, data, answers, normalise)
+        return cls(answers, normalise, safe, _passed_answers(path, data, answers, normalise))
 
     def could_be_answer(self, text: str) -> bool:
         """Is this an answer to any safety question? Only then is the tracker read."""
@@ -61,6 +67,11 @@ class CheckInAnswers:
             return None
         payload, answers = self._safe[question]
         return payload if _plain(self._normalise(text)) in answers else None
+
+    def says_danger_passed(self, text: str) -> bool:
+        """Is `text` one of the whole answers that say help has come or the feeling has passed?
+        Only meant right after crisis help (the caller knows the conversation)."""
+        return _plain(self._normalise(text)) in self._passed
 
     def is_not_safe(self, question: str | None, text: str) -> bool:
         """True when `text`, sent right after `question`, means the person is not safe."""
@@ -90,6 +101,23 @@ def _safe_answers(
             raise ContentError(path, f"{sorted(clash)[0]!r} is both a safe and a not-safe answer")
         safe[str(question)] = (str(payload), plain)
     return safe
+
+
+def _passed_answers(
+    path: Path, data: dict, not_safe: dict[str, frozenset[str]], normalise: Callable[[str], str]
+) -> frozenset[str]:
+    """`passed_answers`: quoted whole answers, none of them a "not safe" answer too."""
+    raw = data.get("passed_answers")
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
+        raise ContentError(path, "passed_answers: a list of quoted answers")
+    plain = frozenset(_plain(normalise(p)) for p in raw)
+    for question, answers in not_safe.items():
+        if clash := plain & answers:
+            first = sorted(clash)[0]
+            raise ContentError(path, f"{first!r} is in passed_answers and not safe for {question}")
+    return plain
 
 
 def _plain(text: str) -> str:

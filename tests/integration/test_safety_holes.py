@@ -228,17 +228,28 @@ def test_no_after_a_question_that_leaned_to_an_emergency_still_says_get_advice_t
     assert not contract["cards"] and contract["topic"] is None
 
 
-def test_help_has_come_typed_after_crisis_help_ends_the_crisis_part_with_999_still_there(stack):
-    # The third user test: "help has come" typed after crisis help got "call 999 now" again.
-    # Typed, not the button; and the reply still says what to do if help hasn't come, as a
-    # parent still waiting can be misread as safe.
-    sender = "hole-help-came"
+@pytest.mark.parametrize("passed", ["paramedics are here", "help has come", "I feel calmer"])
+def test_help_has_come_typed_after_crisis_help_ends_the_crisis_part_with_999_still_there(
+    stack, passed
+):
+    # The third user test: "help has come" and "I feel calmer" typed after crisis help got
+    # "call 999 now" again. Typed, not the button; and the reply still says what to do if help
+    # hasn't come, as a parent still waiting can be misread as safe.
+    sender = f"hole-help-came-{passed.split()[-1]}"
     say(stack, sender, "I want to end my life tonight")
-    texts, contract = say(stack, sender, "paramedics are here")
+    texts, contract = say(stack, sender, passed)
     assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]
     assert "If help hasn't come" in texts[0] and "999" in texts[0]
     texts, contract = say(stack, sender, "thank you")
     assert not any("999" in t for t in texts)  # the crisis part is over
+
+
+def test_help_has_not_come_after_crisis_help_still_gets_crisis_help(stack):
+    sender = "hole-help-not-come"
+    say(stack, sender, "I want to end my life tonight")
+    texts, contract = say(stack, sender, "help hasn't come yet")
+    assert texts[0] != get_responses()["utter_safety_help_is_there"][-1]["text"]
+    assert "999" in " ".join(texts)
 
 
 def test_im_ok_now_out_of_the_blue_is_not_answered_as_after_crisis_help(stack):

@@ -150,3 +150,46 @@ def test_an_answer_cannot_be_both_safe_and_not_safe(tmp_path):
     )
     with pytest.raises(ContentError, match="both"):
         CheckInAnswers.from_file(path, str.lower)
+
+
+AFTER_CRISIS_HELP = SessionSafety(
+    "emergency", "utter_safety_check_in", after_crisis=True, response="emergency"
+)
+
+
+@pytest.mark.parametrize(
+    "answer", ["help has come", "Help has come.", "I feel calmer", "the ambulance is here"]
+)
+def test_a_listed_answer_after_crisis_help_says_the_danger_has_passed(answer):
+    # The third user test: both got the follow-up ("don't wait...") again.
+    turn = prepare_turn(answer, AFTER_CRISIS_HELP)
+    assert turn.text_for_rasa == "/safe_now"
+    assert not turn.safety.is_crisis
+
+
+@pytest.mark.parametrize(
+    ("answer", "session"),
+    [
+        ("help has come", SessionSafety()),  # no crisis help before it: the NLU reads it
+        ("help hasn't come", AFTER_CRISIS_HELP),  # not listed
+        ("I feel calmer but I still have the pills", AFTER_CRISIS_HELP),  # not whole
+        ("he's here", AFTER_CRISIS_HELP),  # never listed: the danger can be a person
+    ],
+)
+def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, session):
+    assert prepare_turn(answer, session).text_for_rasa != "/safe_now"
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ('passed_answers:\n  - "no"\n', "not safe for q"),
+        ("passed_answers: help has come\n", "list of quoted answers"),
+        ("passed_answers:\n  - yes\n", "list of quoted answers"),
+    ],
+)
+def test_a_bad_passed_answers_list_is_named(tmp_path, block, message):
+    path = tmp_path / "check_in.yml"
+    path.write_text('questions:\n  q:\n    - "no"\n' + block)
+    with pytest.raises(ContentError, match=message):
+        CheckInAnswers.from_file(path, str.lower)
