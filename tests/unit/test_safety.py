@@ -160,8 +160,8 @@ def test_the_bench_hides_frozen_misses_unless_asked():
         "how do i ask my sister if she is having suicidal thoughts",
         "what is the difference between self harm and suicidal thoughts",
         "the suicide storyline on the soap last night was hard to watch",
-        # a past told with a year or a look back (twenty-first session)
-        "looking back, i was suicidal after my first and didn't know it",
+        # a past told with a year or a decade (twenty-first session)
+        "in the 90s i was suicidal after my first baby",
         "got through a bad patch of self harm, harm free for 4 years now",
     ],
 )
@@ -194,6 +194,20 @@ def test_a_risk_that_is_back_is_not_lowered_by_the_past(text):
 )
 def test_a_year_in_the_past_does_not_lower_a_plan_for_tonight(text):
     assert classify(text).tier == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Words that sound like a past but can come with a crisis now are not past words:
+        # minimising ("not at risk"), a day survived, recovery from something else.
+        "im not at risk i just want to die",
+        "i don't know how i got through today, i want to die",
+        "sober for 2 years but i want to end my life",
+    ],
+)
+def test_minimising_or_a_day_survived_does_not_lower_the_lexicon(text):
+    assert get_detector().classify(text).tier == "urgent"
 
 
 @pytest.mark.parametrize(
