@@ -23,6 +23,7 @@ from cradle.audience import normalise_audience
 from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_intent
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.paths import PROJECT_ROOT
+from cradle.replies import EMERGENCY_REPLIES
 from cradle.responses import message, safety_message
 from cradle.safety import (
     RESPONSES,
@@ -52,6 +53,7 @@ RESERVED_INTENTS = NET_INTENTS | {"nlu_fallback"}
 # Message metadata from the channel to the NLU components: the question the bot asked last.
 REPLY_TO_KEY = "cradle_reply_to"
 AFTER_CRISIS = "crisis"  # the bot's last turn was crisis help or its check-in
+JUST_CLEARED = "check_cleared"  # the bot's last turn answered "No" to "are you in danger?"
 # Crisis help and what follows it. After these, a message is read as part of the crisis
 # unless it says the danger has passed or confidently asks something else.
 AFTER_CRISIS_ACTIONS = frozenset(
@@ -148,6 +150,8 @@ class SessionSafety:
     asked_area: bool = False  # the bot's last question was the form's "Which town or area?"
     after_crisis: bool = False  # the bot's last action was crisis help or its check-in
     response: str | None = None  # the crisis reply sent last in this session (whose, what kind)
+    # The bot's last action answered "No" to "Are you or your baby in danger right now?".
+    just_cleared: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ NOT_SAFE_ANSWER = SafetyResult("emergency", "emergency", ("check-in:not-safe",))
 # The crisis replies a "not safe" answer may send (not "support" or "check").
 _CRISIS_REPLIES = frozenset(RESPONSES) - {"support", "check"}
 CHECK_QUESTION = "utter_safety_check"
+CHECK_CLEARED = "action_check_cleared"  # the answer to "No" to that question
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
@@ -240,6 +245,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # answered: the crisis help goes on instead.
         if session.after_crisis:
             return PreparedTurn(safety, f"/{FOLLOW_UP_INTENT}", truncated=truncated)
+        if not asks_again(safety, session.just_cleared):
+            return PreparedTurn(safety, text, truncated=truncated)
         # The reply to send if the answer is "yes" goes with the question (the
         # safety_response slot); "urgent" when the net leaned nowhere, so that a reply from an
         # earlier crisis is never the one sent.
@@ -250,6 +257,15 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
 
 def _second_opinion_only(safety: SafetyResult) -> bool:
     return all(rule.startswith(SECOND_OPINION) for rule in safety.rules)
+
+
+def asks_again(safety: SafetyResult, just_cleared: bool) -> bool:
+    """Whether to ask "are you or your baby in danger?" about a message the net is unsure of.
+
+    Right after "No" to that question, asking again about a worry the net does not lean to an
+    emergency on (crying, sleep) loops (a fourth user test: asked three times about a crying
+    baby), so the message is answered instead. An emergency leaning is still asked."""
+    return not just_cleared or safety.leaning in EMERGENCY_REPLIES
 
 
 def repeats_crisis_help(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -25,6 +25,8 @@ from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import (
     AFTER_CRISIS,
+    CHECK_CLEARED,
+    JUST_CLEARED,
     MAX_MESSAGE_CHARS,
     REPLY_TO_KEY,
     PreparedTurn,
@@ -129,7 +131,12 @@ def session_lookup(agent: Any) -> SessionLookup:
             and tracker.get_slot("requested_slot") == AREA_QUESTION
         )
         return SessionSafety(
-            str(tier), question, asked_area, is_after_crisis(last, response), response
+            str(tier),
+            question,
+            asked_area,
+            is_after_crisis(last, response),
+            response,
+            just_cleared=last == CHECK_CLEARED,
         )
 
     return lookup
@@ -205,6 +212,9 @@ async def guarded_turn(
             # The NLU reads what has not moved on as the crisis still going on
             # (bot/components/safety_check.py).
             metadata = {**(metadata or {}), REPLY_TO_KEY: AFTER_CRISIS}
+        elif session.just_cleared:
+            # The NLU asks "are you in danger?" again only on an emergency leaning (asks_again).
+            metadata = {**(metadata or {}), REPLY_TO_KEY: JUST_CLEARED}
     if turn.safety.needs_check:
         turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)

@@ -32,9 +32,11 @@ from cradle.turn import (
     AFTER_CRISIS,
     CHECK_INTENT,
     FOLLOW_UP_INTENT,
+    JUST_CLEARED,
     NET_INTENTS,
     REPLY_TO_KEY,
     SAFETY_INTENT,
+    asks_again,
 )
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -53,9 +55,13 @@ _CRISIS_ANSWERS = frozenset({"crisis_help", "deny"}) | NET_INTENTS
 _NOT_A_MOVE_ON = frozenset({FALLBACK_INTENT, "out_of_scope", "feedback"})
 
 
+def _reply_to(metadata: object) -> object:
+    return metadata.get(REPLY_TO_KEY) if isinstance(metadata, dict) else None
+
+
 def is_after_crisis(metadata: object) -> bool:
     """The channel says the bot's last turn was crisis help or its check-in."""
-    return isinstance(metadata, dict) and metadata.get(REPLY_TO_KEY) == AFTER_CRISIS
+    return _reply_to(metadata) == AFTER_CRISIS
 
 
 def follows_crisis(intent: dict[str, Any] | None, metadata: object) -> bool:
@@ -110,7 +116,7 @@ class SafetyCheck(StatelessComponent):
                 message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
                 continue
             metadata = message.get("metadata")
-            if result.needs_check:
+            if result.needs_check and asks_again(result, _reply_to(metadata) == JUST_CLEARED):
                 # Right after crisis help, the check would ask what was just answered.
                 asked = FOLLOW_UP_INTENT if is_after_crisis(metadata) else CHECK_INTENT
                 set_intent(message, {"name": asked, "confidence": 1.0})

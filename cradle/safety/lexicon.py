@@ -37,6 +37,8 @@ _QUOTES = str.maketrans(
         "\u2014": "-",
     }
 )
+# Letters that Unicode does not split into a plain letter and an accent.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
 # A word, or an apostrophe-joined word, or any other single non-space character.
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 # Where one sentence ends and the next begins, for context words ("years ago", "how do I help").
@@ -238,6 +240,10 @@ class SafetyDetector:
         """Fold Unicode, quotes, case, repeated letters, SMS shorthand and common misspellings."""
         text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_QUOTES)
         text = text.lower()
+        # Accented letters fold to plain ones ("chcę umrzeć" -> "chce umrzec"): a phrase in
+        # Polish or Romanian reads the same typed with or without its accents.
+        text = unicodedata.normalize("NFKD", text).translate(_LETTERS)
+        text = "".join(c for c in text if not unicodedata.combining(c))
         # Runs of 3+ letters: "sooooo" -> "soo" (keeps "kill"), or -> "so" for "diiiie" -> "die".
         text = re.sub(r"(.)\1{2,}", lambda m: m.group(1) * long_runs_to, text)
         # "s u i c i d a l" -> "suicidal": single letters spaced out to dodge filters

@@ -26,7 +26,7 @@ from cradle.tiers import TIERS
 from cradle.yamlio import ContentError, load_yaml
 
 logger = logging.getLogger(__name__)
-MODEL_VERSION = "5"  # bump when features or training change, so old caches are not reused
+MODEL_VERSION = "6"  # bump when features or training change, so old caches are not reused
 _CALM = ("support", "none")
 WRITER, SOMEONE_ELSE = "writer", "someone_else"  # the whose model's two labels
 _PUNCTUATION = re.compile(r"[^\w\s']+")

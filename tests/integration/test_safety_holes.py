@@ -258,6 +258,18 @@ def test_im_ok_now_out_of_the_blue_is_not_answered_as_after_crisis_help(stack):
     assert texts == [get_responses()["utter_safe_now"][0]["text"]]
 
 
+def test_safe_for_now_offers_what_cradle_can_share_not_an_open_question(stack):
+    # The fourth user test: "Would you like to talk about how you've been feeling?", then "ok",
+    # got "Is there anything else I can help with?". Now the reply offers choices.
+    sender = "hole-safe-then-low"
+    say(stack, sender, "I want to end my life tonight")
+    texts, _ = say(stack, sender, "/affirm")  # the "I'm safe for now" button
+    assert texts[0] == get_responses()["utter_safety_glad_safe"][-1]["text"]
+    assert not texts[0].rstrip().endswith("?")
+    texts, contract = say(stack, sender, "/ask_low_mood")  # its "Feeling low" button
+    assert contract["topic"] == "low-mood"
+
+
 def test_no_im_not_in_danger_to_are_you_safe_is_heard_as_safe(stack):
     # The third user test: it got the whole emergency text again. A bare "no" still does.
     sender = "hole-not-in-danger"
@@ -265,3 +277,29 @@ def test_no_im_not_in_danger_to_are_you_safe_is_heard_as_safe(stack):
     texts, _ = say(stack, sender, "no I'm not in danger")
     assert texts[0] == get_responses()["utter_safety_glad_safe"][-1]["text"]
     assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("Chcę umrzeć", "urgent"),  # Polish: "I want to die" (the fourth user test)
+        ("chce umrzec", "urgent"),  # the same typed without accents
+        ("vreau sa mor", "urgent"),  # Romanian: "I want to die"
+        ("Copilul nu respiră", "emergency"),  # Romanian: "the baby isn't breathing"
+    ],
+)
+def test_a_crisis_in_polish_or_romanian_gets_crisis_help(stack, text, tier):
+    texts, contract = say(stack, f"hole-lang-{abs(hash(text))}", text)
+    assert contract["safety"] == tier
+    assert "999" in texts[0]
+
+
+def test_after_no_to_are_you_in_danger_the_next_worry_is_answered_not_asked_again(stack):
+    # The fourth user test: a mum with a crying baby was asked three times.
+    sender = "hole-asked-twice"
+    texts, _ = say(stack, sender, asked_about_losing_control())
+    assert texts[-1] == "Are you or your baby in danger right now?"
+    say(stack, sender, "/deny")
+    texts, contract = say(stack, sender, asked_about_losing_control())
+    assert "Are you or your baby in danger right now?" not in texts
+    assert contract["safety"] == "none"

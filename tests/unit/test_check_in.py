@@ -12,6 +12,7 @@ import pytest
 from cradle.safety.check_in import CheckInAnswers
 from cradle.turn import MAX_MESSAGE_CHARS, SessionSafety, prepare_turn
 from cradle.yamlio import ContentError
+from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
 
 AFTER_ARE_YOU_SAFE = SessionSafety("urgent", "utter_safety_check_in")
 AFTER_IN_DANGER = SessionSafety("none", "utter_safety_check")
@@ -193,3 +194,18 @@ def test_a_bad_passed_answers_list_is_named(tmp_path, block, message):
     path.write_text('questions:\n  q:\n    - "no"\n' + block)
     with pytest.raises(ContentError, match=message):
         CheckInAnswers.from_file(path, str.lower)
+
+
+JUST_CLEARED = SessionSafety(just_cleared=True)
+
+
+def test_a_worry_right_after_no_to_are_you_in_danger_is_answered_not_asked_again():
+    # The fourth user test: a crying baby, asked "are you or your baby in danger?" three times.
+    text = asked_about_losing_control()
+    assert prepare_turn(text, SessionSafety()).text_for_rasa.startswith("/safety_check")
+    assert prepare_turn(text, JUST_CLEARED).text_for_rasa == text
+
+
+def test_an_emergency_leaning_right_after_no_is_still_asked():
+    text = asked_leaning_to(EMERGENCY_MAYBE, "emergency")
+    assert prepare_turn(text, JUST_CLEARED).text_for_rasa.startswith("/safety_check")

@@ -42,6 +42,7 @@ def test_every_required_term_is_in_the_glossary(term):
         ("what is the perinatal mental health team", "perinatal mental health team"),
         ("whats PND", "postnatal depression"),
         ("what is camhs", "CAMHS"),
+        ("what is tokophobia", "tokophobia"),  # the fourth user test: "not in my list yet"
     ],
 )
 def test_the_longest_matching_term_wins(question, term):

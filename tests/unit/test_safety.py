@@ -252,3 +252,31 @@ def test_an_overriding_context_must_list_what_it_cancels():
                 "rules": [{"id": "r", "tier": "urgent", "response": "urgent", "phrases": ["x"]}],
             }
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Chcę umrzeć", "chce umrzec"),
+        ("nie chcę już żyć", "nie chce juz zyc"),
+        ("Vreau să mor", "vreau sa mor"),
+        ("café naïve", "cafe naive"),
+    ],
+)
+def test_accented_letters_fold_to_plain_ones(text, folded):
+    # A phrase in Polish or Romanian reads the same typed with or without its accents.
+    assert get_detector().normalise(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("Chcę umrzeć", "urgent"),
+        ("chce sie zabic", "urgent"),
+        ("nu mai vreau să trăiesc", "urgent"),
+        ("dziecko nie oddycha", "emergency"),
+        ("chcę kawę", "none"),  # Polish, "I want a coffee": no risk
+    ],
+)
+def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
+    assert get_detector().classify(text).tier == tier
