@@ -222,8 +222,9 @@ class ActionFindServices(Action):
         if ask is not None and audience is None and ask.audience is not None:
             audience = ask.audience
             events.append(SlotSet("audience", audience))
-        if not topic:
-            topic = _topic_from(ask, tracker)
+        # A need the request names wins over the topic talked about before ("a dads group in
+        # rugby" after a sleep answer: the fourth user test got nothing for Rugby).
+        topic = _topic_named(ask) or topic or _topic_from(ask, tracker)
         if not topic and not area and audience and ask is None and not after_form:
             dispatch(dispatcher, [say("ask_topic_first")])
             return events
@@ -456,12 +457,16 @@ def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:
     return named or get_request_reader().no_need_named
 
 
+def _topic_named(ask: ServiceAsk | None) -> str | None:
+    """The first topic among the needs a service request named, if any."""
+    return next((n for n in ask.needs if n in topic_ids()), None) if ask is not None else None
+
+
 def _topic_from(ask: ServiceAsk | None, tracker: Tracker) -> str | None:
     """The need a service request named, else the NLU's best topic guess for the message."""
-    if ask is not None:
-        topic = next((n for n in ask.needs if n in topic_ids()), None)
-        if topic is not None:
-            return topic
+    topic = _topic_named(ask)
+    if topic is not None:
+        return topic
     for ranked in (tracker.latest_message or {}).get("intent_ranking") or []:
         topic = topic_for_intent(ranked.get("name")) if isinstance(ranked, dict) else None
         if topic is not None and float(ranked.get("confidence") or 0) >= TOPIC_GUESS_MIN:

@@ -363,6 +363,21 @@ async def test_groups_for_dads_in_a_town_get_local_dads_services_not_the_leaflet
     assert not any(t.startswith("Dads and partners") for t in texts(dispatcher))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The fourth user test: after a sleep answer, "a dads group in rugby" got "I couldn't
+        # find a service just for Rugby". What the request names wins over the earlier topic.
+        ("what about a dads group in rugby", "saturdads-rugby"),
+        ("support for domestic abuse in nuneaton", "refuge-warwickshire"),
+    ],
+)
+async def test_a_request_that_names_a_need_wins_over_the_topic_before(find, text, expected):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked(text, "find_services", topic="sleep-and-exhaustion"), {})
+    assert expected in payloads(dispatcher)["services"]
+
+
 async def test_support_for_a_need_in_a_town_gets_that_need(find):
     dispatcher = CollectingDispatcher()
     await find.run(
