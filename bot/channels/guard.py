@@ -26,6 +26,7 @@ from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import (
     AFTER_CRISIS,
     CHECK_CLEARED,
+    CHECK_INTENT,
     JUST_CLEARED,
     MAX_MESSAGE_CHARS,
     REPLY_TO_KEY,
@@ -215,7 +216,8 @@ async def guarded_turn(
         elif session.just_cleared:
             # The NLU asks "are you in danger?" again only on an emergency leaning (asks_again).
             metadata = {**(metadata or {}), REPLY_TO_KEY: JUST_CLEARED}
-    if turn.safety.needs_check:
+    if (turn.text_for_rasa or "").startswith(f"/{CHECK_INTENT}"):
+        # Only when the question is asked (not right after "No" to it): one NLU parse saved.
         turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:

@@ -242,8 +242,9 @@ class SafetyDetector:
         text = text.lower()
         # Accented letters fold to plain ones ("chcę umrzeć" -> "chce umrzec"): a phrase in
         # Polish or Romanian reads the same typed with or without its accents.
-        text = unicodedata.normalize("NFKD", text).translate(_LETTERS)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        if not text.isascii():  # most messages: nothing to fold
+            text = unicodedata.normalize("NFKD", text).translate(_LETTERS)
+            text = "".join(c for c in text if not unicodedata.combining(c))
         # Runs of 3+ letters: "sooooo" -> "soo" (keeps "kill"), or -> "so" for "diiiie" -> "die".
         text = re.sub(r"(.)\1{2,}", lambda m: m.group(1) * long_runs_to, text)
         # "s u i c i d a l" -> "suicidal": single letters spaced out to dodge filters
