@@ -152,6 +152,9 @@ class SessionSafety:
     response: str | None = None  # the crisis reply sent last in this session (whose, what kind)
     # The bot's last action answered "No" to "Are you or your baby in danger right now?".
     just_cleared: bool = False
+    # The reply buttons the bot offered last, as (title, payload): a title typed out by hand is
+    # that button (see `typed_button`).
+    offered: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         session.last_question, text
     ):
         safety = not_safe_answer(session)
+    if pressed := typed_button(text, session, safety):
+        return PreparedTurn(SafetyResult(), pressed)
     truncated = len(text) > MAX_MESSAGE_CHARS
     if truncated:
         text = text[:MAX_MESSAGE_CHARS]
@@ -253,6 +258,25 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         leaning = {"safety_response": safety.leaning or "urgent"}
         return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", truncated=truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def typed_button(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
+    """The command of the button just offered whose title `text` types out, if any.
+
+    "I'm safe for now" typed instead of pressed was read by the NLU as asking for crisis help
+    (the twenty-first session's 360px check), and an SMS reader may type a title rather than its
+    number. The title is Cradle's own words, so a reading of the second opinion alone does not
+    stand against it; the lexicon's and a "not safe" answer's reading do. The command is checked
+    like a typed one: a bad payload in the tracker is never sent on."""
+    if safety.is_crisis and not _second_opinion_only(safety):
+        return None
+    payload = get_check_in().button_typed(text, session.offered)
+    if payload is None:
+        return None
+    try:
+        return check_command(payload)
+    except CommandError:
+        return None
 
 
 def _second_opinion_only(safety: SafetyResult) -> bool:

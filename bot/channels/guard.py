@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from sanic import Blueprint
 
 from bot.components.question_reply import AREA_QUESTION
@@ -117,12 +117,14 @@ def session_lookup(agent: Any) -> SessionLookup:
         if tracker is None:
             return SessionSafety()
         last = None
+        offered: tuple[tuple[str, str], ...] = ()  # every button of the bot's last turn
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
                 break
+            if isinstance(event, BotUttered):
+                offered = offered_buttons(event.data) + offered
             if isinstance(event, ActionExecuted) and event.action_name != "action_listen":
-                last = event.action_name
-                break
+                last = last or event.action_name
         tier = tracker.get_slot("safety_tier") or "none"
         response = tracker.get_slot("safety_response")
         response = str(response) if response else None
@@ -138,9 +140,20 @@ def session_lookup(agent: Any) -> SessionLookup:
             is_after_crisis(last, response),
             response,
             just_cleared=last == CHECK_CLEARED,
+            offered=offered,
         )
 
     return lookup
+
+
+def offered_buttons(data: object) -> tuple[tuple[str, str], ...]:
+    """(title, payload) of each reply button in a bot message's data, as the tracker holds it."""
+    buttons = data.get("buttons") if isinstance(data, dict) else None
+    return tuple(
+        (str(b["title"]), str(b["payload"]))
+        for b in buttons or []
+        if isinstance(b, dict) and b.get("title") and b.get("payload")
+    )
 
 
 def topic_guess(agent: Any) -> TopicGuess:

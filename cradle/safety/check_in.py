@@ -11,7 +11,7 @@ has come", "I feel calmer"): those are `passed_answers`, sent on as the `safe_no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +72,18 @@ class CheckInAnswers:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
         Only meant right after crisis help (the caller knows the conversation)."""
         return _plain(self._normalise(text)) in self._passed
+
+    def button_typed(self, text: str, buttons: Iterable[tuple[str, str]]) -> str | None:
+        """The payload of the button in `buttons` (title, payload) whose title `text` is, typed
+        out whole ("im safe for now" for "I'm safe for now"), or None. Links (tel:, https:) are
+        not replies, so their titles are never matched."""
+        if len(text) >= 200:
+            return None
+        typed = _plain(self._normalise(text))
+        for title, payload in buttons:
+            if payload.startswith("/") and typed == _plain(self._normalise(title)):
+                return payload
+        return None
 
     def is_not_safe(self, question: str | None, text: str) -> bool:
         """True when `text`, sent right after `question`, means the person is not safe."""

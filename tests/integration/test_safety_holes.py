@@ -270,6 +270,18 @@ def test_safe_for_now_offers_what_cradle_can_share_not_an_open_question(stack):
     assert contract["topic"] == "low-mood"
 
 
+def test_a_button_title_typed_out_is_heard_as_the_button(stack):
+    # The twenty-first session's 360px check: "I'm safe for now" typed, not pressed, was read by
+    # the NLU as asking for crisis help, and the crisis help came again.
+    sender = "hole-typed-button"
+    say(stack, sender, "I want to end my life tonight")
+    texts, contract = say(stack, sender, "im safe for now")
+    assert texts[0] == get_responses()["utter_safety_glad_safe"][-1]["text"]
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
+    _, contract = say(stack, sender, "Feeling low")  # a title of that reply's buttons
+    assert contract["topic"] == "low-mood"
+
+
 def test_no_im_not_in_danger_to_are_you_safe_is_heard_as_safe(stack):
     # The third user test: it got the whole emergency text again. A bare "no" still does.
     sender = "hole-not-in-danger"

@@ -209,3 +209,57 @@ def test_a_worry_right_after_no_to_are_you_in_danger_is_answered_not_asked_again
 def test_an_emergency_leaning_right_after_no_is_still_asked():
     text = asked_leaning_to(EMERGENCY_MAYBE, "emergency")
     assert prepare_turn(text, JUST_CLEARED).text_for_rasa.startswith("/safety_check")
+
+
+# The buttons of "Are you safe right now?" after crisis help, as the tracker holds them.
+SAFE_FOR_NOW = (("I'm safe for now", "/affirm"), ("I need help now", "/crisis_help"))
+FEELING_LOW = SessionSafety(offered=(("Feeling low", "/ask_low_mood"),))
+AFTER_CRISIS_BUTTONS = SessionSafety(
+    "emergency", "utter_safety_check_in", after_crisis=True, offered=SAFE_FOR_NOW
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "session", "sent"),
+    [
+        # The twenty-first session's 360px check: typed out, the title was read by the NLU as
+        # asking for crisis help, and crisis help came again.
+        ("I'm safe for now", AFTER_CRISIS_BUTTONS, "/affirm"),
+        ("im safe for now.", AFTER_CRISIS_BUTTONS, "/affirm"),
+        ("I NEED HELP NOW", AFTER_CRISIS_BUTTONS, "/crisis_help"),
+        # A reader typing the title of a topic's button, or an area, instead of pressing it.
+        ("feeling low", FEELING_LOW, "/ask_low_mood"),
+        (
+            "rugby",
+            SessionSafety(offered=(("Rugby", '/inform{"area": "rugby"}'),)),
+            '/inform{"area": "rugby"}',
+        ),
+    ],
+)
+def test_a_button_title_typed_out_is_that_button(typed, session, sent):
+    turn = prepare_turn(typed, session)
+    assert not turn.safety.is_crisis
+    assert turn.text_for_rasa == sent
+
+
+@pytest.mark.parametrize(
+    ("typed", "session", "sent"),
+    [
+        # Not whole: the crisis in the rest of the message is read.
+        ("I'm safe for now but I took all my tablets", AFTER_CRISIS_BUTTONS, "/safety_alert"),
+        ("I'm safe for now", SessionSafety(), "I'm safe for now"),  # no button: the NLU reads it
+        ("call 999", SessionSafety(offered=(("Call 999", "tel:999"),)), "call 999"),  # a link
+        # A payload the tracker should never hold is refused like a typed command.
+        ("i'm fine", SessionSafety(offered=(("I'm fine", "/safety_alert"),)), "i'm fine"),
+    ],
+)
+def test_only_a_whole_title_of_a_reply_button_just_offered_is_pressed(typed, session, sent):
+    assert prepare_turn(typed, session).text_for_rasa.startswith(sent)
+
+
+def test_a_title_the_lexicon_reads_as_a_crisis_is_still_a_crisis():
+    # No button says this; if one ever did, crisis help would still win.
+    session = SessionSafety(offered=(("I want to die", "/affirm"),))
+    turn = prepare_turn("I want to die", session)
+    assert turn.safety.is_crisis
+    assert turn.text_for_rasa.startswith("/safety_alert")
