@@ -5,6 +5,7 @@ reflow at 320px, and screenshots.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -507,6 +508,41 @@ def test_crisis_links_are_at_least_44px_tall(browser, stack, width, height):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "widget-crisis-links-360.png"))
     page.context.close()
+
+
+def test_at_3am_crisis_help_and_its_question_leave_half_a_phone_for_the_conversation(
+    browser, stack
+):
+    """A 360x740 phone at 3 a.m.: with the crisis panel and the night banner, the conversation
+    had about 230px (the fourth user test), and the buttons under "Are you safe right now?"
+    were below the fold. Now the banner makes way for the crisis panel, and the conversation
+    keeps at least half the screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.clock.install(time=dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.timezone.utc))
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    assert page.locator(".cradle-banner").is_visible()  # the night banner, before any crisis
+    ask(page, "I just want to die")
+    assert page.locator(".cradle-crisis").is_visible()
+    assert not page.locator(".cradle-banner").is_visible()  # the crisis panel has 999 already
+    log = page.locator(".cradle-log").bounding_box()
+    assert log is not None and log["height"] >= 740 / 2
+    for control in (
+        page.get_by_role("button", name="I'm safe for now"),
+        page.get_by_role("button", name="I need help now"),
+        page.get_by_label("Your message"),
+        page.get_by_role("button", name="Quick exit"),
+    ):
+        assert on_screen(control, 360, 740)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-at-night-360.png"))
+    # Clear chat and the privacy note are still there, a scroll of the panel away.
+    clear = page.get_by_role("button", name="Clear chat")
+    clear.scroll_into_view_if_needed()
+    assert on_screen(clear, 360, 740)
+    assert on_screen(page.get_by_role("button", name="Quick exit"), 360, 740)  # sticky
+    context.close()
 
 
 def _fits_the_phone(locator: Locator, width: int = 360) -> None:
