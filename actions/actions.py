@@ -196,6 +196,11 @@ class ActionFindServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if informs_nothing(tracker):
+            # "asdfghjkl" read as `inform` (0.30) after a list for Nuneaton got the same list
+            # again (the fourth user test): it answers nothing, so it is not understood.
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
         return await self.signpost(dispatcher, tracker, tracker.get_slot("topic"))
 
     async def signpost(
@@ -257,6 +262,9 @@ class ActionFindServices(Action):
                 [say("catalogue_unavailable"), contract(services=list(NATIONAL_LINES))],
             )
             return events
+        if ask is not None and ask.other_language:
+            # The catalogue does not say which languages a service works in: say so first.
+            dispatch(dispatcher, [say("services_language")])
         dispatch(dispatcher, service_messages(outcome, request.area.name))
         topic_id = topic if isinstance(topic, str) else None
         facts = {
@@ -448,6 +456,23 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
     names_place = get_areas().find_in_text(text).district is not None
     asked = latest_intent(tracker) == "find_services"
     return get_request_reader().read(text, names_place, asked=asked)
+
+
+def informs_nothing(tracker: Tracker) -> bool:
+    """An `inform` outside the form that names no place, no audience, no need and no way of
+    contact: the NLU's weak guess at a message that answers no question."""
+    if latest_intent(tracker) != "inform" or tracker.active_loop_name:
+        return False
+    if tracker.latest_action_name == SERVICE_FILTER_FORM:
+        return False  # the form's answer (or its Skip), already read by the form
+    entities = (tracker.latest_message or {}).get("entities") or []
+    if any(isinstance(e, dict) and e.get("entity") in ("area", "audience") for e in entities):
+        return False
+    if get_areas().read_reply(_latest_text(tracker)).district is not None:
+        return False
+    # Read as if it asked: who the parent is, a need or a way of contact is an answer too.
+    ask = get_request_reader().read(_latest_text(tracker), asked=True)
+    return ask is None or ask == ServiceAsk()
 
 
 def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ class ServiceAsk:
     audience: str | None = None  # mum / dad-or-partner
     contact: str | None = None  # text / phone / online / in-person
     needs: tuple[str, ...] = ()  # catalogue needs (topic ids and others), in the file's order
+    other_language: bool = False  # asks for services in another language (or an interpreter)
 
 
 class RequestReader:
@@ -56,6 +57,7 @@ class RequestReader:
         self.help_words = compile_all([data.get("help_words")], "help_words")[0]
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
+        self.other_language = compile_all(data.get("other_language"), "other_language")
         self.needs = groups("needs", known_needs())
         everyday = data.get("no_need_named") or []
         if not isinstance(everyday, list) or not everyday or set(everyday) - set(topic_ids()):
@@ -82,7 +84,8 @@ class RequestReader:
             return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
 
         needs = tuple(k for k, ps in self.needs.items() if any(p.search(text) for p in ps))
-        return ServiceAsk(first(self.audiences), first(self.contact), needs)
+        language = any(p.search(text) for p in self.other_language)
+        return ServiceAsk(first(self.audiences), first(self.contact), needs, language)
 
 
 @lru_cache(maxsize=4)

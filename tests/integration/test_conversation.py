@@ -17,6 +17,7 @@ import pytest
 
 from cradle.content import get_topic
 from cradle.launcher import Stack
+from cradle.responses import get_responses, message
 
 pytestmark = pytest.mark.integration
 
@@ -314,3 +315,22 @@ def test_no_to_the_safety_question_answers_what_the_parent_asked(stack):
     slots = [json.loads(row[0]) for row in rows if '"event": "slot"' in row[0]]
     pending = [e["value"] for e in slots if e.get("name") == "pending_topic"]
     assert pending == ["low-mood", None]
+
+
+def test_keyboard_mash_after_a_service_list_is_not_understood(stack):
+    # The fourth user test: "asdfghjkl" after a list for Nuneaton got the same list again.
+    sender = "parent-mash"
+    _, contract = say(stack, sender, "any groups for new mums in nuneaton")
+    assert contract["services"]
+    texts, contract = say(stack, sender, "asdfghjkl")
+    assert contract["services"] == []
+    assert texts == [get_responses()["utter_please_rephrase"][0]["text"]]
+
+
+def test_services_in_another_language_say_what_cradle_cannot_tell_first(stack):
+    # The fourth user test: "do you have any services in polish" got the Nuneaton list again.
+    sender = "parent-polish"
+    say(stack, sender, "any groups for new mums in nuneaton")
+    texts, contract = say(stack, sender, "do you have any services in polish")
+    assert texts[0] == message("services_language")["text"]
+    assert contract["services"]  # the list still follows

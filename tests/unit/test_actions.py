@@ -25,9 +25,15 @@ from cradle.sms import for_sms
 from cradle.turn import assemble_reply, prepare_turn
 from tests.sent import as_rasa_sends
 
+WHO_WHERE = ("area", "audience")
+
 
 def tracker(intent: str = "greet", channel: str = "rest", **slots: Any) -> Tracker:
-    latest = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": "x"}
+    # As Rasa fills them: an `inform` carries the place or audience its slots hold as entities.
+    entities = [
+        {"entity": k, "value": v} for k, v in slots.items() if intent == "inform" and k in WHO_WHERE
+    ]
+    latest = {"intent": {"name": intent, "confidence": 1.0}, "entities": entities, "text": "x"}
     events = [{"event": "user", "text": "x", "parse_data": latest, "input_channel": channel}]
     return Tracker("test-sender", slots, latest, events, False, None, {}, "action_listen")
 
@@ -440,6 +446,35 @@ async def test_anything_else_the_nlu_could_not_place_gets_its_fixed_line(find, i
     )
     assert events == []
     assert [m.get("response") for m in dispatcher.messages] == [line]
+
+
+@pytest.mark.parametrize("text", ["asdfghjkl", "hmm", "what"])
+async def test_an_inform_that_names_nothing_after_services_is_not_understood(find, text):
+    # The fourth user test: "asdfghjkl" (inform, 0.30) got the Nuneaton list again.
+    dispatcher = CollectingDispatcher()
+    shown = {"area": "nuneaton-and-bedworth", "services_shown": True}
+    events = await find.run(dispatcher, asked(text, "inform", **shown), {})
+    assert events == []
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_please_rephrase"]
+
+
+@pytest.mark.parametrize("text", ["nuneton", "im a dad", "anything for sleep"])
+async def test_an_inform_that_names_a_place_who_or_a_need_still_gets_services(find, text):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked(text, "inform", area="rugby", services_shown=True), {})
+    assert payloads(dispatcher)["services"]
+    assert "utter_please_rephrase" not in [m.get("response") for m in dispatcher.messages]
+
+
+async def test_services_asked_for_in_another_language_say_first_that_none_is_known(find):
+    # The fourth user test: "do you have any services in polish" got the same list again.
+    dispatcher = CollectingDispatcher()
+    text = "do you have any services in polish"
+    await find.run(dispatcher, asked(text, "find_services", area="nuneaton-and-bedworth"), {})
+    said = texts(dispatcher)
+    assert said[0] == message("services_language")["text"]
+    assert "interpreter" in said[0] and "free" in said[0]
+    assert payloads(dispatcher)["services"]  # the list still follows
 
 
 async def test_a_plain_yes_still_asks_where_first(find):

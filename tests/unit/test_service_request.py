@@ -78,3 +78,21 @@ def test_a_request_that_names_no_need_searches_everyday_needs_not_abuse_services
     everyday = get_request_reader().no_need_named
     assert "domestic-abuse" not in everyday
     assert {"low-mood", "anxiety", "dads"} <= set(everyday)
+
+
+@pytest.mark.parametrize(
+    ("text", "other_language"),
+    [
+        ("do you have any services in polish", True),  # the fourth user test
+        ("is there a Romanian speaking group near Rugby", True),
+        ("any groups in my own language", True),
+        ("I need an interpreter for my health visitor", True),
+        ("support for deaf parents who use sign language", True),
+        ("my english is not good, any help near nuneaton", True),
+        ("any groups for new mums in nuneaton", False),
+        ("is there anything for polish sausages", False),  # not a language: nothing to claim
+    ],
+)
+def test_a_request_in_another_language_is_read(text, other_language):
+    ask = get_request_reader().read(text, asked=True)
+    assert ask is not None and ask.other_language is other_language
