@@ -14,6 +14,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
+from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import (
@@ -29,6 +30,7 @@ from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.insights import FEEDBACK_REASONS
 from cradle.replies import (
     Message,
+    about_cradle_messages,
     contract,
     needs_help_today,
     section_key,
@@ -325,6 +327,19 @@ class ActionNotUnderstood(Action):
         dispatcher.utter_message(
             response="utter_out_of_scope" if off_topic else "utter_please_rephrase"
         )
+        return []
+
+
+class ActionAboutCradle(Action):
+    """Who runs Cradle, whether its services are checked, and how to say something was wrong."""
+
+    def name(self) -> str:
+        return "action_about_cradle"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatch(dispatcher, about_cradle_messages(get_schemes()))
         return []
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
@@ -159,3 +160,13 @@ def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]
             gap=bool(place) and not outcome.local_found,
         ),
     ]
+
+
+def about_cradle_messages(schemes: Schemes) -> list[Message]:
+    """Who runs Cradle, how its services are checked, and where to say something was wrong.
+
+    The quality line follows content/kitemark.yml: each real scheme is named with its owner;
+    while none exists, the reply says no service has been checked by one."""
+    real = [s for s in schemes.by_id.values() if s.real]
+    quality = [say("about_quality_real", label=s.card_label, owner=s.owner) for s in real]
+    return [say("about_cradle"), *(quality or [say("about_quality_sample")]), say("about_feedback")]

@@ -334,3 +334,18 @@ def test_services_in_another_language_say_what_cradle_cannot_tell_first(stack):
     texts, contract = say(stack, sender, "do you have any services in polish")
     assert texts[0] == message("services_language")["text"]
     assert contract["services"]  # the list still follows
+
+
+@pytest.mark.parametrize(
+    "text", ["who runs cradle", "are the services quality checked", "how do i complain"]
+)
+def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_checked(stack, text):
+    # The fourth user test: a council officer's "who runs cradle" got a service list and "are
+    # services quality-checked" the privacy text; there was no word on complaints.
+    texts, contract = say(stack, f"officer-{abs(hash(text))}", text)
+    assert texts == [
+        message("about_cradle")["text"],
+        message("about_quality_sample")["text"],
+        message("about_feedback")["text"],
+    ]
+    assert contract["services"] == []

@@ -315,3 +315,10 @@ def test_after_no_to_are_you_in_danger_the_next_worry_is_answered_not_asked_agai
     texts, contract = say(stack, sender, asked_about_losing_control())
     assert "Are you or your baby in danger right now?" not in texts
     assert contract["safety"] == "none"
+
+
+def test_what_if_i_just_disappeared_gets_crisis_help(stack):
+    # The fourth user test: it was read as nothing, after a worrying message.
+    texts, contract = say(stack, "hole-disappeared", "what if i just disappeared")
+    assert contract["safety"] == "urgent"
+    assert "116 123" in texts[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,14 +13,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
+    ActionAboutCradle,
     ActionAnswerTopic,
     ActionFindServices,
     ActionNotUnderstood,
     ActionTopicSection,
 )
+from cradle.catalogue.kitemark import Schemes
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.paths import content_dir
+from cradle.replies import about_cradle_messages
 from cradle.responses import message
 from cradle.sms import for_sms
 from cradle.turn import assemble_reply, prepare_turn
@@ -556,3 +560,31 @@ async def test_by_text_no_to_the_safety_question_stays_within_two_segments():
     reply = format_reply(as_sms(dispatcher)[:-1]).text
     assert reply.startswith(message("check_cleared_topic", "twilio")["text"])
     assert "999" in reply and segments(reply) <= 2
+
+
+# --- who runs Cradle, are its services checked, how to complain (the fourth user test) ---
+
+
+async def test_about_cradle_says_no_service_is_checked_while_no_real_scheme_exists():
+    dispatcher = CollectingDispatcher()
+    await ActionAboutCradle().run(dispatcher, tracker("ask_about_cradle"), {})
+    said = texts(dispatcher)
+    assert said == [
+        message("about_cradle")["text"],
+        message("about_quality_sample")["text"],
+        message("about_feedback")["text"],
+    ]
+    assert "automated" in said[0] and "not a council, NHS or emergency service" in said[0]
+    assert "None has been checked" in said[1]
+
+
+def test_about_cradle_names_a_real_scheme_and_its_owner_once_one_exists():
+    schemes = Schemes.from_file(Path(__file__).parent.parent / "fixtures" / "kitemark.yml")
+    sent = about_cradle_messages(schemes)
+    quality = [m for m in sent if m["response"].startswith("utter_about_quality")]
+    assert quality == [
+        {
+            "response": "utter_about_quality_real",
+            "values": {"label": "Kite-marked by Test council", "owner": "Test council"},
+        }
+    ]

@@ -41,6 +41,8 @@ def test_emergency(text):
         ("i want to diiiie", "urgent"),
         ("my partner hits me when he's drunk", "abuse"),
         ("my wife said she wants to die", "concern_for_other"),
+        ("what if i just disappeared", "urgent"),  # the fourth user test
+        ("what if i wasnt here anymore", "urgent"),
     ],
 )
 def test_urgent(text, response):
@@ -70,6 +72,8 @@ def test_support(text):
         "I would never hurt my baby",
         "hello",
         "what time does the baby group open",
+        "i just want to disappear to a spa for a day",  # a break, not being gone
+        "what if i disappeared for a weekend, would he cope with the baby",
     ],
 )
 def test_benign(text):
