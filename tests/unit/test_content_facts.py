@@ -339,3 +339,14 @@ def test_every_crisis_reply_but_the_default_has_its_own_follow_up():
     follow_up = get_responses()["utter_safety_follow_up"]
     answered = {c["value"] for v in follow_up for c in v.get("condition", [])}
     assert set(RESPONSES) - answered == {"urgent", "support", "check"}
+
+
+def test_fear_of_birth_names_support_and_the_right_to_ask_for_a_caesarean_with_nice_cited():
+    # The fourth user test: a pregnant mum afraid of birth, asking about a caesarean, got only
+    # the general pregnancy text. NICE NG192: offer perinatal mental health support, then a
+    # planned caesarean if a vaginal birth is still not acceptable.
+    topic = get_topic("pregnancy-wellbeing")
+    text = " ".join(topic_sentences("pregnancy-wellbeing"))
+    assert "scared of giving birth" in text
+    assert "ask for a caesarean" in text and "offer you one if you still want it" in text
+    assert "https://www.nice.org.uk/guidance/ng192" in [s["url"] for s in topic.meta["sources"]]
