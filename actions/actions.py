@@ -265,7 +265,8 @@ class ActionFindServices(Action):
             )
             return events
         if ask is not None and ask.other_language:
-            # The catalogue does not say which languages a service works in: say so first.
+            # Every service in the catalogue lists English only so far: say first that Cradle
+            # cannot tell which work in another language.
             dispatch(dispatcher, [say("services_language")])
         dispatch(dispatcher, service_messages(outcome, request.area.name))
         topic_id = topic if isinstance(topic, str) else None
