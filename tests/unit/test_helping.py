@@ -38,6 +38,10 @@ FROZEN = {
         "30e34bda3e678b5ec38dd460db94aa7df445864b16d1bb46ef6edc3318d32485",
         108,
     ),
+    "for_someone_else_3.yml": (
+        "c4618f8a7340948fdc5fbae001c7104879fb2846bff0b4d33542a030ddbb23fb",
+        111,
+    ),
 }
 
 
