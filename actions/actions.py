@@ -33,6 +33,7 @@ from cradle.replies import (
     about_cradle_messages,
     contract,
     needs_help_today,
+    reminder_due,
     section_key,
     section_messages,
     service_messages,
@@ -112,8 +113,8 @@ def answer_topic(
         # Production setting: unreviewed text is never shown; signpost instead.
         dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
         return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
-    if tracker.get_slot("safety_tier") in ("urgent", "emergency"):
-        # The crisis flag lasts the session: check in gently before ordinary topics.
+    if tracker.get_slot("safety_tier") in ("urgent", "emergency") and reminder_due(tracker.events):
+        # The crisis flag lasts the session: check in gently before the next ordinary topic.
         dispatch(dispatcher, [say("safety_reminder")])
     audience = _audience(tracker)
     asker = HELPING_AUDIENCE if _asks_for_someone_else(tracker) else audience

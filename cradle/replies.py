@@ -25,7 +25,7 @@ from cradle.content import (
     get_topic,
     intent_for_topic,
 )
-from cradle.responses import say
+from cradle.responses import message, say
 
 Message = dict[str, Any]
 
@@ -62,7 +62,24 @@ def _more_payload(key: str) -> str:
 
 
 # The crisis replies written for an emergency (999 now); see cradle/safety/result.py.
-EMERGENCY_REPLIES = frozenset({"medical", "emergency", "emergency_for_other"})
+EMERGENCY_REPLIES = frozenset({"medical", "overdose", "emergency", "emergency_for_other"})
+
+
+def reminder_due(events: list[dict[str, Any]]) -> bool:
+    """Whether a topic answer in a session flagged urgent or emergency starts with the gentle
+    reminder: the first one after crisis help does, later ones do not (the fifth user test: a
+    dad who said he was safe was reminded before every answer). A new crisis reply starts again.
+    """
+    reminder = message("safety_reminder")["text"]
+    for event in reversed(events):
+        sent_as = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and (
+            event.get("text") == reminder or sent_as == "utter_safety_reminder"
+        ):
+            return False
+        if event.get("event") == "action" and event.get("name") == "utter_safety":
+            return True
+    return True
 
 
 def needs_help_today(leaning: object) -> bool:

@@ -67,7 +67,10 @@ AFTER_CRISIS_ACTIONS = frozenset(
 )
 # "I'm safe" after crisis help for someone else or for a baby is not the end of it: the reply
 # says to call 999 for them, and "she won't answer her phone" is still the crisis.
-STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "medical"})
+STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "medical", "overdose"})
+# The crisis replies whose check-in asks "Is help on the way?": a baby's or a parent's medical
+# emergency, and tablets already taken (feeling fine is not being safe: the fifth user test).
+HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -182,9 +185,9 @@ def not_safe_answer(session: SessionSafety) -> SafetyResult:
         # emergency; a parent losing control with the baby keeps the reply about the baby).
         leaned = reply_for_whom("emergency", session.response, None, 1.0)
         return replace(NOT_SAFE_ANSWER, response=leaned)
-    if session.response == "medical":
-        # "No" to "Is help on the way?" after a baby's or a parent's medical emergency.
-        return replace(NOT_SAFE_ANSWER, response="medical")
+    if session.response in HELP_ON_THE_WAY:
+        # "No" to "Is help on the way?" after a medical emergency or tablets taken.
+        return replace(NOT_SAFE_ANSWER, response=session.response)
     return NOT_SAFE_ANSWER
 
 
@@ -211,7 +214,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # answer is listed whole, so it holds no other words; a reading of the second opinion alone
     # on three or four words is not kept against it ("no im safe" read as an emergency).
     payload = get_check_in().safe_answer(session.last_question, text)
-    if payload and session.response != "medical" and _second_opinion_only(safety):
+    if payload and session.response not in HELP_ON_THE_WAY and _second_opinion_only(safety):
         return PreparedTurn(SafetyResult(), payload)
     # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
     # words the NLU is not sure of (content/safety/check_in.yml, passed_answers).

@@ -11,6 +11,7 @@ from cradle.tiers import tier_rank
 # when two layers agree on a tier, the earlier response in this list is sent.
 RESPONSES = (
     "medical",
+    "overdose",
     "emergency",
     "emergency_for_other",
     "abuse",

@@ -31,6 +31,9 @@ _REPLIES = {
 _STRONG = {"emergency", "emergency_for_other"}
 _FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other"}
 _PERSONAL = set(_REPLIES.values())
+# The writer's own replies that say more than the general one they stand for ("tablets can harm
+# you hours later"): kept for the writer, and someone else's emergency reply for anyone else.
+_WRITERS_OWN = {"overdose": "emergency"}
 
 
 def reply_for_whom(
@@ -43,16 +46,18 @@ def reply_for_whom(
     in between, the layers' own choice of reply says whose it is. The emergency replies are
     kept for an emergency tier and wherever a layer chose one.
     """
-    if response not in _PERSONAL or tier not in ("emergency", "urgent"):
+    general = _WRITERS_OWN.get(response or "", response)
+    if general not in _PERSONAL or tier not in ("emergency", "urgent"):
         return response
     if someone_else is not None and someone_else >= threshold:
         whose = "someone_else"
     elif someone_else is not None and someone_else <= 1 - threshold:
         whose = "writer"
     else:
-        whose = "someone_else" if response in _FOR_SOMEONE_ELSE else "writer"
-    strength = "emergency" if tier == "emergency" or response in _STRONG else "urgent"
-    return _REPLIES[(whose, strength)]
+        whose = "someone_else" if general in _FOR_SOMEONE_ELSE else "writer"
+    strength = "emergency" if tier == "emergency" or general in _STRONG else "urgent"
+    chosen = _REPLIES[(whose, strength)]
+    return response if chosen == general else chosen
 
 
 def is_for_someone_else(response: str | None) -> bool:

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from cradle.launcher import Stack
-from cradle.responses import get_responses
+from cradle.responses import get_responses, pick_variation
 from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
 from tests.integration.test_conversation import post, say
 
@@ -268,6 +268,36 @@ def test_safe_for_now_offers_what_cradle_can_share_not_an_open_question(stack):
     assert not texts[0].rstrip().endswith("?")
     texts, contract = say(stack, sender, "/ask_low_mood")  # its "Feeling low" button
     assert contract["topic"] == "low-mood"
+
+
+@pytest.mark.parametrize("then", ["/affirm", "i feel fine now honestly"])
+def test_after_tablets_taken_feeling_fine_still_gets_told_to_be_checked(stack, then):
+    # The fifth user test: "ive taken a load of my tablets", then the "I'm safe for now" button,
+    # got topics to read. Tablets can harm hours later: the question is whether help is coming.
+    sender = "hole-overdose-button" if then.startswith("/") else "hole-overdose-typed"
+    texts, contract = say(stack, sender, "ive taken a load of my tablets i just want it to stop")
+    assert contract["safety"] == "emergency"
+    assert "hours later" in texts[0] and "999" in texts[0]
+    assert texts[-1] == "Is help on the way?"
+    texts, _ = say(stack, sender, then)
+    # The button gets "a doctor needs to check you"; "I feel fine" typed gets the follow-up,
+    # "don't wait to see how you feel". Either way: hours later, A&E, no topics to read.
+    replies = {
+        pick_variation(name, {"safety_response": "overdose"})["text"]
+        for name in ("utter_safety_glad_safe", "utter_safety_follow_up")
+    }
+    assert texts[0] in replies
+    assert "hours later" in texts[0] and "A&E" in texts[0]
+    assert slot(stack, sender, "safety_tier") == "emergency"
+
+
+def test_someone_elses_tablets_get_the_reply_about_them(stack):
+    texts, contract = say(stack, "hole-overdose-other", "my wife has taken all her tablets")
+    assert contract["safety"] == "emergency"
+    assert (
+        texts[0]
+        == pick_variation("utter_safety", {"safety_response": "emergency_for_other"})["text"]
+    )
 
 
 def test_a_button_title_typed_out_is_heard_as_the_button(stack):

@@ -23,7 +23,7 @@ from cradle.catalogue.kitemark import Schemes
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.paths import content_dir
-from cradle.replies import about_cradle_messages
+from cradle.replies import about_cradle_messages, reminder_due
 from cradle.responses import message
 from cradle.sms import for_sms
 from cradle.turn import assemble_reply, prepare_turn
@@ -89,6 +89,32 @@ async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
     await ActionAnswerTopic().run(dispatcher, tracker("ask_bonding", safety_tier="urgent"), {})
     assert texts(dispatcher)[0] == message("safety_reminder")["text"]
     assert texts(dispatcher)[1].startswith("Bonding with your baby")
+
+
+REMINDER = {"event": "bot", "text": message("safety_reminder")["text"]}
+CRISIS = {"event": "action", "name": "utter_safety"}
+TOPIC = {"event": "bot", "text": "Bonding with your baby"}
+
+
+@pytest.mark.parametrize(
+    ("events", "due"),
+    [
+        ([CRISIS, TOPIC], True),  # the first topic after crisis help
+        ([CRISIS, REMINDER, TOPIC], False),  # reminded once: the dad in the fifth user test
+        ([CRISIS, REMINDER, TOPIC, CRISIS], True),  # a new crisis starts again
+        ([], True),  # a flag with no crisis reply in sight: remind
+    ],
+)
+def test_the_reminder_comes_once_after_each_crisis_reply(events, due):
+    assert reminder_due(events) is due
+
+
+async def test_a_second_topic_after_a_crisis_has_no_reminder():
+    dispatcher = CollectingDispatcher()
+    answered = tracker("ask_bonding", safety_tier="urgent")
+    answered.events[:0] = [CRISIS, REMINDER, TOPIC]
+    await ActionAnswerTopic().run(dispatcher, answered, {})
+    assert texts(dispatcher)[0].startswith("Bonding with your baby")
 
 
 @pytest.mark.parametrize(

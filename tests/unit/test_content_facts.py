@@ -266,9 +266,9 @@ def test_press_55_always_says_from_a_mobile(where):
 
 def test_the_silent_call_is_still_explained_where_it_matters():
     assert any("from a mobile and press 55" in s for s in topic_sentences("domestic-abuse"))
-    # the emergency, abuse and medical crisis replies, the ways to get help now (for the writer
-    # and for someone else), and the abuse follow-up
-    assert sum("from a mobile and press 55" in t for t in response_texts()) == 6
+    # the emergency, overdose, abuse and medical crisis replies, the ways to get help now (for
+    # the writer, after tablets taken and for someone else), and the abuse follow-up
+    assert sum("from a mobile and press 55" in t for t in response_texts()) == 8
 
 
 # 7. ICON in the dads' section of the crying topic.

@@ -32,6 +32,11 @@ OTHER, CONCERN = "emergency_for_other", "concern_for_other"
         # Never weaker: an emergency reply a layer chose at an urgent tier stays an emergency one.
         ("urgent", "emergency", 0.05, "emergency"),
         ("urgent", "emergency", 0.95, "emergency_for_other"),
+        # Tablets taken: the writer's own reply ("they can harm you hours later") is kept for
+        # the writer, and someone else's gets the reply for someone else's emergency.
+        ("emergency", "overdose", 0.05, "overdose"),
+        ("emergency", "overdose", 0.5, "overdose"),
+        ("emergency", "overdose", 0.95, "emergency_for_other"),
         # Replies written for anyone are kept: 999 for a medical emergency, abuse help.
         ("emergency", "medical", 0.95, "medical"),
         ("urgent", "abuse", 0.95, "abuse"),
@@ -54,7 +59,7 @@ def test_the_reply_is_for_the_person_at_risk(tier, chosen, someone_else, sent):
         ),
         ("my brother rang me from the bridge saying goodbye", "emergency_for_other"),
         # The writer's own crisis, naming people who are not at risk.
-        ("i've taken all my tablets, my husband is asleep next to me", "emergency"),
+        ("i've taken all my tablets, my husband is asleep next to me", "overdose"),
         ("i'm going to end it tonight, my mum can have the baby", "emergency"),
         ("I want to die, my partner would be better off without me", "urgent"),
     ],
