@@ -100,9 +100,10 @@ class ActionAnswerTopic(Action):
 
 
 def answer_topic(
-    dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str, remind: bool = True
 ) -> list[dict[str, Any]]:
-    """A topic's first reply from its reviewed content file, with its next-step buttons."""
+    """A topic's first reply from its reviewed content file, with its next-step buttons.
+    `remind=False`: this turn has already said where help is."""
     try:
         topic = get_topic(topic_id)
     except ContentError:
@@ -113,7 +114,8 @@ def answer_topic(
         # Production setting: unreviewed text is never shown; signpost instead.
         dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
         return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
-    if tracker.get_slot("safety_tier") in ("urgent", "emergency") and reminder_due(tracker.events):
+    flagged = tracker.get_slot("safety_tier") in ("urgent", "emergency")
+    if remind and flagged and reminder_due(tracker.events):
         # The crisis flag lasts the session: check in gently before the next ordinary topic.
         dispatch(dispatcher, [say("safety_reminder")])
     audience = _audience(tracker)
@@ -145,8 +147,10 @@ class ActionCheckCleared(Action):
         if topic_id not in topic_ids():
             dispatch(dispatcher, [say("safety_check_cleared")])
             return [cleared]
+        # "Glad you're safe. If that changes, call 999": the reminder would contradict it (the
+        # fifth user test: "Before we go on: ... If you're not safe right now" came next).
         dispatch(dispatcher, [say("check_cleared_topic")])
-        return [cleared, *answer_topic(dispatcher, tracker, topic_id)]
+        return [cleared, *answer_topic(dispatcher, tracker, topic_id, remind=False)]
 
 
 class ActionTopicSection(Action):

@@ -65,17 +65,21 @@ def _more_payload(key: str) -> str:
 EMERGENCY_REPLIES = frozenset({"medical", "overdose", "emergency", "emergency_for_other"})
 
 
+# The lines that remind a parent flagged in crisis where help is: the gentle reminder, and
+# "Glad you're safe. If that changes, call 999" after "No" to "are you in danger?".
+REMINDERS = ("safety_reminder", "check_cleared_topic")
+
+
 def reminder_due(events: list[dict[str, Any]]) -> bool:
     """Whether a topic answer in a session flagged urgent or emergency starts with the gentle
     reminder: the first one after crisis help does, later ones do not (the fifth user test: a
     dad who said he was safe was reminded before every answer). A new crisis reply starts again.
     """
-    reminder = message("safety_reminder")["text"]
+    texts = {message(key)["text"] for key in REMINDERS}
+    actions = {f"utter_{key}" for key in REMINDERS}
     for event in reversed(events):
         sent_as = (event.get("metadata") or {}).get("utter_action")
-        if event.get("event") == "bot" and (
-            event.get("text") == reminder or sent_as == "utter_safety_reminder"
-        ):
+        if event.get("event") == "bot" and (event.get("text") in texts or sent_as in actions):
             return False
         if event.get("event") == "action" and event.get("name") == "utter_safety":
             return True

@@ -300,6 +300,21 @@ def test_someone_elses_tablets_get_the_reply_about_them(stack):
     )
 
 
+def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
+    # The fifth user test: a mum whose partner controls the money was offered Feeling low,
+    # Worry and Feeling alone after "I'm safe for now".
+    sender = "hole-abuse-safe"
+    _, contract = say(stack, sender, "my partner hits me")
+    assert contract["safety"] == "urgent"
+    messages, _ = post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": "/affirm"}
+    )
+    offered = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert offered[0] == "Feeling unsafe at home"
+    _, contract = say(stack, sender, offered[0])  # typed, as by text
+    assert contract["topic"] == "domestic-abuse"
+
+
 def test_a_button_title_typed_out_is_heard_as_the_button(stack):
     # The twenty-first session's 360px check: "I'm safe for now" typed, not pressed, was read by
     # the NLU as asking for crisis help, and the crisis help came again.

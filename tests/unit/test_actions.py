@@ -514,12 +514,15 @@ async def test_a_plain_yes_still_asks_where_first(find):
     assert slots_set(events) == {"services_shown": False, "area_tries": 0}
 
 
-async def test_no_to_the_safety_question_answers_the_topic_the_parent_asked_about():
+# Flagged earlier in the session or not: "Glad you're safe. If that changes, call 999" is not
+# followed by "If you're not safe right now..." (the fifth user test).
+@pytest.mark.parametrize("flag", [None, "urgent"])
+async def test_no_to_the_safety_question_answers_the_topic_the_parent_asked_about(flag):
     from actions.actions import ActionCheckCleared
 
     dispatcher = CollectingDispatcher()
     events = await ActionCheckCleared().run(
-        dispatcher, tracker("deny", pending_topic="low-mood"), {}
+        dispatcher, tracker("deny", pending_topic="low-mood", safety_tier=flag), {}
     )
     said = texts(dispatcher)
     assert said[0] == message("check_cleared_topic")["text"]
@@ -550,6 +553,7 @@ async def test_no_to_the_safety_question_without_a_topic_asks_what_is_going_on(p
         ("emergency", True),
         ("emergency_for_other", True),
         ("medical", True),
+        ("overdose", True),
         # A worry, or no leaning: the topic the parent asked about, as before.
         ("urgent", False),
         ("losing_control", False),
