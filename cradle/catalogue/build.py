@@ -236,6 +236,7 @@ def write_rank_table(db: sqlite_utils.Database, services: list[Service], areas: 
             frozenset(s.audiences),
             frozenset(s.needs),
             s.kitemark["status"],
+            reachable=bool(s.url or s.phones),
         )
         for s in services
     ]

@@ -5,9 +5,11 @@ build writes, for each such bucket, the services that fit it in ranking order, s
 one index range in order and stops after `LIMIT` rows instead of sorting thousands. Only what
 changes with the clock (kite-mark and verification dates, "open now") is checked at search time.
 
-Ranking within a bucket: audience first (a service for mums before one for every parent, and the
-narrower its audience the better: a dads' group before a line for everyone), then need matches,
-then local before county before national, then name.
+Ranking within a bucket: a service a parent can reach from its card (a website or a phone)
+before one they cannot (the fifth user test: a group with no contact details was shown
+first), then audience (a service for mums before one for every parent, and the narrower its
+audience the better: a dads' group before a line for everyone), then need matches, then local
+before county before national, then name.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Candidate:
     audiences: frozenset[str]
     needs: frozenset[str]
     status: str
+    reachable: bool = True  # its card has a website or a phone
 
 
 def rank_rows(
@@ -78,6 +81,7 @@ def rank_rows(
                     if not service.audiences & set(fit):
                         continue
                     order = (
+                        not service.reachable,
                         -(fit[0] in service.audiences),
                         len(service.audiences),
                         -matches,

@@ -29,7 +29,8 @@ from cradle.catalogue.hours import (
 from cradle.catalogue.model import CRISIS, known_needs
 from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
-# Ranking: audience first (a service made for mums beats one for everyone, so a mum is not first
+# Ranking: a service reachable from its card (a website or a phone) first, then audience (a
+# service made for mums beats one for everyone, so a mum is not first
 # offered a line set up with men in mind; the narrower the audience the better), then need
 # match, then local before county before national, then name (see ranking.py). At night the
 # best matches are shown with those open now first (see NIGHT).
@@ -188,8 +189,8 @@ WHERE {shown}
   {extra}
 GROUP BY s.id
 {having}
-ORDER BY audience_match DESC, s.audience_breadth ASC, need_matches DESC,
-         scope ASC, s.name
+ORDER BY (s.url IS NULL AND s.phones_json = '[]') ASC, audience_match DESC,
+         s.audience_breadth ASC, need_matches DESC, scope ASC, s.name
 LIMIT :limit
 """
 # The fast path: one bucket of the precomputed rank table, read in order until LIMIT.

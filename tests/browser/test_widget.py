@@ -227,6 +227,32 @@ def test_call_buttons_are_phone_links_not_messages(browser, stack):
     context.close()
 
 
+def test_a_card_points_to_opening_times_only_where_the_card_can(page, stack):
+    # The fifth user test: a group with no website said "Check opening times on the website".
+    def card(name: str, **contact: object) -> dict:
+        return {"name": name, "description": "A group.", "opening": {}, **contact}
+
+    cards = [
+        card("With a website", url="https://example.org/"),
+        card("With a phone", phones=[{"number": "01926 000000", "type": "voice"}]),
+        card("With neither"),
+    ]
+    reply = {
+        "messages": [{"text": "These can help."}],
+        "contract": {"safety": "none", "cards": cards, "cards_after": 1},
+    }
+    page.route(CHAT, lambda route: route.fulfill(json=reply, headers=cors(stack)))
+    open_widget(page)
+    ask(page, "groups near me")
+    shown = page.locator(".cradle-card")
+    assert shown.nth(0).locator(".cradle-open-now").inner_text() == (
+        "Check opening times on the website"
+    )
+    assert shown.nth(1).locator(".cradle-open-now").inner_text() == "Call to check opening times"
+    assert shown.nth(2).locator(".cradle-open-now").count() == 0
+    assert "website" not in shown.nth(2).inner_text().lower()
+
+
 @pytest.mark.parametrize("how", ["quick-exit", "clear-chat"])
 def test_leaving_ends_the_server_session_too(page, stack, how):
     page.route(

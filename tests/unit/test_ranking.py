@@ -106,6 +106,29 @@ def test_by_day_the_audience_leads_even_if_closed(catalogue):
     assert results[0].id == "rugby-mums-group"
 
 
+@pytest.mark.parametrize("buckets", [True, False], ids=["rank-table", "one-query"])
+def test_a_service_with_no_website_or_phone_comes_after_one_a_parent_can_reach(
+    services_dir, tmp_path, buckets
+):
+    # The fifth user test: a group with no contact details led the list for Stratford.
+    write_services(
+        services_dir,
+        [
+            national("a-group-with-no-contact", ["mums"], ["low-mood"]),
+            national("b-line-with-a-website", ["parents"], ["low-mood"], url="https://example.org"),
+        ],
+    )
+    out = tmp_path / "reach.db"
+    build_fixture(services_dir, out)
+    districts = frozenset(get_areas().district_names)
+    cat = Catalogue.open(out, districts)
+    if not buckets:
+        cat = Catalogue(cat._db, districts, buckets={})
+    found = [r.id for r in search(cat, MONDAY_NOON, needs=("low-mood",), audience="mum")]
+    # For mums and first by name, the group would lead; it has no way in from its card.
+    assert found.index("b-line-with-a-website") < found.index("a-group-with-no-contact")
+
+
 @pytest.mark.parametrize(
     ("hour", "night"), [(20, False), (21, True), (3, True), (7, True), (8, False), (12, False)]
 )

@@ -157,11 +157,14 @@
         card.appendChild(el("p", { "class": real ? "cradle-badge" : "cradle-listing" }, c.kitemark.label));
       }
       var opening = c.opening || {};
+      // Unknown hours point to where they can be found, never to a website the card lacks.
       var when = opening.always_open ? "Open now, 24 hours a day"
         : opening.open_now ? "Open now"
         : opening.next_open_text ? "Opens " + opening.next_open_text
-        : "Check opening times on the website";
-      card.appendChild(el("p", { "class": "cradle-open-now" }, when));
+        : c.url ? "Check opening times on the website"
+        : (c.phones || []).length ? "Call to check opening times"
+        : "";
+      if (when) card.appendChild(el("p", { "class": "cradle-open-now" }, when));
       card.appendChild(el("p", {}, c.description));
       (c.phones || []).forEach(function (p) {
         var digits = String(p.number).replace(/[^0-9+]/g, "");
