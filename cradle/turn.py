@@ -22,6 +22,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_intent
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
+from cradle.languages import in_another_language
 from cradle.paths import PROJECT_ROOT
 from cradle.replies import EMERGENCY_REPLIES
 from cradle.responses import message, safety_message
@@ -260,6 +261,9 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # earlier crisis is never the one sent.
         leaning = {"safety_response": safety.leaning or "urgent"}
         return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", truncated=truncated)
+    if in_another_language(text):
+        # The NLU reads English only: say where help in her language is, not "I can't help".
+        return PreparedTurn(safety, None, (message("other_language"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
 
 

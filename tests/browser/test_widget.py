@@ -124,7 +124,26 @@ def test_quick_exit_clears_the_chat_and_leaves(page, stack, how):
     page.wait_for_url("https://www.bbc.co.uk/weather")
     page.goto(f"{stack.config.web_url}/")
     assert page.evaluate("sessionStorage.getItem('cradle-chat')") is None
-    assert page.locator(".cradle-msg").count() == 0
+    assert page.locator(".cradle-bot, .cradle-user").count() == 0  # only the welcome is left
+
+
+def test_an_empty_chat_opens_with_a_welcome_and_sends_nothing(browser, stack):
+    # The fifth user test: the panel opened blank, with nothing to say what Cradle is.
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "webhooks" in r.url else None)
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    welcome = page.locator(".cradle-bot-intro")
+    assert welcome.is_visible()
+    assert "automated" in welcome.inner_text() and "999" in welcome.inner_text()
+    assert bot_count(page) == 0 and sent == []  # nothing goes to the server until they write
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-welcome-360.png"))
+    ask(page, "i feel so low")
+    assert welcome.count() == 1  # it stays at the top of the conversation, once
+    context.close()
 
 
 def test_html_in_a_message_is_shown_as_text(page):

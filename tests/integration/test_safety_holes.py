@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from cradle.launcher import Stack
-from cradle.responses import get_responses, pick_variation
+from cradle.responses import get_responses, message, pick_variation
 from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
 from tests.integration.test_conversation import post, say
 
@@ -349,6 +349,15 @@ def test_a_crisis_in_polish_or_romanian_gets_crisis_help(stack, text, tier):
     texts, contract = say(stack, f"hole-lang-{abs(hash(text))}", text)
     assert contract["safety"] == tier
     assert "999" in texts[0]
+
+
+def test_a_worry_in_polish_is_told_where_help_in_polish_is(stack):
+    # The fifth user test: "I've felt very sad since I gave birth. Can someone help me?" in
+    # Polish got "Sorry, I can't help with that".
+    text = "Cześć, czuję się bardzo smutna od kiedy urodziłam dziecko. Czy ktoś może mi pomóc?"
+    texts, contract = say(stack, "hole-lang-worry", text)
+    assert texts == [message("other_language")["text"]]
+    assert contract["safety"] == "none"
 
 
 def test_after_no_to_are_you_in_danger_the_next_worry_is_answered_not_asked_again(stack):

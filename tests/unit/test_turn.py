@@ -140,6 +140,42 @@ def test_empty_or_non_text_messages_get_a_helpful_reply(empty):
     assert assemble_reply(turn, [])[0] == message("empty_message")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Hello, I've felt very sad since I gave birth. Can someone help me?" (the user test)
+        "Cześć, czuję się bardzo smutna od kiedy urodziłam dziecko. Czy ktoś może mi pomóc?",
+        "Bună, mă simt foarte tristă de când am născut.",  # Romanian, the same
+        "بچے کی پیدائش کے بعد سے میں بہت اداس ہوں",  # Urdu, the same
+        "ਮੈਂ ਬਹੁਤ ਉਦਾਸ ਹਾਂ",  # Punjabi (Gurmukhi): "I am very sad"
+    ],
+)
+def test_a_message_in_another_language_is_told_where_help_in_it_is(text):
+    turn = prepare_turn(text)
+    assert turn.text_for_rasa is None  # the NLU reads English only
+    reply = assemble_reply(turn, [])[0]
+    assert reply == message("other_language")
+    assert "interpreter" in reply["text"] and "999" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Łukasz says I should see the GP about feeling low",  # one such letter: a name
+        "had a café au lait and cried in the car",
+        "😢😢😢",
+        "im so low",
+    ],
+)
+def test_english_with_a_foreign_name_or_word_goes_to_the_nlu(text):
+    assert prepare_turn(text).text_for_rasa == text
+
+
+def test_a_crisis_in_polish_is_crisis_help_not_the_language_line():
+    turn = prepare_turn("Chcę umrzeć, nie mogę już dłużej")  # "I want to die, I can't go on"
+    assert turn.safety.is_crisis
+
+
 def test_long_messages_are_cut_with_a_note():
     turn = prepare_turn("a" * (MAX_MESSAGE_CHARS + 500))
     assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS

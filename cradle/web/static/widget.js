@@ -18,6 +18,9 @@
   // Fixed text for when the server cannot answer: the crisis numbers are always in it.
   var rateLimited = "You're sending messages very quickly. Please wait a minute and try again. If you need help now, call 999 in an emergency, or Samaritans free on 116 123, day or night.";
   var cannotConnect = "Sorry, I can't connect right now. If you need help now, call NHS 111, or Samaritans free on 116 123. In an emergency, call 999.";
+  // Shown in an empty chat, so a parent opening it at 3 a.m. is not met by a blank panel (the
+  // fifth user test). Not a message from the server: nothing is sent until they write.
+  var welcomeText = "Tell me what's on your mind, in your own words, or ask for support near you. I'm an automated helper for parents in Warwickshire, not a person. In an emergency, call 999.";
   var STORE = "cradle-chat";
   // The server's signed session id, kept for this tab only. On a council's own site the
   // session cookie is third-party and often blocked, so the widget sends it as a header too.
@@ -88,6 +91,12 @@
     var all = saved();
     all.forEach(function (entry) { if (id && entry.id === id) entry.used = (entry.used || []).concat(index); });
     store(all);
+  }
+
+  function showWelcome() {
+    var welcome = el("div", { "class": "cradle-msg cradle-bot-intro" });
+    welcome.appendChild(el("p", {}, welcomeText));
+    log.appendChild(welcome);
   }
 
   function addBubble(who, text) {
@@ -265,6 +274,7 @@
     endSession();
     try { sessionStorage.removeItem(STORE); sessionStorage.removeItem(TOKEN); } catch (e) { /* ignore */ }
     log.textContent = "";
+    showWelcome();
     crisis.hidden = true;
     input.value = "";
   }
@@ -321,6 +331,7 @@
     if (escPresses >= 2) quickExit();
   });
 
+  showWelcome();
   saved().forEach(function (entry) {
     if (entry.who === "user") addBubble("user", entry.text); else render(entry, false);
   });
