@@ -18,8 +18,11 @@ from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import (
+    DADS_AUDIENCE,
     HELPING_AUDIENCE,
     PENDING_TOPIC,
+    Focus,
+    find_focus,
     get_topic,
     serve_drafts,
     topic_for_intent,
@@ -87,6 +90,11 @@ class ActionAnswerTopic(Action):
         if topic_id is None:
             dispatch(dispatcher, [say("service_error")])
             return []
+        focused = _focus(tracker)
+        if focused is not None and read_service_request(tracker) is None:
+            # The parent's own words name a worry with a first answer of its own ("terrified
+            # of giving birth"): it wins over the NLU's guess and a choice between two topics.
+            return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
         choice = close_topics((tracker.latest_message or {}).get("intent_ranking"))
         if choice is not None and read_service_request(tracker) is None:
             # Two topics too close to call: one tap beats the wrong leaflet at 2am.
@@ -100,10 +108,15 @@ class ActionAnswerTopic(Action):
 
 
 def answer_topic(
-    dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str, remind: bool = True
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topic_id: str,
+    remind: bool = True,
+    focus: Focus | None = None,
 ) -> list[dict[str, Any]]:
     """A topic's first reply from its reviewed content file, with its next-step buttons.
-    `remind=False`: this turn has already said where help is."""
+    `remind=False`: this turn has already said where help is. `focus`: a worry within the
+    topic with a first answer of its own."""
     try:
         topic = get_topic(topic_id)
     except ContentError:
@@ -122,7 +135,7 @@ def answer_topic(
     asker = HELPING_AUDIENCE if _asks_for_someone_else(tracker) else audience
     # The next steps are buttons on the answer itself: if the action server is down, no
     # orphan buttons are sent, and the channel's fallback speaks instead.
-    dispatch(dispatcher, topic_messages(topic, asker))
+    dispatch(dispatcher, topic_messages(topic, asker, focus))
     if audience:
         dispatch(dispatcher, [contract(audience=audience)])
     return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
@@ -531,6 +544,14 @@ def latest_intent(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return name if isinstance(name, str) else None
+
+
+def _focus(tracker: Tracker) -> tuple[str, Focus] | None:
+    """A focus named in the parent's own words. Its first answer is written to the parent, so
+    a question about someone else, or from a dad or partner, keeps the topic's own."""
+    if _asks_for_someone_else(tracker) or _audience(tracker) == DADS_AUDIENCE:
+        return None
+    return find_focus(_latest_text(tracker))
 
 
 def _asks_for_someone_else(tracker: Tracker) -> bool:

@@ -80,6 +80,50 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """A worry within a topic that has a first answer of its own (front matter `focuses:`):
+    "scared of giving birth" within looking after yourself in pregnancy. Found by its patterns
+    in the parent's own words, whichever topic the NLU read; the topic's sections follow."""
+
+    id: str
+    title: str
+    sms: str
+    patterns: tuple[re.Pattern[str], ...]
+    # Words that mean it is not this worry after all ("since the birth": a birth behind them).
+    unless: tuple[re.Pattern[str], ...] = ()
+
+    def matches(self, text: str) -> bool:
+        words = " ".join(text.lower().split())
+        return any(p.search(words) for p in self.patterns) and not any(
+            p.search(words) for p in self.unless
+        )
+
+
+def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
+    """The topic's focuses; a malformed one is a content error naming the file."""
+    raw = meta.get("focuses") or []
+    if not isinstance(raw, list):
+        raise ContentError(path, "focuses must be a list")
+    focuses = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) and entry[k].strip() for k in ("id", "title", "sms")
+        ):
+            raise ContentError(path, f"each focus needs id, title and sms text: {entry!r}")
+        patterns, unless = entry.get("patterns"), entry.get("unless") or []
+        if not isinstance(patterns, list) or not patterns or not isinstance(unless, list):
+            raise ContentError(path, f"focus {entry['id']}: patterns must be a non-empty list")
+        try:
+            compiled = tuple(re.compile(str(p)) for p in patterns)
+            vetoes = tuple(re.compile(str(p)) for p in unless)
+        except re.error as err:
+            raise ContentError(path, f"focus {entry['id']}: a pattern is not valid: {err}") from err
+        sms = " ".join(entry["sms"].split())
+        focuses.append(Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes))
+    return tuple(focuses)
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -105,6 +149,13 @@ class Topic:
     @property
     def needs(self) -> list[str]:
         return [str(n) for n in self.meta.get("needs") or [self.id]]
+
+    @property
+    def focuses(self) -> tuple[Focus, ...]:
+        return parse_focuses(self.meta, self.path)
+
+    def focus_for(self, text: str) -> Focus | None:
+        return next((f for f in self.focuses if f.matches(text)), None)
 
     def section(self, heading: str) -> Section | None:
         return next((s for s in self.sections if s.heading.lower() == heading.lower()), None)
@@ -174,6 +225,15 @@ def load_topic(path: Path) -> Topic:
     except FileNotFoundError as err:
         raise ContentError(path, "file not found") from err
     return parse_topic(text, path)
+
+
+def find_focus(text: str) -> tuple[str, Focus] | None:
+    """The topic and focus whose patterns match the parent's words, if any."""
+    for topic_id in topic_ids():
+        focus = get_topic(topic_id).focus_for(text)
+        if focus is not None:
+            return topic_id, focus
+    return None
 
 
 def serve_drafts() -> bool:

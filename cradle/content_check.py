@@ -336,12 +336,17 @@ class Checker:
     def check_topic(self, topic: Topic, lines: list[str]) -> None:
         path, meta = topic.path, topic.meta
         self.check_schema(topic, lines)
-        for key in SHORT_TEXT_KEYS:
-            text = meta.get(key)
+        # The first answers: for everyone, by who asks, and each focus's (`focuses:`).
+        first_answers = [(key, key, meta.get(key)) for key in SHORT_TEXT_KEYS]
+        try:
+            first_answers += [(f"focus {f.id}", "focuses", f.sms) for f in topic.focuses]
+        except ContentError as err:
+            self.add(path, _key_line(lines, "focuses") or 2, "schema", err.message)
+        for key, line_key, text in first_answers:
             if isinstance(text, str) and segments(" ".join(text.split())) > MAX_SMS_SEGMENTS:
                 self.add(
                     path,
-                    _key_line(lines, key),
+                    _key_line(lines, line_key),
                     "sms-length",
                     f"{key} needs {segments(' '.join(text.split()))} SMS segments "
                     f"(at most {MAX_SMS_SEGMENTS})",
@@ -349,7 +354,7 @@ class Checker:
             if isinstance(text, str) and not any(n in text for n in self.style.sms_24_7_numbers):
                 self.add(
                     path,
-                    _key_line(lines, key),
+                    _key_line(lines, line_key),
                     "sms-24-7",
                     f"{key} gives no number that answers day and night "
                     f"(one of {', '.join(self.style.sms_24_7_numbers)}; see content/style.yml)",

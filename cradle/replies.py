@@ -21,6 +21,7 @@ from cradle.content import (
     MUM_AUDIENCE,
     SECTION_KEYS,
     SOURCES_KEY,
+    Focus,
     Topic,
     get_topic,
     intent_for_topic,
@@ -35,13 +36,16 @@ def contract(**fields: Any) -> Message:
     return {"custom": {"cradle": fields}}
 
 
-def topic_messages(topic: Topic, audience: str | None) -> list[Message]:
+def topic_messages(topic: Topic, audience: str | None, focus: Focus | None = None) -> list[Message]:
     """The first answer to a topic question: its title, then a short text (one SMS segment),
     warm, one next step, with buttons for what comes next. The longer sections stay in the
     content file and come one at a time (section_messages). One message, so a phone shows it
-    whole.
+    whole. A focus ("scared of giving birth") has its own title and short text.
     """
-    text = f"{topic.title}\n{topic.short_text(audience)}"
+    if focus is not None:
+        text = f"{focus.title}\n{focus.sms}"
+    else:
+        text = f"{topic.title}\n{topic.short_text(audience)}"
     buttons = next_steps(topic, audience, [])
     if audience == HELPING_AUDIENCE:
         # Read as a question about someone else: one tap gets the answer written to the parent.

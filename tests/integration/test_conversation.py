@@ -102,6 +102,20 @@ def test_a_dad_gets_dads_wording(stack):
     assert texts[0] == "For dads and partners"  # the dads part first, for a dad
 
 
+@pytest.mark.parametrize(
+    "text", ["im terrified of giving birth", "34 weeks and dreading labour, what can i do"]
+)
+def test_fear_of_giving_birth_gets_its_own_first_answer(stack, text):
+    # The fourth and fifth user tests: a choice of two topics, then the answer about a hard
+    # birth already behind her.
+    (focus,) = get_topic("pregnancy-wellbeing").focuses
+    texts, contract = say(stack, f"fear-{len(text)}", text)
+    assert contract["topic"] == "pregnancy-wellbeing" and contract["safety"] == "none"
+    assert texts == [f"{focus.title}\n{focus.sms}"]
+    texts, _ = say(stack, f"fear-{len(text)}", '/topic_more{"section": "how_to_get_help"}')
+    assert "caesarean" in " ".join(texts)
+
+
 def test_a_question_about_someone_else_gets_the_answer_for_family_and_friends(stack):
     topic = get_topic("low-mood")
     texts, contract = say(stack, "friend-1", "my daughter had a baby and she seems so down")

@@ -91,6 +91,29 @@ async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
     assert texts(dispatcher)[1].startswith("Bonding with your baby")
 
 
+@pytest.mark.parametrize(
+    ("intent", "slots", "about", "first_line"),
+    [
+        # Whatever topic the NLU read, her words name the fear: its own first answer.
+        ("ask_birth_experience", {}, None, "Scared of giving birth"),
+        ("ask_anxiety", {}, None, "Scared of giving birth"),
+        # Written to the parent: someone else's fear, or a dad's, keeps the topic's own answer.
+        ("ask_birth_experience", {}, "someone_else", "Hard or frightening birth"),
+        ("ask_birth_experience", {"audience": "dad-or-partner"}, None, "Hard or frightening birth"),
+    ],
+)
+async def test_fear_of_birth_in_the_parents_words_gets_its_own_first_answer(
+    intent, slots, about, first_line
+):
+    asked = tracker(intent, **slots)
+    asked.latest_message["text"] = "im terrified of giving birth"
+    if about:
+        asked.latest_message["cradle_about"] = about
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(dispatcher, asked, {})
+    assert texts(dispatcher)[0].split("\n")[0] == first_line
+
+
 REMINDER = {"event": "bot", "text": message("safety_reminder")["text"]}
 CRISIS = {"event": "action", "name": "utter_safety"}
 TOPIC = {"event": "bot", "text": "Bonding with your baby"}

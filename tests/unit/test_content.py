@@ -9,6 +9,7 @@ import pytest
 
 from cradle.content import (
     ContentError,
+    find_focus,
     get_topic,
     intent_for_topic,
     parse_topic,
@@ -128,3 +129,41 @@ def test_malformed_topic_files_name_the_line(text, line):
         parse_topic(text, Path("content/topics/x.md"))
     assert err.value.line == line
     assert str(err.value).startswith(f"content/topics/x.md:{line}")
+
+
+# A worry within a topic with a first answer of its own: "scared of giving birth" is found in
+# the parent's words, and a birth already behind her is not (that is a hard birth, its own topic).
+@pytest.mark.parametrize(
+    ("text", "focus"),
+    [
+        ("im terrified of giving birth", "fear-of-birth"),
+        ("34 weeks and so scared about the birth after my friend told me hers", "fear-of-birth"),
+        ("Im dreading labour", "fear-of-birth"),
+        ("i dont want to give birth, can i have a c section", "fear-of-birth"),
+        ("scared of giving birth again after last time", "fear-of-birth"),
+        ("still scared since the birth", None),
+        ("my birth was frightening", None),
+        ("worried about registering the birth", None),
+        ("scared about my baby's weight", None),
+    ],
+)
+def test_a_focus_is_found_in_the_parents_words(text, focus):
+    found = find_focus(text)
+    assert (found[1].id if found else None) == focus
+    if found:
+        assert found[0] == "pregnancy-wellbeing"
+
+
+def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons():
+    topic = get_topic("pregnancy-wellbeing")
+    (focus,) = topic.focuses
+    answer = topic_messages(topic, None, focus)[0]
+    assert answer["text"] == f"{focus.title}\n{focus.sms}"
+    assert answer["buttons"] == topic_messages(topic, None)[0]["buttons"]
+    assert len(answer["text"].split()) <= 60
+
+
+def test_a_focus_with_a_bad_pattern_names_the_file():
+    text = "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: ['(']}\n---\n"
+    with pytest.raises(ContentError, match="x.md: focus f: a pattern is not valid"):
+        _ = parse_topic(text, Path("x.md")).focuses

@@ -186,6 +186,26 @@ def test_an_sms_text_without_a_number_that_answers_day_and_night(content):
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        (
+            "ask about a caesarean. Any time: Samaritans 116 123.",
+            "ask about a caesarean.",
+            "sms-24-7",
+        ),
+        ("ask about a caesarean.", "ask about a caesarean. " + "Really. " * 40, "sms-length"),
+        ('"\\\\bdread(ing)?', '"(dread', "schema"),  # an unclosed bracket: not a valid pattern
+    ],
+)
+def test_a_focus_is_checked_like_a_first_answer(content, old, new, rule):
+    path = content / "topics" / "pregnancy-wellbeing.md"
+    edit(path, old, new)
+    found = errors(content)
+    assert len(found) == 1 and f"[{rule}]" in found[0], found
+    assert found[0].startswith(f"{path}:{line_of(path, 'focuses:')}:")
+
+
 def test_emoji_make_an_sms_ucs2(content):
     path = content / "topics" / "anxiety.md"
     edit(path, "Any time: Samaritans 116 123.", "Any time: Samaritans 116 123. \U0001f49b")
