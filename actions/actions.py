@@ -18,7 +18,6 @@ from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
 from cradle.content import (
-    DADS_AUDIENCE,
     HELPING_AUDIENCE,
     PENDING_TOPIC,
     Focus,
@@ -90,7 +89,7 @@ class ActionAnswerTopic(Action):
         if topic_id is None:
             dispatch(dispatcher, [say("service_error")])
             return []
-        focused = _focus(tracker)
+        focused = find_focus(_latest_text(tracker))
         if focused is not None and read_service_request(tracker) is None:
             # The parent's own words name a worry with a first answer of its own ("terrified
             # of giving birth"): it wins over the NLU's guess and a choice between two topics.
@@ -544,14 +543,6 @@ def latest_intent(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message or {}).get("intent") or {}
     name = intent.get("name")
     return name if isinstance(name, str) else None
-
-
-def _focus(tracker: Tracker) -> tuple[str, Focus] | None:
-    """A focus named in the parent's own words. Its first answer is written to the parent, so
-    a question about someone else, or from a dad or partner, keeps the topic's own."""
-    if _asks_for_someone_else(tracker) or _audience(tracker) == DADS_AUDIENCE:
-        return None
-    return find_focus(_latest_text(tracker))
 
 
 def _asks_for_someone_else(tracker: Tracker) -> bool:

@@ -97,9 +97,10 @@ async def test_after_a_crisis_the_bot_checks_in_before_ordinary_topics():
         # Whatever topic the NLU read, her words name the fear: its own first answer.
         ("ask_birth_experience", {}, None, "Scared of giving birth"),
         ("ask_anxiety", {}, None, "Scared of giving birth"),
-        # Written to the parent: someone else's fear, or a dad's, keeps the topic's own answer.
-        ("ask_birth_experience", {}, "someone_else", "Hard or frightening birth"),
-        ("ask_birth_experience", {"audience": "dad-or-partner"}, None, "Hard or frightening birth"),
+        # Written for whoever asks: a partner or friend (the fifth user test's own fear was read
+        # as a friend's), and a dad.
+        ("ask_birth_experience", {}, "someone_else", "Scared of giving birth"),
+        ("ask_birth_experience", {"audience": "dad-or-partner"}, None, "Scared of giving birth"),
     ],
 )
 async def test_fear_of_birth_in_the_parents_words_gets_its_own_first_answer(
