@@ -326,8 +326,11 @@ def start_service_filter(
 class ActionNotUnderstood(Action):
     """A message the NLU could not place (`nlu_fallback`) or read as off-topic (`out_of_scope`).
     If its words ask for services ("anything for new mums round southam?"), it gets services as
-    any request does; otherwise the fixed line asking to say it another way, or saying what
-    Cradle can help with."""
+    any request does. A message the NLU could not place gets a focus its words name, or, when
+    its best two guesses are topics, "Which is closer?" with both (a grandmother's "my daughter
+    is struggling after having a baby, how can i support her" was "didn't understand": the fifth
+    user test). Otherwise the fixed line asking to say it another way, or saying what Cradle
+    can help with."""
 
     def __init__(self, finder: ActionFindServices | None = None) -> None:
         self._finder = finder
@@ -342,6 +345,11 @@ class ActionNotUnderstood(Action):
             self._finder = self._finder or ActionFindServices()
             return await self._finder.run(dispatcher, tracker, domain)
         off_topic = latest_intent(tracker) == "out_of_scope"
+        if not off_topic and (focused := find_focus(_latest_text(tracker))) is not None:
+            return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
+        if not off_topic and (choice := guessed_topics(tracker)) is not None:
+            dispatch(dispatcher, [which_topic_message(choice)])
+            return []
         dispatcher.utter_message(
             response="utter_out_of_scope" if off_topic else "utter_please_rephrase"
         )
@@ -475,6 +483,20 @@ def _tries(tracker: Tracker) -> int:
     """Replies to "which town or area?" that were not a known place, this time round."""
     value = tracker.get_slot("area_tries")
     return int(value) if isinstance(value, int | float) else 0
+
+
+# Fewer words than this are not asked about: a guess at "asdfghjkl" is no guess at all.
+MIN_WORDS_TO_GUESS = 4
+
+
+def guessed_topics(tracker: Tracker) -> tuple[str, str] | None:
+    """The NLU's best two guesses below its fallback threshold, when both are topics and the
+    message is long enough to have meant something."""
+    if len(_latest_text(tracker).split()) < MIN_WORDS_TO_GUESS:
+        return None
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    guesses = [r for r in ranking if isinstance(r, dict) and r.get("name") != "nlu_fallback"]
+    return close_topics(guesses)
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -502,6 +502,40 @@ async def test_anything_else_the_nlu_could_not_place_gets_its_fixed_line(find, i
     assert [m.get("response") for m in dispatcher.messages] == [line]
 
 
+UNSURE = {"nlu_fallback": 0.3, "ask_asking_for_help": 0.25, "ask_low_mood": 0.25}
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "first_line"),
+    [
+        # The fifth user test's grandmother: two topics guessed, so both are offered.
+        ("my daughter is struggling after having a baby, how can i support her", UNSURE, None),
+        # A focus in the words is answered whatever the guesses.
+        ("so anxious about being induced next week", UNSURE, "Scared of giving birth"),
+        # Too short to have meant a topic, or a guess that is not two topics: say it another way.
+        ("asdfghjkl", UNSURE, "utter_please_rephrase"),
+        (
+            "what time is the match",
+            {"nlu_fallback": 0.3, "greet": 0.2, "ask_low_mood": 0.1},
+            ("utter_please_rephrase"),
+        ),
+    ],
+)
+async def test_a_message_the_nlu_could_not_place_is_asked_about_when_it_can_be(
+    find, text, ranking, first_line
+):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood(find).run(dispatcher, asked(text, "nlu_fallback", ranking), {})
+    if first_line is None:
+        sent = as_rasa_sends(dispatcher)[0]
+        assert sent["text"] == message("which_topic")["text"]
+        assert [b["payload"] for b in sent["buttons"]] == ["/ask_asking_for_help", "/ask_low_mood"]
+    elif first_line.startswith("utter_"):
+        assert [m.get("response") for m in dispatcher.messages] == [first_line]
+    else:
+        assert texts(dispatcher)[0].split("\n")[0] == first_line
+
+
 @pytest.mark.parametrize("text", ["asdfghjkl", "hmm", "what"])
 async def test_an_inform_that_names_nothing_after_services_is_not_understood(find, text):
     # The fourth user test: "asdfghjkl" (inform, 0.30) got the Nuneaton list again.
