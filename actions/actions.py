@@ -403,7 +403,7 @@ class ValidateServiceFilterForm(FormValidationAction):
             return {"area": reply.area}
         if reply.audience is not None:
             return {"area": None, "audience": reply.audience}
-        if reply.skip:
+        if reply.skip or reply.agreed:
             return {"area": None}
         tries = _tries(tracker) + 1
         dispatch(dispatcher, [say("area_give_up" if tries >= MAX_AREA_TRIES else "area_not_found")])

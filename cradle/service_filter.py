@@ -28,6 +28,10 @@ _SKIP = re.compile(
 # word ("narnia") can come out as a weak "no", and must be refused, not taken as a skip.
 SKIP_INTENT = "deny"
 SKIP_CONFIDENCE = 0.5
+# A fairly sure "yes" (also "Find support near me" pressed again, /affirm) names no place and is
+# not a wrong one: the question comes again, without "I don't know that place" or a try used up
+# (the fifth user test pressed an old "Find support near me" during the question).
+AGREE_INTENT = "affirm"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class AreaReply:
     area: str | None = None  # a district id, or a place outside the county (content/areas.yml)
     skip: bool = False
     audience: str | None = None  # who the parent is, when that is what they said instead
+    agreed: bool = False  # "yes": ask again, nothing was wrong
 
 
 def read_area_reply(
@@ -63,4 +68,7 @@ def read_area_reply(
     sure = isinstance(confidence, int | float) and confidence >= SKIP_CONFIDENCE
     if intent == SKIP_INTENT and sure:
         return AreaReply(skip=True)
-    return AreaReply(audience=normalise_audience(text))
+    audience = normalise_audience(text)
+    if audience is None and intent == AGREE_INTENT and sure:
+        return AreaReply(agreed=True)
+    return AreaReply(audience=audience)

@@ -240,6 +240,23 @@ def test_an_unknown_place_is_refused_and_asked_again(stack):
     assert contract["insight"]["district"] == "rugby"
 
 
+def test_find_support_pressed_again_during_the_question_asks_again_without_an_error(stack):
+    def asks_which_town(messages: list[dict]) -> bool:
+        last = messages[-1]
+        return last["text"].startswith("Which town or area") and last["buttons"][-1]["title"] == (
+            "Skip"
+        )
+
+    turn(stack, "narrow-again", "i feel so low since the baby came")
+    messages, _ = turn(stack, "narrow-again", "/affirm")  # "Find support near me"
+    assert asks_which_town(messages)
+    messages, contract = turn(stack, "narrow-again", "/affirm")  # the old button, again
+    assert len(messages) == 1 and asks_which_town(messages)  # the question alone, no error
+    assert "know that place" not in messages[0].get("text", "")
+    messages, contract = turn(stack, "narrow-again", "CV21 3AB")
+    assert contract["insight"]["district"] == "rugby"
+
+
 def test_a_place_it_cannot_find_twice_ends_the_question_not_the_conversation(stack):
     # "Find support near me" asks first; a village not on the list, twice, stops the asking
     # and the county-wide services follow.

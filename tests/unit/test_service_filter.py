@@ -197,6 +197,20 @@ async def test_skip_ends_the_form_with_no_place_and_no_error(typed, intent):
     assert said == []
 
 
+@pytest.mark.parametrize("typed", ["/affirm", "yes", "ok"])
+async def test_yes_to_which_town_asks_again_without_an_error_or_a_try(typed):
+    # The fifth user test pressed an old "Find support near me" (/affirm) during the question
+    # and got "Sorry, I don't know that place in Warwickshire".
+    slots, said = await validate(form_tracker(typed, "affirm", candidates={"area": typed}))
+    assert slots == {"area": None, "requested_slot": "area"}
+    assert said == []
+
+
+def test_a_weak_yes_is_still_read_as_an_unknown_place():
+    assert read_area_reply("narnia", "narnia", "affirm", 0.3) == AreaReply()
+    assert read_area_reply("yes rugby", "yes rugby", "affirm") == AreaReply(area="rugby")
+
+
 async def test_the_audience_is_normalised_and_the_place_still_asked():
     candidates = {"area": "i'm a dad", "audience": "i'm a dad"}
     slots, said = await validate(form_tracker("i'm a dad", candidates=candidates))
