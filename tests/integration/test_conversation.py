@@ -116,6 +116,14 @@ def test_fear_of_giving_birth_gets_its_own_first_answer(stack, text):
     assert "caesarean" in " ".join(texts)
 
 
+@pytest.mark.parametrize("text", ["Can I talk to a real person?", "i want to speak to a human"])
+def test_asking_for_a_person_says_cradle_is_automated_and_who_is_there_now(stack, text):
+    # The fifth user test: the asking-for-help leaflet, with no one to talk to now.
+    texts, contract = say(stack, f"person-{len(text)}", text)
+    assert contract["safety"] == "none"
+    assert "automated" in texts[0] and "116 123" in texts[0]
+
+
 def test_a_question_about_someone_else_gets_the_answer_for_family_and_friends(stack):
     topic = get_topic("low-mood")
     texts, contract = say(stack, "friend-1", "my daughter had a baby and she seems so down")

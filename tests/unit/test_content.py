@@ -145,17 +145,23 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("my birth was frightening", None),
         ("worried about registering the birth", None),
         ("scared about my baby's weight", None),
+        # The fifth user test: a person, now.
+        ("Can I talk to a real person?", "talk-to-a-person"),
+        ("is there a real person i can talk to", "talk-to-a-person"),
+        ("i want to talk to someone", None),  # the topic's own answer says who
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
     found = find_focus(text)
     assert (found[1].id if found else None) == focus
     if found:
-        assert found[0] == "pregnancy-wellbeing"
+        topic = {"fear-of-birth": "pregnancy-wellbeing", "talk-to-a-person": "asking-for-help"}
+        assert found[0] == topic[focus]
 
 
-def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons():
-    topic = get_topic("pregnancy-wellbeing")
+@pytest.mark.parametrize("topic_id", ["pregnancy-wellbeing", "asking-for-help"])
+def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons(topic_id):
+    topic = get_topic(topic_id)
     (focus,) = topic.focuses
     answer = topic_messages(topic, None, focus)[0]
     assert answer["text"] == f"{focus.title}\n{focus.sms}"
