@@ -133,6 +133,9 @@ def _check_questions(path: Path, questions: Any, whose: dict[str, Any]) -> None:
     for key in ("someone_else", "writer"):
         if not isinstance(questions.get(key), list) or not questions[key]:
             raise ContentError(path, f"whose_questions.{key} must be a non-empty list")
+    words = questions.get("person_words")
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+        raise ContentError(path, "whose_questions.person_words must be a non-empty list of words")
     situations = question_situations(questions, whose)
     both = set(situations["someone_else"]) & set(situations["writer"])
     if both:
@@ -320,6 +323,7 @@ class SecondOpinion:
         min_words: int = 3,
         whose: Any = None,
         questions: Any = None,
+        person_words: frozenset[str] = frozenset(),
     ):
         self._model = model
         self._probabilities = _scorer(model)
@@ -330,6 +334,7 @@ class SecondOpinion:
             list(questions.classes_).index(SOMEONE_ELSE) if questions is not None else 0
         )
         self._normalise = normalise
+        self._person_words = person_words
         self.thresholds = thresholds
         self.min_words = min_words
         classes = list(model.classes_)
@@ -380,6 +385,8 @@ class SecondOpinion:
         words = model_text(self._normalise, text)
         if self._questions is None or not readable(words, self.min_words):
             return None
+        if self._person_words and self._person_words.isdisjoint(re.findall(r"[a-z]+", words)):
+            return 0.0  # names nobody else ("what is bonding"): the writer's own question
         return float(self._questions(words)[self._asking_for])
 
 
@@ -409,6 +416,7 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
         someone_else=float(config["whose"]["threshold"]),
     )
     min_words = int(config["min_words"])
+    person_words = frozenset(w.lower() for w in config["whose_questions"]["person_words"])
     cache = (
         PROJECT_ROOT
         / "models"
@@ -418,7 +426,9 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     if cache.exists():
         try:
             model, whose, questions = joblib.load(cache)
-            return SecondOpinion(model, normalise, thresholds, min_words, whose, questions)
+            return SecondOpinion(
+                model, normalise, thresholds, min_words, whose, questions, person_words
+            )
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
     examples = augment(load_bank(safety_dir, config), seed=config["augment_seed"])
@@ -440,4 +450,4 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
         tmp.replace(cache)
     except OSError:
         logger.warning("could not cache the second-opinion model in %s", cache.parent)
-    return SecondOpinion(model, normalise, thresholds, min_words, whose, questions)
+    return SecondOpinion(model, normalise, thresholds, min_words, whose, questions, person_words)

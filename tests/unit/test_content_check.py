@@ -397,6 +397,7 @@ def test_a_bad_augment_seed_is_named(content, seed):
             "both",
         ),
         ("whose_questions:\n", "whose_question:\n", "whose_questions"),
+        ("  person_words: [she,", "  person_wrds: [she,", "person_words"),
     ],
 )
 def test_a_bad_whose_block_is_named(content, old, new, message):

@@ -236,3 +236,31 @@ def test_everyday_questions_have_their_own_whose_model_and_crises_keep_theirs():
     assert both.asking_for_someone_else("my sister") is None  # too short to read
     crises_only = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5), 3, whose)
     assert crises_only.asking_for_someone_else(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("what is bonding", False),  # names nobody else: the writer's (the fifth user test)
+        ("can men get postnatal depression", False),  # a group, not a person
+        ("how can i help my sister who is low", True),
+        ("she's been so flat since the birth", True),  # "she's" names her
+        ("my wife's low, what do i do", True),
+    ],
+)
+def test_the_model_for_questions_is_read_only_when_another_person_is_named(text, read):
+    from cradle.safety.second_opinion import SecondOpinion, build_model
+
+    mine = ["i feel so low and tired", "i cannot stop worrying about the baby"]
+    theirs = ["how can i help my sister who is low", "my friend seems so down what can i do"]
+    questions = build_model(mine * 4 + theirs * 4, ["writer"] * 8 + ["someone_else"] * 8)
+    people = frozenset({"she", "sister", "wife", "friend"})
+    # The tier model is not read here: the questions model stands in for it.
+    opinion = SecondOpinion(
+        questions, str.lower, Thresholds(0.8, 0.64, 0.5), 3, questions, questions, people
+    )
+    reading = opinion.asking_for_someone_else(text)
+    if read:
+        assert reading is not None and 0.0 < reading < 1.0  # the model's own reading
+    else:
+        assert reading == 0.0
