@@ -1,4 +1,4 @@
-"""Is a message written in a language other than English?
+"""Is a message written in a language other than English, or in no words at all?
 
 Cradle's NLU and topics are in English only. A mum who writes in Polish, Romanian, Urdu or
 Punjabi was told "Sorry, I can't help with that" (the fifth user test); she should be told, in
@@ -22,6 +22,19 @@ _MIN_LETTERS = 4
 
 def _latin(char: str) -> bool:
     return ord(char) <= _LATIN_END or 0x1E00 <= ord(char) <= 0x1EFF
+
+
+# Faces and hearts that say "I'm sad" without a word (the fifth user test sent three crying
+# faces and got the greeting again).
+_SAD_EMOJI = frozenset(
+    "\U0001f622\U0001f62d\U0001f61e\U0001f614\u2639\U0001f641\U0001f629"
+    "\U0001f62b\U0001f494\U0001f625\U0001f613\U0001f97a\U0001f61f"
+)
+
+
+def only_sad_emoji(text: str) -> bool:
+    """True when a message has no letters or digits and at least one sad face or broken heart."""
+    return not any(c.isalnum() for c in text) and any(c in _SAD_EMOJI for c in text)
 
 
 def in_another_language(text: str) -> bool:

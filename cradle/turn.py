@@ -22,7 +22,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_intent
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
-from cradle.languages import in_another_language
+from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
 from cradle.replies import EMERGENCY_REPLIES
 from cradle.responses import message, safety_message
@@ -264,6 +264,9 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if in_another_language(text):
         # The NLU reads English only: say where help in her language is, not "I can't help".
         return PreparedTurn(safety, None, (message("other_language"),), truncated)
+    if only_sad_emoji(text):
+        # Not a greeting: someone is sad and has no words for it yet.
+        return PreparedTurn(safety, None, (message("sad_without_words"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
 
 

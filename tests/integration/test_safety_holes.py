@@ -360,6 +360,13 @@ def test_a_worry_in_polish_is_told_where_help_in_polish_is(stack):
     assert contract["safety"] == "none"
 
 
+def test_three_crying_faces_get_a_gentle_question_not_the_greeting(stack):
+    # The fifth user test: "\U0001f622\U0001f622\U0001f622" got the whole greeting again.
+    texts, contract = say(stack, "hole-sad-faces", "\U0001f622\U0001f622\U0001f622")
+    assert texts == [message("sad_without_words")["text"]]
+    assert contract["safety"] == "none"
+
+
 def test_after_no_to_are_you_in_danger_the_next_worry_is_answered_not_asked_again(stack):
     # The fourth user test: a mum with a crying baby was asked three times.
     sender = "hole-asked-twice"

@@ -163,11 +163,24 @@ def test_a_message_in_another_language_is_told_where_help_in_it_is(text):
     [
         "Łukasz says I should see the GP about feeling low",  # one such letter: a name
         "had a café au lait and cried in the car",
-        "😢😢😢",
         "im so low",
     ],
 )
 def test_english_with_a_foreign_name_or_word_goes_to_the_nlu(text):
+    assert prepare_turn(text).text_for_rasa == text
+
+
+@pytest.mark.parametrize("text", ["\U0001f622\U0001f622\U0001f622", "\U0001f62d", "\U0001f494 ..."])
+def test_only_sad_faces_get_a_gentle_question_not_the_greeting(text):
+    turn = prepare_turn(text)
+    assert turn.text_for_rasa is None
+    reply = assemble_reply(turn, [])[0]
+    assert reply == message("sad_without_words")
+    assert "999" in reply["text"] and "116 123" in reply["text"]
+
+
+@pytest.mark.parametrize("text", ["\U0001f44d", "so tired \U0001f622", "hi \U0001f60a"])
+def test_other_emoji_or_words_with_a_sad_face_go_to_the_nlu(text):
     assert prepare_turn(text).text_for_rasa == text
 
 
