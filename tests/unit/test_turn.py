@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cradle.responses import message, safety_message
+from cradle.sms import segments
 from cradle.turn import (
     MAX_MESSAGE_CHARS,
     CommandError,
@@ -156,6 +157,7 @@ def test_a_message_in_another_language_is_told_where_help_in_it_is(text):
     reply = assemble_reply(turn, [])[0]
     assert reply == message("other_language")
     assert "interpreter" in reply["text"] and "999" in reply["text"]
+    assert segments(reply["text"]) == 1  # by text too, one message
 
 
 @pytest.mark.parametrize(
@@ -177,6 +179,7 @@ def test_only_sad_faces_get_a_gentle_question_not_the_greeting(text):
     reply = assemble_reply(turn, [])[0]
     assert reply == message("sad_without_words")
     assert "999" in reply["text"] and "116 123" in reply["text"]
+    assert segments(reply["text"]) == 1
 
 
 @pytest.mark.parametrize("text", ["\U0001f44d", "so tired \U0001f622", "hi \U0001f60a"])
