@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, parse_yaml
+
+logger = logging.getLogger(__name__)
 
 DADS_AUDIENCE = "dad-or-partner"
 MUM_AUDIENCE = "mum"
@@ -150,8 +153,10 @@ class Topic:
     def needs(self) -> list[str]:
         return [str(n) for n in self.meta.get("needs") or [self.id]]
 
-    @property
+    @cached_property
     def focuses(self) -> tuple[Focus, ...]:
+        # Parsed once per loaded file (get_topic reloads a changed one): every topic answer
+        # looks through every topic's focuses.
         return parse_focuses(self.meta, self.path)
 
     def focus_for(self, text: str) -> Focus | None:
@@ -228,9 +233,15 @@ def load_topic(path: Path) -> Topic:
 
 
 def find_focus(text: str) -> tuple[str, Focus] | None:
-    """The topic and focus whose patterns match the parent's words, if any."""
+    """The topic and focus whose patterns match the parent's words, if any. A topic whose
+    focuses cannot be read is skipped and logged (`cradle content check` names the line), so
+    one bad pattern does not stop every other topic's answer."""
     for topic_id in topic_ids():
-        focus = get_topic(topic_id).focus_for(text)
+        try:
+            focus = get_topic(topic_id).focus_for(text)
+        except ContentError:
+            logger.exception("focuses of topic %s could not be read; skipped", topic_id)
+            continue
         if focus is not None:
             return topic_id, focus
     return None

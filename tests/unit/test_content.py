@@ -173,3 +173,15 @@ def test_a_focus_with_a_bad_pattern_names_the_file():
     text = "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: ['(']}\n---\n"
     with pytest.raises(ContentError, match="x.md: focus f: a pattern is not valid"):
         _ = parse_topic(text, Path("x.md")).focuses
+
+
+def test_a_focus_that_cannot_be_read_does_not_stop_another_topics_focus(tmp_path, monkeypatch):
+    # Every topic answer looks through every topic's focuses: a bad pattern in one (asking for
+    # help, read before pregnancy) is skipped, not raised.
+    shutil.copytree(content_dir(), tmp_path / "content")
+    broken = tmp_path / "content" / "topics" / "asking-for-help.md"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("patterns:\n", 'patterns:\n      - "("\n', 1), encoding="utf-8")
+    monkeypatch.setenv("CRADLE_CONTENT_DIR", str(tmp_path / "content"))
+    found = find_focus("im terrified of giving birth")
+    assert found is not None and found[0] == "pregnancy-wellbeing"
