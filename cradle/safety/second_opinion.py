@@ -123,7 +123,22 @@ def load_config(safety_dir: Path) -> dict[str, Any]:
         raise ContentError(path, "list the bank files under 'bank'")
     _check_whose(path, config.get("whose"))
     _check_questions(path, config.get("whose_questions"), config["whose"])
+    safety_statements(path, config)
     return config
+
+
+def safety_statements(path: Path, config: dict[str, Any]) -> re.Pattern[str] | None:
+    """`safety_statements`: what the model is not shown ("not in danger"), as one pattern; None
+    when the config lists none. A pattern that cannot be read names itself."""
+    listed = config.get("safety_statements") or []
+    if not isinstance(listed, list) or not all(isinstance(p, str) and p for p in listed):
+        raise ContentError(path, "safety_statements must be a list of regular expressions")
+    for pattern in listed:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ContentError(path, f"safety_statements: {pattern!r} is not valid: {err}") from err
+    return re.compile("|".join(f"(?:{p})" for p in listed), re.I) if listed else None
 
 
 def _check_questions(path: Path, questions: Any, whose: dict[str, Any]) -> None:
@@ -324,6 +339,7 @@ class SecondOpinion:
         whose: Any = None,
         questions: Any = None,
         person_words: frozenset[str] = frozenset(),
+        statements: re.Pattern[str] | None = None,
     ):
         self._model = model
         self._probabilities = _scorer(model)
@@ -335,6 +351,7 @@ class SecondOpinion:
         )
         self._normalise = normalise
         self._person_words = person_words
+        self._statements = statements
         self.thresholds = thresholds
         self.min_words = min_words
         classes = list(model.classes_)
@@ -354,9 +371,13 @@ class SecondOpinion:
         the lexicon still reads each sentence. Messages shorter than `min_words` words are left
         to the lexicon: two words carry too little for the model ("not really" alone is not
         "not breathing"), and so do words that only say who ("my baby is 5 weeks" without its
-        age).
+        age). Statements that someone is not in danger are not read: the model cannot read
+        "not", and read "im not in danger right now" as an emergency (docs/safety.md,
+        twenty-fourth session).
         """
         words = model_text(self._normalise, text)
+        if self._statements is not None:
+            words = " ".join(self._statements.sub(" ", words).split())
         if not readable(words, self.min_words):
             return Opinion(0.0, 0.0, None)
         row = self._probabilities(words)
@@ -417,6 +438,7 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     )
     min_words = int(config["min_words"])
     person_words = frozenset(w.lower() for w in config["whose_questions"]["person_words"])
+    statements = safety_statements(safety_dir / "second_opinion.yml", config)
     cache = (
         PROJECT_ROOT
         / "models"
@@ -427,7 +449,7 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
         try:
             model, whose, questions = joblib.load(cache)
             return SecondOpinion(
-                model, normalise, thresholds, min_words, whose, questions, person_words
+                model, normalise, thresholds, min_words, whose, questions, person_words, statements
             )
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
@@ -450,4 +472,6 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
         tmp.replace(cache)
     except OSError:
         logger.warning("could not cache the second-opinion model in %s", cache.parent)
-    return SecondOpinion(model, normalise, thresholds, min_words, whose, questions, person_words)
+    return SecondOpinion(
+        model, normalise, thresholds, min_words, whose, questions, person_words, statements
+    )

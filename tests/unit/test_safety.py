@@ -284,3 +284,29 @@ def test_accented_letters_fold_to_plain_ones(text, folded):
 )
 def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
     assert get_detector().classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not in danger right now",
+        "I'm not in any danger, honestly",
+        "nobody is hurting me i just feel so low",
+    ],
+)
+def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
+    # The second opinion cannot read "not": "im not in danger right now" alone read as an
+    # emergency (a user test). Statements of safety are not shown to it (second_opinion.yml).
+    assert not classify(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("im not in danger right now but he said hell kill me when he gets home", "emergency"),
+        ("he's never hit me but last night he put his hands round my neck", "emergency"),
+        ("I'm not in danger, he just checks my phone and won't let me see my mum", "urgent"),
+    ],
+)
+def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):
+    assert classify(text).tier == tier

@@ -6,6 +6,8 @@ their own; the trained model is measured in tests/safety and `make bench-safety`
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cradle.paths import content_dir
@@ -14,6 +16,7 @@ from cradle.safety import SafetyDetector, SafetyNet, SafetyResult
 from cradle.safety.second_opinion import Opinion, Thresholds
 from cradle.safety.situations import SituationRules
 from cradle.turn import prepare_turn
+from cradle.yamlio import ContentError
 
 SAFETY = content_dir() / "safety"
 
@@ -264,3 +267,35 @@ def test_the_model_for_questions_is_read_only_when_another_person_is_named(text,
         assert reading is not None and 0.0 < reading < 1.0  # the model's own reading
     else:
         assert reading == 0.0
+
+
+def test_statements_of_safety_are_taken_out_of_what_the_model_reads():
+    # A toy model that, like the real one, reads "danger" as a crisis whatever comes before it.
+    from cradle.safety.second_opinion import SecondOpinion, build_model
+
+    calm = ["my baby sleeps well now", "we went to the park today", "feeling tired but ok"]
+    crisis = ["we are in danger right now", "danger he is here", "in danger please help"]
+    model = build_model(calm * 4 + crisis * 4, ["none"] * 12 + ["emergency/emergency"] * 12)
+    statements = re.compile(r"\bnot in danger\b(?: right now)?", re.I)
+    plain = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5))
+    careful = SecondOpinion(model, str.lower, Thresholds(0.8, 0.64, 0.5), statements=statements)
+    text = "We are NOT in danger right now, we went to the park today"
+    assert plain.opinion(text).crisis > careful.opinion(text).crisis
+    assert careful.opinion(text).crisis < 0.5
+    # Only the statement goes: a danger told beside it is still read.
+    assert careful.opinion("not in danger from him but danger he is here").crisis > 0.64
+
+
+@pytest.mark.parametrize(
+    ("statements", "error"),
+    [
+        ("not in danger", "must be a list"),
+        (["(not in danger"], "is not valid"),
+        ([""], "must be a list"),
+    ],
+)
+def test_a_statement_of_safety_that_cannot_be_read_names_itself(tmp_path, statements, error):
+    from cradle.safety.second_opinion import safety_statements
+
+    with pytest.raises(ContentError, match=error):
+        safety_statements(tmp_path / "second_opinion.yml", {"safety_statements": statements})
