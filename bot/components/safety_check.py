@@ -53,6 +53,11 @@ _CRISIS_ANSWERS = frozenset({"crisis_help", "deny"}) | NET_INTENTS
 # or "that didn't help" read as feedback is about the crisis help, and the person is still
 # without it (docs/safety.md, seventeenth session).
 _NOT_A_MOVE_ON = frozenset({FALLBACK_INTENT, "out_of_scope", "feedback"})
+# Questions answered right after crisis help at any confidence: whether the chat can be seen or
+# wiped is itself a safety question for someone whose partner checks their phone ("how do i
+# delete this chat", read at 0.61, got the abuse reply again in a sixth user test). The crisis
+# stays on: the widget keeps its crisis panel, and the net still reads the message first.
+_ANSWERED_AFTER_CRISIS = frozenset({"ask_privacy"})
 
 
 def _reply_to(metadata: object) -> object:
@@ -71,7 +76,7 @@ def follows_crisis(intent: dict[str, Any] | None, metadata: object) -> bool:
     name = (intent or {}).get("name")
     if not name or name in _NOT_A_MOVE_ON:
         return True
-    if name in _CRISIS_ANSWERS:
+    if name in _CRISIS_ANSWERS or name in _ANSWERED_AFTER_CRISIS:
         return False
     return float((intent or {}).get("confidence") or 0.0) < MOVE_ON_CONFIDENCE
 

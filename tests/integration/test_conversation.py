@@ -116,6 +116,23 @@ def test_fear_of_giving_birth_gets_its_own_first_answer(stack, text):
     assert "caesarean" in " ".join(texts)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i tell my hv will social services take him off me",
+        "taken away?? they can take my baby if i say i am crying??",
+    ],
+)
+def test_the_fear_that_a_baby_will_be_taken_away_is_answered_not_listed(stack, text):
+    # The sixth user test: "social services" read as a request for services got a list of
+    # domestic abuse lines, and the fear itself was never answered.
+    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "fear-of-baby-taken")
+    texts, contract = say(stack, f"taken-{len(text)}", text)
+    assert contract["services"] == [] and contract["safety"] == "none"
+    assert texts == [f"{focus.title}\n{focus.sms}"]
+    assert "never taken into care" in focus.sms
+
+
 @pytest.mark.parametrize("text", ["Can I talk to a real person?", "i want to speak to a human"])
 def test_asking_for_a_person_says_cradle_is_automated_and_who_is_there_now(stack, text):
     # The fifth user test: the asking-for-help leaflet, with no one to talk to now.

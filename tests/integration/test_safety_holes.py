@@ -315,6 +315,18 @@ def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     assert contract["topic"] == "domestic-abuse"
 
 
+@pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])
+def test_how_to_wipe_the_chat_right_after_abuse_help_is_answered(stack, question):
+    # The sixth user test: a girl whose boyfriend checks her phone asked how to delete the chat
+    # right after the abuse reply, and got the abuse reply again.
+    sender = "hole-wipe-" + question.split()[-1]
+    say(stack, sender, "my boyfriend goes through my phone and says no one else would want me")
+    texts, contract = say(stack, sender, question)
+    privacy = [v["text"] for v in get_responses()["utter_privacy"]]
+    assert any(" ".join(t.split()) in [" ".join(p.split()) for p in privacy] for t in texts)
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's crisis stays on
+
+
 def test_a_button_title_typed_out_is_heard_as_the_button(stack):
     # The twenty-first session's 360px check: "I'm safe for now" typed, not pressed, was read by
     # the NLU as asking for crisis help, and the crisis help came again.

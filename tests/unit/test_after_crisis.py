@@ -41,6 +41,8 @@ AFTER_PARTS = {
         ("crisis_help", 0.4, AFTER, False),
         ("deny", 0.4, AFTER, False),
         ("safety_alert", 1.0, AFTER, False),
+        # Whether the chat can be seen or wiped is a safety question of its own.
+        ("ask_privacy", 0.5, AFTER, False),
         # No crisis help before: nothing changes.
         ("nlu_fallback", 0.3, None, False),
         ("ask_asking_for_help", 0.55, {"cradle_reply_to": "area"}, False),

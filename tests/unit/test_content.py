@@ -149,24 +149,40 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("Can I talk to a real person?", "talk-to-a-person"),
         ("is there a real person i can talk to", "talk-to-a-person"),
         ("i want to talk to someone", None),  # the topic's own answer says who
+        # The sixth user test: the fear that asking for help means the baby is taken away.
+        ("if i tell my hv will social services take him off me", "fear-of-baby-taken"),
+        ("taken away?? they can take my baby if i say i am crying??", "fear-of-baby-taken"),
+        ("will they take my baby if i say im not coping", "fear-of-baby-taken"),
+        ("scared my kids will be taken into care if i get help", "fear-of-baby-taken"),
+        # A partner who uses social services as a threat: the domestic abuse topic answers.
+        ("he threatens to tell social services im a bad mum", None),
+        ("my partner says social services will take the baby if i report him", None),
+        # Everyday taking.
+        ("can you take my baby for a walk", None),
+        ("will they take my baby to the park at nursery", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
     found = find_focus(text)
     assert (found[1].id if found else None) == focus
     if found:
-        topic = {"fear-of-birth": "pregnancy-wellbeing", "talk-to-a-person": "asking-for-help"}
+        topic = {
+            "fear-of-birth": "pregnancy-wellbeing",
+            "talk-to-a-person": "asking-for-help",
+            "fear-of-baby-taken": "asking-for-help",
+        }
         assert found[0] == topic[focus]
 
 
 @pytest.mark.parametrize("topic_id", ["pregnancy-wellbeing", "asking-for-help"])
 def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons(topic_id):
     topic = get_topic(topic_id)
-    (focus,) = topic.focuses
-    answer = topic_messages(topic, None, focus)[0]
-    assert answer["text"] == f"{focus.title}\n{focus.sms}"
-    assert answer["buttons"] == topic_messages(topic, None)[0]["buttons"]
-    assert len(answer["text"].split()) <= 60
+    assert topic.focuses
+    for focus in topic.focuses:
+        answer = topic_messages(topic, None, focus)[0]
+        assert answer["text"] == f"{focus.title}\n{focus.sms}"
+        assert answer["buttons"] == topic_messages(topic, None)[0]["buttons"]
+        assert len(answer["text"].split()) <= 60
 
 
 def test_a_focus_with_a_bad_pattern_names_the_file():
