@@ -292,6 +292,7 @@ def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
         "im not in danger right now",
         "I'm not in any danger, honestly",
         "nobody is hurting me i just feel so low",
+        "im not suicidal or anything mate i just asked about the drinking",
     ],
 )
 def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
@@ -306,6 +307,8 @@ def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
         ("im not in danger right now but he said hell kill me when he gets home", "emergency"),
         ("he's never hit me but last night he put his hands round my neck", "emergency"),
         ("I'm not in danger, he just checks my phone and won't let me see my mum", "urgent"),
+        ("im not suicidal but ive saved up my tablets", "emergency"),
+        ("not suicidal but i wish i could go to sleep and not wake up", "urgent"),
     ],
 )
 def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):
