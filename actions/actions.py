@@ -20,7 +20,9 @@ from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcom
 from cradle.content import (
     HELPING_AUDIENCE,
     PENDING_TOPIC,
+    SOURCES_KEY,
     Focus,
+    Topic,
     find_focus,
     get_topic,
     serve_drafts,
@@ -39,6 +41,7 @@ from cradle.replies import (
     section_key,
     section_messages,
     service_messages,
+    topic_just_answered,
     topic_messages,
     which_topic_message,
 )
@@ -103,7 +106,50 @@ class ActionAnswerTopic(Action):
             self._finder = self._finder or ActionFindServices()
             events = await self._finder.signpost(dispatcher, tracker, topic_id)
             return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
+        if asked_again(tracker, topic_id):
+            # Typed right after this topic's answer: its next part, not the same text again.
+            nxt = next_part(tracker, topic_id)
+            if nxt is not None:
+                return show_part(dispatcher, tracker, *nxt)
         return answer_topic(dispatcher, tracker, topic_id)
+
+
+def asked_again(tracker: Tracker, topic_id: str) -> bool:
+    """The parent typed a question on the topic Cradle has just answered ("does it make me a
+    bad person?" after the answer on unwanted thoughts). A button ("It's about me", a choice
+    of topics) is a command and asks for the first answer itself."""
+    return (
+        tracker.get_slot("topic") == topic_id
+        and not _latest_text(tracker).lstrip().startswith("/")
+        and topic_just_answered(tracker.events)
+    )
+
+
+def next_part(tracker: Tracker, topic_id: str) -> tuple[Topic, str] | None:
+    """The topic and its next part not yet shown; None when every part has been shown (or the
+    topic cannot be served), and the first answer is given again."""
+    try:
+        topic = get_topic(topic_id)
+    except ContentError:
+        return None  # answer_topic says so
+    if topic.status != "approved" and not serve_drafts():
+        return None
+    key = section_key(None, topic, _audience(tracker), _seen(tracker))
+    return None if key == SOURCES_KEY else (topic, key)
+
+
+def _seen(tracker: Tracker) -> list[str]:
+    seen = tracker.get_slot("topic_seen")
+    return [k for k in seen if isinstance(k, str)] if isinstance(seen, list) else []
+
+
+def show_part(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic, key: str
+) -> list[dict[str, Any]]:
+    """One part of the topic, with the next-step buttons, remembered as shown."""
+    shown = [*_seen(tracker), key]
+    dispatch(dispatcher, section_messages(topic, key, _audience(tracker), shown))
+    return [SlotSet("topic_seen", shown)]
 
 
 def answer_topic(
@@ -187,14 +233,9 @@ class ActionTopicSection(Action):
         if topic.status != "approved" and not serve_drafts():
             dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
             return []
-        seen = tracker.get_slot("topic_seen")
-        shown = [k for k in seen if isinstance(k, str)] if isinstance(seen, list) else []
-        audience = _audience(tracker)
         requested = next(tracker.get_latest_entity_values("section"), None)
-        key = section_key(requested, topic, audience, shown)
-        shown = [*shown, key]
-        dispatch(dispatcher, section_messages(topic, key, audience, shown))
-        return [SlotSet("topic_seen", shown)]
+        key = section_key(requested, topic, _audience(tracker), _seen(tracker))
+        return show_part(dispatcher, tracker, topic, key)
 
 
 class ActionFindServices(Action):

@@ -90,6 +90,27 @@ def reminder_due(events: list[dict[str, Any]]) -> bool:
     return True
 
 
+# The actions whose reply is a topic's answer or one of its parts.
+TOPIC_REPLIES = frozenset({"action_answer_topic", "action_topic_section"})
+
+
+def topic_just_answered(events: list[dict[str, Any]]) -> bool:
+    """Whether the bot's turn just before the parent's latest message answered a topic: a
+    question typed right after it about the same topic ("does it make me a bad person?") gets
+    the topic's next part, not the same first answer again (the sixth user test: one mum was
+    sent the same paragraph three times)."""
+    seen_latest = False
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest:
+                return False
+            seen_latest = True
+        elif seen_latest and kind == "action" and event.get("name") != "action_listen":
+            return event.get("name") in TOPIC_REPLIES
+    return False
+
+
 def needs_help_today(leaning: object) -> bool:
     """After "No" to "Are you or your baby in danger right now?": the net had leaned to an
     emergency reply (strange beliefs, voices, a plan, a baby's red flag), so the message still

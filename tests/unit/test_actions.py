@@ -676,3 +676,54 @@ def test_about_cradle_names_a_real_scheme_and_its_owner_once_one_exists():
             "values": {"label": "Kite-marked by Test council", "owner": "Test council"},
         }
     ]
+
+
+def asked_after(last_action: str, text: str, seen: list[str]) -> Tracker:
+    """A typed question on unwanted thoughts, right after `last_action` answered that topic."""
+    latest = {"intent": {"name": "ask_intrusive_thoughts", "confidence": 0.9}, "text": text}
+    events = [
+        {"event": "user", "text": "first", "parse_data": latest},
+        {"event": "action", "name": last_action},
+        {"event": "bot", "text": "an answer"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest},
+    ]
+    slots = {"topic": "intrusive-thoughts", "topic_seen": seen}
+    return Tracker("s", slots, latest, events, False, None, {}, "action_listen")
+
+
+async def test_a_question_typed_right_after_a_topic_gets_its_next_part_not_the_same_text():
+    # The sixth user test: "does it make me a bad person" got the same paragraph again.
+    topic = get_topic("intrusive-thoughts")
+    first = await ActionAnswerTopic().run(
+        CollectingDispatcher(), tracker("ask_intrusive_thoughts"), {}
+    )
+    assert {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []} in first
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(
+        dispatcher, asked_after("action_answer_topic", "does it make me a bad person", []), {}
+    )
+    part = topic.more_order(None)[0]
+    assert events == [{"event": "slot", "timestamp": None, "name": "topic_seen", "value": [part]}]
+    assert not texts(dispatcher)[0].startswith(topic.title)  # not the first answer again
+
+
+@pytest.mark.parametrize(
+    ("last_action", "text", "seen"),
+    [
+        ("utter_greet", "does it make me a bad person", []),  # another turn came between
+        ("action_answer_topic", "/ask_intrusive_thoughts", []),  # a button: "It's about me"
+    ],
+)
+async def test_the_first_answer_is_given_again_when_not_asked_again(last_action, text, seen):
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(dispatcher, asked_after(last_action, text, seen), {})
+    assert {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []} in events
+    assert texts(dispatcher)[0].startswith(get_topic("intrusive-thoughts").title)
+
+
+async def test_when_every_part_was_shown_the_first_answer_comes_again():
+    every = [*get_topic("intrusive-thoughts").more_order(None)]
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(dispatcher, asked_after("action_topic_section", "ok", every), {})
+    assert texts(dispatcher)[0].startswith(get_topic("intrusive-thoughts").title)
