@@ -163,24 +163,41 @@ def test_i_need_help_now_after_crisis_help_gives_the_ways_to_get_help_not_the_sa
         assert "SHOUT" not in texts[0]
 
 
-@pytest.mark.parametrize("then", ["ok so what now", "/affirm"])
+@pytest.mark.parametrize("then", ["ok so what now", "/safe_now"])
 def test_the_message_after_someone_elses_crisis_is_still_the_crisis(stack, then):
     # The second user test: after crisis help for a partner's psychosis, "she won't go" got the
     # menu or "Sorry, I didn't understand". It is still the crisis.
-    sender = "hole-after-other-" + ("help-here" if then == "/affirm" else "what-now")
+    sender = "hole-after-other-" + ("help-here" if then == "/safe_now" else "what-now")
     say(stack, sender, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
     texts, contract = say(stack, sender, "she says shes fine and she wont go anywhere")
     assert contract["safety"] == "emergency"
     assert "don't wait until morning" in texts[0] and "999" in texts[0]
     assert "even if they say no" in texts[0]
     texts, contract = say(stack, sender, then)
-    if then == "/affirm":
+    if then == "/safe_now":
         # "Help is with them" ends the crisis part of the conversation.
         assert "glad help is with them" in texts[0]
     else:
         # Still not over: the ways to get help to her, not the same text twice in a row.
         assert contract["safety"] == "emergency"
         assert "their address" in texts[0]
+
+
+def test_im_safe_for_now_after_the_follow_up_is_not_told_about_help_that_never_came(stack):
+    # The sixth user test: after abuse help and its follow-up, "I'm safe for now" got "If help
+    # hasn't come, or things get worse, call 999", about help she had never called.
+    sender = "hole-follow-up-safe"
+    say(stack, sender, "my partner hits me")
+    messages, _ = post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook",
+        {"sender": sender, "message": "he hit me again last night"},
+    )
+    offered = {b["title"]: b["payload"] for m in messages for b in m.get("buttons") or []}
+    texts, _ = say(stack, sender, offered["I'm safe for now"])
+    assert not any("help hasn't come" in t for t in texts)
+    glad = get_responses()["utter_safety_glad_safe"]
+    abuse = next(v for v in glad if (v.get("condition") or [{}])[0].get("value") == "abuse")
+    assert " ".join(texts[0].split()) == " ".join(abuse["text"].split())
 
 
 def test_an_everyday_message_after_i_am_safe_is_answered_as_asked(stack):

@@ -197,7 +197,7 @@ def test_long_messages_are_cut_with_a_note():
     assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS
     reply = assemble_reply(turn, [{"text": "ok"}])
     assert reply[0]["text"] == "ok"  # the answer first: crisis help is never pushed down
-    assert "first 1,000 characters" in reply[1]["text"]
+    assert "first 1,000" in reply[1]["text"] and "all of it for anything urgent" in reply[1]["text"]
 
 
 @pytest.mark.parametrize(
