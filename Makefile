@@ -93,7 +93,7 @@ NLU_RUNS = tests/nlu/frozen.yml:nlu $(foreach part,$(NLU_PARTS),$(part):nlu-$(ca
 	tests/nlu/test_nlu.yml:nlu-older
 NLU_REPORT_PARTS = $(foreach part,$(NLU_PARTS),--part$(call part_number,$(part)) var/results/nlu-$(call part_number,$(part))/intent_report.json)
 
-test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one)
+test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/frozen*.yml (and the older one), and the focus patterns on tests/topics/focus_*.yml
 	@$(BIN)/python -m cradle.frozen --check tests/nlu/frozen.yml $(NLU_PARTS)
 	@for run in $(NLU_RUNS); do \
 		file=$${run%%:*}; out=$${run##*:}; \
@@ -102,6 +102,7 @@ test-nlu: $(MODEL) ## score the model on the frozen held-out NLU sets tests/nlu/
 	done
 	@$(BIN)/python -m cradle.nlu_report var/results/nlu/intent_report.json $(NLU_REPORT_PARTS) \
 		--older var/results/nlu-older/intent_report.json
+	@$(BIN)/python -m cradle.focus_bench
 
 test: ## everything CI runs: lint, validate, train, pytest, test stories, held-out NLU
 	@mkdir -p var

@@ -1,0 +1,46 @@
+"""The frozen set for a worry's own first answer, and how its figures are counted
+(cradle/focus_bench.py; the figures themselves are printed by `make test-nlu`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.content import topic_ids
+from cradle.focus_bench import FOCUS_SETS, focus_report, load_focus_set
+from cradle.frozen import body_checksum, freeze
+from cradle.yamlio import ContentError
+
+# Each part's own checksum, kept here so editing a file and its header together fails, and so
+# does adding or removing a part.
+FROZEN = {"focus_1.yml": "838e45b82b3f99eedc4368260693f9e0f8070f3f2b74a608dae05567eb8a70db"}
+
+
+def test_the_frozen_parts_are_exactly_these():
+    assert sorted(p.name for p in FOCUS_SETS.glob("focus_*.yml")) == sorted(FROZEN)
+
+
+@pytest.mark.parametrize(("name", "sha"), FROZEN.items())
+def test_a_frozen_part_is_unchanged_and_names_real_focuses(name, sha):
+    from cradle.content import get_topic
+
+    text = (FOCUS_SETS / name).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"# sha256: {sha}" and body_checksum(text) == sha
+    worries = load_focus_set(FOCUS_SETS / name)
+    focuses = {f.id for t in topic_ids() for f in get_topic(t).focuses}
+    assert set(worries) <= focuses
+    assert all(len(lists["is"]) == len(lists["is_not"]) == 40 for lists in worries.values())
+
+
+def test_a_set_without_near_misses_is_refused(tmp_path):
+    path = tmp_path / "focus_x.yml"
+    path.write_text("fear_of_birth:\n  is: [a]\n", encoding="utf-8")
+    freeze(path)
+    with pytest.raises(ContentError, match="expected exactly 'is' and 'is_not'"):
+        load_focus_set(path)
+
+
+def test_the_report_counts_finds_and_near_misses_answered_with_the_focus():
+    worries = {"fear-of-birth": {"is": ["a", "b", "c"], "is_not": ["d", "e"]}}
+    found = {"a": "fear-of-birth", "b": "talk-to-a-person", "d": "fear-of-birth"}.get
+    (line,) = focus_report(worries, found)
+    assert "found 1/3" in line and "answered with it 1/2" in line
