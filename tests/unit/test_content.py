@@ -160,6 +160,13 @@ def test_malformed_topic_files_name_the_line(text, line):
         # Everyday taking.
         ("can you take my baby for a walk", None),
         ("will they take my baby to the park at nursery", None),
+        # The sixth user test: drinking to cope, the writer's or a partner's.
+        ("im drinking too much since the baby", "drinking-to-cope"),
+        ("my husband drinks every night since the baby came", "drinking-to-cope"),
+        ("worried i rely on wine to get through the evenings", "drinking-to-cope"),
+        ("he gets aggressive when hes been drinking every night", None),  # abuse
+        ("my baby drinks too much milk", None),
+        ("im 20 weeks and drank a lot before i knew", None),  # the pregnancy's worry
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -170,11 +177,12 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "fear-of-birth": "pregnancy-wellbeing",
             "talk-to-a-person": "asking-for-help",
             "fear-of-baby-taken": "asking-for-help",
+            "drinking-to-cope": "low-mood",
         }
         assert found[0] == topic[focus]
 
 
-@pytest.mark.parametrize("topic_id", ["pregnancy-wellbeing", "asking-for-help"])
+@pytest.mark.parametrize("topic_id", ["pregnancy-wellbeing", "asking-for-help", "low-mood"])
 def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons(topic_id):
     topic = get_topic(topic_id)
     assert topic.focuses
