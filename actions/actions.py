@@ -36,6 +36,7 @@ from cradle.replies import (
     Message,
     about_cradle_messages,
     contract,
+    feedback_given,
     needs_help_today,
     reminder_due,
     section_key,
@@ -300,7 +301,8 @@ class ActionFindServices(Action):
             # Skipped, or no known place given, after the county-wide list: nothing new to show
             # (after "I won't ask again", "No problem" would not fit).
             gave_up = _tries(tracker) >= MAX_AREA_TRIES
-            dispatch(dispatcher, [*([] if gave_up else [say("area_skipped")]), say("ask_feedback")])
+            skipped = [] if gave_up else [say("area_skipped")]
+            dispatch(dispatcher, [*skipped, *_ask_feedback(tracker)])
             return events
         request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
@@ -326,7 +328,9 @@ class ActionFindServices(Action):
             # Every service in the catalogue lists English only so far: say first that Cradle
             # cannot tell which work in another language.
             dispatch(dispatcher, [say("services_language")])
-        dispatch(dispatcher, service_messages(outcome, request.area.name))
+        district = request.area.district
+        place = get_areas().named(district) if district else request.area.name
+        dispatch(dispatcher, service_messages(outcome, place))
         topic_id = topic if isinstance(topic, str) else None
         facts = {
             "district": request.area.district,
@@ -337,7 +341,7 @@ class ActionFindServices(Action):
         if area is None and not after_form:
             # Services were shown for the whole county; local ones come first once we know where.
             return [*events, *start_service_filter(tracker, topic, services_shown=True)]
-        dispatch(dispatcher, [say("ask_feedback")])
+        dispatch(dispatcher, _ask_feedback(tracker))
         return events
 
     def _search(self, request: Any) -> SearchOutcome:
@@ -518,6 +522,12 @@ class ActionRecordFeedback(Action):
         else:
             dispatch(dispatcher, [say("thanks_feedback")])
         return []
+
+
+def _ask_feedback(tracker: Tracker) -> list[Message]:
+    """ "Was this helpful?", unless the parent has already answered it about this topic."""
+    asked = feedback_given(tracker.events, tracker.get_slot("topic"))
+    return [] if asked else [say("ask_feedback")]
 
 
 def _tries(tracker: Tracker) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,13 @@ class Areas:
     places: dict[str, str]  # normalised town or postcode district -> district id
     outside: dict[str, str]  # normalised place outside the county -> note
     source: str
+    # How a reply names a district whose name is not its biggest town's ("Warwick" is also
+    # Leamington and Kenilworth: a Leamington mum was told of "no service just for Warwick").
+    in_words: dict[str, str] = field(default_factory=dict)
+
+    def named(self, district: str) -> str:
+        """The district as a sentence names it, with its main towns where its name hides them."""
+        return self.in_words.get(district) or self.district_names[district]
 
     @property
     def all_ids(self) -> frozenset[str]:
@@ -132,12 +139,15 @@ def load_areas(path: Path) -> Areas:
     """Load and check content/areas.yml."""
     data = load_yaml(path)
     district_names: dict[str, str] = {}
+    in_words: dict[str, str] = {}
     places: dict[str, str] = {}
     for entry in data.get("districts") or []:
         district_id, name = entry.get("id"), entry.get("name")
         if not district_id or not name:
             raise ContentError(path, f"a district needs an id and a name: {entry!r}")
         district_names[district_id] = name
+        if entry.get("in_words"):
+            in_words[district_id] = str(entry["in_words"])
         for place in list(entry.get("towns") or []) + list(entry.get("postcode_districts") or []):
             key = _normalise(str(place))
             if key in places and places[key] != district_id:
@@ -150,7 +160,8 @@ def load_areas(path: Path) -> Areas:
             outside[_normalise(str(place))] = str(entry.get("note", ""))
     if not district_names:
         raise ContentError(path, "no districts listed")
-    return Areas(district_names, wider, places, outside, str(data.get("source", "")))
+    source = str(data.get("source", ""))
+    return Areas(district_names, wider, places, outside, source, in_words)
 
 
 @lru_cache(maxsize=4)

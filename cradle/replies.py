@@ -111,6 +111,25 @@ def topic_just_answered(events: list[dict[str, Any]]) -> bool:
     return False
 
 
+def feedback_given(events: list[dict[str, Any]], topic: object) -> bool:
+    """Whether the parent has already answered "Was this helpful?" about this topic (or, with
+    no topic, about a list with none): it is not asked again (the sixth user test: a dad who
+    had pressed "No" was asked again two turns later, after the same list)."""
+    current: object = None
+    answered: set[object] = set()
+    for event in events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "topic":
+            current = event.get("value")
+        elif kind == "restart" or kind == "session_started":
+            current, answered = None, set()
+        elif kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent == "feedback":
+                answered.add(current)
+    return topic in answered
+
+
 def needs_help_today(leaning: object) -> bool:
     """After "No" to "Are you or your baby in danger right now?": the net had leaned to an
     emergency reply (strange beliefs, voices, a plan, a baby's red flag), so the message still

@@ -23,7 +23,7 @@ from cradle.catalogue.kitemark import Schemes
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.paths import content_dir
-from cradle.replies import about_cradle_messages, reminder_due
+from cradle.replies import about_cradle_messages, feedback_given, reminder_due
 from cradle.responses import message
 from cradle.sms import for_sms
 from cradle.turn import assemble_reply, prepare_turn
@@ -131,6 +131,29 @@ TOPIC = {"event": "bot", "text": "Bonding with your baby"}
 )
 def test_the_reminder_comes_once_after_each_crisis_reply(events, due):
     assert reminder_due(events) is due
+
+
+def _topic(value: str | None) -> dict[str, Any]:
+    return {"event": "slot", "name": "topic", "value": value}
+
+
+def _said(intent: str) -> dict[str, Any]:
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+@pytest.mark.parametrize(
+    ("events", "topic", "given"),
+    [
+        ([_topic("low-mood"), _said("feedback")], "low-mood", True),  # "No", then the same list
+        ([_topic("low-mood"), _said("feedback")], "sleep-and-exhaustion", False),  # a new topic
+        ([_topic("low-mood"), _said("ask_low_mood")], "low-mood", False),  # never answered
+        ([_said("feedback"), _topic("low-mood")], "low-mood", False),  # answered about none
+        ([_said("feedback")], None, True),  # a list with no topic, answered
+        ([_topic("low-mood"), _said("feedback"), {"event": "restart"}], "low-mood", False),
+    ],
+)
+def test_was_this_helpful_is_asked_once_per_topic(events, topic, given):
+    assert feedback_given(events, topic) is given
 
 
 async def test_a_second_topic_after_a_crisis_has_no_reminder():

@@ -288,11 +288,41 @@ async def test_after_the_form_the_services_are_for_the_district_and_nothing_more
     assert not any(e["event"] == "active_loop" for e in events)
 
 
+@pytest.mark.parametrize(
+    ("typed", "district", "town"),
+    [
+        ("leamington", "warwick", "Leamington"),  # not "just for Warwick" (sixth user test)
+        ("alcester", "stratford-on-avon", "Alcester"),
+    ],
+)
+async def test_a_district_named_for_one_town_is_named_with_its_others(find, typed, district, town):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, after_form(typed, area=district, services_shown=True), {})
+    texts, data = said(dispatcher)
+    assert data["district"] == district
+    assert town in texts[0]
+
+
 async def test_skip_after_the_county_wide_list_shows_nothing_again(find):
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, after_form("skip", services_shown=True), {})
     texts, data = said(dispatcher)
     assert texts == [message("area_skipped")["text"], message("ask_feedback")["text"]]
+
+
+async def test_a_list_after_the_parent_answered_was_this_helpful_does_not_ask_it_again(find):
+    # The sixth user test: a dad pressed "No", typed again, and was asked again.
+    answered = after_form("nuneton", area="nuneaton-and-bedworth", services_shown=True)
+    answered.slots["topic"] = "low-mood"
+    answered.events[:0] = [
+        {"event": "slot", "name": "topic", "value": "low-mood"},
+        {"event": "user", "parse_data": {"intent": {"name": "feedback"}}},
+    ]
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, answered, {})
+    texts, data = said(dispatcher)
+    assert data["services"]
+    assert message("ask_feedback")["text"] not in texts
 
 
 async def test_giving_up_after_the_county_wide_list_says_only_was_this_helpful(find):
