@@ -60,6 +60,13 @@ class Candidate:
     reachable: bool = True  # its card has a website or a phone
 
 
+def _singles_out(audiences: frozenset[str]) -> bool:
+    """A service set up for mums or for dads, not both: for a parent who has not said which,
+    it comes after those for everyone (the sixth user test: CALM, "set up with men in mind",
+    led mums' evening lists because it lists fewer audiences)."""
+    return ("mums" in audiences) != ("dads-and-partners" in audiences)
+
+
 def rank_rows(
     services: list[Candidate], need_keys: Iterable[str], districts: list[str]
 ) -> Iterator[tuple[str, str, str, int, int, int]]:
@@ -83,6 +90,7 @@ def rank_rows(
                     order = (
                         not service.reachable,
                         -(fit[0] in service.audiences),
+                        audience == "parent" and _singles_out(service.audiences),
                         len(service.audiences),
                         -matches,
                         scope,

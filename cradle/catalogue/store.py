@@ -190,6 +190,7 @@ WHERE {shown}
 GROUP BY s.id
 {having}
 ORDER BY (s.url IS NULL AND s.phones_json = '[]') ASC, audience_match DESC,
+         (:for_anyone AND s.aud_mums != s.aud_dads_and_partners) ASC,
          s.audience_breadth ASC, need_matches DESC, scope ASC, s.name
 LIMIT :limit
 """
@@ -437,6 +438,8 @@ class Catalogue:
             having="HAVING open_now = 1" if query.open_now else "",
         )
         params["specific"] = fit[0]
+        # Set up for mums or for dads, not both: after those for everyone (ranking._singles_out).
+        params["for_anyone"] = int((query.audience or "parent") == "parent")
         return list(self._db.query(sql, params))
 
     def get(

@@ -45,6 +45,7 @@ def catalogue(services_dir, tmp_path):
             # A line set up with men in mind that matches more of a mum's needs than hers does.
             national("men-minded-line", ["dads-and-partners", "parents"], ["low-mood", "anxiety"]),
             national("mums-line", ["mums"], ["low-mood"]),
+            national("everyone-line", ["parents", "mums", "dads-and-partners"], ["low-mood"]),
             # Urgent help only: never a topic answer.
             national(
                 "urgent-only-line",
@@ -85,6 +86,22 @@ def test_a_mum_is_offered_services_for_mums_before_a_line_set_up_for_men(catalog
     ]
     assert found.index("mums-line") < found.index("men-minded-line")
     assert found[0] == "mums-line"
+
+
+@pytest.mark.parametrize(
+    ("audience", "first"),
+    [
+        (None, "everyone-line"),  # not said who: a line for everyone before one for men
+        ("dad-or-partner", "men-minded-line"),
+        ("mum", "mums-line"),
+    ],
+)
+@pytest.mark.parametrize("when", [MONDAY_NOON, MONDAY_11PM], ids=["noon", "11pm"])
+def test_a_line_set_up_for_one_parent_leads_only_for_that_parent(catalogue, audience, first, when):
+    # The sixth user test: CALM ("set up with men in mind") led mums' evening lists.
+    lines = {"everyone-line", "men-minded-line", "mums-line"}
+    found = [r.id for r in search(catalogue, when, needs=("low-mood",), audience=audience)]
+    assert [i for i in found if i in lines][0] == first
 
 
 def test_crisis_only_lines_are_offered_for_a_crisis_and_not_for_a_topic(catalogue):
