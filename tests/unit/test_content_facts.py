@@ -271,6 +271,12 @@ def test_the_silent_call_is_still_explained_where_it_matters():
     assert sum("from a mobile and press 55" in t for t in response_texts()) == 8
 
 
+def test_the_abuse_crisis_reply_answers_a_partner_who_checks_the_phone():
+    # "he checks my phone, will he see this": one message, both worries, one turn.
+    abuse = [t for t in response_texts() if "It is not your fault" in t and "press 55" in t]
+    assert abuse and all("If someone checks your phone, delete this chat" in t for t in abuse)
+
+
 # 7. ICON in the dads' section of the crying topic.
 def test_the_icon_message_is_in_the_dads_section_of_crying_baby():
     section = get_topic("crying-baby").section(DADS_HEADING)
