@@ -252,7 +252,7 @@ def test_services_then_a_misspelt_town_narrows_them(stack, typed, district, name
 def test_skip_ends_the_question_without_narrowing(stack):
     turn(stack, "narrow-skip", "any groups near me?")
     messages, contract = turn(stack, "narrow-skip", "/deny")  # the Skip button
-    assert [m["text"] for m in messages] == ["No problem.", "Was this helpful?"]
+    assert [m["text"] for m in messages] == [message("area_skipped")["text"], "Was this helpful?"]
     assert contract["services"] == []
 
 
