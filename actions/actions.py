@@ -32,6 +32,7 @@ from cradle.content import (
 from cradle.glossary import get_glossary
 from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.insights import FEEDBACK_REASONS
+from cradle.operator import get_operator
 from cradle.replies import (
     Message,
     about_cradle_messages,
@@ -410,7 +411,7 @@ class ActionAboutCradle(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatch(dispatcher, about_cradle_messages(get_schemes()))
+        dispatch(dispatcher, about_cradle_messages(get_schemes(), get_operator()))
         return []
 
 

@@ -188,7 +188,26 @@ class Checker:
         self.check_responses(self.content / "responses.yml")
         self.check_safety(self.content / "safety")
         self.check_catalogue()
+        self.check_operator(self.content / "operator.yml")
         return self.findings
+
+    def check_operator(self, path: Path) -> None:
+        """Who runs Cradle: a broken file is an error; an empty one, a warning to fill it in."""
+        from cradle.operator import load_operator
+
+        try:
+            operator = load_operator(path)
+        except ContentError as err:
+            self.add(path, err.line, "operator", err.message)
+            return
+        if not operator.named:
+            self.add(
+                path,
+                None,
+                "operator",
+                "no organisation is named as running Cradle: fill this in before parents use it",
+                severity="warning",
+            )
 
     def check_catalogue(self) -> None:
         """Service files build, national lines keep to their remit, marks are not overclaimed."""

@@ -26,6 +26,7 @@ from cradle.content import (
     get_topic,
     intent_for_topic,
 )
+from cradle.operator import Operator
 from cradle.responses import message, say
 
 Message = dict[str, Any]
@@ -227,11 +228,22 @@ def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]
     ]
 
 
-def about_cradle_messages(schemes: Schemes) -> list[Message]:
+def about_cradle_messages(schemes: Schemes, operator: Operator) -> list[Message]:
     """Who runs Cradle, how its services are checked, and where to say something was wrong.
 
     The quality line follows content/kitemark.yml: each real scheme is named with its owner;
-    while none exists, the reply says no service has been checked by one."""
+    while none exists, the reply says no service has been checked by one. Who runs it and
+    where to complain follow content/operator.yml; while no one is named, the reply says so."""
     real = [s for s in schemes.by_id.values() if s.real]
     quality = [say("about_quality_real", label=s.card_label, owner=s.owner) for s in real]
-    return [say("about_cradle"), *(quality or [say("about_quality_sample")]), say("about_feedback")]
+    name, website, complaints = operator.name, operator.website, operator.complaints_url
+    if name and website and complaints:  # load_operator fills in all three or none
+        who = say("about_operator", name=name, website=website, complaints=complaints)
+    else:
+        who = say("about_no_operator")
+    return [
+        say("about_cradle"),
+        who,
+        *(quality or [say("about_quality_sample")]),
+        say("about_feedback"),
+    ]

@@ -22,11 +22,13 @@ from actions.actions import (
 from cradle.catalogue.kitemark import Schemes
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
+from cradle.operator import Operator, get_operator, load_operator
 from cradle.paths import content_dir
 from cradle.replies import about_cradle_messages, feedback_given, reminder_due
 from cradle.responses import message
 from cradle.sms import for_sms
 from cradle.turn import assemble_reply, prepare_turn
+from cradle.yamlio import ContentError
 from tests.sent import as_rasa_sends
 
 WHO_WHERE = ("area", "audience")
@@ -682,16 +684,18 @@ async def test_about_cradle_says_no_service_is_checked_while_no_real_scheme_exis
     said = texts(dispatcher)
     assert said == [
         message("about_cradle")["text"],
+        message("about_no_operator")["text"],
         message("about_quality_sample")["text"],
         message("about_feedback")["text"],
     ]
     assert "automated" in said[0] and "not a council, NHS or emergency service" in said[0]
-    assert "None has been checked" in said[1]
+    assert "no complaints route for Cradle itself yet" in said[1]  # while operator.yml is empty
+    assert "None has been checked" in said[2]
 
 
 def test_about_cradle_names_a_real_scheme_and_its_owner_once_one_exists():
     schemes = Schemes.from_file(Path(__file__).parent.parent / "fixtures" / "kitemark.yml")
-    sent = about_cradle_messages(schemes)
+    sent = about_cradle_messages(schemes, Operator())
     quality = [m for m in sent if m["response"].startswith("utter_about_quality")]
     assert quality == [
         {
@@ -699,6 +703,49 @@ def test_about_cradle_names_a_real_scheme_and_its_owner_once_one_exists():
             "values": {"label": "Kite-marked by Test council", "owner": "Test council"},
         }
     ]
+
+
+def test_about_cradle_names_who_runs_it_and_where_to_complain_once_filled_in(tmp_path):
+    path = tmp_path / "operator.yml"
+    path.write_text(
+        "name: Test council\nwebsite: https://example.org/cradle\n"
+        "complaints_url: https://example.org/complaints\n"
+    )
+    sent = about_cradle_messages(
+        Schemes.from_file(content_dir() / "kitemark.yml"), load_operator(path)
+    )
+    who = [m for m in sent if m["response"] == "utter_about_operator"]
+    assert who == [
+        {
+            "response": "utter_about_operator",
+            "values": {
+                "name": "Test council",
+                "website": "https://example.org/cradle",
+                "complaints": "https://example.org/complaints",
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("name: Test council\n", "filled in together"),
+        ("name: A\nwebsite: http://a.org\ncomplaints_url: https://a.org/c\n", "https://"),
+        ("name: 7\nwebsite: https://a.org\ncomplaints_url: https://a.org/c\n", "must be text"),
+        ("owner: A\n", "expected only"),
+        ("- a list\n", "mapping"),
+    ],
+)
+def test_a_bad_operator_file_is_refused_with_a_clear_error(tmp_path, text, problem):
+    path = tmp_path / "operator.yml"
+    path.write_text(text)
+    with pytest.raises(ContentError, match=problem):
+        load_operator(path)
+
+
+def test_the_shipped_operator_file_names_no_one_until_an_organisation_fills_it_in():
+    assert get_operator() == Operator()
 
 
 def asked_after(last_action: str, text: str, seen: list[str]) -> Tracker:
