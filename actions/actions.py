@@ -32,7 +32,7 @@ from cradle.content import (
 from cradle.glossary import get_glossary
 from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.insights import FEEDBACK_REASONS
-from cradle.operator import get_operator
+from cradle.operator import Operator, get_operator
 from cradle.replies import (
     Message,
     about_cradle_messages,
@@ -411,7 +411,13 @@ class ActionAboutCradle(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatch(dispatcher, about_cradle_messages(get_schemes(), get_operator()))
+        try:
+            operator = get_operator()
+        except ContentError:
+            # A broken operator.yml names no one: the rest of the answer is still true.
+            logger.exception("content/operator.yml could not be read")
+            operator = Operator()
+        dispatch(dispatcher, about_cradle_messages(get_schemes(), operator))
         return []
 
 

@@ -744,6 +744,15 @@ def test_a_bad_operator_file_is_refused_with_a_clear_error(tmp_path, text, probl
         load_operator(path)
 
 
+async def test_a_broken_operator_file_still_gets_the_rest_of_the_answer(monkeypatch, tmp_path):
+    broken = tmp_path / "operator.yml"
+    broken.write_text("name: [\n")
+    monkeypatch.setattr("actions.actions.get_operator", lambda: load_operator(broken))
+    dispatcher = CollectingDispatcher()
+    await ActionAboutCradle().run(dispatcher, tracker("ask_about_cradle"), {})
+    assert texts(dispatcher)[1] == message("about_no_operator")["text"]
+
+
 def test_the_shipped_operator_file_names_no_one_until_an_organisation_fills_it_in():
     assert get_operator() == Operator()
 
