@@ -401,6 +401,7 @@ def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_chec
     texts, contract = say(stack, f"officer-{abs(hash(text))}", text)
     assert texts == [
         message("about_cradle")["text"],
+        message("about_no_operator")["text"],  # content/operator.yml names no one yet
         message("about_quality_sample")["text"],
         message("about_feedback")["text"],
     ]
