@@ -146,8 +146,11 @@ def load_areas(path: Path) -> Areas:
         if not district_id or not name:
             raise ContentError(path, f"a district needs an id and a name: {entry!r}")
         district_names[district_id] = name
-        if entry.get("in_words"):
-            in_words[district_id] = str(entry["in_words"])
+        if "in_words" in entry:
+            words = entry["in_words"]
+            if not isinstance(words, str) or not words.strip():
+                raise ContentError(path, f"in_words of {district_id!r} must be text: {words!r}")
+            in_words[district_id] = words
         for place in list(entry.get("towns") or []) + list(entry.get("postcode_districts") or []):
             key = _normalise(str(place))
             if key in places and places[key] != district_id:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.areas import get_areas
+from cradle.areas import get_areas, load_areas
+from cradle.yamlio import ContentError
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,16 @@ def test_common_misspellings_resolve_and_nothing_else_is_guessed(typed, district
 )
 def test_a_place_named_in_a_sentence_is_found(text, district):
     assert get_areas().find_in_text(text).district == district
+
+
+@pytest.mark.parametrize("value", ["[Leamington, Kenilworth]", "''", "7"])
+def test_a_district_named_in_words_must_be_text(tmp_path, value):
+    path = tmp_path / "areas.yml"
+    path.write_text(f"districts:\n  - id: warwick\n    name: Warwick\n    in_words: {value}\n")
+    with pytest.raises(ContentError, match="in_words of 'warwick' must be text"):
+        load_areas(path)
+
+
+def test_a_district_named_in_words_keeps_its_towns_in_replies():
+    assert get_areas().named("warwick").startswith("Warwick district (Leamington")
+    assert get_areas().named("rugby") == "Rugby"  # no in_words: its own name
