@@ -45,20 +45,35 @@ def get_responses(path: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     return _responses_for(str(path or content_dir() / "responses.yml"))
 
 
-def pick_variation(name: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Choose a response variation the way Rasa does: first matching condition, else default."""
+def pick_variation(
+    name: str, slots: dict[str, Any] | None = None, channel: str | None = None
+) -> dict[str, Any]:
+    """Choose a response variation the way Rasa 3.6 does (rasa/core/nlg/generator.py): a
+    matching condition for this channel, then a plain one for this channel, then a matching
+    condition for any channel, then the plain default. Rasa picks at random among equals; the
+    content files have one of each, so the first is the one."""
     variations = get_responses()[name]
     slots = slots or {}
-    for variation in variations:
+
+    def matches(variation: dict[str, Any]) -> bool:
         conditions = variation.get("condition") or []
-        if conditions and all(slots.get(c["name"]) == c["value"] for c in conditions):
-            return variation
+        return bool(conditions) and all(slots.get(c["name"]) == c["value"] for c in conditions)
+
+    for wanted in (
+        lambda v: matches(v) and channel is not None and v.get("channel") == channel,
+        lambda v: not v.get("condition") and channel is not None and v.get("channel") == channel,
+        lambda v: matches(v) and not v.get("channel"),
+    ):
+        found = next((v for v in variations if wanted(v)), None)
+        if found is not None:
+            return found
     return next(v for v in variations if not v.get("condition") and not v.get("channel"))
 
 
-def safety_message(response: str | None) -> dict[str, Any]:
-    """The fixed crisis message for a safety response key, as a REST-style message dict."""
-    variation = pick_variation("utter_safety", {"safety_response": response})
+def safety_message(response: str | None, channel: str | None = None) -> dict[str, Any]:
+    """The fixed crisis message for a safety response key, as a REST-style message dict, in the
+    words for the channel where they differ (SMS: "delete these texts", not "this chat")."""
+    variation = pick_variation("utter_safety", {"safety_response": response}, channel)
     message: dict[str, Any] = {"text": " ".join(variation["text"].split())}
     return message
 

@@ -347,13 +347,17 @@ def _payload(item: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def assemble_reply(
-    turn: PreparedTurn, bot_messages: list[dict[str, Any]], failed: bool = False
+    turn: PreparedTurn,
+    bot_messages: list[dict[str, Any]],
+    failed: bool = False,
+    channel: str | None = None,
 ) -> list[dict[str, Any]]:
     """The messages to send back, ending with the reply contract.
 
     `bot_messages` are what Rasa sent (REST output shape). `failed` means Rasa raised or ran out
-    of time. Crisis text is added from content if Rasa did not send it; an empty or failed turn
-    gets the fixed fallback, which itself carries the crisis numbers.
+    of time. Crisis text is added from content if Rasa did not send it, in the `channel`'s
+    words; an empty or failed turn gets the fixed fallback, which itself carries the crisis
+    numbers.
     """
     visible: list[dict[str, Any]] = []
     insight: dict[str, Any] = {}
@@ -384,7 +388,7 @@ def assemble_reply(
     tier = max(tier, rasa_tier, key=tier_rank)
     out: list[dict[str, Any]] = []
     if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
-        out.append(safety_message(turn.safety.response))
+        out.append(safety_message(turn.safety.response, channel))
     out.extend(turn.immediate)
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)

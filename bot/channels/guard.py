@@ -234,7 +234,7 @@ async def guarded_turn(
         turn = with_pending_topic(turn, await _pending_topic(guess, text))
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
-        messages = assemble_reply(turn, [])
+        messages = assemble_reply(turn, [], channel=input_channel)
         return turn, render(messages) if render else messages
     collector = ChannelCollector(input_channel)
     message = UserMessage(
@@ -253,7 +253,7 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    messages = assemble_reply(turn, list(collector.messages), failed=failed)
+    messages = assemble_reply(turn, list(collector.messages), failed=failed, channel=input_channel)
     if render is not None:
         messages = render(messages)
     await _record_insight(messages[-1]["custom"], input_channel)

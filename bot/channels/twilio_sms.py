@@ -37,7 +37,7 @@ from bot.channels.guard import (
 )
 from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
-from cradle.responses import message, safety_message
+from cradle.responses import SMS_CHANNEL, message, safety_message
 from cradle.safety import classify
 from cradle.sms import for_sms, format_reply
 from cradle.sms_state import SmsState, hash_sender, sender_key
@@ -188,7 +188,9 @@ class CradleTwilioInput(InputChannel):
             # Safety first: a crisis text still gets the fixed crisis reply.
             result = classify(raw)
             return (
-                format_reply([safety_message(result.response)]).text if result.is_crisis else None
+                format_reply([safety_message(result.response, SMS_CHANNEL)]).text
+                if result.is_crisis
+                else None
             )
         if keyword == "help":
             return format_reply([message("sms_help")]).text
@@ -206,7 +208,9 @@ class CradleTwilioInput(InputChannel):
             elif prompt:  # a number that is not one of the choices: offer them again
                 return format_reply([message("sms_pick_again", options=prompt)]).text
         if not raw:
-            return format_reply(assemble_reply(prepare_turn(raw), [])[:-1]).text
+            return format_reply(
+                assemble_reply(prepare_turn(raw), [], channel=SMS_CHANNEL)[:-1]
+            ).text
         turn, messages = await guarded_turn(
             on_new_message,
             raw,

@@ -227,3 +227,24 @@ def test_a_number_that_is_not_a_choice_gets_the_choices_again(stack):
     )
     reply = text_sms(stack, number, "1")  # the choices still stand
     assert reply and reply.startswith("Which town or area")
+
+
+@pytest.mark.parametrize("opted_out", [False, True])
+def test_abuse_by_text_says_to_delete_the_texts_not_a_chat(stack, opted_out):
+    # "he checks my phone": by SMS there is no chat to clear, only texts. From Rasa's twilio
+    # variation, and from the channel's own fixed reply to a number that texted STOP.
+    number = "+447700900031" if opted_out else "+447700900032"
+    if opted_out:
+        assert text_sms(stack, number, "STOP") is None
+    reply = text_sms(stack, number, "my partner hits me and i am scared of him")
+    assert reply and "0808 2000 247" in reply
+    assert "delete these texts" in reply and "delete this chat" not in reply
+
+
+def test_who_runs_cradle_by_text_comes_whole(stack):
+    # In its chat words it was four segments and the SMS cut the line on saying what was wrong.
+    reply = text_sms(stack, "+447700900033", "who runs cradle")
+    assert reply and reply.startswith("I'm Cradle, an automated helper")
+    assert "no complaints route yet" in reply
+    assert reply.endswith("To complain about a service, contact it.")
+    assert segments(reply) <= 3

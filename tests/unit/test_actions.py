@@ -25,8 +25,8 @@ from cradle.content_admin import approve
 from cradle.operator import Operator, get_operator, load_operator
 from cradle.paths import content_dir
 from cradle.replies import about_cradle_messages, feedback_given, reminder_due
-from cradle.responses import message
-from cradle.sms import for_sms
+from cradle.responses import SMS_CHANNEL, message
+from cradle.sms import MAX_REPLY_SEGMENTS, for_sms, format_reply, segments, short_links
 from cradle.turn import assemble_reply, prepare_turn
 from cradle.yamlio import ContentError
 from tests.sent import as_rasa_sends
@@ -725,6 +725,29 @@ def test_about_cradle_names_who_runs_it_and_where_to_complain_once_filled_in(tmp
             },
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "operator",
+    [
+        Operator(),
+        Operator(
+            "Warwickshire County Council",
+            "https://www.warwickshire.gov.uk/cradle",
+            "https://www.warwickshire.gov.uk/complaints",
+        ),
+    ],
+)
+def test_who_runs_cradle_fits_a_text_whole(operator):
+    # Its four lines in their chat words were four segments, so the SMS cut the last line (how
+    # to say something was wrong). The SMS words keep every line whole in the segment limit.
+    sent = about_cradle_messages(Schemes.from_file(content_dir() / "kitemark.yml"), operator)
+    lines = [
+        message(m["response"].removeprefix("utter_"), SMS_CHANNEL, **m["values"]) for m in sent
+    ]
+    reply = format_reply(lines).text
+    assert reply == "\n".join(short_links(line["text"]) for line in lines)  # nothing cut
+    assert segments(reply) <= MAX_REPLY_SEGMENTS
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 
 from cradle.content import DADS_HEADING, SHORT_TEXT_KEYS, Topic, get_topic, topic_ids
 from cradle.paths import content_dir
-from cradle.responses import get_responses
+from cradle.responses import SMS_CHANNEL, get_responses, pick_variation
 from cradle.yamlio import load_yaml
 
 RESPECT_PHONELINE = "0808 802 4040"
@@ -267,14 +267,21 @@ def test_press_55_always_says_from_a_mobile(where):
 def test_the_silent_call_is_still_explained_where_it_matters():
     assert any("from a mobile and press 55" in s for s in topic_sentences("domestic-abuse"))
     # the emergency, overdose, abuse and medical crisis replies, the ways to get help now (for
-    # the writer, after tablets taken and for someone else), and the abuse follow-up
-    assert sum("from a mobile and press 55" in t for t in response_texts()) == 8
+    # the writer, after tablets taken and for someone else), the abuse follow-up, and the abuse
+    # reply's SMS words
+    assert sum("from a mobile and press 55" in t for t in response_texts()) == 9
 
 
 def test_the_abuse_crisis_reply_answers_a_partner_who_checks_the_phone():
     # "he checks my phone, will he see this": one message, both worries, one turn.
     abuse = [t for t in response_texts() if "It is not your fault" in t and "press 55" in t]
-    assert abuse and all("If someone checks your phone, delete this chat" in t for t in abuse)
+    # In the chat it is "delete this chat"; by SMS there is no chat, only texts on the phone.
+    chat = flat(pick_variation("utter_safety", {"safety_response": "abuse"})["text"])
+    sms = flat(pick_variation("utter_safety", {"safety_response": "abuse"}, SMS_CHANNEL)["text"])
+    assert len(abuse) == 2 and {chat, sms} == set(abuse)
+    assert "If someone checks your phone, delete this chat when you're done." in chat
+    assert "If someone checks your phone, delete these texts when you're done." in sms
+    assert chat.split(" If someone checks")[0] == sms.split(" If someone checks")[0]
 
 
 # 7. ICON in the dads' section of the crying topic.

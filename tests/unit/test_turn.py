@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cradle.responses import message, safety_message
+from cradle.safety.result import RESPONSES
 from cradle.sms import segments
 from cradle.turn import (
     MAX_MESSAGE_CHARS,
@@ -239,3 +240,28 @@ def test_a_parent_cannot_set_the_pending_topic_by_typing_a_command(typed):
     turn = prepare_turn(typed)
     assert turn.text_for_rasa is None  # refused with a clear message, Rasa never sees it
     assert turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("channel", "words", "not_words"),
+    [
+        ("twilio", "delete these texts", "delete this chat"),
+        ("web_chat", "delete this chat", "delete these texts"),
+        ("rest", "delete this chat", "delete these texts"),
+        (None, "delete this chat", "delete these texts"),
+    ],
+)
+def test_crisis_text_added_at_the_edge_is_in_the_channels_words(channel, words, not_words):
+    # When Rasa fails, the channel adds the abuse reply itself: by SMS there is no chat to
+    # delete, only texts on the phone, as Rasa's own twilio variation says.
+    turn = prepare_turn("my partner hits me and i am scared of him")
+    assert turn.safety.response == "abuse"
+    reply = assemble_reply(turn, [], failed=True, channel=channel)
+    assert words in reply[0]["text"] and not_words not in reply[0]["text"]
+    assert "0808 2000 247" in reply[0]["text"]
+
+
+@pytest.mark.parametrize("response", sorted(set(RESPONSES) - {"abuse"}))
+def test_a_reply_with_no_sms_words_of_its_own_is_the_same_by_sms(response):
+    # Only the abuse reply has SMS words: every other crisis reply is the same everywhere.
+    assert safety_message(response, "twilio") == safety_message(response)
