@@ -426,7 +426,8 @@ def fingerprint(safety_dir: Path, config: dict[str, Any], extra: Iterable[str] =
 
 
 def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
-    """Train from the bank (about ten seconds), or load the cached model for the same inputs."""
+    """Train from the bank (several minutes: about ten for two at once on two cores), or load the
+    cached model for the same inputs."""
     import joblib
 
     from cradle.paths import PROJECT_ROOT
