@@ -17,6 +17,8 @@ from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
 
 SMS_CHANNEL = "twilio"  # the SMS channel's name in Rasa (bot/channels/twilio_sms.py)
+# Every channel's name in Rasa (bot/channels/): a variation for any other is never sent.
+CHANNELS = frozenset({"rest", SMS_CHANNEL, "web_chat"})
 
 
 def load_responses(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -33,6 +35,14 @@ def load_responses(path: Path) -> dict[str, list[dict[str, Any]]]:
             for v in variations
         ):
             raise ContentError(path, f"{name}: each variation needs a non-empty 'text'")
+        for variation in variations:
+            if "channel" in variation and variation["channel"] not in CHANNELS:
+                # A misspelt channel would silently leave that channel the default words.
+                raise ContentError(
+                    path,
+                    f"{name}: channel {variation['channel']!r} is not one of Cradle's channels "
+                    f"({', '.join(sorted(CHANNELS))})",
+                )
     return responses
 
 

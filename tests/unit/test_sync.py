@@ -11,7 +11,13 @@ import yaml
 
 from cradle.content import intent_for_topic, topic_ids
 from cradle.paths import PROJECT_ROOT, content_dir
-from cradle.responses import get_responses, safety_message
+from cradle.responses import (
+    CHANNELS,
+    SMS_CHANNEL,
+    get_responses,
+    load_responses,
+    safety_message,
+)
 from cradle.sync import (
     FORM_BEGIN,
     FORM_END,
@@ -21,6 +27,7 @@ from cradle.sync import (
     stale_files,
     write_generated,
 )
+from cradle.yamlio import ContentError
 from tests.conftest import add_topic
 
 
@@ -114,3 +121,23 @@ def test_a_missing_marker_names_the_file(project, marker):
     rules.write_text(rules.read_text().replace(marker, "# a comment someone rewrote"))
     with pytest.raises(ValueError, match=r"bot/data/rules.yml must contain the markers"):
         generated_files(root, content)
+
+
+@pytest.mark.parametrize("channel", ["twillio", "sms", ""])
+def test_a_variation_for_a_channel_cradle_does_not_have_is_refused(tmp_path, channel):
+    # "twillio" would never be sent: SMS would quietly get the chat's words.
+    path = tmp_path / "responses.yml"
+    path.write_text(
+        "responses:\n  utter_x:\n    - text: hello\n"
+        f"    - channel: {channel!r}\n      text: hi by text\n"
+    )
+    with pytest.raises(ContentError, match="not one of Cradle's channels"):
+        load_responses(path)
+
+
+def test_the_shipped_responses_name_only_cradles_channels():
+    responses = load_responses(content_dir() / "responses.yml")
+    named = {
+        v["channel"] for variations in responses.values() for v in variations if "channel" in v
+    }
+    assert SMS_CHANNEL in named and named <= CHANNELS
