@@ -167,6 +167,22 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("he gets aggressive when hes been drinking every night", None),  # abuse
         ("my baby drinks too much milk", None),
         ("im 20 weeks and drank a lot before i knew", None),  # the pregnancy's worry
+        # The sixth user test: a dad about his partner, not the baby crying. Feeling like a bad
+        # parent, the writer's own or someone close's; not someone else's parenting judged, the
+        # writer's own parents, scary thoughts, the bond, or fear of a professional's judgement.
+        ("she just cries and says shes a bad mum", "feeling-bad-parent"),
+        ("i feel like the worst dad", "feeling-bad-parent"),
+        ("im failing as a parent", "feeling-bad-parent"),
+        ("pregnant and scared ill be a terrible mother", "feeling-bad-parent"),
+        ("hes a useless dad, never gets up with her", None),
+        ("my dad was a rubbish father", None),
+        ("these horrible thoughts, am i a bad mum", None),
+        ("i dont feel any love for him, am i a bad mum", None),
+        ("scared my midwife will think im a bad mum", None),
+        ("she had a bad night and so did mum", None),
+        ("my husband keeps telling me im a useless mum", None),
+        # Read first (low mood comes first), it leaves the fear of the baby taken its own answer.
+        ("if i tell the hv im a bad mum will social services get involved", "fear-of-baby-taken"),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -178,6 +194,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "talk-to-a-person": "asking-for-help",
             "fear-of-baby-taken": "asking-for-help",
             "drinking-to-cope": "low-mood",
+            "feeling-bad-parent": "low-mood",
         }
         assert found[0] == topic[focus]
 
