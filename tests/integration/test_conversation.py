@@ -133,6 +133,16 @@ def test_the_fear_that_a_baby_will_be_taken_away_is_answered_not_listed(stack, t
     assert "never taken into care" in focus.sms
 
 
+def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(stack):
+    # The sixth user test: read as the crying baby, he got "Never shake a baby".
+    text = "how do i help her without making it worse? she just cries and says shes a bad mum"
+    focus = next(f for f in get_topic("low-mood").focuses if f.id == "feeling-bad-parent")
+    texts, contract = say(stack, "bad-mum-1", text)
+    assert contract["topic"] == "low-mood" and contract["safety"] == "none"
+    assert texts == [f"{focus.title}\n{focus.sms}"]
+    assert "shake" not in " ".join(texts).lower()
+
+
 @pytest.mark.parametrize("text", ["Can I talk to a real person?", "i want to speak to a human"])
 def test_asking_for_a_person_says_cradle_is_automated_and_who_is_there_now(stack, text):
     # The fifth user test: the asking-for-help leaflet, with no one to talk to now.
