@@ -96,6 +96,10 @@ class ActionAnswerTopic(Action):
             return []
         focused = find_focus(_latest_text(tracker))
         if focused is not None and read_service_request(tracker) is None:
+            carry_on = continued_topic(tracker, focused)
+            nxt = next_part(tracker, carry_on) if carry_on is not None else None
+            if nxt is not None:
+                return show_part(dispatcher, tracker, *nxt)
             # The parent's own words name a worry with a first answer of its own ("terrified
             # of giving birth"): it wins over the NLU's guess and a choice between two topics.
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
@@ -125,6 +129,23 @@ def asked_again(tracker: Tracker, topic_id: str) -> bool:
         and not _latest_text(tracker).lstrip().startswith("/")
         and topic_just_answered(tracker.events)
     )
+
+
+def focus_marker(focus: Focus) -> str:
+    """How a focus's answer is remembered among the parts shown (slot topic_seen)."""
+    return f"focus:{focus.id}"
+
+
+def continued_topic(tracker: Tracker, focused: tuple[str, Focus]) -> str | None:
+    """The topic just answered, when a question typed right after it asks the same worry again
+    ("but will she tell social services tho" right after that worry's answer; the seventh user
+    test got the same words twice): its next part comes instead. A worry in another topic
+    still gets its own answer: its words say more than the NLU's reading of a follow-up (the
+    dad who says "no, she cries and says shes a bad mum" after the crying-baby answer)."""
+    focus_topic, focus = focused
+    if asked_again(tracker, focus_topic) and focus_marker(focus) in _seen(tracker):
+        return focus_topic
+    return None
 
 
 def next_part(tracker: Tracker, topic_id: str) -> tuple[Topic, str] | None:
@@ -185,7 +206,10 @@ def answer_topic(
     dispatch(dispatcher, topic_messages(topic, asker, focus))
     if audience:
         dispatch(dispatcher, [contract(audience=audience)])
-    return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
+    return [
+        SlotSet("topic", topic_id),
+        SlotSet("topic_seen", [focus_marker(focus)] if focus else []),
+    ]
 
 
 class ActionCheckCleared(Action):

@@ -186,6 +186,17 @@ def test_hostile_commands_are_refused_with_a_clear_reply(stack, text):
     assert contract["safety"] == "none"
 
 
+def test_a_typed_restart_starts_again_and_says_so(stack):
+    # The seventh user test: "/restart" got "Sorry, something went wrong on my side".
+    say(stack, "restart-1", "I feel a bit low")
+    texts, contract = say(stack, "restart-1", "/restart")
+    assert texts == [get_responses()["utter_restart"][0]["text"]]
+    assert contract["safety"] == "none" and contract["topic"] is None
+    tracker = stack.tracker("restart-1")
+    assert tracker["slots"]["topic"] is None
+    assert any(e["event"] == "restart" for e in tracker["events"])
+
+
 def test_with_the_action_server_down_crisis_help_still_comes(stack):
     actions = next(p for p in stack.procs if p.name == "actions")
     os.killpg(actions.popen.pid, signal.SIGKILL)

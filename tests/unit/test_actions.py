@@ -780,9 +780,16 @@ def test_the_shipped_operator_file_names_no_one_until_an_organisation_fills_it_i
     assert get_operator() == Operator()
 
 
-def asked_after(last_action: str, text: str, seen: list[str]) -> Tracker:
-    """A typed question on unwanted thoughts, right after `last_action` answered that topic."""
-    latest = {"intent": {"name": "ask_intrusive_thoughts", "confidence": 0.9}, "text": text}
+def asked_after(
+    last_action: str,
+    text: str,
+    seen: list[str],
+    topic: str = "intrusive-thoughts",
+    intent: str = "ask_intrusive_thoughts",
+) -> Tracker:
+    """A typed question the NLU reads as `intent`, right after `last_action` answered `topic`
+    (by default, a question on unwanted thoughts after that topic's answer)."""
+    latest = {"intent": {"name": intent, "confidence": 0.9}, "text": text}
     events = [
         {"event": "user", "text": "first", "parse_data": latest},
         {"event": "action", "name": last_action},
@@ -790,7 +797,7 @@ def asked_after(last_action: str, text: str, seen: list[str]) -> Tracker:
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": text, "parse_data": latest},
     ]
-    slots = {"topic": "intrusive-thoughts", "topic_seen": seen}
+    slots = {"topic": topic, "topic_seen": seen}
     return Tracker("s", slots, latest, events, False, None, {}, "action_listen")
 
 
@@ -822,6 +829,59 @@ async def test_the_first_answer_is_given_again_when_not_asked_again(last_action,
     events = await ActionAnswerTopic().run(dispatcher, asked_after(last_action, text, seen), {})
     assert {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []} in events
     assert texts(dispatcher)[0].startswith(get_topic("intrusive-thoughts").title)
+
+
+def focus(focus_id: str) -> tuple[str, Any]:
+    return next((t, f) for t in topic_ids() for f in get_topic(t).focuses if f.id == focus_id)
+
+
+@pytest.mark.parametrize(
+    ("topic", "seen", "text", "intent", "expected"),
+    [
+        # The seventh user test: the same worry asked again got the same words again...
+        (
+            "asking-for-help",
+            ["focus:fear-of-baby-taken"],
+            "but will she tell social services tho",
+            "ask_asking_for_help",
+            "next part",
+        ),
+        # A worry not yet answered in the topic just answered gets its own first answer...
+        ("low-mood", [], "i feel like such a bad mum", "ask_low_mood", "focus"),
+        # ...and so does one in another topic, even when the NLU reads the topic just answered.
+        ("crying-baby", [], "no she cries and says shes a bad mum", "ask_crying_baby", "focus"),
+        (
+            "intrusive-thoughts",
+            [],
+            "what if they mean im a bad mum",
+            "ask_intrusive_thoughts",
+            "focus",
+        ),
+    ],
+)
+async def test_a_worry_typed_right_after_a_topic_goes_on_with_it_unless_it_is_new(
+    topic, seen, text, intent, expected
+):
+    focus_topic, found = focus("feeling-bad-parent" if "bad mum" in text else "fear-of-baby-taken")
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(
+        dispatcher, asked_after("action_answer_topic", text, seen, topic, intent), {}
+    )
+    if expected == "focus":
+        assert texts(dispatcher)[0] == f"{found.title}\n{found.sms}"
+        assert {"event": "slot", "timestamp": None, "name": "topic", "value": focus_topic} in events
+        assert {
+            "event": "slot",
+            "timestamp": None,
+            "name": "topic_seen",
+            "value": [f"focus:{found.id}"],
+        } in events
+    else:
+        part = get_topic(topic).more_order(None)[0]
+        assert events == [
+            {"event": "slot", "timestamp": None, "name": "topic_seen", "value": [*seen, part]}
+        ]
+        assert found.sms not in " ".join(texts(dispatcher))
 
 
 async def test_when_every_part_was_shown_the_first_answer_comes_again():
