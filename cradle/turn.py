@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -66,6 +67,15 @@ AFTER_CRISIS_ACTIONS = frozenset(
         "utter_safety_follow_up",
     }
 )
+CRISIS_REPLY_ACTION = "utter_safety"
+# The replies that answer a message after crisis help as the crisis going on (docs/safety.md,
+# "After crisis help").
+HELD_REPLIES = frozenset({"utter_safety_follow_up", "utter_safety_ways_now"})
+# A worry about someone else, not an emergency: once both held replies have been sent since its
+# crisis reply, the next message is read on its own (a grandmother got "call 999" four times
+# for "how can i help my daughter who is low": docs/safety.md, "not held for ever"). The net
+# still reads every message first.
+EASED_AFTER_HELD = frozenset({"concern_for_other"})
 # "I'm safe" after crisis help for someone else or for a baby is not the end of it: the reply
 # says to call 999 for them, and "she won't answer her phone" is still the crisis.
 STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "medical", "overdose"})
@@ -312,11 +322,28 @@ def repeats_crisis_help(safety: SafetyResult, session: SessionSafety) -> bool:
     )
 
 
-def is_after_crisis(last_action: str | None, response: str | None) -> bool:
-    """Whether the bot's last action (and the crisis reply sent) leaves the crisis still on."""
+def is_after_crisis(
+    last_action: str | None, response: str | None, held: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the bot's last action (and the crisis reply sent) leaves the crisis still on.
+    `held`: the held replies sent since the last crisis reply (`held_since_crisis`)."""
+    if response in EASED_AFTER_HELD and HELD_REPLIES <= held:
+        return False
     if last_action == "utter_safety_glad_safe":
         return response in STILL_ON_AFTER_SAFE
     return last_action in AFTER_CRISIS_ACTIONS
+
+
+def held_since_crisis(actions: Sequence[str]) -> frozenset[str]:
+    """Which held replies the bot has sent since its last crisis reply, from the conversation's
+    actions in order."""
+    held = set()
+    for name in reversed(actions):
+        if name == CRISIS_REPLY_ACTION:
+            break
+        if name in HELD_REPLIES:
+            held.add(name)
+    return frozenset(held)
 
 
 def topic_in_ranking(ranking: object) -> str | None:

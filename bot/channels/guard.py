@@ -33,6 +33,7 @@ from cradle.turn import (
     PreparedTurn,
     SessionSafety,
     assemble_reply,
+    held_since_crisis,
     is_after_crisis,
     prepare_turn,
     topic_in_ranking,
@@ -133,11 +134,12 @@ def session_lookup(agent: Any) -> SessionLookup:
             tracker.active_loop_name == SERVICE_FILTER_FORM
             and tracker.get_slot("requested_slot") == AREA_QUESTION
         )
+        actions = [e.action_name for e in tracker.events if isinstance(e, ActionExecuted)]
         return SessionSafety(
             str(tier),
             question,
             asked_area,
-            is_after_crisis(last, response),
+            is_after_crisis(last, response, held_since_crisis(actions)),
             response,
             just_cleared=last == CHECK_CLEARED,
             offered=offered,

@@ -130,6 +130,26 @@ def test_a_worry_about_someone_else_is_answered_for_someone_else(stack):
     assert "NHS 111" in texts[0] and "how you've been feeling" not in " ".join(texts)
 
 
+def test_a_worry_about_someone_else_lets_go_after_the_follow_up_and_the_ways_to_get_help(stack):
+    # The seventh user test: a grandmother got "If they might act on it now, don't wait: call
+    # 999" four times, and her own question was never answered (docs/safety.md).
+    sender = "hole-concern-held"
+    say(stack, sender, "my wife said she wants to die")
+    follow_up, _ = say(stack, sender, "my wife said she wants to die")  # the same, again
+    assert "don't wait: call 999" in follow_up[0]
+    ways, _ = say(stack, sender, "/crisis_help")  # "What else can I do?"
+    assert "call for them" in ways[0]
+    texts, contract = say(
+        stack, sender, "how can i help my daughter who is low after having a baby"
+    )
+    assert texts and not any(t in (follow_up[0], ways[0]) for t in texts)
+    assert texts[0] == message("which_topic")["text"] or contract["topic"] is not None
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag does not drop
+    # Risk words still get crisis help, and the hold starts again.
+    texts, contract = say(stack, sender, "she said she wants to die again tonight")
+    assert contract["safety"] in ("urgent", "emergency") and "999" in " ".join(texts)
+
+
 @pytest.mark.parametrize(
     ("after", "ways"),
     [

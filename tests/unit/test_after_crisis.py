@@ -12,7 +12,13 @@ from cradle.frozen import read_frozen
 from cradle.responses import get_responses
 from cradle.safety import SafetyResult
 from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
-from cradle.turn import SessionSafety, is_after_crisis, prepare_turn, repeats_crisis_help
+from cradle.turn import (
+    SessionSafety,
+    held_since_crisis,
+    is_after_crisis,
+    prepare_turn,
+    repeats_crisis_help,
+)
 from tests.asked import asked_about_losing_control
 
 AFTER = {"cradle_reply_to": "crisis"}
@@ -73,6 +79,50 @@ def test_which_messages_after_crisis_help_are_still_the_crisis(intent, confidenc
 )
 def test_which_of_the_bots_turns_leave_the_crisis_on(last_action, response, after):
     assert is_after_crisis(last_action, response) is after
+
+
+FOLLOW_UP, WAYS_NOW = "utter_safety_follow_up", "utter_safety_ways_now"
+BOTH = frozenset({FOLLOW_UP, WAYS_NOW})
+
+
+@pytest.mark.parametrize(
+    ("last_action", "response", "held", "after"),
+    [
+        # The seventh user test's grandmother: a worry about someone else, after the follow-up
+        # and the ways to get help now, whatever the bot's last turn.
+        ("utter_safety_glad_safe", "concern_for_other", BOTH, False),
+        ("utter_safety_follow_up", "concern_for_other", BOTH, False),
+        ("utter_safety_ways_now", "concern_for_other", BOTH, False),
+        # Only one of them yet: still held.
+        ("utter_safety_glad_safe", "concern_for_other", frozenset({WAYS_NOW}), True),
+        ("utter_safety_follow_up", "concern_for_other", frozenset({FOLLOW_UP}), True),
+        # Every other crisis reply keeps its hold, however often it has been followed up.
+        *[
+            ("utter_safety_ways_now", response, BOTH, True)
+            for response in ("urgent", "emergency", "emergency_for_other", "medical", "overdose")
+        ],
+        ("utter_safety_glad_safe", "emergency_for_other", BOTH, True),
+        ("utter_safety_glad_safe", "medical", BOTH, True),
+    ],
+)
+def test_a_worry_about_someone_else_is_held_until_both_held_replies_are_sent(
+    last_action, response, held, after
+):
+    assert is_after_crisis(last_action, response, held) is after
+
+
+@pytest.mark.parametrize(
+    ("actions", "held"),
+    [
+        (["utter_greet", "utter_safety", "utter_safety_check_in", FOLLOW_UP, WAYS_NOW], BOTH),
+        # A new crisis reply starts the count again.
+        ([FOLLOW_UP, WAYS_NOW, "utter_safety", "utter_safety_check_in"], frozenset()),
+        ([WAYS_NOW, "utter_safety", "action_listen", FOLLOW_UP], frozenset({FOLLOW_UP})),
+        ([], frozenset()),
+    ],
+)
+def test_the_held_replies_are_counted_since_the_last_crisis_reply(actions, held):
+    assert held_since_crisis(actions) == held
 
 
 def nlu_message(text: str, intent: str, confidence: float, metadata: object) -> Message:
