@@ -28,6 +28,7 @@ from cradle.content import (
     serve_drafts,
     topic_for_intent,
     topic_ids,
+    topics_reviewed,
 )
 from cradle.glossary import get_glossary
 from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
@@ -47,7 +48,7 @@ from cradle.replies import (
     topic_messages,
     which_topic_message,
 )
-from cradle.responses import say
+from cradle.responses import SMS_CHANNEL, say
 from cradle.service_filter import SERVICE_FILTER_FORM, read_area_reply
 from cradle.service_request import ServiceAsk, get_request_reader
 from cradle.topic_choice import close_topics
@@ -441,7 +442,10 @@ class ActionAboutCradle(Action):
             # A broken operator.yml names no one: the rest of the answer is still true.
             logger.exception("content/operator.yml could not be read")
             operator = Operator()
-        dispatch(dispatcher, about_cradle_messages(get_schemes(), operator))
+        # By SMS the answer keeps to its three segments, without the line on reviews.
+        by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
+        reviewed = None if by_text else topics_reviewed()
+        dispatch(dispatcher, about_cradle_messages(get_schemes(), operator, reviewed))
         return []
 
 

@@ -247,6 +247,18 @@ def find_focus(text: str) -> tuple[str, Focus] | None:
     return None
 
 
+def topics_reviewed() -> tuple[int, int]:
+    """(topics the panel has approved, all topics). One that cannot be read counts as not
+    reviewed: the answer must never claim more review than there was."""
+    approved = 0
+    for topic_id in topic_ids():
+        try:
+            approved += get_topic(topic_id).status == "approved"
+        except ContentError:
+            logger.exception("topic %s could not be read; counted as not reviewed", topic_id)
+    return approved, len(topic_ids())
+
+
 def serve_drafts() -> bool:
     """Whether draft content may be shown to parents (CRADLE_SERVE_DRAFTS, default on for demo)."""
     return os.environ.get("CRADLE_SERVE_DRAFTS", "1").strip().lower() not in {"0", "false", "no"}

@@ -228,12 +228,18 @@ def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]
     ]
 
 
-def about_cradle_messages(schemes: Schemes, operator: Operator) -> list[Message]:
-    """Who runs Cradle, how its services are checked, and where to say something was wrong.
+def about_cradle_messages(
+    schemes: Schemes,
+    operator: Operator,
+    reviewed: tuple[int, int] | None = None,
+) -> list[Message]:
+    """Who runs Cradle, how its services are checked, who reviewed what it says, and where to
+    say something was wrong.
 
     The quality line follows content/kitemark.yml: each real scheme is named with its owner;
     while none exists, the reply says no service has been checked by one. Who runs it and
-    where to complain follow content/operator.yml; while no one is named, the reply says so."""
+    where to complain follow content/operator.yml; while no one is named, the reply says so.
+    `reviewed`: (topics approved by the panel, topics), or None to leave that line out (SMS)."""
     real = [s for s in schemes.by_id.values() if s.real]
     quality = [say("about_quality_real", label=s.card_label, owner=s.owner) for s in real]
     name, website, complaints = operator.name, operator.website, operator.complaints_url
@@ -245,5 +251,15 @@ def about_cradle_messages(schemes: Schemes, operator: Operator) -> list[Message]
         say("about_cradle"),
         who,
         *(quality or [say("about_quality_sample")]),
+        *([content_review_message(*reviewed)] if reviewed is not None else []),
         say("about_feedback"),
     ]
+
+
+def content_review_message(approved: int, total: int) -> Message:
+    """How many topics the panel has reviewed: none, some, or all of them."""
+    if approved <= 0:
+        return say("about_content_draft")
+    if approved >= total:
+        return say("about_content_all")
+    return say("about_content_reviewed", reviewed=str(approved), total=str(total))

@@ -414,16 +414,24 @@ def test_services_in_another_language_say_what_cradle_cannot_tell_first(stack):
 
 
 @pytest.mark.parametrize(
-    "text", ["who runs cradle", "are the services quality checked", "how do i complain"]
+    "text",
+    [
+        "who runs cradle",
+        "are the services quality checked",
+        "how do i complain",
+        "Who reviewed the advice you give? Is it clinically signed off?",
+    ],
 )
 def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_checked(stack, text):
     # The fourth user test: a council officer's "who runs cradle" got a service list and "are
-    # services quality-checked" the privacy text; there was no word on complaints.
+    # services quality-checked" the privacy text; there was no word on complaints. The seventh:
+    # asked who reviewed the advice, an officer was not told that no one has yet.
     texts, contract = say(stack, f"officer-{abs(hash(text))}", text)
     assert texts == [
         message("about_cradle")["text"],
         message("about_no_operator")["text"],  # content/operator.yml names no one yet
         message("about_quality_sample")["text"],
+        message("about_content_draft")["text"],  # no topic is approved yet
         message("about_feedback")["text"],
     ]
     assert contract["services"] == []

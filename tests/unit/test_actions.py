@@ -678,19 +678,57 @@ async def test_by_text_no_to_the_safety_question_stays_within_two_segments():
 # --- who runs Cradle, are its services checked, how to complain (the fourth user test) ---
 
 
-async def test_about_cradle_says_no_service_is_checked_while_no_real_scheme_exists():
+@pytest.mark.parametrize("channel", ["rest", "web_chat", SMS_CHANNEL])
+async def test_about_cradle_says_no_service_is_checked_while_no_real_scheme_exists(channel):
     dispatcher = CollectingDispatcher()
-    await ActionAboutCradle().run(dispatcher, tracker("ask_about_cradle"), {})
+    await ActionAboutCradle().run(dispatcher, tracker("ask_about_cradle", channel), {})
     said = texts(dispatcher)
+    # Who reviewed what Cradle says: no topic is approved yet. Not by SMS (three segments).
+    reviews = [] if channel == SMS_CHANNEL else [message("about_content_draft")["text"]]
     assert said == [
         message("about_cradle")["text"],
         message("about_no_operator")["text"],
         message("about_quality_sample")["text"],
+        *reviews,
         message("about_feedback")["text"],
     ]
     assert "automated" in said[0] and "not a council, NHS or emergency service" in said[0]
     assert "no complaints route for Cradle itself yet" in said[1]  # while operator.yml is empty
     assert "None has been checked" in said[2]
+
+
+@pytest.mark.parametrize(
+    ("approved", "response", "values"),
+    [
+        ([], "utter_about_content_draft", {}),
+        (
+            ["anxiety", "bonding"],
+            "utter_about_content_reviewed",
+            {"reviewed": "2", "total": str(len(topic_ids()))},
+        ),
+        (None, "utter_about_content_all", {}),  # every topic
+    ],
+)
+async def test_about_cradle_says_how_many_topics_the_panel_has_reviewed(
+    tmp_path, monkeypatch, approved, response, values
+):
+    # The seventh user test: a council officer asked who reviewed the content and was not told.
+    # Counted from the topics' status, which only a recorded review sets.
+    content = tmp_path / "content"
+    shutil.copytree(content_dir(), content)
+    for path in (content / "topics").glob("*.md"):
+        path.write_text(re.sub(r"(?m)^status: \w+$", "status: draft", path.read_text()))
+        if approved is None or path.stem in approved:
+            approve(path, "health-visitor", "Checked by the panel", dt.date(2026, 12, 3))
+    monkeypatch.setenv("CRADLE_CONTENT_DIR", str(content))
+    dispatcher = CollectingDispatcher()
+    await ActionAboutCradle().run(dispatcher, tracker("ask_about_cradle"), {})
+    sent = [
+        m
+        for m in dispatcher.messages
+        if (m.get("response") or "").startswith("utter_about_content")
+    ]
+    assert [(m["response"], {k: m[k] for k in values}) for m in sent] == [(response, values)]
 
 
 def test_about_cradle_names_a_real_scheme_and_its_owner_once_one_exists():
