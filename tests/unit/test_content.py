@@ -181,6 +181,8 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("scared my midwife will think im a bad mum", None),
         ("she had a bad night and so did mum", None),
         ("my husband keeps telling me im a useless mum", None),
+        ("he calls me a rubbish mum in front of the kids", None),
+        ("she told me shes a terrible mum and cried", "feeling-bad-parent"),
         # Read first (low mood comes first), it leaves the fear of the baby taken its own answer.
         ("if i tell the hv im a bad mum will social services get involved", "fear-of-baby-taken"),
     ],
