@@ -58,18 +58,18 @@ AFTER_CRISIS = "crisis"  # the bot's last turn was crisis help or its check-in
 JUST_CLEARED = "check_cleared"  # the bot's last turn answered "No" to "are you in danger?"
 # Crisis help and what follows it. After these, a message is read as part of the crisis
 # unless it says the danger has passed or confidently asks something else.
+CRISIS_REPLY_ACTION = "utter_safety"
 AFTER_CRISIS_ACTIONS = frozenset(
     {
-        "utter_safety",
+        CRISIS_REPLY_ACTION,
         "utter_safety_check_in",
         "utter_safety_gentle_check_in",
         "utter_safety_ways_now",
         "utter_safety_follow_up",
     }
 )
-CRISIS_REPLY_ACTION = "utter_safety"
 # The replies that answer a message after crisis help as the crisis going on (docs/safety.md,
-# "After crisis help").
+# "The message after crisis help").
 HELD_REPLIES = frozenset({"utter_safety_follow_up", "utter_safety_ways_now"})
 # A worry about someone else, not an emergency: once both held replies have been sent since its
 # crisis reply, the next message is read on its own (a grandmother got "call 999" four times
