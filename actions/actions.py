@@ -354,6 +354,12 @@ class ActionFindServices(Action):
             # Every service in the catalogue lists English only so far: say first that Cradle
             # cannot tell which work in another language.
             dispatch(dispatcher, [say("services_language")])
+        if ask is not None and (focused := find_focus(_latest_text(tracker))) is not None:
+            if focused[1].sms_before_services:
+                # "Can I refer myself to talking therapies?": the answer, then the services.
+                by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
+                note = focused[1].sms_before_services if by_text else focused[1].answer
+                dispatch(dispatcher, [{"text": note}])
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         dispatch(dispatcher, service_messages(outcome, place))

@@ -94,6 +94,15 @@ class Focus:
     patterns: tuple[re.Pattern[str], ...]
     # Words that mean it is not this worry after all ("since the birth": a birth behind them).
     unless: tuple[re.Pattern[str], ...] = ()
+    # A worry about reaching a service ("can I refer myself?"): asked with a request for
+    # services, its answer comes first and the list follows, instead of the list alone. By
+    # SMS this shorter line comes instead, so three service lines still fit three segments.
+    sms_before_services: str = ""
+
+    @property
+    def answer(self) -> str:
+        """Its first answer as sent: the title on a line of its own, then the short text."""
+        return f"{self.title}\n{self.sms}"
 
     def matches(self, text: str) -> bool:
         words = " ".join(text.lower().split())
@@ -121,8 +130,11 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
             vetoes = tuple(re.compile(str(p)) for p in unless)
         except re.error as err:
             raise ContentError(path, f"focus {entry['id']}: a pattern is not valid: {err}") from err
-        sms = " ".join(entry["sms"].split())
-        focuses.append(Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes))
+        before = entry.get("sms_before_services", "")
+        if not isinstance(before, str):
+            raise ContentError(path, f"focus {entry['id']}: sms_before_services must be text")
+        sms, before = " ".join(entry["sms"].split()), " ".join(before.split())
+        focuses.append(Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes, before))
     return tuple(focuses)
 
 

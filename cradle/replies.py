@@ -44,7 +44,7 @@ def topic_messages(topic: Topic, audience: str | None, focus: Focus | None = Non
     whole. A focus ("scared of giving birth") has its own title and short text.
     """
     if focus is not None:
-        text = f"{focus.title}\n{focus.sms}"
+        text = focus.answer
     else:
         text = f"{topic.title}\n{topic.short_text(audience)}"
     buttons = next_steps(topic, audience, [])

@@ -143,6 +143,29 @@ def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(st
     assert "shake" not in " ".join(texts).lower()
 
 
+def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
+    # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
+    text = "im 17 and pregnant and i havent told my mum n dad. scared"
+    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "young-parent")
+    texts, contract = say(stack, "young-1", text)
+    assert contract["topic"] == "asking-for-help" and contract["safety"] == "none"
+    assert texts == [f"{focus.title}\n{focus.sms}"]
+    assert "private at any age" in focus.sms
+    texts, _ = say(stack, "young-1", "tell me more")
+    assert texts and texts[0] != "For dads and partners"
+
+
+def test_can_i_refer_myself_is_answered(stack):
+    # The seventh user test: asked and never answered, though the service card says so.
+    # Its words also ask for a service: the answer comes first, then the list with that card.
+    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "self-referral")
+    text = "can talking therapies help with this? can i refer myself"
+    texts, contract = say(stack, "refer-1", text)
+    assert contract["safety"] == "none"
+    assert texts[0] == focus.answer and "refer themselves" in focus.sms
+    assert "cw-talking-therapies" in contract["services"]
+
+
 @pytest.mark.parametrize("text", ["Can I talk to a real person?", "i want to speak to a human"])
 def test_asking_for_a_person_says_cradle_is_automated_and_who_is_there_now(stack, text):
     # The fifth user test: the asking-for-help leaflet, with no one to talk to now.

@@ -248,3 +248,14 @@ def test_who_runs_cradle_by_text_comes_whole(stack):
     assert "no complaints route yet" in reply
     assert reply.endswith("To complain about a service, contact it.")
     assert segments(reply) <= 3
+
+
+def test_can_i_refer_myself_by_text_gets_the_answer_and_a_service(stack):
+    # By text the focus's shorter line comes first, so three whole service lines still fit
+    # (the whole answer took the room and the list was cut to "NHS Talking Therapies (Co...").
+    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "self-referral")
+    reply = text_sms(stack, "+447700900081", "can i refer myself to talking therapies in rugby")
+    assert reply and reply.startswith(focus.sms_before_services)
+    assert "NHS Talking Therapies (Coventry and Warwickshire) nhs.uk/service-search/" in reply
+    assert len(re.findall(r"^- ", reply, flags=re.M)) == 3  # three services, none cut
+    assert segments(reply) <= 3 and is_gsm7(reply)

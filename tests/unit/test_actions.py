@@ -590,6 +590,23 @@ async def test_services_asked_for_in_another_language_say_first_that_none_is_kno
     assert payloads(dispatcher)["services"]  # the list still follows
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # The seventh user test: "can i refer myself" was never answered; the list came alone.
+        ("can i refer myself to talking therapies in rugby", "Referring yourself"),
+        # A focus not about reaching a service keeps the request's list first.
+        ("any groups for young mums in rugby", None),
+    ],
+)
+async def test_a_question_about_reaching_a_service_is_answered_before_the_list(find, text, first):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked(text, "find_services"), {})
+    said = texts(dispatcher)
+    assert (said[0].split("\n")[0] == first) if first else not said[0].startswith("Being a young")
+    assert payloads(dispatcher)["services"]  # the list still follows, in the same turn
+
+
 async def test_a_plain_yes_still_asks_where_first(find):
     dispatcher = CollectingDispatcher()
     events = await find.run(dispatcher, asked("yes please", "affirm", topic="low-mood"), {})

@@ -185,6 +185,31 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("she told me shes a terrible mum and cried", "feeling-bad-parent"),
         # Read first (low mood comes first), it leaves the fear of the baby taken its own answer.
         ("if i tell the hv im a bad mum will social services get involved", "fear-of-baby-taken"),
+        # The seventh user test: a 17-year-old, read as a dad by the NLU ("mum n dad"). The age
+        # must be the person's and go with a pregnancy or a baby: not the weeks or the baby's age.
+        ("im 17 and pregnant and havent told my mum n dad", "young-parent"),
+        ("will the gp tell my parents?", "young-parent"),
+        ("I’m 16 and my girlfriend is pregnant", "young-parent"),
+        ("teen mum, everyone stares at me", "young-parent"),
+        ("people say im too young to be a mum", "young-parent"),
+        ("pregnant and in year 11, what happens with school", "young-parent"),
+        ("im 17 weeks pregnant and so tired", None),
+        ("my 16 week old wont settle", None),
+        ("shes 18 months and im pregnant again", None),
+        ("is she too young for a dummy", None),
+        ("im 16+3 and spotting", None),
+        # A young mum scared of the birth gets the birth's own answer (pregnancy, read later).
+        ("im 17 and terrified of giving birth", "fear-of-birth"),
+        # The seventh user test: never answered. Adults can refer themselves to NHS Talking
+        # Therapies; not other referrals or the wait after a GP's.
+        ("can talking therapies help me? can i refer myself", "self-referral"),
+        ("do i need a gp referral for counselling", "self-referral"),
+        ("how do i get talking therapy without going to my doctor", "self-referral"),
+        ("can my wife self refer to iapt", "self-referral"),
+        ("can i self refer to physio after the birth", None),
+        ("gp referred me to talking therapies, how long is the wait", None),
+        ("can you refer me to a baby group", None),
+        ("what is cbt like", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -197,6 +222,8 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "fear-of-baby-taken": "asking-for-help",
             "drinking-to-cope": "low-mood",
             "feeling-bad-parent": "low-mood",
+            "young-parent": "asking-for-help",
+            "self-referral": "asking-for-help",
         }
         assert found[0] == topic[focus]
 
@@ -216,6 +243,20 @@ def test_a_focus_with_a_bad_pattern_names_the_file():
     text = "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: ['(']}\n---\n"
     with pytest.raises(ContentError, match="x.md: focus f: a pattern is not valid"):
         _ = parse_topic(text, Path("x.md")).focuses
+
+
+@pytest.mark.parametrize(("value", "ok"), [("Adults can.", True), ("[1, 2]", False)])
+def test_a_focus_line_before_services_is_text(value, ok):
+    text = (
+        "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: [a], "
+        f"sms_before_services: {value}}}\n---\n"
+    )
+    if ok:
+        (focus,) = parse_topic(text, Path("x.md")).focuses
+        assert focus.sms_before_services == value
+    else:
+        with pytest.raises(ContentError, match="focus f: sms_before_services must be text"):
+            _ = parse_topic(text, Path("x.md")).focuses
 
 
 def test_a_focus_that_cannot_be_read_does_not_stop_another_topics_focus(tmp_path, monkeypatch):
