@@ -311,6 +311,10 @@ class ActionFindServices(Action):
             if found.district is not None:
                 area = found.district
                 events.append(SlotSet("area", area))
+            elif found.outside_note and found.key:
+                # "I live in B15 Birmingham": said once, with national services; the allowlisted
+                # key is searched, and the slot is cleared below as for any place outside.
+                area = found.key
         if ask is not None and audience is None and ask.audience is not None:
             audience = ask.audience
             events.append(SlotSet("audience", audience))

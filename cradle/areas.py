@@ -47,6 +47,10 @@ class Areas:
     # How a reply names a district whose name is not its biggest town's ("Warwick" is also
     # Leamington and Kenilworth: a Leamington mum was told of "no service just for Warwick").
     in_words: dict[str, str] = field(default_factory=dict)
+    # Places outside the county that the NLU is not taught as areas (`nlu_lookup: false`):
+    # read from the words by the actions only. Taught, Birmingham, Solihull and the neighbouring
+    # towns cost one right answer on a frozen NLU part (README, "Places outside the county").
+    untaught: frozenset[str] = frozenset()
 
     def named(self, district: str) -> str:
         """The district as a sentence names it, with its main towns where its name hides them."""
@@ -99,11 +103,14 @@ class Areas:
     def find_in_text(self, text: str) -> AreaMatch:
         """The first Warwickshire place named in a sentence ("groups for dads in rugby")."""
         words = re.findall(r"[a-z0-9-]+", text.lower())[:60]
-        for size in (3, 2, 1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                if phrase in self.places or phrase in self.outside:
-                    return self.resolve(phrase)
+        # A Warwickshire place first: "Birmingham Road, Warwick" is in Warwick, and a family
+        # told "you live elsewhere" by mistake would get national services only.
+        for known in (self.places, self.outside):
+            for size in (3, 2, 1):
+                for start in range(len(words) - size + 1):
+                    phrase = " ".join(words[start : start + size])
+                    if phrase in known:
+                        return self.resolve(phrase)
         # Postcodes: "CV21 3AB" or "cv21"
         for word in words:
             if _POSTCODE.match(word) and word in self.places:
@@ -128,7 +135,7 @@ class Areas:
         names = {n.lower() for n in self.district_names.values()}
         towns = {p for p in self.places if not re.match(r"^[a-z]{1,2}[0-9]", p)}
         outside = {p for p in self.outside if not re.match(r"^[a-z]{1,2}[0-9]", p)}
-        return sorted(names | towns | outside | set(self.district_names))
+        return sorted(names | towns | (outside - self.untaught) | set(self.district_names))
 
 
 def _normalise(value: str) -> str:
@@ -158,13 +165,22 @@ def load_areas(path: Path) -> Areas:
             places[key] = district_id
     wider = {w["id"]: w["name"] for w in data.get("wider_areas") or []}
     outside: dict[str, str] = {}
+    untaught: set[str] = set()
     for entry in data.get("outside") or []:
+        taught = entry.get("nlu_lookup", True)
+        if not isinstance(taught, bool):
+            raise ContentError(path, f"nlu_lookup must be true or false: {taught!r}")
         for place in list(entry.get("names") or []) + list(entry.get("postcode_districts") or []):
-            outside[_normalise(str(place))] = str(entry.get("note", ""))
+            key = _normalise(str(place))
+            if key in places:
+                raise ContentError(path, f"{place!r} is listed both in a district and outside")
+            outside[key] = str(entry.get("note", ""))
+            if not taught:
+                untaught.add(key)
     if not district_names:
         raise ContentError(path, "no districts listed")
     source = str(data.get("source", ""))
-    return Areas(district_names, wider, places, outside, source, in_words)
+    return Areas(district_names, wider, places, outside, source, in_words, frozenset(untaught))
 
 
 @lru_cache(maxsize=4)

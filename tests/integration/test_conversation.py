@@ -253,6 +253,20 @@ def test_a_request_for_services_gets_services_in_that_turn(stack, text, expect_a
     assert expect_any & set(contract["services"]), contract["services"]
 
 
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        # The seventh user test: "I don't recognise that place", then Warwickshire's services.
+        ("groups near me, I live in B15 Birmingham", "Birmingham has its own city council"),
+        ("any support for new mums in solihull", "Solihull has its own council"),
+    ],
+)
+def test_a_request_from_outside_the_county_says_so_and_gets_national_services(stack, text, note):
+    texts, contract = say(stack, f"outside-{abs(hash(text))}", text)
+    assert texts[0].startswith(note), texts
+    assert contract["services"] and {c["scope"] for c in contract["cards"]} == {"national"}
+
+
 # --- the service filter form: services at once, then "which town or area?" narrows them ---
 
 

@@ -26,6 +26,7 @@ from cradle.operator import Operator, get_operator, load_operator
 from cradle.paths import content_dir
 from cradle.replies import about_cradle_messages, feedback_given, reminder_due
 from cradle.responses import SMS_CHANNEL, message
+from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.sms import MAX_REPLY_SEGMENTS, for_sms, format_reply, segments, short_links
 from cradle.turn import assemble_reply, prepare_turn
 from cradle.yamlio import ContentError
@@ -274,6 +275,24 @@ async def test_find_services_for_coventry_offers_national_services_only(find):
     # ...and the list's introduction says so, not "These cover all of Warwickshire" (user test).
     assert texts(dispatcher)[1].startswith("These are national, so they can help wherever")
     assert "Warwickshire" not in texts(dispatcher)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("groups near me, I live in B15 Birmingham", "Birmingham has its own"),
+        ("anything for dads in coventry?", "Coventry has its own"),
+    ],
+)
+async def test_a_request_naming_a_place_outside_gets_its_note_and_national_services(
+    find, text, note
+):
+    dispatcher = CollectingDispatcher()
+    events = await find.run(dispatcher, asked(text, "find_services"), {})
+    assert texts(dispatcher)[0].startswith(note)
+    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
+    assert {"event": "slot", "timestamp": None, "name": "area", "value": None} in events
+    assert SERVICE_FILTER_FORM not in str(events)  # not asked where again
 
 
 async def test_services_are_cards_and_only_a_text_lists_them(find):

@@ -37,9 +37,52 @@ def test_unknown_places_resolve_to_nothing(typed):
     assert get_areas().resolve(typed).district is None
 
 
-def test_coventry_is_outside_the_county_with_a_note():
-    match = get_areas().resolve("CV1")
-    assert match.district is None and "Coventry" in (match.outside_note or "")
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        ("CV1", "Coventry"),
+        ("B15", "Birmingham"),  # the seventh user test: "I live in B15 Birmingham"
+        ("b15 2tt", "Birmingham"),
+        ("Solihull", "Solihull"),
+        ("banbury", "outside Warwickshire"),
+    ],
+)
+def test_places_outside_the_county_have_a_note(typed, note):
+    match = get_areas().resolve(typed)
+    assert match.district is None and note in (match.outside_note or "")
+
+
+# Postcode districts that cross the county's edge are never called outside it: a Warwickshire
+# family told "you live elsewhere" would get national services only.
+@pytest.mark.parametrize("typed", ["CV7", "B76", "B78", "B93", "B94", "B96", "LE10"])
+def test_postcode_districts_across_the_county_edge_are_not_outside(typed):
+    assert get_areas().resolve(typed).outside_note is None
+
+
+@pytest.mark.parametrize(
+    ("text", "district", "outside"),
+    [
+        ("groups near me, I live in B15 Birmingham", None, "Birmingham"),
+        ("we live on birmingham road in warwick", "warwick", None),
+        ("my friend shirley said there is a group", None, None),
+        ("anything in coventry or nuneaton", "nuneaton-and-bedworth", None),
+    ],
+)
+def test_a_warwickshire_place_in_a_message_wins_over_one_outside(text, district, outside):
+    match = get_areas().find_in_text(text)
+    assert match.district == district
+    assert (outside in (match.outside_note or "")) if outside else match.outside_note is None
+
+
+def test_a_place_both_inside_and_outside_is_a_content_error(tmp_path):
+    path = tmp_path / "areas.yml"
+    path.write_text(
+        "districts:\n  - {id: rugby, name: Rugby, towns: [rugby]}\n"
+        "outside:\n  - {names: [rugby], note: x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match="listed both in a district and outside"):
+        load_areas(path)
 
 
 def test_the_lookup_table_records_its_source():
@@ -88,3 +131,20 @@ def test_a_district_named_in_words_must_be_text(tmp_path, value):
 def test_a_district_named_in_words_keeps_its_towns_in_replies():
     assert get_areas().named("warwick").startswith("Warwick district (Leamington")
     assert get_areas().named("rugby") == "Rugby"  # no in_words: its own name
+
+
+def test_places_outside_not_taught_to_the_nlu_are_still_read_from_the_words():
+    areas = get_areas()
+    assert "coventry" in areas.lookup_words() and "birmingham" not in areas.lookup_words()
+    assert areas.find_in_text("i live in birmingham").outside_note
+
+
+def test_nlu_lookup_must_be_true_or_false(tmp_path):
+    path = tmp_path / "areas.yml"
+    path.write_text(
+        "districts:\n  - {id: rugby, name: Rugby, towns: [rugby]}\n"
+        "outside:\n  - {names: [leeds], note: x, nlu_lookup: 'no'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match="nlu_lookup must be true or false"):
+        load_areas(path)
