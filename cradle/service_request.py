@@ -30,6 +30,7 @@ class ServiceAsk:
     contact: str | None = None  # text / phone / online / in-person
     needs: tuple[str, ...] = ()  # catalogue needs (topic ids and others), in the file's order
     other_language: bool = False  # asks for services in another language (or an interpreter)
+    group: str | None = None  # parents the catalogue has no audience for (`unlisted_groups`)
 
 
 class RequestReader:
@@ -58,6 +59,12 @@ class RequestReader:
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
+        self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
+        for group, entry in (data.get("unlisted_groups") or {}).items():
+            if not isinstance(entry, dict) or not str(entry.get("words") or "").strip():
+                raise ContentError(path, f"unlisted_groups.{group}: needs 'words' and 'patterns'")
+            patterns = compile_all(entry.get("patterns"), f"unlisted_groups.{group}")
+            self.groups[str(group)] = (str(entry["words"]).strip(), patterns)
         self.needs = groups("needs", known_needs())
         everyday = data.get("no_need_named") or []
         if not isinstance(everyday, list) or not everyday or set(everyday) - set(topic_ids()):
@@ -85,7 +92,12 @@ class RequestReader:
 
         needs = tuple(k for k, ps in self.needs.items() if any(p.search(text) for p in ps))
         language = any(p.search(text) for p in self.other_language)
-        return ServiceAsk(first(self.audiences), first(self.contact), needs, language)
+        group = next((g for g in self.groups if self.names_group(g, text)), None)
+        return ServiceAsk(first(self.audiences), first(self.contact), needs, language, group)
+
+    def names_group(self, group: str, text: str) -> bool:
+        """Whether the text names this group of parents (a request, or a service's own words)."""
+        return any(p.search(text) for p in self.groups[group][1])
 
 
 @lru_cache(maxsize=4)

@@ -267,6 +267,13 @@ def test_a_request_from_outside_the_county_says_so_and_gets_national_services(st
     assert contract["services"] and {c["scope"] for c in contract["cards"]} == {"national"}
 
 
+def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
+    # The seventh user test: "is there a group for LGBT parents" twice got the same list.
+    texts, contract = say(stack, "group-1", "is there a group for lgbt parents near leamington")
+    assert texts[0].startswith("I don't have a service just for LGBTQ+ parents"), texts
+    assert contract["services"] and contract["safety"] == "none"
+
+
 # --- the service filter form: services at once, then "which town or area?" narrows them ---
 
 

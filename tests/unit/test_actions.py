@@ -295,6 +295,26 @@ async def test_a_request_naming_a_place_outside_gets_its_note_and_national_servi
     assert SERVICE_FILTER_FORM not in str(events)  # not asked where again
 
 
+async def test_a_group_with_no_service_of_its_own_is_told_so_before_the_list(find):
+    # The seventh user test: asked twice for an LGBT parents' group, the same list, no "none".
+    dispatcher = CollectingDispatcher()
+    await find.run(
+        dispatcher, asked("is there a group for lgbt parents in rugby", "find_services"), {}
+    )
+    said = texts(dispatcher)
+    assert said[0] == message("services_group_none", who="LGBTQ+ parents")["text"]
+    assert payloads(dispatcher)["services"]  # services for all parents still follow
+
+
+async def test_a_service_that_names_the_group_is_not_called_missing(find):
+    # Galop's helpline names LGBT+ people: a request its list includes gets no "none" line.
+    dispatcher = CollectingDispatcher()
+    text = "lgbt domestic abuse helpline"
+    await find.run(dispatcher, asked(text, "find_services", topic="domestic-abuse"), {})
+    assert "galop" in payloads(dispatcher)["services"]
+    assert not any("just for LGBTQ+" in t for t in texts(dispatcher))
+
+
 async def test_services_are_cards_and_only_a_text_lists_them(find):
     # The web chat shows the contract's cards; a text list as well would repeat every service.
     dispatcher = CollectingDispatcher()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from cradle.content import content_dir
 from cradle.service_request import get_request_reader
+from cradle.yamlio import ContentError
 
 
 @pytest.mark.parametrize(
@@ -96,3 +98,32 @@ def test_a_request_that_names_no_need_searches_everyday_needs_not_abuse_services
 def test_a_request_in_another_language_is_read(text, other_language):
     ask = get_request_reader().read(text, asked=True)
     assert ask is not None and ask.other_language is other_language
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # The seventh user test: a non-birth mother asked for a group for LGBT parents.
+        ("is there a group for lgbt parents near me", "lgbtq-parents"),
+        ("any groups for same-sex parents in rugby", "lgbtq-parents"),
+        ("we're two mums, anything for us in leamington", "lgbtq-parents"),
+        ("transport to baby groups in rugby", None),
+        ("any groups for new mums in nuneaton", None),
+    ],
+)
+def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
+    ask = get_request_reader().read(text, asked=True)
+    assert ask is not None and ask.group == group
+
+
+def test_unlisted_groups_need_words_and_patterns(tmp_path):
+    import shutil
+
+    from cradle.service_request import RequestReader
+
+    path = tmp_path / "service_requests.yml"
+    shutil.copy(content_dir() / "service_requests.yml", path)
+    text = path.read_text(encoding="utf-8").replace("    words: LGBTQ+ parents\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match="unlisted_groups.lgbtq-parents: needs 'words'"):
+        RequestReader(path)
