@@ -25,7 +25,6 @@ from cradle.content import (
     Topic,
     find_focus,
     get_topic,
-    serve_drafts,
     topic_for_intent,
     topic_ids,
     topics_reviewed,
@@ -156,7 +155,7 @@ def next_part(tracker: Tracker, topic_id: str) -> tuple[Topic, str] | None:
         topic = get_topic(topic_id)
     except ContentError:
         return None  # answer_topic says so
-    if topic.status != "approved" and not serve_drafts():
+    if not topic.may_be_shown:
         return None
     key = section_key(None, topic, _audience(tracker), _seen(tracker))
     return None if key == SOURCES_KEY else (topic, key)
@@ -192,7 +191,7 @@ def answer_topic(
         logger.exception("topic file for %s could not be read", topic_id)
         dispatch(dispatcher, [say("service_error")])
         return [SlotSet("topic", topic_id)]
-    if topic.status != "approved" and not serve_drafts():
+    if not topic.may_be_shown:
         # Production setting: unreviewed text is never shown; signpost instead.
         dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
         return [SlotSet("topic", topic_id), SlotSet("topic_seen", [])]
@@ -257,7 +256,7 @@ class ActionTopicSection(Action):
             logger.exception("topic file for %s could not be read", topic_id)
             dispatch(dispatcher, [say("service_error")])
             return []
-        if topic.status != "approved" and not serve_drafts():
+        if not topic.may_be_shown:
             dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
             return []
         requested = next(tracker.get_latest_entity_values("section"), None)

@@ -158,6 +158,16 @@ class Topic:
         return str(self.meta.get("status", "draft"))
 
     @property
+    def approved(self) -> bool:
+        """Reviewed and approved by the panel (only `cradle content approve` sets it)."""
+        return self.status == "approved"
+
+    @property
+    def may_be_shown(self) -> bool:
+        """Approved, or a draft while drafts may be served (CRADLE_SERVE_DRAFTS)."""
+        return self.approved or serve_drafts()
+
+    @property
     def sources(self) -> list[dict[str, str]]:
         return list(self.meta.get("sources") or [])
 
@@ -265,7 +275,7 @@ def topics_reviewed() -> tuple[int, int]:
     approved = 0
     for topic_id in topic_ids():
         try:
-            approved += get_topic(topic_id).status == "approved"
+            approved += get_topic(topic_id).approved
         except ContentError:
             logger.exception("topic %s could not be read; counted as not reviewed", topic_id)
     return approved, len(topic_ids())

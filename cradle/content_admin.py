@@ -97,7 +97,7 @@ def export_html(content: Path) -> str:
         sms = " ".join(str(meta.get("sms", "")).split())
         sms_dads = " ".join(str(meta.get("sms_dads", "")).split())
         sms_helping = " ".join(str(meta.get("sms_helping", "")).split())
-        status_class = "draft" if topic.status != "approved" else ""
+        status_class = "" if topic.approved else "draft"
         parts += [
             f"<section id='{esc(topic.id)}'><h2>{esc(topic.title)}</h2>",
             "<div class='meta'>",

@@ -198,6 +198,12 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("shes 18 months and im pregnant again", None),
         ("is she too young for a dummy", None),
         ("im 16+3 and spotting", None),
+        # The eighth user test's young parents (their words, not a frozen set).
+        ("hi um my gf is pregnant 12 weeks. were both 16. what happens now", "young-parent"),
+        ("will the school get told about it. does the midwife tell our parents", "young-parent"),
+        ("ok but seriously will school find out. i have exams", "young-parent"),
+        ("everyone at college judges me coz im young", "young-parent"),
+        ("will the school find out hes been poorly", None),
         # A young mum scared of the birth gets the birth's own answer (pregnancy, read later).
         ("im 17 and terrified of giving birth", "fear-of-birth"),
         # The seventh user test: never answered. Adults can refer themselves to NHS Talking
