@@ -212,6 +212,13 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("do i need a gp referral for counselling", "self-referral"),
         ("how do i get talking therapy without going to my doctor", "self-referral"),
         ("can my wife self refer to iapt", "self-referral"),
+        # The eighth user test's follow-ups (her words, not a frozen set).
+        # Asks about the wait too: the veto for a wait keeps it to the list (see its comment).
+        ("how do i actually refer myself tho, is there a number? and how long is the wait", None),
+        (
+            "talking therapies, do i need to be referred by my gp or can i just phone them?",
+            "self-referral",
+        ),
         ("can i self refer to physio after the birth", None),
         ("gp referred me to talking therapies, how long is the wait", None),
         ("can you refer me to a baby group", None),
