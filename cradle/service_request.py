@@ -60,7 +60,10 @@ class RequestReader:
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
         self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
-        for group, entry in (data.get("unlisted_groups") or {}).items():
+        unlisted = data.get("unlisted_groups") or {}
+        if not isinstance(unlisted, dict):
+            raise ContentError(path, "unlisted_groups: expected a mapping of groups")
+        for group, entry in unlisted.items():
             if not isinstance(entry, dict) or not str(entry.get("words") or "").strip():
                 raise ContentError(path, f"unlisted_groups.{group}: needs 'words' and 'patterns'")
             patterns = compile_all(entry.get("patterns"), f"unlisted_groups.{group}")

@@ -32,6 +32,11 @@ def post(url: str, body: dict, headers: dict | None = None) -> tuple[list | dict
         return json.load(reply), dict(reply.headers)
 
 
+def focus_of(topic_id: str, focus_id: str):
+    """A topic's focus by its id, as the content file has it."""
+    return next(f for f in get_topic(topic_id).focuses if f.id == focus_id)
+
+
 def say(stack: Stack, sender: str, text: str) -> tuple[list[str], dict]:
     messages, _ = post(
         f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}
@@ -126,7 +131,7 @@ def test_fear_of_giving_birth_gets_its_own_first_answer(stack, text):
 def test_the_fear_that_a_baby_will_be_taken_away_is_answered_not_listed(stack, text):
     # The sixth user test: "social services" read as a request for services got a list of
     # domestic abuse lines, and the fear itself was never answered.
-    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "fear-of-baby-taken")
+    focus = focus_of("asking-for-help", "fear-of-baby-taken")
     texts, contract = say(stack, f"taken-{len(text)}", text)
     assert contract["services"] == [] and contract["safety"] == "none"
     assert texts == [f"{focus.title}\n{focus.sms}"]
@@ -136,7 +141,7 @@ def test_the_fear_that_a_baby_will_be_taken_away_is_answered_not_listed(stack, t
 def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(stack):
     # The sixth user test: read as the crying baby, he got "Never shake a baby".
     text = "how do i help her without making it worse? she just cries and says shes a bad mum"
-    focus = next(f for f in get_topic("low-mood").focuses if f.id == "feeling-bad-parent")
+    focus = focus_of("low-mood", "feeling-bad-parent")
     texts, contract = say(stack, "bad-mum-1", text)
     assert contract["topic"] == "low-mood" and contract["safety"] == "none"
     assert texts == [f"{focus.title}\n{focus.sms}"]
@@ -146,7 +151,7 @@ def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(st
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
     # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
     text = "im 17 and pregnant and i havent told my mum n dad. scared"
-    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "young-parent")
+    focus = focus_of("asking-for-help", "young-parent")
     texts, contract = say(stack, "young-1", text)
     assert contract["topic"] == "asking-for-help" and contract["safety"] == "none"
     assert texts == [f"{focus.title}\n{focus.sms}"]
@@ -158,7 +163,7 @@ def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack
 def test_can_i_refer_myself_is_answered(stack):
     # The seventh user test: asked and never answered, though the service card says so.
     # Its words also ask for a service: the answer comes first, then the list with that card.
-    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "self-referral")
+    focus = focus_of("asking-for-help", "self-referral")
     text = "can talking therapies help with this? can i refer myself"
     texts, contract = say(stack, "refer-1", text)
     assert contract["safety"] == "none"

@@ -17,6 +17,7 @@ from cradle.content import get_topic
 from cradle.launcher import Stack
 from cradle.sms import is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
+from tests.integration.test_conversation import focus_of
 
 pytestmark = pytest.mark.integration
 PUBLIC = "https://cradle.example.org/webhooks/twilio/webhook"
@@ -250,12 +251,25 @@ def test_who_runs_cradle_by_text_comes_whole(stack):
     assert segments(reply) <= 3
 
 
-def test_can_i_refer_myself_by_text_gets_the_answer_and_a_service(stack):
-    # By text the focus's shorter line comes first, so three whole service lines still fit
-    # (the whole answer took the room and the list was cut to "NHS Talking Therapies (Co...").
-    focus = next(f for f in get_topic("asking-for-help").focuses if f.id == "self-referral")
-    reply = text_sms(stack, "+447700900081", "can i refer myself to talking therapies in rugby")
-    assert reply and reply.startswith(focus.sms_before_services)
+@pytest.mark.parametrize(
+    ("number", "text", "first"),
+    [
+        ("+447700900081", "can i refer myself to talking therapies in southam", None),
+        (
+            "+447700900082",
+            "is there a group for lgbt parents in southam",
+            "None just for LGBTQ+ parents yet.",
+        ),
+    ],
+)
+def test_a_line_before_the_list_by_text_leaves_three_whole_services(stack, number, text, first):
+    # By text a focus's shorter line (or the line for a group with no service of its own) comes
+    # first, and three whole service lines still fit: the whole answer, and the place named as
+    # "Stratford-on-Avon district (Stratford, Alcester, Shipston, Southam)", had cut the list to
+    # "NHS Talking Therapies (Co...".
+    first = first or focus_of("asking-for-help", "self-referral").sms_before_services
+    reply = text_sms(stack, number, text)
+    assert reply and reply.startswith(first)
     assert "NHS Talking Therapies (Coventry and Warwickshire) nhs.uk/service-search/" in reply
     assert len(re.findall(r"^- ", reply, flags=re.M)) == 3  # three services, none cut
     assert segments(reply) <= 3 and is_gsm7(reply)

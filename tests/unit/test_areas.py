@@ -74,14 +74,20 @@ def test_a_warwickshire_place_in_a_message_wins_over_one_outside(text, district,
     assert (outside in (match.outside_note or "")) if outside else match.outside_note is None
 
 
-def test_a_place_both_inside_and_outside_is_a_content_error(tmp_path):
+@pytest.mark.parametrize(
+    ("outside", "error"),
+    [
+        ("{names: [rugby], note: x}", "listed both in a district and outside"),
+        ("{names: [leeds], note: x, nlu_lookup: 'no'}", "nlu_lookup must be true or false"),
+    ],
+)
+def test_a_bad_place_outside_is_a_content_error(tmp_path, outside, error):
     path = tmp_path / "areas.yml"
     path.write_text(
-        "districts:\n  - {id: rugby, name: Rugby, towns: [rugby]}\n"
-        "outside:\n  - {names: [rugby], note: x}\n",
+        f"districts:\n  - {{id: rugby, name: Rugby, towns: [rugby]}}\noutside:\n  - {outside}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ContentError, match="listed both in a district and outside"):
+    with pytest.raises(ContentError, match=error):
         load_areas(path)
 
 
@@ -137,14 +143,3 @@ def test_places_outside_not_taught_to_the_nlu_are_still_read_from_the_words():
     areas = get_areas()
     assert "coventry" in areas.lookup_words() and "birmingham" not in areas.lookup_words()
     assert areas.find_in_text("i live in birmingham").outside_note
-
-
-def test_nlu_lookup_must_be_true_or_false(tmp_path):
-    path = tmp_path / "areas.yml"
-    path.write_text(
-        "districts:\n  - {id: rugby, name: Rugby, towns: [rugby]}\n"
-        "outside:\n  - {names: [leeds], note: x, nlu_lookup: 'no'}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ContentError, match="nlu_lookup must be true or false"):
-        load_areas(path)

@@ -116,14 +116,21 @@ def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
     assert ask is not None and ask.group == group
 
 
-def test_unlisted_groups_need_words_and_patterns(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("    words: LGBTQ+ parents\n", "", "unlisted_groups.lgbtq-parents: needs 'words'"),
+        ("unlisted_groups:\n", "unlisted_groups:\n  - x\nignored:\n", "expected a mapping"),
+    ],
+)
+def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
     import shutil
 
     from cradle.service_request import RequestReader
 
     path = tmp_path / "service_requests.yml"
     shutil.copy(content_dir() / "service_requests.yml", path)
-    text = path.read_text(encoding="utf-8").replace("    words: LGBTQ+ parents\n", "", 1)
+    text = path.read_text(encoding="utf-8").replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError, match="unlisted_groups.lgbtq-parents: needs 'words'"):
+    with pytest.raises(ContentError, match=error):
         RequestReader(path)
