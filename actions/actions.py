@@ -372,7 +372,8 @@ class ActionFindServices(Action):
                 dispatch(dispatcher, [say("services_group_none", who=who)])
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
-        dispatch(dispatcher, service_messages(outcome, place))
+        short = get_areas().district_names.get(district) if district else None
+        dispatch(dispatcher, service_messages(outcome, place, short))
         topic_id = topic if isinstance(topic, str) else None
         facts = {
             "district": request.area.district,

@@ -202,17 +202,21 @@ def listing_words(results: list[ServiceResult] | tuple[ServiceResult, ...]) -> s
 NATIONAL_SCOPE = 2  # ServiceResult.scope: 0 local district, 1 county-wide, 2 national
 
 
-def service_messages(outcome: SearchOutcome, place: str | None) -> list[Message]:
+def service_messages(
+    outcome: SearchOutcome, place: str | None, short_place: str | None = None
+) -> list[Message]:
     """The services found (ranked by need and audience, then place): an introduction that says
     what they really are, and the services as cards in the reply contract (the widget shows the
-    cards; the SMS channel lists three as text)."""
+    cards; the SMS channel lists three as text). `short_place`: the district's name alone."""
     if not outcome.results:
         return [say("services_none"), contract(services=[])]
     listing = listing_words(outcome.results)
     if place and outcome.local_found:
         intro = say("services_local", place=place, listing=listing)
     elif place:
-        intro = say("services_gap", place=place, listing=listing)
+        # By SMS the district's own name ("Stratford-on-Avon"), not its towns too: a long
+        # place cut the service lines in half.
+        intro = say("services_gap", place=place, short_place=short_place or place, listing=listing)
     elif all(r.scope == NATIONAL_SCOPE for r in outcome.results):
         # e.g. a parent in Coventry: only national services cover them, not Warwickshire's.
         intro = say("services_national", listing=listing)
