@@ -82,6 +82,11 @@ STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "me
 # The crisis replies whose check-in asks "Is help on the way?": a baby's or a parent's medical
 # emergency, and tablets already taken (feeling fine is not being safe: the fifth user test).
 HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
+# The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
+# a single mum") counts: the writer's own crisis in general. After abuse, losing control, a
+# medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
+# twenty-ninth session).
+CORRECTABLE = frozenset({"emergency", "urgent"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -227,6 +232,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     payload = get_check_in().safe_answer(session.last_question, text)
     if payload and session.response not in HELP_ON_THE_WAY and _second_opinion_only(safety):
         return PreparedTurn(SafetyResult(), payload)
+    if corrected := corrected_answer(text, session, safety):
+        return corrected
     # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
     # words the NLU is not sure of (content/safety/check_in.yml, passed_answers).
     if (
@@ -278,6 +285,26 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # Not a greeting: someone is sad and has no words for it yet.
         return PreparedTurn(safety, None, (message("sad_without_words"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def corrected_answer(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> PreparedTurn | None:
+    """A safe answer given with its reason ("wtf?? im not in danger i just meant im a single
+    mum"), sent on as the safe answer's button when the net reads nothing to worry about in the
+    reason; after crisis help it starts with "Sorry if I got that wrong"."""
+    if session.response not in CORRECTABLE or not _second_opinion_only(safety):
+        return None
+    found = get_check_in().correction(session.last_question, text)
+    if found is None:
+        return None
+    payload, reason = found
+    if reason:
+        read = classify(reason)
+        if read.tier != "none" or read.needs_check:
+            return None
+    sorry = (message("misread_sorry"),) if session.after_crisis else ()
+    return PreparedTurn(SafetyResult(), payload, sorry)
 
 
 def typed_button(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:

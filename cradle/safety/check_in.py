@@ -6,12 +6,14 @@ question the bot asked last (from the tracker). A few whole answers say the oppo
 that start with "no" ("no I'm not in danger"): those are listed as safe answers, each with the
 button it means. Right after crisis help, a few whole answers say the danger has passed ("help
 has come", "I feel calmer"): those are `passed_answers`, sent on as the `safe_now` intent.
+A safe answer may also come with a few words before it and its reason after it (`corrections`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,11 +31,13 @@ class CheckInAnswers:
         normalise: Callable[[str], str],
         safe: dict[str, tuple[str, frozenset[str]]] | None = None,
         passed: frozenset[str] = frozenset(),
+        corrections: Corrections | None = None,
     ):
         self._answers = answers
         self._normalise = normalise
         self._safe = safe or {}
         self._passed = passed
+        self._corrections = corrections or Corrections((), ())
         self.questions = frozenset(answers)
         self._any = frozenset().union(
             *answers.values(), *(a for _, a in self._safe.values()), passed
@@ -54,7 +58,8 @@ class CheckInAnswers:
                 raise ContentError(path, f'{question}: put every answer in quotes, e.g. "no"')
             answers[str(question)] = frozenset(_plain(normalise(str(p))) for p in phrases)
         safe = _safe_answers(path, data, answers, normalise)
-        return cls(answers, normalise, safe, _passed_answers(path, data, answers, normalise))
+        passed = _passed_answers(path, data, answers, normalise)
+        return cls(answers, normalise, safe, passed, _corrections(path, data, normalise))
 
     def could_be_answer(self, text: str) -> bool:
         """Is this an answer to any safety question? Only then is the tracker read."""
@@ -67,6 +72,22 @@ class CheckInAnswers:
             return None
         payload, answers = self._safe[question]
         return payload if _plain(self._normalise(text)) in answers else None
+
+    def correction(self, question: str | None, text: str) -> tuple[str, str] | None:
+        """A listed safe answer to `question` with listed words before it and a reason after it
+        ("wtf im not in danger i just meant im a single mum"): the button it means and the
+        reason ("" when there is none), for the caller to have the safety net read. Or None."""
+        if question not in self._safe or len(text) >= 1000:
+            return None
+        payload, answers = self._safe[question]
+        said = self._corrections.without_before(_plain(self._normalise(text)))
+        for answer in sorted(answers, key=len, reverse=True):
+            if said == answer:
+                return payload, ""
+            reason = said.removeprefix(answer + " ")
+            if reason != said and self._corrections.gives_reason(reason):
+                return payload, reason
+        return None
 
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
@@ -113,6 +134,41 @@ def _safe_answers(
             raise ContentError(path, f"{sorted(clash)[0]!r} is both a safe and a not-safe answer")
         safe[str(question)] = (str(payload), plain)
     return safe
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """`corrections`: the words that may come before a safe answer, and how a reason starts."""
+
+    before: tuple[str, ...]  # longest first, so that "oh no" is taken whole before "oh"
+    reasons: tuple[str, ...]
+
+    def without_before(self, said: str) -> str:
+        for _ in range(2):  # "oh no sorry": at most two
+            for words in self.before:
+                if said.startswith(words + " "):
+                    said = said.removeprefix(words + " ")
+                    break
+        return said
+
+    def gives_reason(self, said: str) -> bool:
+        return any(said == r or said.startswith(r + " ") for r in self.reasons)
+
+
+def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Corrections:
+    raw = data.get("corrections") or {}
+    if not isinstance(raw, dict):
+        raise ContentError(path, "corrections: expected 'before' and 'reasons' lists")
+    lists = {}
+    for key in ("before", "reasons"):
+        phrases = raw.get(key) or []
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and p.strip() for p in phrases
+        ):
+            raise ContentError(path, f"corrections.{key}: a list of quoted words")
+        plain = {_plain(normalise(p)) for p in phrases}
+        lists[key] = tuple(sorted(plain, key=len, reverse=True))
+    return Corrections(lists["before"], lists["reasons"])
 
 
 def _passed_answers(

@@ -385,6 +385,31 @@ def test_no_im_not_in_danger_to_are_you_safe_is_heard_as_safe(stack):
     assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
 
 
+def test_a_safe_answer_with_its_reason_after_crisis_help_is_heard_as_safe(stack):
+    # The eighth user test's single mum, after a false alarm: "wtf?? im not in danger i just
+    # meant im a single mum" got the held reply twice. (A crisis the lexicon reads starts this
+    # conversation, so that the test does not hang on one reading of the second opinion.)
+    sender = "hole-correction"
+    say(stack, sender, "I just want to die")
+    texts, contract = say(stack, sender, "wtf?? im not in danger i just meant im a single mum")
+    assert texts[0] == message("misread_sorry")["text"]
+    assert " ".join(texts[1].split()) == " ".join(
+        get_responses()["utter_safety_glad_safe"][-1]["text"].split()
+    )
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+    texts, contract = say(stack, sender, "how do i get my baby to sleep")
+    assert contract["topic"] == "sleep-and-exhaustion"
+
+
+def test_a_safe_answer_whose_reason_is_a_crisis_is_still_crisis_help(stack):
+    sender = "hole-correction-crisis"
+    say(stack, sender, "I just want to die")
+    texts, contract = say(stack, sender, "im not in danger i just meant i cant do this anymore")
+    assert contract["safety"] == "urgent"
+    assert texts[0] != message("misread_sorry")["text"]
+    assert any("999" in t for t in texts)
+
+
 @pytest.mark.parametrize(
     ("text", "tier"),
     [

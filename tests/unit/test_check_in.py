@@ -196,6 +196,76 @@ def test_a_bad_passed_answers_list_is_named(tmp_path, block, message):
         CheckInAnswers.from_file(path, str.lower)
 
 
+@pytest.mark.parametrize(
+    ("answer", "session", "sent"),
+    [
+        # The eighth user test's single mum, after a false alarm on "its just me and her".
+        ("wtf?? im not in danger i just meant im a single mum", AFTER_CRISIS_HELP, "/affirm"),
+        ("Oh no sorry, I'm safe. I was talking about night feeds", AFTER_CRISIS_HELP, "/affirm"),
+        ("wtf im not in danger", AFTER_CRISIS_HELP, "/affirm"),  # no reason: the answer alone
+        (
+            "no we're not in danger, I was just asking about sleep",
+            SessionSafety("none", "utter_safety_check", response="urgent"),
+            "/deny",
+        ),
+    ],
+)
+def test_a_safe_answer_with_its_reason_is_the_button_it_means(answer, session, sent):
+    turn = prepare_turn(answer, session)
+    assert turn.text_for_rasa == sent
+    assert not turn.safety.is_crisis
+    # Only after crisis help is there something to be sorry for; the numbers come with the reply.
+    assert [m["text"] for m in turn.immediate] == (
+        ["Sorry if I got that wrong."] if session.after_crisis else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "session"),
+    [
+        # The reason is itself a crisis: still held.
+        ("im not in danger i just meant i cant do this anymore", AFTER_CRISIS_HELP),
+        ("I'm safe, I just meant I took all my tablets", AFTER_CRISIS_HELP),
+        ("not in danger i was saying i dont want to be here", AFTER_CRISIS_HELP),
+        # No listed opening for the reason ("but" can go either way).
+        ("im not in danger but im so tired of everything", AFTER_CRISIS_HELP),
+        # Words before it that are not listed: "I don't think I'm safe".
+        ("i dont think im safe i just meant it", AFTER_CRISIS_HELP),
+        # Not after a crisis reply about abuse, the baby, tablets or someone else.
+        (
+            "im not in danger i just meant he shouts sometimes",
+            SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="abuse"),
+        ),
+        (
+            "im not in danger i was talking about my sister",
+            SessionSafety(
+                "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
+            ),
+        ),
+        ("im not in danger i just meant im a single mum", SessionSafety()),  # nothing asked
+    ],
+)
+def test_a_safe_answer_with_a_reason_that_may_be_a_crisis_is_not_taken(answer, session):
+    turn = prepare_turn(answer, session)
+    assert turn.text_for_rasa not in ("/affirm", "/deny")
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("corrections: [wtf]\n", "'before' and 'reasons'"),
+        ("corrections:\n  before: wtf\n", "corrections.before"),
+        ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
+    ],
+)
+def test_a_bad_corrections_block_is_named(tmp_path, block, message):
+    path = tmp_path / "check_in.yml"
+    path.write_text('questions:\n  q:\n    - "no"\n' + block)
+    with pytest.raises(ContentError, match=message):
+        CheckInAnswers.from_file(path, str.lower)
+
+
 JUST_CLEARED = SessionSafety(just_cleared=True)
 
 
