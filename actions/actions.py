@@ -363,13 +363,9 @@ class ActionFindServices(Action):
                 by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
                 note = focused[1].sms_before_services if by_text else focused[1].answer
                 dispatch(dispatcher, [{"text": note}])
-        if ask is not None and ask.group is not None and outcome.results:
-            reader = get_request_reader()
-            if not any(
-                reader.names_group(ask.group, f"{r.name} {r.description}") for r in outcome.results
-            ):
-                who = reader.groups[ask.group][0]
-                dispatch(dispatcher, [say("services_group_none", who=who)])
+        listed = [f"{r.name} {r.description}" for r in outcome.results]
+        if who := get_request_reader().unserved_group(ask, listed):
+            dispatch(dispatcher, [say("services_group_none", who=who)])
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         short = get_areas().district_names.get(district) if district else None

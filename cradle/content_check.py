@@ -127,21 +127,32 @@ def _key_line(lines: list[str], key: str) -> int | None:
     return None
 
 
+# A focus's parent-facing keys, indented under `focuses:` (cradle.content.Focus).
+_FOCUS_TEXT_KEYS = ("title", "sms", "sms_before_services")
+
+
 def _text_lines(lines: list[str], topic: Topic) -> list[tuple[int, str]]:
-    """Parent-facing lines with their numbers: the sms keys and the body."""
+    """Parent-facing lines with their numbers: the sms keys, each focus's title and texts, and
+    the body (so that a made-up number or a banned phrase in a focus is found too)."""
+    top = rf"^({'|'.join(SHORT_TEXT_KEYS)})\s*:"
+    focus = rf"^(\s+-?\s*)({'|'.join(_FOCUS_TEXT_KEYS)})\s*:"
     out = []
-    in_sms = False
+    indent: int | None = None  # the indentation of the text key whose lines are being read
+    in_focuses = False
     for number, line in enumerate(lines, start=1):
         if number >= topic.body_line:
             out.append((number, line))
             continue
-        if re.match(rf"^({'|'.join(SHORT_TEXT_KEYS)})\s*:", line):
-            in_sms = True
+        if re.match(r"^[A-Za-z_]", line):  # a top-level key: `focuses:` or another
+            in_focuses = line.startswith("focuses:")
+        key = re.match(top, line) or (in_focuses and re.match(focus, line))
+        if key:
+            indent = len(line) - len(line.lstrip(" -"))
             out.append((number, line.split(":", 1)[1]))
-        elif in_sms and line.startswith("  "):
+        elif indent is not None and len(line) - len(line.lstrip(" ")) > indent and line.strip():
             out.append((number, line))
         else:
-            in_sms = False
+            indent = None
     return out
 
 
@@ -358,25 +369,23 @@ class Checker:
         # The first answers: for everyone, by who asks, and each focus's (`focuses:`).
         first_answers = [(key, key, meta.get(key)) for key in SHORT_TEXT_KEYS]
         try:
-            first_answers += [(f"focus {f.id}", "focuses", f.sms) for f in topic.focuses]
+            focuses = topic.focuses
         except ContentError as err:
             self.add(path, _key_line(lines, "focuses") or 2, "schema", err.message)
+            focuses = ()
+        first_answers += [(f"focus {f.id}", "focuses", f.sms) for f in focuses]
         for key, line_key, text in first_answers:
-            if isinstance(text, str) and segments(" ".join(text.split())) > MAX_SMS_SEGMENTS:
+            self.check_sms_text(topic, lines, key, line_key, text)
+        for focus in focuses:
+            # It goes before a list of three services in the same text, so it has one segment.
+            if focus.sms_before_services and segments(focus.sms_before_services) > 1:
                 self.add(
                     path,
-                    _key_line(lines, line_key),
+                    _key_line(lines, "focuses"),
                     "sms-length",
-                    f"{key} needs {segments(' '.join(text.split()))} SMS segments "
-                    f"(at most {MAX_SMS_SEGMENTS})",
-                )
-            if isinstance(text, str) and not any(n in text for n in self.style.sms_24_7_numbers):
-                self.add(
-                    path,
-                    _key_line(lines, line_key),
-                    "sms-24-7",
-                    f"{key} gives no number that answers day and night "
-                    f"(one of {', '.join(self.style.sms_24_7_numbers)}; see content/style.yml)",
+                    f"focus {focus.id}: sms_before_services needs "
+                    f"{segments(focus.sms_before_services)} SMS segments (at most 1: three "
+                    "services follow it in the same text)",
                 )
         self.check_sources(topic, lines)
         text_lines = _text_lines(lines, topic)
@@ -400,6 +409,29 @@ class Checker:
                 "review-due",
                 f"review was due on {due.isoformat()}",
                 severity="warning",
+            )
+
+    def check_sms_text(
+        self, topic: Topic, lines: list[str], key: str, line_key: str, text: object
+    ) -> None:
+        """A first answer fits its segments and gives a number that answers day and night."""
+        if not isinstance(text, str):
+            return
+        if segments(" ".join(text.split())) > MAX_SMS_SEGMENTS:
+            self.add(
+                topic.path,
+                _key_line(lines, line_key),
+                "sms-length",
+                f"{key} needs {segments(' '.join(text.split()))} SMS segments "
+                f"(at most {MAX_SMS_SEGMENTS})",
+            )
+        if not any(n in text for n in self.style.sms_24_7_numbers):
+            self.add(
+                topic.path,
+                _key_line(lines, line_key),
+                "sms-24-7",
+                f"{key} gives no number that answers day and night "
+                f"(one of {', '.join(self.style.sms_24_7_numbers)}; see content/style.yml)",
             )
 
     def check_schema(self, topic: Topic, lines: list[str]) -> None:

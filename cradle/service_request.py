@@ -102,6 +102,15 @@ class RequestReader:
         """Whether the text names this group of parents (a request, or a service's own words)."""
         return any(p.search(text) for p in self.groups[group][1])
 
+    def unserved_group(self, ask: ServiceAsk | None, found: list[str]) -> str | None:
+        """The words for the group of parents the request named ("LGBTQ+ parents") when none of
+        the services found (each as its name and description) names that group; else None."""
+        if ask is None or ask.group is None or not found:
+            return None
+        if any(self.names_group(ask.group, service) for service in found):
+            return None
+        return self.groups[ask.group][0]
+
 
 @lru_cache(maxsize=4)
 def _reader_for(path: str) -> RequestReader:

@@ -72,7 +72,19 @@ def short_links(text: str) -> str:
 
 
 def _fit(text: str, budget_segments: int) -> str:
-    """Cut text at a word boundary so it fits in the given number of segments."""
+    """Make text fit the given number of segments: whole service lines ("- ...") go first, from
+    the end, keeping one that can be reached now; only then is it cut at a word boundary (half a
+    service line is a name without its number)."""
+    if segments(text) <= budget_segments:
+        return text
+    lines = text.split("\n")
+    while segments("\n".join(lines)) > budget_segments:
+        listed = [i for i, line in enumerate(lines) if line.startswith("- ")]
+        if len(listed) <= 1:
+            break
+        closed = [i for i in listed if not _reachable_now(lines[i])]
+        del lines[(closed or listed)[-1]]
+    text = "\n".join(lines)
     if segments(text) <= budget_segments:
         return text
     words = text.split(" ")
@@ -197,6 +209,12 @@ def pick_for_sms(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _open_now(card: dict[str, Any]) -> bool:
     opening = card.get("opening") or {}
     return bool(opening.get("always_open") or opening.get("open_now"))
+
+
+def _reachable_now(line: str) -> bool:
+    """A service line (`sms_service_line`) for a service open now or day and night."""
+    contacts = line.partition(": ")[2]
+    return "open 24/7" in contacts or "open now" in contacts
 
 
 def sms_service_line(card: dict[str, Any]) -> str:

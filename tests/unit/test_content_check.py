@@ -206,6 +206,34 @@ def test_a_focus_is_checked_like_a_first_answer(content, old, new, rule):
     assert found[0].startswith(f"{path}:{line_of(path, 'focuses:')}:")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "rule"),
+    [
+        # A made-up number or a banned phrase in a focus's own text is found on its line.
+        (
+            "You can see them alone.",
+            "Or call 0800 123 4567.",
+            "Or call 0800 123 4567",
+            "[phone-number]",
+        ),
+        ("You can see them alone.", "You must see them alone.", "You must see", "[avoid-phrase]"),
+        # The line before a list of services has one segment: three services follow it.
+        (
+            "No GP needed: adults can refer themselves to NHS Talking Therapies.",
+            "No GP needed: adults can refer themselves to NHS Talking Therapies. " * 3,
+            "focuses:",
+            "[sms-length] focus self-referral: sms_before_services",
+        ),
+    ],
+)
+def test_a_focus_texts_are_checked_like_the_body(content, old, new, needle, rule):
+    path = content / "topics" / "asking-for-help.md"
+    edit(path, old, new)
+    found = errors(content)
+    assert len(found) == 1 and rule in found[0], found
+    assert found[0].startswith(f"{path}:{line_of(path, needle)}:")
+
+
 def test_emoji_make_an_sms_ucs2(content):
     path = content / "topics" / "anxiety.md"
     edit(path, "Any time: Samaritans 116 123.", "Any time: Samaritans 116 123. \U0001f49b")

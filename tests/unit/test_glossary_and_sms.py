@@ -114,8 +114,30 @@ def test_a_long_list_is_shortened_but_the_question_and_its_options_stay_whole():
     assert segments(reply.text) <= MAX_REPLY_SEGMENTS
     assert question in reply.text
     assert reply.text.endswith("6=Skip")
-    assert "..." in reply.text  # the list is what was cut
+    # The list is what was cut, by whole lines: each service left keeps its number.
+    listed = [line for line in reply.text.split("\n") if line.startswith("- ")]
+    assert 0 < len(listed) < 12
+    assert all(line.endswith("any time") for line in listed)
     assert reply.payloads[2] == '/inform{"area": "Rugby"}'
+
+
+def test_a_list_too_long_for_a_text_loses_whole_lines_and_keeps_the_one_open_now():
+    from cradle.sms import MAX_REPLY_SEGMENTS, format_reply
+
+    before = "No GP needed: adults can refer themselves to NHS Talking Therapies. " * 4
+    services = "\n".join(
+        [
+            "- The first service with a rather long name indeed: call 0300 000 0001, opens 9am Mon",
+            "- Another service with a long name for its area: call 0300 000 0002, opens 9am Mon",
+            "- A helpline that answers at night: call 0800 000 0003, open 24/7",
+        ]
+    )
+    reply = format_reply([{"text": before.strip()}, {"text": "These can help:\n" + services}])
+    assert segments(reply.text) <= MAX_REPLY_SEGMENTS
+    assert "..." not in reply.text
+    assert "- A helpline that answers at night: call 0800 000 0003, open 24/7" in reply.text
+    assert "- The first service with a rather long name indeed" in reply.text
+    assert "Another service" not in reply.text
 
 
 def test_crisis_text_first_and_whole_with_its_own_buttons():

@@ -117,6 +117,21 @@ def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
 
 
 @pytest.mark.parametrize(
+    ("found", "said"),
+    [
+        (["Family Information Service Help for all families"], "LGBTQ+ parents"),
+        (["Galop LGBT+ abuse helpline", "Family Information Service"], None),  # it names them
+        ([], None),  # no list: nothing to say before it
+    ],
+)
+def test_a_group_with_no_service_of_its_own_is_named_only_when_none_found_names_it(found, said):
+    reader = get_request_reader()
+    ask = reader.read("is there a group for lgbt parents near me", asked=True)
+    assert reader.unserved_group(ask, found) == said
+    assert reader.unserved_group(reader.read("any groups for new mums", asked=True), found) is None
+
+
+@pytest.mark.parametrize(
     ("old", "new", "error"),
     [
         ("    words: LGBTQ+ parents\n", "", "unlisted_groups.lgbtq-parents: needs 'words'"),
