@@ -377,6 +377,17 @@ def test_a_topic_question_during_the_question_is_answered_not_taken_as_a_place(s
     assert contract["services"] and contract["insight"]["district"] == "rugby"
 
 
+def test_a_new_place_given_in_small_talk_after_a_list_finds_services_there(stack):
+    # The eighth user test: "oh sorry thats my old postcode, we're in atherstone now", after a
+    # list, got "I'm glad to hear that" (the NLU read it as safe_now at 0.41).
+    turn(stack, "narrow-moved", "any support groups for dads in rugby")
+    moved = "oh sorry thats my old postcode, we're in atherstone now"
+    texts, contract = say(stack, "narrow-moved", moved)
+    assert contract["services"] and contract["insight"]["district"] == "north-warwickshire"
+    assert contract["insight"]["audience"] == "dad-or-partner"  # still the dads' services
+    assert not any("glad to hear" in t for t in texts)
+
+
 def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
     turn(stack, "narrow-crisis", "any groups near me?")
     texts, contract = say(stack, "narrow-crisis", "I just want to die")

@@ -45,3 +45,31 @@ def test_the_answer_heads_the_ranking():
     [out] = QuestionReply().process([message])
     assert out.get("intent") == {"name": "inform", "confidence": 0.31}
     assert [r["name"] for r in out.get("intent_ranking")] == ["inform", "greet"]
+
+
+PLACE = [{"entity": "area", "value": "atherstone"}]
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "entities", "metadata", "place"),
+    [
+        # The eighth user test, after a list: "oh sorry thats my old postcode, we're in
+        # atherstone now" was read as safe_now at 0.41 and got "I'm glad to hear that".
+        ("safe_now", 0.41, PLACE, None, True),
+        ("thanks", 0.55, PLACE, None, True),  # "cheers, we're in atherstone though"
+        ("deny", 0.6, PLACE, None, True),  # "no, atherstone"
+        ("thanks", 0.95, PLACE, None, False),  # a sure "thank you" is still thanks
+        ("ask_low_mood", 0.45, PLACE, None, False),  # a topic question is still answered
+        ("find_services", 0.51, PLACE, None, False),  # it reads the place itself
+        ("nlu_fallback", 0.2, PLACE, None, False),  # not read: may not be about the place
+        ("safe_now", 0.41, [], None, False),  # no place named
+        ("safe_now", 0.41, PLACE, {"cradle_reply_to": "crisis"}, False),  # after crisis help
+        ("deny", 0.6, PLACE, {"cradle_reply_to": "check_cleared"}, False),
+    ],
+)
+def test_a_place_in_small_talk_the_classifier_is_unsure_of_is_the_place_given(
+    intent, confidence, entities, metadata, place
+):
+    from bot.components.question_reply import gives_a_place
+
+    assert gives_a_place({"name": intent, "confidence": confidence}, entities, metadata) is place
