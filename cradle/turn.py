@@ -95,6 +95,10 @@ INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason
 # The parts of a topic a "Tell me more" button may ask for (see cradle.replies.section_key).
 SECTIONS = (*SECTION_KEYS, SOURCES_KEY, "more")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)
+# Web markup typed or pasted into a message: a script or style element with its contents, or a
+# tag. The NLU read "<script>alert(1)</script> hi" as asking for crisis help (for "alert"), so
+# markup never reaches it (or the tracker). "<3" and "a < b" are not tags and stay.
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|</?[A-Za-z][^<>]{0,200}>", re.I | re.S)
 
 
 class CommandError(ValueError):
@@ -261,6 +265,11 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         tier = max(safety.tier, session.tier, key=tier_rank)  # the session flag never drops
         entities = {"safety_tier": tier, "safety_response": safety.response}
         return PreparedTurn(safety, f"/{SAFETY_INTENT}{json.dumps(entities)}", truncated=truncated)
+    # After the crisis branches: a crisis inside markup is still read and answered above.
+    if _MARKUP.search(text):
+        text = " ".join(_MARKUP.sub(" ", text).split())
+        if not text:  # markup alone: "Sorry, I couldn't use that..."
+            return PreparedTurn(safety, None, (message("command_error"),), truncated)
     if text.lstrip().startswith("/"):
         try:
             return PreparedTurn(safety, check_command(text), truncated=truncated)

@@ -417,6 +417,18 @@ def test_a_hostile_area_that_gets_past_the_channel_is_refused_and_not_stored(sta
     assert tracker["active_loop"]["name"] == "service_filter_form"  # asked again
 
 
+def test_markup_in_a_message_is_not_read_and_not_stored(stack):
+    # "<script>alert(1)</script> hi" was read by the NLU as asking for crisis help ("alert").
+    texts, contract = say(stack, "hostile-markup", "<script>alert(1)</script> hi")
+    assert contract["safety"] == "none"
+    assert texts == say(stack, "hostile-markup-plain", "hi")[0]
+    events = stack.tracker("hostile-markup")["events"]
+    typed = [e.get("text") or "" for e in events if e.get("event") == "user"]
+    assert typed == ["hi"]
+    texts, _ = say(stack, "hostile-markup-alone", "<img src=x onerror=alert(1)>")
+    assert texts == [message("command_error")["text"]]
+
+
 def test_a_crisis_during_the_question_with_the_action_server_down_still_gets_crisis_help(stack):
     # The form reads every reply through the action server; if that is down, the channel still
     # sends the fixed crisis text first (Rasa's check-in needs the form's validation to refuse).

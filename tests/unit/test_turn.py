@@ -193,6 +193,31 @@ def test_a_crisis_in_polish_is_crisis_help_not_the_language_line():
     assert turn.safety.is_crisis
 
 
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        # "alert" inside the script was read by the NLU as asking for crisis help.
+        ("<script>alert(1)</script> hi", "hi"),
+        ('<img src=x onerror="alert(1)">how do I get him to sleep', "how do I get him to sleep"),
+        ("<b>so tired</b>", "so tired"),
+        ("love him <3 but so tired", "love him <3 but so tired"),  # not a tag
+    ],
+)
+def test_web_markup_never_reaches_the_nlu(typed, sent):
+    assert prepare_turn(typed).text_for_rasa == sent
+
+
+def test_markup_alone_is_refused_with_a_clear_reply():
+    turn = prepare_turn("<script>alert(document.cookie)</script>")
+    assert turn.text_for_rasa is None and turn.immediate == (message("command_error"),)
+
+
+@pytest.mark.parametrize("typed", ["<p>I want to die</p>", "<script>I want to die</script>"])
+def test_a_crisis_inside_markup_is_still_a_crisis(typed):
+    turn = prepare_turn(typed)
+    assert turn.safety.is_crisis and turn.text_for_rasa.startswith("/safety_alert")
+
+
 def test_long_messages_are_cut_with_a_note():
     turn = prepare_turn("a" * (MAX_MESSAGE_CHARS + 500))
     assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS
