@@ -16,6 +16,7 @@ FROZEN = {
     "focus_1.yml": "838e45b82b3f99eedc4368260693f9e0f8070f3f2b74a608dae05567eb8a70db",
     "focus_2.yml": "32c21a329f599a7f54e964471293bad005ffbbd1b9d0c15685fdfc16b7c847a7",
     "focus_3.yml": "9ba46d14ec7c38075a6ec3157bb0ac422399da06d3d5efb95df10bcf418e61fe",
+    "focus_4.yml": "de6fe1277155de92700b6eedf9315257667f83e6d77150a22707cd2d60343cd5",
 }
 
 
