@@ -171,6 +171,40 @@ def test_can_i_refer_myself_is_answered(stack):
     assert "cw-talking-therapies" in contract["services"]
 
 
+@pytest.mark.parametrize(
+    ("text", "topic", "focus_id", "says"),
+    [
+        # The eighth user test: told "see your GP" three times by a mum who couldn't get an
+        # appointment, and a 16-year-old's "what happens now" never answered.
+        (
+            "been feeling really low since the baby and i cant get a gp appointment for weeks",
+            "asking-for-help",
+            "no-gp-appointment",
+            "refer themselves",
+        ),
+        (
+            "just found out im pregnant, what do i do first?",
+            "pregnancy-wellbeing",
+            "pregnancy-first-steps",
+            "no need to see a GP first",
+        ),
+    ],
+)
+def test_a_worry_about_getting_seen_gets_its_own_first_answer(stack, text, topic, focus_id, says):
+    focus = focus_of(topic, focus_id)
+    texts, contract = say(stack, f"seen-{focus_id}", text)
+    assert contract["topic"] == topic and contract["safety"] == "none"
+    assert texts == [focus.answer] and says in focus.sms
+
+
+def test_no_gp_appointment_with_a_request_for_services_gets_its_line_first(stack):
+    focus = focus_of("asking-for-help", "no-gp-appointment")
+    texts, contract = say(
+        stack, "seen-list", "cant get a gp appointment, is there anywhere else i can get support"
+    )
+    assert texts[0] == focus.answer and contract["services"]
+
+
 @pytest.mark.parametrize("text", ["Can I talk to a real person?", "i want to speak to a human"])
 def test_asking_for_a_person_says_cradle_is_automated_and_who_is_there_now(stack, text):
     # The fifth user test: the asking-for-help leaflet, with no one to talk to now.

@@ -223,6 +223,27 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("gp referred me to talking therapies, how long is the wait", None),
         ("can you refer me to a baby group", None),
         ("what is cbt like", None),
+        # The eighth user test: "can't get a GP appointment" was told "see your GP" three
+        # times. Not the baby's jabs or checks, an appointment that is booked, or the wait after
+        # a referral. Asking for counselling too gets the self-referral answer (read first).
+        ("the doctors is always fully booked", "no-gp-appointment"),
+        ("rang the surgery at 8am and all the appointments were gone", "no-gp-appointment"),
+        ("im not registered with a gp since we moved", "no-gp-appointment"),
+        ("what else can i do if i cant see my gp", "no-gp-appointment"),
+        ("can I get counselling? I cant get a GP appointment for weeks", "self-referral"),
+        ("my gp appointment is on tuesday", None),
+        ("can't get my baby's jabs booked at the doctors", None),
+        # The same test's 16-year-old asked "what happens now", never answered. First steps:
+        # a midwife without a GP first. Not later in pregnancy, "am I pregnant?", or telling
+        # family; a young parent's own answer is read first.
+        ("just found out im pregnant what do i do first", "pregnancy-first-steps"),
+        ("do i need to see the gp first now im pregnant", "pregnancy-first-steps"),
+        ("how do i get a midwife", "pregnancy-first-steps"),
+        ("positive test this morning!! who do i contact", "pregnancy-first-steps"),
+        ("im 16 and pregnant what happens now", "young-parent"),
+        ("just found out im pregnant, how do i tell my mum", None),
+        ("we have our 20 week scan, what happens next", None),
+        ("think im pregnant what do i do", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -237,6 +258,8 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "feeling-bad-parent": "low-mood",
             "young-parent": "asking-for-help",
             "self-referral": "asking-for-help",
+            "no-gp-appointment": "asking-for-help",
+            "pregnancy-first-steps": "pregnancy-wellbeing",
         }
         assert found[0] == topic[focus]
 
