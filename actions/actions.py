@@ -366,6 +366,7 @@ class ActionFindServices(Action):
         listed = [f"{r.name} {r.description}" for r in outcome.results]
         if who := get_request_reader().unserved_group(ask, listed):
             dispatch(dispatcher, [say("services_group_none", who=who)])
+        unserved = ask.group if who and ask is not None else None
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         short = get_areas().district_names.get(district) if district else None
@@ -375,6 +376,7 @@ class ActionFindServices(Action):
             "district": request.area.district,
             "audience": request.query.audience,
             "gap_need": topic_id if request.area.district and not outcome.local_found else None,
+            "gap_group": unserved,  # "LGBTQ+ parents": asked for, and no service listed for them
         }
         dispatch(dispatcher, [contract(**{k: v for k, v in facts.items() if v})])
         if area is None and not after_form:

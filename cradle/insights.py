@@ -2,8 +2,9 @@
 
 It holds no message text, no sender id, no phone number and no free text: only the time (to the
 hour), the channel, the topic and safety tier, the audience and district if the person said,
-the service ids signposted, a gap flag, and button-only feedback. Every value is checked against
-an allowlist before it is written, so nothing a person typed can end up here.
+the service ids signposted, a gap flag, a group of parents asked for that no service listed is
+for (`unlisted_groups` in content/service_requests.yml), and button-only feedback. Every value
+is checked against an allowlist before it is written, so nothing a person typed can end up here.
 """
 
 from __future__ import annotations
@@ -60,10 +61,13 @@ class Turn:
     district: str | None = None
     services: tuple[str, ...] = ()
     gap_need: str | None = None
+    gap_group: str | None = None
     feedback: str | None = None
     feedback_reason: str | None = None
 
     def row(self, districts: frozenset[str]) -> dict[str, Any]:
+        from cradle.service_request import get_request_reader
+
         local = self.when.astimezone(LONDON)
         district = self.district if self.district in districts else None
         topics = topic_ids()
@@ -83,6 +87,7 @@ class Turn:
             "gap": int(gap_need is not None),
             "gap_need": gap_need,
             "gap_district": district if gap_need else None,
+            "gap_group": self.gap_group if self.gap_group in get_request_reader().groups else None,
             "feedback": self.feedback if self.feedback in FEEDBACK else None,
             "feedback_reason": (
                 self.feedback_reason if self.feedback_reason in FEEDBACK_REASONS else None
@@ -110,9 +115,35 @@ TURNS = sa.Table(
     sa.Column("gap_need", sa.String(40)),
     sa.Column("gap_district", sa.String(40)),
     sa.Column("feedback", sa.String(3)),
+    # Added after the first logs were kept: `add_missing_columns` adds it to an older table.
+    sa.Column("gap_group", sa.String(40)),
     sa.Column("feedback_reason", sa.String(40)),
 )
 _COLUMNS = [c.name for c in TURNS.columns if c.name != "id"]
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the columns a log kept by an earlier version lacks (all nullable), so its rows are
+    kept and new turns can be written. SQLite and PostgreSQL both take ADD COLUMN. Returns the
+    names added."""
+    existing = {c["name"] for c in sa.inspect(engine).get_columns(TURNS.name)}
+    added = []
+    for column in TURNS.columns:
+        if column.name in existing:
+            continue
+        kind = column.type.compile(dialect=engine.dialect)
+        try:
+            with engine.begin() as db:
+                db.execute(sa.text(f"ALTER TABLE {TURNS.name} ADD COLUMN {column.name} {kind}"))
+        except sa.exc.DBAPIError:
+            # Another replica, starting at the same moment, added it first.
+            if column.name not in {c["name"] for c in sa.inspect(engine).get_columns(TURNS.name)}:
+                raise
+            continue
+        added.append(column.name)
+    if added:
+        logger.warning("insight log: added the column(s) %s to an older table", ", ".join(added))
+    return added
 
 
 def _engine(target: Engine | Path | str | None) -> Engine:
@@ -138,6 +169,7 @@ class InsightLog:
         self.engine = _engine(target)
         self.districts = districts
         _METADATA.create_all(self.engine, checkfirst=True)
+        add_missing_columns(self.engine)
 
     def record(self, turn: Turn) -> None:
         self.record_many([turn])
@@ -216,6 +248,7 @@ def turn_from_contract(contract: dict[str, Any], channel: str, when: dt.datetime
         district=insight.get("district"),
         services=tuple(contract.get("services") or ()),
         gap_need=insight.get("gap_need"),
+        gap_group=insight.get("gap_group"),
         feedback=insight.get("feedback"),
         feedback_reason=insight.get("feedback_reason"),
     )

@@ -18,6 +18,7 @@ from typing import Any
 
 from cradle.content import get_topic, topic_ids
 from cradle.insights import InsightLog, Turn
+from cradle.service_request import get_request_reader
 
 SUPPRESS_BELOW = 5
 # How often each topic comes up in the demo month (low mood and sleep most asked); a topic
@@ -123,6 +124,13 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
         [[titles[n], *[gaps[(n, d)] for d in gap_districts]] for n in sorted({n for n, _ in gaps})],
         note="How often parents asked for local support that the catalogue could not give.",
     )
+    groups = Counter((r["gap_group"], r["district"] or "not given") for r in rows if r["gap_group"])
+    group_table = Table(
+        "Groups of parents asking for services that are not listed for them",
+        ["Group", "District", "Times"],
+        [[get_request_reader().words_for(g), d, c] for (g, d), c in sorted(groups.items())],
+        note="A request for, say, a group for LGBTQ+ parents, when no service found was for them.",
+    )
     help_table = Table("Was this helpful? (by topic)", ["Topic", "Yes", "No", "Share yes"])
     for topic in topics:
         yes = sum(1 for r in rows if r["topic"] == topic and r["feedback"] == "yes")
@@ -146,7 +154,15 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
         end,
         total,
         headline,
-        [topics_table, district_table, service_table, gap_table, help_table, reason_table],
+        [
+            topics_table,
+            district_table,
+            service_table,
+            gap_table,
+            group_table,
+            help_table,
+            reason_table,
+        ],
         charts,
     )
 

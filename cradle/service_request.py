@@ -109,7 +109,12 @@ class RequestReader:
             return None
         if any(self.names_group(ask.group, service) for service in found):
             return None
-        return self.groups[ask.group][0]
+        return self.words_for(ask.group)
+
+    def words_for(self, group: str) -> str:
+        """How replies and reports name a group ("LGBTQ+ parents"); its id if no longer listed
+        (an older insight row)."""
+        return self.groups[group][0] if group in self.groups else group
 
 
 @lru_cache(maxsize=4)

@@ -91,7 +91,15 @@ CORRECTABLE = frozenset({"emergency", "urgent"})
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
 # Facts the actions report for the anonymised insight log (never text a person typed).
-INSIGHT_KEYS = ("audience", "district", "gap_need", "feedback", "feedback_reason", "feedback_topic")
+INSIGHT_KEYS = (
+    "audience",
+    "district",
+    "gap_need",
+    "gap_group",
+    "feedback",
+    "feedback_reason",
+    "feedback_topic",
+)
 # The parts of a topic a "Tell me more" button may ask for (see cradle.replies.section_key).
 SECTIONS = (*SECTION_KEYS, SOURCES_KEY, "more")
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.*\})?$", re.S)

@@ -6,6 +6,7 @@ tracker store and catalogue in a temporary folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cradle.content import get_topic
+from cradle.insights import InsightLog
 from cradle.launcher import Stack
 from cradle.responses import get_responses, message
 
@@ -308,9 +310,15 @@ def test_a_request_from_outside_the_county_says_so_and_gets_national_services(st
 
 def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
     # The seventh user test: "is there a group for LGBT parents" twice got the same list.
+    log = InsightLog(Path(stack.config.var, "tracker.db"), frozenset())
+    before = log.count()
     texts, contract = say(stack, "group-1", "is there a group for lgbt parents near leamington")
     assert texts[0].startswith("I don't have a service just for LGBTQ+ parents"), texts
     assert contract["services"] and contract["safety"] == "none"
+    # Recorded for the commissioners' report: the group, never the words.
+    rows = log.rows(dt.date(2000, 1, 1), dt.date(2100, 1, 1))
+    assert len(rows) == before + 1
+    assert (rows[-1]["gap_group"], rows[-1]["district"]) == ("lgbtq-parents", "warwick")
 
 
 # --- the service filter form: services at once, then "which town or area?" narrows them ---

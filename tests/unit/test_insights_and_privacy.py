@@ -50,6 +50,7 @@ def test_only_allowlisted_values_are_written():
             district="x' OR 1=1",
             services=("samaritans", "<script>"),
             gap_need="low-mood",
+            gap_group="parents like me in Rugby",
             feedback="it was rubbish",
             feedback_reason="free text here",
         )
@@ -72,6 +73,7 @@ def test_only_allowlisted_values_are_written():
         "gap_district": None,
         "feedback": None,
         "feedback_reason": None,
+        "gap_group": None,
     }
 
 
@@ -197,6 +199,62 @@ def test_every_replica_writes_one_log_in_postgresql_and_the_report_reads_it(tmp_
             log.close()
     assert report.turns == 11
     assert "<td>Feeling low or down</td><td>11</td>" in render_html(report)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_log_kept_before_the_group_column_keeps_its_rows_and_gets_the_column(tmp_path, dialect):
+    import sqlalchemy as sa
+
+    from cradle.insights import TURNS
+
+    # The table as the twenty-eighth session's version made it (no gap_group), with a row.
+    old = sa.Table(
+        TURNS.name, sa.MetaData(), *[c.copy() for c in TURNS.columns if c.name != "gap_group"]
+    )
+    row = {
+        "date": "2026-11-02",
+        "month": "2026-11",
+        "hour": 4,
+        "weekday": "Monday",
+        "office_hours": 0,
+        "channel": "sms",
+        "topic": "bonding",
+        "safety": "none",
+        "services": "[]",
+        "gap": 0,
+    }
+
+    def check(target: str) -> None:
+        engine = sa.create_engine(target)
+        old.create(engine)
+        with engine.begin() as db:
+            db.execute(old.insert(), [row])
+        log = InsightLog(engine, DISTRICTS)
+        InsightLog(engine, DISTRICTS)  # a second replica starting: nothing to add, no error
+        when = dt.datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+        log.record(Turn(when=when, channel="web", district="rugby", gap_group="lgbtq-parents"))
+        rows = log.rows(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        assert [(r["topic"], r["gap_group"]) for r in rows] == [
+            ("bonding", None),
+            (None, "lgbtq-parents"),
+        ]
+        engine.dispose()
+
+    if dialect == "sqlite":
+        check(f"sqlite:///{tmp_path / 'tracker.db'}")
+    else:
+        with postgres_server() as url:
+            check(url)
+
+
+def test_the_report_counts_groups_asking_for_services_not_listed_for_them():
+    log = InsightLog(None, DISTRICTS)
+    when = dt.datetime(2026, 11, 10, 22, 0, tzinfo=UTC)
+    for _ in range(6):
+        log.record(Turn(when=when, channel="web", district="rugby", gap_group="lgbtq-parents"))
+    page = render_html(build_report(log, dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
+    assert "Groups of parents asking for services that are not listed for them" in page
+    assert "<td>LGBTQ+ parents</td><td>rugby</td><td>6</td>" in page
 
 
 def test_rows_from_the_old_insights_file_are_imported_once_not_lost(tmp_path: Path):
