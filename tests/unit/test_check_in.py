@@ -187,9 +187,12 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('passed_answers:\n  - "no"\n', "not safe for q"),
         ("passed_answers: help has come\n", "list of quoted answers"),
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
+        ("corrections: [wtf]\n", "'before' and 'reasons'"),
+        ("corrections:\n  before: wtf\n", "corrections.before"),
+        ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
     ],
 )
-def test_a_bad_passed_answers_list_is_named(tmp_path, block, message):
+def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
     path = tmp_path / "check_in.yml"
     path.write_text('questions:\n  q:\n    - "no"\n' + block)
     with pytest.raises(ContentError, match=message):
@@ -249,21 +252,6 @@ def test_a_safe_answer_with_a_reason_that_may_be_a_crisis_is_not_taken(answer, s
     turn = prepare_turn(answer, session)
     assert turn.text_for_rasa not in ("/affirm", "/deny")
     assert not turn.immediate
-
-
-@pytest.mark.parametrize(
-    ("block", "message"),
-    [
-        ("corrections: [wtf]\n", "'before' and 'reasons'"),
-        ("corrections:\n  before: wtf\n", "corrections.before"),
-        ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
-    ],
-)
-def test_a_bad_corrections_block_is_named(tmp_path, block, message):
-    path = tmp_path / "check_in.yml"
-    path.write_text('questions:\n  q:\n    - "no"\n' + block)
-    with pytest.raises(ContentError, match=message):
-        CheckInAnswers.from_file(path, str.lower)
 
 
 JUST_CLEARED = SessionSafety(just_cleared=True)
