@@ -300,17 +300,19 @@ class ActionFindServices(Action):
         audience = tracker.get_slot("audience")
         after_form = tracker.latest_action_name == SERVICE_FILTER_FORM
         events: list[dict[str, Any]] = []
-        if area is None:
+        if area is None or not after_form:
             text = _latest_text(tracker)
             # A place given on its own outside the form ("nuneton") is read as the form reads
-            # a reply, misspellings included; in a request, only a place named exactly.
+            # a reply, misspellings included; in a request, only a place named exactly. A
+            # Warwickshire place named now wins over one given before ("actually we live in
+            # atherstone, i just work in rugby": the ninth user test got Rugby's list again).
             areas = get_areas()
-            informed = latest_intent(tracker) == "inform"
+            informed = latest_intent(tracker) == "inform" and area is None
             found = areas.read_reply(text) if informed else areas.find_in_text(text)
-            if found.district is not None:
+            if found.district is not None and found.district != area:
                 area = found.district
                 events.append(SlotSet("area", area))
-            elif found.outside_note and found.key:
+            elif area is None and found.outside_note and found.key:
                 # "I live in B15 Birmingham": said once, with national services; the allowlisted
                 # key is searched, and the slot is cleared below as for any place outside.
                 area = found.key

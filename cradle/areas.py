@@ -101,16 +101,20 @@ class Areas:
         return AreaMatch(district, self.district_names[district], key=district)
 
     def find_in_text(self, text: str) -> AreaMatch:
-        """The first Warwickshire place named in a sentence ("groups for dads in rugby")."""
+        """The Warwickshire place named in a sentence ("groups for dads in rugby"): the first,
+        or of two, the one the person lives in ("we live in atherstone, i just work in rugby")."""
         words = re.findall(r"[a-z0-9-]+", text.lower())[:60]
         # A Warwickshire place first: "Birmingham Road, Warwick" is in Warwick, and a family
         # told "you live elsewhere" by mistake would get national services only.
         for known in (self.places, self.outside):
+            found: list[tuple[int, str]] = []  # (start, phrase), longest phrases first
             for size in (3, 2, 1):
                 for start in range(len(words) - size + 1):
                     phrase = " ".join(words[start : start + size])
-                    if phrase in known:
-                        return self.resolve(phrase)
+                    if phrase in known and not any(start == s for s, _ in found):
+                        found.append((start, phrase))
+            if found:
+                return self.resolve(_home(words, found))
         # Postcodes: "CV21 3AB" or "cv21"
         for word in words:
             if _POSTCODE.match(word) and word in self.places:
@@ -136,6 +140,26 @@ class Areas:
         towns = {p for p in self.places if not re.match(r"^[a-z]{1,2}[0-9]", p)}
         outside = {p for p in self.outside if not re.match(r"^[a-z]{1,2}[0-9]", p)}
         return sorted(names | towns | (outside - self.untaught) | set(self.district_names))
+
+
+# Words just before a place that say it is home, or only where someone works or visits.
+_HOME_WORDS = frozenset({"live", "lives", "living", "moved", "home", "based", "from", "we're", "were"})
+_AWAY_WORDS = frozenset({"work", "works", "working", "worked", "job", "office", "visit", "visiting"})
+
+
+def _home(words: list[str], found: list[tuple[int, str]]) -> str:
+    """Of the places found (start, phrase), the home one: after a home word in the three words
+    before it, else not after a work word, else the first named."""
+    by_position = sorted(found)
+
+    def before(start: int) -> set[str]:
+        return set(words[max(0, start - 3) : start])
+
+    home = [p for s, p in by_position if before(s) & _HOME_WORDS]
+    if home:
+        return home[0]
+    not_away = [p for s, p in by_position if not before(s) & _AWAY_WORDS]
+    return (not_away or [p for _, p in by_position])[0]
 
 
 def _normalise(value: str) -> str:

@@ -430,6 +430,15 @@ def test_a_new_place_given_in_small_talk_after_a_list_finds_services_there(stack
     assert not any("glad to hear" in t for t in texts)
 
 
+def test_a_home_named_after_a_list_wins_over_the_place_given_before(stack):
+    # The ninth user test: "actually we live out in atherstone, i just work in rugby. anything
+    # nearer home?" got Rugby's list again.
+    turn(stack, "narrow-home", "Are there any groups for dads round Rugby?")
+    moved = "cheers. actually we live out in atherstone, i just work in rugby. anything nearer home?"
+    _, contract = say(stack, "narrow-home", moved)
+    assert contract["services"] and contract["insight"]["district"] == "north-warwickshire"
+
+
 def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
     turn(stack, "narrow-crisis", "any groups near me?")
     texts, contract = say(stack, "narrow-crisis", "I just want to die")

@@ -120,6 +120,11 @@ def test_common_misspellings_resolve_and_nothing_else_is_guessed(typed, district
         ("anything near CV34 please", "warwick"),
         ("groups in stratford upon avon", "stratford-on-avon"),
         ("who can I text for help at night", None),
+        # Two places: the one lived in (the ninth user test's dad), else not the workplace.
+        ("actually we live out in atherstone, i just work in rugby", "north-warwickshire"),
+        ("i work in rugby but we are in nuneaton", "nuneaton-and-bedworth"),
+        ("i work in leamington, anything in bedworth", "nuneaton-and-bedworth"),
+        ("groups in rugby or nuneaton", "rugby"),  # neither said: the first
     ],
 )
 def test_a_place_named_in_a_sentence_is_found(text, district):
