@@ -142,9 +142,10 @@ class Areas:
         return sorted(names | towns | (outside - self.untaught) | set(self.district_names))
 
 
-# Words just before a place that say it is home, or only where someone works or visits.
-_HOME_WORDS = frozenset({"live", "lives", "living", "moved", "home", "based", "from", "we're", "were"})
-_AWAY_WORDS = frozenset({"work", "works", "working", "worked", "job", "office", "visit", "visiting"})
+# Words just before a place that say it is home, or only where someone works or visits (the
+# words as find_in_text splits them: "we're" is "we" and "re").
+_HOME_WORDS = frozenset({"live", "lives", "living", "moved", "home", "based", "from", "re", "were"})
+_AWAY_WORDS = frozenset({"work", "works", "working", "worked", "job", "office", "visiting"})
 
 
 def _home(words: list[str], found: list[tuple[int, str]]) -> str:

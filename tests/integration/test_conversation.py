@@ -434,7 +434,7 @@ def test_a_home_named_after_a_list_wins_over_the_place_given_before(stack):
     # The ninth user test: "actually we live out in atherstone, i just work in rugby. anything
     # nearer home?" got Rugby's list again.
     turn(stack, "narrow-home", "Are there any groups for dads round Rugby?")
-    moved = "cheers. actually we live out in atherstone, i just work in rugby. anything nearer home?"
+    moved = "cheers. actually we live in atherstone, i just work in rugby. anything nearer home?"
     _, contract = say(stack, "narrow-home", moved)
     assert contract["services"] and contract["insight"]["district"] == "north-warwickshire"
 
