@@ -55,6 +55,7 @@ class RequestReader:
             return {k: compile_all(v, f"{key}.{k}") for k, v in raw.items()}
 
         self.asks = compile_all(data.get("asks_for_services"), "asks_for_services")
+        self.not_requests = compile_all(data.get("not_requests"), "not_requests")
         self.help_words = compile_all([data.get("help_words")], "help_words")[0]
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
@@ -86,6 +87,8 @@ class RequestReader:
         if not isinstance(text, str) or text.lstrip().startswith("/"):
             return None
         text = text[:_MAX_CHARS]
+        if any(p.search(text) for p in self.not_requests):
+            return None  # "it's not really the groups": turned down, whatever the NLU read
         asked = asked or any(p.search(text) for p in self.asks)
         if not asked and not (names_a_place and self.help_words.search(text)):
             return None

@@ -439,6 +439,19 @@ def test_a_home_named_after_a_list_wins_over_the_place_given_before(stack):
     assert contract["services"] and contract["insight"]["district"] == "north-warwickshire"
 
 
+def test_turning_a_list_down_to_talk_about_himself_gets_an_answer_not_the_list(stack):
+    # The ninth user test: a dad's first words about his own mood, after a list of dads'
+    # groups, got the list again ("groups" read as a request).
+    turn(stack, "narrow-not-groups", "Are there any groups for dads round Rugby?")
+    texts, contract = say(
+        stack,
+        "narrow-not-groups",
+        "tbh its not really the groups. ive been feeling a bit flat since the baby came. snappy"
+        " with the missus, not sleeping, dont really enjoy stuff",
+    )
+    assert contract["services"] == [] and contract["topic"] in ("dads", "low-mood"), texts
+
+
 def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
     turn(stack, "narrow-crisis", "any groups near me?")
     texts, contract = say(stack, "narrow-crisis", "I just want to die")

@@ -51,6 +51,23 @@ def test_a_topic_question_that_mentions_help_is_not_a_request(text):
     assert get_request_reader().read(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # The ninth user test's dad, after a list of dads' groups: a list again, not his mood.
+        ("tbh its not really the groups. ive been feeling a bit flat since the baby came", False),
+        ("i didnt ask for a list", False),
+        ("its not the services, its me", False),
+        ("not about groups but is there support for dads in rugby", True),
+        ("are there any groups for dads in rugby", True),
+    ],
+)
+def test_a_message_that_turns_a_list_down_is_not_a_request(text, asks):
+    # Not even when the NLU read it as one (`asked`).
+    for asked in (False, True):
+        assert (get_request_reader().read(text, asked=asked) is not None) is asks
+
+
 def test_a_request_says_who_it_is_for_and_how_to_reach_them():
     ask = get_request_reader().read("is there a number dads can text for support")
     assert ask is not None
