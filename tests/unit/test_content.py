@@ -244,6 +244,13 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("just found out im pregnant, how do i tell my mum", None),
         ("we have our 20 week scan, what happens next", None),
         ("think im pregnant what do i do", None),
+        # The ninth user test's words (not a frozen set); not a baby's rash.
+        (
+            "just did a test and its positive?? i dont even know who im meant to tell first like"
+            " do i go gp or midwife or what",
+            "pregnancy-first-steps",
+        ),
+        ("should i ring the gp or the midwife about my babys rash", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
