@@ -115,7 +115,7 @@ def test_a_dad_gets_dads_wording(stack):
 def test_fear_of_giving_birth_gets_its_own_first_answer(stack, text):
     # The fourth and fifth user tests: a choice of two topics, then the answer about a hard
     # birth already behind her.
-    (focus,) = get_topic("pregnancy-wellbeing").focuses
+    focus = focus_of("pregnancy-wellbeing", "fear-of-birth")
     texts, contract = say(stack, f"fear-{len(text)}", text)
     assert contract["topic"] == "pregnancy-wellbeing" and contract["safety"] == "none"
     assert texts == [f"{focus.title}\n{focus.sms}"]
