@@ -287,6 +287,15 @@ class ActionFindServices(Action):
             # again (the fourth user test): it answers nothing, so it is not understood.
             dispatcher.utter_message(response="utter_please_rephrase")
             return []
+        text = _latest_text(tracker)
+        if (
+            latest_intent(tracker) == "find_services"
+            and get_request_reader().only_thanks(text)
+            and get_areas().find_in_text(text).district is None  # "thanks, what about rugby?"
+        ):
+            # "ok thanks I'll try the wellbeing number", read as a request, got the list again.
+            dispatcher.utter_message(response="utter_thanks")
+            return []
         return await self.signpost(dispatcher, tracker, tracker.get_slot("topic"))
 
     async def signpost(

@@ -57,6 +57,7 @@ class RequestReader:
         self.asks = compile_all(data.get("asks_for_services"), "asks_for_services")
         self.not_requests = compile_all(data.get("not_requests"), "not_requests")
         self.help_words = compile_all([data.get("help_words")], "help_words")[0]
+        self.thanks = compile_all([data.get("thanks")], "thanks")[0]
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
@@ -100,6 +101,11 @@ class RequestReader:
         language = any(p.search(text) for p in self.other_language)
         group = next((g for g in self.groups if self.names_group(g, text)), None)
         return ServiceAsk(first(self.audiences), first(self.contact), needs, language, group)
+
+    def only_thanks(self, text: str) -> bool:
+        """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing
+        number"), whatever the NLU read."""
+        return bool(self.thanks.search(text[:_MAX_CHARS])) and self.read(text) is None
 
     def names_group(self, group: str, text: str) -> bool:
         """Whether the text names this group of parents (a request, or a service's own words)."""

@@ -610,6 +610,25 @@ async def test_an_inform_that_names_nothing_after_services_is_not_understood(fin
     assert [m.get("response") for m in dispatcher.messages] == ["utter_please_rephrase"]
 
 
+@pytest.mark.parametrize(
+    ("text", "thanked"),
+    [
+        # The ninth user test: read as a request by the NLU, and the same list came again.
+        ("ok thanks I'll try the wellbeing number", True),
+        ("right. cheers anyway", True),
+        ("thanks, what about rugby?", False),  # a place: the list for it
+        ("thanks, are there any groups for dads", False),  # asks in its own words
+    ],
+)
+async def test_thanks_read_as_a_request_after_services_gets_youre_welcome(find, text, thanked):
+    dispatcher = CollectingDispatcher()
+    shown = {"area": "warwick", "services_shown": True}
+    await find.run(dispatcher, asked(text, "find_services", **shown), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert (responses == ["utter_thanks"]) is thanked
+    assert bool(payloads(dispatcher).get("services")) is not thanked
+
+
 @pytest.mark.parametrize("text", ["nuneton", "im a dad", "anything for sleep"])
 async def test_an_inform_that_names_a_place_who_or_a_need_still_gets_services(find, text):
     dispatcher = CollectingDispatcher()
