@@ -452,6 +452,14 @@ def test_turning_a_list_down_to_talk_about_himself_gets_an_answer_not_the_list(s
     assert contract["services"] == [] and contract["topic"] in ("dads", "low-mood"), texts
 
 
+def test_thanks_after_a_list_gets_youre_welcome_not_the_list_again(stack):
+    # The ninth user test: "ok thanks I'll try the wellbeing number" got the same list again.
+    turn(stack, "narrow-thanks", "any support groups for mums in warwick")
+    texts, contract = say(stack, "narrow-thanks", "ok thanks I'll try the wellbeing number")
+    assert contract["services"] == []
+    assert texts == [get_responses()["utter_thanks"][0]["text"]]
+
+
 def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
     turn(stack, "narrow-crisis", "any groups near me?")
     texts, contract = say(stack, "narrow-crisis", "I just want to die")
