@@ -56,8 +56,16 @@ class RequestReader:
 
         self.asks = compile_all(data.get("asks_for_services"), "asks_for_services")
         self.not_requests = compile_all(data.get("not_requests"), "not_requests")
-        self.help_words = compile_all([data.get("help_words")], "help_words")[0]
-        self.thanks = compile_all([data.get("thanks")], "thanks")[0]
+
+        def compile_one(key: str) -> re.Pattern[str]:
+            # One pattern, quoted: a missing key must not become the pattern "None".
+            raw = data.get(key)
+            if not isinstance(raw, str) or not raw.strip():
+                raise ContentError(path, f"{key}: expected one quoted pattern")
+            return compile_all([raw], key)[0]
+
+        self.help_words = compile_one("help_words")
+        self.thanks = compile_one("thanks")
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
