@@ -43,6 +43,7 @@ from cradle.replies import (
     section_key,
     section_messages,
     service_messages,
+    services_just_listed,
     topic_just_answered,
     topic_messages,
     which_topic_message,
@@ -118,6 +119,18 @@ class ActionAnswerTopic(Action):
             if nxt is not None:
                 return show_part(dispatcher, tracker, *nxt)
         return answer_topic(dispatcher, tracker, topic_id)
+
+
+def asked_about_the_list(tracker: Tracker) -> tuple[str, Focus] | None:
+    """A question under a list of services that a first answer of its own answers ("how do I
+    refer myself, is it a form or a phone call?"): that topic and focus, not the same list
+    again (the ninth user test). Only a focus written to come before a list, and only when the
+    message names no place: "can I refer myself in rugby?" still gets Rugby's list."""
+    text = _latest_text(tracker)
+    if not services_just_listed(tracker.events) or get_areas().find_in_text(text).district:
+        return None
+    focused = find_focus(text)
+    return focused if focused is not None and focused[1].sms_before_services else None
 
 
 def asked_again(tracker: Tracker, topic_id: str) -> bool:
@@ -305,6 +318,8 @@ class ActionFindServices(Action):
         known, otherwise county-wide and national ones now, and the form asks where to narrow
         them. Right after the form, the search uses what it collected and asks nothing more."""
         ask = read_service_request(tracker)
+        if (focused := asked_about_the_list(tracker)) is not None:
+            return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
         area = tracker.get_slot("area")
         audience = tracker.get_slot("audience")
         after_form = tracker.latest_action_name == SERVICE_FILTER_FORM
@@ -423,11 +438,11 @@ def start_service_filter(
 class ActionNotUnderstood(Action):
     """A message the NLU could not place (`nlu_fallback`) or read as off-topic (`out_of_scope`).
     If its words ask for services ("anything for new mums round southam?"), it gets services as
-    any request does. A message the NLU could not place gets a focus its words name, or, when
-    its best two guesses are topics, "Which is closer?" with both (a grandmother's "my daughter
-    is struggling after having a baby, how can i support her" was "didn't understand": the fifth
-    user test). Otherwise the fixed line asking to say it another way, or saying what Cradle
-    can help with."""
+    any request does. A message that names a worry with a focus gets its answer; one the NLU could
+    not place gets, when its best two guesses are topics, "Which is closer?" with both (a
+    grandmother's "my daughter is struggling after having a baby, how can i support her" was
+    "didn't understand": the fifth user test). Otherwise the fixed line asking to say it another
+    way, or saying what Cradle can help with."""
 
     def __init__(self, finder: ActionFindServices | None = None) -> None:
         self._finder = finder
@@ -441,9 +456,12 @@ class ActionNotUnderstood(Action):
         if read_service_request(tracker) is not None:
             self._finder = self._finder or ActionFindServices()
             return await self._finder.run(dispatcher, tracker, domain)
-        off_topic = latest_intent(tracker) == "out_of_scope"
-        if not off_topic and (focused := find_focus(_latest_text(tracker))) is not None:
+        # A worry named in the parent's own words wins over the NLU's guess, "off-topic" too: the
+        # ninth user test's "any way to get a same day GP appointment? or should I just ring
+        # 111" was read as off-topic and told what Cradle can help with.
+        if (focused := find_focus(_latest_text(tracker))) is not None:
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
+        off_topic = latest_intent(tracker) == "out_of_scope"
         if not off_topic and (choice := guessed_topics(tracker)) is not None:
             dispatch(dispatcher, [which_topic_message(choice)])
             return []

@@ -100,16 +100,28 @@ def topic_just_answered(events: list[dict[str, Any]]) -> bool:
     question typed right after it about the same topic ("does it make me a bad person?") gets
     the topic's next part, not the same first answer again (the sixth user test: one mum was
     sent the same paragraph three times)."""
+    return last_reply_by(events) in TOPIC_REPLIES
+
+
+def services_just_listed(events: list[dict[str, Any]]) -> bool:
+    """Whether the bot's turn just before the parent's latest message was a list of services:
+    "how do I refer myself, is it a form or a phone call?" typed under it asks about the list,
+    and gets its answer, not the same list again (the ninth user test)."""
+    return last_reply_by(events) == "action_find_services"
+
+
+def last_reply_by(events: list[dict[str, Any]]) -> str | None:
+    """The last action of the bot's turn just before the parent's latest message, or None."""
     seen_latest = False
     for event in reversed(events):
         kind = event.get("event")
         if kind == "user":
             if seen_latest:
-                return False
+                return None
             seen_latest = True
         elif seen_latest and kind == "action" and event.get("name") != "action_listen":
-            return event.get("name") in TOPIC_REPLIES
-    return False
+            return event.get("name")
+    return None
 
 
 def feedback_given(events: list[dict[str, Any]], topic: object) -> bool:

@@ -246,6 +246,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), payload)
     if corrected := corrected_answer(text, session, safety):
         return corrected
+    if asked := misread_answer(text, session, safety):
+        return asked
     # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
     # words the NLU is not sure of (content/safety/check_in.yml, passed_answers).
     if (
@@ -322,6 +324,21 @@ def corrected_answer(
             return None
     sorry = (message("misread_sorry"),) if session.after_crisis else ()
     return PreparedTurn(SafetyResult(), payload, sorry)
+
+
+def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
+    """Right after crisis help, a message that says it was misread with no statement of safety
+    ("i dont have a baby yet... i just meant the wine"): "Sorry if I got that wrong", then
+    Cradle's own question, leaning to the crisis reply just sent, so that "Yes" brings it back.
+    Only when the whole net reads nothing in the message; otherwise it is held as before."""
+    if not session.after_crisis or session.response not in CORRECTABLE:
+        return None
+    if safety.tier != "none" or safety.needs_check or not get_check_in().says_misread(text):
+        return None
+    leaning = {"safety_response": session.response}
+    return PreparedTurn(
+        safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", (message("misread_sorry"),)
+    )
 
 
 def typed_button(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:

@@ -38,6 +38,11 @@ class CheckInAnswers:
         self._safe = safe or {}
         self._passed = passed
         self._corrections = corrections or Corrections((), ())
+        # Longest first, so that "no i'm safe now" is taken whole before "no i'm safe".
+        self._safe_longest_first = {
+            question: sorted(answers, key=len, reverse=True)
+            for question, (_, answers) in self._safe.items()
+        }
         self.questions = frozenset(answers)
         self._any = frozenset().union(
             *answers.values(), *(a for _, a in self._safe.values()), passed
@@ -79,15 +84,20 @@ class CheckInAnswers:
         reason ("" when there is none), for the caller to have the safety net read. Or None."""
         if question not in self._safe or len(text) >= 1000:
             return None
-        payload, answers = self._safe[question]
+        payload = self._safe[question][0]
         said = self._corrections.without_before(_plain(self._normalise(text)))
-        for answer in sorted(answers, key=len, reverse=True):
+        for answer in self._safe_longest_first[question]:
             if said == answer:
                 return payload, ""
             reason = said.removeprefix(answer + " ")
             if reason != said and self._corrections.gives_reason(reason):
                 return payload, reason
         return None
+
+    def says_misread(self, text: str) -> bool:
+        """Does `text` say Cradle misread it ("i just meant the wine", "you got it wrong"), in the
+        listed words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return len(text) < 1000 and self._corrections.says_misread(_plain(self._normalise(text)))
 
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
@@ -142,6 +152,7 @@ class Corrections:
 
     before: tuple[str, ...]  # longest first, so that "oh no" is taken whole before "oh"
     reasons: tuple[str, ...]
+    misread: tuple[str, ...] = ()  # "i just meant", "you got it wrong": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -154,13 +165,17 @@ class Corrections:
     def gives_reason(self, said: str) -> bool:
         return any(said == r or said.startswith(r + " ") for r in self.reasons)
 
+    def says_misread(self, said: str) -> bool:
+        padded = f" {said} "
+        return any(f" {words} " in padded for words in self.misread)
+
 
 def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Corrections:
     raw = data.get("corrections") or {}
     if not isinstance(raw, dict):
-        raise ContentError(path, "corrections: expected 'before' and 'reasons' lists")
+        raise ContentError(path, "corrections: expected 'before', 'reasons' and 'misread' lists")
     lists = {}
-    for key in ("before", "reasons"):
+    for key in ("before", "reasons", "misread"):
         phrases = raw.get(key) or []
         if not isinstance(phrases, list) or not all(
             isinstance(p, str) and p.strip() for p in phrases
@@ -168,7 +183,7 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
             raise ContentError(path, f"corrections.{key}: a list of quoted words")
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
-    return Corrections(lists["before"], lists["reasons"])
+    return Corrections(lists["before"], lists["reasons"], lists["misread"])
 
 
 def _passed_answers(

@@ -460,6 +460,37 @@ def test_thanks_after_a_list_gets_youre_welcome_not_the_list_again(stack):
     assert texts == [get_responses()["utter_thanks"][0]["text"]]
 
 
+def test_a_question_under_a_list_gets_its_answer_not_the_list_again(stack):
+    # The ninth user test: "How do I refer myself... is it a form or a phone call?" got the same
+    # list again.
+    focus = focus_of("asking-for-help", "self-referral")
+    turn(stack, "narrow-how", "any support groups for mums in warwick")
+    texts, contract = say(
+        stack, "narrow-how", "How do I refer myself? is it a form or a phone call?"
+    )
+    assert contract["services"] == []
+    assert texts == [focus.answer]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "focus_id"),
+    [
+        # The ninth user test: a single mum's nights got the answer for every parent, and a
+        # grandmother's question got the relationships topic, written to a couple.
+        (
+            "how do people do night feeds with nobody to take a turn?",
+            "sleep-and-exhaustion",
+            "single-parent-nights",
+        ),
+        ("How do I raise it without upsetting her?", "asking-for-help", "raising-a-worry"),
+    ],
+)
+def test_nights_alone_and_raising_a_worry_get_their_own_answers(stack, text, topic, focus_id):
+    texts, contract = say(stack, f"ut9-{focus_id}", text)
+    assert contract["topic"] == topic and contract["safety"] == "none"
+    assert texts == [focus_of(topic, focus_id).answer]
+
+
 def test_a_crisis_during_the_question_gets_crisis_help_first_and_no_is_heard(stack):
     turn(stack, "narrow-crisis", "any groups near me?")
     texts, contract = say(stack, "narrow-crisis", "I just want to die")

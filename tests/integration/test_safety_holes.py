@@ -410,6 +410,37 @@ def test_a_safe_answer_whose_reason_is_a_crisis_is_still_crisis_help(stack):
     assert any("999" in t for t in texts)
 
 
+def test_a_misread_with_no_statement_of_safety_is_asked_not_held(stack):
+    # The ninth user test's newly pregnant mum got the emergency reply, then the held reply
+    # ("...put them somewhere safe, like their cot") for saying she had meant the wine.
+    sender = "hole-misread"
+    say(stack, sender, "I'm going to kill myself tonight")
+    assert slot(stack, sender, "safety_tier") == "emergency"
+    texts, contract = say(
+        stack,
+        sender,
+        "what?? i dont have a baby yet im like 5 weeks pregnant. why are you telling me to ring"
+        " 999 im scared now. i just meant the wine",
+    )
+    assert texts[:2] == [
+        message("misread_sorry")["text"],
+        get_responses()["utter_safety_check"][0]["text"],
+    ]
+    assert not any("cot" in t for t in texts)
+    texts, _ = say(stack, sender, "No")
+    assert texts[0] == message("check_cleared_get_help_today")["text"]  # advice today, not "ok"
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
+
+
+def test_a_misread_whose_words_are_a_crisis_is_still_held(stack):
+    sender = "hole-misread-crisis"
+    say(stack, sender, "I'm going to kill myself tonight")
+    texts, contract = say(stack, sender, "i just meant i cant go on anymore")
+    assert contract["safety"] in ("urgent", "emergency")
+    assert message("misread_sorry")["text"] not in texts
+    assert any("999" in t for t in texts)
+
+
 @pytest.mark.parametrize(
     ("text", "tier"),
     [

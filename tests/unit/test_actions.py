@@ -566,6 +566,17 @@ async def test_anything_else_the_nlu_could_not_place_gets_its_fixed_line(find, i
     assert [m.get("response") for m in dispatcher.messages] == [line]
 
 
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+async def test_a_worry_with_its_own_answer_is_answered_whatever_the_nlu_could_not_place(
+    find, intent
+):
+    # The ninth user test: read as off-topic, and told what Cradle can help with.
+    dispatcher = CollectingDispatcher()
+    text = "any way to get a same day GP appointment? or should I just ring 111"
+    await ActionNotUnderstood(find).run(dispatcher, asked(text, intent), {})
+    assert texts(dispatcher)[0].split("\n")[0] == "Other ways to get help"
+
+
 UNSURE = {"nlu_fallback": 0.3, "ask_asking_for_help": 0.25, "ask_low_mood": 0.25}
 
 
@@ -663,6 +674,42 @@ async def test_a_question_about_reaching_a_service_is_answered_before_the_list(f
     said = texts(dispatcher)
     assert (said[0].split("\n")[0] == first) if first else not said[0].startswith("Being a young")
     assert payloads(dispatcher)["services"]  # the list still follows, in the same turn
+
+
+def under_a_list(text: str, intent: str, **slots: Any) -> Tracker:
+    """`text` typed right under a list of services (the bot's last turn)."""
+    latest = asked(text, intent, **slots)
+    before = [
+        {"event": "user", "text": "any support in rugby", "parse_data": {}},
+        {"event": "action", "name": "action_find_services"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    latest.events[:0] = before
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("text", "listed_before", "list_again"),
+    [
+        # The ninth user test: the same list again for a question about reaching a service.
+        ("How do I refer myself? is it a form or a phone call?", True, False),
+        # A place named: that place's list.
+        ("can i refer myself to talking therapies in nuneaton", True, True),
+        # No list just before it: the answer, then the list (as above).
+        ("How do I refer myself? is it a form or a phone call?", False, True),
+        # Under a list, a request a first answer does not answer: the list.
+        ("any groups for dads", True, True),
+    ],
+)
+async def test_a_question_under_a_list_is_answered_not_sent_the_list_again(
+    find, text, listed_before, list_again
+):
+    dispatcher = CollectingDispatcher()
+    make = under_a_list if listed_before else asked
+    await find.run(dispatcher, make(text, "find_services", area="rugby", services_shown=True), {})
+    assert bool(payloads(dispatcher).get("services")) is list_again
+    if not list_again:
+        assert texts(dispatcher)[0].split("\n")[0] == "Referring yourself"
 
 
 async def test_a_plain_yes_still_asks_where_first(find):

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from cradle.safety.check_in import CheckInAnswers
+from cradle.safety.check_in import CheckInAnswers, get_check_in
 from cradle.turn import MAX_MESSAGE_CHARS, SessionSafety, prepare_turn
 from cradle.yamlio import ContentError
 from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
@@ -187,7 +187,8 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('passed_answers:\n  - "no"\n', "not safe for q"),
         ("passed_answers: help has come\n", "list of quoted answers"),
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
-        ("corrections: [wtf]\n", "'before' and 'reasons'"),
+        ("corrections: [wtf]\n", "'before', 'reasons' and 'misread'"),
+        ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
     ],
@@ -252,6 +253,67 @@ def test_a_safe_answer_with_a_reason_that_may_be_a_crisis_is_not_taken(answer, s
     turn = prepare_turn(answer, session)
     assert turn.text_for_rasa not in ("/affirm", "/deny")
     assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The ninth user test's newly pregnant mum, after the emergency reply.
+        (
+            "what?? i dont have a baby yet im like 5 weeks pregnant. why are you telling me to"
+            " ring 999 im scared now. i just meant the wine",
+            AFTER_CRISIS_HELP,
+        ),
+        (
+            "sorry, I didn't mean it like that. I was talking about the night feeds",
+            AFTER_CRISIS_HELP,
+        ),
+        (
+            "you've got the wrong end of the stick, I'm just tired",
+            SessionSafety("urgent", "utter_safety_follow_up", after_crisis=True, response="urgent"),
+        ),
+    ],
+)
+def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_reply(text, session):
+    turn = prepare_turn(text, session)
+    leaning = json.dumps({"safety_response": session.response})
+    assert turn.text_for_rasa == f"/safety_check{leaning}"
+    assert [m["text"] for m in turn.immediate] == ["Sorry if I got that wrong."]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The net reads something in it: held (crisis help goes on), never asked.
+        ("i just meant i cant go on anymore", AFTER_CRISIS_HELP),
+        ("you got it wrong, I already took the tablets", AFTER_CRISIS_HELP),
+        # Not after a crisis reply about abuse, the baby or someone else.
+        (
+            "i was talking about the shouting, not hitting",
+            SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="abuse"),
+        ),
+        (
+            "i meant my sister, not me",
+            SessionSafety(
+                "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
+            ),
+        ),
+        # No crisis help before it: nothing was misread.
+        ("i meant the night feeds", SessionSafety()),
+        # "I mean" is said in passing, not to correct.
+        ("I mean, the wine was only a glass", AFTER_CRISIS_HELP),
+    ],
+)
+def test_a_misread_is_not_asked_when_it_may_be_the_crisis_or_nothing_was_said(text, session):
+    turn = prepare_turn(text, session)
+    assert not (turn.text_for_rasa or "").startswith("/safety_check")
+    assert not turn.immediate
+
+
+def test_misread_words_are_found_whole_not_inside_other_words():
+    check_in = get_check_in()
+    assert check_in.says_misread("oh you misunderstood me")
+    assert not check_in.says_misread("i meantime fed her")  # "i meant" inside "meantime"
 
 
 JUST_CLEARED = SessionSafety(just_cleared=True)

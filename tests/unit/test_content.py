@@ -251,6 +251,27 @@ def test_malformed_topic_files_name_the_line(text, line):
             "pregnancy-first-steps",
         ),
         ("should i ring the gp or the midwife about my babys rash", None),
+        (
+            "any way to get a same day GP appointment? or should I just ring 111",
+            "no-gp-appointment",
+        ),
+        # The ninth user test (not a frozen set): a single mum's nights, and a grandmother.
+        ("how do people do night feeds with nobody to take a turn?", "single-parent-nights"),
+        ("single dad here, doing every night feed on my own", "single-parent-nights"),
+        ("we take turns with the night feeds but im still shattered", None),
+        ("single mum, how do i claim universal credit", None),
+        ("How do I raise it without upsetting her?", "raising-a-worry"),
+        ("shes not herself since the baby, should i say something?", "raising-a-worry"),
+        ("how do i tell my mum im pregnant", None),
+        ("how do i talk to my toddler about the new baby", None),
+        # The ninth user test's dad (not a frozen set): afraid it would get back to his partner.
+        ("would it get back to the missus health visitor", "keeping-it-private"),
+        ("if i see the gp about my mood will my wife be told", "keeping-it-private"),
+        ("is counselling confidential?", "keeping-it-private"),
+        ("will the gp tell my parents?", "young-parent"),  # a teenager's answer, read first
+        ("is this chat private?", None),  # Cradle's own privacy answer
+        ("how do i tell my wife im struggling", None),
+        ("can i get a copy of my medical records", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -267,11 +288,16 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "self-referral": "asking-for-help",
             "no-gp-appointment": "asking-for-help",
             "pregnancy-first-steps": "pregnancy-wellbeing",
+            "single-parent-nights": "sleep-and-exhaustion",
+            "raising-a-worry": "asking-for-help",
+            "keeping-it-private": "asking-for-help",
         }
         assert found[0] == topic[focus]
 
 
-@pytest.mark.parametrize("topic_id", ["pregnancy-wellbeing", "asking-for-help", "low-mood"])
+@pytest.mark.parametrize(
+    "topic_id", ["pregnancy-wellbeing", "asking-for-help", "low-mood", "sleep-and-exhaustion"]
+)
 def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons(topic_id):
     topic = get_topic(topic_id)
     assert topic.focuses

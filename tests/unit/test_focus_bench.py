@@ -17,6 +17,8 @@ FROZEN = {
     "focus_2.yml": "32c21a329f599a7f54e964471293bad005ffbbd1b9d0c15685fdfc16b7c847a7",
     "focus_3.yml": "9ba46d14ec7c38075a6ec3157bb0ac422399da06d3d5efb95df10bcf418e61fe",
     "focus_4.yml": "de6fe1277155de92700b6eedf9315257667f83e6d77150a22707cd2d60343cd5",
+    "focus_5.yml": "98437b05fb28d939e70a7042e257ef2f5881421b0a9a396e64c4d0adaf75dc14",
+    "focus_6.yml": "604e44acacb44e8622d7282f473fc1cf37533dd3ed1a75d3fdbb9577f30696ca",
 }
 
 
@@ -33,7 +35,8 @@ def test_a_frozen_part_is_unchanged_and_names_real_focuses(name, sha):
     worries = load_focus_set(FOCUS_SETS / name)
     focuses = {f.id for t in topic_ids() for f in get_topic(t).focuses}
     assert set(worries) <= focuses
-    assert all(len(lists["is"]) == len(lists["is_not"]) == 40 for lists in worries.values())
+    # As many near misses as messages of the worry, and at least 40 of each (part 6 has 60).
+    assert all(len(lists["is"]) == len(lists["is_not"]) >= 40 for lists in worries.values())
 
 
 def test_a_set_without_near_misses_is_refused(tmp_path):
