@@ -166,7 +166,8 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("worried i rely on wine to get through the evenings", "drinking-to-cope"),
         ("he gets aggressive when hes been drinking every night", None),  # abuse
         ("my baby drinks too much milk", None),
-        ("im 20 weeks and drank a lot before i knew", None),  # the pregnancy's worry
+        # Drinking before knowing about the pregnancy is the pregnancy topic's own answer.
+        ("im 20 weeks and drank a lot before i knew", "drinking-before-knowing"),
         # The sixth user test: a dad about his partner, not the baby crying. Feeling like a bad
         # parent, the writer's own or someone close's; not someone else's parenting judged, the
         # writer's own parents, scary thoughts, the bond, or fear of a professional's judgement.
@@ -272,6 +273,16 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("is this chat private?", None),  # Cradle's own privacy answer
         ("how do i tell my wife im struggling", None),
         ("can i get a copy of my medical records", None),
+        # The tenth user test (not a frozen set): a newly pregnant woman who drank before she
+        # knew got the domestic abuse topic. Not drinking now, to cope, or while breastfeeding.
+        (
+            "I drank a lot at a party before I knew I was pregnant, could it have harmed the baby?",
+            "drinking-before-knowing",
+        ),
+        ("so is drinking before i knew bad or not", "drinking-before-knowing"),
+        ("is it ok to have a glass of wine at 30 weeks pregnant", None),
+        ("can i have a drink while breastfeeding", None),
+        ("i had a drink and before i knew it i'd had a bottle", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -291,6 +302,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "single-parent-nights": "sleep-and-exhaustion",
             "raising-a-worry": "asking-for-help",
             "keeping-it-private": "asking-for-help",
+            "drinking-before-knowing": "pregnancy-wellbeing",
         }
         assert found[0] == topic[focus]
 

@@ -19,6 +19,7 @@ FROZEN = {
     "focus_4.yml": "de6fe1277155de92700b6eedf9315257667f83e6d77150a22707cd2d60343cd5",
     "focus_5.yml": "98437b05fb28d939e70a7042e257ef2f5881421b0a9a396e64c4d0adaf75dc14",
     "focus_6.yml": "604e44acacb44e8622d7282f473fc1cf37533dd3ed1a75d3fdbb9577f30696ca",
+    "focus_7.yml": "ae942dcbe3a6497ae6c267fe6909c001c4da54b6b2bd500f6c202581e239f297",
 }
 
 
