@@ -15,8 +15,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.kitemark import get_schemes
+from cradle.catalogue.naming import named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
-from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome
+from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
     HELPING_AUDIENCE,
     PENDING_TOPIC,
@@ -43,6 +44,7 @@ from cradle.replies import (
     section_key,
     section_messages,
     service_messages,
+    services_in_last_reply,
     services_just_listed,
     topic_just_answered,
     topic_messages,
@@ -95,6 +97,9 @@ class ActionAnswerTopic(Action):
         if topic_id is None:
             dispatch(dispatcher, [say("service_error")])
             return []
+        self._finder = self._finder or ActionFindServices()
+        if await self._finder.about_one_listed(dispatcher, tracker):
+            return []  # a question about one of the services just listed
         focused = find_focus(_latest_text(tracker))
         if focused is not None and read_service_request(tracker) is None:
             carry_on = continued_topic(tracker, focused)
@@ -110,7 +115,6 @@ class ActionAnswerTopic(Action):
             dispatch(dispatcher, [which_topic_message(choice)])
             return []
         if read_service_request(tracker) is not None:
-            self._finder = self._finder or ActionFindServices()
             events = await self._finder.signpost(dispatcher, tracker, topic_id)
             return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
         if asked_again(tracker, topic_id):
@@ -119,6 +123,16 @@ class ActionAnswerTopic(Action):
             if nxt is not None:
                 return show_part(dispatcher, tracker, *nxt)
         return answer_topic(dispatcher, tracker, topic_id)
+
+
+def line_before_services(tracker: Tracker) -> list[Message]:
+    """The first answer written to come before a list, when the parent's words ask its question
+    ("Can I refer myself to talking therapies?"): by SMS its one-line form. Else nothing."""
+    focused = find_focus(_latest_text(tracker))
+    if focused is None or not focused[1].sms_before_services:
+        return []
+    by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
+    return [{"text": focused[1].sms_before_services if by_text else focused[1].answer}]
 
 
 def asked_about_the_list(tracker: Tracker) -> tuple[str, Focus] | None:
@@ -295,6 +309,8 @@ class ActionFindServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if await self.about_one_listed(dispatcher, tracker):
+            return []
         if informs_nothing(tracker):
             # "asdfghjkl" read as `inform` (0.30) after a list for Nuneaton got the same list
             # again (the fourth user test): it answers nothing, so it is not understood.
@@ -383,12 +399,8 @@ class ActionFindServices(Action):
             # Every service in the catalogue lists English only so far: say first that Cradle
             # cannot tell which work in another language.
             dispatch(dispatcher, [say("services_language")])
-        if ask is not None and (focused := find_focus(_latest_text(tracker))) is not None:
-            if focused[1].sms_before_services:
-                # "Can I refer myself to talking therapies?": the answer, then the services.
-                by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
-                note = focused[1].sms_before_services if by_text else focused[1].answer
-                dispatch(dispatcher, [{"text": note}])
+        if ask is not None:
+            dispatch(dispatcher, line_before_services(tracker))
         listed = [f"{r.name} {r.description}" for r in outcome.results]
         if who := get_request_reader().unserved_group(ask, listed):
             dispatch(dispatcher, [say("services_group_none", who=who)])
@@ -410,6 +422,41 @@ class ActionFindServices(Action):
             return [*events, *start_service_filter(tracker, topic, services_shown=True)]
         dispatch(dispatcher, _ask_feedback(tracker))
         return events
+
+    async def about_one_listed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """A message right under a list that names one of its services ("the talking therapies
+        one - how do i contact them?"): that service's card alone, with what the card can and
+        cannot say, and a first answer written for the question if there is one. True when
+        answered."""
+        listed = services_in_last_reply(tracker.events)
+        text = _latest_text(tracker)
+        if not listed or text.lstrip().startswith("/"):
+            return False
+        try:
+            shown = await asyncio.to_thread(self._services, listed)
+        except CatalogueUnavailable:
+            logger.exception("service catalogue unavailable")
+            return False  # the list path says so and shows the national lines
+        service = named_in(text, [(s.name, s) for s in shown])
+        if service is None:
+            return False
+        if service.phones:
+            line = "service_named_phone"
+        else:
+            line = "service_named_website" if service.url else "service_named_no_contact"
+        dispatch(
+            dispatcher,
+            [
+                *line_before_services(tracker),
+                say(line, name=service.name),
+                contract(services=[service.id], cards=[service.card()]),
+            ],
+        )
+        return True
+
+    def _services(self, ids: list[str]) -> list[ServiceResult]:
+        catalogue = self._open()
+        return [found for i in ids if (found := catalogue.get(i)) is not None]
 
     def _search(self, request: Any) -> SearchOutcome:
         return self._open().search(request.query)
@@ -453,9 +500,11 @@ class ActionNotUnderstood(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        self._finder = self._finder or ActionFindServices()
         if read_service_request(tracker) is not None:
-            self._finder = self._finder or ActionFindServices()
             return await self._finder.run(dispatcher, tracker, domain)
+        if await self._finder.about_one_listed(dispatcher, tracker):
+            return []  # "the pandas one, how do i get hold of them?"
         # A worry named in the parent's own words wins over the NLU's guess, "off-topic" too: the
         # ninth user test's "any way to get a same day GP appointment? or should I just ring
         # 111" was read as off-topic and told what Cradle can help with.

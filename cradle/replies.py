@@ -110,6 +110,30 @@ def services_just_listed(events: list[dict[str, Any]]) -> bool:
     return last_reply_by(events) == "action_find_services"
 
 
+def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
+    """The ids of the services listed in the bot's turn just before the parent's latest message
+    (from the reply contract it sent), or [] when that turn listed none."""
+    seen_latest = False
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_latest:
+                return []
+            seen_latest = True
+        elif seen_latest and kind == "bot":
+            services = _contract_of(event).get("services")
+            if isinstance(services, list) and services:
+                return [s for s in services if isinstance(s, str)]
+    return []
+
+
+def _contract_of(bot_event: dict[str, Any]) -> dict[str, Any]:
+    """The reply contract fields a bot event carries (see `contract`), or {}."""
+    custom = (bot_event.get("data") or {}).get("custom")
+    fields = custom.get("cradle") if isinstance(custom, dict) else None
+    return fields if isinstance(fields, dict) else {}
+
+
 def last_reply_by(events: list[dict[str, Any]]) -> str | None:
     """The last action of the bot's turn just before the parent's latest message, or None."""
     seen_latest = False

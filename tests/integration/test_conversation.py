@@ -472,6 +472,19 @@ def test_a_question_under_a_list_gets_its_answer_not_the_list_again(stack):
     assert texts == [focus.answer]
 
 
+def test_a_question_about_one_listed_service_gets_its_card_alone(stack):
+    # The tenth user test: five questions about one card each got the whole list again.
+    turn(stack, "narrow-one", "hiya, are there any support services near me? im in kenilworth")
+    messages, contract = turn(
+        stack,
+        "narrow-one",
+        "the talking therapies one - how do i contact them? is it a phone call or a form?",
+    )
+    assert contract["services"] == ["cw-talking-therapies"]
+    name = contract["cards"][0]["name"]
+    assert messages[-1]["text"] == message("service_named_website", name=name)["text"]
+
+
 @pytest.mark.parametrize(
     ("text", "topic", "focus_id"),
     [

@@ -688,6 +688,65 @@ def under_a_list(text: str, intent: str, **slots: Any) -> Tracker:
     return latest
 
 
+def under_listed(text: str, intent: str, services: list[str]) -> Tracker:
+    """`text` typed right under a list of these services (ids, as the reply contract held)."""
+    latest = asked(text, intent, area="warwick", services_shown=True)
+    latest.events[:0] = [
+        {"event": "user", "text": "any support near me? im in kenilworth", "parse_data": {}},
+        {"event": "bot", "data": {"custom": {"cradle": {"services": services}}}},
+        {"event": "action", "name": "action_find_services"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return latest
+
+
+LISTED_IDS = ["cw-talking-therapies", "warwickshire-fis", "samaritans", "pandas-foundation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "service", "line"),
+    [
+        # The tenth user test: each got the whole list again, twice without the service asked.
+        (
+            "the talking therapies one - how do i contact them? is it a phone call or a form?",
+            "find_services",
+            "cw-talking-therapies",
+            "service_named_website",
+        ),
+        (
+            "what about PANDAS, theres no number on it. how do i get hold of them?",
+            "inform",
+            "pandas-foundation",
+            "service_named_website",
+        ),
+        (
+            "is samaritans only for a crisis or can i just talk",
+            "ask_low_mood",
+            "samaritans",
+            "service_named_phone",
+        ),
+    ],
+)
+async def test_a_question_naming_one_listed_service_gets_its_card_alone(
+    find, text, intent, service, line
+):
+    dispatcher = CollectingDispatcher()
+    action = ActionAnswerTopic(find) if intent.startswith("ask_") else find
+    await action.run(dispatcher, under_listed(text, intent, LISTED_IDS), {})
+    data = payloads(dispatcher)
+    assert data["services"] == [service] and [c["id"] for c in data["cards"]] == [service]
+    name = data["cards"][0]["name"]
+    assert texts(dispatcher)[-1] == message(line, name=name)["text"]
+    assert "ask_feedback" not in str(dispatcher.messages)  # not asked again about one card
+
+
+async def test_a_service_not_in_the_list_just_shown_is_not_answered_as_one_card(find):
+    dispatcher = CollectingDispatcher()
+    text = "what about relate, or the dadpad app"
+    await find.run(dispatcher, under_listed(text, "find_services", LISTED_IDS), {})
+    assert len(payloads(dispatcher)["services"]) > 1  # not named from this list: a list
+
+
 @pytest.mark.parametrize(
     ("text", "listed_before", "list_again"),
     [

@@ -1,0 +1,62 @@
+"""Which of the services just listed a parent's words name ("the talking therapies one - how do
+I contact them?", "what about pandas"): a question about one card, answered with that card, not
+the whole list again (the tenth user test: five such questions got the same list)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_BRACKETS = re.compile(r"\([^)]*\)")
+_WORDS = re.compile(r"[a-z0-9+]+")
+# Words that say what kind of thing a service is or where, not which one: "NHS Talking
+# Therapies (Coventry and Warwickshire)" is named by "talking therapies".
+_GENERIC = frozenset(
+    "nhs warwickshire coventry national in the a an of for and app helpline line infoline "
+    "foundation service services uk".split()
+)
+# Own words that are everyday ones name a service only with another word beside them:
+# "wellbeing" alone is not "Wellbeing for Warwickshire", nor "domestic abuse" the county's
+# domestic abuse service, nor "i can relate" Relate, nor "calm" the CALM helpline.
+_EVERYDAY = frozenset(
+    "wellbeing support health family families parents parent mums mum dads dad men mind calm "
+    "home start talk help hub hubs group groups domestic abuse advice parenting counselling "
+    "mental team relate shout respect cope cry babies you can".split()
+)
+
+
+def _plain(text: str) -> str:
+    # "Men's" and "mens" are the same word typed two ways.
+    return " ".join(_WORDS.findall(text.lower().replace("'", "").replace("’", "")))
+
+
+def name_phrases(name: str) -> tuple[str, ...]:
+    """The phrases that name a service, longest first: its name without the part in brackets
+    (a one-word name only if it is not an everyday word: not "relate"), and its own words
+    without the generic ones when one of them is not an everyday word ("talking therapies",
+    "pandas"; not "wellbeing" or "domestic abuse")."""
+    words = _plain(_BRACKETS.sub(" ", name)).split()
+    own = [w for w in words if w not in _GENERIC]
+    phrases = set()
+    if len(words) >= 2 or _names_something(words):  # the name said in full
+        phrases.add(" ".join(words))
+    if own and _names_something(own):
+        phrases.add(" ".join(own))
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def _names_something(words: list[str]) -> bool:
+    if len(words) == 1:
+        return words[0] not in _EVERYDAY and len(words[0]) >= 5
+    return any(w not in _EVERYDAY and w not in _GENERIC for w in words)
+
+
+def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
+    """The service (given as name and item) whose name the text says; None when it names none,
+    or more than one ("is pandas better than talking therapies": the list answers that)."""
+    said = f" {_plain(text)} "
+    named = [item for name, item in services if any(f" {p} " in said for p in name_phrases(name))]
+    return named[0] if len(named) == 1 else None

@@ -1,0 +1,82 @@
+"""Which listed service a parent's words name: the card answers a question about one service
+under a list (the tenth user test), and everyday words never pick a card."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.catalogue.naming import name_phrases, named_in
+from cradle.replies import services_in_last_reply
+
+LISTED = [
+    ("NHS Talking Therapies (Coventry and Warwickshire)", "cw-talking-therapies"),
+    ("Wellbeing for Warwickshire", "wellbeing-for-warwickshire"),
+    ("PANDAS Foundation", "pandas-foundation"),
+    ("Warwickshire Family Information Service", "warwickshire-fis"),
+    ("Relate", "relate"),
+    ("CALM helpline", "calm-helpline"),
+    ("Men's Advice Line", "mens-advice-line"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # The tenth user test's questions about one card.
+        (
+            "the talking therapies one - how do i contact them? is it a phone call or a form?",
+            "cw-talking-therapies",
+        ),
+        (
+            "what about PANDAS, theres no number on it. how do i get hold of them?",
+            "pandas-foundation",
+        ),
+        (
+            "can i ring wellbeing for warwickshire for a chat or is it only for emergencies",
+            "wellbeing-for-warwickshire",
+        ),
+        (
+            "the family information service, does that tell me about baby groups?",
+            "warwickshire-fis",
+        ),
+        ("is the mens advice line only for abuse?", "mens-advice-line"),
+        # Everyday words are not names.
+        ("i can relate to that", None),
+        ("how do i stay calm at night", None),
+        ("my wellbeing is rubbish", None),
+        ("any other support near me?", None),
+        # Two named as fully as each other: the list answers it.
+        ("is pandas better than talking therapies", None),
+    ],
+)
+def test_a_service_is_named_by_its_own_words_not_by_everyday_ones(text, named):
+    assert named_in(text, LISTED) == named
+
+
+def test_a_name_inside_another_is_not_taken_for_it():
+    listed = [("Warwickshire Wellbeing Hubs", "hubs"), ("Wellbeing for Warwickshire", "wfw")]
+    assert named_in("are warwickshire wellbeing hubs open late", listed) == "hubs"
+    assert name_phrases("Relate") == ()  # "I can relate" never names it
+
+
+def _bot(services: list[str]) -> dict:
+    return {"event": "bot", "data": {"custom": {"cradle": {"services": services}}}}
+
+
+@pytest.mark.parametrize(
+    ("events", "listed"),
+    [
+        # The bot's last turn listed services: their ids.
+        (
+            [{"event": "user"}, _bot(["a", "b"]), {"event": "action"}, {"event": "user"}],
+            ["a", "b"],
+        ),
+        # A list two turns ago is not "just listed".
+        ([_bot(["a"]), {"event": "user"}, {"event": "bot", "text": "hi"}, {"event": "user"}], []),
+        # A bot event with no contract, or an odd one, lists nothing.
+        ([{"event": "bot", "data": {"custom": "x"}}, {"event": "user"}], []),
+        ([], []),
+    ],
+)
+def test_the_services_in_the_last_reply_are_read_from_its_contract(events, listed):
+    assert services_in_last_reply(events) == listed
