@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from cradle.areas import get_areas
-from cradle.audience import normalise_audience
+from cradle.audience import normalise_audience, says_she_is_the_mum
 from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.naming import named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
@@ -40,6 +40,7 @@ from cradle.replies import (
     contract,
     feedback_given,
     needs_help_today,
+    previous_message,
     reminder_due,
     section_key,
     section_messages,
@@ -100,6 +101,8 @@ class ActionAnswerTopic(Action):
         self._finder = self._finder or ActionFindServices()
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # a question about one of the services just listed
+        if topic_id == "dads" and says_she_is_the_mum(_latest_text(tracker)):
+            return answer_as_mum(dispatcher, tracker)
         focused = find_focus(_latest_text(tracker))
         if focused is not None and read_service_request(tracker) is None:
             carry_on = continued_topic(tracker, focused)
@@ -145,6 +148,22 @@ def asked_about_the_list(tracker: Tracker) -> tuple[str, Focus] | None:
         return None
     focused = find_focus(text)
     return focused if focused is not None and focused[1].sms_before_services else None
+
+
+def answer_as_mum(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """ "im not a dad im the mum??" (read by the NLU as the dads topic again): her message before
+    it is answered again for a mum, by its own first answer if its words name one, else by the
+    NLU's best topic for it other than dads; with nothing to go on, she is asked to say more."""
+    text, ranking = previous_message(tracker.events)
+    mum = [SlotSet("audience", "mum")]
+    dispatch(dispatcher, [say("misread_sorry")])
+    if (focused := find_focus(text)) is not None and focused[0] != "dads":
+        return mum + answer_topic(dispatcher, tracker, focused[0], focus=focused[1], who="mum")
+    topics = [t for i in ranking if (t := topic_for_intent(i)) and t != "dads"]
+    if not topics:
+        dispatcher.utter_message(response="utter_please_rephrase")
+        return mum
+    return mum + answer_topic(dispatcher, tracker, topics[0], who="mum")
 
 
 def asked_again(tracker: Tracker, topic_id: str) -> bool:
@@ -208,10 +227,11 @@ def answer_topic(
     topic_id: str,
     remind: bool = True,
     focus: Focus | None = None,
+    who: str | None = None,
 ) -> list[dict[str, Any]]:
     """A topic's first reply from its reviewed content file, with its next-step buttons.
     `remind=False`: this turn has already said where help is. `focus`: a worry within the
-    topic with a first answer of its own."""
+    topic with a first answer of its own. `who`: the parent's audience, said in this turn."""
     try:
         topic = get_topic(topic_id)
     except ContentError:
@@ -226,7 +246,7 @@ def answer_topic(
     if remind and flagged and reminder_due(tracker.events):
         # The crisis flag lasts the session: check in gently before the next ordinary topic.
         dispatch(dispatcher, [say("safety_reminder")])
-    audience = _audience(tracker)
+    audience = who or _audience(tracker)
     asker = HELPING_AUDIENCE if _asks_for_someone_else(tracker) else audience
     # The next steps are buttons on the answer itself: if the action server is down, no
     # orphan buttons are sent, and the channel's fallback speaks instead.

@@ -24,3 +24,16 @@ def normalise_audience(value: object) -> str | None:
     if _PARENT.search(text):
         return "parent"
     return None
+
+
+# The writer saying who they are against an answer written for dads ("im not a dad im the mum??":
+# the tenth user test's mum was answered as a dad twice).
+_SAYS_MUM = re.compile(
+    r"\b((i'?m|im|i am) (the |a |his |her |their |baby'?s |babys )?(mum|mom|mam|mother|mummy|mommy)"
+    r"|(i'?m|im|i am) not (a |the )?(dad|father|daddy|man|bloke|guy))\b"
+)
+
+
+def says_she_is_the_mum(text: object) -> bool:
+    """Does the message say the writer is the mum, or not a dad?"""
+    return isinstance(text, str) and len(text) < 1000 and bool(_SAYS_MUM.search(text.lower()))

@@ -134,6 +134,18 @@ def _contract_of(bot_event: dict[str, Any]) -> dict[str, Any]:
     return fields if isinstance(fields, dict) else {}
 
 
+def previous_message(events: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The parent's message before the latest one: its text, and the intents the NLU ranked for
+    it, best first ("" and [] when there is none)."""
+    users = [e for e in events if e.get("event") == "user"]
+    if len(users) < 2:
+        return "", []
+    text = users[-2].get("text")
+    ranking = (users[-2].get("parse_data") or {}).get("intent_ranking") or []
+    names = [r["name"] for r in ranking if isinstance(r, dict) and isinstance(r.get("name"), str)]
+    return (text if isinstance(text, str) else ""), names
+
+
 def last_reply_by(events: list[dict[str, Any]]) -> str | None:
     """The last action of the bot's turn just before the parent's latest message, or None."""
     seen_latest = False

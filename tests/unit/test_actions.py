@@ -700,6 +700,56 @@ def under_listed(text: str, intent: str, services: list[str]) -> Tracker:
     return latest
 
 
+def after_a_dads_answer(text: str, earlier: str, ranking: dict[str, float]) -> Tracker:
+    """`text`, read as the dads topic, right after the dads answer to `earlier`."""
+    latest = asked(text, "ask_dads", topic="dads")
+    ranked = [{"name": n, "confidence": c} for n, c in ranking.items()]
+    latest.events[:0] = [
+        {"event": "user", "text": earlier, "parse_data": {"intent_ranking": ranked}},
+        {"event": "action", "name": "action_answer_topic"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("earlier", "ranking", "title"),
+    [
+        # The NLU's next topic for her earlier words, written for a mum.
+        (
+            "so tired and low all the time, baby is 5 months",
+            {"ask_dads": 0.6, "ask_low_mood": 0.3},
+            "Feeling low or down",
+        ),
+        # A first answer her earlier words name wins.
+        (
+            "i feel like im failing at everything, baby is 5 months",
+            {"ask_dads": 0.7, "ask_anxiety": 0.2},
+            "Feeling like a bad parent",
+        ),
+    ],
+)
+async def test_a_mum_answered_as_a_dad_who_says_so_is_answered_again_as_a_mum(
+    earlier, ranking, title
+):
+    # The tenth user test: "im not a dad im the mum??" got the dads topic's next part.
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(
+        dispatcher, after_a_dads_answer("im not a dad im the mum??", earlier, ranking), {}
+    )
+    said = texts(dispatcher)
+    assert said[0] == message("misread_sorry")["text"]
+    assert said[1].startswith(title) and "dad" not in said[1].lower()
+    assert slots_set(events)["audience"] == "mum"
+
+
+@pytest.mark.parametrize("text", ["im the mums partner", "im a dad, how do i help her"])
+def test_only_the_writer_saying_she_is_the_mum_corrects_a_dads_answer(text):
+    from cradle.audience import says_she_is_the_mum
+
+    assert not says_she_is_the_mum(text)
+
+
 LISTED_IDS = ["cw-talking-therapies", "warwickshire-fis", "samaritans", "pandas-foundation"]
 
 
