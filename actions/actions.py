@@ -46,7 +46,6 @@ from cradle.replies import (
     section_messages,
     service_messages,
     services_in_last_reply,
-    services_just_listed,
     topic_just_answered,
     topic_messages,
     which_topic_message,
@@ -144,7 +143,7 @@ def asked_about_the_list(tracker: Tracker) -> tuple[str, Focus] | None:
     again (the ninth user test). Only a focus written to come before a list, and only when the
     message names no place: "can I refer myself in rugby?" still gets Rugby's list."""
     text = _latest_text(tracker)
-    if not services_just_listed(tracker.events) or get_areas().find_in_text(text).district:
+    if not services_in_last_reply(tracker.events) or get_areas().find_in_text(text).district:
         return None
     focused = find_focus(text)
     return focused if focused is not None and focused[1].sms_before_services else None

@@ -103,13 +103,6 @@ def topic_just_answered(events: list[dict[str, Any]]) -> bool:
     return last_reply_by(events) in TOPIC_REPLIES
 
 
-def services_just_listed(events: list[dict[str, Any]]) -> bool:
-    """Whether the bot's turn just before the parent's latest message was a list of services:
-    "how do I refer myself, is it a form or a phone call?" typed under it asks about the list,
-    and gets its answer, not the same list again (the ninth user test)."""
-    return last_reply_by(events) == "action_find_services"
-
-
 def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
     """The ids of the services listed in the bot's turn just before the parent's latest message
     (from the reply contract it sent), or [] when that turn listed none."""

@@ -676,24 +676,17 @@ async def test_a_question_about_reaching_a_service_is_answered_before_the_list(f
     assert payloads(dispatcher)["services"]  # the list still follows, in the same turn
 
 
-def under_a_list(text: str, intent: str, **slots: Any) -> Tracker:
-    """`text` typed right under a list of services (the bot's last turn)."""
-    latest = asked(text, intent, **slots)
-    before = [
-        {"event": "user", "text": "any support in rugby", "parse_data": {}},
-        {"event": "action", "name": "action_find_services"},
-        {"event": "action", "name": "action_listen"},
-    ]
-    latest.events[:0] = before
-    return latest
-
-
-def under_listed(text: str, intent: str, services: list[str]) -> Tracker:
+def under_listed(
+    text: str,
+    intent: str,
+    services: tuple[str, ...] = ("warwickshire-fis", "samaritans"),
+    **slots: Any,
+) -> Tracker:
     """`text` typed right under a list of these services (ids, as the reply contract held)."""
-    latest = asked(text, intent, area="warwick", services_shown=True)
+    latest = asked(text, intent, **{"area": "warwick", "services_shown": True, **slots})
     latest.events[:0] = [
         {"event": "user", "text": "any support near me? im in kenilworth", "parse_data": {}},
-        {"event": "bot", "data": {"custom": {"cradle": {"services": services}}}},
+        {"event": "bot", "data": {"custom": {"cradle": {"services": list(services)}}}},
         {"event": "action", "name": "action_find_services"},
         {"event": "action", "name": "action_listen"},
     ]
@@ -750,7 +743,7 @@ def test_only_the_writer_saying_she_is_the_mum_corrects_a_dads_answer(text):
     assert not says_she_is_the_mum(text)
 
 
-LISTED_IDS = ["cw-talking-therapies", "warwickshire-fis", "samaritans", "pandas-foundation"]
+LISTED_IDS = ("cw-talking-therapies", "warwickshire-fis", "samaritans", "pandas-foundation")
 
 
 @pytest.mark.parametrize(
@@ -814,7 +807,7 @@ async def test_a_question_under_a_list_is_answered_not_sent_the_list_again(
     find, text, listed_before, list_again
 ):
     dispatcher = CollectingDispatcher()
-    make = under_a_list if listed_before else asked
+    make = under_listed if listed_before else asked
     await find.run(dispatcher, make(text, "find_services", area="rugby", services_shown=True), {})
     assert bool(payloads(dispatcher).get("services")) is list_again
     if not list_again:

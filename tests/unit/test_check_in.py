@@ -156,6 +156,13 @@ def test_an_answer_cannot_be_both_safe_and_not_safe(tmp_path):
 AFTER_CRISIS_HELP = SessionSafety(
     "emergency", "utter_safety_check_in", after_crisis=True, response="emergency"
 )
+# After crisis help about abuse, and about someone else: no correction is taken there.
+AFTER_ABUSE_HELP = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="abuse"
+)
+AFTER_HELP_FOR_SOMEONE_ELSE = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
+)
 
 
 @pytest.mark.parametrize(
@@ -236,16 +243,8 @@ def test_a_safe_answer_with_its_reason_is_the_button_it_means(answer, session, s
         # Words before it that are not listed: "I don't think I'm safe".
         ("i dont think im safe i just meant it", AFTER_CRISIS_HELP),
         # Not after a crisis reply about abuse, the baby, tablets or someone else.
-        (
-            "im not in danger i just meant he shouts sometimes",
-            SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="abuse"),
-        ),
-        (
-            "im not in danger i was talking about my sister",
-            SessionSafety(
-                "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
-            ),
-        ),
+        ("im not in danger i just meant he shouts sometimes", AFTER_ABUSE_HELP),
+        ("im not in danger i was talking about my sister", AFTER_HELP_FOR_SOMEONE_ELSE),
         ("im not in danger i just meant im a single mum", SessionSafety()),  # nothing asked
     ],
 )
@@ -288,16 +287,8 @@ def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_re
         ("i just meant i cant go on anymore", AFTER_CRISIS_HELP),
         ("you got it wrong, I already took the tablets", AFTER_CRISIS_HELP),
         # Not after a crisis reply about abuse, the baby or someone else.
-        (
-            "i was talking about the shouting, not hitting",
-            SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="abuse"),
-        ),
-        (
-            "i meant my sister, not me",
-            SessionSafety(
-                "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
-            ),
-        ),
+        ("i was talking about the shouting, not hitting", AFTER_ABUSE_HELP),
+        ("i meant my sister, not me", AFTER_HELP_FOR_SOMEONE_ELSE),
         # No crisis help before it: nothing was misread.
         ("i meant the night feeds", SessionSafety()),
         # "I mean" is said in passing, not to correct.
