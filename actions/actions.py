@@ -100,8 +100,9 @@ class ActionAnswerTopic(Action):
         self._finder = self._finder or ActionFindServices()
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # a question about one of the services just listed
-        if topic_id == "dads" and says_she_is_the_mum(_latest_text(tracker)):
-            return answer_as_mum(dispatcher, tracker)
+        if topic_id == "dads" and asked_again(tracker, "dads"):
+            if says_she_is_the_mum(_latest_text(tracker)):
+                return answer_as_mum(dispatcher, tracker)
         focused = find_focus(_latest_text(tracker))
         if focused is not None and read_service_request(tracker) is None:
             carry_on = continued_topic(tracker, focused)

@@ -736,6 +736,15 @@ async def test_a_mum_answered_as_a_dad_who_says_so_is_answered_again_as_a_mum(
     assert slots_set(events)["audience"] == "mum"
 
 
+async def test_im_the_mum_in_a_first_message_is_answered_as_asked():
+    # Not a correction: nothing was answered for a dad before it.
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic().run(
+        dispatcher, asked("im the mum, can dads get pnd too?", "ask_dads"), {}
+    )
+    assert texts(dispatcher)[0].startswith("Dads get it too")
+
+
 @pytest.mark.parametrize("text", ["im the mums partner", "im a dad, how do i help her"])
 def test_only_the_writer_saying_she_is_the_mum_corrects_a_dads_answer(text):
     from cradle.audience import says_she_is_the_mum
