@@ -265,6 +265,12 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("shes not herself since the baby, should i say something?", "raising-a-worry"),
         ("how do i tell my mum im pregnant", None),
         ("how do i talk to my toddler about the new baby", None),
+        # The tenth user test's sister (not a frozen set).
+        (
+            "what do I actually say though? if I say 'are you depressed' he'll say he's fine",
+            "raising-a-worry",
+        ),
+        ("should i talk to his wife about it first or go straight to him?", "raising-a-worry"),
         # The ninth user test's dad (not a frozen set): afraid it would get back to his partner.
         ("would it get back to the missus health visitor", "keeping-it-private"),
         ("if i see the gp about my mood will my wife be told", "keeping-it-private"),
