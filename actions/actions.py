@@ -100,11 +100,12 @@ class ActionAnswerTopic(Action):
         self._finder = self._finder or ActionFindServices()
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # a question about one of the services just listed
-        if topic_id == "dads" and asked_again(tracker, "dads"):
-            if says_she_is_the_mum(_latest_text(tracker)):
-                return answer_as_mum(dispatcher, tracker)
-        focused = find_focus(_latest_text(tracker))
-        if focused is not None and read_service_request(tracker) is None:
+        text = _latest_text(tracker)
+        if topic_id == "dads" and asked_again(tracker, "dads") and says_she_is_the_mum(text):
+            return answer_as_mum(dispatcher, tracker)
+        wants_services = read_service_request(tracker) is not None
+        focused = find_focus(text)
+        if focused is not None and not wants_services:
             carry_on = continued_topic(tracker, focused)
             nxt = next_part(tracker, carry_on) if carry_on is not None else None
             if nxt is not None:
@@ -113,11 +114,11 @@ class ActionAnswerTopic(Action):
             # of giving birth"): it wins over the NLU's guess and a choice between two topics.
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
         choice = close_topics((tracker.latest_message or {}).get("intent_ranking"))
-        if choice is not None and read_service_request(tracker) is None:
+        if choice is not None and not wants_services:
             # Two topics too close to call: one tap beats the wrong leaflet at 2am.
             dispatch(dispatcher, [which_topic_message(choice)])
             return []
-        if read_service_request(tracker) is not None:
+        if wants_services:
             events = await self._finder.signpost(dispatcher, tracker, topic_id)
             return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
         if asked_again(tracker, topic_id):
@@ -203,7 +204,7 @@ def next_part(tracker: Tracker, topic_id: str) -> tuple[Topic, str] | None:
         return None  # answer_topic says so
     if not topic.may_be_shown:
         return None
-    key = section_key(None, topic, _audience(tracker), _seen(tracker))
+    key = section_key(None, topic, _reader(tracker), _seen(tracker))
     return None if key == SOURCES_KEY else (topic, key)
 
 
@@ -217,7 +218,7 @@ def show_part(
 ) -> list[dict[str, Any]]:
     """One part of the topic, with the next-step buttons, remembered as shown."""
     shown = [*_seen(tracker), key]
-    dispatch(dispatcher, section_messages(topic, key, _audience(tracker), shown))
+    dispatch(dispatcher, section_messages(topic, key, _reader(tracker), shown))
     return [SlotSet("topic_seen", shown)]
 
 
@@ -247,7 +248,8 @@ def answer_topic(
         # The crisis flag lasts the session: check in gently before the next ordinary topic.
         dispatch(dispatcher, [say("safety_reminder")])
     audience = who or _audience(tracker)
-    asker = HELPING_AUDIENCE if _asks_for_someone_else(tracker) else audience
+    helping = _asks_for_someone_else(tracker) or _still_helping(tracker, topic_id)
+    asker = HELPING_AUDIENCE if helping else audience
     # The next steps are buttons on the answer itself: if the action server is down, no
     # orphan buttons are sent, and the channel's fallback speaks instead.
     dispatch(dispatcher, topic_messages(topic, asker, focus))
@@ -256,6 +258,7 @@ def answer_topic(
     return [
         SlotSet("topic", topic_id),
         SlotSet("topic_seen", [focus_marker(focus)] if focus else []),
+        SlotSet(HELPING_SLOT, helping),
     ]
 
 
@@ -307,7 +310,7 @@ class ActionTopicSection(Action):
             dispatch(dispatcher, [say("services_none"), say("offer_local_support")])
             return []
         requested = next(tracker.get_latest_entity_values("section"), None)
-        key = section_key(requested, topic, _audience(tracker), _seen(tracker))
+        key = section_key(requested, topic, _reader(tracker), _seen(tracker))
         return show_part(dispatcher, tracker, topic, key)
 
 
@@ -769,6 +772,30 @@ def latest_intent(tracker: Tracker) -> str | None:
 def _asks_for_someone_else(tracker: Tracker) -> bool:
     """The NLU read the latest message as a question about another adult's wellbeing."""
     return (tracker.latest_message or {}).get(ABOUT_KEY) == SOMEONE_ELSE
+
+
+# Set with each topic answer: whether it was written for family or friends (slot `helping`).
+HELPING_SLOT = "helping"
+
+
+def _still_helping(tracker: Tracker, topic_id: str) -> bool:
+    """A question typed on the same topic after an answer for family or friends is read the
+    same way ("what do I actually say though?" from the tenth user test's sister, whose own
+    words name no one). A button ("It's about me", a menu choice) or another topic is read
+    afresh: a parent given the answer for a helper would be told "It's kind to ask"."""
+    return (
+        tracker.get_slot(HELPING_SLOT) is True
+        and tracker.get_slot("topic") == topic_id
+        and not _latest_text(tracker).lstrip().startswith("/")
+    )
+
+
+def _reader(tracker: Tracker) -> str | None:
+    """Who the topic's parts are written for: family or friends after an answer for them, else
+    the parent's audience."""
+    if tracker.get_slot(HELPING_SLOT) is True:
+        return HELPING_AUDIENCE
+    return _audience(tracker)
 
 
 def _audience(tracker: Tracker) -> str | None:

@@ -23,6 +23,9 @@ HELPING_AUDIENCE = "family-or-friend"
 # The reviewed first answers, one SMS segment each: for everyone, and by who is asking.
 SHORT_TEXT_KEYS = {"sms": None, "sms_dads": DADS_AUDIENCE, "sms_helping": HELPING_AUDIENCE}
 DADS_HEADING = "For dads and partners"
+# The part written for a partner, friend or relative asking about someone else (the tenth user
+# test: a sister's "Tell me more" got parts written to the parent).
+HELPING_HEADING = "For family and friends"
 # The parts of a topic a parent can ask for, one at a time, after the short first answer.
 SECTION_KEYS = {
     "about": "What this is",
@@ -31,6 +34,7 @@ SECTION_KEYS = {
     "when_to_get_help": "When to get help",
     "how_to_get_help": "How to get help",
     "dads": DADS_HEADING,
+    "helping": HELPING_HEADING,
 }
 SOURCES_KEY = "sources"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
@@ -200,22 +204,12 @@ class Topic:
 
     def more_order(self, audience: str | None = None) -> list[str]:
         """Section keys in the order "Tell me more" shows them; dads' section first for dads
-        and partners, last (on request) for everyone else."""
+        and partners, last (on request) for everyone else. The part for family and friends
+        comes first for them and is not offered to the parent."""
         keys = [k for k, heading in SECTION_KEYS.items() if self.section(heading) is not None]
-        if "dads" in keys and audience == DADS_AUDIENCE:
-            keys.remove("dads")
-            keys.insert(0, "dads")
-        return keys
-
-    def web_text(self, audience: str | None = None) -> str:
-        """All sections as plain text with headings; dads' section first for dads and partners."""
-        sections = list(self.sections)
-        dads = self.section(DADS_HEADING)
-        if audience == DADS_AUDIENCE and dads is not None and self.id != "dads":
-            sections.remove(dads)
-            sections.insert(0, dads)
-        parts = [self.title] + [f"{s.heading}\n{s.text}" for s in sections]
-        return "\n\n".join(parts)
+        first = {DADS_AUDIENCE: "dads", HELPING_AUDIENCE: "helping"}.get(audience or "")
+        rest = [k for k in keys if k not in (first, "helping")]
+        return [first, *rest] if first is not None and first in keys else rest
 
 
 def parse_topic(text: str, path: Path) -> Topic:

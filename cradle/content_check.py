@@ -39,6 +39,7 @@ SECTIONS = (
     "How to get help",
 )
 DADS_SECTION = "For dads and partners"
+FAMILY_SECTION = "For family and friends"
 MAX_SMS_SEGMENTS = 1  # one text costs a parent one segment, and arrives whole
 # A floor, not a target: Rasa's FAQ suggests 20-30 examples per intent to begin with, and more
 # for intents easily confused, as topics are; the shipped topics have 100 each.
@@ -501,7 +502,7 @@ class Checker:
                 "review_due must be a date like 2027-11-01",
             )
         headings = [s.heading for s in topic.sections]
-        for heading in SECTIONS + (DADS_SECTION,):
+        for heading in SECTIONS + (DADS_SECTION, FAMILY_SECTION):
             if heading not in headings:
                 self.add(path, topic.body_line, "schema", f"missing the section '## {heading}'")
 

@@ -48,9 +48,6 @@ def topic_messages(topic: Topic, audience: str | None, focus: Focus | None = Non
     else:
         text = f"{topic.title}\n{topic.short_text(audience)}"
     buttons = next_steps(topic, audience, [])
-    if audience == HELPING_AUDIENCE:
-        # Read as a question about someone else: one tap gets the answer written to the parent.
-        buttons.append({"title": "It's about me", "payload": f"/{intent_for_topic(topic.id)}"})
     return [{"text": text, "buttons": buttons}, contract(topic=topic.id)]
 
 
@@ -103,17 +100,26 @@ def topic_just_answered(events: list[dict[str, Any]]) -> bool:
     return last_reply_by(events) in TOPIC_REPLIES
 
 
+def _last_bot_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of the bot's turn just before the parent's latest message, latest first
+    ([] when there is no such turn)."""
+    turn: list[dict[str, Any]] = []
+    seen_latest = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return turn
+            seen_latest = True
+        elif seen_latest:
+            turn.append(event)
+    return turn  # the conversation's first message: the greeting, if any, is its turn
+
+
 def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
     """The ids of the services listed in the bot's turn just before the parent's latest message
     (from the reply contract it sent), or [] when that turn listed none."""
-    seen_latest = False
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_latest:
-                return []
-            seen_latest = True
-        elif seen_latest and kind == "bot":
+    for event in _last_bot_turn(events):
+        if event.get("event") == "bot":
             services = _contract_of(event).get("services")
             if isinstance(services, list) and services:
                 return [s for s in services if isinstance(s, str)]
@@ -141,14 +147,8 @@ def previous_message(events: list[dict[str, Any]]) -> tuple[str, list[str]]:
 
 def last_reply_by(events: list[dict[str, Any]]) -> str | None:
     """The last action of the bot's turn just before the parent's latest message, or None."""
-    seen_latest = False
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_latest:
-                return None
-            seen_latest = True
-        elif seen_latest and kind == "action" and event.get("name") != "action_listen":
+    for event in _last_bot_turn(events):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
             return event.get("name")
     return None
 
@@ -183,10 +183,13 @@ def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dic
     """A button for each next step after a topic answer or one of its parts: the two parts
     parents ask for most by name, "Tell me more" for the next one, the sources, and the dads'
     part for anyone not known to be a dad, partner or mum. (By SMS only "Find support near
-    me" and "Tell me more" are offered: see cradle.sms.for_sms.)"""
+    me" and "Tell me more" are offered: see cradle.sms.for_sms.) For family and friends, their
+    own part and "It's about me"."""
     buttons = [{"title": "Find support near me", "payload": "/affirm"}]
     unseen = [k for k in topic.more_order(audience) if k not in shown]
-    for key in ("help_today", "when_to_get_help"):
+    # Family and friends are offered their own part by name, not the parent's "what can help".
+    named = ("helping",) if audience == HELPING_AUDIENCE else ("help_today", "when_to_get_help")
+    for key in named:
         if key in unseen:
             buttons.append({"title": SECTION_KEYS[key], "payload": _more_payload(key)})
     if unseen:
@@ -195,8 +198,12 @@ def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dic
         buttons.append({"title": "Where this comes from", "payload": _more_payload(SOURCES_KEY)})
     # A mum who said so is not offered the dads' part by name (a user test); it is still the
     # last "Tell me more".
-    if audience not in (DADS_AUDIENCE, MUM_AUDIENCE) and "dads" in unseen:
+    if audience not in (DADS_AUDIENCE, MUM_AUDIENCE, HELPING_AUDIENCE) and "dads" in unseen:
         buttons.append({"title": DADS_HEADING, "payload": _more_payload("dads")})
+    if audience == HELPING_AUDIENCE:
+        # Read as about someone else: one tap, on every answer and part, gets the answer written
+        # to the parent (and ends the reading).
+        buttons.append({"title": "It's about me", "payload": f"/{intent_for_topic(topic.id)}"})
     return buttons
 
 

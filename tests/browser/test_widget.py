@@ -691,7 +691,8 @@ def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(bro
 
 def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser, stack):
     """A relative asking about a new mum gets the answer for family and friends; all its buttons,
-    "It's about me" last, are in view on a 360x740 phone, and that button gets the parent's own."""
+    "It's about me" last, are in view on a 360x740 phone; their own part keeps that button, and
+    it gets the parent's own."""
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{stack.config.web_url}/")
@@ -704,7 +705,15 @@ def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-for-someone-else-360.png"))
     assert_whole_in_the_log(page, (reply, buttons), 360)
+    # Their own part, then the parent's answer: "It's about me" stays on every reply for them.
     before = bot_count(page)
+    buttons.get_by_role("button", name="For family and friends").click()
+    wait_for_reply(page, before)
+    part = page.locator(".cradle-bot").nth(before)
+    assert "For family and friends" in part.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "widget-for-family-and-friends-360.png"))
+    before = bot_count(page)
+    buttons = page.get_by_role("group", name="Suggested replies").last
     buttons.get_by_role("button", name="It's about me").click()
     wait_for_reply(page, before)
     assert "common and not your fault" in page.locator(".cradle-bot").nth(before).inner_text()

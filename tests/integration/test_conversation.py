@@ -224,6 +224,34 @@ def test_a_question_about_someone_else_gets_the_answer_for_family_and_friends(st
     assert texts == [f"{topic.title}\n{' '.join(topic.meta['sms'].split())}"]
 
 
+def titles_of(messages: list[dict]) -> list[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_a_relatives_conversation_stays_theirs_until_they_say_it_is_about_them(stack):
+    # The tenth user test: after the first answer, a sister's "Tell me more" got parts written
+    # to the parent, and "It's about me" was gone.
+    more = '/topic_more{"section": "more"}'
+    messages, _ = turn(stack, "relative-1", "my daughter had a baby and she seems so down")
+    assert titles_of(messages)[1] == "For family and friends"
+    assert titles_of(messages)[-1] == "It's about me"
+    assert "When to get help" not in titles_of(messages)
+    messages, contract = turn(stack, "relative-1", more)
+    assert contract["topic"] == "low-mood"
+    assert messages[0]["text"] == "For family and friends"
+    assert messages[1]["text"].startswith("If someone you care about")
+    assert titles_of(messages)[-1] == "It's about me"
+    messages, _ = turn(stack, "relative-1", more)  # the next part, still with the way back
+    assert messages[0]["text"] == "What this is"
+    assert titles_of(messages)[-1] == "It's about me"
+    texts, _ = say(stack, "relative-1", "/ask_low_mood")  # "It's about me"
+    assert "common and not your fault" in texts[0]
+    messages, _ = turn(stack, "relative-1", more)
+    assert messages[0]["text"] == "What this is"
+    assert "It's about me" not in titles_of(messages)
+    assert "What can help today" in titles_of(messages)
+
+
 def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):
     texts, contract = say(stack, "parent-2", "I just want to die")
     assert contract["safety"] == "urgent"

@@ -273,3 +273,18 @@ def test_a_line_before_the_list_by_text_leaves_three_whole_services(stack, numbe
     assert "NHS Talking Therapies (Coventry and Warwickshire) nhs.uk/service-search/" in reply
     assert len(re.findall(r"^- ", reply, flags=re.M)) == 3  # three services, none cut
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+def test_a_question_about_one_listed_service_by_text_gets_that_service_alone(stack):
+    # The tenth user test's question about one card, by text: there is no card, so the line
+    # points below to the service's own line of text, and the list is not sent again.
+    number = "+447700900083"
+    text_sms(stack, number, "hiya, are there any support services near me? im in kenilworth")
+    reply = text_sms(stack, number, "the talking therapies one - how do i contact them?")
+    assert reply and reply.startswith(
+        "I don't have a phone number for it: the link below has the current details."
+    )
+    assert "card" not in reply
+    lines = re.findall(r"^- .*", reply, flags=re.M)
+    assert len(lines) == 1 and lines[0].startswith("- NHS Talking Therapies")
+    assert segments(reply) <= 2 and is_gsm7(reply)

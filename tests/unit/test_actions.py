@@ -63,6 +63,7 @@ async def test_answer_topic_sends_the_file_and_sets_the_topic():
     assert events == [
         {"event": "slot", "timestamp": None, "name": "topic", "value": "bonding"},
         {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []},
+        {"event": "slot", "timestamp": None, "name": "helping", "value": False},
     ]
     assert payloads(dispatcher) == {"topic": "bonding"}
     assert texts(dispatcher)[0].startswith("Bonding with your baby")
@@ -417,8 +418,10 @@ async def test_each_part_comes_once_then_tell_me_more_walks_the_rest():
         seen = events[0]["value"]
         shown_headings.append(heading(dispatcher))
     topic = get_topic("anxiety")
-    expected = [s.heading for s in topic.sections if s.heading != "For dads and partners"]
+    others = ("For dads and partners", "For family and friends")
+    expected = [s.heading for s in topic.sections if s.heading not in others]
     assert shown_headings[: len(expected)] == expected
+    assert "For family and friends" not in shown_headings  # a parent is not sent the helper's
     # When every section has been shown, "more" gives the sources, and the buttons stop
     # offering "Tell me more".
     assert "Where this comes from" in shown_headings

@@ -28,6 +28,7 @@ SECTIONS = [
     "When to get help",
     "How to get help",
     "For dads and partners",
+    "For family and friends",
 ]
 
 

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerTopic
+from actions.actions import ActionAnswerTopic, ActionTopicSection
 from bot.components.safety_check import SafetyCheck
 from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, topic_ids
 from cradle.frozen import body_checksum
@@ -22,7 +22,7 @@ from cradle.helping import (
     load_set,
     report,
 )
-from cradle.replies import topic_messages
+from cradle.replies import section_messages, topic_messages
 from cradle.sms import segments
 from cradle.yamlio import ContentError
 from tests.sent import as_rasa_sends
@@ -165,3 +165,75 @@ def test_the_nlu_marks_a_topic_question_about_someone_else(text, intent, marked)
     parsed = out.as_dict(only_output_properties=True)
     assert (parsed.get(ABOUT_KEY) == SOMEONE_ELSE) is marked
     assert out.get("intent")["name"] == intent  # the topic is unchanged, only its wording
+
+
+@pytest.mark.parametrize("topic_id", topic_ids())
+def test_the_part_for_family_and_friends_is_theirs_alone(topic_id):
+    # The tenth user test: a sister's "Tell me more" got parts written to the parent.
+    topic = get_topic(topic_id)
+    assert topic.more_order(HELPING_AUDIENCE)[0] == "helping"
+    for audience in (None, "mum", "dad-or-partner"):
+        assert "helping" not in topic.more_order(audience)
+    helping = topic.section("For family and friends")
+    assert helping is not None and "you care about" in helping.text
+
+
+def titles(messages: list[dict[str, Any]]) -> list[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_family_and_friends_are_offered_their_part_and_the_parents_own_on_every_reply():
+    topic = get_topic("low-mood")
+    first = titles(topic_messages(topic, HELPING_AUDIENCE))
+    assert first[1] == "For family and friends" and first[-1] == "It's about me"
+    assert not {"What can help today", "When to get help", "For dads and partners"} & set(first)
+    part = section_messages(topic, "helping", HELPING_AUDIENCE, ["helping"])
+    assert part[0]["text"].startswith("For family and friends\n\nIf someone you care about")
+    assert "For family and friends" not in titles(part) and titles(part)[-1] == "It's about me"
+    assert "It's about me" not in titles(section_messages(topic, "about", None, ["about"]))
+
+
+def typed(text: str, helping: bool, topic: str = "low-mood", intent: str = "ask_low_mood"):
+    latest = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    events = [
+        {"event": "user", "text": "earlier", "parse_data": {}, "input_channel": "rest"},
+        {"event": "action", "name": "action_find_services"},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"},
+    ]
+    slots = {"topic": topic, "topic_seen": [], "helping": helping}
+    return Tracker("s", slots, latest, events, False, None, {}, "action_listen")
+
+
+def helping_set(events: list[dict[str, Any]]) -> object:
+    return next(e["value"] for e in events if e.get("name") == "helping")
+
+
+@pytest.mark.parametrize(
+    ("text", "helping", "intent", "expected"),
+    [
+        # After an answer for a helper, a question on the same topic is theirs too ...
+        ("what do I actually say though?", True, "ask_low_mood", "sms_helping"),
+        # ... but not a button (the "It's about me" one), nor another topic,
+        ("/ask_low_mood", True, "ask_low_mood", "sms"),
+        ("i cant sleep either", True, "ask_sleep_and_exhaustion", "sms"),
+        # and a parent's own conversation stays theirs.
+        ("what do I actually say though?", False, "ask_low_mood", "sms"),
+    ],
+)
+async def test_whose_question_it_is_lasts_for_the_same_topic(text, helping, intent, expected):
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(dispatcher, typed(text, helping, intent=intent), {})
+    first = next(m for m in as_rasa_sends(dispatcher) if m.get("text"))
+    topic = get_topic("low-mood" if intent == "ask_low_mood" else "sleep-and-exhaustion")
+    assert first["text"] == f"{topic.title}\n" + " ".join(str(topic.meta[expected]).split())
+    assert helping_set(events) is (expected == "sms_helping")
+
+
+@pytest.mark.parametrize(
+    ("helping", "heading"), [(True, "For family and friends"), (False, "What this is")]
+)
+async def test_tell_me_more_after_an_answer_for_a_helper_shows_their_part(helping, heading):
+    dispatcher = CollectingDispatcher()
+    tracker = typed('/topic_more{"section": "more"}', helping, intent="topic_more")
+    await ActionTopicSection().run(dispatcher, tracker, {})
+    assert as_rasa_sends(dispatcher)[0]["text"].startswith(heading)
