@@ -248,7 +248,11 @@ def answer_topic(
         # The crisis flag lasts the session: check in gently before the next ordinary topic.
         dispatch(dispatcher, [say("safety_reminder")])
     audience = who or _audience(tracker)
-    helping = _asks_for_someone_else(tracker) or _still_helping(tracker, topic_id)
+    helping = (
+        _asks_for_someone_else(tracker)
+        or _still_helping(tracker, topic_id)
+        or (focus is not None and focus.for_helpers)
+    )
     asker = HELPING_AUDIENCE if helping else audience
     # The next steps are buttons on the answer itself: if the action server is down, no
     # orphan buttons are sent, and the channel's fallback speaks instead.

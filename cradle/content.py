@@ -102,6 +102,9 @@ class Focus:
     # services, its answer comes first and the list follows, instead of the list alone. By
     # SMS this shorter line comes instead, so three service lines still fit three segments.
     sms_before_services: str = ""
+    # Written for a partner, friend or relative ("how do I bring it up with her?"): what comes
+    # after it is theirs too (the topic's "For family and friends" part, "It's about me").
+    for_helpers: bool = False
 
     @property
     def answer(self) -> str:
@@ -137,8 +140,13 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
         before = entry.get("sms_before_services", "")
         if not isinstance(before, str):
             raise ContentError(path, f"focus {entry['id']}: sms_before_services must be text")
+        for_helpers = entry.get("for_helpers", False)
+        if not isinstance(for_helpers, bool):
+            raise ContentError(path, f"focus {entry['id']}: for_helpers must be true or false")
         sms, before = " ".join(entry["sms"].split()), " ".join(before.split())
-        focuses.append(Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes, before))
+        focuses.append(
+            Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes, before, for_helpers)
+        )
     return tuple(focuses)
 
 

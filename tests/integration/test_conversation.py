@@ -252,6 +252,18 @@ def test_a_relatives_conversation_stays_theirs_until_they_say_it_is_about_them(s
     assert "What can help today" in titles_of(messages)
 
 
+def test_after_bringing_up_a_worry_tell_me_more_is_for_the_helper(stack):
+    # The tenth user test's sister: after "Bringing up a worry", "Tell me more" got the part on
+    # fearing a baby would be taken away, written to the parent.
+    text = "my brother has been so low since the baby. how do i bring it up without upsetting him?"
+    messages, contract = turn(stack, "sister-1", text)
+    assert messages[0]["text"].startswith("Bringing up a worry")
+    assert titles_of(messages)[-1] == "It's about me"
+    messages, _ = turn(stack, "sister-1", '/topic_more{"section": "more"}')
+    assert messages[0]["text"] == "For family and friends"
+    assert messages[1]["text"].startswith("If someone you care about is struggling")
+
+
 def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):
     texts, contract = say(stack, "parent-2", "I just want to die")
     assert contract["safety"] == "urgent"

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerTopic, ActionTopicSection
 from bot.components.safety_check import SafetyCheck
-from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, topic_ids
+from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, parse_topic, topic_ids
 from cradle.frozen import body_checksum
 from cradle.helping import (
     ABOUT_KEY,
@@ -237,3 +237,29 @@ async def test_tell_me_more_after_an_answer_for_a_helper_shows_their_part(helpin
     tracker = typed('/topic_more{"section": "more"}', helping, intent="topic_more")
     await ActionTopicSection().run(dispatcher, tracker, {})
     assert as_rasa_sends(dispatcher)[0]["text"].startswith(heading)
+
+
+async def test_a_worry_written_for_helpers_is_followed_by_their_part():
+    # "Bringing up a worry" is for a relative or friend: after it, "Tell me more" got the topic's
+    # part on fearing a baby would be taken away, written to the parent (tenth user test).
+    text = "my sister seems really down, how do I bring it up without upsetting her?"
+    dispatcher = CollectingDispatcher()
+    tracker = typed(text, False, topic="", intent="ask_asking_for_help")
+    events = await ActionAnswerTopic().run(dispatcher, tracker, {})
+    assert helping_set(events) is True
+    first = as_rasa_sends(dispatcher)[0]
+    assert first["text"].startswith("Bringing up a worry")
+    buttons = [b["title"] for b in first["buttons"]]
+    assert "For family and friends" in buttons and buttons[-1] == "It's about me"
+
+
+def test_for_helpers_must_be_true_or_false(tmp_path):
+    topic = get_topic("asking-for-help")
+    text = topic.path.read_text(encoding="utf-8").replace(
+        "for_helpers: true", "for_helpers: yes please"
+    )
+    bad = tmp_path / "asking-for-help.md"
+    bad.write_text(text, encoding="utf-8")
+    # Read as a string "yes please" would be truthy: refused, with the file named.
+    with pytest.raises(ContentError, match="for_helpers must be true or false"):
+        parse_topic(bad.read_text(encoding="utf-8"), bad).focuses  # noqa: B018 - parsed lazily
