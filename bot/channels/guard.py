@@ -28,11 +28,11 @@ from cradle.turn import (
     CHECK_CLEARED,
     CHECK_INTENT,
     JUST_CLEARED,
-    MAX_MESSAGE_CHARS,
     REPLY_TO_KEY,
     PreparedTurn,
     SessionSafety,
     assemble_reply,
+    cut_for_reading,
     held_since_crisis,
     is_after_crisis,
     prepare_turn,
@@ -164,7 +164,7 @@ def topic_guess(agent: Any) -> TopicGuess:
     have to ask again; only the topic's id reaches the tracker, never the words."""
 
     async def guess(text: str) -> str | None:
-        parsed = await agent.parse_message(text[:MAX_MESSAGE_CHARS])
+        parsed = await agent.parse_message(cut_for_reading(text))
         return topic_in_ranking(parsed.get("intent_ranking"))
 
     return guess
@@ -242,7 +242,7 @@ async def guarded_turn(
     message = UserMessage(
         turn.text_for_rasa, collector, sender_id, input_channel=input_channel, metadata=metadata
     )
-    if turn.text_for_rasa != text[:MAX_MESSAGE_CHARS]:
+    if turn.text_for_rasa != cut_for_reading(text):
         ahead = None  # a crisis or a question goes to Rasa as an intent: no vector to wait for
     task = asyncio.ensure_future(_when_encoded(ahead, on_new_message(message)))
     failed = False
@@ -265,7 +265,7 @@ async def guarded_turn(
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:
     """Start the sentence vector of a typed message (cradle/encode_ahead.py); the NLU reads
     it from there. Commands and empty messages do not reach the NLU's encoder."""
-    cut = text[:MAX_MESSAGE_CHARS].strip()  # as Rasa's UserMessage strips it for the NLU
+    cut = cut_for_reading(text).strip()  # as Rasa's UserMessage strips it for the NLU
     if not cut or cut.startswith("/"):
         return None
     try:

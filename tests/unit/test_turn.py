@@ -220,10 +220,25 @@ def test_a_crisis_inside_markup_is_still_a_crisis(typed):
 
 def test_long_messages_are_cut_with_a_note():
     turn = prepare_turn("a" * (MAX_MESSAGE_CHARS + 500))
-    assert turn.truncated and len(turn.text_for_rasa or "") == MAX_MESSAGE_CHARS
+    assert turn.truncated and len(turn.text_for_rasa or "") <= MAX_MESSAGE_CHARS
     reply = assemble_reply(turn, [{"text": "ok"}])
     assert reply[0]["text"] == "ok"  # the answer first: crisis help is never pushed down
-    assert "first 1,000" in reply[1]["text"] and "all of it for anything urgent" in reply[1]["text"]
+    assert "start and end" in reply[1]["text"]
+    assert "all of it for anything urgent" in reply[1]["text"]
+
+
+def test_a_long_message_is_read_from_its_start_and_its_end_in_whole_words():
+    # The ninth user test: a long story with the question last was read from its first 1,000
+    # characters, so the question was never read.
+    story = "we had a long night with the baby and " * 60
+    text = f"Hi, my name is Sam. {story}so can I refer myself to talking therapies?"
+    read = prepare_turn(text).text_for_rasa or ""
+    assert len(text) > MAX_MESSAGE_CHARS >= len(read)
+    assert read.startswith("Hi, my name is Sam.")
+    assert read.endswith("so can I refer myself to talking therapies?")
+    assert " ... " in read
+    words = set(text.split())
+    assert all(w in words for w in read.replace(" ... ", " ").split())  # no word cut in two
 
 
 @pytest.mark.parametrize(
