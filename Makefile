@@ -23,7 +23,7 @@ $(STAMP): requirements.lock requirements-model.lock pyproject.toml scripts/setup
 
 setup: $(STAMP) ## create .venv with Python 3.10 and the pinned packages (only when they changed)
 
-$(CATALOGUE): $(STAMP) $(wildcard content/services/*.yml) content/areas.yml $(wildcard cradle/catalogue/*.py)
+$(CATALOGUE): $(STAMP) $(wildcard content/services/*.yml) content/areas.yml content/kitemark.yml $(wildcard cradle/catalogue/*.py)
 	@$(BIN)/cradle catalogue build
 
 catalogue: $(CATALOGUE) ## compile content/services/ into var/catalogue.db

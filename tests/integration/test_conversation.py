@@ -75,7 +75,7 @@ def test_topic_answer_then_area_then_services(stack):
     # Whatever the hour, one of them is open now (24/7 by day; reachable by phone at night).
     assert any(card["opening"]["open_now"] for card in contract["cards"])
     assert all(card["kitemark"]["status"] == "listed" for card in contract["cards"])
-    assert "Rugby" in texts[0] and "Cradle's sample catalogue" in texts[0]
+    assert "Rugby" in texts[0] and "not yet quality-checked" in texts[0]
     assert "kite-marked" not in texts[0]
 
 

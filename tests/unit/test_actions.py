@@ -236,7 +236,7 @@ async def test_find_services_signposts_listed_services_and_says_what_they_are(fi
     assert all(card["kitemark"]["status"] == "listed" for card in data["cards"])
     assert all(not card["kitemark"]["real"] for card in data["cards"])
     intro = texts(dispatcher)[0]
-    assert "listed in Cradle's sample catalogue" in intro and "kite-marked" not in intro
+    assert "not yet quality-checked" in intro and "kite-marked" not in intro
 
 
 async def test_find_services_for_a_dad_prefers_dads_services(find):
