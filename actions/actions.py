@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from cradle.areas import get_areas
-from cradle.audience import normalise_audience, says_she_is_the_mum
+from cradle.audience import normalise_audience, says_she_is_the_mum, speaks_of_self
 from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.naming import named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
@@ -250,7 +250,7 @@ def answer_topic(
     audience = who or _audience(tracker)
     helping = (
         _asks_for_someone_else(tracker)
-        or _still_helping(tracker, topic_id)
+        or _still_helping(tracker)
         or (focus is not None and focus.for_helpers)
     )
     asker = HELPING_AUDIENCE if helping else audience
@@ -782,15 +782,18 @@ def _asks_for_someone_else(tracker: Tracker) -> bool:
 HELPING_SLOT = "helping"
 
 
-def _still_helping(tracker: Tracker, topic_id: str) -> bool:
-    """A question typed on the same topic after an answer for family or friends is read the
-    same way ("what do I actually say though?" from the tenth user test's sister, whose own
-    words name no one). A button ("It's about me", a menu choice) or another topic is read
-    afresh: a parent given the answer for a helper would be told "It's kind to ask"."""
+def _still_helping(tracker: Tracker) -> bool:
+    """A question typed after an answer for family or friends is read the same way, whichever
+    topic it asks about ("what do I actually say though?" from the tenth user test's sister;
+    "is this just baby blues... when should i actually worry" from the eleventh's grandmother),
+    until the writer speaks of their own state ("im shattered myself") or presses a button ("It's
+    about me", a menu choice): a parent given the answer for a helper would be told "It's kind
+    to ask"."""
+    text = _latest_text(tracker)
     return (
         tracker.get_slot(HELPING_SLOT) is True
-        and tracker.get_slot("topic") == topic_id
-        and not _latest_text(tracker).lstrip().startswith("/")
+        and not text.lstrip().startswith("/")
+        and not speaks_of_self(text)
     )
 
 

@@ -37,3 +37,17 @@ _SAYS_MUM = re.compile(
 def says_she_is_the_mum(text: object) -> bool:
     """Does the message say the writer is the mum, or not a dad?"""
     return isinstance(text, str) and len(text) < 1000 and bool(_SAYS_MUM.search(text.lower()))
+
+
+# The writer speaking of their own state ("to be honest im shattered myself", the eleventh user
+# test's grandmother): after answers for family and friends, such a message is the writer's own.
+# Not "myself" alone ("should i ring her gp myself?"), nor "I" alone ("what do I say?").
+_OF_SELF = re.compile(
+    r"\b(i'?m|im|i am|i feel|i felt|i'?ve been|ive been|i'?ve got|ive got|i can'?t|i cant|"
+    r"i cannot|i'?m not|i keep)\b"
+)
+
+
+def speaks_of_self(text: object) -> bool:
+    """Does the message say how the writer is ("im shattered", "i feel", "i can't sleep")?"""
+    return isinstance(text, str) and bool(_OF_SELF.search(text.lower()))

@@ -91,6 +91,10 @@ def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_
     reply = text_sms(stack, number, "my daughter had a baby and she seems so down")
     assert reply == f"{helping}\nReply 1=Find support near me 2=Tell me more 3=It's about me"
     assert segments(reply) <= 2 and is_gsm7(reply)
+    # "Tell me more" gives the part written for them, and the way back stays on it.
+    reply = text_sms(stack, number, "2")
+    assert reply and "If someone you care about seems low" in reply
+    assert reply.endswith("3=It's about me") and segments(reply) <= 3 and is_gsm7(reply)
     reply = text_sms(stack, number, "3")
     assert reply and reply.startswith(" ".join(topic.sms_text().split()))
     assert "3=It's about me" not in reply

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswerTopic, ActionTopicSection
 from bot.components.safety_check import SafetyCheck
+from cradle.audience import speaks_of_self
 from cradle.content import HELPING_AUDIENCE, get_topic, intent_for_topic, parse_topic, topic_ids
 from cradle.frozen import body_checksum
 from cradle.helping import (
@@ -213,14 +214,25 @@ def helping_set(events: list[dict[str, Any]]) -> object:
     [
         # After an answer for a helper, a question on the same topic is theirs too ...
         ("what do I actually say though?", True, "ask_low_mood", "sms_helping"),
-        # ... but not a button (the "It's about me" one), nor another topic,
+        # ... another topic too (the eleventh user test's grandmother),
+        (
+            "is this just baby blues or pnd? when should i worry",
+            True,
+            "ask_low_mood",
+            "sms_helping",
+        ),
+        ("does she need more sleep?", True, "ask_sleep_and_exhaustion", "sms_helping"),
+        # ... but not a button (the "It's about me" one), nor the writer's own state,
         ("/ask_low_mood", True, "ask_low_mood", "sms"),
+        ("to be honest im shattered myself", True, "ask_sleep_and_exhaustion", "sms"),
         ("i cant sleep either", True, "ask_sleep_and_exhaustion", "sms"),
         # and a parent's own conversation stays theirs.
         ("what do I actually say though?", False, "ask_low_mood", "sms"),
     ],
 )
-async def test_whose_question_it_is_lasts_for_the_same_topic(text, helping, intent, expected):
+async def test_whose_question_it_is_lasts_until_the_writer_speaks_of_themselves(
+    text, helping, intent, expected
+):
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerTopic().run(dispatcher, typed(text, helping, intent=intent), {})
     first = next(m for m in as_rasa_sends(dispatcher) if m.get("text"))
@@ -263,3 +275,18 @@ def test_for_helpers_must_be_true_or_false(tmp_path):
     # Read as a string "yes please" would be truthy: refused, with the file named.
     with pytest.raises(ContentError, match="for_helpers must be true or false"):
         parse_topic(bad.read_text(encoding="utf-8"), bad).focuses  # noqa: B018 - parsed lazily
+
+
+@pytest.mark.parametrize(
+    ("text", "of_self"),
+    [
+        ("to be honest im shattered myself", True),
+        ("I feel like I'm failing her", True),
+        ("i cant sleep for worrying about her", True),
+        ("what do I actually say though?", False),
+        ("should i ring her gp myself behind her back?", False),
+        ("is this just baby blues? when should i actually worry", False),
+    ],
+)
+def test_the_writer_speaking_of_themselves_is_told_apart_from_a_question_about_her(text, of_self):
+    assert speaks_of_self(text) is of_self
