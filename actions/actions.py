@@ -97,10 +97,14 @@ class ActionAnswerTopic(Action):
         if topic_id is None:
             dispatch(dispatcher, [say("service_error")])
             return []
+        text = _latest_text(tracker)
+        if get_request_reader().signs_off(text):
+            # "thanks. i think ill try sleep now x", read as the tiredness topic.
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
         self._finder = self._finder or ActionFindServices()
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # a question about one of the services just listed
-        text = _latest_text(tracker)
         if topic_id == "dads" and asked_again(tracker, "dads") and says_she_is_the_mum(text):
             return answer_as_mum(dispatcher, tracker)
         wants_services = read_service_request(tracker) is not None

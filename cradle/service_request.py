@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cradle.audience import speaks_of_self
 from cradle.catalogue.model import known_needs
 from cradle.catalogue.store import CONTACTS
 from cradle.content import topic_ids
@@ -20,6 +21,8 @@ from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
 
 _MAX_CHARS = 1000
+# Longer than this, a message with "goodnight" in it says more than goodnight.
+_SIGN_OFF_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class RequestReader:
 
         self.help_words = compile_one("help_words")
         self.thanks = compile_one("thanks")
+        self.sign_off = compile_one("sign_off")
+        self.goodbye = compile_one("goodbye")
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
@@ -114,6 +119,18 @@ class RequestReader:
         """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing
         number"), whatever the NLU read."""
         return bool(self.thanks.search(text[:_MAX_CHARS])) and self.read(text) is None
+
+    def signs_off(self, text: str) -> bool:
+        """A short goodnight with thanks or a goodbye ("thanks. i think ill try sleep now x"),
+        asking nothing and saying nothing of how the writer is ("thanks but im still awake")."""
+        text = text[:_MAX_CHARS]
+        return (
+            len(text.split()) <= _SIGN_OFF_WORDS
+            and "?" not in text
+            and not speaks_of_self(text)
+            and bool(self.sign_off.search(text))
+            and bool(self.thanks.search(text) or self.goodbye.search(text))
+        )
 
     def names_group(self, group: str, text: str) -> bool:
         """Whether the text names this group of parents (a request, or a service's own words)."""

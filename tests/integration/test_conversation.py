@@ -264,6 +264,15 @@ def test_after_bringing_up_a_worry_tell_me_more_is_for_the_helper(stack):
     assert messages[1]["text"].startswith("If someone you care about is struggling")
 
 
+def test_a_goodnight_after_an_answer_is_not_read_as_a_question_about_sleep(stack):
+    # The eleventh user test: "thanks. i think ill try sleep now x" got the tiredness answer,
+    # "Seeing, hearing or believing things that aren't real? Call 999."
+    say(stack, "goodnight-1", "i feel so flat and lonely since the baby")
+    texts, contract = say(stack, "goodnight-1", "thanks. i think ill try sleep now x")
+    assert texts == [" ".join(get_responses()["utter_goodbye"][0]["text"].split())]
+    assert contract["safety"] == "none"
+
+
 def test_crisis_gets_fixed_crisis_text_and_the_words_are_not_stored(stack):
     texts, contract = say(stack, "parent-2", "I just want to die")
     assert contract["safety"] == "urgent"

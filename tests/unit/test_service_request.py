@@ -167,3 +167,22 @@ def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=error):
         RequestReader(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "signs_off"),
+    [
+        ("thanks. i think ill try sleep now x", True),  # the eleventh user test
+        ("goodnight x", True),
+        ("cheers, off to bed", True),
+        ("ok bye", True),
+        # Asking, saying how they are, or about the baby's sleep: not a goodnight.
+        ("thanks, how do i get some sleep?", False),
+        ("thanks but im still awake and i cant stop crying", False),
+        ("baby wont go to sleep now", False),
+        ("thanks for that", False),
+        ("goodnight " + "and the baby would not settle again " * 3, False),
+    ],
+)
+def test_a_goodnight_is_told_apart_from_a_question_about_sleep(text, signs_off):
+    assert get_request_reader().signs_off(text) is signs_off
