@@ -272,6 +272,13 @@ def test_malformed_topic_files_name_the_line(text, line):
             "raising-a-worry",
         ),
         ("should i talk to his wife about it first or go straight to him?", "raising-a-worry"),
+        # The eleventh user test's grandmother (not a frozen set), and the writer's own upset.
+        (
+            "what do i actually say to her tho? i dont want to upset her or make her feel shes "
+            "failing",
+            "raising-a-worry",
+        ),
+        ("im so upset, what do i say to my partner", None),
         # The ninth user test's dad (not a frozen set): afraid it would get back to his partner.
         ("would it get back to the missus health visitor", "keeping-it-private"),
         ("if i see the gp about my mood will my wife be told", "keeping-it-private"),
