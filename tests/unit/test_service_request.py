@@ -124,6 +124,12 @@ def test_a_request_in_another_language_is_read(text, other_language):
         ("is there a group for lgbt parents near me", "lgbtq-parents"),
         ("any groups for same-sex parents in rugby", "lgbtq-parents"),
         ("we're two mums, anything for us in leamington", "lgbtq-parents"),
+        # The eleventh user test's grandmother.
+        (
+            "is there anything for grandparents who are worn out looking after everyone",
+            "grandparents",
+        ),
+        ("any support for nans in nuneaton", "grandparents"),
         ("transport to baby groups in rugby", None),
         ("any groups for new mums in nuneaton", None),
     ],
