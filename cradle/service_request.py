@@ -128,8 +128,10 @@ class RequestReader:
             len(text.split()) <= _SIGN_OFF_WORDS
             and "?" not in text
             and not speaks_of_self(text)
-            and bool(self.sign_off.search(text))
-            and bool(self.thanks.search(text) or self.goodbye.search(text))
+            and bool(
+                self.goodbye.search(text)
+                or (self.thanks.search(text) and self.sign_off.search(text))
+            )
         )
 
     def names_group(self, group: str, text: str) -> bool:

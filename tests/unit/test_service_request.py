@@ -160,6 +160,7 @@ def test_a_group_with_no_service_of_its_own_is_named_only_when_none_found_names_
         ("    words: LGBTQ+ parents\n", "", "unlisted_groups.lgbtq-parents: needs 'words'"),
         ("unlisted_groups:\n", "unlisted_groups:\n  - x\nignored:\n", "expected a mapping"),
         ("thanks: ", "thanks_was: ", "thanks: expected one quoted pattern"),  # removed
+        ("sign_off: ", "sign_off_was: ", "sign_off: expected one quoted pattern"),  # removed
     ],
 )
 def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
