@@ -69,8 +69,12 @@ FOLLOW_UP_INTENT = "safety_follow_up"
 # "The ambulance is here", "I'm calmer now": the danger has passed (its reply still says to call
 # 999 if help has not come).
 SAFE_NOW_INTENT = "safe_now"
+# "It's not me, it's my friend" right after crisis help: the same help, for someone else, then
+# "Are you safe yourself right now?" (its own rule: a crisis after the check-in would get the
+# check-in written to the writer).
+SOMEONE_ELSE_INTENT = "safety_someone_else"
 # Only the safety net may choose these (the channels and bot/components/safety_check.py).
-NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT})
+NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT, SOMEONE_ELSE_INTENT})
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = NET_INTENTS | {"nlu_fallback"}
 # Message metadata from the channel to the NLU components: the question the bot asked last.
@@ -96,10 +100,12 @@ HELD_REPLIES = frozenset({"utter_safety_follow_up", "utter_safety_ways_now"})
 # crisis reply, the next message is read on its own (a grandmother got "call 999" four times
 # for "how can i help my daughter who is low": docs/safety.md, "not held for ever"). The net
 # still reads every message first.
-EASED_AFTER_HELD = frozenset({"concern_for_other"})
+EASED_AFTER_HELD = frozenset({"concern_for_other", "abuse_for_other"})
 # "I'm safe" after crisis help for someone else or for a baby is not the end of it: the reply
 # says to call 999 for them, and "she won't answer her phone" is still the crisis.
-STILL_ON_AFTER_SAFE = frozenset({"emergency_for_other", "concern_for_other", "medical", "overdose"})
+STILL_ON_AFTER_SAFE = frozenset(
+    {"emergency_for_other", "concern_for_other", "abuse_for_other", "medical", "overdose"}
+)
 # The crisis replies whose check-in asks "Is help on the way?": a baby's or a parent's medical
 # emergency, and tablets already taken (feeling fine is not being safe: the fifth user test).
 HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
@@ -108,6 +114,14 @@ HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
 # medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
 # twenty-ninth session).
 CORRECTABLE = frozenset({"emergency", "urgent"})
+# "It's not me, it's my friend" after the writer's own crisis reply: the same help for someone
+# else. Not after a medical emergency or tablets (those replies are for anyone, or the writer's
+# own act) or losing control with the baby (docs/safety.md, thirty-third session).
+FOR_SOMEONE_ELSE = {
+    "emergency": "emergency_for_other",
+    "urgent": "concern_for_other",
+    "abuse": "abuse_for_other",
+}
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -267,6 +281,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), payload)
     if corrected := corrected_answer(text, session, safety):
         return corrected
+    if not_me := not_me_answer(text, session, safety):
+        return not_me
     if asked := misread_answer(text, session, safety):
         return asked
     # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
@@ -344,6 +360,27 @@ def corrected_answer(
             return None
     sorry = (message("misread_sorry"),) if session.after_crisis else ()
     return PreparedTurn(SafetyResult(), payload, sorry)
+
+
+def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
+    """Right after crisis help for the writer's own crisis, a message that says it is someone
+    else's ("its not me, its my friend. im fine."): "Sorry if I got that wrong", then the same
+    help for someone else at the session's tier, which never drops. Only when the whole net reads
+    nothing in the message; otherwise it is read as before."""
+    for_other = FOR_SOMEONE_ELSE.get(session.response or "")
+    if not session.after_crisis or for_other is None:
+        return None
+    if safety.tier != "none" or safety.needs_check or not get_check_in().says_not_me(text):
+        return None
+    tier = max(session.tier, "urgent", key=tier_rank)
+    # A crisis result, so that the channel still sends this help if Rasa does not.
+    help_for_other = SafetyResult(tier, for_other, ("check-in:not-me",))
+    entities = {"safety_tier": tier, "safety_response": for_other}
+    return PreparedTurn(
+        help_for_other,
+        f"/{SOMEONE_ELSE_INTENT}{json.dumps(entities)}",
+        (message("misread_sorry"),),
+    )
 
 
 def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:

@@ -99,6 +99,11 @@ class CheckInAnswers:
         listed words, anywhere in it? Only the words: the caller has the safety net read it."""
         return len(text) < 1000 and self._corrections.says_misread(_plain(self._normalise(text)))
 
+    def says_not_me(self, text: str) -> bool:
+        """Does `text` say the crisis is not the writer's own ("it's not me, it's my friend"), in
+        the listed words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return len(text) < 1000 and self._corrections.says_not_me(_plain(self._normalise(text)))
+
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
         Only meant right after crisis help (the caller knows the conversation)."""
@@ -153,6 +158,7 @@ class Corrections:
     before: tuple[str, ...]  # longest first, so that "oh no" is taken whole before "oh"
     reasons: tuple[str, ...]
     misread: tuple[str, ...] = ()  # "i just meant", "you got it wrong": anywhere in a message
+    not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -166,16 +172,25 @@ class Corrections:
         return any(said == r or said.startswith(r + " ") for r in self.reasons)
 
     def says_misread(self, said: str) -> bool:
-        padded = f" {said} "
-        return any(f" {words} " in padded for words in self.misread)
+        return _holds_any(said, self.misread)
+
+    def says_not_me(self, said: str) -> bool:
+        return _holds_any(said, self.not_me)
+
+
+def _holds_any(said: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {said} "
+    return any(f" {words} " in padded for words in phrases)
 
 
 def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Corrections:
     raw = data.get("corrections") or {}
     if not isinstance(raw, dict):
-        raise ContentError(path, "corrections: expected 'before', 'reasons' and 'misread' lists")
+        raise ContentError(
+            path, "corrections: expected 'before', 'reasons', 'misread' and 'not_me' lists"
+        )
     lists = {}
-    for key in ("before", "reasons", "misread"):
+    for key in ("before", "reasons", "misread", "not_me"):
         phrases = raw.get(key) or []
         if not isinstance(phrases, list) or not all(
             isinstance(p, str) and p.strip() for p in phrases
@@ -183,7 +198,7 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
             raise ContentError(path, f"corrections.{key}: a list of quoted words")
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
-    return Corrections(lists["before"], lists["reasons"], lists["misread"])
+    return Corrections(lists["before"], lists["reasons"], lists["misread"], lists["not_me"])
 
 
 def _passed_answers(

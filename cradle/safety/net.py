@@ -102,6 +102,9 @@ class SafetyNet:
         writer's own emergency reply."""
         if not (result.is_crisis and is_for_someone_else(earlier)):
             return result
+        if earlier == "abuse_for_other" and result.response == "abuse":
+            # "He took her phone too" after abuse told by her friend: still her abuse.
+            return replace(result, response=earlier, rules=(*result.rules, "conversation:whose"))
         threshold = self.whose_threshold
         # As the session's flag never drops, neither does the reply: after someone else's
         # emergency, a worry about them read in the next message is still their emergency.

@@ -15,6 +15,8 @@ RESPONSES = (
     "emergency",
     "emergency_for_other",
     "abuse",
+    # Abuse told by a friend or relative: only after "it's not me" (cradle/turn.py).
+    "abuse_for_other",
     "losing_control",
     "concern_for_other",
     "urgent",

@@ -29,7 +29,9 @@ _REPLIES = {
     ("someone_else", "urgent"): "concern_for_other",
 }
 _STRONG = {"emergency", "emergency_for_other"}
-_FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other"}
+# abuse_for_other is never chosen here (no layer reads who is hurt, only who is named: the
+# thirty-second session); it is sent after "it's not me, it's my friend" (cradle/turn.py).
+_FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other", "abuse_for_other"}
 _PERSONAL = set(_REPLIES.values())
 # The writer's own replies that say more than the general one they stand for ("tablets can harm
 # you hours later"): kept for the writer, and someone else's emergency reply for anyone else.

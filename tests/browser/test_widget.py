@@ -327,6 +327,30 @@ def test_short_answers_about_cradle_fit_a_phone_screen(browser, stack, message, 
     context.close()
 
 
+def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(browser, stack):
+    """The eleventh user test's friend of a controlled mum, on a 360x740 phone: after "its not
+    me, its my friend", the help for a friend and "Are you safe yourself right now?" are in view,
+    with the crisis panel still there."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "my friends partner controls everything since the baby, he has her bank card")
+    ask(page, "its not me, its my friend. im fine.")
+    reply = page.locator(".cradle-bot", has_text="Thank you for looking out for them").last
+    reply.wait_for()
+    question = page.locator(".cradle-bot", has_text="Are you safe yourself right now?").last
+    question.wait_for()
+    assert page.locator(".cradle-crisis").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-not-me-abuse-360.png"))
+    log, box = page.locator(".cradle-log").bounding_box(), question.bounding_box()
+    assert box is not None and log is not None
+    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert box["x"] + box["width"] <= 360
+    context.close()
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

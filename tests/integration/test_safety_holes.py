@@ -488,3 +488,57 @@ def test_what_if_i_just_disappeared_gets_crisis_help(stack):
     texts, contract = say(stack, "hole-disappeared", "what if i just disappeared")
     assert contract["safety"] == "urgent"
     assert "116 123" in texts[0]
+
+
+FRIEND_OF_A_CONTROLLED_MUM = (
+    "my friend had a baby in the summer and since then her partner seems to control everything,"
+    " he has her bank card, checks her phone"
+)
+
+
+def reply_for(name: str, response: str) -> str:
+    return " ".join(pick_variation(name, {"safety_response": response})["text"].split())
+
+
+def test_its_not_me_its_my_friend_after_the_abuse_reply_gets_the_help_for_a_friend(stack):
+    # The eleventh user test: her friend's partner controls everything. She got the reply written
+    # to the victim, and her "its not me, its my friend. im fine." was held.
+    sender = "hole-not-me-abuse"
+    say(stack, sender, FRIEND_OF_A_CONTROLLED_MUM)
+    assert slot(stack, sender, "safety_response") == "abuse"
+    texts, contract = say(stack, sender, "its not me, its my friend. im fine.")
+    texts = [" ".join(t.split()) for t in texts]
+    assert texts == [
+        message("misread_sorry")["text"],
+        reply_for("utter_safety", "abuse_for_other"),
+        "Are you safe yourself right now?",
+    ]
+    assert contract["safety"] == "urgent"
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag is unchanged
+    assert slot(stack, sender, "safety_response") == "abuse_for_other"
+    # She is safe: what to do for her friend, not "I'm glad you're safe" to a victim.
+    texts, _ = say(stack, sender, "I'm safe")
+    assert " ".join(texts[0].split()) == reply_for("utter_safety_glad_safe", "abuse_for_other")
+    assert "confront" in texts[0]
+
+
+def test_no_to_are_you_safe_yourself_after_not_me_gets_the_writers_own_crisis_help(stack):
+    sender = "hole-not-me-no"
+    say(stack, sender, FRIEND_OF_A_CONTROLLED_MUM)
+    texts, _ = say(stack, sender, "its not me, its my friend. im fine.")
+    assert texts[-1] == "Are you safe yourself right now?"
+    texts, contract = say(stack, sender, "no")
+    assert contract["safety"] == "emergency"
+    assert "999" in texts[0]
+    assert slot(stack, sender, "safety_response") == "emergency"
+
+
+def test_not_me_after_the_writers_own_emergency_reply_keeps_the_emergency_for_them(stack):
+    sender = "hole-not-me-emergency"
+    say(stack, sender, "I'm going to kill myself tonight")
+    texts, contract = say(stack, sender, "It isn't about me, I was asking for a friend")
+    assert texts[0] == message("misread_sorry")["text"]
+    assert " ".join(texts[1].split()) == reply_for("utter_safety", "emergency_for_other")
+    assert texts[-1] == "Are you safe yourself right now?"
+    assert contract["safety"] == "emergency"  # the session's flag never drops
+    assert slot(stack, sender, "safety_tier") == "emergency"

@@ -194,7 +194,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('passed_answers:\n  - "no"\n', "not safe for q"),
         ("passed_answers: help has come\n", "list of quoted answers"),
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
-        ("corrections: [wtf]\n", "'before', 'reasons' and 'misread'"),
+        ("corrections: [wtf]\n", "'before', 'reasons', 'misread' and 'not_me'"),
         ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
@@ -305,6 +305,71 @@ def test_misread_words_are_found_whole_not_inside_other_words():
     check_in = get_check_in()
     assert check_in.says_misread("oh you misunderstood me")
     assert not check_in.says_misread("i meantime fed her")  # "i meant" inside "meantime"
+
+
+AFTER_URGENT_HELP = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="urgent"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "tier", "for_other"),
+    [
+        # The eleventh user test's friend of a controlled woman, after the abuse reply.
+        ("its not me, its my friend. im fine.", AFTER_ABUSE_HELP, "urgent", "abuse_for_other"),
+        (
+            "It isn't about me, I was asking for a friend",
+            AFTER_CRISIS_HELP,
+            "emergency",
+            "emergency_for_other",
+        ),
+        (
+            "it's not about me, it's my sister",
+            AFTER_URGENT_HELP,
+            "urgent",
+            "concern_for_other",
+        ),
+    ],
+)
+def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_else(
+    text, session, tier, for_other
+):
+    turn = prepare_turn(text, session)
+    entities = json.dumps({"safety_tier": tier, "safety_response": for_other})
+    assert turn.text_for_rasa == f"/safety_someone_else{entities}"
+    assert [m["text"] for m in turn.immediate] == ["Sorry if I got that wrong."]
+    # Still crisis help at the session's tier: sent by the channel if Rasa does not answer.
+    assert (turn.safety.tier, turn.safety.response) == (tier, for_other)
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The net reads a crisis in it: read as before, never softened.
+        ("its not me, its my friend, she wants to die", AFTER_CRISIS_HELP),
+        ("it's not about me, he said he'll kill her tonight", AFTER_ABUSE_HELP),
+        # "it's my friend" alone, or a partner named: not said to be someone else's.
+        ("its my friend", AFTER_ABUSE_HELP),
+        ("this app is not for me", AFTER_CRISIS_HELP),
+        # Not after help that is for anyone, or already for someone else, or nothing.
+        ("its not me, its my friend", AFTER_HELP_FOR_SOMEONE_ELSE),
+        (
+            "its not me, its my friend",
+            SessionSafety(
+                "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
+            ),
+        ),
+        ("its not me, its my friend", SessionSafety()),
+    ],
+)
+def test_not_me_is_not_taken_when_it_may_be_a_crisis_or_nothing_was_the_writers(text, session):
+    turn = prepare_turn(text, session)
+    assert not (turn.text_for_rasa or "").startswith("/safety_someone_else")
+
+
+def test_a_typed_someone_else_command_is_refused():
+    turn = prepare_turn('/safety_someone_else{"safety_response": "abuse_for_other"}')
+    assert turn.text_for_rasa is None and turn.immediate
 
 
 JUST_CLEARED = SessionSafety(just_cleared=True)
