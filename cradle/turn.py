@@ -366,13 +366,18 @@ def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> Pr
     """Right after crisis help for the writer's own crisis, a message that says it is someone
     else's ("its not me, its my friend. im fine."): "Sorry if I got that wrong", then the same
     help for someone else at the session's tier, which never drops. Only when the whole net reads
-    nothing in the message; otherwise it is read as before."""
+    nothing in the message, or is only unsure of it: the listed words are what the writer said,
+    and the second opinion's doubt alone does not stand against them (as for a button's title
+    typed out); any crisis reading does, and the message is read as before."""
     for_other = FOR_SOMEONE_ELSE.get(session.response or "")
     if not session.after_crisis or for_other is None:
         return None
-    if safety.tier != "none" or safety.needs_check or not get_check_in().says_not_me(text):
+    if safety.tier != "none" or not get_check_in().says_not_me(text):
         return None
-    tier = max(session.tier, "urgent", key=tier_rank)
+    leaned = "emergency" if safety.needs_check and safety.leaning in EMERGENCY_REPLIES else "urgent"
+    tier = max(session.tier, leaned, key=tier_rank)
+    if tier == "emergency" and for_other == "concern_for_other":
+        for_other = "emergency_for_other"  # an emergency leaning after a worry: "call 999 for them"
     # A crisis result, so that the channel still sends this help if Rasa does not.
     help_for_other = SafetyResult(tier, for_other, ("check-in:not-me",))
     entities = {"safety_tier": tier, "safety_response": for_other}

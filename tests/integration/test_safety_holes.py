@@ -542,3 +542,25 @@ def test_not_me_after_the_writers_own_emergency_reply_keeps_the_emergency_for_th
     assert texts[-1] == "Are you safe yourself right now?"
     assert contract["safety"] == "emergency"  # the session's flag never drops
     assert slot(stack, sender, "safety_tier") == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "tier"),
+    [
+        # The second opinion alone is unsure of each "not me" here: the writer's words stand,
+        # at the higher of the session's tier and the tier it leans to.
+        ("I'm going to kill myself tonight", "sorry, I'm not the one, it's my sister", "emergency"),
+        ("I just want to die", "I'm not the one, it's my sister", "emergency"),
+    ],
+)
+def test_not_me_that_the_net_is_only_unsure_of_gets_the_help_for_someone_else(
+    stack, first, then, tier
+):
+    sender = "hole-not-me-unsure-" + str(len(first))
+    say(stack, sender, first)
+    texts, contract = say(stack, sender, then)
+    assert texts[0] == message("misread_sorry")["text"]
+    assert " ".join(texts[1].split()) == reply_for("utter_safety", "emergency_for_other")
+    assert texts[-1] == "Are you safe yourself right now?"
+    assert contract["safety"] == tier
+    assert slot(stack, sender, "safety_tier") == tier

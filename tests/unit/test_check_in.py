@@ -329,6 +329,15 @@ AFTER_URGENT_HELP = SessionSafety(
             "urgent",
             "concern_for_other",
         ),
+        # The second opinion alone is unsure of these: the writer's words stand, at the higher of
+        # the session's tier and the tier it leans to.
+        (
+            "sorry, I'm not the one, it's my sister",
+            AFTER_URGENT_HELP,
+            "urgent",
+            "concern_for_other",
+        ),
+        ("I'm not the one, it's my sister", AFTER_URGENT_HELP, "emergency", "emergency_for_other"),
     ],
 )
 def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_else(
@@ -345,7 +354,9 @@ def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_e
 @pytest.mark.parametrize(
     ("text", "session"),
     [
-        # The net reads a crisis in it: read as before, never softened.
+        # The net reads a crisis in it: read as before, never softened (the first one by the
+        # second opinion alone).
+        ("sorry its not about me, i was asking for a friend", AFTER_CRISIS_HELP),
         ("its not me, its my friend, she wants to die", AFTER_CRISIS_HELP),
         ("it's not about me, he said he'll kill her tonight", AFTER_ABUSE_HELP),
         # "it's my friend" alone, or a partner named: not said to be someone else's.
