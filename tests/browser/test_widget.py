@@ -320,10 +320,7 @@ def test_short_answers_about_cradle_fit_a_phone_screen(browser, stack, message, 
     assert expected in reply.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
-    log, box = page.locator(".cradle-log").bounding_box(), reply.bounding_box()
-    assert box is not None and log is not None
-    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
-    assert box["x"] + box["width"] <= 360
+    assert_whole_in_the_log(page, (reply,), 360)
     context.close()
 
 
@@ -344,10 +341,7 @@ def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(browser, stack):
     assert page.locator(".cradle-crisis").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-not-me-abuse-360.png"))
-    log, box = page.locator(".cradle-log").bounding_box(), question.bounding_box()
-    assert box is not None and log is not None
-    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
-    assert box["x"] + box["width"] <= 360
+    assert_whole_in_the_log(page, (question,), 360)
     context.close()
 
 
@@ -364,9 +358,7 @@ def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     assert page.locator(".cradle-crisis").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-crisis-for-someone-else-360.png"))
-    log, box = page.locator(".cradle-log").bounding_box(), reply.bounding_box()
-    assert box is not None and log is not None
-    assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert_whole_in_the_log(page, (reply,), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
     context.close()
 
@@ -387,11 +379,7 @@ def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(
     assert "Help is with them" in buttons.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-crisis-follow-up-360.png"))
-    log = page.locator(".cradle-log").bounding_box()
-    for part in (reply, buttons):
-        box = part.bounding_box()
-        assert box is not None and log is not None
-        assert log["y"] - 1 <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"] + 1
+    assert_whole_in_the_log(page, (reply, buttons), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
     context.close()
 
