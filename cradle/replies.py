@@ -72,20 +72,30 @@ EMERGENCY_REPLIES = frozenset({"medical", "overdose", "emergency", "emergency_fo
 REMINDERS = ("safety_reminder", "check_cleared_topic")
 
 
+# The replies to the writer saying they are safe: "I'm safe", help having come, and "No" to
+# "Are you or your baby in danger right now?".
+SAID_SAFE = frozenset({"utter_safety_glad_safe", "utter_safe_now", "action_check_cleared"})
+
+
 def reminder_due(events: list[dict[str, Any]]) -> bool:
     """Whether a topic answer in a session flagged urgent or emergency starts with the gentle
-    reminder: the first one after crisis help does, later ones do not (the fifth user test: a
-    dad who said he was safe was reminded before every answer). A new crisis reply starts again.
-    """
+    reminder. Once the writer has said they are safe, only the first topic answer after crisis
+    help does (the fifth user test: a dad who said he was safe was reminded before every
+    answer); until then, every one does (the twelfth: a mum who had said she was not safe asked
+    "i dont want to be on my own" and got a topic with no numbers). A new crisis reply starts
+    again."""
     texts = {message(key)["text"] for key in REMINDERS}
     actions = {f"utter_{key}" for key in REMINDERS}
+    reminded = said_safe = False
     for event in reversed(events):
         sent_as = (event.get("metadata") or {}).get("utter_action")
         if event.get("event") == "bot" and (event.get("text") in texts or sent_as in actions):
-            return False
+            reminded = True
+        if event.get("event") == "action" and event.get("name") in SAID_SAFE:
+            said_safe = True
         if event.get("event") == "action" and event.get("name") == "utter_safety":
-            return True
-    return True
+            break
+    return not (reminded and said_safe)
 
 
 # The actions whose reply is a topic's answer or one of its parts.

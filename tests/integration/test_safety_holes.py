@@ -564,3 +564,25 @@ def test_not_me_that_the_net_is_only_unsure_of_gets_the_help_for_someone_else(
     assert texts[-1] == "Are you safe yourself right now?"
     assert contract["safety"] == tier
     assert slot(stack, sender, "safety_tier") == tier
+
+
+REMINDER_TEXT = " ".join(message("safety_reminder")["text"].split())
+
+
+@pytest.mark.parametrize(("answer", "reminded_again"), [("/crisis_help", True), ("/affirm", False)])
+def test_topic_answers_are_reminded_of_crisis_help_until_the_writer_says_they_are_safe(
+    stack, answer, reminded_again
+):
+    # The twelfth user test: a mum who had said she was not safe tonight and pressed "I need
+    # help now" asked "i dont want to be on my own" two topics later and got no numbers.
+    sender = "hole-reminder-" + answer.strip("/")
+    say(stack, sender, "I'm going to kill myself tonight")
+    say(stack, sender, answer)  # "I need help now", or "I'm safe"
+    firsts = []
+    for question in ("how do i get my baby to sleep", "how can i bond with my baby"):
+        texts, contract = say(stack, sender, question)
+        assert contract["topic"] is not None, texts
+        firsts.append(" ".join(texts[0].split()))
+    assert firsts[0] == REMINDER_TEXT
+    assert (firsts[1] == REMINDER_TEXT) is reminded_again
+    assert slot(stack, sender, "safety_tier") == "emergency"

@@ -122,18 +122,29 @@ async def test_fear_of_birth_in_the_parents_words_gets_its_own_first_answer(
 REMINDER = {"event": "bot", "text": message("safety_reminder")["text"]}
 CRISIS = {"event": "action", "name": "utter_safety"}
 TOPIC = {"event": "bot", "text": "Bonding with your baby"}
+SAFE = {"event": "action", "name": "utter_safety_glad_safe"}
+CLEARED = {"event": "action", "name": "action_check_cleared"}
+NEED_HELP = {"event": "action", "name": "utter_safety_ways_now"}
 
 
 @pytest.mark.parametrize(
     ("events", "due"),
     [
         ([CRISIS, TOPIC], True),  # the first topic after crisis help
-        ([CRISIS, REMINDER, TOPIC], False),  # reminded once: the dad in the fifth user test
-        ([CRISIS, REMINDER, TOPIC, CRISIS], True),  # a new crisis starts again
+        # Said safe and reminded once: the dad in the fifth user test.
+        ([CRISIS, SAFE, REMINDER, TOPIC], False),
+        ([CRISIS, CLEARED, REMINDER, TOPIC], False),
+        ([CRISIS, REMINDER, SAFE, TOPIC], False),
+        # Never said safe: every topic answer (the mum in the twelfth user test).
+        ([CRISIS, NEED_HELP, REMINDER, TOPIC], True),
+        ([CRISIS, REMINDER, TOPIC, REMINDER, TOPIC], True),
+        # A new crisis starts again, even after an earlier "I'm safe".
+        ([CRISIS, SAFE, REMINDER, TOPIC, CRISIS], True),
+        ([CRISIS, SAFE, REMINDER, TOPIC, CRISIS, REMINDER], True),
         ([], True),  # a flag with no crisis reply in sight: remind
     ],
 )
-def test_the_reminder_comes_once_after_each_crisis_reply(events, due):
+def test_the_reminder_comes_until_the_writer_has_said_they_are_safe(events, due):
     assert reminder_due(events) is due
 
 
@@ -160,12 +171,18 @@ def test_was_this_helpful_is_asked_once_per_topic(events, topic, given):
     assert feedback_given(events, topic) is given
 
 
-async def test_a_second_topic_after_a_crisis_has_no_reminder():
+@pytest.mark.parametrize(
+    ("before", "reminded"),
+    [([CRISIS, SAFE, REMINDER, TOPIC], False), ([CRISIS, NEED_HELP, REMINDER, TOPIC], True)],
+)
+async def test_a_second_topic_after_a_crisis_is_reminded_only_until_safe_was_said(before, reminded):
     dispatcher = CollectingDispatcher()
     answered = tracker("ask_bonding", safety_tier="urgent")
-    answered.events[:0] = [CRISIS, REMINDER, TOPIC]
+    answered.events[:0] = before
     await ActionAnswerTopic().run(dispatcher, answered, {})
-    assert texts(dispatcher)[0].startswith("Bonding with your baby")
+    said = texts(dispatcher)
+    assert (said[0] == message("safety_reminder")["text"]) is reminded
+    assert said[int(reminded)].startswith("Bonding with your baby")
 
 
 @pytest.mark.parametrize(
