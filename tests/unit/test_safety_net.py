@@ -15,7 +15,7 @@ from cradle.recent import Recent
 from cradle.safety import SafetyDetector, SafetyNet, SafetyResult
 from cradle.safety.second_opinion import Opinion, Thresholds
 from cradle.safety.situations import SituationRules
-from cradle.turn import prepare_turn
+from cradle.turn import NET_INTENTS, SAFE_NOW_INTENT, prepare_turn
 from cradle.yamlio import ContentError
 
 SAFETY = content_dir() / "safety"
@@ -299,3 +299,26 @@ def test_a_statement_of_safety_that_cannot_be_read_names_itself(tmp_path, statem
 
     with pytest.raises(ContentError, match=error):
         safety_statements(tmp_path / "second_opinion.yml", {"safety_statements": statements})
+
+
+@pytest.mark.parametrize("intent", sorted(NET_INTENTS | {SAFE_NOW_INTENT}))
+def test_intents_only_the_net_sends_are_not_learnt_as_everyday_messages(intent):
+    # Their examples are said right after crisis help ("it's not me, it's my friend"): learnt
+    # as everyday messages, five of them moved the frozen safety figures (docs/safety.md,
+    # thirty-fourth session).
+    from cradle.paths import PROJECT_ROOT
+    from cradle.safety.second_opinion import example_text, load_config, nlu_examples
+    from cradle.yamlio import load_yaml
+
+    config = load_config(content_dir() / "safety")
+    assert intent in config["nlu_examples"]["exclude"]
+    blocks = load_yaml(PROJECT_ROOT / config["nlu_examples"]["file"])["nlu"]
+    own = {
+        example_text(line)
+        for block in blocks
+        if block.get("intent") == intent
+        for line in str(block["examples"]).splitlines()
+        if line.strip()
+    }
+    assert own  # the intent has examples there to keep out
+    assert own.isdisjoint(example.text for example in nlu_examples(config))
