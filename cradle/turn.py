@@ -37,7 +37,7 @@ from cradle.safety import (
 )
 from cradle.safety.check_in import get_check_in
 from cradle.safety.net import SECOND_OPINION
-from cradle.safety.whose import reply_for_whom
+from cradle.safety.whose import reply_for_someone_else, reply_for_whom
 
 MAX_MESSAGE_CHARS = 1000
 # Of a very long message, the last characters read: a question or two. The start, where the
@@ -117,11 +117,7 @@ CORRECTABLE = frozenset({"emergency", "urgent"})
 # "It's not me, it's my friend" after the writer's own crisis reply: the same help for someone
 # else. Not after a medical emergency or tablets (those replies are for anyone, or the writer's
 # own act) or losing control with the baby (docs/safety.md, thirty-third session).
-FOR_SOMEONE_ELSE = {
-    "emergency": "emergency_for_other",
-    "urgent": "concern_for_other",
-    "abuse": "abuse_for_other",
-}
+NOT_ME_AFTER = frozenset({"emergency", "urgent", "abuse"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -369,15 +365,14 @@ def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> Pr
     nothing in the message, or is only unsure of it: the listed words are what the writer said,
     and the second opinion's doubt alone does not stand against them (as for a button's title
     typed out); any crisis reading does, and the message is read as before."""
-    for_other = FOR_SOMEONE_ELSE.get(session.response or "")
-    if not session.after_crisis or for_other is None:
+    if not session.after_crisis or session.response not in NOT_ME_AFTER:
         return None
     if safety.tier != "none" or not get_check_in().says_not_me(text):
         return None
     leaned = "emergency" if safety.needs_check and safety.leaning in EMERGENCY_REPLIES else "urgent"
     tier = max(session.tier, leaned, key=tier_rank)
-    if tier == "emergency" and for_other == "concern_for_other":
-        for_other = "emergency_for_other"  # an emergency leaning after a worry: "call 999 for them"
+    # Abuse keeps its own reply; otherwise someone else's at the tier ("call 999 for them").
+    for_other = "abuse_for_other" if session.response == "abuse" else reply_for_someone_else(tier)
     # A crisis result, so that the channel still sends this help if Rasa does not.
     help_for_other = SafetyResult(tier, for_other, ("check-in:not-me",))
     entities = {"safety_tier": tier, "safety_response": for_other}

@@ -38,6 +38,11 @@ _PERSONAL = set(_REPLIES.values())
 _WRITERS_OWN = {"overdose": "emergency"}
 
 
+def reply_for_someone_else(tier: str) -> str:
+    """Someone else's personal reply at `tier` ("urgent" or "emergency")."""
+    return _REPLIES[("someone_else", tier)]
+
+
 def reply_for_whom(
     tier: str, response: str | None, someone_else: float | None, threshold: float
 ) -> str | None:
