@@ -10,6 +10,7 @@ drops the heading and the part buttons and lists three services as text: cradle/
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from cradle.catalogue.kitemark import Schemes
@@ -72,9 +73,20 @@ EMERGENCY_REPLIES = frozenset({"medical", "overdose", "emergency", "emergency_fo
 REMINDERS = ("safety_reminder", "check_cleared_topic")
 
 
+# Cradle's crisis reply (every variation: whose, what kind), as Rasa names its action.
+CRISIS_REPLY_ACTION = "utter_safety"
+
+
 # The replies to the writer saying they are safe: "I'm safe", help having come, and "No" to
 # "Are you or your baby in danger right now?".
-SAID_SAFE = frozenset({"utter_safety_glad_safe", "utter_safe_now", "action_check_cleared"})
+SAID_SAFE = frozenset(
+    {
+        "utter_safety_glad_safe",
+        "utter_safety_help_is_there",
+        "utter_safe_now",
+        "action_check_cleared",
+    }
+)
 
 
 def reminder_due(events: list[dict[str, Any]]) -> bool:
@@ -86,16 +98,26 @@ def reminder_due(events: list[dict[str, Any]]) -> bool:
     again."""
     texts = {message(key)["text"] for key in REMINDERS}
     actions = {f"utter_{key}" for key in REMINDERS}
-    reminded = said_safe = False
+    reminded = False
     for event in reversed(events):
         sent_as = (event.get("metadata") or {}).get("utter_action")
         if event.get("event") == "bot" and (event.get("text") in texts or sent_as in actions):
             reminded = True
-        if event.get("event") == "action" and event.get("name") in SAID_SAFE:
-            said_safe = True
-        if event.get("event") == "action" and event.get("name") == "utter_safety":
+        if event.get("event") == "action" and event.get("name") == CRISIS_REPLY_ACTION:
             break
-    return not (reminded and said_safe)
+    names = [str(e.get("name")) for e in events if e.get("event") == "action"]
+    return not (reminded and said_safe_since_crisis(names))
+
+
+def said_safe_since_crisis(actions: Sequence[str]) -> bool:
+    """Whether the writer has said they are safe since the last crisis reply, from the
+    conversation's action names in order."""
+    for name in reversed(actions):
+        if name == CRISIS_REPLY_ACTION:
+            return False
+        if name in SAID_SAFE:
+            return True
+    return False
 
 
 # The actions whose reply is a topic's answer or one of its parts.

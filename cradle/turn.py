@@ -25,7 +25,7 @@ from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_i
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
-from cradle.replies import EMERGENCY_REPLIES
+from cradle.replies import CRISIS_REPLY_ACTION, EMERGENCY_REPLIES, SAID_SAFE
 from cradle.responses import message, safety_message
 from cradle.safety import (
     RESPONSES,
@@ -37,7 +37,7 @@ from cradle.safety import (
 )
 from cradle.safety.check_in import get_check_in
 from cradle.safety.net import SECOND_OPINION
-from cradle.safety.whose import reply_for_someone_else, reply_for_whom
+from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 
 MAX_MESSAGE_CHARS = 1000
 # Of a very long message, the last characters read: a question or two. The start, where the
@@ -83,7 +83,6 @@ AFTER_CRISIS = "crisis"  # the bot's last turn was crisis help or its check-in
 JUST_CLEARED = "check_cleared"  # the bot's last turn answered "No" to "are you in danger?"
 # Crisis help and what follows it. After these, a message is read as part of the crisis
 # unless it says the danger has passed or confidently asks something else.
-CRISIS_REPLY_ACTION = "utter_safety"
 AFTER_CRISIS_ACTIONS = frozenset(
     {
         CRISIS_REPLY_ACTION,
@@ -217,6 +216,10 @@ class SessionSafety:
     # The reply buttons the bot offered last, as (title, payload): a title typed out by hand is
     # that button (see `typed_button`).
     offered: tuple[tuple[str, str], ...] = ()
+    # The writer has said they are safe since the last crisis reply (`said_safe_since_crisis`).
+    said_safe: bool = False
+    # The actions of the bot's last turn, in order (read again after a turn: what Rasa ran).
+    last_turn: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -484,6 +487,26 @@ def with_pending_topic(turn: PreparedTurn, topic_id: str | None) -> PreparedTurn
     return replace(turn, text_for_rasa=f"{question}{json.dumps(entities)}")
 
 
+def reminds(session: SessionSafety) -> bool:
+    """Whether this turn's reply starts with the reminder of where help is: the session is
+    flagged urgent or emergency for the writer's own crisis, and the writer has not said they
+    are safe since its last crisis reply (the twelfth user test's mum, not safe, got the privacy
+    answer with no numbers). Help for someone else already said what to do for them, and a
+    helper's own questions are not held to it (the seventh user test's grandmother)."""
+    return (
+        tier_rank(session.tier) >= tier_rank("urgent")
+        and not session.said_safe
+        and not is_for_someone_else(session.response)
+    )
+
+
+def speaks_to_safety(actions: Sequence[str]) -> bool:
+    """Whether a turn that ran these actions already said where help is, or answered the
+    writer being safe: every crisis reply, held reply and safety question or answer is named
+    `utter_safety...`; the rest of "said safe" is in SAID_SAFE."""
+    return any(name.startswith(CRISIS_REPLY_ACTION) or name in SAID_SAFE for name in actions)
+
+
 def _payload(item: dict[str, Any]) -> dict[str, Any] | None:
     custom = item.get("custom")
     if isinstance(custom, dict) and isinstance(custom.get("cradle"), dict):
@@ -496,13 +519,15 @@ def assemble_reply(
     bot_messages: list[dict[str, Any]],
     failed: bool = False,
     channel: str | None = None,
+    remind: bool = False,
 ) -> list[dict[str, Any]]:
     """The messages to send back, ending with the reply contract.
 
     `bot_messages` are what Rasa sent (REST output shape). `failed` means Rasa raised or ran out
     of time. Crisis text is added from content if Rasa did not send it, in the `channel`'s
     words; an empty or failed turn gets the fixed fallback, which itself carries the crisis
-    numbers.
+    numbers. `remind`: the reply starts with the reminder of where help is, unless it already
+    does (see `reminds`).
     """
     visible: list[dict[str, Any]] = []
     insight: dict[str, Any] = {}
@@ -535,6 +560,10 @@ def assemble_reply(
     if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
         out.append(safety_message(turn.safety.response, channel))
     out.extend(turn.immediate)
+    if remind and visible and not (failed or turn.safety.is_crisis):
+        reminder = message("safety_reminder", channel)
+        if reminder["text"] not in {m.get("text") for m in visible}:
+            out.append(reminder)
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)
     if turn.truncated:  # after the answer: crisis help, when there is any, always comes first

@@ -21,6 +21,7 @@ from bot.components.question_reply import AREA_QUESTION
 from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts, warm_marks
 from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
+from cradle.replies import said_safe_since_crisis
 from cradle.safety.check_in import get_check_in
 from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import (
@@ -36,6 +37,8 @@ from cradle.turn import (
     held_since_crisis,
     is_after_crisis,
     prepare_turn,
+    reminds,
+    speaks_to_safety,
     topic_in_ranking,
     with_pending_topic,
 )
@@ -117,15 +120,16 @@ def session_lookup(agent: Any) -> SessionLookup:
         tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is None:
             return SessionSafety()
-        last = None
         offered: tuple[tuple[str, str], ...] = ()  # every button of the bot's last turn
+        last_turn: tuple[str, ...] = ()  # the actions of the bot's last turn
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
                 break
             if isinstance(event, BotUttered):
                 offered = offered_buttons(event.data) + offered
             if isinstance(event, ActionExecuted) and event.action_name != "action_listen":
-                last = last or event.action_name
+                last_turn = (event.action_name, *last_turn)
+        last = last_turn[-1] if last_turn else None
         tier = tracker.get_slot("safety_tier") or "none"
         response = tracker.get_slot("safety_response")
         response = str(response) if response else None
@@ -143,6 +147,8 @@ def session_lookup(agent: Any) -> SessionLookup:
             response,
             just_cleared=last == CHECK_CLEARED,
             offered=offered,
+            said_safe=said_safe_since_crisis(actions),
+            last_turn=last_turn,
         )
 
     return lookup
@@ -215,11 +221,11 @@ async def guarded_turn(
     text = raw_text if isinstance(raw_text, str) else ""
     ahead = _encode_ahead(text)  # starts now, beside the safety net's reading below
     turn = prepare_turn(raw_text)
-    # Every typed message reads the session (one tracker read, which Rasa's own turn repeats):
-    # whatever its length, it may answer the bot's last question or follow crisis help.
-    # A button's command answers by itself.
+    # Every message reads the session (one tracker read, which Rasa's own turn repeats): a
+    # typed one, whatever its length, may answer the bot's last question or follow crisis help;
+    # any reply in a flagged session may need the reminder. A button's command answers by itself.
+    session = await _session(lookup, sender_id)
     if (text.strip() and not text.lstrip().startswith("/")) or turn.safety.is_crisis:
-        session = await _session(lookup, sender_id)
         turn = prepare_turn(raw_text, session)
         if session.asked_area:
             # The NLU reads a weak guess as the answer (bot/components/question_reply.py).
@@ -255,11 +261,26 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    messages = assemble_reply(turn, list(collector.messages), failed=failed, channel=input_channel)
+    remind = not failed and await _still_reminding(lookup, sender_id, session)
+    messages = assemble_reply(
+        turn, list(collector.messages), failed=failed, channel=input_channel, remind=remind
+    )
     if render is not None:
         messages = render(messages)
     await _record_insight(messages[-1]["custom"], input_channel)
     return turn, messages
+
+
+async def _still_reminding(
+    lookup: SessionLookup | None, sender_id: str, before: SessionSafety
+) -> bool:
+    """Whether the reply Rasa just gave starts with the reminder of where help is: the session
+    needed it before the turn, and the turn neither spoke to safety (a crisis reply, a safety
+    question, "I'm safe") nor ended the flag (a restart). One more tracker read, only then."""
+    if not reminds(before):
+        return False
+    after = await _session(lookup, sender_id)
+    return reminds(after) and not speaks_to_safety(after.last_turn)
 
 
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:

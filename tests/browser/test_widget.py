@@ -345,6 +345,30 @@ def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(browser, stack):
     context.close()
 
 
+def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(browser, stack):
+    """A parent who has not said they are safe asks who sees her messages, on a 360x740 phone:
+    the reminder of where help is and the privacy answer are both in view (the twelfth user
+    test's mum got the privacy answer with no numbers)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "I'm going to kill myself tonight")
+    ask(page, "how do i get my baby to sleep")
+    ask(page, "who sees my messages")
+    answer = page.locator(".cradle-bot", has_text="deleted after 30 days").last
+    answer.wait_for()
+    bubbles = page.locator(".cradle-bot")
+    texts = bubbles.all_inner_texts()
+    assert texts[-1] == answer.inner_text()
+    assert "Before we go on" in texts[-2]  # the bubble just before the answer
+    reminder = bubbles.nth(len(texts) - 2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-reminder-privacy-360.png"))
+    assert_whole_in_the_log(page, (reminder, answer), 360)
+    context.close()
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

@@ -586,3 +586,24 @@ def test_topic_answers_are_reminded_of_crisis_help_until_the_writer_says_they_ar
     assert firsts[0] == REMINDER_TEXT
     assert (firsts[1] == REMINDER_TEXT) is reminded_again
     assert slot(stack, sender, "safety_tier") == "emergency"
+
+
+@pytest.mark.parametrize(("answer", "reminded"), [("/crisis_help", True), ("/affirm", False)])
+def test_every_reply_is_reminded_of_crisis_help_until_the_writer_says_they_are_safe(
+    stack, answer, reminded
+):
+    # The twelfth user test's mum, not safe, asked "can you stay talking to me while i do" and
+    # got the privacy answer with no numbers: replies Rasa's rules choose, and a topic's parts,
+    # start with the reminder too, until the writer says they are safe.
+    sender = "hole-reminder-every-" + answer.strip("/")
+    say(stack, sender, "I'm going to kill myself tonight")
+    say(stack, sender, answer)  # "I need help now", or "I'm safe"
+    say(stack, sender, "how do i get my baby to sleep")
+    for next_message in ('/topic_more{"section": "help_today"}', "is this chat private"):
+        texts, contract = say(stack, sender, next_message)
+        firsts = [" ".join(t.split()) for t in texts]
+        assert (firsts[0] == REMINDER_TEXT) is reminded, texts
+        assert firsts.count(REMINDER_TEXT) <= 1
+        assert len(firsts) > int(reminded)  # the reply itself still comes
+        assert contract["topic"] is None or next_message.startswith("/topic_more")
+    assert slot(stack, sender, "safety_tier") == "emergency"

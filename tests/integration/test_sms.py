@@ -15,7 +15,8 @@ from twilio.request_validator import RequestValidator
 
 from cradle.content import get_topic
 from cradle.launcher import Stack
-from cradle.sms import is_gsm7, segments
+from cradle.responses import message
+from cradle.sms import fold_to_gsm, is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
 from tests.integration.test_conversation import focus_of
 
@@ -292,3 +293,16 @@ def test_a_question_about_one_listed_service_by_text_gets_that_service_alone(sta
     lines = re.findall(r"^- .*", reply, flags=re.M)
     assert len(lines) == 1 and lines[0].startswith("- NHS Talking Therapies")
     assert segments(reply) <= 2 and is_gsm7(reply)
+
+
+def test_by_text_a_reply_after_crisis_help_keeps_the_reminder_whole(stack):
+    # By SMS there is no crisis panel: until the writer says they are safe, a reply Rasa's rules
+    # choose starts with the reminder, whole, within three segments.
+    number = "+447700900083"
+    reminder = fold_to_gsm(" ".join(message("safety_reminder")["text"].split()))
+    text_sms(stack, number, "I'm going to kill myself tonight")
+    text_sms(stack, number, "how do i get my baby to sleep")
+    reply = text_sms(stack, number, "is this chat private")
+    assert reply and reply.startswith(reminder + "\n"), reply
+    assert len(reply) > len(reminder) + 20  # the privacy answer follows
+    assert segments(reply) <= 3 and is_gsm7(reply)

@@ -125,6 +125,7 @@ TOPIC = {"event": "bot", "text": "Bonding with your baby"}
 SAFE = {"event": "action", "name": "utter_safety_glad_safe"}
 CLEARED = {"event": "action", "name": "action_check_cleared"}
 NEED_HELP = {"event": "action", "name": "utter_safety_ways_now"}
+HELP_CAME = {"event": "action", "name": "utter_safety_help_is_there"}
 
 
 @pytest.mark.parametrize(
@@ -135,6 +136,7 @@ NEED_HELP = {"event": "action", "name": "utter_safety_ways_now"}
         ([CRISIS, SAFE, REMINDER, TOPIC], False),
         ([CRISIS, CLEARED, REMINDER, TOPIC], False),
         ([CRISIS, REMINDER, SAFE, TOPIC], False),
+        ([CRISIS, HELP_CAME, REMINDER, TOPIC], False),  # "paramedics are here"
         # Never said safe: every topic answer (the mum in the twelfth user test).
         ([CRISIS, NEED_HELP, REMINDER, TOPIC], True),
         ([CRISIS, REMINDER, TOPIC, REMINDER, TOPIC], True),

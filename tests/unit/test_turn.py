@@ -12,9 +12,12 @@ from cradle.sms import segments
 from cradle.turn import (
     MAX_MESSAGE_CHARS,
     CommandError,
+    SessionSafety,
     assemble_reply,
     check_command,
     prepare_turn,
+    reminds,
+    speaks_to_safety,
 )
 
 
@@ -96,6 +99,75 @@ def test_a_failed_ordinary_turn_still_gets_a_safe_reply():
     reply = assemble_reply(prepare_turn("tell me about bonding"), [], failed=True)
     assert reply[0] == message("service_error")
     assert "116 123" in reply[0]["text"]
+
+
+REMINDER = message("safety_reminder")["text"]
+PRIVACY = {"text": "I don't keep what you type."}
+
+
+@pytest.mark.parametrize(
+    ("session", "reminded"),
+    [
+        (SessionSafety(tier="emergency"), True),
+        (SessionSafety(tier="urgent"), True),
+        (SessionSafety(tier="emergency", said_safe=True), False),
+        (SessionSafety(tier="urgent", response="concern_for_other"), False),
+        (SessionSafety(tier="emergency", response="emergency_for_other"), False),
+        (SessionSafety(tier="support"), False),
+        (SessionSafety(), False),
+    ],
+)
+def test_only_a_flagged_session_whose_writer_has_not_said_safe_is_reminded(session, reminded):
+    assert reminds(session) is reminded
+
+
+@pytest.mark.parametrize(
+    ("actions", "spoke"),
+    [
+        (("utter_safety", "utter_safety_check_in"), True),
+        (("utter_safety_follow_up",), True),
+        (("utter_safety_check",), True),
+        (("utter_safe_now",), True),
+        (("utter_safety_help_is_there",), True),
+        (("action_check_cleared",), True),
+        (("utter_privacy",), False),
+        (("action_topic_section",), False),
+        (("service_filter_form", "action_find_services"), False),
+        ((), False),
+    ],
+)
+def test_a_turn_that_said_where_help_is_or_heard_safe_speaks_to_safety(actions, spoke):
+    assert speaks_to_safety(actions) is spoke
+
+
+@pytest.mark.parametrize(
+    ("typed", "from_rasa", "failed", "first"),
+    [
+        # Any reply Rasa chose, for a writer not yet safe (the twelfth user test): numbers first.
+        ("is this chat private", [PRIVACY], False, REMINDER),
+        ("ok", [{"text": "What can help today", "buttons": []}], False, REMINDER),
+        # Already reminded by the topic answer: not twice.
+        ("how do i get him to sleep", [{"text": REMINDER}, {"text": "Sleep"}], False, REMINDER),
+        # A crisis in this turn has its own crisis text first.
+        ("I want to end my life", [PRIVACY], False, None),
+        # A failed turn gets the fallback, which has the numbers.
+        ("is this chat private", [], True, message("service_error")["text"]),
+    ],
+)
+def test_a_reminded_reply_starts_with_where_help_is_once(typed, from_rasa, failed, first):
+    turn = prepare_turn(typed)
+    reply = assemble_reply(turn, from_rasa, failed=failed, remind=True)
+    texts = [m.get("text") for m in reply[:-1]]
+    if first is None:
+        first = safety_message(turn.safety.response)["text"]
+    assert texts[0] == first
+    assert texts.count(REMINDER) <= 1
+    assert (REMINDER in texts) is (first == REMINDER)
+
+
+def test_a_reply_is_not_reminded_unless_asked():
+    reply = assemble_reply(prepare_turn("is this chat private"), [PRIVACY])
+    assert [m.get("text") for m in reply[:-1]] == [PRIVACY["text"]]
 
 
 def test_the_contract_collects_topic_and_services_and_hides_internal_payloads():
