@@ -21,7 +21,13 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
-from cradle.content import PENDING_TOPIC, SECTION_KEYS, SOURCES_KEY, topic_for_intent
+from cradle.content import (
+    PENDING_TOPIC,
+    SECTION_KEYS,
+    SOURCES_KEY,
+    get_topic,
+    topic_for_intent,
+)
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
@@ -507,6 +513,26 @@ def speaks_to_safety(actions: Sequence[str]) -> bool:
     return any(name.startswith(CRISIS_REPLY_ACTION) or name in SAID_SAFE for name in actions)
 
 
+# The fear that stops a parent in crisis calling for help ("they'll take her off me": the
+# twelfth user test), read with the asking-for-help topic's own focus, so a phrasing the panel
+# adds there is heard here too (docs/safety.md, thirty-fifth session).
+FEAR_FOCUS = ("asking-for-help", "fear-of-baby-taken")
+FEAR_LINE = "crisis_fear_of_baby_taken"
+
+
+def fears_losing_baby(text: str) -> bool:
+    """Whether the message names the fear that the baby will be taken away."""
+    topic_id, focus_id = FEAR_FOCUS
+    focus = next((f for f in get_topic(topic_id).focuses if f.id == focus_id), None)
+    return focus is not None and focus.matches(text)
+
+
+def answered_as_crisis(actions: Sequence[str]) -> bool:
+    """Whether a turn that ran these actions answered with crisis help or a held reply after
+    it (not a safety question on its own, nor a reply to being safe)."""
+    return any(name in AFTER_CRISIS_ACTIONS for name in actions)
+
+
 def _payload(item: dict[str, Any]) -> dict[str, Any] | None:
     custom = item.get("custom")
     if isinstance(custom, dict) and isinstance(custom.get("cradle"), dict):
@@ -520,6 +546,7 @@ def assemble_reply(
     failed: bool = False,
     channel: str | None = None,
     remind: bool = False,
+    fear: bool = False,
 ) -> list[dict[str, Any]]:
     """The messages to send back, ending with the reply contract.
 
@@ -527,7 +554,8 @@ def assemble_reply(
     of time. Crisis text is added from content if Rasa did not send it, in the `channel`'s
     words; an empty or failed turn gets the fixed fallback, which itself carries the crisis
     numbers. `remind`: the reply starts with the reminder of where help is, unless it already
-    does (see `reminds`).
+    does (see `reminds`). `fear`: crisis help that answers a fear of the baby being taken also
+    says what is true about it: after the crisis text of a new crisis, before a held reply.
     """
     visible: list[dict[str, Any]] = []
     insight: dict[str, Any] = {}
@@ -566,6 +594,13 @@ def assemble_reply(
             out.append(reminder)
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)
+    cards_at = None if cards_at is None else before_rasa + cards_at  # in `out`
+    if fear and out and not failed:
+        # Crisis text always comes first; a held reply repeats it, so her reason comes first.
+        at = 1 if turn.safety.is_crisis else before_rasa
+        out.insert(at, message(FEAR_LINE, channel))
+        if cards_at is not None and at <= cards_at:
+            cards_at += 1
     if turn.truncated:  # after the answer: crisis help, when there is any, always comes first
         out.append(message("truncated_note"))
     if turn.text_for_rasa is not None and (failed or not visible):
@@ -580,7 +615,7 @@ def assemble_reply(
     if cards_at is not None:
         # Where the bot sent the cards: after "These can help...", before "Was this helpful?".
         # The widget shows them after this many messages; the contract alone loses the order.
-        contract["cards_after"] = before_rasa + cards_at
+        contract["cards_after"] = cards_at
     if insight:
         contract["insight"] = insight  # coarse, allowlisted facts for the insight log
     out.append({"custom": contract})

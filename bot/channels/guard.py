@@ -32,8 +32,10 @@ from cradle.turn import (
     REPLY_TO_KEY,
     PreparedTurn,
     SessionSafety,
+    answered_as_crisis,
     assemble_reply,
     cut_for_reading,
+    fears_losing_baby,
     held_since_crisis,
     is_after_crisis,
     prepare_turn,
@@ -261,9 +263,16 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    remind = not failed and await _still_reminding(lookup, sender_id, session)
+    remind = fear = False
+    if not failed:
+        remind, fear = await _after_the_turn(lookup, sender_id, session, text)
     messages = assemble_reply(
-        turn, list(collector.messages), failed=failed, channel=input_channel, remind=remind
+        turn,
+        list(collector.messages),
+        failed=failed,
+        channel=input_channel,
+        remind=remind,
+        fear=fear,
     )
     if render is not None:
         messages = render(messages)
@@ -271,16 +280,27 @@ async def guarded_turn(
     return turn, messages
 
 
-async def _still_reminding(
-    lookup: SessionLookup | None, sender_id: str, before: SessionSafety
-) -> bool:
-    """Whether the reply Rasa just gave starts with the reminder of where help is: the session
-    needed it before the turn, and the turn neither spoke to safety (a crisis reply, a safety
-    question, "I'm safe") nor ended the flag (a restart). One more tracker read, only then."""
-    if not reminds(before):
-        return False
+async def _after_the_turn(
+    lookup: SessionLookup | None, sender_id: str, before: SessionSafety, text: str
+) -> tuple[bool, bool]:
+    """What the reply Rasa just gave needs, from the actions it ran (one more tracker read,
+    only when one of them may apply):
+    - the reminder of where help is first: the session needed it before the turn, and the turn
+      neither spoke to safety (a crisis reply, a safety question, "I'm safe") nor ended the
+      flag (a restart);
+    - the line on the fear of the baby being taken: the message names it, and the reply is
+      crisis help or a held reply after it."""
+    needs_reminder = reminds(before)
+    try:
+        fear = fears_losing_baby(text)
+    except Exception:  # noqa: BLE001 - the crisis reply goes out whatever happens here
+        logger.exception("could not read the fear of the baby being taken")
+        fear = False
+    if not (needs_reminder or fear):
+        return False, False
     after = await _session(lookup, sender_id)
-    return reminds(after) and not speaks_to_safety(after.last_turn)
+    remind = needs_reminder and reminds(after) and not speaks_to_safety(after.last_turn)
+    return remind, fear and answered_as_crisis(after.last_turn)
 
 
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:

@@ -369,6 +369,25 @@ def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(bro
     context.close()
 
 
+def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phone(browser, stack):
+    """The twelfth user test's mum, on a 360x740 phone: "they'll take her off me" after crisis
+    help gets the line on that fear and the held reply with 999, both in view."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "I'm going to kill myself tonight")
+    ask(page, "i dont want to ring 999 they'll take her off me")
+    fear = page.locator(".cradle-bot", has_text="Lots of parents are scared of that").last
+    fear.wait_for()
+    held = page.locator(".cradle-bot").last
+    assert "999" in held.inner_text() and held.inner_text() != fear.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-fear-taken-360.png"))
+    assert_whole_in_the_log(page, (fear, held), 360)
+    context.close()
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

@@ -607,3 +607,19 @@ def test_every_reply_is_reminded_of_crisis_help_until_the_writer_says_they_are_s
         assert len(firsts) > int(reminded)  # the reply itself still comes
         assert contract["topic"] is None or next_message.startswith("/topic_more")
     assert slot(stack, sender, "safety_tier") == "emergency"
+
+
+FEAR_TEXT = " ".join(message("crisis_fear_of_baby_taken")["text"].split())
+
+
+def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_heard_before_the_held_reply(stack):
+    # The twelfth user test's mum, not safe, said "i dont want to ring 999 they'll take her off
+    # me" and got the held reply with no word about her fear.
+    sender = "hole-fear-taken"
+    say(stack, sender, "I'm going to kill myself tonight")
+    texts, contract = say(stack, sender, "i dont want to ring 999 they'll take her off me")
+    texts = [" ".join(t.split()) for t in texts]
+    assert texts[0] == FEAR_TEXT
+    assert "999" in " ".join(texts[1:])  # the held reply still comes, with its numbers
+    assert texts.count(FEAR_TEXT) == 1
+    assert slot(stack, sender, "safety_tier") == "emergency"

@@ -306,3 +306,13 @@ def test_by_text_a_reply_after_crisis_help_keeps_the_reminder_whole(stack):
     assert reply and reply.startswith(reminder + "\n"), reply
     assert len(reply) > len(reminder) + 20  # the privacy answer follows
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+def test_by_text_the_fear_of_the_baby_being_taken_and_999_fit_three_segments(stack):
+    number = "+447700900084"
+    fear = fold_to_gsm(" ".join(message("crisis_fear_of_baby_taken", "twilio")["text"].split()))
+    text_sms(stack, number, "I'm going to kill myself tonight")
+    reply = text_sms(stack, number, "i dont want to ring 999 they'll take her off me")
+    assert reply and reply.startswith(fear + "\n"), reply
+    assert "999" in reply[len(fear) :] and "..." not in reply  # the held reply, not cut
+    assert segments(reply) <= 3 and is_gsm7(reply)

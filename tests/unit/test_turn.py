@@ -13,8 +13,10 @@ from cradle.turn import (
     MAX_MESSAGE_CHARS,
     CommandError,
     SessionSafety,
+    answered_as_crisis,
     assemble_reply,
     check_command,
+    fears_losing_baby,
     prepare_turn,
     reminds,
     speaks_to_safety,
@@ -168,6 +170,60 @@ def test_a_reminded_reply_starts_with_where_help_is_once(typed, from_rasa, faile
 def test_a_reply_is_not_reminded_unless_asked():
     reply = assemble_reply(prepare_turn("is this chat private"), [PRIVACY])
     assert [m.get("text") for m in reply[:-1]] == [PRIVACY["text"]]
+
+
+FEAR = message("crisis_fear_of_baby_taken")["text"]
+HELD = {"text": "Please don't stay alone with this. Call 999 now.", "buttons": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "fears"),
+    [
+        ("i dont want to ring 999 they'll take her off me", True),
+        ("if i tell the health visitor will they take my baby away", True),
+        ("scared social services will get involved", True),
+        # A partner's threat is the domestic abuse topic's answer (the focus's own veto).
+        ("he says social services will take the baby if i leave", False),
+        ("can you take him to the park for me", False),
+        ("i need help now", False),
+    ],
+)
+def test_the_fear_of_the_baby_being_taken_is_read_with_the_topics_own_focus(text, fears):
+    assert fears_losing_baby(text) is fears
+
+
+@pytest.mark.parametrize(
+    ("actions", "as_crisis"),
+    [
+        (("utter_safety", "utter_safety_check_in"), True),
+        (("utter_safety_follow_up",), True),
+        (("utter_safety_ways_now",), True),
+        (("utter_safety_check",), False),  # a question on its own
+        (("utter_safety_glad_safe",), False),
+        (("action_answer_topic",), False),
+    ],
+)
+def test_only_crisis_help_and_held_replies_answer_as_the_crisis(actions, as_crisis):
+    assert answered_as_crisis(actions) is as_crisis
+
+
+def test_a_held_reply_to_the_fear_of_the_baby_being_taken_hears_it_first():
+    reply = assemble_reply(prepare_turn("they'll take her off me"), [HELD], fear=True)
+    assert [m.get("text") for m in reply[:-1]] == [FEAR, HELD["text"]]
+
+
+def test_a_new_crisis_naming_the_fear_keeps_its_crisis_text_first():
+    turn = prepare_turn("I want to end my life, if I ask for help they'll take my baby")
+    assert turn.safety.is_crisis
+    from_rasa = [
+        {"text": "These can help:"},
+        {"custom": {"cradle": {"services": ["samaritans"], "cards": [{"id": "samaritans"}]}}},
+        {"text": "Are you safe right now?"},
+    ]
+    reply = assemble_reply(turn, from_rasa, fear=True)
+    texts = [m.get("text") for m in reply[:-1]]
+    assert texts == [safety_message(turn.safety.response)["text"], FEAR, *texts[2:]]
+    assert texts[reply[-1]["custom"]["cards_after"]] == "Are you safe right now?"
 
 
 def test_the_contract_collects_topic_and_services_and_hides_internal_payloads():
