@@ -545,9 +545,18 @@ def test_a_question_about_one_listed_service_gets_its_card_alone(stack):
             "single-parent-nights",
         ),
         ("How do I raise it without upsetting her?", "asking-for-help", "raising-a-worry"),
+        # The twelfth user test's young dad got the topic on scary thoughts about a baby.
+        (
+            "should i just ask him straight out if hes thinking of topping himself? or does "
+            "that put the idea in his head",
+            "asking-for-help",
+            "asking-about-suicide",
+        ),
     ],
 )
-def test_nights_alone_and_raising_a_worry_get_their_own_answers(stack, text, topic, focus_id):
+def test_nights_alone_raising_a_worry_and_asking_about_suicide_get_their_own_answers(
+    stack, text, topic, focus_id
+):
     texts, contract = say(stack, f"ut9-{focus_id}", text)
     assert contract["topic"] == topic and contract["safety"] == "none"
     assert texts == [focus_of(topic, focus_id).answer]

@@ -303,6 +303,24 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("is the anger part of it tho? i thought PND was a mum thing", "dads-get-it-too"),
         ("my wife has pnd how do i support her", None),
         ("do i have postnatal depression", None),
+        # The twelfth user test's young dad (not a frozen set): got the topic on scary thoughts
+        # about a baby. Someone else's suicidal words with a helper's question; not the
+        # writer's own, a break-up, or "what's the point" of everyday things.
+        (
+            "should i just ask him straight out if hes thinking of topping himself? or does that "
+            "put the idea in his head",
+            "asking-about-suicide",
+        ),
+        ("how do i ask my wife if shes suicidal", "asking-about-suicide"),
+        (
+            "she keeps saying we'd all be better off without her, what do i do",
+            "asking-about-suicide",
+        ),
+        ("im suicidal, should i tell my gp", None),
+        ("i want to die, what do i say to my husband", None),
+        ("im thinking of ending it with him, what do i say", None),
+        ("whats the point of tummy time, should i ask my hv", None),
+        ("what do i say to my partner, shes been really down", "raising-a-worry"),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -321,6 +339,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "pregnancy-first-steps": "pregnancy-wellbeing",
             "single-parent-nights": "sleep-and-exhaustion",
             "raising-a-worry": "asking-for-help",
+            "asking-about-suicide": "asking-for-help",
             "keeping-it-private": "asking-for-help",
             "drinking-before-knowing": "pregnancy-wellbeing",
             "dads-get-it-too": "dads",

@@ -21,6 +21,7 @@ FROZEN = {
     "focus_6.yml": "604e44acacb44e8622d7282f473fc1cf37533dd3ed1a75d3fdbb9577f30696ca",
     "focus_7.yml": "ae942dcbe3a6497ae6c267fe6909c001c4da54b6b2bd500f6c202581e239f297",
     "focus_8.yml": "7e495a21bc45263a1506368893b8ab729cb4b5d4174e24d24178637f40d60d2d",
+    "focus_9.yml": "bb099a9df1f5b7ad82364b26ffe50dc52986ebed163b0902a6db46497f322bdc",
 }
 
 
