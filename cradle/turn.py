@@ -368,17 +368,25 @@ def corrected_answer(
 
 
 def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
-    """Right after crisis help for the writer's own crisis, a message that says it is someone
-    else's ("its not me, its my friend. im fine."): "Sorry if I got that wrong", then the same
-    help for someone else at the session's tier, which never drops. Only when the whole net reads
-    nothing in the message, or is only unsure of it: the listed words are what the writer said,
-    and the second opinion's doubt alone does not stand against them (as for a button's title
-    typed out); any crisis reading does, and the message is read as before."""
-    if not session.after_crisis or session.response not in NOT_ME_AFTER:
+    """Right after crisis help for the writer's own crisis, or Cradle's danger question leaning
+    to it, a message that says it is someone else's ("its not me, its my friend. im fine."):
+    "Sorry if I got that wrong", then the same help for someone else at the session's tier,
+    which never drops. Only when the whole net reads nothing in the message, or is only unsure
+    of it: the listed words are what the writer said, and the second opinion's doubt alone does
+    not stand against them (as for a button's title typed out); any crisis reading does, and
+    the message is read as before."""
+    # Or right after "Are you or your baby in danger right now?" leaning to the writer's own
+    # crisis reply (the twelfth user test's sister was asked it again): its leaning is
+    # `session.response`, and an emergency leaning gives the emergency reply for someone else.
+    asked = session.last_question == CHECK_QUESTION
+    if not (session.after_crisis or asked) or session.response not in NOT_ME_AFTER:
         return None
     if safety.tier != "none" or not get_check_in().says_not_me(text):
         return None
-    leaned = "emergency" if safety.needs_check and safety.leaning in EMERGENCY_REPLIES else "urgent"
+    leaned_emergency = (safety.needs_check and safety.leaning in EMERGENCY_REPLIES) or (
+        session.response in EMERGENCY_REPLIES
+    )
+    leaned = "emergency" if leaned_emergency else "urgent"
     tier = max(session.tier, leaned, key=tier_rank)
     # Abuse keeps its own reply; otherwise someone else's at the tier ("call 999 for them").
     for_other = "abuse_for_other" if session.response == "abuse" else reply_for_someone_else(tier)

@@ -623,3 +623,26 @@ def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_heard_before_the_
     assert "999" in " ".join(texts[1:])  # the held reply still comes, with its numbers
     assert texts.count(FEAR_TEXT) == 1
     assert slot(stack, sender, "safety_tier") == "emergency"
+
+
+# Messages about a partner's shouting that the net may ask about, leaning to the abuse reply.
+ABUSE_MAYBE = ["my partner shouts at me all the time", "he shouts at me all the time"]
+
+
+def test_not_me_after_the_danger_question_gets_the_help_for_a_relative_not_the_question_again(
+    stack,
+):
+    # The twelfth user test's sister was asked "Are you or your baby in danger right now?", and
+    # her "no its not me its my sister" got the same question again.
+    sender = "hole-not-me-asked"
+    texts, _ = say(stack, sender, asked_leaning_to(ABUSE_MAYBE, "abuse"))
+    assert texts[-1] == "Are you or your baby in danger right now?"
+    texts, contract = say(
+        stack, sender, "no its not me its my sister, im not in danger. im asking how i can help her"
+    )
+    texts = [" ".join(t.split()) for t in texts]
+    assert texts[0] == message("misread_sorry")["text"]
+    assert texts[1] == reply_for("utter_safety", "abuse_for_other")
+    assert texts[-1] == "Are you safe yourself right now?"
+    assert "Are you or your baby in danger right now?" not in texts
+    assert slot(stack, sender, "safety_response") == "abuse_for_other"

@@ -307,6 +307,11 @@ def test_misread_words_are_found_whole_not_inside_other_words():
     assert not check_in.says_misread("i meantime fed her")  # "i meant" inside "meantime"
 
 
+def asked_leaning(response: str) -> SessionSafety:
+    """Right after "Are you or your baby in danger right now?", leaning to `response`."""
+    return SessionSafety("none", "utter_safety_check", response=response)
+
+
 AFTER_URGENT_HELP = SessionSafety(
     "urgent", "utter_safety_check_in", after_crisis=True, response="urgent"
 )
@@ -338,6 +343,16 @@ AFTER_URGENT_HELP = SessionSafety(
             "concern_for_other",
         ),
         ("I'm not the one, it's my sister", AFTER_URGENT_HELP, "emergency", "emergency_for_other"),
+        # Right after Cradle's danger question, leaning to the writer's own reply (the twelfth
+        # user test's sister was asked it again): the help for someone else of that leaning.
+        ("its not me, its my friend", asked_leaning("abuse"), "urgent", "abuse_for_other"),
+        ("its not me, its my friend", asked_leaning("urgent"), "urgent", "concern_for_other"),
+        (
+            "its not me, its my friend",
+            asked_leaning("emergency"),
+            "emergency",
+            "emergency_for_other",
+        ),
     ],
 )
 def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_else(
@@ -371,6 +386,11 @@ def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_e
             ),
         ),
         ("its not me, its my friend", SessionSafety()),
+        # The question leaning to someone else's reply, or to a baby's medical emergency.
+        ("its not me, its my friend", asked_leaning("concern_for_other")),
+        ("its not me, its my friend", asked_leaning("medical")),
+        # The question asked, but the net reads a crisis in the answer.
+        ("its not me, its my friend, she wants to die", asked_leaning("urgent")),
     ],
 )
 def test_not_me_is_not_taken_when_it_may_be_a_crisis_or_nothing_was_the_writers(text, session):
