@@ -233,10 +233,12 @@ def answer_topic(
     remind: bool = True,
     focus: Focus | None = None,
     who: str | None = None,
+    for_helper: bool = False,
 ) -> list[dict[str, Any]]:
     """A topic's first reply from its reviewed content file, with its next-step buttons.
     `remind=False`: this turn has already said where help is. `focus`: a worry within the
-    topic with a first answer of its own. `who`: the parent's audience, said in this turn."""
+    topic with a first answer of its own. `who`: the parent's audience, said in this turn.
+    `for_helper`: written for family or friends, whatever the message said."""
     try:
         topic = get_topic(topic_id)
     except ContentError:
@@ -253,7 +255,8 @@ def answer_topic(
         dispatch(dispatcher, [say("safety_reminder")])
     audience = who or _audience(tracker)
     helping = (
-        _asks_for_someone_else(tracker)
+        for_helper
+        or _asks_for_someone_else(tracker)
         or _still_helping(tracker)
         or (focus is not None and focus.for_helpers)
     )
@@ -293,6 +296,39 @@ class ActionCheckCleared(Action):
         # fifth user test: "Before we go on: ... If you're not safe right now" came next).
         dispatch(dispatcher, [say("check_cleared_topic")])
         return [cleared, *answer_topic(dispatcher, tracker, topic_id, remind=False)]
+
+
+# "How can I help them?" after crisis help for someone else not in danger this minute
+# (docs/safety.md, thirty-fifth session): the reviewed first answer for a helper, by the crisis
+# reply sent, as (topic, focus). Typed with no such crisis help before it: bringing up a worry.
+HELP_THEM = {
+    "abuse_for_other": ("domestic-abuse", None),
+    "concern_for_other": ("asking-for-help", "asking-about-suicide"),
+}
+HELP_THEM_OTHERWISE = ("asking-for-help", "raising-a-worry")
+
+
+class ActionHelpThem(Action):
+    """The helper's first answer, with the topic's next steps for family and friends (a button
+    press otherwise ends the helping reading, so the topic's buttons would answer the parent)."""
+
+    def name(self) -> str:
+        return "action_help_them"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        topic_id, focus_id = HELP_THEM.get(
+            str(tracker.get_slot("safety_response")), HELP_THEM_OTHERWISE
+        )
+        try:
+            focus = get_topic(topic_id).focus_by_id(focus_id) if focus_id else None
+        except ContentError:
+            focus = None  # answer_topic says the topic cannot be read
+        # The glad-safe reply just said what to do now: no reminder of the writer's own crisis.
+        return answer_topic(
+            dispatcher, tracker, topic_id, remind=False, focus=focus, for_helper=True
+        )
 
 
 class ActionTopicSection(Action):

@@ -196,6 +196,9 @@ class Topic:
     def focus_for(self, text: str) -> Focus | None:
         return next((f for f in self.focuses if f.matches(text)), None)
 
+    def focus_by_id(self, focus_id: str) -> Focus | None:
+        return next((f for f in self.focuses if f.id == focus_id), None)
+
     def section(self, heading: str) -> Section | None:
         return next((s for s in self.sections if s.heading.lower() == heading.lower()), None)
 

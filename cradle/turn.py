@@ -531,7 +531,7 @@ FEAR_LINE = "crisis_fear_of_baby_taken"
 def fears_losing_baby(text: str) -> bool:
     """Whether the message names the fear that the baby will be taken away."""
     topic_id, focus_id = FEAR_FOCUS
-    focus = next((f for f in get_topic(topic_id).focuses if f.id == focus_id), None)
+    focus = get_topic(topic_id).focus_by_id(focus_id)
     return focus is not None and focus.matches(text)
 
 

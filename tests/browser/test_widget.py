@@ -388,6 +388,25 @@ def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phon
     context.close()
 
 
+def test_how_can_i_help_them_is_in_view_on_a_phone(browser, stack):
+    """A husband whose wife said she wants to die, safe himself, on a 360x740 phone: "How can
+    I help them?" gives the answer on asking about suicide, wholly in view with its buttons."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    ask(page, "my wife said she wants to die")
+    ask(page, "yes im safe")
+    page.get_by_role("button", name="How can I help them?").click()
+    answer = page.locator(".cradle-bot", has_text="Asking someone about suicide").last
+    answer.wait_for()
+    more = page.get_by_role("button", name="Tell me more").last
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-help-them-360.png"))
+    assert_whole_in_the_log(page, (answer, more), 360)
+    context.close()
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

@@ -646,3 +646,23 @@ def test_not_me_after_the_danger_question_gets_the_help_for_a_relative_not_the_q
     assert texts[-1] == "Are you safe yourself right now?"
     assert "Are you or your baby in danger right now?" not in texts
     assert slot(stack, sender, "safety_response") == "abuse_for_other"
+
+
+def test_a_helper_reaches_what_they_can_do_from_crisis_help_for_someone_else(stack):
+    # The twelfth user test's young dad and sister asked what they could do, and got numbers:
+    # the glad-safe reply for a helper now offers "How can I help them?".
+    sender = "hole-help-them"
+    say(stack, sender, "my wife said she wants to die")
+    assert slot(stack, sender, "safety_response") == "concern_for_other"
+    messages, _ = post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook",
+        {"sender": sender, "message": "yes im safe"},
+    )
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    assert {"title": "How can I help them?", "payload": "/help_them"} in buttons
+    texts, contract = say(stack, sender, "/help_them")
+    assert texts[0].split("\n")[0] == "Asking someone about suicide"
+    assert contract["topic"] == "asking-for-help"
+    texts, _ = say(stack, sender, '/topic_more{"section": "more"}')  # "Tell me more"
+    assert texts[0].startswith("For family and friends")  # the helper's part, not the parent's
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays

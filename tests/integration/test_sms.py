@@ -316,3 +316,15 @@ def test_by_text_the_fear_of_the_baby_being_taken_and_999_fit_three_segments(sta
     assert reply and reply.startswith(fear + "\n"), reply
     assert "999" in reply[len(fear) :] and "..." not in reply  # the held reply, not cut
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+def test_by_text_a_helper_reaches_what_they_can_do_with_one_digit(stack):
+    number = "+447700900085"
+    text_sms(stack, number, "my wife said she wants to die")
+    reply = text_sms(stack, number, "yes im safe")
+    assert reply and reply.endswith("Reply 1=How can I help them?"), reply
+    assert segments(reply) <= 2 and is_gsm7(reply)
+    reply = text_sms(stack, number, "1")
+    focus = focus_of("asking-for-help", "asking-about-suicide")
+    assert reply and reply.startswith(fold_to_gsm(focus.answer)), reply
+    assert "3=It's about me" in reply and segments(reply) <= 3  # a helper's options

@@ -16,6 +16,7 @@ from actions.actions import (
     ActionAboutCradle,
     ActionAnswerTopic,
     ActionFindServices,
+    ActionHelpThem,
     ActionNotUnderstood,
     ActionTopicSection,
 )
@@ -1182,3 +1183,33 @@ async def test_when_every_part_was_shown_the_first_answer_comes_again():
     dispatcher = CollectingDispatcher()
     await ActionAnswerTopic().run(dispatcher, asked_after("action_topic_section", "ok", every), {})
     assert texts(dispatcher)[0].startswith(get_topic("intrusive-thoughts").title)
+
+
+@pytest.mark.parametrize(
+    ("crisis_reply", "first_line", "topic"),
+    [
+        # After abuse told by a friend or relative: the domestic abuse topic, for a helper.
+        ("abuse_for_other", "Feeling unsafe at home", "domestic-abuse"),
+        # After a worry about someone else: asking them about suicide.
+        ("concern_for_other", "Asking someone about suicide", "asking-for-help"),
+        # Typed as a command with no such crisis help before it: bringing up a worry.
+        (None, "Bringing up a worry", "asking-for-help"),
+    ],
+)
+async def test_how_can_i_help_them_answers_the_helper_from_reviewed_content(
+    crisis_reply, first_line, topic
+):
+    asked = tracker("help_them", safety_tier="urgent", safety_response=crisis_reply)
+    asked.events.insert(0, {"event": "action", "name": "utter_safety"})
+    dispatcher = CollectingDispatcher()
+    events = await ActionHelpThem().run(dispatcher, asked, {})
+    said = texts(dispatcher)
+    assert said[0].split("\n")[0] == first_line  # no reminder of the writer's own crisis first
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["topic"] == topic and slots["helping"] is True
+    if crisis_reply == "abuse_for_other":
+        # The helper's short answer, not the one written to the person being hurt.
+        assert "Listen and believe them" in said[0]
+    # The next steps are a helper's, with the way back for a parent asking for themselves.
+    titles = [b["title"] for m in as_rasa_sends(dispatcher) for b in m.get("buttons") or []]
+    assert "It's about me" in titles
