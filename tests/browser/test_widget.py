@@ -302,6 +302,17 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
     assert any(e["event"] == "restart" for e in tracker["events"])
 
 
+@pytest.fixture
+def phone_page(browser, stack):
+    """A 360x740 phone with the widget open: the phone-view tests' common start."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{stack.config.web_url}/")
+    open_widget(page)
+    yield page
+    context.close()
+
+
 @pytest.mark.parametrize(
     ("message", "expected", "name"),
     [
@@ -309,29 +320,22 @@ def test_leaving_ends_the_server_session_too(page, stack, how):
         ("menu", "can't give medical advice", "menu"),
     ],
 )
-def test_short_answers_about_cradle_fit_a_phone_screen(browser, stack, message, expected, name):
+def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):
     """The privacy and menu replies, read on a 360x740 phone: all of it in view at once."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, message)
     reply = page.locator(".cradle-bot").last
     assert expected in reply.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
-    context.close()
 
 
-def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(browser, stack):
+def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(phone_page):
     """The eleventh user test's friend of a controlled mum, on a 360x740 phone: after "its not
     me, its my friend", the help for a friend and "Are you safe yourself right now?" are in view,
     with the crisis panel still there."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "my friends partner controls everything since the baby, he has her bank card")
     ask(page, "its not me, its my friend. im fine.")
     reply = page.locator(".cradle-bot", has_text="Thank you for looking out for them").last
@@ -342,17 +346,13 @@ def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(browser, stack):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-not-me-abuse-360.png"))
     assert_whole_in_the_log(page, (question,), 360)
-    context.close()
 
 
-def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(browser, stack):
+def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(phone_page):
     """A parent who has not said they are safe asks who sees her messages, on a 360x740 phone:
     the reminder of where help is and the privacy answer are both in view (the twelfth user
     test's mum got the privacy answer with no numbers)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "I'm going to kill myself tonight")
     ask(page, "how do i get my baby to sleep")
     ask(page, "who sees my messages")
@@ -366,16 +366,12 @@ def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(bro
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-reminder-privacy-360.png"))
     assert_whole_in_the_log(page, (reminder, answer), 360)
-    context.close()
 
 
-def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phone(browser, stack):
+def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phone(phone_page):
     """The twelfth user test's mum, on a 360x740 phone: "they'll take her off me" after crisis
     help gets the line on that fear and the held reply with 999, both in view."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "I'm going to kill myself tonight")
     ask(page, "i dont want to ring 999 they'll take her off me")
     fear = page.locator(".cradle-bot", has_text="Lots of parents are scared of that").last
@@ -385,16 +381,12 @@ def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phon
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-fear-taken-360.png"))
     assert_whole_in_the_log(page, (fear, held), 360)
-    context.close()
 
 
-def test_how_can_i_help_them_is_in_view_on_a_phone(browser, stack):
+def test_how_can_i_help_them_is_in_view_on_a_phone(phone_page):
     """A husband whose wife said she wants to die, safe himself, on a 360x740 phone: "How can
     I help them?" gives the answer on asking about suicide, wholly in view with its buttons."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "my wife said she wants to die")
     ask(page, "yes im safe")
     page.get_by_role("button", name="How can I help them?").click()
@@ -404,16 +396,12 @@ def test_how_can_i_help_them_is_in_view_on_a_phone(browser, stack):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-help-them-360.png"))
     assert_whole_in_the_log(page, (answer, more), 360)
-    context.close()
 
 
-def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
+def test_someone_elses_emergency_reply_is_in_view_on_a_phone(phone_page):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
     reply = page.locator(".cradle-bot", has_text="postpartum psychosis").last
     reply.wait_for()
@@ -422,16 +410,12 @@ def test_someone_elses_emergency_reply_is_in_view_on_a_phone(browser, stack):
     page.screenshot(path=str(SCREENSHOTS / "widget-crisis-for-someone-else-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
-    context.close()
 
 
-def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(browser, stack):
+def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(phone_page):
     """After crisis help for someone else, "she won't go" on a 360x740 phone: the follow-up
     ("don't wait until morning") and its two buttons are in view, with the message box."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
     page.locator(".cradle-bot", has_text="postpartum psychosis").last.wait_for()
     ask(page, "she says shes fine and she wont go anywhere")
@@ -443,7 +427,6 @@ def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(
     page.screenshot(path=str(SCREENSHOTS / "widget-crisis-follow-up-360.png"))
     assert_whole_in_the_log(page, (reply, buttons), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
-    context.close()
 
 
 def assert_whole_in_the_log(page: Page, parts: tuple[Locator, ...], width: int) -> None:
@@ -458,12 +441,9 @@ def assert_whole_in_the_log(page: Page, parts: tuple[Locator, ...], width: int) 
         assert box["x"] + box["width"] <= width
 
 
-def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
+def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
     """Issue 12: on a 360x740 phone the whole first reply and its buttons are in view."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     first = bot_count(page)
     ask(page, "i feel so low since the baby came")
     title = page.locator(".cradle-bot").nth(first)
@@ -483,7 +463,6 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(browser, stack):
     assert first_new is not None and log is not None
     assert log["y"] - 1 <= first_new["y"] <= log["y"] + 40
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
-    context.close()
 
 
 # --- issue 12, point 4: widget fixes ---
@@ -723,16 +702,13 @@ def test_which_is_closer_fits_a_phone(browser, stack):
     page.context.close()
 
 
-def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(browser, stack):
+def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(phone_page):
     """Real servers: a message the net is unsure about is asked about first; "No" brings the
     answer to what the parent asked, its first line in view on a 360px phone."""
     from tests.conftest import check_band_message
 
     text = check_band_message()
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     ask(page, text)
     assert "Are you or your baby in danger" in page.locator(".cradle-bot").last.inner_text()
     before = bot_count(page)
@@ -760,17 +736,13 @@ def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(bro
     assert box is not None and box["y"] + 44 <= bottom, "the first row of buttons is on screen"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-check-cleared-topic-360.png"))
-    context.close()
 
 
-def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser, stack):
+def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(phone_page):
     """A relative asking about a new mum gets the answer for family and friends; all its buttons,
     "It's about me" last, are in view on a 360x740 phone; their own part keeps that button, and
     it gets the parent's own."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{stack.config.web_url}/")
-    open_widget(page)
+    page = phone_page
     first = bot_count(page)
     ask(page, "my daughter had a baby and she seems so down")
     reply = page.locator(".cradle-bot").nth(first)
@@ -791,4 +763,3 @@ def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(browser
     buttons.get_by_role("button", name="It's about me").click()
     wait_for_reply(page, before)
     assert "common and not your fault" in page.locator(".cradle-bot").nth(before).inner_text()
-    context.close()
