@@ -307,6 +307,7 @@ class Checker:
         from cradle.safety.lexicon import LexiconError, SafetyDetector
         from cradle.safety.second_opinion import load_bank, load_config
         from cradle.safety.situations import SituationRules
+        from cradle.safety.who_is_hurt import WhoIsHurt
 
         try:
             lexicon = SafetyDetector.from_dir(folder)
@@ -314,6 +315,7 @@ class Checker:
             config = load_config(folder)
             bank = load_bank(folder, config)
             CheckInAnswers.from_file(folder / "check_in.yml", lexicon.normalise)
+            WhoIsHurt.from_file(folder / "who_is_hurt.yml", lexicon.normalise)
         except LexiconError as err:
             self.add(folder / "lexicon.yml", None, "safety", str(err))
             return
@@ -328,7 +330,13 @@ class Checker:
                 "safety",
                 f"signals no lexicon rule emits: {', '.join(sorted(unknown))}",
             )
-        files = ["lexicon.yml", "situations.yml", "second_opinion.yml", "check_in.yml"]
+        files = [
+            "lexicon.yml",
+            "situations.yml",
+            "second_opinion.yml",
+            "check_in.yml",
+            "who_is_hurt.yml",
+        ]
         for name in files + list(config["bank"]):
             meta = load_yaml(folder / name)
             if meta.get("status") not in STATUSES or not isinstance(meta.get("review"), list):

@@ -42,7 +42,7 @@ from cradle.safety import (
     tier_rank,
 )
 from cradle.safety.check_in import get_check_in
-from cradle.safety.net import SECOND_OPINION
+from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 
 MAX_MESSAGE_CHARS = 1000
@@ -106,6 +106,11 @@ HELD_REPLIES = frozenset({"utter_safety_follow_up", "utter_safety_ways_now"})
 # for "how can i help my daughter who is low": docs/safety.md, "not held for ever"). The net
 # still reads every message first.
 EASED_AFTER_HELD = frozenset({"concern_for_other", "abuse_for_other"})
+# "What do I say to her?" right after crisis help for someone else not in danger this minute:
+# the answer of the "How can I help them?" button (its action answers for each of these;
+# docs/safety.md, thirty-sixth session). Not after "call 999 for them now".
+HELPER_ASKS_AFTER = EASED_AFTER_HELD
+HELP_THEM_COMMAND = "/help_them"
 # "I'm safe" after crisis help for someone else or for a baby is not the end of it: the reply
 # says to call 999 for them, and "she won't answer her phone" is still the crisis.
 STILL_ON_AFTER_SAFE = frozenset(
@@ -306,6 +311,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         safety = not_safe_answer(session)
     if pressed := typed_button(text, session, safety):
         return PreparedTurn(SafetyResult(), pressed)
+    if helper_asks_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = cut_for_reading(text)
     if safety.is_crisis and repeats_crisis_help(safety, session):
@@ -434,8 +441,21 @@ def typed_button(text: str, session: SessionSafety, safety: SafetyResult) -> str
         return None
 
 
+def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
+    """Whether `text`, right after crisis help for someone else not in danger this minute, asks
+    how to help them ("what do i actually say back to him") and the net reads nothing new in it:
+    only the second opinion, at no higher tier than the session holds. A message naming a new
+    danger ("what do i say, she's taken pills") is read by the lexicon and answered as before."""
+    if not session.after_crisis or session.response not in HELPER_ASKS_AFTER:
+        return False
+    if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
+        return False
+    return get_check_in().asks_how_to_help(text)
+
+
 def _second_opinion_only(safety: SafetyResult) -> bool:
-    return all(rule.startswith(SECOND_OPINION) for rule in safety.rules)
+    # Who is hurt only picks the reply of a tier the second opinion read.
+    return all(rule.startswith(SECOND_OPINION) or rule == WHO_IS_HURT for rule in safety.rules)
 
 
 def asks_again(safety: SafetyResult, just_cleared: bool) -> bool:

@@ -104,6 +104,13 @@ class CheckInAnswers:
         the listed words, anywhere in it? Only the words: the caller has the safety net read it."""
         return len(text) < 1000 and self._corrections.says_not_me(_plain(self._normalise(text)))
 
+    def asks_how_to_help(self, text: str) -> bool:
+        """Does `text` ask how to help someone else ("what do i say to her"), in the listed
+        words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return len(text) < 1000 and self._corrections.asks_how_to_help(
+            _plain(self._normalise(text))
+        )
+
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
         Only meant right after crisis help (the caller knows the conversation)."""
@@ -159,6 +166,7 @@ class Corrections:
     reasons: tuple[str, ...]
     misread: tuple[str, ...] = ()  # "i just meant", "you got it wrong": anywhere in a message
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
+    helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -177,6 +185,12 @@ class Corrections:
     def says_not_me(self, said: str) -> bool:
         return _holds_any(said, self.not_me)
 
+    def asks_how_to_help(self, said: str) -> bool:
+        return _holds_any(said, self.helper_asks)
+
+
+_CORRECTION_LISTS = ("before", "reasons", "misread", "not_me", "helper_asks")
+
 
 def _holds_any(said: str, phrases: tuple[str, ...]) -> bool:
     padded = f" {said} "
@@ -187,10 +201,10 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
     raw = data.get("corrections") or {}
     if not isinstance(raw, dict):
         raise ContentError(
-            path, "corrections: expected 'before', 'reasons', 'misread' and 'not_me' lists"
+            path, f"corrections: expected lists {', '.join(map(repr, _CORRECTION_LISTS))}"
         )
     lists = {}
-    for key in ("before", "reasons", "misread", "not_me"):
+    for key in _CORRECTION_LISTS:
         phrases = raw.get(key) or []
         if not isinstance(phrases, list) or not all(
             isinstance(p, str) and p.strip() for p in phrases
@@ -198,7 +212,7 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
             raise ContentError(path, f"corrections.{key}: a list of quoted words")
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
-    return Corrections(lists["before"], lists["reasons"], lists["misread"], lists["not_me"])
+    return Corrections(**lists)
 
 
 def _passed_answers(

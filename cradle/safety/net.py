@@ -21,10 +21,14 @@ from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
 from cradle.safety.second_opinion import SecondOpinion, train
 from cradle.safety.situations import SituationRules
+from cradle.safety.who_is_hurt import WhoIsHurt
 from cradle.safety.whose import is_for_someone_else, reply_for_whom
 from cradle.tiers import TIERS, tier_rank
 
 SECOND_OPINION = "second-opinion"
+# The reply for abuse told by a friend chosen by who is hurt (cradle/safety/who_is_hurt.py): it
+# picks the reply of a tier and never reads a crisis itself.
+WHO_IS_HURT = "who-is-hurt"
 
 
 class SafetyNet:
@@ -35,17 +39,20 @@ class SafetyNet:
         lexicon: SafetyDetector,
         situations: SituationRules,
         second_opinion: SecondOpinion | None = None,
+        who_is_hurt: WhoIsHurt | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.situations = situations
         self.second_opinion = second_opinion
+        self.who_is_hurt = who_is_hurt
 
     @classmethod
     def from_dir(cls, path: Path, with_second_opinion: bool = True) -> SafetyNet:
         lexicon = SafetyDetector.from_dir(path)
         situations = SituationRules.from_file(path / "situations.yml")
         opinion = train(path, lexicon.normalise) if with_second_opinion else None
-        return cls(lexicon, situations, opinion)
+        who_is_hurt = WhoIsHurt.from_file(path / "who_is_hurt.yml", lexicon.normalise)
+        return cls(lexicon, situations, opinion, who_is_hurt)
 
     def classify(self, text: str) -> SafetyResult:
         lexical = self.lexicon.classify(text)
@@ -69,6 +76,14 @@ class SafetyNet:
             chosen = reply_for_whom(TIERS[top], response, someone_else, self.whose_threshold)
             if chosen != response:
                 response, rules = chosen, (*rules, f"{SECOND_OPINION}:whose")
+        # Abuse told by a friend ("my sister's boyfriend..."): the whose model reads who is
+        # named, not who is hurt, so only this grammar chooses the reply written for them.
+        if (
+            response == "abuse"
+            and self.who_is_hurt
+            and self.who_is_hurt.someone_elses_partner(text)
+        ):
+            response, rules = "abuse_for_other", (*rules, WHO_IS_HURT)
         decided = any(s.startswith(CONTEXT_SIGNAL) for s in lexical.signals)
         if top < tier_rank("urgent") and unsure and not decided:
             response, rules = "check", (*rules, f"{SECOND_OPINION}:unsure")

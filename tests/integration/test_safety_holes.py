@@ -490,10 +490,33 @@ def test_what_if_i_just_disappeared_gets_crisis_help(stack):
     assert "116 123" in texts[0]
 
 
+# The eleventh user test's friend of a controlled mum, with "her partner" left out: read as the
+# writer's own abuse (no one else's partner is named), so "it's not me" is needed.
 FRIEND_OF_A_CONTROLLED_MUM = (
-    "my friend had a baby in the summer and since then her partner seems to control everything,"
+    "my friend had a baby in the summer and since then he seems to control everything,"
     " he has her bank card, checks her phone"
 )
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        # The eleventh user test's own words: her friend's partner controls everything.
+        (
+            "my friend had a baby in the summer and since then her partner seems to control"
+            " everything, he has her bank card, checks her phone",
+            "abuse_for_other",
+        ),
+        ("my sisters boyfriend shouts at her and has took her bank card", "abuse_for_other"),
+        ("my boyfriend shouts at me and has took my bank card", "abuse"),
+    ],
+)
+def test_abuse_told_by_a_friend_gets_the_reply_written_for_them(stack, text, response):
+    sender = f"hole-who-is-hurt-{response}-{len(text)}"
+    texts, contract = say(stack, sender, text)
+    assert " ".join(texts[0].split()) == reply_for("utter_safety", response)
+    assert contract["safety"] == "urgent"
+    assert slot(stack, sender, "safety_response") == response
 
 
 def reply_for(name: str, response: str) -> str:
@@ -665,4 +688,14 @@ def test_a_helper_reaches_what_they_can_do_from_crisis_help_for_someone_else(sta
     assert contract["topic"] == "asking-for-help"
     texts, _ = say(stack, sender, '/topic_more{"section": "more"}')  # "Tell me more"
     assert texts[0].startswith("For family and friends")  # the helper's part, not the parent's
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
+def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_answered(stack):
+    # The twelfth user test's young dad typed what he should say, and was held.
+    sender = "hole-help-them-typed"
+    say(stack, sender, "my wife said she wants to die")
+    texts, contract = say(stack, sender, "what do i actually say to her")
+    assert texts[0].split("\n")[0] == "Asking someone about suicide"
+    assert contract["topic"] == "asking-for-help"
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays

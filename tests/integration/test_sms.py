@@ -328,3 +328,12 @@ def test_by_text_a_helper_reaches_what_they_can_do_with_one_digit(stack):
     focus = focus_of("asking-for-help", "asking-about-suicide")
     assert reply and reply.startswith(fold_to_gsm(focus.answer)), reply
     assert "3=It's about me" in reply and segments(reply) <= 3  # a helper's options
+
+
+def test_by_text_a_helpers_question_after_crisis_help_for_someone_else_is_answered(stack):
+    number = "+447700900086"
+    text_sms(stack, number, "my wife said she wants to die")
+    reply = text_sms(stack, number, "how do i help her")
+    focus = focus_of("asking-for-help", "asking-about-suicide")
+    assert reply and reply.startswith(fold_to_gsm(focus.answer)), reply
+    assert segments(reply) <= 3 and is_gsm7(reply)

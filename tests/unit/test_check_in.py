@@ -194,7 +194,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('passed_answers:\n  - "no"\n', "not safe for q"),
         ("passed_answers: help has come\n", "list of quoted answers"),
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
-        ("corrections: [wtf]\n", "'before', 'reasons', 'misread' and 'not_me'"),
+        ("corrections: [wtf]\n", "'before', 'reasons', 'misread', 'not_me', 'helper_asks'"),
         ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
@@ -470,3 +470,67 @@ def test_a_title_the_lexicon_reads_as_a_crisis_is_still_a_crisis():
     turn = prepare_turn("I want to die", session)
     assert turn.safety.is_crisis
     assert turn.text_for_rasa.startswith("/safety_alert")
+
+
+AFTER_FRIENDS_ABUSE_HELP = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="abuse_for_other"
+)
+# The glad-safe reply after crisis help for someone else leaves the crisis on.
+AFTER_GLAD_SAFE_FOR_SOMEONE_ELSE = SessionSafety(
+    "urgent", "utter_safety_glad_safe", after_crisis=True, response="concern_for_other"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The twelfth user test's young dad, after crisis help for someone else.
+        ("what do i actually say back to him", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("how do i help her", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("ok but how can I support him?", AFTER_GLAD_SAFE_FOR_SOMEONE_ELSE),
+        ("what should i say to my sister", AFTER_FRIENDS_ABUSE_HELP),
+    ],
+)
+def test_a_helpers_question_right_after_help_for_someone_else_is_how_can_i_help_them(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa == "/help_them"
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A new danger named with the question: read by the net, as before.
+        ("what do i say, she's taken all her tablets", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("how do i help her, he said he'll kill her tonight", AFTER_FRIENDS_ABUSE_HELP),
+        # "Call 999 for them now", the writer's own crisis help, or no crisis help at all.
+        (
+            "how do i help her",
+            SessionSafety(
+                "emergency",
+                "utter_safety_check_in",
+                after_crisis=True,
+                response="emergency_for_other",
+            ),
+        ),
+        ("how do i help her", AFTER_CRISIS_HELP),
+        ("how do i help her", AFTER_ABUSE_HELP),
+        # Not a question about helping: the crisis going on.
+        ("she still wont answer her phone", AFTER_HELP_FOR_SOMEONE_ELSE),
+    ],
+)
+def test_a_helpers_question_is_not_taken_when_it_names_a_danger_or_no_one_else_was_helped(
+    text, session
+):
+    assert prepare_turn(text, session).text_for_rasa != "/help_them"
+
+
+def test_with_no_help_for_someone_else_the_question_goes_to_the_nlu():
+    assert prepare_turn("how do i help her", SessionSafety()).text_for_rasa == "how do i help her"
+
+
+def test_each_reply_a_helpers_question_follows_has_its_own_answer():
+    from actions.actions import HELP_THEM
+    from cradle.turn import HELPER_ASKS_AFTER
+
+    assert set(HELP_THEM) == HELPER_ASKS_AFTER

@@ -15,6 +15,7 @@ from cradle.recent import Recent
 from cradle.safety import SafetyDetector, SafetyNet, SafetyResult
 from cradle.safety.second_opinion import Opinion, Thresholds
 from cradle.safety.situations import SituationRules
+from cradle.safety.who_is_hurt import WhoIsHurt
 from cradle.turn import NET_INTENTS, SAFE_NOW_INTENT, prepare_turn
 from cradle.yamlio import ContentError
 
@@ -43,7 +44,9 @@ class FixedOpinion:
 
 def net(opinion: FixedOpinion | None) -> SafetyNet:
     lexicon = SafetyDetector.from_dir(SAFETY)
-    return SafetyNet(lexicon, SituationRules.from_file(SAFETY / "situations.yml"), opinion)
+    situations = SituationRules.from_file(SAFETY / "situations.yml")
+    who_is_hurt = WhoIsHurt.from_file(SAFETY / "who_is_hurt.yml", lexicon.normalise)
+    return SafetyNet(lexicon, situations, opinion, who_is_hurt)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +79,36 @@ def net(opinion: FixedOpinion | None) -> SafetyNet:
 def test_the_highest_tier_wins_and_unsure_asks(text, opinion, tier, response):
     result = net(opinion).classify(text)
     assert (result.tier, result.response) == (tier, response)
+
+
+ABUSE = FixedOpinion(0.1, 0.8, "abuse")
+
+
+@pytest.mark.parametrize(
+    ("text", "opinion", "response"),
+    [
+        # Someone else's partner named, no "me": the reply for abuse told by a friend, at the
+        # same tier, even when the whose model would say the writer's (it reads who is named).
+        ("my sisters boyfriend shouts at her, took her card", ABUSE, "abuse_for_other"),
+        (
+            "my sisters boyfriend shouts at her, took her card",
+            FixedOpinion(0.1, 0.8, "abuse", someone_else=0.0),
+            "abuse_for_other",
+        ),
+        # The writer's own: the reply written to the victim, whatever the whose model says.
+        ("my boyfriend shouts at me, took my card", ABUSE, "abuse"),
+        (
+            "my partner hits me when he's drunk",
+            FixedOpinion(0.1, 0.8, "abuse", someone_else=0.99),
+            "abuse",
+        ),
+        # Not abuse: no other reply is changed.
+        ("my sisters boyfriend says she wants to die", FixedOpinion(0.1, 0.8), "concern_for_other"),
+    ],
+)
+def test_abuse_told_by_a_friend_gets_the_reply_written_for_them(text, opinion, response):
+    result = net(opinion).classify(text)
+    assert (result.tier, result.response) == ("urgent", response)
 
 
 @pytest.mark.parametrize(
