@@ -124,6 +124,9 @@ HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
 # medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
 # twenty-ninth session).
 CORRECTABLE = frozenset({"emergency", "urgent"})
+# "Can you stay with me?" gets "I'm here..." after the writer's own crisis help in general; the
+# other crisis replies (abuse, tablets, a baby, losing control) say what to do and stay.
+STAY_AFTER = CORRECTABLE
 # "It's not me, it's my friend" after the writer's own crisis reply: the same help for someone
 # else. Not after a medical emergency or tablets (those replies are for anyone, or the writer's
 # own act) or losing control with the baby (docs/safety.md, thirty-third session).
@@ -313,6 +316,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), pressed)
     if helper_asks_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
+    if stay := stay_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (message(stay),))
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = cut_for_reading(text)
     if safety.is_crisis and repeats_crisis_help(safety, session):
@@ -451,6 +456,21 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
         return False
     return get_check_in().asks_how_to_help(text)
+
+
+def stay_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
+    """The reply's name when `text` asks Cradle to stay ("can you stay talking to me while i
+    do") while the writer's own crisis help is on and they have not said they are safe: "I'm
+    here", that Cradle cannot phone or stay on a call, and where a person is, by the session's
+    tier. Only when the net reads nothing new in it (the second opinion alone, at no higher
+    tier). Sent by the channel: the session, its flag and the question asked last stay."""
+    if session.response not in STAY_AFTER or not reminds(session):
+        return None
+    if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
+        return None
+    if not get_check_in().asks_to_stay(text):
+        return None
+    return f"crisis_stay_{session.tier}"
 
 
 def _second_opinion_only(safety: SafetyResult) -> bool:

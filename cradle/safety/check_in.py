@@ -111,6 +111,11 @@ class CheckInAnswers:
             _plain(self._normalise(text))
         )
 
+    def asks_to_stay(self, text: str) -> bool:
+        """Does `text` ask Cradle to stay or keep talking ("can you stay with me"), in the listed
+        words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return len(text) < 1000 and self._corrections.asks_to_stay(_plain(self._normalise(text)))
+
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
         Only meant right after crisis help (the caller knows the conversation)."""
@@ -167,6 +172,7 @@ class Corrections:
     misread: tuple[str, ...] = ()  # "i just meant", "you got it wrong": anywhere in a message
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
+    stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -188,8 +194,11 @@ class Corrections:
     def asks_how_to_help(self, said: str) -> bool:
         return _holds_any(said, self.helper_asks)
 
+    def asks_to_stay(self, said: str) -> bool:
+        return _holds_any(said, self.stay_asks)
 
-_CORRECTION_LISTS = ("before", "reasons", "misread", "not_me", "helper_asks")
+
+_CORRECTION_LISTS = ("before", "reasons", "misread", "not_me", "helper_asks", "stay_asks")
 
 
 def _holds_any(said: str, phrases: tuple[str, ...]) -> bool:

@@ -398,6 +398,21 @@ def test_how_can_i_help_them_is_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (answer, more), 360)
 
 
+def test_im_here_to_can_you_stay_is_in_view_with_the_crisis_panel_on_a_phone(phone_page):
+    """The twelfth user test's mum, not safe, asks Cradle to stay, on a 360x740 phone: "I'm
+    here..." with 999 is wholly in view, and the crisis panel is still there."""
+    page = phone_page
+    ask(page, "I'm going to kill myself tonight")
+    ask(page, "can you stay talking to me while i do")
+    reply = page.locator(".cradle-bot", has_text="I'm here, and I'll answer").last
+    reply.wait_for()
+    assert "999" in reply.inner_text()
+    assert page.locator(".cradle-crisis").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-stay-with-me-360.png"))
+    assert_whole_in_the_log(page, (reply,), 360)
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(phone_page):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

@@ -699,3 +699,17 @@ def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_an
     assert texts[0].split("\n")[0] == "Asking someone about suicide"
     assert contract["topic"] == "asking-for-help"
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
+@pytest.mark.parametrize("ask", ["can you stay talking to me while i do", "will you stay with me"])
+def test_asking_cradle_to_stay_while_not_safe_gets_im_here_and_999(stack, ask):
+    # The twelfth user test's mum, told she was not safe, asked this and got the privacy answer.
+    sender = f"hole-stay-{len(ask)}"
+    say(stack, sender, "i want to die")
+    say(stack, sender, "no")  # not safe: the emergency reply
+    texts, contract = say(stack, sender, ask)
+    assert texts == [message("crisis_stay_emergency")["text"]]
+    assert slot(stack, sender, "safety_tier") == "emergency"
+    # The crisis help is still on: the danger having passed is heard next.
+    texts, _ = say(stack, sender, "help has come")
+    assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]

@@ -337,3 +337,12 @@ def test_by_text_a_helpers_question_after_crisis_help_for_someone_else_is_answer
     focus = focus_of("asking-for-help", "asking-about-suicide")
     assert reply and reply.startswith(fold_to_gsm(focus.answer)), reply
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+def test_by_text_asking_cradle_to_stay_while_not_safe_is_answered_whole(stack):
+    number = "+447700900087"
+    text_sms(stack, number, "i want to die")
+    text_sms(stack, number, "no")
+    reply = text_sms(stack, number, "are you still there")
+    assert reply == fold_to_gsm(message("crisis_stay_emergency")["text"]), reply
+    assert segments(reply) <= 2 and is_gsm7(reply)

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from cradle.responses import message
 from cradle.safety.check_in import CheckInAnswers, get_check_in
 from cradle.turn import MAX_MESSAGE_CHARS, SessionSafety, prepare_turn
 from cradle.yamlio import ContentError
@@ -194,7 +195,10 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('passed_answers:\n  - "no"\n', "not safe for q"),
         ("passed_answers: help has come\n", "list of quoted answers"),
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
-        ("corrections: [wtf]\n", "'before', 'reasons', 'misread', 'not_me', 'helper_asks'"),
+        (
+            "corrections: [wtf]\n",
+            "'before', 'reasons', 'misread', 'not_me', 'helper_asks', 'stay_asks'",
+        ),
         ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
@@ -534,3 +538,54 @@ def test_each_reply_a_helpers_question_follows_has_its_own_answer():
     from cradle.turn import HELPER_ASKS_AFTER
 
     assert set(HELP_THEM) == HELPER_ASKS_AFTER
+
+
+NOT_SAFE_YET = SessionSafety(
+    "emergency", "utter_safety_gentle_check_in", after_crisis=True, response="emergency"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "reply"),
+    [
+        # The twelfth user test's mum, told she was not safe and to call.
+        ("can you stay talking to me while i do", NOT_SAFE_YET, "crisis_stay_emergency"),
+        ("will you stay with me", NOT_SAFE_YET, "crisis_stay_emergency"),
+        ("dont leave me", NOT_SAFE_YET, "crisis_stay_emergency"),
+        ("are you still there?", AFTER_URGENT_HELP, "crisis_stay_urgent"),
+        # Later in the conversation, not yet said safe: still on.
+        (
+            "please stay with me",
+            SessionSafety("urgent", None, response="urgent"),
+            "crisis_stay_urgent",
+        ),
+    ],
+)
+def test_asking_cradle_to_stay_while_not_yet_safe_gets_im_here_and_where_a_person_is(
+    text, session, reply
+):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
+    assert turn.immediate == (message(reply),)
+    assert "999" in turn.immediate[0]["text"] and "I'm here" in turn.immediate[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A new danger named, or read higher than the session: read as before.
+        ("stay with me, i've taken all my tablets", NOT_SAFE_YET),
+        ("are you still there, i want to die", AFTER_URGENT_HELP),
+        # Said safe since; someone else's crisis; a reply that says what to do; no crisis.
+        ("will you stay with me", SessionSafety("urgent", None, response="urgent", said_safe=True)),
+        ("will you stay with me", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("will you stay with me", AFTER_ABUSE_HELP),
+        ("will you stay with me", SessionSafety()),
+        # Not an ask to stay.
+        ("my partner won't talk to me", NOT_SAFE_YET),
+    ],
+)
+def test_asking_to_stay_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session):
+    turn = prepare_turn(text, session)
+    stays = {message(f"crisis_stay_{tier}")["text"] for tier in ("urgent", "emergency")}
+    assert not stays & {m.get("text") for m in turn.immediate}
