@@ -681,3 +681,15 @@ def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_chec
         message("about_feedback")["text"],
     ]
     assert contract["services"] == []
+
+
+def test_find_support_near_me_after_a_worry_in_the_parents_own_words_asks_where(stack):
+    # The ninth user test's question, answered from its own words: "Find support near me" under
+    # that answer got "Is there anything else I can help with?" (thirty-sixth session).
+    sender = "own-words-near-me"
+    texts, contract = say(
+        stack, sender, "any way to get a same day GP appointment? or should I just ring 111"
+    )
+    assert contract["topic"] == "asking-for-help"
+    texts, _ = say(stack, sender, "/affirm")  # "Find support near me"
+    assert texts[-1].startswith("Which town or area do you live in?")

@@ -713,3 +713,19 @@ def test_asking_cradle_to_stay_while_not_safe_gets_im_here_and_999(stack, ask):
     # The crisis help is still on: the danger having passed is heard next.
     texts, _ = say(stack, sender, "help has come")
     assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]
+
+
+def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):
+    # A grandmother whose daughter's boyfriend hits her: "Find support near me" under the
+    # helper's first answer got "Is there anything else I can help with?".
+    sender = "hole-help-them-near"
+    say(stack, sender, "im a nan, my daughters boyfriend hits her and she has a 6 month old")
+    assert slot(stack, sender, "safety_response") == "abuse_for_other"
+    say(stack, sender, "im safe")
+    texts, contract = say(stack, sender, "/help_them")
+    assert contract["topic"] == "domestic-abuse"
+    texts, _ = say(stack, sender, "/affirm")  # "Find support near me"
+    assert texts[-1].startswith("Which town or area do you live in?")
+    texts, contract = say(stack, sender, "Nuneaton")
+    # The helpline that talks to friends and family is among them.
+    assert "National Domestic Abuse Helpline" in {card.get("name") for card in contract["cards"]}
