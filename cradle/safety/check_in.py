@@ -214,14 +214,28 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
         )
     lists = {}
     for key in _CORRECTION_LISTS:
-        phrases = raw.get(key) or []
-        if not isinstance(phrases, list) or not all(
-            isinstance(p, str) and p.strip() for p in phrases
-        ):
-            raise ContentError(path, f"corrections.{key}: a list of quoted words")
+        phrases = _quoted_list(path, f"corrections.{key}", raw.get(key) or [])
+        if key == "not_me":
+            phrases += _roles(path, raw.get("not_me_roles") or {})
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
     return Corrections(**lists)
+
+
+def _quoted_list(path: Path, where: str, phrases: object) -> list[str]:
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise ContentError(path, f"{where}: a list of quoted words")
+    return phrases
+
+
+def _roles(path: Path, raw: object) -> list[str]:
+    """`not_me_roles`: the writer saying who they are ("i'm the nan"), each opening with each
+    role."""
+    if not isinstance(raw, dict) or set(raw) - {"openings", "roles"}:
+        raise ContentError(path, "corrections.not_me_roles: expected 'openings' and 'roles' lists")
+    openings = _quoted_list(path, "corrections.not_me_roles.openings", raw.get("openings") or [])
+    roles = _quoted_list(path, "corrections.not_me_roles.roles", raw.get("roles") or [])
+    return [f"{opening} {role}" for opening in openings for role in roles]
 
 
 def _passed_answers(

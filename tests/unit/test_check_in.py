@@ -347,6 +347,14 @@ AFTER_URGENT_HELP = SessionSafety(
             "concern_for_other",
         ),
         ("I'm not the one, it's my sister", AFTER_URGENT_HELP, "emergency", "emergency_for_other"),
+        # The twelfth user test's grandmother, saying who she is.
+        (
+            "Sorry I think you have misunderstood, I am the grandmother, I am fine",
+            AFTER_CRISIS_HELP,
+            "emergency",
+            "emergency_for_other",
+        ),
+        ("sorry i'm the nan, i'm fine", AFTER_URGENT_HELP, "urgent", "concern_for_other"),
         # Right after Cradle's danger question, leaning to the writer's own reply (the twelfth
         # user test's sister was asked it again): the help for someone else of that leaning.
         ("its not me, its my friend", asked_leaning("abuse"), "urgent", "abuse_for_other"),
@@ -380,6 +388,9 @@ def test_not_me_after_the_writers_own_crisis_help_is_the_same_help_for_someone_e
         ("it's not about me, he said he'll kill her tonight", AFTER_ABUSE_HELP),
         # "it's my friend" alone, or a partner named: not said to be someone else's.
         ("its my friend", AFTER_ABUSE_HELP),
+        # The baby's own mum says "I'm her mum"; a role said with a crisis is read as before.
+        ("i'm her mum, i just want to know if it's normal", AFTER_CRISIS_HELP),
+        ("i'm the nan and i want to die", AFTER_CRISIS_HELP),
         ("this app is not for me", AFTER_CRISIS_HELP),
         # Not after help that is for anyone, or already for someone else, or nothing.
         ("its not me, its my friend", AFTER_HELP_FOR_SOMEONE_ELSE),
@@ -589,3 +600,18 @@ def test_asking_to_stay_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, 
     turn = prepare_turn(text, session)
     stays = {message(f"crisis_stay_{tier}")["text"] for tier in ("urgent", "emergency")}
     assert not stays & {m.get("text") for m in turn.immediate}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "corrections:\n  not_me_roles: [nan]\n",
+        'corrections:\n  not_me_roles:\n    openings: ["i\'m the"]\n    people: [nan]\n',
+        'corrections:\n  not_me_roles:\n    openings: ["i\'m the"]\n    roles: [1]\n',
+    ],
+)
+def test_a_bad_not_me_roles_block_is_named(tmp_path, block):
+    path = tmp_path / "check_in.yml"
+    path.write_text('questions:\n  q:\n    - "no"\n' + block)
+    with pytest.raises(ContentError, match="not_me_roles"):
+        CheckInAnswers.from_file(path, str.lower)
