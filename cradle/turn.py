@@ -316,8 +316,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), pressed)
     if helper_asks_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
-    if stay := stay_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (message(stay),))
+    if answer := while_not_safe_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (message(answer),))
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = cut_for_reading(text)
     if safety.is_crisis and repeats_crisis_help(safety, session):
@@ -458,19 +458,25 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     return get_check_in().asks_how_to_help(text)
 
 
-def stay_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
+def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
     """The reply's name when `text` asks Cradle to stay ("can you stay talking to me while i
     do") while the writer's own crisis help is on and they have not said they are safe: "I'm
     here", that Cradle cannot phone or stay on a call, and where a person is, by the session's
-    tier. Only when the net reads nothing new in it (the second opinion alone, at no higher
-    tier). Sent by the channel: the session, its flag and the question asked last stay."""
+    tier; or says they are calling or help is coming: "You've done the right thing". Only when
+    the net reads nothing new in it (the second opinion alone, at no higher tier). Sent by the
+    channel: the session, its flag and the question asked last stay."""
     if session.response not in STAY_AFTER or not reminds(session):
         return None
     if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
         return None
-    if not get_check_in().asks_to_stay(text):
-        return None
-    return f"crisis_stay_{session.tier}"
+    check_in = get_check_in()
+    if check_in.asks_to_stay(text):
+        return f"crisis_stay_{session.tier}"
+    # "It's ringing", "they're sending someone": she has done the right thing (the thirteenth
+    # user test's mum, on hold to 111, was told "If you haven't yet, call 999 now").
+    if check_in.says_calling(text):
+        return "crisis_calling"
+    return None
 
 
 def _second_opinion_only(safety: SafetyResult) -> bool:

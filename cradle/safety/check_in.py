@@ -116,6 +116,12 @@ class CheckInAnswers:
         words, anywhere in it? Only the words: the caller has the safety net read it."""
         return len(text) < 1000 and self._corrections.asks_to_stay(_plain(self._normalise(text)))
 
+    def says_calling(self, text: str) -> bool:
+        """Does `text` say the writer is calling for help or help is on its way ("its ringing",
+        "they're sending someone"), in the listed words, anywhere in it? Only the words: the
+        caller has the safety net read it."""
+        return len(text) < 1000 and self._corrections.says_calling(_plain(self._normalise(text)))
+
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
         Only meant right after crisis help (the caller knows the conversation)."""
@@ -173,6 +179,9 @@ class Corrections:
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
+    calling: tuple[
+        str, ...
+    ] = ()  # "it's ringing", "they're sending someone": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -197,8 +206,19 @@ class Corrections:
     def asks_to_stay(self, said: str) -> bool:
         return _holds_any(said, self.stay_asks)
 
+    def says_calling(self, said: str) -> bool:
+        return _holds_any(said, self.calling)
 
-_CORRECTION_LISTS = ("before", "reasons", "misread", "not_me", "helper_asks", "stay_asks")
+
+_CORRECTION_LISTS = (
+    "before",
+    "reasons",
+    "misread",
+    "not_me",
+    "helper_asks",
+    "stay_asks",
+    "calling",
+)
 
 
 def _holds_any(said: str, phrases: tuple[str, ...]) -> bool:

@@ -729,3 +729,15 @@ def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):
     texts, contract = say(stack, sender, "Nuneaton")
     # The helpline that talks to friends and family is among them.
     assert "National Domestic Abuse Helpline" in {card.get("name") for card in contract["cards"]}
+
+
+def test_calling_for_help_while_not_safe_is_heard_and_the_crisis_stays_on(stack):
+    # The thirteenth user test's mum, on hold to 111, was told "If you haven't yet, call 999 now".
+    sender = "hole-calling"
+    say(stack, sender, "i want to die")
+    say(stack, sender, "no")  # not safe: the emergency reply
+    texts, _ = say(stack, sender, "its ringing. im on hold")
+    assert texts == [message("crisis_calling")["text"]]
+    assert slot(stack, sender, "safety_tier") == "emergency"
+    texts, _ = say(stack, sender, "help has come")
+    assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]

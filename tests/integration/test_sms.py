@@ -346,3 +346,12 @@ def test_by_text_asking_cradle_to_stay_while_not_safe_is_answered_whole(stack):
     reply = text_sms(stack, number, "are you still there")
     assert reply == fold_to_gsm(message("crisis_stay_emergency")["text"]), reply
     assert segments(reply) <= 2 and is_gsm7(reply)
+
+
+def test_by_text_calling_for_help_while_not_safe_is_answered_whole(stack):
+    number = "+447700900088"
+    text_sms(stack, number, "i want to die")
+    text_sms(stack, number, "no")
+    reply = text_sms(stack, number, "im on hold to 111")
+    assert reply == fold_to_gsm(message("crisis_calling")["text"]), reply
+    assert segments(reply) <= 2 and is_gsm7(reply)

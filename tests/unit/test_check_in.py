@@ -197,7 +197,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ("passed_answers:\n  - yes\n", "list of quoted answers"),
         (
             "corrections: [wtf]\n",
-            "'before', 'reasons', 'misread', 'not_me', 'helper_asks', 'stay_asks'",
+            "'before', 'reasons', 'misread', 'not_me', 'helper_asks', 'stay_asks', 'calling'",
         ),
         ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
@@ -615,3 +615,42 @@ def test_a_bad_not_me_roles_block_is_named(tmp_path, block):
     path.write_text('questions:\n  q:\n    - "no"\n' + block)
     with pytest.raises(ContentError, match="not_me_roles"):
         CheckInAnswers.from_file(path, str.lower)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The thirteenth user test's mum, told to call, calling.
+        "its ringing. im on hold",
+        "ok theyre sending someone from the crisis team round and my mum is coming over",
+        "i did call tho. 111 answered. is it ok to just wait for them now",
+    ],
+)
+def test_calling_for_help_while_not_yet_safe_is_heard(text):
+    turn = prepare_turn(text, NOT_SAFE_YET)
+    assert turn.text_for_rasa is None
+    assert turn.immediate == (message("crisis_calling"),)
+    assert "999" in turn.immediate[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A danger named with it: read as before.
+        ("its ringing but i've taken all my tablets", NOT_SAFE_YET),
+        ("on hold, i want to die", AFTER_URGENT_HELP),
+        # Said safe since; someone else's crisis; abuse; no crisis.
+        ("its ringing", SessionSafety("urgent", None, response="urgent", said_safe=True)),
+        ("its ringing", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("its ringing", AFTER_ABUSE_HELP),
+        ("its ringing", SessionSafety()),
+    ],
+)
+def test_calling_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session):
+    turn = prepare_turn(text, session)
+    assert message("crisis_calling") not in turn.immediate
+
+
+def test_an_ask_to_stay_while_calling_gets_im_here():
+    turn = prepare_turn("its ringing, please dont go", NOT_SAFE_YET)
+    assert turn.immediate == (message("crisis_stay_emergency"),)
