@@ -306,6 +306,10 @@ HELP_THEM = {
     "concern_for_other": ("asking-for-help", "asking-about-suicide"),
 }
 HELP_THEM_OTHERWISE = ("asking-for-help", "raising-a-worry")
+# After abuse told by a friend, the glad-safe reply has just said the topic's short first answer
+# for a helper ("listen and believe them, don't confront..."): the part for family and friends
+# says more (the thirteenth user test called the first answer a loop; docs/safety.md).
+HELP_THEM_PART = {"abuse_for_other": ("domestic-abuse", "helping")}
 
 
 class ActionHelpThem(Action):
@@ -318,9 +322,12 @@ class ActionHelpThem(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        topic_id, focus_id = HELP_THEM.get(
-            str(tracker.get_slot("safety_response")), HELP_THEM_OTHERWISE
-        )
+        response = str(tracker.get_slot("safety_response"))
+        if (part := HELP_THEM_PART.get(response)) is not None and (
+            events := _helpers_part(dispatcher, *part)
+        ):
+            return events
+        topic_id, focus_id = HELP_THEM.get(response, HELP_THEM_OTHERWISE)
         try:
             focus = get_topic(topic_id).focus_by_id(focus_id) if focus_id else None
         except ContentError:
@@ -329,6 +336,22 @@ class ActionHelpThem(Action):
         return answer_topic(
             dispatcher, tracker, topic_id, remind=False, focus=focus, for_helper=True
         )
+
+
+def _helpers_part(
+    dispatcher: CollectingDispatcher, topic_id: str, key: str
+) -> list[dict[str, Any]] | None:
+    """One part of a topic for family and friends, with a helper's next steps, set as the topic
+    being read; None when the topic cannot be read or shown (the first answer's own fallbacks
+    then apply)."""
+    try:
+        topic = get_topic(topic_id)
+    except ContentError:
+        return None
+    if not topic.may_be_shown:
+        return None
+    dispatch(dispatcher, section_messages(topic, key, HELPING_AUDIENCE, [key]))
+    return [SlotSet("topic", topic_id), SlotSet("topic_seen", [key]), SlotSet(HELPING_SLOT, True)]
 
 
 class ActionTopicSection(Action):

@@ -413,6 +413,24 @@ def test_im_here_to_can_you_stay_is_in_view_with_the_crisis_panel_on_a_phone(pho
     assert_whole_in_the_log(page, (reply,), 360)
 
 
+def test_how_can_i_help_them_after_a_friends_abuse_is_in_view_on_a_phone(phone_page):
+    """A grandmother whose daughter's boyfriend hits her, safe herself, on a 360x740 phone:
+    "How can I help them?" gives the part for family and friends, wholly in view from its
+    start; with the crisis panel still shown, its buttons are one scroll below it."""
+    page = phone_page
+    ask(page, "im a nan, my daughters boyfriend hits her and she has a 6 month old")
+    ask(page, "im safe")
+    page.get_by_role("button", name="How can I help them?").click()
+    part = page.locator(".cradle-bot", has_text="For family and friends").last
+    part.wait_for()
+    near = page.get_by_role("button", name="Find support near me").last
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-help-them-abuse-360.png"))
+    assert_whole_in_the_log(page, (part,), 360)
+    near.scroll_into_view_if_needed()
+    assert_whole_in_the_log(page, (near,), 360)
+
+
 def test_someone_elses_emergency_reply_is_in_view_on_a_phone(phone_page):
     """A partner describing postpartum psychosis, on a 360x740 phone: the reply about her is
     wholly in view with the crisis panel, and the message box is still on screen."""

@@ -355,3 +355,12 @@ def test_by_text_calling_for_help_while_not_safe_is_answered_whole(stack):
     reply = text_sms(stack, number, "im on hold to 111")
     assert reply == fold_to_gsm(message("crisis_calling")["text"]), reply
     assert segments(reply) <= 2 and is_gsm7(reply)
+
+
+def test_by_text_how_can_i_help_them_after_a_friends_abuse_is_the_part_for_them(stack):
+    number = "+447700900089"
+    text_sms(stack, number, "my sisters boyfriend shouts at her and has took her bank card")
+    text_sms(stack, number, "im safe")
+    reply = text_sms(stack, number, "how do i help her")
+    assert reply and reply.startswith("For family and friends"), reply
+    assert segments(reply) <= 4 and is_gsm7(reply)

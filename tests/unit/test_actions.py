@@ -1188,8 +1188,9 @@ async def test_when_every_part_was_shown_the_first_answer_comes_again():
 @pytest.mark.parametrize(
     ("crisis_reply", "first_line", "topic"),
     [
-        # After abuse told by a friend or relative: the domestic abuse topic, for a helper.
-        ("abuse_for_other", "Feeling unsafe at home", "domestic-abuse"),
+        # After abuse told by a friend or relative: the domestic abuse topic's part for family
+        # and friends (its short first answer was just said by the glad-safe reply).
+        ("abuse_for_other", "For family and friends", "domestic-abuse"),
         # After a worry about someone else: asking them about suicide.
         ("concern_for_other", "Asking someone about suicide", "asking-for-help"),
         # Typed as a command with no such crisis help before it: bringing up a worry.
@@ -1208,8 +1209,11 @@ async def test_how_can_i_help_them_answers_the_helper_from_reviewed_content(
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["topic"] == topic and slots["helping"] is True
     if crisis_reply == "abuse_for_other":
-        # The helper's short answer, not the one written to the person being hurt.
-        assert "Listen and believe them" in said[0]
+        # The part for a helper, not the one written to the person being hurt.
+        assert "listen and believe them" in said[0]
+        assert slots["topic_seen"] == ["helping"]
+        titles = [b["title"] for m in as_rasa_sends(dispatcher) for b in m.get("buttons") or []]
+        assert "Find support near me" in titles and "For family and friends" not in titles
     # The next steps are a helper's, with the way back for a parent asking for themselves.
     titles = [b["title"] for m in as_rasa_sends(dispatcher) for b in m.get("buttons") or []]
     assert "It's about me" in titles
