@@ -179,9 +179,7 @@ class Corrections:
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
-    calling: tuple[
-        str, ...
-    ] = ()  # "it's ringing", "they're sending someone": anywhere in a message
+    calling: tuple[str, ...] = ()  # "it's ringing", "on hold": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two

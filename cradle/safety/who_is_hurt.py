@@ -62,11 +62,12 @@ class WhoIsHurt:
         return False
 
     def _possessive(self, word: str) -> bool:
-        if word in self.possessives:
-            return True
-        if word.endswith("'s"):
-            return True
-        return word.endswith("s") and word[:-1] in self.people
+        # "her", "sarah's" (anyone's, with an apostrophe), "sisters" (a listed person's, without)
+        return (
+            word in self.possessives
+            or word.endswith("'s")
+            or (word.endswith("s") and word[:-1] in self.people)
+        )
 
     def _partner_at(self, words: list[str], at: int) -> bool:
         return any(tuple(words[at : at + len(p)]) == p for p in self.partner_words)

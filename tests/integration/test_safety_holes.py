@@ -701,14 +701,25 @@ def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_an
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
-@pytest.mark.parametrize("ask", ["can you stay talking to me while i do", "will you stay with me"])
-def test_asking_cradle_to_stay_while_not_safe_gets_im_here_and_999(stack, ask):
-    # The twelfth user test's mum, told she was not safe, asked this and got the privacy answer.
-    sender = f"hole-stay-{len(ask)}"
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        # The twelfth user test's mum, told she was not safe, asked this and got the privacy
+        # answer.
+        ("can you stay talking to me while i do", "crisis_stay_emergency"),
+        ("will you stay with me", "crisis_stay_emergency"),
+        # The thirteenth's, on hold to 111, was told "If you haven't yet, call 999 now".
+        ("its ringing. im on hold", "crisis_calling"),
+    ],
+)
+def test_asking_to_stay_or_calling_while_not_safe_is_heard_and_the_crisis_stays_on(
+    stack, said, reply
+):
+    sender = f"hole-stay-{len(said)}"
     say(stack, sender, "i want to die")
     say(stack, sender, "no")  # not safe: the emergency reply
-    texts, contract = say(stack, sender, ask)
-    assert texts == [message("crisis_stay_emergency")["text"]]
+    texts, _ = say(stack, sender, said)
+    assert texts == [message(reply)["text"]]
     assert slot(stack, sender, "safety_tier") == "emergency"
     # The crisis help is still on: the danger having passed is heard next.
     texts, _ = say(stack, sender, "help has come")
@@ -730,15 +741,3 @@ def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):
     texts, contract = say(stack, sender, "Nuneaton")
     # The helpline that talks to friends and family is among them.
     assert "National Domestic Abuse Helpline" in {card.get("name") for card in contract["cards"]}
-
-
-def test_calling_for_help_while_not_safe_is_heard_and_the_crisis_stays_on(stack):
-    # The thirteenth user test's mum, on hold to 111, was told "If you haven't yet, call 999 now".
-    sender = "hole-calling"
-    say(stack, sender, "i want to die")
-    say(stack, sender, "no")  # not safe: the emergency reply
-    texts, _ = say(stack, sender, "its ringing. im on hold")
-    assert texts == [message("crisis_calling")["text"]]
-    assert slot(stack, sender, "safety_tier") == "emergency"
-    texts, _ = say(stack, sender, "help has come")
-    assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]

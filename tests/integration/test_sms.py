@@ -339,22 +339,21 @@ def test_by_text_a_helpers_question_after_crisis_help_for_someone_else_is_answer
     assert segments(reply) <= 3 and is_gsm7(reply)
 
 
-def test_by_text_asking_cradle_to_stay_while_not_safe_is_answered_whole(stack):
-    number = "+447700900087"
+@pytest.mark.parametrize(
+    ("number", "said", "reply"),
+    [
+        ("+447700900087", "are you still there", "crisis_stay_emergency"),
+        ("+447700900088", "im on hold to 111", "crisis_calling"),
+    ],
+)
+def test_by_text_asking_to_stay_or_calling_while_not_safe_is_answered_whole(
+    stack, number, said, reply
+):
     text_sms(stack, number, "i want to die")
     text_sms(stack, number, "no")
-    reply = text_sms(stack, number, "are you still there")
-    assert reply == fold_to_gsm(message("crisis_stay_emergency")["text"]), reply
-    assert segments(reply) <= 2 and is_gsm7(reply)
-
-
-def test_by_text_calling_for_help_while_not_safe_is_answered_whole(stack):
-    number = "+447700900088"
-    text_sms(stack, number, "i want to die")
-    text_sms(stack, number, "no")
-    reply = text_sms(stack, number, "im on hold to 111")
-    assert reply == fold_to_gsm(message("crisis_calling")["text"]), reply
-    assert segments(reply) <= 2 and is_gsm7(reply)
+    sent = text_sms(stack, number, said)
+    assert sent == fold_to_gsm(message(reply)["text"]), sent
+    assert segments(sent) <= 2 and is_gsm7(sent)
 
 
 def test_by_text_how_can_i_help_them_after_a_friends_abuse_is_the_part_for_them(stack):
