@@ -453,9 +453,7 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     danger ("what do i say, she's taken pills") is read by the lexicon and answered as before."""
     if not session.after_crisis or session.response not in HELPER_ASKS_AFTER:
         return False
-    if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
-        return False
-    return get_check_in().asks_how_to_help(text)
+    return _reads_nothing_new(safety, session) and get_check_in().asks_how_to_help(text)
 
 
 def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
@@ -467,7 +465,7 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     channel: the session, its flag and the question asked last stay."""
     if session.response not in STAY_AFTER or not reminds(session):
         return None
-    if not _second_opinion_only(safety) or tier_rank(safety.tier) > tier_rank(session.tier):
+    if not _reads_nothing_new(safety, session):
         return None
     check_in = get_check_in()
     if check_in.asks_to_stay(text):
@@ -477,6 +475,12 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     if check_in.says_calling(text):
         return "crisis_calling"
     return None
+
+
+def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:
+    """The net read no more than the second opinion's doubt, at no tier above the session's:
+    the listed words the writer typed stand against it."""
+    return _second_opinion_only(safety) and tier_rank(safety.tier) <= tier_rank(session.tier)
 
 
 def _second_opinion_only(safety: SafetyResult) -> bool:

@@ -97,30 +97,31 @@ class CheckInAnswers:
     def says_misread(self, text: str) -> bool:
         """Does `text` say Cradle misread it ("i just meant the wine", "you got it wrong"), in the
         listed words, anywhere in it? Only the words: the caller has the safety net read it."""
-        return len(text) < 1000 and self._corrections.says_misread(_plain(self._normalise(text)))
+        return self._holds_listed(self._corrections.misread, text)
 
     def says_not_me(self, text: str) -> bool:
         """Does `text` say the crisis is not the writer's own ("it's not me, it's my friend"), in
         the listed words, anywhere in it? Only the words: the caller has the safety net read it."""
-        return len(text) < 1000 and self._corrections.says_not_me(_plain(self._normalise(text)))
+        return self._holds_listed(self._corrections.not_me, text)
 
     def asks_how_to_help(self, text: str) -> bool:
         """Does `text` ask how to help someone else ("what do i say to her"), in the listed
         words, anywhere in it? Only the words: the caller has the safety net read it."""
-        return len(text) < 1000 and self._corrections.asks_how_to_help(
-            _plain(self._normalise(text))
-        )
+        return self._holds_listed(self._corrections.helper_asks, text)
 
     def asks_to_stay(self, text: str) -> bool:
         """Does `text` ask Cradle to stay or keep talking ("can you stay with me"), in the listed
         words, anywhere in it? Only the words: the caller has the safety net read it."""
-        return len(text) < 1000 and self._corrections.asks_to_stay(_plain(self._normalise(text)))
+        return self._holds_listed(self._corrections.stay_asks, text)
 
     def says_calling(self, text: str) -> bool:
         """Does `text` say the writer is calling for help or help is on its way ("its ringing",
         "they're sending someone"), in the listed words, anywhere in it? Only the words: the
         caller has the safety net read it."""
-        return len(text) < 1000 and self._corrections.says_calling(_plain(self._normalise(text)))
+        return self._holds_listed(self._corrections.calling, text)
+
+    def _holds_listed(self, phrases: tuple[str, ...], text: str) -> bool:
+        return len(text) < 1000 and _holds_any(_plain(self._normalise(text)), phrases)
 
     def says_danger_passed(self, text: str) -> bool:
         """Is `text` one of the whole answers that say help has come or the feeling has passed?
@@ -192,21 +193,6 @@ class Corrections:
     def gives_reason(self, said: str) -> bool:
         return any(said == r or said.startswith(r + " ") for r in self.reasons)
 
-    def says_misread(self, said: str) -> bool:
-        return _holds_any(said, self.misread)
-
-    def says_not_me(self, said: str) -> bool:
-        return _holds_any(said, self.not_me)
-
-    def asks_how_to_help(self, said: str) -> bool:
-        return _holds_any(said, self.helper_asks)
-
-    def asks_to_stay(self, said: str) -> bool:
-        return _holds_any(said, self.stay_asks)
-
-    def says_calling(self, said: str) -> bool:
-        return _holds_any(said, self.calling)
-
 
 _CORRECTION_LISTS = (
     "before",
@@ -234,7 +220,7 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
     for key in _CORRECTION_LISTS:
         phrases = _quoted_list(path, f"corrections.{key}", raw.get(key) or [])
         if key == "not_me":
-            phrases += _roles(path, raw.get("not_me_roles") or {})
+            phrases = [*phrases, *_roles(path, raw.get("not_me_roles") or {})]
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
     return Corrections(**lists)

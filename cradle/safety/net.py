@@ -80,7 +80,7 @@ class SafetyNet:
         # named, not who is hurt, so only this grammar chooses the reply written for them.
         if (
             response == "abuse"
-            and self.who_is_hurt
+            and self.who_is_hurt is not None
             and self.who_is_hurt.someone_elses_partner(text)
         ):
             response, rules = "abuse_for_other", (*rules, WHO_IS_HURT)
