@@ -285,7 +285,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # The message right after crisis help for someone else is still about them (later in the
     # conversation, each message speaks for itself).
     if safety.is_crisis and session.after_crisis:
-        safety = in_conversation(safety, session.response)
+        safety = in_conversation(safety, session.response, text)
     # "No I'm not in danger" to Cradle's own question is the button it means, not a "no". The
     # answer is listed whole, so it holds no other words; a reading of the second opinion alone
     # on three or four words is not kept against it ("no im safe" read as an emergency).

@@ -5,6 +5,9 @@ morning?" after crisis help are still the crisis. The frozen after-crisis set
 (tests/safety/after/, written blind: docs/briefs/after-crisis.md) holds two-message
 conversations; each is sent as a new conversation to Cradle's REST channel on a throwaway
 stack, and the second reply is counted (counts only, never a message: the set stays unseen).
+The frozen "who does the hurting" set (tests/safety/hurting/) is sent the same way: a worry
+about someone else's crisis, then a message about hurting, by who does it; its second replies
+are counted by whom their crisis text is written for.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ from cradle.yamlio import ContentError, load_yaml
 AFTER_SETS = PROJECT_ROOT / "tests" / "safety" / "after"
 WHOSE = ("self", "other", "baby")
 LABELS = ("still_in_crisis", "safe_now", "moving_on")
+# The frozen "who does the hurting" set (docs/briefs/who-hurts-after-help.md): a worry about
+# someone else's crisis, then a message about hurting, by who does it.
+HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "hurting"
+HURTING_GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
+# Which crisis replies are written to the writer, for someone else, or for anyone (medical).
+_FOR_WRITER = frozenset({"urgent", "emergency", "overdose", "losing_control", "abuse"})
+_FOR_OTHER = frozenset({"concern_for_other", "emergency_for_other", "abuse_for_other"})
+# The replies that carry crisis text, by the safety_response they are written for.
+_CRISIS_RESPONSES = ("utter_safety", "utter_safety_follow_up")
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,31 @@ def load_after(folder: Path = AFTER_SETS) -> list[Conversation]:
     return conversations
 
 
+@dataclass(frozen=True)
+class Hurting:
+    first: str
+    second: str
+    group: str
+
+
+def load_hurting(folder: Path = HURTING_SETS) -> list[Hurting]:
+    """Every frozen "who does the hurting" part, refused if its checksum no longer matches."""
+    conversations: list[Hurting] = []
+    for path in sorted(folder.glob("*.yml")):
+        read_frozen(path)
+        for entry in load_yaml(path).get("conversations") or []:
+            if (
+                not isinstance(entry, dict)
+                or entry.get("group") not in HURTING_GROUPS
+                or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
+            ):
+                raise ContentError(path, f"each needs first, second and group: {entry!r}")
+            conversations.append(Hurting(entry["first"], entry["second"], entry["group"]))
+    if not conversations:
+        raise ContentError(folder, "no frozen hurting parts found")
+    return conversations
+
+
 def _texts(messages: list[dict[str, Any]]) -> list[str]:
     return [str(m["text"]) for m in messages if m.get("text")]
 
@@ -79,6 +116,59 @@ def _not_understood_texts() -> frozenset[str]:
         for v in responses.get(name, [])
         if v.get("text")
     )
+
+
+def _written_for() -> dict[str, str]:
+    """Each crisis text (spaces collapsed) and the safety_response it is written for; a text
+    with no condition is the general reply, `urgent`."""
+    written: dict[str, str] = {}
+    for name in _CRISIS_RESPONSES:
+        for variation in get_responses().get(name, []):
+            conditions = variation.get("condition") or []
+            value = next(
+                (c["value"] for c in conditions if c.get("name") == "safety_response"), "urgent"
+            )
+            written[" ".join(str(variation["text"]).split())] = str(value)
+    return written
+
+
+def hurting_report(pairs: list[tuple[Hurting, Replies]]) -> list[str]:
+    """Per group, of the conversations whose first message got crisis help: second replies that
+    are crisis help, and whether their crisis text is written to the writer, for someone else,
+    or for anyone (the medical reply)."""
+    written = _written_for()
+    counts: Counter[tuple[str, str]] = Counter()
+    for conversation, replies in pairs:
+        group = conversation.group
+        counts[(group, "total")] += 1
+        if not _is_crisis_help(replies.first):
+            continue
+        counts[(group, "first")] += 1
+        counts[(group, "again")] += _is_crisis_help(replies.second)
+        whom = {written.get(" ".join(t.split())) for t in _texts(replies.second)} - {None}
+        counts[(group, "writer")] += bool(whom & _FOR_WRITER)
+        counts[(group, "other")] += bool(whom & _FOR_OTHER)
+        counts[(group, "anyone")] += "medical" in whom
+    lines = [
+        "who does the hurting, right after crisis help (frozen hurting set), of the conversations",
+        "whose first message got crisis help: second reply is crisis help / has crisis text",
+        " written to the writer / for someone else / for anyone (medical)",
+    ]
+    for group in HURTING_GROUPS:
+        n = counts[(group, "first")]
+        lines.append(
+            f"  {group:17s} first {n:3d}/{counts[(group, 'total')]:<3d} "
+            + " ".join(
+                f"{label} {counts[(group, key)]:3d}/{n:<3d}"
+                for label, key in (
+                    ("again", "again"),
+                    ("writer", "writer"),
+                    ("other", "other"),
+                    ("anyone", "anyone"),
+                )
+            )
+        )
+    return lines
 
 
 def after_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
@@ -129,15 +219,19 @@ def main() -> int:
     from cradle.launcher import bench_stack, post_message
 
     conversations = load_after()
-    pairs = []
+    hurting = load_hurting()
     with bench_stack() as url:
-        for i, conversation in enumerate(conversations):
-            sender = f"after-crisis-{i}"
-            first = post_message(url, sender, conversation.first)
-            pairs.append(
-                (conversation, Replies(first, post_message(url, sender, conversation.second)))
-            )
+
+        def send(sender: str, first: str, second: str) -> Replies:
+            replies = post_message(url, sender, first)
+            return Replies(replies, post_message(url, sender, second))
+
+        pairs = [
+            (c, send(f"after-crisis-{i}", c.first, c.second)) for i, c in enumerate(conversations)
+        ]
+        hurts = [(c, send(f"hurting-{i}", c.first, c.second)) for i, c in enumerate(hurting)]
     print("\n".join(after_report(pairs)))
+    print("\n".join(hurting_report(hurts)))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0
 

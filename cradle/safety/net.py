@@ -22,13 +22,16 @@ from cradle.safety.result import SafetyResult, pick_response
 from cradle.safety.second_opinion import SecondOpinion, train
 from cradle.safety.situations import SituationRules
 from cradle.safety.who_is_hurt import WhoIsHurt
-from cradle.safety.whose import is_for_someone_else, reply_for_whom
+from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 from cradle.tiers import TIERS, tier_rank
 
 SECOND_OPINION = "second-opinion"
 # The reply for abuse told by a friend chosen by who is hurt (cradle/safety/who_is_hurt.py): it
 # picks the reply of a tier and never reads a crisis itself.
 WHO_IS_HURT = "who-is-hurt"
+# The readings of a message about hurting that who does it may change after someone else's
+# crisis help: the writer losing control with the baby, and abuse.
+_HURTING_READINGS = frozenset({"losing_control", "abuse"})
 
 
 class SafetyNet:
@@ -106,7 +109,9 @@ class SafetyNet:
         reading = self.second_opinion.asking_for_someone_else(text)
         return about_someone_else(reading, self.whose_threshold)
 
-    def in_conversation(self, result: SafetyResult, earlier: str | None) -> SafetyResult:
+    def in_conversation(
+        self, result: SafetyResult, earlier: str | None, text: str = ""
+    ) -> SafetyResult:
         """A crisis read right after crisis help for someone else's crisis.
 
         "Her phone is going to voicemail" or "can it wait till the GP opens?" after a message
@@ -114,20 +119,34 @@ class SafetyNet:
         whose model cannot tell from such a message (no person in it often reads as the
         writer's: the third user test), so it is not asked. The writer is not lost: the crisis
         reply for someone else asks "Are you safe yourself right now?", and "no" gets the
-        writer's own emergency reply."""
+        writer's own emergency reply. A message about hurting is read for who does it first
+        (`text`, by cradle/safety/who_is_hurt.py): "I feel like shaking him" is the writer's own,
+        "I think he's hurting her" someone else's."""
         if not (result.is_crisis and is_for_someone_else(earlier)):
             return result
-        if earlier == "abuse_for_other" and result.response == "abuse":
-            # "He took her phone too" after abuse told by her friend: still her abuse.
-            return replace(result, response=earlier, rules=(*result.rules, "conversation:whose"))
-        threshold = self.whose_threshold
         # As the session's flag never drops, neither does the reply: after someone else's
         # emergency, a worry about them read in the next message is still their emergency.
         tier = "emergency" if earlier == "emergency_for_other" else result.tier
-        chosen = reply_for_whom(tier, result.response, 1.0, threshold)
+        hurting = self.who_is_hurt.hurting(text) if self.who_is_hurt and text else None
+        if hurting == "writer":
+            chosen = reply_for_whom(result.tier, result.response, 0.0, self.whose_threshold)
+            return self._replied(result, chosen, WHO_IS_HURT)
+        if hurting and result.response in _HURTING_READINGS:
+            # The grandmother's "it's him. I think he's hurting her" (the thirteenth user test)
+            # was told "Never shake a baby": someone else does it, and the reply is for them.
+            chosen = "abuse_for_other" if hurting == "adult" else reply_for_someone_else(tier)
+            return self._replied(result, chosen, WHO_IS_HURT)
+        if earlier == "abuse_for_other" and result.response == "abuse":
+            # "He took her phone too" after abuse told by her friend: still her abuse.
+            return self._replied(result, earlier, "conversation:whose")
+        chosen = reply_for_whom(tier, result.response, 1.0, self.whose_threshold)
+        return self._replied(result, chosen, "conversation:whose")
+
+    @staticmethod
+    def _replied(result: SafetyResult, chosen: str | None, rule: str) -> SafetyResult:
         if chosen == result.response:
             return result
-        return replace(result, response=chosen, rules=(*result.rules, "conversation:whose"))
+        return replace(result, response=chosen, rules=(*result.rules, rule))
 
 
 # Each message is classified twice in the Rasa process: by the channel before Rasa sees it, and
@@ -160,7 +179,7 @@ def classify(text: str) -> SafetyResult:
     return result
 
 
-def in_conversation(result: SafetyResult, earlier: str | None) -> SafetyResult:
-    """The project's net: `result` read in a conversation whose last crisis reply was
-    `earlier` (see SafetyNet.in_conversation)."""
-    return get_net().in_conversation(result, earlier)
+def in_conversation(result: SafetyResult, earlier: str | None, text: str = "") -> SafetyResult:
+    """The project's net: `result`, the reading of `text`, in a conversation whose last crisis
+    reply was `earlier` (see SafetyNet.in_conversation)."""
+    return get_net().in_conversation(result, earlier, text)

@@ -741,3 +741,40 @@ def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):
     texts, contract = say(stack, sender, "Nuneaton")
     # The helpline that talks to friends and family is among them.
     assert "National Domestic Abuse Helpline" in {card.get("name") for card in contract["cards"]}
+
+
+GRANDMOTHER = (
+    "Hello, I hope this is the right place. I'm a grandmother, my daughter had a baby boy 4 "
+    "months ago. Her partner has what she calls a temper. Last weekend I saw a big bruise on her "
+    "arm and she pulled her sleeve down quick. I'm worried sick but I don't want to push her away."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "response"),
+    [
+        # The thirteenth user test's grandmother, in her words, was told "Never shake a baby".
+        (
+            GRANDMOTHER,
+            "Yes I'm fine thank you, it's not her mental health I'm worried about, it's him. "
+            "I think he's hurting her. Is there anyone local in Rugby who helps with this?",
+            "abuse_for_other",
+        ),
+        # A dad alone with the baby while his wife is in crisis: his own urge, his own reply.
+        (
+            "my wife said she wants to die",
+            "he won't stop screaming and I feel like shaking him",
+            "losing_control",
+        ),
+    ],
+)
+def test_who_does_the_hurting_right_after_someone_elses_crisis_help_picks_the_reply(
+    stack, first, then, response
+):
+    sender = f"hole-who-hurts-{response}"
+    say(stack, sender, first)
+    assert slot(stack, sender, "safety_response") == "concern_for_other"
+    texts, contract = say(stack, sender, then)
+    assert " ".join(texts[0].split()) == reply_for("utter_safety", response)
+    assert contract["safety"] in ("urgent", "emergency")
+    assert "Never shake a baby" not in texts[0] or response == "losing_control"

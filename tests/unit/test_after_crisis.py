@@ -11,7 +11,18 @@ from bot.components.safety_check import MOVE_ON_CONFIDENCE, SafetyCheck, follows
 from cradle.frozen import read_frozen
 from cradle.responses import get_responses
 from cradle.safety import SafetyResult
-from cradle.safety.after_crisis import AFTER_SETS, Conversation, Replies, after_report, load_after
+from cradle.safety.after_crisis import (
+    AFTER_SETS,
+    HURTING_GROUPS,
+    HURTING_SETS,
+    Conversation,
+    Hurting,
+    Replies,
+    after_report,
+    hurting_report,
+    load_after,
+    load_hurting,
+)
 from cradle.turn import (
     SessionSafety,
     held_since_crisis,
@@ -238,3 +249,66 @@ def test_the_same_crisis_right_after_its_reply_gets_the_follow_up(read, session,
 def test_not_safe_after_are_you_safe_is_never_cut_short():
     session = SessionSafety("emergency", "utter_safety_check_in", False, True, "emergency")
     assert prepare_turn("no", session).text_for_rasa.startswith("/safety_alert")
+
+
+def crisis_text(response: str) -> str:
+    """utter_safety's text written for `response` (the default channel's)."""
+    for variation in get_responses()["utter_safety"]:
+        conditions = variation.get("condition") or []
+        if "channel" not in variation and any(c.get("value") == response for c in conditions):
+            return variation["text"]
+    raise AssertionError(response)
+
+
+def test_the_hurting_report_counts_whom_each_second_reply_is_written_for():
+    for_other = replies("urgent", "Thank you for telling me.")
+    pairs = [
+        # The writer's urge answered to the writer; then answered as someone else's.
+        (
+            Hurting("a", "b", "own_urge"),
+            Replies(for_other, replies("urgent", crisis_text("losing_control"))),
+        ),
+        (
+            Hurting("a", "b", "own_urge"),
+            Replies(for_other, replies("urgent", crisis_text("abuse_for_other"))),
+        ),
+        # Someone else's hurting: for someone else, for anyone, and not crisis help at all.
+        (
+            Hurting("a", "b", "other_hurts_adult"),
+            Replies(for_other, replies("urgent", crisis_text("abuse_for_other"))),
+        ),
+        (
+            Hurting("a", "b", "other_hurts_baby"),
+            Replies(for_other, replies("emergency", crisis_text("medical"))),
+        ),
+        (Hurting("a", "b", "other_hurts_baby"), Replies(for_other, replies("none", "Sleep."))),
+        # A first message with no crisis help is not counted.
+        (Hurting("a", "b", "other_hurts_baby"), Replies(replies("none"), for_other)),
+    ]
+    lines = hurting_report(pairs)
+    own = next(line for line in lines if line.strip().startswith("own_urge"))
+    assert "first   2/2" in own and "writer   1/2" in own and "other   1/2" in own
+    baby = next(line for line in lines if line.strip().startswith("other_hurts_baby"))
+    assert "first   2/3" in baby and "again   1/2" in baby
+    assert "anyone   1/2" in baby and "other   0/2" in baby and "writer   0/2" in baby
+    adult = next(line for line in lines if line.strip().startswith("other_hurts_adult"))
+    assert "other   1/1" in adult and "writer   0/1" in adult
+
+
+# The frozen "who does the hurting" parts and their checksums: a change to either fails here.
+HURTING_PARTS = {
+    "part1.yml": "06eb04a4b81c5688d306a799fd8f61898438ea4207eb91c7a528e8f36fada5db",
+}
+
+
+@pytest.mark.parametrize(("name", "checksum"), HURTING_PARTS.items())
+def test_the_hurting_set_is_frozen(name, checksum):
+    text = read_frozen(HURTING_SETS / name)
+    assert text.startswith(f"# sha256: {checksum}\n")
+
+
+def test_every_hurting_part_is_checked_here_and_loads():
+    assert {p.name for p in HURTING_SETS.glob("*.yml")} == set(HURTING_PARTS)
+    conversations = load_hurting()
+    assert len(conversations) == 150
+    assert {c.group for c in conversations} == set(HURTING_GROUPS)

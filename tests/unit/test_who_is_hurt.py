@@ -58,11 +58,41 @@ def test_the_writers_own_abuse_or_no_one_elses_partner_is_not(who, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "hurt"),
+    [
+        # The thirteenth user test's grandmother, after crisis help for her daughter.
+        (
+            "it's not her mental health I'm worried about, it's him. I think he's hurting her",
+            "adult",
+        ),
+        ("hes hitting her again", "adult"),
+        ("my son hits his girlfriend when hes had a drink", "adult"),
+        ("her fella grabbed her by the neck", "adult"),
+        ("im scared hell hurt the baby", "baby"),
+        ("her boyfriend shook the little one", "baby"),
+        # The writer doing it, anywhere in the message: the writer's own reply.
+        ("he won't stop screaming and I feel like shaking him", "writer"),
+        ("I smacked him i didnt mean to", "writer"),
+        ("makes me want to shake her", "writer"),
+        ("he hit her and i could hit him back", "writer"),
+        # Done to the writer, or no one named doing it.
+        ("he hits me too", None),
+        ("the baby got hurt", None),
+        ("is she going to be ok", None),
+    ],
+)
+def test_who_does_the_hurting(who, text, hurt):
+    assert who.hurting(text) == hurt
+
+
+@pytest.mark.parametrize(
     ("change", "error"),
     [
         (lambda s: s.replace('  - "her"\n', "  - her\n  - 1\n"), "quotes"),
         (lambda s: s.replace("writer_hurt:", "not_writer_hurt:"), "writer_hurt"),
         (lambda s: s.replace('  - "her"\n', '  - "her own"\n'), "one word"),
+        (lambda s: s.replace('  - "shook"\n', '  - "shook up"\n'), "hurting_words: one word"),
+        (lambda s: s.replace("baby_words:", "babies:"), "baby_words"),
     ],
 )
 def test_a_bad_who_is_hurt_file_is_refused_with_a_clear_error(tmp_path, change, error):

@@ -136,6 +136,65 @@ def test_a_crisis_right_after_someone_elses_is_still_theirs(read, earlier, sent)
     assert get_net().in_conversation(read, earlier).response == sent
 
 
+@pytest.mark.parametrize(
+    ("read", "earlier", "text", "sent"),
+    [
+        # The thirteenth user test's grandmother: someone else hurts an adult.
+        (
+            SafetyResult("urgent", "losing_control"),
+            "concern_for_other",
+            "it's not her mental health I'm worried about, it's him. I think he's hurting her",
+            "abuse_for_other",
+        ),
+        (
+            SafetyResult("urgent", "abuse"),
+            "concern_for_other",
+            "hes hitting her",
+            "abuse_for_other",
+        ),
+        # Someone else hurts a baby: someone else's reply of the tier (an emergency after theirs).
+        (
+            SafetyResult("urgent", "losing_control"),
+            "concern_for_other",
+            "im scared hell hurt the baby",
+            "concern_for_other",
+        ),
+        (
+            SafetyResult("urgent", "losing_control"),
+            "emergency_for_other",
+            "her boyfriend shook the baby",
+            "emergency_for_other",
+        ),
+        # The writer might do it: the writer's own reply, whatever the first crisis was.
+        (
+            SafetyResult("urgent", "losing_control"),
+            "concern_for_other",
+            "he won't stop screaming and I feel like shaking him",
+            "losing_control",
+        ),
+        (
+            SafetyResult("urgent", "urgent"),
+            "concern_for_other",
+            "im scared of what ill do to him",
+            "concern_for_other",
+        ),
+        (SafetyResult("urgent", "urgent"), "concern_for_other", "i could hit someone", "urgent"),
+        (
+            SafetyResult("emergency", "emergency"),
+            "emergency_for_other",
+            "i'm going to hurt him",
+            "emergency",
+        ),
+        # Done to the writer: the victim's own reply is kept.
+        (SafetyResult("urgent", "abuse"), "concern_for_other", "he hits me too", "abuse"),
+    ],
+)
+def test_who_does_the_hurting_right_after_someone_elses_crisis_picks_the_reply(
+    read, earlier, text, sent
+):
+    assert get_net().in_conversation(read, earlier, text).response == sent
+
+
 def test_not_safe_yourself_after_someone_elses_crisis_gets_the_writers_own_reply():
     # "No" to "Are you safe yourself right now?" is about the writer, whoever the first was for.
     session = SessionSafety(
