@@ -460,20 +460,23 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     """The reply's name when `text` asks Cradle to stay ("can you stay talking to me while i
     do") while the writer's own crisis help is on and they have not said they are safe: "I'm
     here", that Cradle cannot phone or stay on a call, and where a person is, by the session's
-    tier; or says they are calling or help is coming: "You've done the right thing". Only when
-    the net reads nothing new in it (the second opinion alone, at no higher tier). Sent by the
-    channel: the session, its flag and the question asked last stay."""
+    tier; or says help is coming: "That's good... wait for them"; or that they are calling:
+    "You've done the right thing". Only when the net reads nothing new in it (the second opinion
+    alone, at no higher tier). Sent by the channel: the session, its flag and the question asked
+    last stay."""
     if session.response not in STAY_AFTER or not reminds(session):
         return None
     if not _reads_nothing_new(safety, session):
         return None
     check_in = get_check_in()
-    if check_in.asks_to_stay(text):
-        return f"crisis_stay_{session.tier}"
-    # "It's ringing", "they're sending someone": she has done the right thing (the thirteenth
-    # user test's mum, on hold to 111, was told "If you haven't yet, call 999 now").
+    # What she says she has done comes before what she asks: on the line to 111, "are you still
+    # there" was told "Please call 999 now" (the thirteenth user test's mum).
+    if check_in.says_help_coming(text):
+        return "crisis_help_coming"
     if check_in.says_calling(text):
         return "crisis_calling"
+    if check_in.asks_to_stay(text):
+        return f"crisis_stay_{session.tier}"
     return None
 
 

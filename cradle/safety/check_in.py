@@ -115,10 +115,15 @@ class CheckInAnswers:
         return self._holds_listed(self._corrections.stay_asks, text)
 
     def says_calling(self, text: str) -> bool:
-        """Does `text` say the writer is calling for help or help is on its way ("its ringing",
-        "they're sending someone"), in the listed words, anywhere in it? Only the words: the
-        caller has the safety net read it."""
+        """Does `text` say the writer is on the line to help ("its ringing", "on hold"), in the
+        listed words, anywhere in it? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.calling, text)
+
+    def says_help_coming(self, text: str) -> bool:
+        """Does `text` say help is on its way, or ask whether to wait for it ("they're sending
+        someone", "is it ok to wait"), in the listed words, anywhere in it? Only the words: the
+        caller has the safety net read it."""
+        return self._holds_listed(self._corrections.help_coming, text)
 
     def _holds_listed(self, phrases: tuple[str, ...], text: str) -> bool:
         return len(text) < 1000 and _holds_any(_plain(self._normalise(text)), phrases)
@@ -181,6 +186,7 @@ class Corrections:
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
     calling: tuple[str, ...] = ()  # "it's ringing", "on hold": anywhere in a message
+    help_coming: tuple[str, ...] = ()  # "they're sending someone": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -202,6 +208,7 @@ _CORRECTION_LISTS = (
     "helper_asks",
     "stay_asks",
     "calling",
+    "help_coming",
 )
 
 

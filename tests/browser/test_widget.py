@@ -398,18 +398,30 @@ def test_how_can_i_help_them_is_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (answer, more), 360)
 
 
-def test_im_here_to_can_you_stay_is_in_view_with_the_crisis_panel_on_a_phone(phone_page):
-    """The twelfth user test's mum, not safe, asks Cradle to stay, on a 360x740 phone: "I'm
-    here..." with 999 is wholly in view, and the crisis panel is still there."""
+@pytest.mark.parametrize(
+    ("said", "starts", "shot"),
+    [
+        # The twelfth user test's mum, not safe, asks Cradle to stay.
+        ("can you stay talking to me while i do", "I'm here, and I'll answer", "stay-with-me"),
+        # The thirteenth's, on hold to 111, then told the crisis team is coming.
+        ("its ringing. im on hold", "You've done the right thing", "calling"),
+        ("is it ok to just wait for them now", "That's good: help is coming", "help-coming"),
+    ],
+)
+def test_the_reply_to_staying_calling_or_help_coming_is_in_view_with_the_crisis_panel(
+    phone_page, said, starts, shot
+):
+    """On a 360x740 phone, while not safe: the reply, with 999, is wholly in view, and the
+    crisis panel is still there."""
     page = phone_page
     ask(page, "I'm going to kill myself tonight")
-    ask(page, "can you stay talking to me while i do")
-    reply = page.locator(".cradle-bot", has_text="I'm here, and I'll answer").last
+    ask(page, said)
+    reply = page.locator(".cradle-bot", has_text=starts).last
     reply.wait_for()
     assert "999" in reply.inner_text()
     assert page.locator(".cradle-crisis").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-stay-with-me-360.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
 
 

@@ -710,6 +710,8 @@ def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_an
         ("will you stay with me", "crisis_stay_emergency"),
         # The thirteenth's, on hold to 111, was told "If you haven't yet, call 999 now".
         ("its ringing. im on hold", "crisis_calling"),
+        # and then, off the phone, "Stay on the line"; her question went unanswered.
+        ("i did call tho. 111 answered. is it ok to just wait for them now", "crisis_help_coming"),
     ],
 )
 def test_asking_to_stay_or_calling_while_not_safe_is_heard_and_the_crisis_stays_on(

@@ -344,6 +344,7 @@ def test_by_text_a_helpers_question_after_crisis_help_for_someone_else_is_answer
     [
         ("+447700900087", "are you still there", "crisis_stay_emergency"),
         ("+447700900088", "im on hold to 111", "crisis_calling"),
+        ("+447700900090", "theyre sending someone round", "crisis_help_coming"),
     ],
 )
 def test_by_text_asking_to_stay_or_calling_while_not_safe_is_answered_whole(

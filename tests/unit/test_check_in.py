@@ -618,19 +618,40 @@ def test_a_bad_not_me_roles_block_is_named(tmp_path, block):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reply"),
     [
-        # The thirteenth user test's mum, told to call, calling.
-        "its ringing. im on hold",
-        "ok theyre sending someone from the crisis team round and my mum is coming over",
-        "i did call tho. 111 answered. is it ok to just wait for them now",
+        # The thirteenth user test's mum, told to call: on the line, then help coming.
+        ("its ringing. im on hold", "crisis_calling"),
+        ("someone answered, theyre asking me stuff. are u still there", "crisis_calling"),
+        (
+            "ok theyre sending someone from the crisis team round and my mum is coming over",
+            "crisis_help_coming",
+        ),
+        ("i did call tho. 111 answered. is it ok to just wait for them now", "crisis_help_coming"),
+        ("the ambulance is coming, will you stay with me", "crisis_help_coming"),
     ],
 )
-def test_calling_for_help_while_not_yet_safe_is_heard(text):
+def test_calling_or_help_coming_while_not_yet_safe_is_heard(text, reply):
     turn = prepare_turn(text, NOT_SAFE_YET)
     assert turn.text_for_rasa is None
-    assert turn.immediate == (message("crisis_calling"),)
+    assert turn.immediate == (message(reply),)
     assert "999" in turn.immediate[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Asking whether help can wait is not help coming: still the crisis.
+        "can it wait till morning",
+        "is it ok to wait till the gp opens",
+        # The danger can be a person; waiting can be a plan.
+        "hes coming round",
+        "ill wait for them to be asleep",
+    ],
+)
+def test_waiting_or_coming_that_is_not_help_coming_is_not_taken(text):
+    turn = prepare_turn(text, NOT_SAFE_YET)
+    assert message("crisis_help_coming") not in turn.immediate
 
 
 @pytest.mark.parametrize(
@@ -651,6 +672,8 @@ def test_calling_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session
     assert message("crisis_calling") not in turn.immediate
 
 
-def test_an_ask_to_stay_while_calling_gets_im_here():
+def test_an_ask_to_stay_while_calling_gets_the_calling_reply_not_call_999_now():
+    # On the line to 111, "are u still there" was told "Please call 999 now" (the thirteenth
+    # user test's mum): what she has done comes first.
     turn = prepare_turn("its ringing, please dont go", NOT_SAFE_YET)
-    assert turn.immediate == (message("crisis_stay_emergency"),)
+    assert turn.immediate == (message("crisis_calling"),)
