@@ -117,10 +117,11 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 bench-services: $(STAMP) $(CATALOGUE) train ## the frozen NLU parts' service requests through the real servers: how many got services
 	@$(BIN)/python -m cradle.service_bench
 
-bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set, whose wellbeing a topic question is about, and "it's not me" after crisis help
+bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set, whose wellbeing a topic question is about, "it's not me" after crisis help, and who does the hurting in a first message
 	@$(BIN)/python -m cradle.safety.evaluate
 	@$(BIN)/python -m cradle.helping
 	@$(BIN)/python -m cradle.safety.not_me_bench
+	@$(BIN)/python -m cradle.safety.first_hurting
 
 bench-safety-live: $(STAMP) $(CATALOGUE) train ## the frozen safety set through the real servers, as a parent's message goes
 	@$(BIN)/python -m cradle.safety.evaluate --end-to-end

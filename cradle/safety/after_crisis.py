@@ -21,6 +21,7 @@ from typing import Any
 from cradle.frozen import read_frozen
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import get_responses
+from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
 from cradle.tiers import tier_rank
 from cradle.yamlio import ContentError, load_yaml
 
@@ -31,9 +32,6 @@ LABELS = ("still_in_crisis", "safe_now", "moving_on")
 # someone else's crisis, then a message about hurting, by who does it.
 HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "hurting"
 HURTING_GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
-# Which crisis replies are written to the writer, for someone else, or for anyone (medical).
-_FOR_WRITER = frozenset({"urgent", "emergency", "overdose", "losing_control", "abuse"})
-_FOR_OTHER = frozenset({"concern_for_other", "emergency_for_other", "abuse_for_other"})
 # The replies that carry crisis text, by the safety_response they are written for.
 _CRISIS_RESPONSES = ("utter_safety", "utter_safety_follow_up")
 
@@ -146,8 +144,8 @@ def hurting_report(pairs: list[tuple[Hurting, Replies]]) -> list[str]:
         counts[(group, "first")] += 1
         counts[(group, "again")] += _is_crisis_help(replies.second)
         whom = {written.get(" ".join(t.split())) for t in _texts(replies.second)} - {None}
-        counts[(group, "writer")] += bool(whom & _FOR_WRITER)
-        counts[(group, "other")] += bool(whom & _FOR_OTHER)
+        counts[(group, "writer")] += bool(whom & FOR_THE_WRITER)
+        counts[(group, "other")] += bool(whom & FOR_SOMEONE_ELSE)
         counts[(group, "anyone")] += "medical" in whom
     lines = [
         "who does the hurting, right after crisis help (frozen hurting set), of the conversations",

@@ -131,10 +131,10 @@ class SafetyNet:
         if hurting == "writer":
             chosen = reply_for_whom(result.tier, result.response, 0.0, self.whose_threshold)
             return self._replied(result, chosen, WHO_IS_HURT)
-        if hurting and result.response in _HURTING_READINGS:
+        chosen = _for_whoever_is_hurt(hurting, tier)
+        if chosen and result.response in _HURTING_READINGS:
             # The grandmother's "it's him. I think he's hurting her" (the thirteenth user test)
             # was told "Never shake a baby": someone else does it, and the reply is for them.
-            chosen = "abuse_for_other" if hurting == "adult" else reply_for_someone_else(tier)
             return self._replied(result, chosen, WHO_IS_HURT)
         if earlier == "abuse_for_other" and result.response == "abuse":
             # "He took her phone too" after abuse told by her friend: still her abuse.
@@ -147,6 +147,17 @@ class SafetyNet:
         if chosen == result.response:
             return result
         return replace(result, response=chosen, rules=(*result.rules, rule))
+
+
+def _for_whoever_is_hurt(hurting: str | None, tier: str) -> str | None:
+    """The reply for someone else hurt by someone else ("adult" or "baby", from
+    WhoIsHurt.hurting) at `tier`: the reply for abuse told by a friend, or someone else's reply
+    of the tier for a baby; None when the writer may be doing it or no one is named."""
+    if hurting == "adult":
+        return "abuse_for_other"
+    if hurting == "baby":
+        return reply_for_someone_else(tier)
+    return None
 
 
 # Each message is classified twice in the Rasa process: by the channel before Rasa sees it, and

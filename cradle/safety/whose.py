@@ -33,6 +33,10 @@ _STRONG = {"emergency", "emergency_for_other"}
 # thirty-second session); it is sent after "it's not me, it's my friend" (cradle/turn.py).
 _FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other", "abuse_for_other"}
 _PERSONAL = set(_REPLIES.values())
+# The crisis replies written to the writer as the one at risk (or the one who might hurt), and
+# those written for someone else's crisis: the benches count replies by these.
+FOR_THE_WRITER = frozenset({"urgent", "emergency", "overdose", "losing_control", "abuse"})
+FOR_SOMEONE_ELSE = frozenset(_FOR_SOMEONE_ELSE)
 # The writer's own replies that say more than the general one they stand for ("tablets can harm
 # you hours later"): kept for the writer, and someone else's emergency reply for anyone else.
 _WRITERS_OWN = {"overdose": "emergency"}

@@ -1,0 +1,84 @@
+"""`make bench-safety`, a part: who does the hurting, in a first message.
+
+The frozen set (tests/safety/hurting_first/, written blind:
+docs/briefs/who-hurts-first-message.md) holds first messages about hurting, by who does it: the
+writer (`own_urge`), someone else hurting an adult or a baby. Each is read by the safety net
+alone, and its reply counted by whom it is written for; counts only, never a message (the set
+stays unseen).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from cradle.frozen import read_frozen
+from cradle.paths import PROJECT_ROOT
+from cradle.safety.result import SafetyResult
+from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
+from cradle.yamlio import ContentError, load_yaml
+
+FIRST_HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "hurting_first"
+GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
+
+
+def load_first_hurting(folder: Path = FIRST_HURTING_SETS) -> list[tuple[str, str]]:
+    """Every frozen part as (text, group), refused if its checksum no longer matches."""
+    messages: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.yml")):
+        read_frozen(path)
+        for entry in load_yaml(path).get("messages") or []:
+            if (
+                not isinstance(entry, dict)
+                or entry.get("group") not in GROUPS
+                or not isinstance(entry.get("text"), str)
+            ):
+                raise ContentError(path, f"each message needs text and group: {entry!r}")
+            messages.append((entry["text"], entry["group"]))
+    if not messages:
+        raise ContentError(folder, "no frozen first-message hurting parts found")
+    return messages
+
+
+def written_for(result: SafetyResult) -> str:
+    """ "writer", "other", "anyone" (the medical reply) or "none" (no crisis reply)."""
+    if not result.is_crisis:
+        return "none"
+    if result.response in FOR_SOMEONE_ELSE:
+        return "other"
+    if result.response in FOR_THE_WRITER:
+        return "writer"
+    return "anyone"
+
+
+def report(messages: list[tuple[str, str]], classify: Callable[[str], SafetyResult]) -> list[str]:
+    counts = Counter((group, written_for(classify(text))) for text, group in messages)
+    totals = Counter(group for _, group in messages)
+    lines = [
+        "who does the hurting, in a first message (frozen hurting_first set): crisis reply",
+        " written to the writer / for someone else / for anyone (medical) / no crisis reply",
+    ]
+    for group in GROUPS:
+        n = totals[group]
+        lines.append(
+            f"  {group:17s} "
+            + " ".join(
+                f"{kind} {counts[(group, kind)]:3d}/{n:<3d}"
+                for kind in ("writer", "other", "anyone", "none")
+            )
+        )
+    return lines
+
+
+def main() -> int:
+    from cradle.safety import get_net
+
+    print("\n".join(report(load_first_hurting(), get_net().classify)))
+    print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The frozen "who does the hurting, in a first message" set and its counts
+(cradle/safety/first_hurting.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.frozen import read_frozen
+from cradle.safety import SafetyResult
+from cradle.safety.first_hurting import (
+    FIRST_HURTING_SETS,
+    GROUPS,
+    load_first_hurting,
+    report,
+    written_for,
+)
+
+# The frozen parts and their checksums: a change to either fails here.
+FIRST_HURTING_PARTS = {
+    "part1.yml": "04ef9daeddf05e12947861043615c9949dea52ed320c0c58a020306a5f7804f8",
+}
+
+
+@pytest.mark.parametrize(("name", "checksum"), FIRST_HURTING_PARTS.items())
+def test_the_first_message_hurting_set_is_frozen(name, checksum):
+    assert read_frozen(FIRST_HURTING_SETS / name).startswith(f"# sha256: {checksum}\n")
+
+
+def test_every_first_message_hurting_part_is_checked_here_and_loads():
+    assert {p.name for p in FIRST_HURTING_SETS.glob("*.yml")} == set(FIRST_HURTING_PARTS)
+    messages = load_first_hurting()
+    assert len(messages) == 150
+    assert {group for _, group in messages} == set(GROUPS)
+
+
+@pytest.mark.parametrize(
+    ("result", "kind"),
+    [
+        (SafetyResult("urgent", "losing_control"), "writer"),
+        (SafetyResult("emergency", "emergency"), "writer"),
+        (SafetyResult("urgent", "abuse_for_other"), "other"),
+        (SafetyResult("emergency", "emergency_for_other"), "other"),
+        (SafetyResult("emergency", "medical"), "anyone"),
+        (SafetyResult("none", "check"), "none"),
+        (SafetyResult(), "none"),
+    ],
+)
+def test_each_reply_is_counted_by_whom_it_is_written_for(result, kind):
+    assert written_for(result) == kind
+
+
+def test_the_report_counts_per_group():
+    read = {
+        "a": SafetyResult("urgent", "losing_control"),
+        "b": SafetyResult("urgent", "abuse_for_other"),
+        "c": SafetyResult(),
+    }
+    messages = [("a", "own_urge"), ("b", "own_urge"), ("b", "other_hurts_baby"), ("c", "own_urge")]
+    lines = report(messages, read.__getitem__)
+    own = next(line for line in lines if line.strip().startswith("own_urge"))
+    assert "writer   1/3" in own and "other   1/3" in own and "none   1/3" in own
+    baby = next(line for line in lines if line.strip().startswith("other_hurts_baby"))
+    assert "other   1/1" in baby and "writer   0/1" in baby
