@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from cradle.yamlio import ContentError
+from cradle.yamlio import ContentError, load_yaml
 
 HEADER = "# sha256: "
 
@@ -43,6 +45,33 @@ def freeze(path: Path) -> str:
     checksum = hashlib.sha256(body.encode("utf-8")).hexdigest()
     path.write_text(f"{HEADER}{checksum}\n{body}", encoding="utf-8")
     return checksum
+
+
+def frozen_entries(folder: Path, key: str) -> list[tuple[Path, Any]]:
+    """Every entry under `key` in every frozen part (`*.yml`) in `folder`, with its part's path;
+    a part whose checksum no longer matches is refused, and so is a folder with no entries."""
+    entries: list[tuple[Path, Any]] = []
+    for path in sorted(folder.glob("*.yml")):
+        read_frozen(path)
+        entries.extend((path, entry) for entry in load_yaml(path).get(key) or [])
+    if not entries:
+        raise ContentError(folder, f"no frozen parts with '{key}' found")
+    return entries
+
+
+def grouped_messages(folder: Path, groups: Iterable[str]) -> list[tuple[str, str]]:
+    """Every message of the frozen parts in `folder` as (text, group), each with a known group."""
+    known = frozenset(groups)
+    messages: list[tuple[str, str]] = []
+    for path, entry in frozen_entries(folder, "messages"):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("group") not in known
+            or not isinstance(entry.get("text"), str)
+        ):
+            raise ContentError(path, f"each message needs text and group: {entry!r}")
+        messages.append((entry["text"], entry["group"]))
+    return messages
 
 
 def nlu_parts(folder: Path) -> dict[int, Path]:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cradle.frozen import read_frozen
+from cradle.frozen import frozen_entries
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import get_responses
 from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
 from cradle.tiers import tier_rank
-from cradle.yamlio import ContentError, load_yaml
+from cradle.yamlio import ContentError
 
 AFTER_SETS = PROJECT_ROOT / "tests" / "safety" / "after"
 WHOSE = ("self", "other", "baby")
@@ -55,21 +55,17 @@ class Replies:
 def load_after(folder: Path = AFTER_SETS) -> list[Conversation]:
     """Every frozen after-crisis part, refused if its checksum no longer matches."""
     conversations: list[Conversation] = []
-    for path in sorted(folder.glob("*.yml")):
-        read_frozen(path)
-        for entry in load_yaml(path).get("conversations") or []:
-            if (
-                not isinstance(entry, dict)
-                or entry.get("whose") not in WHOSE
-                or entry.get("label") not in LABELS
-                or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
-            ):
-                raise ContentError(path, f"each needs first, second, whose and label: {entry!r}")
-            conversations.append(
-                Conversation(**{k: entry[k] for k in ("first", "second", "whose", "label")})
-            )
-    if not conversations:
-        raise ContentError(folder, "no frozen after-crisis parts found")
+    for path, entry in frozen_entries(folder, "conversations"):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("whose") not in WHOSE
+            or entry.get("label") not in LABELS
+            or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
+        ):
+            raise ContentError(path, f"each needs first, second, whose and label: {entry!r}")
+        conversations.append(
+            Conversation(**{k: entry[k] for k in ("first", "second", "whose", "label")})
+        )
     return conversations
 
 
@@ -83,18 +79,14 @@ class Hurting:
 def load_hurting(folder: Path = HURTING_SETS) -> list[Hurting]:
     """Every frozen "who does the hurting" part, refused if its checksum no longer matches."""
     conversations: list[Hurting] = []
-    for path in sorted(folder.glob("*.yml")):
-        read_frozen(path)
-        for entry in load_yaml(path).get("conversations") or []:
-            if (
-                not isinstance(entry, dict)
-                or entry.get("group") not in HURTING_GROUPS
-                or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
-            ):
-                raise ContentError(path, f"each needs first, second and group: {entry!r}")
-            conversations.append(Hurting(entry["first"], entry["second"], entry["group"]))
-    if not conversations:
-        raise ContentError(folder, "no frozen hurting parts found")
+    for path, entry in frozen_entries(folder, "conversations"):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("group") not in HURTING_GROUPS
+            or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
+        ):
+            raise ContentError(path, f"each needs first, second and group: {entry!r}")
+        conversations.append(Hurting(entry["first"], entry["second"], entry["group"]))
     return conversations
 
 

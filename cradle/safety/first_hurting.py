@@ -14,11 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from cradle.frozen import read_frozen
+from cradle.frozen import grouped_messages
 from cradle.paths import PROJECT_ROOT
 from cradle.safety.result import SafetyResult
 from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
-from cradle.yamlio import ContentError, load_yaml
 
 FIRST_HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "hurting_first"
 GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
@@ -26,20 +25,7 @@ GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
 
 def load_first_hurting(folder: Path = FIRST_HURTING_SETS) -> list[tuple[str, str]]:
     """Every frozen part as (text, group), refused if its checksum no longer matches."""
-    messages: list[tuple[str, str]] = []
-    for path in sorted(folder.glob("*.yml")):
-        read_frozen(path)
-        for entry in load_yaml(path).get("messages") or []:
-            if (
-                not isinstance(entry, dict)
-                or entry.get("group") not in GROUPS
-                or not isinstance(entry.get("text"), str)
-            ):
-                raise ContentError(path, f"each message needs text and group: {entry!r}")
-            messages.append((entry["text"], entry["group"]))
-    if not messages:
-        raise ContentError(folder, "no frozen first-message hurting parts found")
-    return messages
+    return grouped_messages(folder, GROUPS)
 
 
 def written_for(result: SafetyResult) -> str:

@@ -14,9 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from cradle.frozen import read_frozen
+from cradle.frozen import grouped_messages
 from cradle.paths import PROJECT_ROOT
-from cradle.yamlio import ContentError, load_yaml
 
 CORRECTION_SETS = PROJECT_ROOT / "tests" / "safety" / "corrections"
 GROUPS = ("someone_else", "writer_at_risk")
@@ -26,20 +25,7 @@ AFTER_REPLIES = ("emergency", "urgent")
 
 def load_corrections(folder: Path = CORRECTION_SETS) -> list[tuple[str, str]]:
     """Every frozen corrections part as (text, group), refused if its checksum changed."""
-    messages: list[tuple[str, str]] = []
-    for path in sorted(folder.glob("*.yml")):
-        read_frozen(path)
-        for entry in load_yaml(path).get("messages") or []:
-            if (
-                not isinstance(entry, dict)
-                or entry.get("group") not in GROUPS
-                or not isinstance(entry.get("text"), str)
-            ):
-                raise ContentError(path, f"each message needs text and group: {entry!r}")
-            messages.append((entry["text"], entry["group"]))
-    if not messages:
-        raise ContentError(folder, "no frozen corrections parts found")
-    return messages
+    return grouped_messages(folder, GROUPS)
 
 
 def answered_as(text: str, after: str) -> str:

@@ -37,6 +37,10 @@ AFTER = {"cradle_reply_to": "crisis"}
 AFTER_PARTS = {
     "part1.yml": "2477367d5480cb4cca0f275066a8367ce85a07be12e4c4ee6205a20d750881b5",
 }
+# The frozen "who does the hurting" parts (tests/safety/hurting/), the same way.
+HURTING_PARTS = {
+    "part1.yml": "06eb04a4b81c5688d306a799fd8f61898438ea4207eb91c7a528e8f36fada5db",
+}
 
 
 @pytest.mark.parametrize(
@@ -197,10 +201,15 @@ def test_the_report_counts_second_replies_per_kind_and_label():
     assert "999   0/1" in moving and "again   0/1" in moving
 
 
-@pytest.mark.parametrize(("name", "checksum"), AFTER_PARTS.items())
-def test_the_after_crisis_set_is_frozen(name, checksum):
-    text = read_frozen(AFTER_SETS / name)
-    assert text.startswith(f"# sha256: {checksum}\n")
+@pytest.mark.parametrize(
+    ("path", "checksum"),
+    [
+        *((AFTER_SETS / name, checksum) for name, checksum in AFTER_PARTS.items()),
+        *((HURTING_SETS / name, checksum) for name, checksum in HURTING_PARTS.items()),
+    ],
+)
+def test_the_after_crisis_and_hurting_sets_are_frozen(path, checksum):
+    assert read_frozen(path).startswith(f"# sha256: {checksum}\n")
 
 
 def test_every_after_crisis_part_is_checked_here_and_loads():
@@ -293,18 +302,6 @@ def test_the_hurting_report_counts_whom_each_second_reply_is_written_for():
     assert "anyone   1/2" in baby and "other   0/2" in baby and "writer   0/2" in baby
     adult = next(line for line in lines if line.strip().startswith("other_hurts_adult"))
     assert "other   1/1" in adult and "writer   0/1" in adult
-
-
-# The frozen "who does the hurting" parts and their checksums: a change to either fails here.
-HURTING_PARTS = {
-    "part1.yml": "06eb04a4b81c5688d306a799fd8f61898438ea4207eb91c7a528e8f36fada5db",
-}
-
-
-@pytest.mark.parametrize(("name", "checksum"), HURTING_PARTS.items())
-def test_the_hurting_set_is_frozen(name, checksum):
-    text = read_frozen(HURTING_SETS / name)
-    assert text.startswith(f"# sha256: {checksum}\n")
 
 
 def test_every_hurting_part_is_checked_here_and_loads():

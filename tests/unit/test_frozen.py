@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.frozen import body_checksum, freeze, read_frozen
+from cradle.frozen import body_checksum, freeze, grouped_messages, read_frozen
 from cradle.yamlio import ContentError
 
 
@@ -42,3 +42,38 @@ def test_a_frozen_file_cannot_be_frozen_again(tmp_path):
     freeze(path)
     with pytest.raises(ContentError, match="already frozen"):
         freeze(path)
+
+
+def frozen_part(folder, body: str):
+    path = folder / "part1.yml"
+    path.write_text(body)
+    freeze(path)
+    return path
+
+
+def test_grouped_messages_reads_every_part_in_order(tmp_path):
+    frozen_part(tmp_path, 'messages:\n  - text: "hi"\n    group: a\n')
+    (tmp_path / "part2.yml").write_text('messages:\n  - text: "yo"\n    group: b\n')
+    freeze(tmp_path / "part2.yml")
+    assert grouped_messages(tmp_path, ("a", "b")) == [("hi", "a"), ("yo", "b")]
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ('messages:\n  - text: "hi"\n    group: c\n', "text and group"),
+        ("messages:\n  - group: a\n", "text and group"),
+        ("messages: []\n", "no frozen parts"),
+    ],
+)
+def test_grouped_messages_refuses_a_bad_part_by_name(tmp_path, body, error):
+    frozen_part(tmp_path, body)
+    with pytest.raises(ContentError, match=error):
+        grouped_messages(tmp_path, ("a", "b"))
+
+
+def test_grouped_messages_refuses_a_changed_part(tmp_path):
+    path = frozen_part(tmp_path, 'messages:\n  - text: "hi"\n    group: a\n')
+    path.write_text(path.read_text().replace("hi", "hello"))
+    with pytest.raises(ContentError, match="checksum"):
+        grouped_messages(tmp_path, ("a",))
