@@ -110,7 +110,7 @@ class WhoIsHurt:
 
     @staticmethod
     def _has_phrase(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-        return any(tuple(words[at : at + len(p)]) == p for p in phrases for at in range(len(words)))
+        return any(_phrase_at(words, at, phrases) for at in range(len(words)))
 
     def _possessive(self, word: str) -> bool:
         # "her", "sarah's" (anyone's, with an apostrophe), "sisters" (a listed person's, without)
@@ -121,4 +121,9 @@ class WhoIsHurt:
         )
 
     def _partner_at(self, words: list[str], at: int) -> bool:
-        return any(tuple(words[at : at + len(p)]) == p for p in self.partner_words)
+        return _phrase_at(words, at, self.partner_words)
+
+
+def _phrase_at(words: list[str], at: int, phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether one of `phrases` (each a tuple of words) starts at `words[at]`."""
+    return any(tuple(words[at : at + len(p)]) == p for p in phrases)

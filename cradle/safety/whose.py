@@ -29,14 +29,14 @@ _REPLIES = {
     ("someone_else", "urgent"): "concern_for_other",
 }
 _STRONG = {"emergency", "emergency_for_other"}
-# abuse_for_other is never chosen here (no layer reads who is hurt, only who is named: the
-# thirty-second session); it is sent after "it's not me, it's my friend" (cradle/turn.py).
-_FOR_SOMEONE_ELSE = {"emergency_for_other", "concern_for_other", "abuse_for_other"}
+# The replies written for someone else's crisis. abuse_for_other is never chosen here (the whose
+# model reads who is named, not who is hurt: the thirty-second session); who is hurt chooses it
+# (cradle/safety/who_is_hurt.py), and so does "it's not me, it's my friend" (cradle/turn.py).
+FOR_SOMEONE_ELSE = frozenset({"emergency_for_other", "concern_for_other", "abuse_for_other"})
 _PERSONAL = set(_REPLIES.values())
-# The crisis replies written to the writer as the one at risk (or the one who might hurt), and
-# those written for someone else's crisis: the benches count replies by these.
+# The crisis replies written to the writer as the one at risk (or the one who might hurt): the
+# benches count replies by these and FOR_SOMEONE_ELSE.
 FOR_THE_WRITER = frozenset({"urgent", "emergency", "overdose", "losing_control", "abuse"})
-FOR_SOMEONE_ELSE = frozenset(_FOR_SOMEONE_ELSE)
 # The writer's own replies that say more than the general one they stand for ("tablets can harm
 # you hours later"): kept for the writer, and someone else's emergency reply for anyone else.
 _WRITERS_OWN = {"overdose": "emergency"}
@@ -65,14 +65,14 @@ def reply_for_whom(
     elif someone_else is not None and someone_else <= 1 - threshold:
         whose = "writer"
     else:
-        whose = "someone_else" if general in _FOR_SOMEONE_ELSE else "writer"
+        whose = "someone_else" if general in FOR_SOMEONE_ELSE else "writer"
     strength = "emergency" if tier == "emergency" or general in _STRONG else "urgent"
     chosen = _REPLIES[(whose, strength)]
     return response if chosen == general else chosen
 
 
 def is_for_someone_else(response: str | None) -> bool:
-    return response in _FOR_SOMEONE_ELSE
+    return response in FOR_SOMEONE_ELSE
 
 
 def load_whose(folder: Path = WHOSE_SETS) -> list[dict[str, str]]:
