@@ -61,8 +61,14 @@ def frozen_entries(folder: Path, key: str) -> list[tuple[Path, Any]]:
 
 def grouped_messages(folder: Path, groups: Iterable[str]) -> list[tuple[str, str]]:
     """Every message of the frozen parts in `folder` as (text, group), each with a known group."""
+    return [message for part in grouped_parts(folder, groups).values() for message in part]
+
+
+def grouped_parts(folder: Path, groups: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """The frozen parts in `folder` by file name, each a list of (text, group): a change is
+    judged on the part written for it, so each part's counts are kept apart."""
     known = frozenset(groups)
-    messages: list[tuple[str, str]] = []
+    parts: dict[str, list[tuple[str, str]]] = {}
     for path, entry in frozen_entries(folder, "messages"):
         if (
             not isinstance(entry, dict)
@@ -70,8 +76,8 @@ def grouped_messages(folder: Path, groups: Iterable[str]) -> list[tuple[str, str
             or not isinstance(entry.get("text"), str)
         ):
             raise ContentError(path, f"each message needs text and group: {entry!r}")
-        messages.append((entry["text"], entry["group"]))
-    return messages
+        parts.setdefault(path.name, []).append((entry["text"], entry["group"]))
+    return parts
 
 
 def nlu_parts(folder: Path) -> dict[int, Path]:

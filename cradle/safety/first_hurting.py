@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from cradle.frozen import grouped_messages
+from cradle.frozen import grouped_messages, grouped_parts
 from cradle.paths import PROJECT_ROOT
 from cradle.safety.result import SafetyResult
 from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
@@ -39,11 +39,13 @@ def written_for(result: SafetyResult) -> str:
     return "anyone"
 
 
-def report(messages: list[tuple[str, str]], classify: Callable[[str], SafetyResult]) -> list[str]:
+def report(
+    messages: list[tuple[str, str]], classify: Callable[[str], SafetyResult], part: str = ""
+) -> list[str]:
     counts = Counter((group, written_for(classify(text))) for text, group in messages)
     totals = Counter(group for _, group in messages)
     lines = [
-        "who does the hurting, in a first message (frozen hurting_first set): crisis reply",
+        f"who does the hurting, in a first message (frozen hurting_first set{part}): crisis reply",
         " written to the writer / for someone else / for anyone (medical) / no crisis reply",
     ]
     for group in GROUPS:
@@ -61,7 +63,10 @@ def report(messages: list[tuple[str, str]], classify: Callable[[str], SafetyResu
 def main() -> int:
     from cradle.safety import get_net
 
-    print("\n".join(report(load_first_hurting(), get_net().classify)))
+    classify = get_net().classify
+    # Each part on its own: a change is judged on the part written blind for it.
+    for name, messages in grouped_parts(FIRST_HURTING_SETS, GROUPS).items():
+        print("\n".join(report(messages, classify, f", {name}")))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0
 

@@ -18,6 +18,7 @@ from cradle.safety.first_hurting import (
 # The frozen parts and their checksums: a change to either fails here.
 FIRST_HURTING_PARTS = {
     "part1.yml": "04ef9daeddf05e12947861043615c9949dea52ed320c0c58a020306a5f7804f8",
+    "part2.yml": "73f5effd6d48395dcb14aef2fc1697e9e031b1162f71086e60de244e7a1cdf49",
 }
 
 
@@ -29,7 +30,7 @@ def test_the_first_message_hurting_set_is_frozen(name, checksum):
 def test_every_first_message_hurting_part_is_checked_here_and_loads():
     assert {p.name for p in FIRST_HURTING_SETS.glob("*.yml")} == set(FIRST_HURTING_PARTS)
     messages = load_first_hurting()
-    assert len(messages) == 150
+    assert len(messages) == 300
     assert {group for _, group in messages} == set(GROUPS)
 
 
@@ -56,7 +57,8 @@ def test_the_report_counts_per_group():
         "c": SafetyResult(),
     }
     messages = [("a", "own_urge"), ("b", "own_urge"), ("b", "other_hurts_baby"), ("c", "own_urge")]
-    lines = report(messages, read.__getitem__)
+    lines = report(messages, read.__getitem__, ", part2.yml")
+    assert "part2.yml" in lines[0]
     own = next(line for line in lines if line.strip().startswith("own_urge"))
     assert "writer   1/3" in own and "other   1/3" in own and "none   1/3" in own
     baby = next(line for line in lines if line.strip().startswith("other_hurts_baby"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.frozen import body_checksum, freeze, grouped_messages, read_frozen
+from cradle.frozen import body_checksum, freeze, grouped_messages, grouped_parts, read_frozen
 from cradle.yamlio import ContentError
 
 
@@ -56,6 +56,11 @@ def test_grouped_messages_reads_every_part_in_order(tmp_path):
     (tmp_path / "part2.yml").write_text('messages:\n  - text: "yo"\n    group: b\n')
     freeze(tmp_path / "part2.yml")
     assert grouped_messages(tmp_path, ("a", "b")) == [("hi", "a"), ("yo", "b")]
+    # Each part kept apart, by file name: a change is judged on the part written for it.
+    assert grouped_parts(tmp_path, ("a", "b")) == {
+        "part1.yml": [("hi", "a")],
+        "part2.yml": [("yo", "b")],
+    }
 
 
 @pytest.mark.parametrize(
