@@ -2,9 +2,11 @@
 
 The frozen set (tests/safety/hurting_first/, written blind:
 docs/briefs/who-hurts-first-message.md) holds first messages about hurting, by who does it: the
-writer (`own_urge`), someone else hurting an adult or a baby. Each is read by the safety net
-alone, and its reply counted by whom it is written for; counts only, never a message (the set
-stays unseen).
+writer (`own_urge`), someone else hurting an adult or a baby. A second frozen set
+(tests/safety/others_hurting/) holds someone else's hurting of a baby or an adult and everyday
+messages with the same words, where any crisis reply is a false alarm. Each message is read by
+the safety net alone, and its reply counted by whom it is written for; counts only, never a
+message (the sets stay unseen).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
 
 FIRST_HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "hurting_first"
 GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
+# Is someone else's hurting caught at all, and everyday words about hurting left alone?
+# (tests/safety/others_hurting/, written blind: docs/briefs/others-hurting-first-message.md)
+OTHERS_HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "others_hurting"
+OTHERS_GROUPS = ("baby_hurt_by_other", "adult_hurt_by_other", "everyday")
 
 
 def load_first_hurting(folder: Path = FIRST_HURTING_SETS) -> list[tuple[str, str]]:
@@ -40,18 +46,21 @@ def written_for(result: SafetyResult) -> str:
 
 
 def report(
-    messages: list[tuple[str, str]], classify: Callable[[str], SafetyResult], part: str = ""
+    messages: list[tuple[str, str]],
+    classify: Callable[[str], SafetyResult],
+    part: str = "",
+    groups: tuple[str, ...] = GROUPS,
 ) -> list[str]:
     counts = Counter((group, written_for(classify(text))) for text, group in messages)
     totals = Counter(group for _, group in messages)
     lines = [
-        f"who does the hurting, in a first message (frozen hurting_first set{part}): crisis reply",
+        f"who does the hurting, in a first message (frozen set{part}): crisis reply",
         " written to the writer / for someone else / for anyone (medical) / no crisis reply",
     ]
-    for group in GROUPS:
+    for group in groups:
         n = totals[group]
         lines.append(
-            f"  {group:17s} "
+            f"  {group:19s} "
             + " ".join(
                 f"{kind} {counts[(group, kind)]:3d}/{n:<3d}"
                 for kind in ("writer", "other", "anyone", "none")
@@ -65,8 +74,10 @@ def main() -> int:
 
     classify = get_net().classify
     # Each part on its own: a change is judged on the part written blind for it.
-    for name, messages in grouped_parts(FIRST_HURTING_SETS, GROUPS).items():
-        print("\n".join(report(messages, classify, f", {name}")))
+    for folder, groups in ((FIRST_HURTING_SETS, GROUPS), (OTHERS_HURTING_SETS, OTHERS_GROUPS)):
+        for name, messages in grouped_parts(folder, groups).items():
+            lines = report(messages, classify, f" {folder.name}/{name}", groups)
+            print("\n".join(lines))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0
 

@@ -7,9 +7,12 @@ import pytest
 
 from cradle.frozen import read_frozen
 from cradle.safety import SafetyResult
+from cradle.frozen import grouped_messages
 from cradle.safety.first_hurting import (
     FIRST_HURTING_SETS,
     GROUPS,
+    OTHERS_GROUPS,
+    OTHERS_HURTING_SETS,
     load_first_hurting,
     report,
     written_for,
@@ -20,11 +23,31 @@ FIRST_HURTING_PARTS = {
     "part1.yml": "04ef9daeddf05e12947861043615c9949dea52ed320c0c58a020306a5f7804f8",
     "part2.yml": "73f5effd6d48395dcb14aef2fc1697e9e031b1162f71086e60de244e7a1cdf49",
 }
+OTHERS_HURTING_PARTS = {
+    "part1.yml": "de709564aa8215d5df152b44ecc9aa70215588d70e8eae69b0ebab319836d6cc",
+}
 
 
-@pytest.mark.parametrize(("name", "checksum"), FIRST_HURTING_PARTS.items())
-def test_the_first_message_hurting_set_is_frozen(name, checksum):
-    assert read_frozen(FIRST_HURTING_SETS / name).startswith(f"# sha256: {checksum}\n")
+@pytest.mark.parametrize(
+    ("path", "checksum"),
+    [
+        pytest.param(folder / name, sha, id=f"{folder.name}/{name}")
+        for folder, parts in (
+            (FIRST_HURTING_SETS, FIRST_HURTING_PARTS),
+            (OTHERS_HURTING_SETS, OTHERS_HURTING_PARTS),
+        )
+        for name, sha in parts.items()
+    ],
+)
+def test_the_first_message_hurting_sets_are_frozen(path, checksum):
+    assert read_frozen(path).startswith(f"# sha256: {checksum}\n")
+
+
+def test_every_others_hurting_part_is_checked_here_and_loads():
+    assert {p.name for p in OTHERS_HURTING_SETS.glob("*.yml")} == set(OTHERS_HURTING_PARTS)
+    messages = grouped_messages(OTHERS_HURTING_SETS, OTHERS_GROUPS)
+    assert len(messages) == 160
+    assert {group for _, group in messages} == set(OTHERS_GROUPS)
 
 
 def test_every_first_message_hurting_part_is_checked_here_and_loads():
