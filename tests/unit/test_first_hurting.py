@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.frozen import read_frozen
+from cradle.frozen import grouped_messages, read_frozen
 from cradle.safety import SafetyResult
-from cradle.frozen import grouped_messages
 from cradle.safety.first_hurting import (
     FIRST_HURTING_SETS,
     GROUPS,
