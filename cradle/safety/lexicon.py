@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from spacy.lookups import Table
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
@@ -65,16 +66,18 @@ class LexiconError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def lemma_table() -> dict[str, str]:
-    """spaCy's English lookup lemmas (spacy-lookups-data), as a plain dict, loaded once."""
+def lemma_table() -> Table:
+    """spaCy's English lookup lemmas (spacy-lookups-data), loaded once. Looked up by the word
+    itself: the table's keys are the words' hashes, so its items never hold the words."""
     from spacy.lookups import load_lookups
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    return {str(k): str(v) for k, v in table.items() if " " not in str(v)}
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 def _lemma(word: str) -> str:
-    return lemma_table().get(word, word)
+    """The word's lemma ("shook" -> "shake"), or the word itself when it has none."""
+    lemma = lemma_table().get(word)
+    return lemma if isinstance(lemma, str) and lemma and " " not in lemma else word
 
 
 def _compile_pattern(

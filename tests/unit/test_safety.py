@@ -313,3 +313,28 @@ def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
 )
 def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):
     assert classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [("shook", "shake"), ("strangled", "strangle"), ("slept", "sleep"), ("stockpiled", "stockpile")],
+)
+def test_a_word_is_read_by_its_lemma(word, lemma):
+    # The lookup table is keyed by the words' hashes: read as a plain dict it held no words, and
+    # every `^word` pattern matched its base form only ("choke me", never "choked me").
+    from cradle.safety.lexicon import _lemma
+
+    assert _lemma(word) == lemma
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("he choked me", "emergency"),
+        ("she strangled me last night", "emergency"),
+        ("havent slept for days and the voices keep telling me things", "emergency"),
+        ("ive been stockpiling my sertraline", "emergency"),
+    ],
+)
+def test_any_form_of_a_lemma_patterns_word_is_caught_by_the_lexicon_alone(text, tier):
+    assert get_detector().classify(text).tier == tier
