@@ -117,7 +117,7 @@ test: ## everything CI runs: lint, validate, train, pytest, test stories, held-o
 bench-services: $(STAMP) $(CATALOGUE) train ## the frozen NLU parts' service requests through the real servers: how many got services
 	@$(BIN)/python -m cradle.service_bench
 
-bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set, whose wellbeing a topic question is about, "it's not me" after crisis help, and who does the hurting in a first message
+bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the red-team set, whose wellbeing a topic question is about, "it's not me" after crisis help, who does the hurting in a first message, and someone else hurting caught at all
 	@$(BIN)/python -m cradle.safety.evaluate
 	@$(BIN)/python -m cradle.helping
 	@$(BIN)/python -m cradle.safety.not_me_bench

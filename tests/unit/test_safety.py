@@ -317,7 +317,12 @@ def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):
 
 @pytest.mark.parametrize(
     ("word", "lemma"),
-    [("shook", "shake"), ("strangled", "strangle"), ("slept", "sleep"), ("stockpiled", "stockpile")],
+    [
+        ("shook", "shake"),
+        ("strangled", "strangle"),
+        ("slept", "sleep"),
+        ("stockpiled", "stockpile"),
+    ],
 )
 def test_a_word_is_read_by_its_lemma(word, lemma):
     # The lookup table is keyed by the words' hashes: read as a plain dict it held no words, and
