@@ -14,9 +14,8 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
-from cradle.frozen import grouped_messages, grouped_parts
+from cradle.frozen import grouped_parts
 from cradle.paths import PROJECT_ROOT
 from cradle.safety.result import SafetyResult
 from cradle.safety.whose import FOR_SOMEONE_ELSE, FOR_THE_WRITER
@@ -27,11 +26,11 @@ GROUPS = ("own_urge", "other_hurts_adult", "other_hurts_baby")
 # (tests/safety/others_hurting/, written blind: docs/briefs/others-hurting-first-message.md)
 OTHERS_HURTING_SETS = PROJECT_ROOT / "tests" / "safety" / "others_hurting"
 OTHERS_GROUPS = ("baby_hurt_by_other", "adult_hurt_by_other", "everyday")
-
-
-def load_first_hurting(folder: Path = FIRST_HURTING_SETS) -> list[tuple[str, str]]:
-    """Every frozen part as (text, group), refused if its checksum no longer matches."""
-    return grouped_messages(folder, GROUPS)
+# Each set with its groups and what its counts say.
+_SETS = (
+    (FIRST_HURTING_SETS, GROUPS, "who does the hurting, in a first message"),
+    (OTHERS_HURTING_SETS, OTHERS_GROUPS, "someone else's hurting, caught at all"),
+)
 
 
 def written_for(result: SafetyResult) -> str:
@@ -50,11 +49,12 @@ def report(
     classify: Callable[[str], SafetyResult],
     part: str = "",
     groups: tuple[str, ...] = GROUPS,
+    title: str = _SETS[0][2],
 ) -> list[str]:
     counts = Counter((group, written_for(classify(text))) for text, group in messages)
     totals = Counter(group for _, group in messages)
     lines = [
-        f"who does the hurting, in a first message (frozen set{part}): crisis reply",
+        f"{title} (frozen set{part}): crisis reply",
         " written to the writer / for someone else / for anyone (medical) / no crisis reply",
     ]
     for group in groups:
@@ -74,9 +74,9 @@ def main() -> int:
 
     classify = get_net().classify
     # Each part on its own: a change is judged on the part written blind for it.
-    for folder, groups in ((FIRST_HURTING_SETS, GROUPS), (OTHERS_HURTING_SETS, OTHERS_GROUPS)):
+    for folder, groups, title in _SETS:
         for name, messages in grouped_parts(folder, groups).items():
-            lines = report(messages, classify, f" {folder.name}/{name}", groups)
+            lines = report(messages, classify, f" {folder.name}/{name}", groups, title)
             print("\n".join(lines))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0

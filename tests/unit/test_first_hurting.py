@@ -12,7 +12,6 @@ from cradle.safety.first_hurting import (
     GROUPS,
     OTHERS_GROUPS,
     OTHERS_HURTING_SETS,
-    load_first_hurting,
     report,
     written_for,
 )
@@ -51,7 +50,7 @@ def test_every_others_hurting_part_is_checked_here_and_loads():
 
 def test_every_first_message_hurting_part_is_checked_here_and_loads():
     assert {p.name for p in FIRST_HURTING_SETS.glob("*.yml")} == set(FIRST_HURTING_PARTS)
-    messages = load_first_hurting()
+    messages = grouped_messages(FIRST_HURTING_SETS, GROUPS)
     assert len(messages) == 300
     assert {group for _, group in messages} == set(GROUPS)
 
