@@ -126,7 +126,7 @@ bench-safety: $(STAMP) ## the safety net on the frozen evaluation set and the re
 bench-safety-live: $(STAMP) $(CATALOGUE) train ## the frozen safety set through the real servers, as a parent's message goes
 	@$(BIN)/python -m cradle.safety.evaluate --end-to-end
 
-bench-after-crisis: $(STAMP) $(CATALOGUE) train ## the frozen after-crisis conversations through the real servers: is the message after crisis help still answered as the crisis?
+bench-after-crisis: $(STAMP) $(CATALOGUE) train ## the frozen after-crisis conversations through the real servers: is the message after crisis help still answered as the crisis, and is calling or help coming heard?
 	@$(BIN)/python -m cradle.safety.after_crisis
 
 bench-safety-cv: $(STAMP) ## choose the second opinion's model and thresholds by cross-validation on the bank
