@@ -117,13 +117,21 @@ class CheckInAnswers:
     def says_calling(self, text: str) -> bool:
         """Does `text` say the writer is on the line to help ("its ringing", "on hold"), in the
         listed words, anywhere in it? Only the words: the caller has the safety net read it."""
-        return self._holds_listed(self._corrections.calling, text)
+        return self._holds_listed(self._corrections.calling, text) and not self._not_calling(text)
 
     def says_help_coming(self, text: str) -> bool:
         """Does `text` say help is on its way, or ask whether to wait for it ("they're sending
         someone", "is it ok to wait"), in the listed words, anywhere in it? Only the words: the
         caller has the safety net read it."""
-        return self._holds_listed(self._corrections.help_coming, text)
+        return self._holds_listed(self._corrections.help_coming, text) and not self._not_calling(
+            text
+        )
+
+    def _not_calling(self, text: str) -> bool:
+        # "I called 111 but nobody answered", "i'll ring them in the morning": whatever else the
+        # message says, the call has not happened or did not work, so it is never told "You've
+        # done the right thing by calling" and the crisis help goes on.
+        return self._holds_listed(self._corrections.not_calling, text)
 
     def _holds_listed(self, phrases: tuple[str, ...], text: str) -> bool:
         return len(text) < 1000 and _holds_any(_plain(self._normalise(text)), phrases)
@@ -187,6 +195,7 @@ class Corrections:
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
     calling: tuple[str, ...] = ()  # "it's ringing", "on hold": anywhere in a message
     help_coming: tuple[str, ...] = ()  # "they're sending someone": anywhere in a message
+    not_calling: tuple[str, ...] = ()  # "no answer", "in the morning": vetoes the two above
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -209,6 +218,7 @@ _CORRECTION_LISTS = (
     "stay_asks",
     "calling",
     "help_coming",
+    "not_calling",
 )
 
 

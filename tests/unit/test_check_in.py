@@ -629,6 +629,14 @@ def test_a_bad_not_me_roles_block_is_named(tmp_path, block):
         ),
         ("i did call tho. 111 answered. is it ok to just wait for them now", "crisis_help_coming"),
         ("the ambulance is coming, will you stay with me", "crisis_help_coming"),
+        # The grammar of calling and of help on its way (thirty-ninth session; my words).
+        ("on the phone to them now, theyre asking me what i took", "crisis_calling"),
+        ("the call handler wants to know how many", "crisis_calling"),
+        ("just rang 111 waiting for them to pick up", "crisis_calling"),
+        ("texting shout now", "crisis_calling"),
+        ("paramedics are on their way", "crisis_help_coming"),
+        ("the gp is calling me back in 20 mins", "crisis_help_coming"),
+        ("my sister is on her way over", "crisis_help_coming"),
     ],
 )
 def test_calling_or_help_coming_while_not_yet_safe_is_heard(text, reply):
@@ -670,6 +678,33 @@ def test_waiting_or_coming_that_is_not_help_coming_is_not_taken(text):
 def test_calling_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session):
     turn = prepare_turn(text, session)
     assert message("crisis_calling") not in turn.immediate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The call has not happened or did not work: never "You've done the right thing by
+        # calling" or "help is coming", whatever else the words say (thirty-ninth session).
+        "i called 111 but nobody answered",
+        "its ringing but no one is picking up",
+        "i rang them and got cut off",
+        "on hold for ages, gave up",
+        "ill ring them in the morning",
+        "i cant call, my phone died",
+        "if i call theyll take my baby",
+        "should i call 111 or 999",
+        "the ambulance is coming later",
+        # Not a call at all.
+        "im calling it a day",
+        "he just called me a bad mum",
+        "theyre coming for me",
+        "can you send someone",
+    ],
+)
+def test_no_call_made_or_a_failed_one_is_never_told_it_was_the_right_thing(text):
+    turn = prepare_turn(text, NOT_SAFE_YET)
+    assert message("crisis_calling") not in turn.immediate
+    assert message("crisis_help_coming") not in turn.immediate
 
 
 def test_an_ask_to_stay_while_calling_gets_the_calling_reply_not_call_999_now():
