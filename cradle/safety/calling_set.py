@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cradle.frozen import frozen_entries
 from cradle.paths import PROJECT_ROOT
-from cradle.responses import message
+from cradle.responses import get_responses, message
 from cradle.safety.after_crisis import (
     Replies,
     is_crisis_help,
@@ -30,6 +30,9 @@ WHOSE = ("self", "baby")
 LABELS = ("calling", "help_coming", "not_calling")
 # The channel's replies this set is about, by the name the report gives them.
 _REPLIES = {"calling": "crisis_calling", "coming": "crisis_help_coming"}
+# After a medical emergency or tablets taken, Cradle asks "Is help on the way?": the reply to its
+# "Help is on the way" button (utter_safety_glad_safe for those two) hears help coming too.
+_ON_THE_WAY = ("medical", "overdose")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def calling_report(pairs: list[tuple[Calling, Replies]]) -> list[str]:
     replies that are the calling reply, the help-coming reply, show 999, are crisis help
     again, or say "Sorry, I didn't understand"."""
     replies_text = {name: message(key)["text"] for name, key in _REPLIES.items()}
+    on_the_way = _on_the_way_texts()
     unclear = not_understood_texts()
     counts: Counter[tuple[str, str, str]] = Counter()
     for conversation, replies in pairs:
@@ -71,13 +75,15 @@ def calling_report(pairs: list[tuple[Calling, Replies]]) -> list[str]:
         said = [" ".join(t.split()) for t in reply_texts(replies.second)]
         for name, text in replies_text.items():
             counts[(whose, label, name)] += text in said
+        counts[(whose, label, "on the way")] += any(t in on_the_way for t in said)
         counts[(whose, label, "999")] += any("999" in t for t in said)
         counts[(whose, label, "again")] += is_crisis_help(replies.second)
         counts[(whose, label, "lost")] += any(t in unclear for t in said)
     lines = [
         "calling and help coming, right after crisis help (frozen calling set), of the",
         "conversations whose first message got crisis help: second reply is the calling reply /",
-        " the help-coming reply / shows 999 / is crisis help again / says it didn't understand",
+        " the help-coming reply / the reply to 'Help is on the way' (after a medical emergency or",
+        " tablets) / shows 999 / is crisis help again / says it didn't understand",
     ]
     for whose in WHOSE:
         for label in LABELS:
@@ -89,6 +95,7 @@ def calling_report(pairs: list[tuple[Calling, Replies]]) -> list[str]:
                     for name, key in (
                         ("calling", "calling"),
                         ("coming", "coming"),
+                        ("on the way", "on the way"),
                         ("999", "999"),
                         ("again", "again"),
                         ("not understood", "lost"),
@@ -96,3 +103,12 @@ def calling_report(pairs: list[tuple[Calling, Replies]]) -> list[str]:
                 )
             )
     return lines
+
+
+def _on_the_way_texts() -> frozenset[str]:
+    """The texts of the "Help is on the way" button's reply, spaces collapsed."""
+    return frozenset(
+        " ".join(str(v["text"]).split())
+        for v in get_responses().get("utter_safety_glad_safe", [])
+        if any(c.get("value") in _ON_THE_WAY for c in v.get("condition") or [])
+    )

@@ -691,11 +691,21 @@ def test_a_helper_reaches_what_they_can_do_from_crisis_help_for_someone_else(sta
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
-def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_answered(stack):
-    # The twelfth user test's young dad typed what he should say, and was held.
-    sender = "hole-help-them-typed"
+@pytest.mark.parametrize(
+    "asked",
+    [
+        # The twelfth user test's young dad typed what he should say, and was held.
+        "what do i actually say to her",
+        # The thirteenth's dad asked for the words themselves, and was held too.
+        "what words do i actually use when i talk to my wife about what she said",
+    ],
+)
+def test_a_helpers_typed_question_right_after_crisis_help_for_someone_else_is_answered(
+    stack, asked
+):
+    sender = f"hole-help-them-typed-{len(asked)}"
     say(stack, sender, "my wife said she wants to die")
-    texts, contract = say(stack, sender, "what do i actually say to her")
+    texts, contract = say(stack, sender, asked)
     assert texts[0].split("\n")[0] == "Asking someone about suicide"
     assert contract["topic"] == "asking-for-help"
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
@@ -726,6 +736,18 @@ def test_asking_to_stay_or_calling_while_not_safe_is_heard_and_the_crisis_stays_
     # The crisis help is still on: the danger having passed is heard next.
     texts, _ = say(stack, sender, "help has come")
     assert texts[0] == get_responses()["utter_safety_help_is_there"][-1]["text"]
+
+
+def test_a_call_that_did_not_work_is_not_told_it_was_the_right_thing_and_the_crisis_goes_on(
+    stack,
+):
+    sender = "hole-call-failed"
+    say(stack, sender, "i want to die")
+    say(stack, sender, "no")  # not safe: the emergency reply
+    texts, _ = say(stack, sender, "i called 111 but nobody answered")
+    assert message("crisis_calling")["text"] not in texts
+    assert any("999" in t for t in texts)  # the crisis help again
+    assert slot(stack, sender, "safety_tier") == "emergency"
 
 
 def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):

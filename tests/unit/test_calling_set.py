@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cradle.frozen import freeze, read_frozen
-from cradle.responses import message
+from cradle.responses import get_responses, message
 from cradle.safety.after_crisis import Replies
 from cradle.safety.calling_set import CALLING_SETS, LABELS, Calling, calling_report, load_calling
 from cradle.yamlio import ContentError
@@ -18,6 +18,14 @@ CALLING_PARTS = {
 
 def replies(safety: str, *texts: str) -> list[dict]:
     return [*({"text": t} for t in texts), {"custom": {"safety": safety}}]
+
+
+def glad_help_is_coming() -> str:
+    """The "Help is on the way" button's reply after a medical emergency."""
+    for variation in get_responses()["utter_safety_glad_safe"]:
+        if any(c.get("value") == "medical" for c in variation.get("condition") or []):
+            return " ".join(variation["text"].split())
+    raise AssertionError("no reply to 'Help is on the way' after a medical emergency")
 
 
 @pytest.mark.parametrize(("name", "checksum"), CALLING_PARTS.items())
@@ -69,6 +77,11 @@ def test_the_report_counts_which_reply_each_second_message_got():
         (Calling("a", "b", "self", "calling"), Replies(crisis, crisis)),
         # Help coming: heard.
         (Calling("a", "b", "baby", "help_coming"), Replies(crisis, replies("none", coming))),
+        # After a baby's medical emergency: the "Help is on the way" reply.
+        (
+            Calling("a", "b", "baby", "help_coming"),
+            Replies(crisis, replies("emergency", glad_help_is_coming())),
+        ),
         # Not calling, told "You've done the right thing by calling": counted as such.
         (Calling("a", "b", "self", "not_calling"), Replies(crisis, replies("urgent", calling))),
         # A first message that got no crisis help is not counted.
@@ -82,9 +95,9 @@ def test_the_report_counts_which_reply_each_second_message_got():
     assert "first   2/2" in line("self", "calling")
     assert "calling   1/2" in line("self", "calling") and "again   2/2" in line("self", "calling")
     assert "999   2/2" in line("self", "calling")  # the calling reply says 999 too
-    assert "coming   1/1" in line("baby", "help_coming") and "again   0/1" in line(
-        "baby", "help_coming"
-    )
+    baby = line("baby", "help_coming")
+    assert "coming   1/2" in baby and "on the way   1/2" in baby and "again   1/2" in baby
+    assert "on the way   0/2" in line("self", "calling")
     assert "first   1/2" in line("self", "not_calling")
     assert "calling   1/1" in line("self", "not_calling")
     assert "first   0/0" in line("baby", "calling")

@@ -504,6 +504,13 @@ AFTER_GLAD_SAFE_FOR_SOMEONE_ELSE = SessionSafety(
         ("how do i help her", AFTER_HELP_FOR_SOMEONE_ELSE),
         ("ok but how can I support him?", AFTER_GLAD_SAFE_FOR_SOMEONE_ELSE),
         ("what should i say to my sister", AFTER_FRIENDS_ABUSE_HELP),
+        # The thirteenth user test's dad, and asking for the words or how to raise it.
+        (
+            "what words do i actually use when i talk to my wife about what she said",
+            AFTER_GLAD_SAFE_FOR_SOMEONE_ELSE,
+        ),
+        ("how do i raise it with her without her shutting down", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("whats the best way to bring it up", AFTER_FRIENDS_ABUSE_HELP),
     ],
 )
 def test_a_helpers_question_right_after_help_for_someone_else_is_how_can_i_help_them(text, session):
