@@ -119,6 +119,10 @@ STILL_ON_AFTER_SAFE = frozenset(
 # The crisis replies whose check-in asks "Is help on the way?": a baby's or a parent's medical
 # emergency, and tablets already taken (feeling fine is not being safe: the fifth user test).
 HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
+# The questions after which "the ambulance is on its way" typed is the "Help is on the way"
+# button (its payload): the check-in asks it, and the follow-up's "yes" has the same rule.
+ON_THE_WAY_ASKED = frozenset({"utter_safety_check_in", "utter_safety_follow_up"})
+HELP_ON_THE_WAY_COMMAND = "/affirm"
 # The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
 # a single mum") counts: the writer's own crisis in general. After abuse, losing control, a
 # medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
@@ -316,6 +320,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), pressed)
     if helper_asks_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
+    if on_the_way := help_on_the_way_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), on_the_way)
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -478,6 +484,19 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     if check_in.asks_to_stay(text):
         return f"crisis_stay_{session.tier}"
     return None
+
+
+def help_on_the_way_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
+    """The "Help is on the way" button's command when `text` types it out in other words ("the
+    ambulance is on its way what do i do while we wait"), right after "Is help on the way?"
+    (a medical emergency or tablets taken) or its follow-up, whose "yes" Rasa's rules answer
+    with the reviewed reply. Only when the net reads nothing new in it; a call that has not
+    happened ("they said they'd come later") is not it (`says_help_coming` has the veto)."""
+    if session.response not in HELP_ON_THE_WAY or not session.last_turn:
+        return None
+    if session.last_turn[-1] not in ON_THE_WAY_ASKED or not _reads_nothing_new(safety, session):
+        return None
+    return HELP_ON_THE_WAY_COMMAND if get_check_in().says_help_coming(text) else None
 
 
 def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -802,3 +802,15 @@ def test_who_does_the_hurting_right_after_someone_elses_crisis_help_picks_the_re
     assert " ".join(texts[0].split()) == reply_for("utter_safety", response)
     assert contract["safety"] in ("urgent", "emergency")
     assert "Never shake a baby" not in texts[0] or response == "losing_control"
+
+
+def test_help_on_its_way_typed_after_a_medical_emergency_is_heard(stack):
+    # Typed instead of pressing "Help is on the way", it got "If you haven't yet, call 999 now".
+    sender = "hole-medical-on-the-way"
+    say(stack, sender, "my baby isnt breathing properly hes gone a bit blue")
+    assert slot(stack, sender, "safety_response") == "medical"
+    texts, _ = say(stack, sender, "the ambulance is on its way what do i do while we wait")
+    glad = pick_variation("utter_safety_glad_safe", {"safety_response": "medical"})["text"]
+    assert texts == [" ".join(glad.split())]
+    assert "999" in texts[0]
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays

@@ -9,9 +9,15 @@ import json
 
 import pytest
 
-from cradle.responses import message
+from cradle.responses import message, pick_variation
 from cradle.safety.check_in import CheckInAnswers, get_check_in
-from cradle.turn import MAX_MESSAGE_CHARS, SessionSafety, prepare_turn
+from cradle.turn import (
+    HELP_ON_THE_WAY,
+    HELP_ON_THE_WAY_COMMAND,
+    MAX_MESSAGE_CHARS,
+    SessionSafety,
+    prepare_turn,
+)
 from cradle.yamlio import ContentError
 from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
 
@@ -719,3 +725,76 @@ def test_an_ask_to_stay_while_calling_gets_the_calling_reply_not_call_999_now():
     # user test's mum): what she has done comes first.
     turn = prepare_turn("its ringing, please dont go", NOT_SAFE_YET)
     assert turn.immediate == (message("crisis_calling"),)
+
+
+AFTER_MEDICAL_CHECK_IN = SessionSafety(
+    "emergency",
+    "utter_safety_check_in",
+    after_crisis=True,
+    response="medical",
+    last_turn=("utter_safety", "utter_safety_check_in"),
+)
+AFTER_TABLETS_FOLLOW_UP = SessionSafety(
+    "emergency",
+    None,
+    after_crisis=True,
+    response="overdose",
+    last_turn=("utter_safety_follow_up",),
+)
+
+
+@pytest.mark.parametrize("session", [AFTER_MEDICAL_CHECK_IN, AFTER_TABLETS_FOLLOW_UP])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ambulance is on its way what do i do while we wait",
+        "paramedics are coming",
+        "theyre sending an ambulance",
+    ],
+)
+def test_help_on_its_way_typed_after_is_help_on_the_way_is_that_button(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa == "/affirm"
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Not coming yet, or a new danger named with it: held or read as before.
+        ("the ambulance is coming later", AFTER_MEDICAL_CHECK_IN),
+        ("they said theyll send someone in the morning", AFTER_MEDICAL_CHECK_IN),
+        ("ambulance is on its way but shes gone blue again and floppy", AFTER_MEDICAL_CHECK_IN),
+        # Not after "Is help on the way?": the writer's own crisis has its own reply.
+        (
+            "paramedics are coming",
+            SessionSafety(
+                "emergency",
+                "utter_safety_check_in",
+                after_crisis=True,
+                response="emergency",
+                last_turn=("utter_safety", "utter_safety_check_in"),
+            ),
+        ),
+        # After the ways to get help now, whose "yes" has no rule.
+        (
+            "paramedics are coming",
+            SessionSafety(
+                "emergency",
+                None,
+                after_crisis=True,
+                response="medical",
+                last_turn=("utter_safety_ways_now",),
+            ),
+        ),
+    ],
+)
+def test_help_on_its_way_is_not_the_button_when_it_is_not_or_was_not_asked(text, session):
+    assert prepare_turn(text, session).text_for_rasa != "/affirm"
+
+
+@pytest.mark.parametrize("response", sorted(HELP_ON_THE_WAY))
+def test_the_command_is_the_help_is_on_the_way_buttons_payload(response):
+    variation = pick_variation("utter_safety_check_in", {"safety_response": response})
+    buttons = {b["title"]: b["payload"] for b in variation["buttons"]}
+    assert buttons["Help is on the way"] == HELP_ON_THE_WAY_COMMAND
