@@ -55,12 +55,20 @@ class Replies:
 
 def load_after(folder: Path = AFTER_SETS) -> list[Conversation]:
     """Every frozen after-crisis part, refused if its checksum no longer matches."""
+    return load_conversations(folder, WHOSE, LABELS)
+
+
+def load_conversations(
+    folder: Path, whose: tuple[str, ...], labels: tuple[str, ...]
+) -> list[Conversation]:
+    """Every frozen part of two-message conversations in `folder`, each with a known kind
+    (`whose`) and label; refused if a checksum no longer matches or an entry is malformed."""
     conversations: list[Conversation] = []
     for path, entry in frozen_entries(folder, "conversations"):
         if (
             not isinstance(entry, dict)
-            or entry.get("whose") not in WHOSE
-            or entry.get("label") not in LABELS
+            or entry.get("whose") not in whose
+            or entry.get("label") not in labels
             or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
         ):
             raise ContentError(path, f"each needs first, second, whose and label: {entry!r}")

@@ -11,19 +11,18 @@ docs/briefs/calling-and-help-coming.md) is counted, never shown: it stays unseen
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from cradle.frozen import frozen_entries
 from cradle.paths import PROJECT_ROOT
 from cradle.responses import get_responses, message
 from cradle.safety.after_crisis import (
+    Conversation,
     Replies,
     is_crisis_help,
+    load_conversations,
     not_understood_texts,
     reply_texts,
 )
-from cradle.yamlio import ContentError
 
 CALLING_SETS = PROJECT_ROOT / "tests" / "safety" / "calling"
 WHOSE = ("self", "baby")
@@ -35,33 +34,15 @@ _REPLIES = {"calling": "crisis_calling", "coming": "crisis_help_coming"}
 _ON_THE_WAY = ("medical", "overdose")
 
 
-@dataclass(frozen=True)
-class Calling:
-    first: str
-    second: str
-    whose: str
-    label: str
-
-
-def load_calling(folder: Path = CALLING_SETS) -> list[Calling]:
+def load_calling(folder: Path = CALLING_SETS) -> list[Conversation]:
     """Every frozen part, refused if its checksum no longer matches or an entry is malformed."""
-    conversations: list[Calling] = []
-    for path, entry in frozen_entries(folder, "conversations"):
-        if (
-            not isinstance(entry, dict)
-            or entry.get("whose") not in WHOSE
-            or entry.get("label") not in LABELS
-            or not all(isinstance(entry.get(k), str) for k in ("first", "second"))
-        ):
-            raise ContentError(path, f"each needs first, second, whose and label: {entry!r}")
-        conversations.append(Calling(*(entry[k] for k in ("first", "second", "whose", "label"))))
-    return conversations
+    return load_conversations(folder, WHOSE, LABELS)
 
 
-def calling_report(pairs: list[tuple[Calling, Replies]]) -> list[str]:
+def calling_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
     """Per kind and label, of the conversations whose first message got crisis help: second
-    replies that are the calling reply, the help-coming reply, show 999, are crisis help
-    again, or say "Sorry, I didn't understand"."""
+    replies that are the calling reply, the help-coming reply, the reply to "Help is on the
+    way", show 999, are crisis help again, or say "Sorry, I didn't understand"."""
     replies_text = {name: message(key)["text"] for name, key in _REPLIES.items()}
     on_the_way = _on_the_way_texts()
     unclear = not_understood_texts()

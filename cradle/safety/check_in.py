@@ -116,13 +116,14 @@ class CheckInAnswers:
 
     def says_calling(self, text: str) -> bool:
         """Does `text` say the writer is on the line to help ("its ringing", "on hold"), in the
-        listed words, anywhere in it? Only the words: the caller has the safety net read it."""
+        listed words, anywhere in it, and nothing saying the call did not happen or work? Only
+        the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.calling, text) and not self._not_calling(text)
 
     def says_help_coming(self, text: str) -> bool:
         """Does `text` say help is on its way, or ask whether to wait for it ("they're sending
-        someone", "is it ok to wait"), in the listed words, anywhere in it? Only the words: the
-        caller has the safety net read it."""
+        someone", "is it ok to wait"), in the listed words, anywhere in it, and nothing saying
+        the call did not happen or work? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.help_coming, text) and not self._not_calling(
             text
         )

@@ -6,8 +6,8 @@ import pytest
 
 from cradle.frozen import freeze, read_frozen
 from cradle.responses import get_responses, message
-from cradle.safety.after_crisis import Replies
-from cradle.safety.calling_set import CALLING_SETS, LABELS, Calling, calling_report, load_calling
+from cradle.safety.after_crisis import Conversation, Replies
+from cradle.safety.calling_set import CALLING_SETS, LABELS, calling_report, load_calling
 from cradle.yamlio import ContentError
 
 # The frozen parts and their checksums: a change to either fails here.
@@ -73,19 +73,22 @@ def test_the_report_counts_which_reply_each_second_message_got():
     coming = message("crisis_help_coming")["text"]
     pairs = [
         # Calling: heard once, crisis help again once.
-        (Calling("a", "b", "self", "calling"), Replies(crisis, replies("emergency", calling))),
-        (Calling("a", "b", "self", "calling"), Replies(crisis, crisis)),
+        (Conversation("a", "b", "self", "calling"), Replies(crisis, replies("emergency", calling))),
+        (Conversation("a", "b", "self", "calling"), Replies(crisis, crisis)),
         # Help coming: heard.
-        (Calling("a", "b", "baby", "help_coming"), Replies(crisis, replies("none", coming))),
+        (Conversation("a", "b", "baby", "help_coming"), Replies(crisis, replies("none", coming))),
         # After a baby's medical emergency: the "Help is on the way" reply.
         (
-            Calling("a", "b", "baby", "help_coming"),
+            Conversation("a", "b", "baby", "help_coming"),
             Replies(crisis, replies("emergency", glad_help_is_coming())),
         ),
         # Not calling, told "You've done the right thing by calling": counted as such.
-        (Calling("a", "b", "self", "not_calling"), Replies(crisis, replies("urgent", calling))),
+        (
+            Conversation("a", "b", "self", "not_calling"),
+            Replies(crisis, replies("urgent", calling)),
+        ),
         # A first message that got no crisis help is not counted.
-        (Calling("a", "b", "self", "not_calling"), Replies(replies("none", "Hi."), crisis)),
+        (Conversation("a", "b", "self", "not_calling"), Replies(replies("none", "Hi."), crisis)),
     ]
     lines = calling_report(pairs)
 
