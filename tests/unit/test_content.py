@@ -142,6 +142,18 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("Im dreading labour", "fear-of-birth"),
         ("i dont want to give birth, can i have a c section", "fear-of-birth"),
         ("scared of giving birth again after last time", "fear-of-birth"),
+        # The fourteenth user test's mum, and the grammar around it (thirty-ninth session).
+        (
+            "Hi, I'm 30 weeks pregnant with my second. My first birth was really frightening and"
+            " I keep having panic attacks thinking about going through it again. I don't really"
+            " know who to talk to",
+            "fear-of-birth",
+        ),
+        ("i want a planned c section because of what happened last time", "fear-of-birth"),
+        ("the thought of labour terrifies me", "fear-of-birth"),
+        ("really anxious about tearing", "fear-of-birth"),
+        ("my first birth was awful and im scared ill get pnd again", None),
+        ("my birth was traumatic, i keep having flashbacks", None),
         ("still scared since the birth", None),
         ("my birth was frightening", None),
         ("worried about registering the birth", None),
