@@ -425,6 +425,21 @@ def test_the_reply_to_staying_calling_or_help_coming_is_in_view_with_the_crisis_
     assert_whole_in_the_log(page, (reply,), 360)
 
 
+def test_help_on_its_way_typed_after_a_babys_emergency_is_heard_in_view(phone_page):
+    """On a 360x740 phone, after a baby's medical emergency: "the ambulance is on its way"
+    typed is the "Help is on the way" button, and its reply, with 999, is wholly in view."""
+    page = phone_page
+    ask(page, "my baby isnt breathing properly hes gone a bit blue")
+    ask(page, "the ambulance is on its way what do i do while we wait")
+    reply = page.locator(".cradle-bot", has_text="I'm glad help is coming").last
+    reply.wait_for()
+    assert "999" in reply.inner_text()
+    assert "If you haven't yet" not in reply.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-help-on-the-way-360.png"))
+    assert_whole_in_the_log(page, (reply,), 360)
+
+
 def test_how_can_i_help_them_after_a_friends_abuse_is_in_view_on_a_phone(phone_page):
     """A grandmother whose daughter's boyfriend hits her, safe herself, on a 360x740 phone:
     "How can I help them?" gives the part for family and friends, wholly in view from its
