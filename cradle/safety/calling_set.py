@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from cradle.paths import PROJECT_ROOT
-from cradle.responses import get_responses, message
+from cradle.responses import message, pick_variation
 from cradle.safety.after_crisis import (
     Conversation,
     Replies,
@@ -23,15 +23,13 @@ from cradle.safety.after_crisis import (
     not_understood_texts,
     reply_texts,
 )
+from cradle.turn import HELP_ON_THE_WAY
 
 CALLING_SETS = PROJECT_ROOT / "tests" / "safety" / "calling"
 WHOSE = ("self", "baby")
 LABELS = ("calling", "help_coming", "not_calling")
 # The channel's replies this set is about, by the name the report gives them.
 _REPLIES = {"calling": "crisis_calling", "coming": "crisis_help_coming"}
-# After a medical emergency or tablets taken, Cradle asks "Is help on the way?": the reply to its
-# "Help is on the way" button (utter_safety_glad_safe for those two) hears help coming too.
-_ON_THE_WAY = ("medical", "overdose")
 
 
 def load_calling(folder: Path = CALLING_SETS) -> list[Conversation]:
@@ -87,9 +85,9 @@ def calling_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
 
 
 def _on_the_way_texts() -> frozenset[str]:
-    """The texts of the "Help is on the way" button's reply, spaces collapsed."""
+    """The reply to the "Help is on the way" button, after each reply whose check-in asks "Is
+    help on the way?" (a medical emergency, tablets taken), spaces collapsed."""
     return frozenset(
-        " ".join(str(v["text"]).split())
-        for v in get_responses().get("utter_safety_glad_safe", [])
-        if any(c.get("value") in _ON_THE_WAY for c in v.get("condition") or [])
+        " ".join(pick_variation("utter_safety_glad_safe", {"safety_response": r})["text"].split())
+        for r in HELP_ON_THE_WAY
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cradle.frozen import freeze, read_frozen
-from cradle.responses import get_responses, message
+from cradle.responses import message, pick_variation
 from cradle.safety.after_crisis import Conversation, Replies
 from cradle.safety.calling_set import CALLING_SETS, LABELS, calling_report, load_calling
 from cradle.yamlio import ContentError
@@ -22,10 +22,8 @@ def replies(safety: str, *texts: str) -> list[dict]:
 
 def glad_help_is_coming() -> str:
     """The "Help is on the way" button's reply after a medical emergency."""
-    for variation in get_responses()["utter_safety_glad_safe"]:
-        if any(c.get("value") == "medical" for c in variation.get("condition") or []):
-            return " ".join(variation["text"].split())
-    raise AssertionError("no reply to 'Help is on the way' after a medical emergency")
+    variation = pick_variation("utter_safety_glad_safe", {"safety_response": "medical"})
+    return " ".join(variation["text"].split())
 
 
 @pytest.mark.parametrize(("name", "checksum"), CALLING_PARTS.items())
