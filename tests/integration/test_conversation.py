@@ -173,6 +173,19 @@ def test_can_i_refer_myself_is_answered(stack):
     assert "cw-talking-therapies" in contract["services"]
 
 
+def test_can_my_midwife_refer_me_is_answered(stack):
+    # The fourteenth user test: after an empty-looking list, her question about who refers
+    # got the list again. The answer names the midwife, then the list follows.
+    focus = focus_of("asking-for-help", "self-referral")
+    text = (
+        "do i have to go through my GP to get someone to talk to or can my midwife refer me? "
+        "or can i refer myself"
+    )
+    texts, contract = say(stack, "refer-2", text)
+    assert contract["safety"] == "none"
+    assert texts[0] == focus.answer and "midwife" in focus.sms
+
+
 @pytest.mark.parametrize(
     ("text", "topic", "focus_id", "says"),
     [

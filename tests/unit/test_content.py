@@ -236,6 +236,16 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("can i self refer to physio after the birth", None),
         ("gp referred me to talking therapies, how long is the wait", None),
         ("can you refer me to a baby group", None),
+        # The fourteenth user test's mum (not a frozen set): the midwife who refers is not a
+        # referral to a midwife, which stays with first steps in pregnancy.
+        (
+            "nothing came up there. do i have to go through my GP to get someone to talk to or"
+            " can my midwife refer me? or can i refer myself",
+            "self-referral",
+        ),
+        ("can my health visitor refer me to talking therapies", "self-referral"),
+        ("can i refer myself to the midwife", "pregnancy-first-steps"),
+        ("can i self refer to maternity services", "pregnancy-first-steps"),
         ("what is cbt like", None),
         # The eighth user test: "can't get a GP appointment" was told "see your GP" three
         # times. Not the baby's jabs or checks, an appointment that is booked, or the wait after
