@@ -40,6 +40,7 @@ from cradle.replies import (
     contract,
     feedback_given,
     needs_help_today,
+    parts_shown_earlier,
     previous_message,
     reminder_due,
     section_key,
@@ -130,6 +131,11 @@ class ActionAnswerTopic(Action):
             nxt = next_part(tracker, topic_id)
             if nxt is not None:
                 return show_part(dispatcher, tracker, *nxt)
+        elif (earlier := typed_back_to(tracker, topic_id)) is not None:
+            # Answered a few turns ago, with another worry between: its next part too.
+            nxt = next_part(tracker, topic_id, earlier)
+            if nxt is not None:
+                return [SlotSet("topic", topic_id), *show_part(dispatcher, tracker, *nxt, earlier)]
         return answer_topic(dispatcher, tracker, topic_id)
 
 
@@ -182,6 +188,14 @@ def asked_again(tracker: Tracker, topic_id: str) -> bool:
     )
 
 
+def typed_back_to(tracker: Tracker, topic_id: str) -> list[str] | None:
+    """The parts shown when this topic was answered earlier in the session, for a question
+    typed on it after other turns (a button asks for the first answer itself), else None."""
+    if _latest_text(tracker).lstrip().startswith("/"):
+        return None
+    return parts_shown_earlier(tracker.events, topic_id)
+
+
 def focus_marker(focus: Focus) -> str:
     """How a focus's answer is remembered among the parts shown (slot topic_seen)."""
     return f"focus:{focus.id}"
@@ -199,16 +213,19 @@ def continued_topic(tracker: Tracker, focused: tuple[str, Focus]) -> str | None:
     return None
 
 
-def next_part(tracker: Tracker, topic_id: str) -> tuple[Topic, str] | None:
-    """The topic and its next part not yet shown; None when every part has been shown (or the
-    topic cannot be served), and the first answer is given again."""
+def next_part(
+    tracker: Tracker, topic_id: str, shown: list[str] | None = None
+) -> tuple[Topic, str] | None:
+    """The topic and its next part not yet shown (`shown`: the parts shown of it, by default
+    the slot's); None when every part has been shown (or the topic cannot be served), and the
+    first answer is given again."""
     try:
         topic = get_topic(topic_id)
     except ContentError:
         return None  # answer_topic says so
     if not topic.may_be_shown:
         return None
-    key = section_key(None, topic, _reader(tracker), _seen(tracker))
+    key = section_key(None, topic, _reader(tracker), _seen(tracker) if shown is None else shown)
     return None if key == SOURCES_KEY else (topic, key)
 
 
@@ -218,10 +235,15 @@ def _seen(tracker: Tracker) -> list[str]:
 
 
 def show_part(
-    dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic, key: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topic: Topic,
+    key: str,
+    earlier: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One part of the topic, with the next-step buttons, remembered as shown."""
-    shown = [*_seen(tracker), key]
+    """One part of the topic, with the next-step buttons, remembered as shown (after `earlier`,
+    the parts shown of it, by default the slot's)."""
+    shown = [*(_seen(tracker) if earlier is None else earlier), key]
     dispatch(dispatcher, section_messages(topic, key, _reader(tracker), shown))
     return [SlotSet("topic_seen", shown)]
 

@@ -132,6 +132,33 @@ def topic_just_answered(events: list[dict[str, Any]]) -> bool:
     return last_reply_by(events) in TOPIC_REPLIES
 
 
+def parts_shown_earlier(events: list[dict[str, Any]], topic_id: str) -> list[str] | None:
+    """The parts of a topic shown when it was last answered in this session, before the bot's
+    latest turn ([] for its first answer alone), or None when it was not answered. A question
+    typed on it two turns later ("so should i tell someone about the thoughts?" after another
+    worry's answer) then gets its next part, not the first answer again (the fourteenth user
+    test's mum was sent it word for word)."""
+    shown: dict[object, list[str]] = {}
+    current: object = None
+    answering = False
+    for event in events:
+        kind = event.get("event")
+        if kind in ("session_started", "restart"):
+            shown, current, answering = {}, None, False
+        elif kind == "action":
+            answering = event.get("name") in TOPIC_REPLIES
+        elif kind == "slot" and event.get("name") == "topic":
+            # A list of services sets the topic too, but shows none of its parts.
+            current = event.get("value")
+            if answering:
+                shown.setdefault(current, [])
+        elif kind == "slot" and answering and event.get("name") == "topic_seen":
+            value = event.get("value")
+            if current in shown and isinstance(value, list):
+                shown[current] = [k for k in value if isinstance(k, str)]
+    return shown.get(topic_id)
+
+
 def _last_bot_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events of the bot's turn just before the parent's latest message, latest first
     ([] when there is no such turn)."""

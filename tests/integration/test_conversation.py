@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cradle.content import get_topic
+from cradle.content import SECTION_KEYS, get_topic
 from cradle.insights import InsightLog
 from cradle.launcher import Stack
 from cradle.responses import get_responses, message
@@ -263,6 +263,35 @@ def test_a_relatives_conversation_stays_theirs_until_they_say_it_is_about_them(s
     assert messages[0]["text"] == "What this is"
     assert "It's about me" not in titles_of(messages)
     assert "What can help today" in titles_of(messages)
+
+
+def test_a_topic_typed_back_to_two_turns_later_goes_on_with_it(stack):
+    # The fourteenth user test's mum: after the answer on unwanted thoughts, one of its parts
+    # and the answer on her fear of her son being taken, her next question on the thoughts got
+    # their first answer again, word for word.
+    first = "my son is 10 months and i keep getting these sudden pictures in my head of him falling down the stairs or getting hurt. they just pop up out of nowhere and they make me feel sick"  # noqa: E501
+    texts, contract = say(stack, "thoughts-back", first)
+    assert contract["topic"] == "intrusive-thoughts"
+    opening = texts[0]
+    texts, _ = say(stack, "thoughts-back", '/topic_more{"section": "more"}')
+    part = texts[0].split("\n")[0]
+    texts, contract = say(
+        stack,
+        "thoughts-back",
+        "i would never hurt him. im just terrified that if i tell my health visitor they'll "
+        "take him off me",
+    )
+    assert texts[0].startswith("Scared your baby will be taken away")
+    texts, contract = say(
+        stack,
+        "thoughts-back",
+        "so should i tell someone about the thoughts or just try and ignore them?",
+    )
+    assert contract["topic"] == "intrusive-thoughts" and contract["safety"] == "none"
+    assert texts[0] != opening and not texts[0].startswith(part)
+    # The topic's part after the one already shown, not its first answer.
+    order = [SECTION_KEYS[k] for k in get_topic("intrusive-thoughts").more_order(None)]
+    assert texts[0].split("\n")[0] == order[order.index(part) + 1]
 
 
 def test_after_bringing_up_a_worry_tell_me_more_is_for_the_helper(stack):

@@ -21,11 +21,16 @@ from actions.actions import (
     ActionTopicSection,
 )
 from cradle.catalogue.kitemark import Schemes
-from cradle.content import get_topic, intent_for_topic, topic_ids
+from cradle.content import SECTION_KEYS, get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.operator import Operator, get_operator, load_operator
 from cradle.paths import content_dir
-from cradle.replies import about_cradle_messages, feedback_given, reminder_due
+from cradle.replies import (
+    about_cradle_messages,
+    feedback_given,
+    parts_shown_earlier,
+    reminder_due,
+)
 from cradle.responses import SMS_CHANNEL, message
 from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.sms import MAX_REPLY_SEGMENTS, for_sms, format_reply, segments, short_links
@@ -1114,7 +1119,8 @@ async def test_a_question_typed_right_after_a_topic_gets_its_next_part_not_the_s
 @pytest.mark.parametrize(
     ("last_action", "text", "seen"),
     [
-        ("utter_greet", "does it make me a bad person", []),  # another turn came between
+        # Another turn came between, and no answer of the topic in the session before it.
+        ("utter_greet", "does it make me a bad person", []),
         ("action_answer_topic", "/ask_intrusive_thoughts", []),  # a button: "It's about me"
     ],
 )
@@ -1123,6 +1129,92 @@ async def test_the_first_answer_is_given_again_when_not_asked_again(last_action,
     events = await ActionAnswerTopic().run(dispatcher, asked_after(last_action, text, seen), {})
     assert {"event": "slot", "timestamp": None, "name": "topic_seen", "value": []} in events
     assert texts(dispatcher)[0].startswith(get_topic("intrusive-thoughts").title)
+
+
+def _answered(action: str, topic: str, seen: list[str] | None = None) -> list[dict[str, Any]]:
+    """A bot turn by `action` that set the topic (and the parts shown of it, if any)."""
+    slots = [{"event": "slot", "name": "topic", "value": topic}]
+    if seen is not None:
+        slots.append({"event": "slot", "name": "topic_seen", "value": seen})
+    return [{"event": "action", "name": action}, {"event": "bot", "text": "..."}, *slots]
+
+
+def _typed(text: str = "a question") -> list[dict[str, Any]]:
+    return [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+
+
+PART = get_topic("intrusive-thoughts").more_order(None)[0]
+
+
+@pytest.mark.parametrize(
+    ("events", "shown"),
+    [
+        # Answered, then another worry's answer between: its parts as they were left.
+        (
+            [
+                *_answered("action_answer_topic", "intrusive-thoughts", []),
+                *_typed(),
+                *_answered("action_topic_section", "intrusive-thoughts", [PART]),
+                *_typed(),
+                *_answered("action_answer_topic", "asking-for-help", ["focus:fear-of-baby-taken"]),
+                *_typed(),
+            ],
+            [PART],
+        ),
+        ([*_answered("action_answer_topic", "intrusive-thoughts"), *_typed()], []),
+        # A list of services on the topic shows none of its parts: not answered.
+        ([*_answered("action_find_services", "intrusive-thoughts", []), *_typed()], None),
+        # A new session forgets what was shown before it.
+        (
+            [
+                *_answered("action_answer_topic", "intrusive-thoughts", [PART]),
+                {"event": "session_started"},
+                *_typed(),
+            ],
+            None,
+        ),
+        ([*_typed()], None),
+    ],
+)
+def test_parts_shown_earlier_in_the_session_are_remembered_per_topic(events, shown):
+    assert parts_shown_earlier(events, "intrusive-thoughts") == shown
+
+
+def back_to_intrusive(text: str) -> Tracker:
+    """The fourteenth user test's mum: unwanted thoughts answered and one part shown, then the
+    fear of her baby being taken answered, then `text` read as unwanted thoughts again."""
+    latest = {"intent": {"name": "ask_intrusive_thoughts", "confidence": 0.9}, "text": text}
+    events = [
+        *_answered("action_answer_topic", "intrusive-thoughts", []),
+        *_typed("/more"),
+        *_answered("action_topic_section", "intrusive-thoughts", [PART]),
+        *_typed("they'll take him off me"),
+        *_answered("action_answer_topic", "asking-for-help", ["focus:fear-of-baby-taken"]),
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest},
+    ]
+    slots = {"topic": "asking-for-help", "topic_seen": ["focus:fear-of-baby-taken"]}
+    return Tracker("s", slots, latest, events, False, None, {}, "action_listen")
+
+
+async def test_a_topic_typed_back_to_after_another_gets_its_next_part_not_the_first_again():
+    topic = get_topic("intrusive-thoughts")
+    text = "so should i tell someone about the thoughts or just try and ignore them?"
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(dispatcher, back_to_intrusive(text), {})
+    second = topic.more_order(None)[1]
+    assert slots_set(events) == {"topic": topic.id, "topic_seen": [PART, second]}
+    assert texts(dispatcher)[0].startswith(SECTION_KEYS[second])
+
+
+async def test_a_button_back_to_a_topic_asks_for_its_first_answer_itself():
+    topic = get_topic("intrusive-thoughts")
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(
+        dispatcher, back_to_intrusive("/ask_intrusive_thoughts"), {}
+    )
+    assert slots_set(events)["topic_seen"] == []
+    assert texts(dispatcher)[0].startswith(topic.title)
 
 
 def focus(focus_id: str) -> tuple[str, Any]:
