@@ -525,6 +525,21 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
 
 
+def test_is_it_ocd_and_its_buttons_fit_a_phone_screen(phone_page):
+    """The fourteenth user test's mum, on a 360x740 phone: "Is it OCD?" and its buttons, all in
+    view at once."""
+    page = phone_page
+    first = bot_count(page)
+    ask(page, "is this ocd?? i check the stair gate like 10 times before bed and i cant stop")
+    title = page.locator(".cradle-bot").nth(first)
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    assert "Is it OCD?" in title.inner_text()
+    assert "common and treatable" in title.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-is-it-ocd-360.png"))
+    assert_whole_in_the_log(page, (title, buttons), 360)
+
+
 # --- issue 12, point 4: widget fixes ---
 
 

@@ -343,6 +343,19 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("im thinking of ending it with him, what do i say", None),
         ("whats the point of tummy time, should i ask my hv", None),
         ("what do i say to my partner, shes been really down", "raising-a-worry"),
+        # The fourteenth user test's mum (not a frozen set), and my own near misses: tidiness
+        # as a joke, a toddler's habits, ordinary checking, someone's OCD with no question.
+        (
+            "is this ocd?? i check the stair gate like 10 times before bed and i cant stop",
+            "is-it-ocd",
+        ),
+        ("i keep checking hes breathing over and over", "is-it-ocd"),
+        ("could my wife have ocd, she washes the bottles again and again", "is-it-ocd"),
+        ("i had ocd as a teen and its back now im pregnant", "is-it-ocd"),
+        ("im a bit ocd about my nappy drawer lol", None),
+        ("my toddler keeps lining his cars up over and over", None),
+        ("how often should i check the baby at night", None),
+        ("my brother has ocd, is it genetic?", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -365,6 +378,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "keeping-it-private": "asking-for-help",
             "drinking-before-knowing": "pregnancy-wellbeing",
             "dads-get-it-too": "dads",
+            "is-it-ocd": "intrusive-thoughts",
         }
         assert found[0] == topic[focus]
 
