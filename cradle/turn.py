@@ -123,6 +123,10 @@ HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
 # button (its payload): the check-in asks it, and the follow-up's "yes" has the same rule.
 ON_THE_WAY_ASKED = frozenset({"utter_safety_check_in", "utter_safety_follow_up"})
 HELP_ON_THE_WAY_COMMAND = "/affirm"
+# The crisis replies after which calling typed at that question gets the reply for a medical
+# call: a baby's or a parent's medical emergency (not tablets taken).
+CALLING_AFTER = frozenset({"medical"})
+CALLING_AFTER_MEDICAL = "crisis_calling_medical"
 # The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
 # a single mum") counts: the writer's own crisis in general. After abuse, losing control, a
 # medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
@@ -322,6 +326,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
     if on_the_way := help_on_the_way_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), on_the_way)
+    if calling_after_medical_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (message(CALLING_AFTER_MEDICAL),))
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -497,6 +503,19 @@ def help_on_the_way_answer(text: str, session: SessionSafety, safety: SafetyResu
     if session.last_turn[-1] not in ON_THE_WAY_ASKED or not _reads_nothing_new(safety, session):
         return None
     return HELP_ON_THE_WAY_COMMAND if get_check_in().says_help_coming(text) else None
+
+
+def calling_after_medical_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
+    """Whether `text` says the writer is calling ("on the phone to 999 now") right after a
+    medical emergency's "Is help on the way?" or its follow-up: "You've done the right thing by
+    calling. Stay on the line..." (CALLING_AFTER_MEDICAL), not "If you haven't yet, call 999".
+    Only when the net reads nothing new in it. Not after tablets taken, where a call to a
+    helpline is not the medical help the reply assumes (docs/safety.md, fortieth session)."""
+    if session.response not in CALLING_AFTER or not session.last_turn:
+        return False
+    if session.last_turn[-1] not in ON_THE_WAY_ASKED or not _reads_nothing_new(safety, session):
+        return False
+    return get_check_in().says_calling(text)
 
 
 def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -23,13 +23,16 @@ from cradle.safety.after_crisis import (
     not_understood_texts,
     reply_texts,
 )
-from cradle.turn import HELP_ON_THE_WAY
+from cradle.turn import CALLING_AFTER_MEDICAL, HELP_ON_THE_WAY
 
 CALLING_SETS = PROJECT_ROOT / "tests" / "safety" / "calling"
 WHOSE = ("self", "baby")
 LABELS = ("calling", "help_coming", "not_calling")
 # The channel's replies this set is about, by the name the report gives them.
-_REPLIES = {"calling": "crisis_calling", "coming": "crisis_help_coming"}
+_REPLIES = {
+    "calling": ("crisis_calling", CALLING_AFTER_MEDICAL),
+    "coming": ("crisis_help_coming",),
+}
 
 
 def load_calling(folder: Path = CALLING_SETS) -> list[Conversation]:
@@ -41,7 +44,10 @@ def calling_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
     """Per kind and label, of the conversations whose first message got crisis help: second
     replies that are the calling reply, the help-coming reply, the reply to "Help is on the
     way", show 999, are crisis help again, or say "Sorry, I didn't understand"."""
-    replies_text = {name: message(key)["text"] for name, key in _REPLIES.items()}
+    replies_text = {
+        name: {" ".join(message(key)["text"].split()) for key in keys}
+        for name, keys in _REPLIES.items()
+    }
     on_the_way = _on_the_way_texts()
     unclear = not_understood_texts()
     counts: Counter[tuple[str, str, str]] = Counter()
@@ -52,8 +58,8 @@ def calling_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
             continue  # a missed first message is the frozen safety parts' business
         counts[(whose, label, "first")] += 1
         said = [" ".join(t.split()) for t in reply_texts(replies.second)]
-        for name, text in replies_text.items():
-            counts[(whose, label, name)] += text in said
+        for name, texts in replies_text.items():
+            counts[(whose, label, name)] += any(t in texts for t in said)
         counts[(whose, label, "on the way")] += any(t in on_the_way for t in said)
         counts[(whose, label, "999")] += any("999" in t for t in said)
         counts[(whose, label, "again")] += is_crisis_help(replies.second)

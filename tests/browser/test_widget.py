@@ -425,18 +425,29 @@ def test_the_reply_to_staying_calling_or_help_coming_is_in_view_with_the_crisis_
     assert_whole_in_the_log(page, (reply,), 360)
 
 
-def test_help_on_its_way_typed_after_a_babys_emergency_is_heard_in_view(phone_page):
+@pytest.mark.parametrize(
+    ("said", "starts", "shot"),
+    [
+        ("the ambulance is on its way what do i do while we wait", "glad help is", "on-the-way"),
+        ("on the phone to 999 now", "You've done the right thing by calling", "calling-medical"),
+    ],
+)
+def test_help_on_its_way_or_calling_typed_after_a_babys_emergency_is_heard_in_view(
+    phone_page, said, starts, shot
+):
     """On a 360x740 phone, after a baby's medical emergency: "the ambulance is on its way"
-    typed is the "Help is on the way" button, and its reply, with 999, is wholly in view."""
+    typed is the "Help is on the way" button, and "on the phone to 999" gets the reply for a
+    medical call; each reply, with 999, is wholly in view."""
     page = phone_page
     ask(page, "my baby isnt breathing properly hes gone a bit blue")
-    ask(page, "the ambulance is on its way what do i do while we wait")
-    reply = page.locator(".cradle-bot", has_text="I'm glad help is coming").last
+    ask(page, said)
+    reply = page.locator(".cradle-bot", has_text=starts).last
     reply.wait_for()
     assert "999" in reply.inner_text()
     assert "If you haven't yet" not in reply.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-help-on-the-way-360.png"))
+    name = "help-on-the-way" if shot == "on-the-way" else shot
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
 
 

@@ -357,6 +357,14 @@ def test_by_text_asking_to_stay_or_calling_while_not_safe_is_answered_whole(
     assert segments(sent) <= 2 and is_gsm7(sent)
 
 
+def test_by_text_calling_after_a_babys_medical_emergency_is_answered_whole(stack):
+    number = "+447700900091"
+    text_sms(stack, number, "my baby isnt breathing properly hes gone a bit blue")
+    sent = text_sms(stack, number, "on the phone to 999 now")
+    assert sent == fold_to_gsm(message("crisis_calling_medical")["text"]), sent
+    assert segments(sent) <= 2 and is_gsm7(sent) and "999" in sent
+
+
 def test_by_text_how_can_i_help_them_after_a_friends_abuse_is_the_part_for_them(stack):
     number = "+447700900089"
     text_sms(stack, number, "my sisters boyfriend shouts at her and has took her bank card")

@@ -80,6 +80,11 @@ def test_the_report_counts_which_reply_each_second_message_got():
             Conversation("a", "b", "baby", "help_coming"),
             Replies(crisis, replies("emergency", glad_help_is_coming())),
         ),
+        # After a baby's medical emergency: the calling reply written for a medical call.
+        (
+            Conversation("a", "b", "baby", "calling"),
+            Replies(crisis, replies("emergency", message("crisis_calling_medical")["text"])),
+        ),
         # Not calling, told "You've done the right thing by calling": counted as such.
         (
             Conversation("a", "b", "self", "not_calling"),
@@ -96,9 +101,10 @@ def test_the_report_counts_which_reply_each_second_message_got():
     assert "first   2/2" in line("self", "calling")
     assert "calling   1/2" in line("self", "calling") and "again   2/2" in line("self", "calling")
     assert "999   2/2" in line("self", "calling")  # the calling reply says 999 too
+    assert "calling   1/1" in line("baby", "calling") and "999   1/1" in line("baby", "calling")
     baby = line("baby", "help_coming")
     assert "coming   1/2" in baby and "on the way   1/2" in baby and "again   1/2" in baby
     assert "on the way   0/2" in line("self", "calling")
     assert "first   1/2" in line("self", "not_calling")
     assert "calling   1/1" in line("self", "not_calling")
-    assert "first   0/0" in line("baby", "calling")
+    assert "first   0/0" in line("baby", "not_calling")

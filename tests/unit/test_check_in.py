@@ -793,6 +793,43 @@ def test_help_on_its_way_is_not_the_button_when_it_is_not_or_was_not_asked(text,
     assert prepare_turn(text, session).text_for_rasa != "/affirm"
 
 
+AFTER_MEDICAL_FOLLOW_UP = SessionSafety(
+    "emergency",
+    None,
+    after_crisis=True,
+    response="medical",
+    last_turn=("utter_safety_follow_up",),
+)
+
+
+@pytest.mark.parametrize("session", [AFTER_MEDICAL_CHECK_IN, AFTER_MEDICAL_FOLLOW_UP])
+@pytest.mark.parametrize(
+    "text", ["on the phone to 999 now", "its ringing", "im on the line with them now"]
+)
+def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(text, session):
+    # Held before: "If you haven't yet, call 999 now", said to a parent on the line.
+    turn = prepare_turn(text, session)
+    assert turn.immediate == (message("crisis_calling_medical"),)
+    assert "999" in message("crisis_calling_medical")["text"]
+    assert turn.text_for_rasa is None
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Not called, or a new danger named with it: held or read as before.
+        ("nobody is answering", AFTER_MEDICAL_CHECK_IN),
+        ("on the phone to 999 but hes gone floppy and blue", AFTER_MEDICAL_CHECK_IN),
+        # Help on its way keeps its own reply (the button's).
+        ("paramedics are coming", AFTER_MEDICAL_CHECK_IN),
+        # After tablets taken, a call is not assumed to be the medical help.
+        ("on the phone to 999 now", AFTER_TABLETS_FOLLOW_UP),
+    ],
+)
+def test_calling_after_a_medical_emergency_is_heard_only_when_it_is_a_call(text, session):
+    assert message("crisis_calling_medical") not in prepare_turn(text, session).immediate
+
+
 @pytest.mark.parametrize("response", sorted(HELP_ON_THE_WAY))
 def test_the_command_is_the_help_is_on_the_way_buttons_payload(response):
     variation = pick_variation("utter_safety_check_in", {"safety_response": response})
