@@ -173,6 +173,19 @@ def test_can_i_refer_myself_is_answered(stack):
     assert "cw-talking-therapies" in contract["services"]
 
 
+def test_a_single_mums_nights_are_answered_before_the_list(stack):
+    # The fourteenth user test: the focus was found, and the list came alone.
+    focus = focus_of("sleep-and-exhaustion", "single-parent-nights")
+    text = (
+        "hiya im a single mum to twins 5 months old. absolutely shattered, no family round here "
+        "at all. is there anyone i can talk to at night when theyre finally asleep"
+    )
+    texts, contract = say(stack, "nights-1", text)
+    assert contract["safety"] == "none"
+    assert texts[0] == focus.answer
+    assert contract["services"], "the list follows the answer"
+
+
 def test_can_my_midwife_refer_me_is_answered(stack):
     # The fourteenth user test: after an empty-looking list, her question about who refers
     # got the list again. The answer names the midwife, then the list follows.
