@@ -32,7 +32,7 @@ from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
 from cradle.replies import CRISIS_REPLY_ACTION, EMERGENCY_REPLIES, SAID_SAFE
-from cradle.responses import message, safety_message
+from cradle.responses import message, pick_variation, safety_message
 from cradle.safety import (
     RESPONSES,
     TIERS,
@@ -123,8 +123,11 @@ HELP_ON_THE_WAY = frozenset({"medical", "overdose"})
 # button (its payload): the check-in asks it, and the follow-up's "yes" has the same rule.
 ON_THE_WAY_ASKED = frozenset({"utter_safety_check_in", "utter_safety_follow_up"})
 HELP_ON_THE_WAY_COMMAND = "/affirm"
-# The crisis replies after which calling typed at that question gets the reply for a medical
-# call: a baby's or a parent's medical emergency (not tablets taken).
+# Where help on its way or a call typed is heard: those two questions, and the ways to get help
+# now (whose "yes" has no rule, so the channel sends the reply itself).
+HEARD_AFTER = ON_THE_WAY_ASKED | {"utter_safety_ways_now"}
+# The crisis replies after which a call typed there gets the reply for a medical call: a baby's
+# or a parent's medical emergency (not tablets taken).
 CALLING_AFTER = frozenset({"medical"})
 CALLING_AFTER_MEDICAL = "crisis_calling_medical"
 # The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
@@ -324,10 +327,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), pressed)
     if helper_asks_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), HELP_THEM_COMMAND)
-    if on_the_way := help_on_the_way_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), on_the_way)
-    if calling_after_medical_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (message(CALLING_AFTER_MEDICAL),))
+    if heard := help_on_the_way_answer(text, session, safety):
+        return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -492,30 +493,35 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     return None
 
 
-def help_on_the_way_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
-    """The "Help is on the way" button's command when `text` types it out in other words ("the
-    ambulance is on its way what do i do while we wait"), right after "Is help on the way?"
-    (a medical emergency or tablets taken) or its follow-up, whose "yes" Rasa's rules answer
-    with the reviewed reply. Only when the net reads nothing new in it; a call that has not
-    happened ("they said they'd come later") is not it (`says_help_coming` has the veto)."""
+def help_on_the_way_answer(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> PreparedTurn | None:
+    """The turn for help on its way or a call typed after a medical emergency or tablets taken,
+    when the net reads nothing new in it; else None.
+
+    Right after "Is help on the way?" or its follow-up, "the ambulance is on its way what do i
+    do while we wait" is the "Help is on the way" button (its command: Rasa's rules answer it
+    with the reviewed reply); right after the ways to get help now, whose "yes" has no rule,
+    the channel sends that reply itself. After a medical emergency, a call typed there ("on the
+    phone to 999 now") gets "You've done the right thing by calling. Stay on the line...", not
+    "If you haven't yet, call 999" (not after tablets: a call to a helpline is not the medical
+    help the reply assumes). A call that has not happened ("they said they'd come later") is
+    neither (`not_calling` vetoes both lists). docs/safety.md, thirty-ninth and fortieth
+    sessions."""
     if session.response not in HELP_ON_THE_WAY or not session.last_turn:
         return None
-    if session.last_turn[-1] not in ON_THE_WAY_ASKED or not _reads_nothing_new(safety, session):
+    asked = session.last_turn[-1]
+    if asked not in HEARD_AFTER or not _reads_nothing_new(safety, session):
         return None
-    return HELP_ON_THE_WAY_COMMAND if get_check_in().says_help_coming(text) else None
-
-
-def calling_after_medical_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
-    """Whether `text` says the writer is calling ("on the phone to 999 now") right after a
-    medical emergency's "Is help on the way?" or its follow-up: "You've done the right thing by
-    calling. Stay on the line..." (CALLING_AFTER_MEDICAL), not "If you haven't yet, call 999".
-    Only when the net reads nothing new in it. Not after tablets taken, where a call to a
-    helpline is not the medical help the reply assumes (docs/safety.md, fortieth session)."""
-    if session.response not in CALLING_AFTER or not session.last_turn:
-        return False
-    if session.last_turn[-1] not in ON_THE_WAY_ASKED or not _reads_nothing_new(safety, session):
-        return False
-    return get_check_in().says_calling(text)
+    check_in = get_check_in()
+    if check_in.says_help_coming(text):
+        if asked in ON_THE_WAY_ASKED:
+            return PreparedTurn(SafetyResult(), HELP_ON_THE_WAY_COMMAND)
+        reply = pick_variation("utter_safety_glad_safe", {"safety_response": session.response})
+        return PreparedTurn(SafetyResult(), None, ({"text": " ".join(reply["text"].split())},))
+    if session.response in CALLING_AFTER and check_in.says_calling(text):
+        return PreparedTurn(SafetyResult(), None, (message(CALLING_AFTER_MEDICAL),))
+    return None
 
 
 def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -814,3 +814,30 @@ def test_help_on_its_way_typed_after_a_medical_emergency_is_heard(stack):
     assert texts == [" ".join(glad.split())]
     assert "999" in texts[0]
     assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("the paramedics are coming now", "glad"),
+        ("im on the phone to them now", "calling"),
+    ],
+)
+def test_help_coming_or_calling_typed_after_the_ways_to_get_help_now_is_heard(
+    stack, said, expected
+):
+    # "I need help now" after a baby's medical emergency gets the ways to get help now, whose
+    # "yes" has no rule: help coming or a call typed next was held (the same ways again).
+    sender = f"hole-ways-now-{expected}"
+    say(stack, sender, "my baby isnt breathing properly hes gone a bit blue")
+    texts, _ = say(stack, sender, "/crisis_help")
+    ways = pick_variation("utter_safety_ways_now", {"safety_response": "medical"})["text"]
+    assert " ".join(texts[0].split()) == " ".join(ways.split())
+    texts, _ = say(stack, sender, said)
+    if expected == "glad":
+        reply = pick_variation("utter_safety_glad_safe", {"safety_response": "medical"})["text"]
+    else:
+        reply = message("crisis_calling_medical")["text"]
+    assert texts == [" ".join(reply.split())]
+    assert "999" in texts[0]
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays

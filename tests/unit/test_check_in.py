@@ -734,6 +734,20 @@ AFTER_MEDICAL_CHECK_IN = SessionSafety(
     response="medical",
     last_turn=("utter_safety", "utter_safety_check_in"),
 )
+AFTER_MEDICAL_WAYS_NOW = SessionSafety(
+    "emergency",
+    None,
+    after_crisis=True,
+    response="medical",
+    last_turn=("utter_safety_ways_now",),
+)
+AFTER_TABLETS_WAYS_NOW = SessionSafety(
+    "emergency",
+    None,
+    after_crisis=True,
+    response="overdose",
+    last_turn=("utter_safety_ways_now",),
+)
 AFTER_TABLETS_FOLLOW_UP = SessionSafety(
     "emergency",
     None,
@@ -776,17 +790,8 @@ def test_help_on_its_way_typed_after_is_help_on_the_way_is_that_button(text, ses
                 last_turn=("utter_safety", "utter_safety_check_in"),
             ),
         ),
-        # After the ways to get help now, whose "yes" has no rule.
-        (
-            "paramedics are coming",
-            SessionSafety(
-                "emergency",
-                None,
-                after_crisis=True,
-                response="medical",
-                last_turn=("utter_safety_ways_now",),
-            ),
-        ),
+        # After the ways to get help now, whose "yes" has no rule: the channel sends the reply.
+        ("paramedics are coming", AFTER_MEDICAL_WAYS_NOW),
     ],
 )
 def test_help_on_its_way_is_not_the_button_when_it_is_not_or_was_not_asked(text, session):
@@ -802,7 +807,19 @@ AFTER_MEDICAL_FOLLOW_UP = SessionSafety(
 )
 
 
-@pytest.mark.parametrize("session", [AFTER_MEDICAL_CHECK_IN, AFTER_MEDICAL_FOLLOW_UP])
+@pytest.mark.parametrize("session", [AFTER_MEDICAL_WAYS_NOW, AFTER_TABLETS_WAYS_NOW])
+@pytest.mark.parametrize("text", ["paramedics are coming", "theyre sending an ambulance"])
+def test_help_on_its_way_after_the_ways_to_get_help_now_gets_that_buttons_reply(text, session):
+    # No rule answers a "yes" there: the channel sends the "Help is on the way" reply itself.
+    turn = prepare_turn(text, session)
+    glad = pick_variation("utter_safety_glad_safe", {"safety_response": session.response})
+    assert turn.immediate == ({"text": " ".join(glad["text"].split())},)
+    assert turn.text_for_rasa is None and "999" in turn.immediate[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "session", [AFTER_MEDICAL_CHECK_IN, AFTER_MEDICAL_FOLLOW_UP, AFTER_MEDICAL_WAYS_NOW]
+)
 @pytest.mark.parametrize(
     "text", ["on the phone to 999 now", "its ringing", "im on the line with them now"]
 )
@@ -824,6 +841,8 @@ def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(
         ("paramedics are coming", AFTER_MEDICAL_CHECK_IN),
         # After tablets taken, a call is not assumed to be the medical help.
         ("on the phone to 999 now", AFTER_TABLETS_FOLLOW_UP),
+        ("on the phone to 999 now", AFTER_TABLETS_WAYS_NOW),
+        ("nobody is answering", AFTER_MEDICAL_WAYS_NOW),
     ],
 )
 def test_calling_after_a_medical_emergency_is_heard_only_when_it_is_a_call(text, session):
