@@ -536,19 +536,38 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
 
 
-def test_is_it_ocd_and_its_buttons_fit_a_phone_screen(phone_page):
-    """The fourteenth user test's mum, on a 360x740 phone: "Is it OCD?" and its buttons, all in
-    view at once."""
+@pytest.mark.parametrize(
+    ("said", "title", "says", "shot"),
+    [
+        (
+            "is this ocd?? i check the stair gate like 10 times before bed and i cant stop",
+            "Is it OCD?",
+            "common and treatable",
+            "is-it-ocd",
+        ),
+        (
+            "ive been really snappy with my missus. short tempered over nothing, then i feel "
+            "like crap about it. is that a dad thing too",
+            "Feeling snappy",
+            "Say sorry when calm",
+            "own-short-temper",
+        ),
+    ],
+)
+def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(
+    phone_page, said, title, says, shot
+):
+    """The fourteenth user test's mum and dad, on a 360x740 phone: the worry's own first answer
+    and its buttons, all in view at once."""
     page = phone_page
     first = bot_count(page)
-    ask(page, "is this ocd?? i check the stair gate like 10 times before bed and i cant stop")
-    title = page.locator(".cradle-bot").nth(first)
+    ask(page, said)
+    answer = page.locator(".cradle-bot").nth(first)
     buttons = page.get_by_role("group", name="Suggested replies").last
-    assert "Is it OCD?" in title.inner_text()
-    assert "common and treatable" in title.inner_text()
+    assert title in answer.inner_text() and says in answer.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-is-it-ocd-360.png"))
-    assert_whole_in_the_log(page, (title, buttons), 360)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
+    assert_whole_in_the_log(page, (answer, buttons), 360)
 
 
 # --- issue 12, point 4: widget fixes ---

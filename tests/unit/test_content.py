@@ -356,6 +356,21 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("my toddler keeps lining his cars up over and over", None),
         ("how often should i check the baby at night", None),
         ("my brother has ocd, is it genetic?", None),
+        # The fourteenth user test's dad (not a frozen set), and my own near misses: a partner's
+        # temper at the writer (that can be abuse), a baby's, the baby snapped at, long ago.
+        (
+            "also ive been really snappy with my missus. short tempered over nothing, then i feel"
+            " like crap about it. is that a dad thing too",
+            "own-short-temper",
+        ),
+        ("i keep snapping at my wife over nothing", "own-short-temper"),
+        ("my temper is so short since the baby", "own-short-temper"),
+        ("my husband is so snappy with me all the time", None),
+        ("she snaps at me constantly", None),
+        ("the baby is so grumpy today", None),
+        ("i snapped at the baby and feel awful", None),
+        ("my dad had a short temper when i was a kid", None),
+        ("im so snappy with him, i pushed him yesterday", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -379,6 +394,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "drinking-before-knowing": "pregnancy-wellbeing",
             "dads-get-it-too": "dads",
             "is-it-ocd": "intrusive-thoughts",
+            "own-short-temper": "relationships",
         }
         assert found[0] == topic[focus]
 
