@@ -552,6 +552,12 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Say sorry when calm",
             "own-short-temper",
         ),
+        (
+            "just found out its twins and im terrified how will i cope",
+            "Twins, triplets or more",
+            "Twins Trust",
+            "twins-or-more",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

@@ -371,6 +371,12 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("i snapped at the baby and feel awful", None),
         ("my dad had a short temper when i was a kid", None),
         ("im so snappy with him, i pushed him yesterday", None),
+        # Twins (the fourteenth user test's mum, not a frozen set), and my own near misses.
+        ("just found out its twins and im terrified how will i cope", "twins-or-more"),
+        ("we have twins and i feel so alone", "twins-or-more"),
+        ("do twins run in families", None),
+        ("im a twin myself and expecting, how do i cope", None),
+        ("my twins have a rash and im struggling, should i ring 111", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -395,6 +401,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "dads-get-it-too": "dads",
             "is-it-ocd": "intrusive-thoughts",
             "own-short-temper": "relationships",
+            "twins-or-more": "sleep-and-exhaustion",
         }
         assert found[0] == topic[focus]
 
