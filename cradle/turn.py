@@ -517,11 +517,16 @@ def help_on_the_way_answer(
     if check_in.says_help_coming(text):
         if asked in ON_THE_WAY_ASKED:
             return PreparedTurn(SafetyResult(), HELP_ON_THE_WAY_COMMAND)
-        reply = pick_variation("utter_safety_glad_safe", {"safety_response": session.response})
-        return PreparedTurn(SafetyResult(), None, ({"text": " ".join(reply["text"].split())},))
+        return PreparedTurn(SafetyResult(), None, ({"text": on_the_way_reply(session.response)},))
     if session.response in CALLING_AFTER and check_in.says_calling(text):
         return PreparedTurn(SafetyResult(), None, (message(CALLING_AFTER_MEDICAL),))
     return None
+
+
+def on_the_way_reply(response: str) -> str:
+    """The reviewed reply to "Help is on the way" after this crisis reply, spaces collapsed."""
+    reply = pick_variation("utter_safety_glad_safe", {"safety_response": response})
+    return " ".join(reply["text"].split())
 
 
 def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from cradle.paths import PROJECT_ROOT
-from cradle.responses import message, pick_variation
+from cradle.responses import message
 from cradle.safety.after_crisis import (
     Conversation,
     Replies,
@@ -23,7 +23,7 @@ from cradle.safety.after_crisis import (
     not_understood_texts,
     reply_texts,
 )
-from cradle.turn import CALLING_AFTER_MEDICAL, HELP_ON_THE_WAY
+from cradle.turn import CALLING_AFTER_MEDICAL, HELP_ON_THE_WAY, on_the_way_reply
 
 CALLING_SETS = PROJECT_ROOT / "tests" / "safety" / "calling"
 WHOSE = ("self", "baby")
@@ -93,7 +93,4 @@ def calling_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
 def _on_the_way_texts() -> frozenset[str]:
     """The reply to the "Help is on the way" button, after each reply whose check-in asks "Is
     help on the way?" (a medical emergency, tablets taken), spaces collapsed."""
-    return frozenset(
-        " ".join(pick_variation("utter_safety_glad_safe", {"safety_response": r})["text"].split())
-        for r in HELP_ON_THE_WAY
-    )
+    return frozenset(on_the_way_reply(r) for r in HELP_ON_THE_WAY)

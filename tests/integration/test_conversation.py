@@ -173,30 +173,37 @@ def test_can_i_refer_myself_is_answered(stack):
     assert "cw-talking-therapies" in contract["services"]
 
 
-def test_a_single_mums_nights_are_answered_before_the_list(stack):
-    # The fourteenth user test: the focus was found, and the list came alone.
-    focus = focus_of("sleep-and-exhaustion", "single-parent-nights")
-    text = (
-        "hiya im a single mum to twins 5 months old. absolutely shattered, no family round here "
-        "at all. is there anyone i can talk to at night when theyre finally asleep"
-    )
-    texts, contract = say(stack, "nights-1", text)
+@pytest.mark.parametrize(
+    ("topic", "focus_id", "text", "says"),
+    [
+        # The fourteenth user test's single mum of twins: the focus was found, and the list came
+        # alone.
+        (
+            "sleep-and-exhaustion",
+            "single-parent-nights",
+            "hiya im a single mum to twins 5 months old. absolutely shattered, no family round "
+            "here at all. is there anyone i can talk to at night when theyre finally asleep",
+            "Gingerbread",
+        ),
+        # Its pregnant mum: after an empty-looking list, her question about who refers got the
+        # list again. The answer names the midwife.
+        (
+            "asking-for-help",
+            "self-referral",
+            "do i have to go through my GP to get someone to talk to or can my midwife refer me? "
+            "or can i refer myself",
+            "midwife",
+        ),
+    ],
+)
+def test_a_worry_asked_with_a_request_for_services_is_answered_before_the_list(
+    stack, topic, focus_id, text, says
+):
+    focus = focus_of(topic, focus_id)
+    texts, contract = say(stack, f"before-list-{focus_id}", text)
     assert contract["safety"] == "none"
-    assert texts[0] == focus.answer
+    assert texts[0] == focus.answer and says in focus.answer
     assert contract["services"], "the list follows the answer"
-
-
-def test_can_my_midwife_refer_me_is_answered(stack):
-    # The fourteenth user test: after an empty-looking list, her question about who refers
-    # got the list again. The answer names the midwife, then the list follows.
-    focus = focus_of("asking-for-help", "self-referral")
-    text = (
-        "do i have to go through my GP to get someone to talk to or can my midwife refer me? "
-        "or can i refer myself"
-    )
-    texts, contract = say(stack, "refer-2", text)
-    assert contract["safety"] == "none"
-    assert texts[0] == focus.answer and "midwife" in focus.sms
 
 
 @pytest.mark.parametrize(
