@@ -414,21 +414,32 @@ def test_the_reply_to_staying_calling_or_help_coming_is_in_view_with_the_crisis_
     """On a 360x740 phone, while not safe: the reply, with 999, is wholly in view, and the
     crisis panel is still there."""
     page = phone_page
-    ask(page, "I'm going to kill myself tonight")
+    heard_in_view(page, "I'm going to kill myself tonight", said, starts, shot)
+    assert page.locator(".cradle-crisis").is_visible()
+
+
+def heard_in_view(page: Page, first: str, said: str, starts: str, shot: str) -> Locator:
+    """After crisis help for `first`, the reply to `said` (starting `starts`) shows 999 and is
+    wholly in view on the phone; its screenshot is saved as widget-`shot`-360.png."""
+    ask(page, first)
     ask(page, said)
     reply = page.locator(".cradle-bot", has_text=starts).last
     reply.wait_for()
     assert "999" in reply.inner_text()
-    assert page.locator(".cradle-crisis").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
+    return reply
 
 
 @pytest.mark.parametrize(
     ("said", "starts", "shot"),
     [
-        ("the ambulance is on its way what do i do while we wait", "glad help is", "on-the-way"),
+        (
+            "the ambulance is on its way what do i do while we wait",
+            "I'm glad help is coming",
+            "help-on-the-way",
+        ),
         ("on the phone to 999 now", "You've done the right thing by calling", "calling-medical"),
     ],
 )
@@ -438,17 +449,9 @@ def test_help_on_its_way_or_calling_typed_after_a_babys_emergency_is_heard_in_vi
     """On a 360x740 phone, after a baby's medical emergency: "the ambulance is on its way"
     typed is the "Help is on the way" button, and "on the phone to 999" gets the reply for a
     medical call; each reply, with 999, is wholly in view."""
-    page = phone_page
-    ask(page, "my baby isnt breathing properly hes gone a bit blue")
-    ask(page, said)
-    reply = page.locator(".cradle-bot", has_text=starts).last
-    reply.wait_for()
-    assert "999" in reply.inner_text()
+    first = "my baby isnt breathing properly hes gone a bit blue"
+    reply = heard_in_view(phone_page, first, said, starts, shot)
     assert "If you haven't yet" not in reply.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = "help-on-the-way" if shot == "on-the-way" else shot
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
-    assert_whole_in_the_log(page, (reply,), 360)
 
 
 def test_how_can_i_help_them_after_a_friends_abuse_is_in_view_on_a_phone(phone_page):
