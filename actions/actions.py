@@ -125,7 +125,12 @@ class ActionAnswerTopic(Action):
             return []
         if wants_services:
             events = await self._finder.signpost(dispatcher, tracker, topic_id)
-            return [SlotSet("topic", topic_id), SlotSet("topic_seen", []), *events]
+            # The list's own line before it ("Referring yourself") counts as that worry's answer,
+            # so "Tell me more" carries the worry on (the fourteenth user test).
+            seen = []
+            if focused is not None and focused[1].sms_before_services and focused[0] == topic_id:
+                seen = [focused[1].marker]
+            return [SlotSet("topic", topic_id), SlotSet("topic_seen", seen), *events]
         if asked_again(tracker, topic_id):
             # Typed right after this topic's answer: its next part, not the same text again.
             nxt = next_part(tracker, topic_id)
@@ -196,11 +201,6 @@ def typed_back_to(tracker: Tracker, topic_id: str) -> list[str] | None:
     return parts_shown_earlier(tracker.events, topic_id)
 
 
-def focus_marker(focus: Focus) -> str:
-    """How a focus's answer is remembered among the parts shown (slot topic_seen)."""
-    return f"focus:{focus.id}"
-
-
 def continued_topic(tracker: Tracker, focused: tuple[str, Focus]) -> str | None:
     """The topic just answered, when a question typed right after it asks the same worry again
     ("but will she tell social services tho" right after that worry's answer; the seventh user
@@ -208,7 +208,7 @@ def continued_topic(tracker: Tracker, focused: tuple[str, Focus]) -> str | None:
     still gets its own answer: its words say more than the NLU's reading of a follow-up (the
     dad who says "no, she cries and says shes a bad mum" after the crying-baby answer)."""
     focus_topic, focus = focused
-    if asked_again(tracker, focus_topic) and focus_marker(focus) in _seen(tracker):
+    if asked_again(tracker, focus_topic) and focus.marker in _seen(tracker):
         return focus_topic
     return None
 
@@ -290,7 +290,7 @@ def answer_topic(
         dispatch(dispatcher, [contract(audience=audience)])
     return [
         SlotSet("topic", topic_id),
-        SlotSet("topic_seen", [focus_marker(focus)] if focus else []),
+        SlotSet("topic_seen", [focus.marker] if focus else []),
         SlotSet(HELPING_SLOT, helping),
     ]
 

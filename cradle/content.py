@@ -105,6 +105,14 @@ class Focus:
     # Written for a partner, friend or relative ("how do I bring it up with her?"): what comes
     # after it is theirs too (the topic's "For family and friends" part, "It's about me").
     for_helpers: bool = False
+    # The topic's part that carries this worry on (a SECTION_KEYS key): "Tell me more" after
+    # "Referring yourself" shows "How to get help", not "What this is" (the fourteenth user test).
+    more_first: str = ""
+
+    @property
+    def marker(self) -> str:
+        """How its answer is remembered among the parts shown (slot topic_seen)."""
+        return f"focus:{self.id}"
 
     @property
     def answer(self) -> str:
@@ -143,9 +151,24 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
         for_helpers = entry.get("for_helpers", False)
         if not isinstance(for_helpers, bool):
             raise ContentError(path, f"focus {entry['id']}: for_helpers must be true or false")
+        more_first = entry.get("more_first", "")
+        if more_first and (not isinstance(more_first, str) or more_first not in SECTION_KEYS):
+            raise ContentError(
+                path,
+                f"focus {entry['id']}: more_first must be one of {', '.join(SECTION_KEYS)}",
+            )
         sms, before = " ".join(entry["sms"].split()), " ".join(before.split())
         focuses.append(
-            Focus(entry["id"], entry["title"].strip(), sms, compiled, vetoes, before, for_helpers)
+            Focus(
+                entry["id"],
+                entry["title"].strip(),
+                sms,
+                compiled,
+                vetoes,
+                before,
+                for_helpers,
+                more_first,
+            )
         )
     return tuple(focuses)
 
@@ -212,6 +235,16 @@ class Topic:
         """The first answer on every channel: the reviewed one-segment text (sms, or sms_dads /
         sms_helping for those who ask, when the topic has one)."""
         return self.sms_text(audience)
+
+    def continued_by(self, shown: list[str]) -> str | None:
+        """The part that carries on the worry of a focus answered among `shown` (its marker
+        there), while that part is unseen; None otherwise."""
+        for key in reversed(shown):
+            focus = self.focus_by_id(key[len("focus:") :]) if key.startswith("focus:") else None
+            part = focus.more_first if focus is not None else ""
+            if part and self.section(SECTION_KEYS[part]) is not None:
+                return None if part in shown else part
+        return None
 
     def more_order(self, audience: str | None = None) -> list[str]:
         """Section keys in the order "Tell me more" shows them; dads' section first for dads

@@ -22,7 +22,14 @@ from urllib.parse import urlparse
 import textstat
 
 from cradle.catalogue.model import MEETING
-from cradle.content import SHORT_TEXT_KEYS, ContentError, Topic, intent_for_topic, load_topic
+from cradle.content import (
+    SECTION_KEYS,
+    SHORT_TEXT_KEYS,
+    ContentError,
+    Topic,
+    intent_for_topic,
+    load_topic,
+)
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT
 from cradle.sms import segments
@@ -395,6 +402,15 @@ class Checker:
                     f"focus {focus.id}: sms_before_services needs "
                     f"{segments(focus.sms_before_services)} SMS segments (at most 1: three "
                     "services follow it in the same text)",
+                )
+            # "Tell me more" after its answer would silently show the usual next part instead.
+            if focus.more_first and topic.section(SECTION_KEYS[focus.more_first]) is None:
+                self.add(
+                    path,
+                    _key_line(lines, "focuses"),
+                    "schema",
+                    f"focus {focus.id}: more_first names the part "
+                    f"'{SECTION_KEYS[focus.more_first]}', which this topic does not have",
                 )
         self.check_sources(topic, lines)
         text_lines = _text_lines(lines, topic)

@@ -277,6 +277,9 @@ def section_key(requested: object, topic: Topic, audience: str | None, shown: li
     ):
         return requested
     unseen = [k for k in topic.more_order(audience) if k not in shown]
+    carried_on = topic.continued_by(shown)
+    if carried_on in unseen:
+        return carried_on
     return unseen[0] if unseen else SOURCES_KEY
 
 

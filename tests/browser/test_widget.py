@@ -579,6 +579,27 @@ def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(
     assert_whole_in_the_log(page, (answer, buttons), 360)
 
 
+def test_tell_me_more_after_referring_yourself_starts_with_how_in_view(phone_page):
+    """The fourteenth user test's pregnant mum, on a 360x740 phone: "Tell me more" after
+    "Referring yourself" gives "How to get help" (not "What this is"), its start in view."""
+    page = phone_page
+    ask(page, "do i have to see my gp first for therapy")
+    page.locator(".cradle-bot", has_text="Referring yourself").last.wait_for()
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name="Tell me more"
+    ).click()
+    wait_for_reply(page, before)
+    first_new = page.locator(".cradle-bot").nth(before)
+    assert first_new.inner_text().endswith("How to get help")
+    assert "Find an NHS talking therapies service" in page.locator(".cradle-log").inner_text()
+    box, log = first_new.bounding_box(), page.locator(".cradle-log").bounding_box()
+    assert box is not None and log is not None
+    assert log["y"] - 1 <= box["y"] <= log["y"] + 40
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-refer-yourself-more-360.png"))
+
+
 # --- issue 12, point 4: widget fixes ---
 
 

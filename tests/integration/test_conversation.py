@@ -285,6 +285,29 @@ def test_a_relatives_conversation_stays_theirs_until_they_say_it_is_about_them(s
     assert "What can help today" in titles_of(messages)
 
 
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "do i have to see my gp first for therapy",
+        # Asked with a request for services: the answer comes before the list.
+        "can i refer myself or do i have to see the gp first",
+    ],
+)
+def test_tell_me_more_after_referring_yourself_says_how(stack, asked):
+    # The fourteenth user test's pregnant mum: "Tell me more" after "Referring yourself" gave
+    # "What this is" (fear of being judged), not how to refer.
+    sender = f"refer-more-{len(asked)}"
+    texts, _ = say(stack, sender, asked)
+    assert texts[0].startswith("Referring yourself")
+    texts, contract = say(stack, sender, '/topic_more{"section": "more"}')
+    assert contract["topic"] == "asking-for-help"
+    assert texts[0].startswith("How to get help")
+    assert "Find an NHS talking therapies service" in " ".join(texts)
+    # Then the topic's parts in their usual order.
+    texts, _ = say(stack, sender, '/topic_more{"section": "more"}')
+    assert texts[0].startswith("What this is")
+
+
 def test_a_topic_typed_back_to_two_turns_later_goes_on_with_it(stack):
     # The fourteenth user test's mum: after the answer on unwanted thoughts, one of its parts
     # and the answer on her fear of her son being taken, her next question on the thoughts got

@@ -101,6 +101,18 @@ def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_
     assert "3=It's about me" not in reply
 
 
+def test_tell_me_more_by_text_after_a_young_parents_answer_says_how(stack):
+    # The fourteenth user test's "Tell me more" after "Referring yourself", by text: asked
+    # with a request for services, the short line and the area question come first; a worry
+    # of the same topic asked without one ("Being a young parent") is carried on by "2".
+    number = "+447700900092"
+    reply = text_sms(stack, number, "im 17 and pregnant, will the midwife tell my mum")
+    assert reply and reply.startswith("Being a young parent\nA midwife, GP or health visitor")
+    reply = text_sms(stack, number, "2")
+    assert reply and "Find an NHS talking therapies service" in reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
+
+
 @pytest.mark.parametrize(
     ("signature", "token"),
     [(None, TWILIO_TOKEN), ("bm90IGEgc2lnbmF0dXJl", TWILIO_TOKEN), ("sign", "another-token")],

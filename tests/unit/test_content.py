@@ -17,7 +17,7 @@ from cradle.content import (
     topic_ids,
 )
 from cradle.paths import content_dir
-from cradle.replies import section_messages, topic_messages
+from cradle.replies import section_key, section_messages, topic_messages
 from cradle.sms import for_sms
 from tests.conftest import add_topic
 
@@ -438,6 +438,54 @@ def test_a_focus_line_before_services_is_text(value, ok):
     else:
         with pytest.raises(ContentError, match="focus f: sms_before_services must be text"):
             _ = parse_topic(text, Path("x.md")).focuses
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("how", "more_first must be one of about, not_alone"), ("[1]", "more_first must be one of")],
+)
+def test_a_focus_names_only_a_real_part_to_carry_it_on(value, says):
+    text = (
+        "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: [a], "
+        f"more_first: {value}}}\n---\n"
+    )
+    with pytest.raises(ContentError, match=f"x.md: focus f: {says}"):
+        _ = parse_topic(text, Path("x.md")).focuses
+
+
+# The fourteenth user test: "Tell me more" after "Referring yourself" gave "What this is" (fear of
+# being judged); it carries the worry on with "How to get help", then the usual order.
+@pytest.mark.parametrize(
+    ("shown", "audience", "expected"),
+    [
+        (["focus:self-referral"], None, "how_to_get_help"),
+        (["focus:no-gp-appointment"], None, "how_to_get_help"),
+        (["focus:talk-to-a-person"], "dad-or-partner", "how_to_get_help"),  # before the dads' part
+        (["focus:self-referral", "how_to_get_help"], None, "about"),  # then the usual order
+        (["focus:self-referral", "about", "how_to_get_help"], None, "not_alone"),
+        # Pressed "What this is" first, "Tell me more" still carries the worry on.
+        (["focus:self-referral", "about"], None, "how_to_get_help"),
+        # A focus that names no part, and the topic's own answer, keep the usual order.
+        (["focus:fear-of-baby-taken"], None, "about"),
+        ([], None, "about"),
+        ([], "dad-or-partner", "dads"),
+    ],
+)
+def test_tell_me_more_after_a_focus_carries_its_worry_on(shown, audience, expected):
+    topic = get_topic("asking-for-help")
+    assert section_key("more", topic, audience, shown) == expected
+    # A part asked for by name is that part, whatever the focus.
+    assert section_key("when_to_get_help", topic, audience, shown) == "when_to_get_help"
+
+
+def test_a_focus_without_more_first_gives_the_parts_in_the_usual_order():
+    topic = get_topic("pregnancy-wellbeing")
+    shown = ["focus:fear-of-birth"]
+    order = []
+    while (key := section_key("more", topic, None, shown)) != "sources":
+        order.append(key)
+        shown.append(key)
+    assert order == topic.more_order(None)
 
 
 def test_a_focus_that_cannot_be_read_does_not_stop_another_topics_focus(tmp_path, monkeypatch):

@@ -234,6 +234,15 @@ def test_a_focus_texts_are_checked_like_the_body(content, old, new, needle, rule
     assert found[0].startswith(f"{path}:{line_of(path, needle)}:")
 
 
+def test_a_focus_carried_on_by_a_part_the_topic_lacks_is_named(content):
+    path = content / "topics" / "asking-for-help.md"
+    edit(path, "## How to get help\n", "## How to reach help\n")
+    found = [e for e in errors(content) if "more_first" in e]
+    assert len(found) == 4, found  # the four focuses that name it
+    assert "focus self-referral: more_first names the part 'How to get help'" in "".join(found)
+    assert found[0].startswith(f"{path}:{line_of(path, 'focuses:')}:")
+
+
 def test_emoji_make_an_sms_ucs2(content):
     path = content / "topics" / "anxiety.md"
     edit(path, "Any time: Samaritans 116 123.", "Any time: Samaritans 116 123. \U0001f49b")
