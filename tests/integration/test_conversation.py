@@ -455,6 +455,36 @@ def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
     assert (rows[-1]["gap_group"], rows[-1]["district"]) == ("lgbtq-parents", "warwick")
 
 
+@pytest.mark.parametrize(
+    ("asked", "first", "who"),
+    [
+        # The fourteenth user test's single mum of twins: the list alone, for all mums.
+        (
+            "is there a mums group somewhere twins friendly",
+            [],
+            "parents of twins or more",
+        ),
+        # Finding the twins answer (on the web, the answer itself), it comes first.
+        (
+            "is there a group for parents of twins, its so hard",
+            [focus_of("sleep-and-exhaustion", "twins-or-more").answer],
+            "parents of twins or more",
+        ),
+        # The fifteenth's mum whose baby was in neonatal intensive care, asked twice.
+        (
+            "ok. are there any groups for mums whose babies were in neonatal? im in leamington spa",
+            [],
+            "parents of babies in neonatal care",
+        ),
+    ],
+)
+def test_a_request_for_a_group_the_list_has_nothing_for_says_so_first(stack, asked, first, who):
+    texts, contract = say(stack, f"unlisted-group-{len(asked)}", asked)
+    said = f"I don't have a service just for {who} in my list yet"
+    assert texts[: len(first)] == first and texts[len(first)].startswith(said), texts
+    assert contract["services"] and contract["safety"] == "none"
+
+
 # --- the service filter form: services at once, then "which town or area?" narrows them ---
 
 

@@ -101,6 +101,15 @@ def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_
     assert "3=It's about me" not in reply
 
 
+def test_a_twins_group_asked_for_by_text_names_twins_trust_and_says_none_of_its_own(stack):
+    # The fourteenth user test's single mum of twins, by text: Twins Trust's line, then that the
+    # list has nothing just for twins, within three segments.
+    reply = text_sms(stack, "+447700900093", "is there a group for parents of twins, its so hard")
+    assert reply and reply.startswith("Twins Trust, a charity for families with twins")
+    assert "None just for parents of twins or more yet." in reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
+
+
 def test_tell_me_more_by_text_after_a_young_parents_answer_says_how(stack):
     # The fourteenth user test's "Tell me more" after "Referring yourself", by text: asked
     # with a request for services, the short line and the area question come first; a worry

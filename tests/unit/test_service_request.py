@@ -130,6 +130,18 @@ def test_a_request_in_another_language_is_read(text, other_language):
             "grandparents",
         ),
         ("any support for nans in nuneaton", "grandparents"),
+        # The fourteenth user test's single mum of twins.
+        ("is there a mums group somewhere twins friendly", "twins-or-more"),
+        ("any groups for twin mums in rugby", "twins-or-more"),
+        ("any support for parents of triplets near me", "twins-or-more"),
+        ("twin room on the ward, any support groups near me", None),
+        # The fifteenth user test's mum whose baby was in neonatal intensive care.
+        (
+            "are there any groups for mums whose babies were in neonatal? im in leamington spa",
+            "neonatal",
+        ),
+        ("is there anything for nicu mums near me", "neonatal"),
+        ("any support groups for parents of prem babies in rugby", "neonatal"),
         ("transport to baby groups in rugby", None),
         ("any groups for new mums in nuneaton", None),
     ],
