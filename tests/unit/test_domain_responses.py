@@ -3,6 +3,8 @@ parent as the content file says, with the SMS variation on SMS (issue 14)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -64,3 +66,23 @@ def test_an_unknown_line_or_a_missing_placeholder_fails_in_the_action():
         say("no_such_line")
     with pytest.raises(KeyError):
         say("services_local", listing="kite-marked")  # {place} not given
+
+
+def _replies_for_someone_else() -> list[tuple[str, str]]:
+    """(response, text) of every variation written for someone else's crisis."""
+    return [
+        (name, variation.get("text") or "")
+        for name, variations in DOMAIN.responses.items()
+        for variation in variations
+        if any(
+            c.get("name") == "safety_response" and str(c.get("value")).endswith("_for_other")
+            for c in variation.get("condition") or []
+        )
+    ]
+
+
+@pytest.mark.parametrize(("name", "text"), _replies_for_someone_else())
+def test_a_reply_about_someone_else_never_guesses_whether_they_are_a_man_or_a_woman(name, text):
+    # The fifteenth user test's wife, worried about her husband, was told three times "If she
+    # had a baby recently... she needs care today".
+    assert text and not re.search(r"\b(she|her|hers|he|him|his)\b", text, re.I), (name, text)
