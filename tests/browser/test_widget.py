@@ -561,6 +561,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Twins Trust",
             "twins-or-more",
         ),
+        # The fifteenth user test's mum, 34 weeks pregnant and on sertraline.
+        (
+            "should i stop taking my sertraline before the baby comes?",
+            "Your medicine and your baby",
+            "Don't stop or change your medicine suddenly",
+            "medicine-for-mental-health",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

@@ -456,6 +456,22 @@ def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
 
 
 @pytest.mark.parametrize(
+    "asked",
+    [
+        # The fifteenth user test's mum at 34 weeks, on sertraline: the pregnancy answer, then
+        # "Sorry, I didn't quite understand" for the one word.
+        "should i stop taking my sertraline before the baby comes? i read it can make babies"
+        " jittery",
+        "medication",
+    ],
+)
+def test_a_question_about_medicine_and_the_baby_gets_its_answer(stack, asked):
+    texts, contract = say(stack, f"medicine-{len(asked)}", asked)
+    focus = focus_of("low-mood", "medicine-for-mental-health")
+    assert texts[0] == focus.answer and contract["safety"] == "none", texts
+
+
+@pytest.mark.parametrize(
     ("asked", "first", "who"),
     [
         # The fourteenth user test's single mum of twins: the list alone, for all mums.

@@ -377,6 +377,24 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("do twins run in families", None),
         ("im a twin myself and expecting, how do i cope", None),
         ("my twins have a rash and im struggling, should i ring 111", None),
+        # Medicine for her mental health (the fifteenth user test's mum at 34 weeks, not a
+        # frozen set), and my own near misses: the baby's medicine, pain relief, the pill.
+        (
+            "should i stop taking my sertraline before the baby comes? i read it can make babies"
+            " jittery",
+            "medicine-for-mental-health",
+        ),
+        (
+            "thats not what i asked. is it safe to take antidepressants in pregnancy or should i"
+            " come off them",
+            "medicine-for-mental-health",
+        ),
+        ("medication", "medicine-for-mental-health"),
+        ("can my midwife help with the meds question", "medicine-for-mental-health"),
+        ("can i give calpol to my baby", None),
+        ("the baby is on meds for reflux", None),
+        ("is paracetamol ok when breastfeeding", None),
+        ("im on the pill and might be pregnant", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -402,6 +420,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "is-it-ocd": "intrusive-thoughts",
             "own-short-temper": "relationships",
             "twins-or-more": "sleep-and-exhaustion",
+            "medicine-for-mental-health": "low-mood",
         }
         assert found[0] == topic[focus]
 
