@@ -455,6 +455,18 @@ def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
     assert (rows[-1]["gap_group"], rows[-1]["district"]) == ("lgbtq-parents", "warwick")
 
 
+def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
+    # The fifteenth user test: her couples counselling list had Galop's LGBT+ abuse helpline.
+    sender = "couples-1"
+    say(stack, sender, "me and my partner argue constantly since our baby came, is this normal")
+    asked = "is there any couples counselling or relationship support round stratford?"
+    _, contract = say(stack, sender, asked)
+    assert "relate" in contract["services"] and "galop" not in contract["services"], contract
+    # An abuse line for LGBT+ people is still listed when abuse is asked about.
+    _, contract = say(stack, "abuse-lgbt-1", "any domestic abuse helplines for lgbt people?")
+    assert "galop" in contract["services"], contract
+
+
 @pytest.mark.parametrize(
     "asked",
     [
