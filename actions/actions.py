@@ -464,9 +464,11 @@ class ActionFindServices(Action):
             if found.district is not None and found.district != area:
                 area = found.district
                 events.append(SlotSet("area", area))
-            elif area is None and found.outside_note and found.key:
+            elif found.outside_note and found.key:
                 # "I live in B15 Birmingham": said once, with national services; the allowlisted
-                # key is searched, and the slot is cleared below as for any place outside.
+                # key is searched, and the slot is cleared below as for any place outside. Named
+                # now, it wins over a place given before ("What about a mum in Banbury?" after
+                # Nuneaton's list: the fifteenth user test).
                 area = found.key
         if ask is not None and audience is None and ask.audience is not None:
             audience = ask.audience
@@ -617,6 +619,9 @@ class ActionNotUnderstood(Action):
             return await self._finder.run(dispatcher, tracker, domain)
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # "the pandas one, how do i get hold of them?"
+        if names_a_place_under_a_list(tracker):
+            # "What about a mum in Banbury?" (the fifteenth user test): that place's list.
+            return await self._finder.run(dispatcher, tracker, domain)
         # A worry named in the parent's own words wins over the NLU's guess, "off-topic" too: the
         # ninth user test's "any way to get a same day GP appointment? or should I just ring
         # 111" was read as off-topic and told what Cradle can help with.
@@ -804,6 +809,15 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
     return get_request_reader().read(text, names_place, asked=asked)
 
 
+def names_a_place_under_a_list(tracker: Tracker) -> bool:
+    """The message right under a list of services names a place, in Warwickshire or outside it
+    ("What about a mum in Banbury?"): it asks for the same services there."""
+    if not services_in_last_reply(tracker.events):
+        return False
+    found = get_areas().find_in_text(_latest_text(tracker))
+    return found.district is not None or bool(found.outside_note)
+
+
 def informs_nothing(tracker: Tracker) -> bool:
     """An `inform` outside the form that names no place, no audience, no need and no way of
     contact: the NLU's weak guess at a message that answers no question."""
@@ -816,6 +830,8 @@ def informs_nothing(tracker: Tracker) -> bool:
         return False
     if get_areas().read_reply(_latest_text(tracker)).district is not None:
         return False
+    if get_areas().find_in_text(_latest_text(tracker)).outside_note:
+        return False  # "What about a mum in Banbury?": that place's answer and national lines
     # Read as if it asked: who the parent is, a need or a way of contact is an answer too.
     ask = get_request_reader().read(_latest_text(tracker), asked=True)
     return ask is None or ask == ServiceAsk()

@@ -455,6 +455,17 @@ def test_a_request_for_a_group_with_no_service_of_its_own_says_so_first(stack):
     assert (rows[-1]["gap_group"], rows[-1]["district"]) == ("lgbtq-parents", "warwick")
 
 
+def test_a_place_named_under_a_list_gets_that_places_list(stack):
+    # The fifteenth user test's council officer: "What about a mum in Banbury?" after Nuneaton's
+    # list was "Sorry, I didn't quite understand".
+    sender = "officer-1"
+    _, contract = say(stack, sender, "Can you show me services for a parent in Nuneaton please")
+    assert contract["services"]
+    texts, contract = say(stack, sender, "What about a mum in Banbury?")
+    assert texts[0].startswith("That is outside Warwickshire"), texts
+    assert contract["services"] and {c["scope"] for c in contract["cards"]} == {"national"}
+
+
 def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
     # The fifteenth user test: her couples counselling list had Galop's LGBT+ abuse helpline.
     sender = "couples-1"

@@ -605,6 +605,41 @@ async def test_a_worry_with_its_own_answer_is_answered_whatever_the_nlu_could_no
     assert texts(dispatcher)[0].split("\n")[0] == "Other ways to get help"
 
 
+def under_a_list(text: str, intent: str, **slots: Any) -> Tracker:
+    """`text`, read as `intent`, typed right under a list of services for Nuneaton."""
+    latest = {"intent": {"name": intent, "confidence": 0.4}, "entities": [], "text": text}
+    listed = {"custom": {"cradle": {"services": ["samaritans"]}}}
+    events = [
+        {"event": "user", "text": "services in nuneaton please", "parse_data": latest},
+        {"event": "action", "name": "action_find_services"},
+        {"event": "bot", "text": "These can help", "data": listed},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest},
+    ]
+    return Tracker("asker", slots, latest, events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "inform"])
+async def test_a_place_outside_named_under_a_list_gets_its_answer_and_national_lines(find, intent):
+    # The fifteenth user test's council officer: "What about a mum in Banbury?" after
+    # Nuneaton's list was "Sorry, I didn't quite understand".
+    dispatcher = CollectingDispatcher()
+    tracker = under_a_list("What about a mum in Banbury?", intent, area="nuneaton-and-bedworth")
+    action = find if intent == "inform" else ActionNotUnderstood(find)
+    events = await action.run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("That is outside Warwickshire")
+    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
+    assert slots_set(events)["area"] is None  # never kept: the next list is Warwickshire's again
+
+
+async def test_a_place_named_with_no_list_before_it_is_not_a_request(find):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood(find).run(
+        dispatcher, asked("my mum lives in banbury", "nlu_fallback"), {}
+    )
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_please_rephrase"]
+
+
 UNSURE = {"nlu_fallback": 0.3, "ask_asking_for_help": 0.25, "ask_low_mood": 0.25}
 
 
