@@ -529,13 +529,7 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
     assert_whole_in_the_log(page, (title, reply, buttons), 360)
     assert buttons.get_by_role("button", name="Tell me more").is_visible()
     # More on request: the next part starts at the top of the view, not scrolled past.
-    before = bot_count(page)
-    buttons.get_by_role("button", name="What can help today").click()
-    wait_for_reply(page, before)
-    first_new = page.locator(".cradle-bot").nth(before).bounding_box()
-    log = page.locator(".cradle-log").bounding_box()
-    assert first_new is not None and log is not None
-    assert log["y"] - 1 <= first_new["y"] <= log["y"] + 40
+    assert_starts_at_the_top(page, choose(page, "What can help today"))
     page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
 
 
@@ -592,17 +586,10 @@ def test_tell_me_more_after_referring_yourself_starts_with_how_in_view(phone_pag
     page = phone_page
     ask(page, "do i have to see my gp first for therapy")
     page.locator(".cradle-bot", has_text="Referring yourself").last.wait_for()
-    before = bot_count(page)
-    page.get_by_role("group", name="Suggested replies").last.get_by_role(
-        "button", name="Tell me more"
-    ).click()
-    wait_for_reply(page, before)
-    first_new = page.locator(".cradle-bot").nth(before)
+    first_new = choose(page, "Tell me more")
     assert first_new.inner_text().endswith("How to get help")
     assert "Find an NHS talking therapies service" in page.locator(".cradle-log").inner_text()
-    box, log = first_new.bounding_box(), page.locator(".cradle-log").bounding_box()
-    assert box is not None and log is not None
-    assert log["y"] - 1 <= box["y"] <= log["y"] + 40
+    assert_starts_at_the_top(page, first_new)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-refer-yourself-more-360.png"))
 
@@ -617,13 +604,21 @@ def phone(browser: Browser, stack: Stack, width: int = 360, height: int = 740) -
     return page
 
 
-def choose(page: Page, title: str) -> None:
-    """Press a quick reply in the newest set and wait for the answer."""
+def choose(page: Page, title: str) -> Locator:
+    """Press a quick reply in the newest set, wait for the answer, and return its first bubble."""
     before = bot_count(page)
     page.get_by_role("group", name="Suggested replies").last.get_by_role(
         "button", name=title, exact=True
     ).click()
     wait_for_reply(page, before)
+    return page.locator(".cradle-bot").nth(before)
+
+
+def assert_starts_at_the_top(page: Page, first: Locator) -> None:
+    """A new reply's first bubble is at the top of the conversation's view, not scrolled past."""
+    box, log = first.bounding_box(), page.locator(".cradle-log").bounding_box()
+    assert box is not None and log is not None
+    assert log["y"] - 1 <= box["y"] <= log["y"] + 40
 
 
 def services_in_rugby(page: Page) -> int:
@@ -854,11 +849,7 @@ def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(pho
     ask(page, text)
     assert "Are you or your baby in danger" in page.locator(".cradle-bot").last.inner_text()
     before = bot_count(page)
-    page.get_by_role("group", name="Suggested replies").last.get_by_role(
-        "button", name="No"
-    ).click()
-    wait_for_reply(page, before)
-    first_new = page.locator(".cradle-bot").nth(before)
+    first_new = choose(page, "No")
     assert "Glad you're safe." in first_new.inner_text()
     assert "Feeling low or down" in page.locator(".cradle-bot").nth(before + 1).inner_text()
     log = page.locator(".cradle-log").bounding_box()
