@@ -37,6 +37,8 @@ SECTION_KEYS = {
     "helping": HELPING_HEADING,
 }
 SOURCES_KEY = "sources"
+# How a focus's answer is remembered among a topic's parts shown (slot topic_seen).
+FOCUS_MARKER = "focus:"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 
 
@@ -112,7 +114,7 @@ class Focus:
     @property
     def marker(self) -> str:
         """How its answer is remembered among the parts shown (slot topic_seen)."""
-        return f"focus:{self.id}"
+        return f"{FOCUS_MARKER}{self.id}"
 
     @property
     def answer(self) -> str:
@@ -240,7 +242,8 @@ class Topic:
         """The part that carries on the worry of a focus answered among `shown` (its marker
         there), while that part is unseen; None otherwise."""
         for key in reversed(shown):
-            focus = self.focus_by_id(key[len("focus:") :]) if key.startswith("focus:") else None
+            marked = key.startswith(FOCUS_MARKER)
+            focus = self.focus_by_id(key[len(FOCUS_MARKER) :]) if marked else None
             part = focus.more_first if focus is not None else ""
             if part and self.section(SECTION_KEYS[part]) is not None:
                 return None if part in shown else part
