@@ -555,6 +555,14 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Twins Trust",
             "twins-or-more",
         ),
+        # The fifteenth user test's mum, baby ten days in neonatal intensive care.
+        (
+            "i missed the first 10 days, i couldnt even hold her properly. have i missed the"
+            " bonding window?",
+            "After a hard start",
+            "It's not too late",
+            "bonding-after-a-hard-start",
+        ),
         # The fifteenth user test's mum, 34 weeks pregnant and on sertraline.
         (
             "should i stop taking my sertraline before the baby comes?",

@@ -478,20 +478,32 @@ def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
     assert "galop" in contract["services"], contract
 
 
+MEDICINE = ("low-mood", "medicine-for-mental-health")
+HARD_START = ("bonding", "bonding-after-a-hard-start")
+
+
 @pytest.mark.parametrize(
-    "asked",
+    ("asked", "worry"),
     [
         # The fifteenth user test's mum at 34 weeks, on sertraline: the pregnancy answer, then
         # "Sorry, I didn't quite understand" for the one word.
-        "should i stop taking my sertraline before the baby comes? i read it can make babies"
-        " jittery",
-        "medication",
+        (
+            "should i stop taking my sertraline before the baby comes? i read it can make babies"
+            " jittery",
+            MEDICINE,
+        ),
+        ("medication", MEDICINE),
+        # Its mum whose baby was ten days in neonatal intensive care: "What this is".
+        (
+            "but i missed the first 10 days, i couldnt even hold her properly. have i missed the"
+            " bonding window?",
+            HARD_START,
+        ),
     ],
 )
-def test_a_question_about_medicine_and_the_baby_gets_its_answer(stack, asked):
-    texts, contract = say(stack, f"medicine-{len(asked)}", asked)
-    focus = focus_of("low-mood", "medicine-for-mental-health")
-    assert texts[0] == focus.answer and contract["safety"] == "none", texts
+def test_a_worry_of_the_fifteenth_user_test_gets_its_own_answer(stack, asked, worry):
+    texts, contract = say(stack, f"worry-15-{len(asked)}", asked)
+    assert texts[0] == focus_of(*worry).answer and contract["safety"] == "none", texts
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ FROZEN = {
     "focus_12.yml": "36f7579a7a374bfd699ed79c540451c74e73fdf05a3c08af7157a95d2775be70",
     "focus_13.yml": "c7dcdd11da4dac54b33a20fa8dcb0673c9eef95ca17df820426bac85c0318103",
     "focus_14.yml": "9f2331c6bdcac7b3c76fc83255f352454a2439696fbbb1231418a48d7ba5ac08",
+    "focus_15.yml": "a49bfd7cbd30a8beacced57034fb2fb454409087dde4b087aed3b35cd8dfcced",
 }
 
 
