@@ -239,14 +239,12 @@ class Topic:
         return self.sms_text(audience)
 
     def continued_by(self, shown: list[str]) -> str | None:
-        """The part that carries on the worry of a focus answered among `shown` (its marker
-        there), while that part is unseen; None otherwise."""
+        """The part named to carry on the worry of the focus answered among `shown` (its marker
+        there), if any; whether it is unseen is for the caller (section_key) to check."""
         for key in reversed(shown):
-            marked = key.startswith(FOCUS_MARKER)
-            focus = self.focus_by_id(key[len(FOCUS_MARKER) :]) if marked else None
-            part = focus.more_first if focus is not None else ""
-            if part and self.section(SECTION_KEYS[part]) is not None:
-                return None if part in shown else part
+            if key.startswith(FOCUS_MARKER):
+                focus = self.focus_by_id(key[len(FOCUS_MARKER) :])
+                return (focus.more_first or None) if focus is not None else None
         return None
 
     def more_order(self, audience: str | None = None) -> list[str]:
