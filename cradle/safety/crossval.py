@@ -195,7 +195,7 @@ def cross_validate(names: list[str] | None = None, seed: int = 7) -> None:
 
     def lexical_tier(text: str) -> str:
         found = lexicon.classify(text)
-        return max(found.tier, situations.evaluate(found.signals).tier, key=tier_rank)
+        return max(found.tier, situations.evaluate(found.signals, found.where).tier, key=tier_rank)
 
     order = list(range(len(bank)))
     random.Random(seed).shuffle(order)

@@ -271,9 +271,11 @@ class SafetyDetector:
         """Return the most serious tier found in any reading of the text, with its signals."""
         best = SafetyResult()
         signals: set[str] = set()
+        where: set[tuple[str, int]] = set()
         for variant in self._variants(text):
             result = self._classify_normalised(variant)
             signals |= result.signals
+            where |= result.where
             if tier_rank(result.tier) > tier_rank(best.tier):
                 best = result
             elif result.tier == best.tier and result.rules:
@@ -282,7 +284,9 @@ class SafetyDetector:
                     pick_response([r for r in (best.response, result.response) if r]),
                     tuple(sorted(set(best.rules) | set(result.rules))),
                 )
-        return SafetyResult(best.tier, best.response, best.rules, frozenset(signals))
+        return SafetyResult(
+            best.tier, best.response, best.rules, frozenset(signals), where=frozenset(where)
+        )
 
     def _classify_normalised(self, text: str) -> SafetyResult:
         doc = self._nlp(text)
@@ -293,6 +297,7 @@ class SafetyDetector:
             contexts.setdefault(sentence[start], set()).add(self._nlp.vocab.strings[match_id])
         found: list[tuple[str, str | None, str]] = []  # (tier, response, rule id)
         signals: set[str] = set()
+        where: set[tuple[str, int]] = set()
         for match_id, start, end in _tightest(list(self._phrases(doc)) + list(self._patterns(doc))):
             rule = self._rules[self._nlp.vocab.strings[match_id]]
             if idiom_tokens.intersection(range(start, end)):
@@ -301,6 +306,7 @@ class SafetyDetector:
             tier, full = self._effective_tier(rule, doc, start, here)
             if full:
                 signals.update(rule.signals)
+                where.update((signal, sentence[start]) for signal in rule.signals)
             elif lowered := [c for c, _ in rule.lowered_by if c in here]:
                 # A reviewed context ("years ago", "how do I help") decided this reading: the
                 # net does not second-guess it with "are you in danger?" (see net.py).
@@ -312,13 +318,14 @@ class SafetyDetector:
             found.append((tier, response, rule.id))
         top = max((tier_rank(tier) for tier, _, _ in found), default=0)
         if top == 0:
-            return SafetyResult(signals=frozenset(signals))
+            return SafetyResult(signals=frozenset(signals), where=frozenset(where))
         winners = [(r, rule_id) for tier, r, rule_id in found if tier_rank(tier) == top]
         return SafetyResult(
             TIERS[top],
             pick_response([r for r, _ in winners if r]),
             tuple(sorted({rule_id for _, rule_id in winners})),
             frozenset(signals),
+            where=frozenset(where),
         )
 
     def _effective_tier(

@@ -59,7 +59,7 @@ class SafetyNet:
 
     def classify(self, text: str) -> SafetyResult:
         lexical = self.lexicon.classify(text)
-        readings = [lexical, self.situations.evaluate(lexical.signals)]
+        readings = [lexical, self.situations.evaluate(lexical.signals, lexical.where)]
         unsure = False
         leaning = None
         if self.second_opinion is not None:

@@ -45,6 +45,9 @@ class SafetyResult:
     # the answer to "are you or your baby in danger?" is yes (a parent who feels like shaking
     # the baby needs "put your baby down somewhere safe", not the reply about suicide).
     leaning: str | None = None
+    # Where each signal was found: (signal, number of the sentence or clause), so a situation
+    # rule can ask for a time word near the thought it goes with (content/safety/situations.yml).
+    where: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
     @property
     def is_crisis(self) -> bool:

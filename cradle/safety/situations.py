@@ -24,9 +24,23 @@ class Situation:
     response: str
     all_of: frozenset[str]  # every one of these signals
     any_of: frozenset[str]  # and at least one of these (if any are listed)
+    # Signals that count only within this many sentences of one of the rule's other `all`
+    # signals: "now" said of being at work, two sentences after a reported thought, is not
+    # the time of an act (the fifteenth user test).
+    near: tuple[tuple[str, int], ...] = ()
 
-    def applies(self, signals: frozenset[str]) -> bool:
-        return self.all_of <= signals and (not self.any_of or bool(self.any_of & signals))
+    def applies(
+        self, signals: frozenset[str], where: frozenset[tuple[str, int]] = frozenset()
+    ) -> bool:
+        present = frozenset(s for s in signals if self._counts(s, where))
+        return self.all_of <= present and (not self.any_of or bool(self.any_of & present))
+
+    def _counts(self, signal: str, where: frozenset[tuple[str, int]]) -> bool:
+        reach = dict(self.near).get(signal)
+        if reach is None or not where:
+            return True  # with no positions known, every signal counts: the rules only add caution
+        anchors = {n for s, n in where if s in self.all_of and s != signal}
+        return any(abs(n - a) <= reach for s, n in where if s == signal for a in anchors)
 
 
 class SituationRules:
@@ -51,9 +65,12 @@ class SituationRules:
         """Every signal name the rules refer to (the lexicon must be able to emit each)."""
         return frozenset().union(*(s.all_of | s.any_of for s in self.situations))
 
-    def evaluate(self, signals: frozenset[str]) -> SafetyResult:
-        """The most serious situation these signals make up, or tier none."""
-        hits = [s for s in self.situations if s.applies(signals)]
+    def evaluate(
+        self, signals: frozenset[str], where: frozenset[tuple[str, int]] = frozenset()
+    ) -> SafetyResult:
+        """The most serious situation these signals make up, or tier none. `where` holds the
+        sentence each signal was found in, for rules that ask for one signal near another."""
+        hits = [s for s in self.situations if s.applies(signals, where)]
         if not hits:
             return SafetyResult(signals=signals)
         top = max(tier_rank(s.tier) for s in hits)
@@ -81,4 +98,22 @@ def _parse(raw: Any, path: Path, seen: set[str]) -> Situation:
     all_of, any_of = raw.get("all") or [], raw.get("any") or []
     if not isinstance(all_of, list) or not isinstance(any_of, list) or not (all_of or any_of):
         raise ContentError(path, f"situation {sid!r}: give lists of signals under all and/or any")
-    return Situation(sid, tier, response, frozenset(map(str, all_of)), frozenset(map(str, any_of)))
+    all_set, any_set = frozenset(map(str, all_of)), frozenset(map(str, any_of))
+    return Situation(sid, tier, response, all_set, any_set, _near(raw, sid, all_set, any_set, path))
+
+
+def _near(
+    raw: dict, sid: str, all_of: frozenset[str], any_of: frozenset[str], path: Path
+) -> tuple[tuple[str, int], ...]:
+    near = raw.get("near") or {}
+    where = f"situation {sid!r}: near"
+    if not isinstance(near, dict):
+        raise ContentError(path, f"{where} maps a signal to a number of sentences")
+    for signal, reach in near.items():
+        if signal not in all_of | any_of:
+            raise ContentError(path, f"{where} names {signal!r}, not one of its signals")
+        if not all_of - {signal}:
+            raise ContentError(path, f"{where} {signal!r} needs another 'all' signal")
+        if isinstance(reach, bool) or not isinstance(reach, int) or reach < 0:
+            raise ContentError(path, f"{where} {signal!r} must be a whole number from 0")
+    return tuple(sorted((str(signal), reach) for signal, reach in near.items()))

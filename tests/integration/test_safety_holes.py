@@ -130,6 +130,20 @@ def test_a_worry_about_someone_else_is_answered_for_someone_else(stack):
     assert "NHS 111" in texts[0] and "how you've been feeling" not in " ".join(texts)
 
 
+def test_a_time_word_said_of_something_else_does_not_make_someone_elses_worry_an_emergency(stack):
+    # The fifteenth user test's wife was told "Call 999 now" about a husband at work: "now" two
+    # sentences after what he said last night made the situation rule an emergency.
+    texts, contract = say(
+        stack,
+        "hole-time-elsewhere",
+        "my husband said last night 'you'd all be better off without me'. our son is 3 months. "
+        "hes at work now and texted saying he was only joking. how worried should i be?",
+    )
+    assert contract["safety"] == "urgent"
+    assert texts[0].startswith("Thank you for looking out for them.")
+    assert "NHS 111" in texts[0] and "Call 999 now" not in " ".join(texts)
+
+
 def test_a_worry_about_someone_else_lets_go_after_the_follow_up_and_the_ways_to_get_help(stack):
     # The seventh user test: a grandmother got "If they might act on it now, don't wait: call
     # 999" four times, and her own question was never answered (docs/safety.md).

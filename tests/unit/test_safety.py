@@ -151,9 +151,20 @@ def test_the_bench_hides_frozen_misses_unless_asked():
     assert "crisis caught (urgent or emergency):  0/1" in hidden
     assert "false alarms on everyday messages:     1/1" in hidden
     assert "word for word" not in hidden and "an alarm" not in hidden
+    assert "urgent messages read as emergencies" not in hidden  # none in the set
     shown = report(result, show_items=True)
     assert "MISS emergency/-: 'a missed crisis, word for word' -> none" in shown
     assert "FALSE ALARM -: 'an alarm' -> urgent" in shown
+
+
+def test_the_bench_counts_urgent_messages_read_as_emergencies():
+    from cradle.safety.evaluate import Item, Reading, Result, report
+
+    items = (Item("a", "urgent"), Item("b", "urgent"), Item("c", "emergency"))
+    readings = (Reading("emergency", None), Reading("urgent", None), Reading("emergency", None))
+    result = Result("a set", items, readings, (1.0, 1.0, 1.0))
+    assert result.overcalled() == (1, 2)
+    assert "urgent messages read as emergencies:  1/2 = 50.0%" in report(result, False)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from cradle.paths import content_dir
 from cradle.recent import Recent
@@ -119,10 +120,47 @@ def test_abuse_told_by_a_friend_gets_the_reply_written_for_them(text, opinion, r
         ("i want to die, im at the bridge", "emergency"),
         # the thought alone is urgent
         ("i want to die", "urgent"),
+        # a time word in the thought's sentence, or the one before or after it, is its time
+        ("i want to die tonight", "emergency"),
+        ("i want to kill myself now", "emergency"),
+        ("I want to die. Tonight.", "emergency"),
+        ("tonight. i cant do this anymore i want to end it", "emergency"),
+        ("my wife says she wants to kill herself tonight", "emergency"),
+        ("ive been cutting myself and im going to do it again tonight with a blade", "emergency"),
+        # a time word said of something else, two sentences on, is not (fifteenth user test)
+        (
+            "my husband said last night 'you'd all be better off without me'. our son is 3 "
+            "months. hes at work now and texted saying he was only joking. how worried should "
+            "i be?",
+            "urgent",
+        ),
+        ("i want to die. the baby was up all night. she's asleep now", "urgent"),
+        # a means still counts anywhere in the message
+        ("i want to die. the baby was up all night. i have 50 paracetamol", "emergency"),
     ],
 )
 def test_situation_rules_combine_signals(text, tier):
     assert net(None).classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("all_of", "near", "error"),
+    [
+        (["suicidal"], {"place": 1}, "not one of its signals"),
+        (["suicidal"], {"time": -1}, "whole number from 0"),
+        (["suicidal"], {"time": "one"}, "whole number from 0"),
+        (["suicidal"], {"time": True}, "whole number from 0"),
+        (["suicidal"], "time", "maps a signal"),
+        (["time"], {"time": 1}, "needs another 'all' signal"),
+    ],
+)
+def test_a_near_that_cannot_be_read_is_a_content_error(tmp_path, all_of, near, error):
+    rule = {"id": "r", "all": all_of, "any": ["time", "means"], "tier": "emergency"}
+    rule |= {"response": "emergency", "near": near}
+    path = tmp_path / "situations.yml"
+    path.write_text(yaml.safe_dump({"situations": [rule]}))
+    with pytest.raises(ContentError, match=error):
+        SituationRules.from_file(path)
 
 
 def test_an_unsure_reading_asks_first_instead_of_answering(monkeypatch):
