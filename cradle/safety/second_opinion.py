@@ -128,16 +128,20 @@ def load_config(safety_dir: Path) -> dict[str, Any]:
 
 
 def safety_statements(path: Path, config: dict[str, Any]) -> re.Pattern[str] | None:
-    """`safety_statements`: what the model is not shown ("not in danger"), as one pattern; None
-    when the config lists none. A pattern that cannot be read names itself."""
-    listed = config.get("safety_statements") or []
-    if not isinstance(listed, list) or not all(isinstance(p, str) and p for p in listed):
-        raise ContentError(path, "safety_statements must be a list of regular expressions")
-    for pattern in listed:
-        try:
-            re.compile(pattern)
-        except re.error as err:
-            raise ContentError(path, f"safety_statements: {pattern!r} is not valid: {err}") from err
+    """What the model is not shown, as one pattern: `safety_statements` ("not in danger") and
+    `figures_of_speech` ("at the end of my rope"); None when the config lists neither. A pattern
+    that cannot be read names itself."""
+    listed = []
+    for key in ("safety_statements", "figures_of_speech"):
+        patterns = config.get(key) or []
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+            raise ContentError(path, f"{key} must be a list of regular expressions")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                raise ContentError(path, f"{key}: {pattern!r} is not valid: {err}") from err
+        listed += patterns
     return re.compile("|".join(f"(?:{p})" for p in listed), re.I) if listed else None
 
 

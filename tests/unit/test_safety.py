@@ -304,6 +304,9 @@ def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
         "I'm not in any danger, honestly",
         "nobody is hurting me i just feel so low",
         "im not suicidal or anything mate i just asked about the drinking",
+        # a figure of speech with a crisis's word in it (the fifteenth user test's dad)
+        "im not suicidal or anything just at the end of my rope",
+        "at the end of my rope with this baby, she wont stop crying",
     ],
 )
 def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
@@ -320,6 +323,8 @@ def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
         ("I'm not in danger, he just checks my phone and won't let me see my mum", "urgent"),
         ("im not suicidal but ive saved up my tablets", "emergency"),
         ("not suicidal but i wish i could go to sleep and not wake up", "urgent"),
+        ("im at the end of my rope, i have a rope in the garage", "emergency"),
+        ("at the end of my rope, i want to die tonight", "emergency"),
     ],
 )
 def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):

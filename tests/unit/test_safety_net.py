@@ -357,6 +357,7 @@ def test_statements_of_safety_are_taken_out_of_what_the_model_reads():
     assert careful.opinion("not in danger from him but danger he is here").crisis > 0.64
 
 
+@pytest.mark.parametrize("key", ["safety_statements", "figures_of_speech"])
 @pytest.mark.parametrize(
     ("statements", "error"),
     [
@@ -365,11 +366,12 @@ def test_statements_of_safety_are_taken_out_of_what_the_model_reads():
         ([""], "must be a list"),
     ],
 )
-def test_a_statement_of_safety_that_cannot_be_read_names_itself(tmp_path, statements, error):
+def test_a_statement_of_safety_that_cannot_be_read_names_itself(tmp_path, key, statements, error):
     from cradle.safety.second_opinion import safety_statements
 
-    with pytest.raises(ContentError, match=error):
-        safety_statements(tmp_path / "second_opinion.yml", {"safety_statements": statements})
+    with pytest.raises(ContentError) as raised:
+        safety_statements(tmp_path / "second_opinion.yml", {key: statements})
+    assert key in str(raised.value) and error in str(raised.value)
 
 
 @pytest.mark.parametrize("intent", sorted(NET_INTENTS | {SAFE_NOW_INTENT}))
