@@ -12,7 +12,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from cradle.areas import get_areas
+from cradle.areas import AreaMatch, get_areas
 from cradle.audience import normalise_audience, says_she_is_the_mum, speaks_of_self
 from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.naming import named_in
@@ -35,6 +35,7 @@ from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.insights import FEEDBACK_REASONS
 from cradle.operator import Operator, get_operator
 from cradle.replies import (
+    NATIONAL_SCOPE,
     Message,
     about_cradle_messages,
     contract,
@@ -492,17 +493,19 @@ class ActionFindServices(Action):
         request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
-        if request.area.district is None and area is not None:
-            # Never keep an unrecognised value: it may be hostile input from /inform{...}.
-            if request.area.outside_note:
-                dispatch(dispatcher, [say("area_outside", note=request.area.outside_note)])
-            else:
-                dispatch(dispatcher, [say("area_unknown")])
-            events.append(SlotSet("area", None))
         try:
             outcome = await asyncio.to_thread(self._search, request)
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
+            outcome = None
+        if request.area.district is None and area is not None:
+            # Never keep an unrecognised value: it may be hostile input from /inform{...}.
+            if request.area.outside_note:
+                dispatch(dispatcher, [_outside_line(request.area, outcome)])
+            else:
+                dispatch(dispatcher, [say("area_unknown")])
+            events.append(SlotSet("area", None))
+        if outcome is None:
             # Still signpost: the national lines are fixed content, not catalogue data.
             dispatch(
                 dispatcher,
@@ -522,7 +525,8 @@ class ActionFindServices(Action):
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         short = get_areas().district_names.get(district) if district else None
-        dispatch(dispatcher, service_messages(outcome, place, short))
+        reaching = get_areas().reaching(request.area)
+        dispatch(dispatcher, service_messages(outcome, place, short, reaching))
         topic_id = topic if isinstance(topic, str) else None
         facts = {
             "district": request.area.district,
@@ -835,6 +839,17 @@ def informs_nothing(tracker: Tracker) -> bool:
     # Read as if it asked: who the parent is, a need or a way of contact is an answer too.
     ask = get_request_reader().read(_latest_text(tracker), asked=True)
     return ask is None or ask == ServiceAsk()
+
+
+def _outside_line(area: AreaMatch, outcome: SearchOutcome | None) -> dict[str, Any]:
+    """Where a parent outside the county lives, and which services follow: some that reach
+    their place too ("Coventry and Warwickshire"), or national ones only."""
+    served = get_areas().reaching(area)
+    found = outcome.results if outcome is not None else ()
+    note = area.outside_note or ""
+    if served is None or all(r.scope == NATIONAL_SCOPE for r in found):
+        return say("area_outside", note=note)
+    return say("area_outside_served", note=note, served=served)
 
 
 def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from cradle.yamlio import ContentError, load_yaml
 # The county itself is not one of its districts: "warwickshire" is one letter-run from "north
 # warwickshire" and must never be guessed as it.
 COUNTY_NAMES = frozenset({"warwickshire", "warks", "the county"})
+# The wider areas every Warwickshire parent is in: not an area that serves a place outside.
+_COUNTY_AND_UK = ("warwickshire", "national")
 _POSTCODE = re.compile(r"^([a-z]{1,2}[0-9][0-9a-z]?)(\s*[0-9][a-z]{2})?$")
 # Words around a place in a reply to "which town?" ("i live near nuneton"). Removed before a
 # misspelling is guessed, so the guess is made on the place word alone, never on the sentence.
@@ -33,6 +35,9 @@ class AreaMatch:
     # The allowlisted word that matched (a district id, or a place outside the county), safe to
     # keep in a slot: resolving it again gives this same match.
     key: str | None = None
+    # Outside the county: the wider area whose services reach this place too ("coventry": the
+    # Coventry and Warwickshire NHS services), or None for national services only.
+    served_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,17 @@ class Areas:
     # read from the words by the actions only. Taught, Birmingham, Solihull and the neighbouring
     # towns cost one right answer on a frozen NLU part (README, "Places outside the county").
     untaught: frozenset[str] = frozenset()
+    # Places outside the county that some services cover: place -> wider area id (`served_by`).
+    served: dict[str, str] = field(default_factory=dict)
 
     def named(self, district: str) -> str:
         """The district as a sentence names it, with its main towns where its name hides them."""
         return self.in_words.get(district) or self.district_names[district]
+
+    def reaching(self, match: AreaMatch) -> str | None:
+        """For a place outside the county, the name of the area whose services reach it too
+        ("Coventry"); None for a place in the county or one only national services cover."""
+        return self.wider_names[match.served_by] if match.served_by else None
 
     @property
     def all_ids(self) -> frozenset[str]:
@@ -77,7 +89,12 @@ class Areas:
                 district = self.places[candidate]
                 return AreaMatch(district, self.district_names[district], key=district)
             if candidate in self.outside:
-                return AreaMatch(None, outside_note=self.outside[candidate], key=candidate)
+                return AreaMatch(
+                    None,
+                    outside_note=self.outside[candidate],
+                    key=candidate,
+                    served_by=self.served.get(candidate),
+                )
         return self._close_match(key)
 
     def _close_match(self, key: str) -> AreaMatch:
@@ -191,21 +208,31 @@ def load_areas(path: Path) -> Areas:
     wider = {w["id"]: w["name"] for w in data.get("wider_areas") or []}
     outside: dict[str, str] = {}
     untaught: set[str] = set()
+    served: dict[str, str] = {}
     for entry in data.get("outside") or []:
         taught = entry.get("nlu_lookup", True)
         if not isinstance(taught, bool):
             raise ContentError(path, f"nlu_lookup must be true or false: {taught!r}")
+        served_by = entry.get("served_by")
+        if served_by is not None and (served_by not in wider or served_by in _COUNTY_AND_UK):
+            raise ContentError(
+                path, f"served_by must be a wider area other than {_COUNTY_AND_UK}: {served_by!r}"
+            )
         for place in list(entry.get("names") or []) + list(entry.get("postcode_districts") or []):
             key = _normalise(str(place))
             if key in places:
                 raise ContentError(path, f"{place!r} is listed both in a district and outside")
             outside[key] = str(entry.get("note", ""))
+            if served_by is not None:
+                served[key] = served_by
             if not taught:
                 untaught.add(key)
     if not district_names:
         raise ContentError(path, "no districts listed")
     source = str(data.get("source", ""))
-    return Areas(district_names, wider, places, outside, source, in_words, frozenset(untaught))
+    return Areas(
+        district_names, wider, places, outside, source, in_words, frozenset(untaught), served
+    )
 
 
 @lru_cache(maxsize=4)

@@ -313,11 +313,15 @@ NATIONAL_SCOPE = 2  # ServiceResult.scope: 0 local district, 1 county-wide, 2 na
 
 
 def service_messages(
-    outcome: SearchOutcome, place: str | None, short_place: str | None = None
+    outcome: SearchOutcome,
+    place: str | None,
+    short_place: str | None = None,
+    reaching: str | None = None,
 ) -> list[Message]:
     """The services found (ranked by need and audience, then place): an introduction that says
     what they really are, and the services as cards in the reply contract (the widget shows the
-    cards; the SMS channel lists three as text). `short_place`: the district's name alone."""
+    cards; the SMS channel lists three as text). `short_place`: the district's name alone.
+    `reaching`: a place outside the county that some of the services cover ("Coventry")."""
     if not outcome.results:
         return [say("services_none"), contract(services=[])]
     listing = listing_words(outcome.results)
@@ -330,6 +334,8 @@ def service_messages(
     elif all(r.scope == NATIONAL_SCOPE for r in outcome.results):
         # e.g. a parent in Coventry: only national services cover them, not Warwickshire's.
         intro = say("services_national", listing=listing)
+    elif reaching:
+        intro = say("services_reaching", served=reaching, listing=listing)
     else:
         intro = say("services_wider", listing=listing)
     return [

@@ -30,6 +30,7 @@ COUNTY, NATIONAL = "warwickshire", "national"
 # Where a parent is, for ranking: a district id, or one of these.
 ANYWHERE = "*"  # no district given: county-wide and national services
 OUTSIDE = "!"  # lives outside the county: national services only
+# ...or, followed by a wider area's id ("!coventry"), that area's services and national ones.
 
 
 def need_key(needs: Iterable[str]) -> str:
@@ -39,8 +40,9 @@ def need_key(needs: Iterable[str]) -> str:
 
 def area_scopes(place: str, districts: Iterable[str]) -> dict[str, int]:
     """The service areas that cover a parent at `place`, with their scope (0 local ... 2)."""
-    if place == OUTSIDE:
-        return {NATIONAL: 2}
+    if place.startswith(OUTSIDE):
+        served = place[len(OUTSIDE) :]
+        return {served: 1, NATIONAL: 2} if served else {NATIONAL: 2}
     scopes = {COUNTY: 1, NATIONAL: 2}
     if place != ANYWHERE and place in set(districts):
         scopes[place] = 0
@@ -68,10 +70,14 @@ def _singles_out(audiences: frozenset[str]) -> bool:
 
 
 def rank_rows(
-    services: list[Candidate], need_keys: Iterable[str], districts: list[str]
+    services: list[Candidate],
+    need_keys: Iterable[str],
+    districts: list[str],
+    served: Iterable[str] = (),
 ) -> Iterator[tuple[str, str, str, int, int, int]]:
-    """(need_key, place, audience, rank, scope, rowid) for every bucket, in rank order."""
-    places = [*districts, ANYWHERE, OUTSIDE]
+    """(need_key, place, audience, rank, scope, rowid) for every bucket, in rank order.
+    `served`: wider areas outside the county that some services reach ("coventry")."""
+    places = [*districts, ANYWHERE, OUTSIDE, *(f"{OUTSIDE}{area}" for area in served)]
     shown = [s for s in services if s.status in SHOWN_STATUSES]
     for key in need_keys:
         wanted = frozenset(key.split(","))

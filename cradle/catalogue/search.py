@@ -48,6 +48,7 @@ def request_from_slots(
         district=match.district,
         audience=normalise_audience(audience),
         include_county=match.outside_note is None,
+        served_by=match.served_by,
     )
     return ParentRequest(query, match)
 

@@ -73,20 +73,28 @@ class SearchQuery:
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
     limit: int = 5
     include_county: bool = True  # False for parents who live outside Warwickshire
+    # Outside Warwickshire, the wider area whose services reach them too ("coventry"); None for
+    # national services only. An id from `served_by` in content/areas.yml.
+    served_by: str | None = None
     when: dt.datetime | None = None  # for "open now"; None means the current time
     open_now: bool = False  # only services open at `when`
     contact: str | None = None  # "text": services a parent can text; "phone", "online", ...
     cost: str | None = None  # "free" or "low-cost"
     text: str | None = None  # full-text search over name, description and needs
 
-    def checked(self, district_ids: frozenset[str]) -> SearchQuery:
-        """Raise BadQuery unless every value is on its allowlist."""
+    def checked(
+        self, district_ids: frozenset[str], served: frozenset[str] = frozenset()
+    ) -> SearchQuery:
+        """Raise BadQuery unless every value is on its allowlist (`served`: the areas outside
+        the county that some services reach)."""
         allowed = known_needs()
         unknown = [n for n in self.needs if n not in allowed]
         if unknown:
             raise BadQuery(f"unknown need: {unknown[0]!r}")
         if self.district is not None and self.district not in district_ids:
             raise BadQuery(f"unknown district: {self.district!r}")
+        if self.served_by is not None and (self.include_county or self.served_by not in served):
+            raise BadQuery(f"unknown area outside the county: {self.served_by!r}")
         if self.audience is not None and self.audience not in AUDIENCE_FIT:
             raise BadQuery(f"unknown audience: {self.audience!r}")
         if self.contact is not None and self.contact not in CONTACTS:
@@ -245,6 +253,12 @@ class Catalogue:
         self._db = db
         self._district_ids = district_ids
         self._buckets = buckets or {}
+        # The areas outside the county that some services reach: their places in the rank table.
+        self._served = frozenset(
+            place[len(OUTSIDE) :]
+            for _, place, _ in self._buckets
+            if place.startswith(OUTSIDE) and place != OUTSIDE
+        )
         # One sqlite connection shared by worker threads: serialise access to it.
         self._lock = threading.Lock()
 
@@ -277,7 +291,7 @@ class Catalogue:
         self._db.close()
 
     def search(self, query: SearchQuery) -> SearchOutcome:
-        query = query.checked(self._district_ids)
+        query = query.checked(self._district_ids, self._served)
         crisis_lines = CRISIS in query.needs
         results = self._query(query, crisis_lines=crisis_lines)
         night = is_night(query.moment())
@@ -331,7 +345,7 @@ class Catalogue:
         if query.district is not None:
             place = query.district if query.include_county else None
         else:
-            place = ANYWHERE if query.include_county else OUTSIDE
+            place = ANYWHERE if query.include_county else f"{OUTSIDE}{query.served_by or ''}"
         if place is None:
             return None
         return self._buckets.get((need_key(query.needs), place, query.audience or "parent"))
@@ -418,7 +432,10 @@ class Catalogue:
                 params[f"{prefix}{i}"] = value
             return ",".join(f":{prefix}{i}" for i in range(len(values)))
 
-        wider = list(WIDER_AREAS) if query.include_county else ["national"]
+        if query.include_county:
+            wider = list(WIDER_AREAS)
+        else:
+            wider = [query.served_by, "national"] if query.served_by else ["national"]
         areas = [query.district, *wider] if query.district else wider
         fit = AUDIENCE_FIT[query.audience or "parent"]
         # With needs, start from the services that match one (through the need index);

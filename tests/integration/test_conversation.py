@@ -466,6 +466,18 @@ def test_a_place_named_under_a_list_gets_that_places_list(stack):
     assert contract["services"] and {c["scope"] for c in contract["cards"]} == {"national"}
 
 
+def test_a_place_outside_that_some_services_reach_gets_them_before_national_ones(stack):
+    # The fifteenth user test's officer: "And for someone living in Coventry?" got national
+    # services only, though the perinatal team and NHS Talking Therapies cover Coventry too.
+    sender = "officer-2"
+    say(stack, sender, "Can you show me services for a parent in Nuneaton please")
+    texts, contract = say(stack, sender, "And for someone living in Coventry?")
+    assert texts[0].endswith("some of them cover Coventry too."), texts
+    assert texts[1].startswith("These cover Coventry or the whole country."), texts
+    assert "talking-therapies" in contract["services"][0], contract["services"]
+    assert {c["scope"] for c in contract["cards"]} == {"county", "national"}
+
+
 def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
     # The fifteenth user test: her couples counselling list had Galop's LGBT+ abuse helpline.
     sender = "couples-1"

@@ -293,30 +293,44 @@ async def test_find_services_refuses_unknown_places_and_forgets_them(find, area)
     )
 
 
-async def test_find_services_for_coventry_offers_national_services_only(find):
+@pytest.mark.parametrize(
+    ("area", "topic", "scopes", "intro"),
+    [
+        ("Birmingham", "low-mood", {"national"}, "These are national, so they can help wherever"),
+        # Coventry and Warwickshire's NHS services reach Coventry too (the fifteenth user test)
+        ("Coventry", "low-mood", {"county", "national"}, "These cover Coventry or the whole"),
+        # ...but none of them is for abuse: not told "some of them cover Coventry too"
+        ("Coventry", "domestic-abuse", {"national"}, "These are national, so they can help"),
+    ],
+)
+async def test_find_services_outside_the_county_offers_what_reaches_it(
+    find, area, topic, scopes, intro
+):
     dispatcher = CollectingDispatcher()
-    await find.run(dispatcher, tracker("inform", topic="low-mood", area="Coventry"), {})
-    assert "Coventry has its own" in texts(dispatcher)[0]
-    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
+    await find.run(dispatcher, tracker("inform", topic=topic, area=area), {})
+    assert f"{area} has its own" in texts(dispatcher)[0]
+    reaching = "some of them cover" in texts(dispatcher)[0]
+    assert reaching == ("county" in scopes)
+    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == scopes
     # ...and the list's introduction says so, not "These cover all of Warwickshire" (user test).
-    assert texts(dispatcher)[1].startswith("These are national, so they can help wherever")
+    assert texts(dispatcher)[1].startswith(intro)
     assert "Warwickshire" not in texts(dispatcher)[1]
 
 
 @pytest.mark.parametrize(
-    ("text", "note"),
+    ("text", "note", "scopes"),
     [
-        ("groups near me, I live in B15 Birmingham", "Birmingham has its own"),
-        ("anything for dads in coventry?", "Coventry has its own"),
+        ("groups near me, I live in B15 Birmingham", "Birmingham has its own", {"national"}),
+        ("anything for dads in coventry?", "Coventry has its own", {"county", "national"}),
     ],
 )
-async def test_a_request_naming_a_place_outside_gets_its_note_and_national_services(
-    find, text, note
+async def test_a_request_naming_a_place_outside_gets_its_note_and_what_reaches_it(
+    find, text, note, scopes
 ):
     dispatcher = CollectingDispatcher()
     events = await find.run(dispatcher, asked(text, "find_services"), {})
     assert texts(dispatcher)[0].startswith(note)
-    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == {"national"}
+    assert {c["scope"] for c in payloads(dispatcher)["cards"]} == scopes
     assert {"event": "slot", "timestamp": None, "name": "area", "value": None} in events
     assert SERVICE_FILTER_FORM not in str(events)  # not asked where again
 

@@ -52,6 +52,15 @@ def test_places_outside_the_county_have_a_note(typed, note):
     assert match.district is None and note in (match.outside_note or "")
 
 
+@pytest.mark.parametrize(
+    ("typed", "served_by"),
+    [("Coventry", "coventry"), ("CV3", "coventry"), ("B15", None), ("banbury", None)],
+)
+def test_a_place_outside_names_the_area_whose_services_reach_it(typed, served_by):
+    # Coventry and Warwickshire Partnership NHS Trust's services cover the city too.
+    assert get_areas().resolve(typed).served_by == served_by
+
+
 # Postcode districts that cross the county's edge are never called outside it: a Warwickshire
 # family told "you live elsewhere" would get national services only.
 @pytest.mark.parametrize("typed", ["CV7", "B76", "B78", "B93", "B94", "B96", "LE10"])
@@ -79,12 +88,16 @@ def test_a_warwickshire_place_in_a_message_wins_over_one_outside(text, district,
     [
         ("{names: [rugby], note: x}", "listed both in a district and outside"),
         ("{names: [leeds], note: x, nlu_lookup: 'no'}", "nlu_lookup must be true or false"),
+        ("{names: [leeds], note: x, served_by: yorkshire}", "served_by must be a wider area"),
+        ("{names: [leeds], note: x, served_by: national}", "served_by must be a wider area"),
     ],
 )
 def test_a_bad_place_outside_is_a_content_error(tmp_path, outside, error):
     path = tmp_path / "areas.yml"
     path.write_text(
-        f"districts:\n  - {{id: rugby, name: Rugby, towns: [rugby]}}\noutside:\n  - {outside}\n",
+        f"districts:\n  - {{id: rugby, name: Rugby, towns: [rugby]}}\n"
+        "wider_areas:\n  - {id: national, name: National}\n"
+        f"outside:\n  - {outside}\n",
         encoding="utf-8",
     )
     with pytest.raises(ContentError, match=error):

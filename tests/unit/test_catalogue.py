@@ -71,6 +71,9 @@ def test_a_district_with_no_local_service_gets_county_and_national(fixture_catal
         {"needs": ("low-mood' --",)},
         {"audience": "dad' OR '1'='1"},
         {"limit": 0},
+        # an area outside the county is one some services reach, and only for a parent there
+        {"served_by": "leeds' OR 1=1", "include_county": False},
+        {"served_by": "coventry", "include_county": True},
     ],
 )
 def test_hostile_values_are_refused_before_any_query(fixture_catalogue, bad):
@@ -82,6 +85,48 @@ def test_hostile_values_are_refused_before_any_query(fixture_catalogue, bad):
 def test_hostile_slot_values_never_reach_sql(area):
     request = request_from_slots("low-mood", area, "mum")
     assert request.query.district is None
+
+
+@pytest.mark.parametrize(
+    ("area", "audience", "covering"),
+    [
+        # The fifteenth user test's council officer: "And for someone living in Coventry?"
+        (
+            "coventry",
+            "mum",
+            {
+                "Perinatal mental health team (Coventry and Warwickshire)",
+                "NHS Talking Therapies (Coventry and Warwickshire)",
+            },
+        ),
+        ("CV1", None, {"NHS Talking Therapies (Coventry and Warwickshire)"}),
+        ("birmingham", "mum", set()),
+    ],
+)
+def test_a_place_outside_gets_the_services_that_reach_it_and_national_ones(
+    real_catalogue, area, audience, covering
+):
+    request = request_from_slots("low-mood", area, audience)
+    found = real_catalogue.search(request.query).results
+    reaching = {r.name for r in found if r.scope != 2}
+    assert reaching == covering  # never a Warwickshire-only service
+    assert all(r.scope == 1 for r in found if r.name in covering)
+    assert [r.scope for r in found] == sorted(r.scope for r in found)  # before national ones
+
+
+@pytest.mark.parametrize(
+    ("place", "scopes"),
+    [
+        ("rugby", {"rugby": 0, "warwickshire": 1, "national": 2}),
+        ("*", {"warwickshire": 1, "national": 2}),  # no place given
+        ("!", {"national": 2}),  # outside the county, nothing reaches it
+        ("!coventry", {"coventry": 1, "national": 2}),  # outside, Coventry's services reach it
+    ],
+)
+def test_where_a_parent_is_decides_which_service_areas_cover_them(place, scopes):
+    from cradle.catalogue.ranking import area_scopes
+
+    assert area_scopes(place, ["rugby"]) == scopes
 
 
 def test_every_district_has_services_for_mums_and_for_dads(real_catalogue):

@@ -342,12 +342,22 @@ async def test_skip_before_any_list_gets_the_county_wide_one(find):
     assert not any(e["event"] == "active_loop" for e in events)
 
 
-async def test_a_place_outside_the_county_gets_national_services_and_is_forgotten(find):
+@pytest.mark.parametrize(
+    ("typed", "area", "first", "scopes"),
+    [
+        ("Birmingham", "birmingham", "national services that anyone", {"national"}),
+        # Coventry and Warwickshire's NHS services reach Coventry too (the fifteenth user test)
+        ("Coventry", "coventry", "some of them cover Coventry too", {"county", "national"}),
+    ],
+)
+async def test_a_place_outside_the_county_gets_what_reaches_it_and_is_forgotten(
+    find, typed, area, first, scopes
+):
     dispatcher = CollectingDispatcher()
-    events = await find.run(dispatcher, after_form("Coventry", area="coventry"), {})
+    events = await find.run(dispatcher, after_form(typed, area=area, topic="low-mood"), {})
     texts, data = said(dispatcher)
-    assert "Coventry has its own" in texts[0]
-    assert {c["scope"] for c in data["cards"]} == {"national"}
+    assert f"{typed} has its own" in texts[0] and first in texts[0]
+    assert {c["scope"] for c in data["cards"]} == scopes
     assert {"event": "slot", "timestamp": None, "name": "area", "value": None} in events
 
 
