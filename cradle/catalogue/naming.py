@@ -54,9 +54,38 @@ def _names_something(words: list[str]) -> bool:
     return any(w not in _EVERYDAY and w not in _GENERIC for w in words)
 
 
+# Words beside an everyday one-word name that show it is asked about as a service: "does relate
+# cost money?" (the fifteenth user test), "what about calm", "is shout free", "is calm open".
+_ASKED_AFTER = frozenset("does about call ring rang contact text".split())
+_ASKED_BEFORE = frozenset(
+    "cost costs charge charges free open closed number website phone price".split()
+)
+
+
 def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
     """The service (given as name and item) whose name the text says; None when it names none,
     or more than one ("is pandas better than talking therapies": the list answers that)."""
     said = f" {_plain(text)} "
-    named = [item for name, item in services if any(f" {p} " in said for p in name_phrases(name))]
+    named = [
+        item
+        for name, item in services
+        if any(f" {p} " in said for p in name_phrases(name)) or _asked_about(name, said)
+    ]
     return named[0] if len(named) == 1 else None
+
+
+def _asked_about(name: str, said: str) -> bool:
+    """An everyday word that is a service's only own word ("relate", "calm", "shout"), asked
+    about as a service: "does relate...", "relate cost...", never "i can relate"."""
+    own = [w for w in _plain(_BRACKETS.sub(" ", name)).split() if w not in _GENERIC]
+    if len(own) != 1 or own[0] not in _EVERYDAY:
+        return False
+    words = said.split()
+    return any(
+        word == own[0]
+        and (
+            (i > 0 and words[i - 1] in _ASKED_AFTER)
+            or (i + 1 < len(words) and words[i + 1] in _ASKED_BEFORE)
+        )
+        for i, word in enumerate(words)
+    )

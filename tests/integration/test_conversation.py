@@ -478,6 +478,16 @@ def test_a_place_outside_that_some_services_reach_gets_them_before_national_ones
     assert {c["scope"] for c in contract["cards"]} == {"county", "national"}
 
 
+def test_does_relate_cost_money_under_the_list_gets_relates_card(stack):
+    # The fifteenth user test's mum asked it three times and got topic answers.
+    sender = "couples-2"
+    say(stack, sender, "is there any couples counselling or relationship support round stratford?")
+    asked = "does relate cost money? we cant really afford much on mat pay"
+    texts, contract = say(stack, sender, asked)
+    assert contract["services"] == ["relate"], (texts, contract)
+    assert "ask about costs" in contract["cards"][0]["description"]
+
+
 def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
     # The fifteenth user test: her couples counselling list had Galop's LGBT+ abuse helpline.
     sender = "couples-1"

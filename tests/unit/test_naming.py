@@ -47,6 +47,16 @@ LISTED = [
         ("any other support near me?", None),
         # Two named as fully as each other: the list answers it.
         ("is pandas better than talking therapies", None),
+        # An everyday word that is a service's only own word, asked about as a service (the
+        # fifteenth user test asked three times)...
+        ("does relate cost money? we cant really afford much on mat pay", "relate"),
+        ("ok. last thing is relate free or not", "relate"),
+        ("is calm open at night", "calm-helpline"),
+        ("what about calm?", "calm-helpline"),
+        # ...but not when it is the everyday word
+        ("the baby is calm now, thank god", None),
+        ("i cant relate to other mums", None),
+        ("he just doesnt relate to me anymore", None),
     ],
 )
 def test_a_service_is_named_by_its_own_words_not_by_everyday_ones(text, named):
