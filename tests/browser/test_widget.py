@@ -921,3 +921,17 @@ def test_a_parent_in_coventry_sees_the_services_that_reach_them_on_a_phone(phone
     assert "(Coventry and Warwickshire)" in cards.first.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-coventry-360.png"))
+
+
+def test_what_else_can_i_do_after_someone_elses_emergency_is_in_view(phone_page):
+    """On a 360x740 phone: what a helper can do while help comes, with 999 first, wholly in
+    view (the fifteenth user test's wife got 999 again, and nothing else)."""
+    page = phone_page
+    ask(page, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
+    choose(page, "I'm safe")
+    ask(page, "she says shes fine and wont go anywhere")
+    reply = choose(page, "What else can I do?")
+    assert "999" in reply.inner_text() and "stay with them" in reply.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-what-else-360.png"))
+    assert_whole_in_the_log(page, (reply,), 360)

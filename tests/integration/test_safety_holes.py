@@ -122,6 +122,19 @@ def test_someone_elses_emergency_gets_the_reply_about_them(stack):
     assert "how you've been feeling" not in " ".join(texts)
 
 
+def test_what_else_can_i_do_after_someone_elses_emergency_says_what_a_helper_can_do(stack):
+    # The fifteenth user test's wife pressed it and got 999 again, and nothing else.
+    sender = "hole-what-else"
+    say(stack, sender, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
+    say(stack, sender, "/affirm")
+    held, _ = say(stack, sender, "she says shes fine and wont go anywhere")
+    texts, contract = say(stack, sender, "/crisis_help")  # "What else can I do?"
+    said = " ".join(texts)
+    assert said.index("999") < said.index("stay with them")
+    assert "move away anything they could use" in said and texts[0] != held[0]
+    assert contract["safety"] == "emergency"
+
+
 def test_a_worry_about_someone_else_is_answered_for_someone_else(stack):
     texts, contract = say(stack, "hole-concern", "my wife said she wants to die")
     assert contract["safety"] == "urgent"

@@ -393,3 +393,14 @@ def test_by_text_how_can_i_help_them_after_a_friends_abuse_is_the_part_for_them(
     reply = text_sms(stack, number, "how do i help her")
     assert reply and reply.startswith("For family and friends"), reply
     assert segments(reply) <= 4 and is_gsm7(reply)
+
+
+def test_what_else_can_i_do_after_someone_elses_emergency_comes_whole_by_text(stack):
+    number = "+447700900094"
+    text_sms(stack, number, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
+    text_sms(stack, number, "1")  # "I'm safe"
+    held = text_sms(stack, number, "she says shes fine and wont go anywhere")
+    assert held and "2=What else can I do?" in held, held
+    reply = text_sms(stack, number, "2")
+    assert reply and "stay with them" in reply and reply.rstrip().endswith("I'm still here.")
+    assert segments(reply) <= 3 and is_gsm7(reply)
