@@ -63,6 +63,11 @@ class Areas:
         """The district as a sentence names it, with its main towns where its name hides them."""
         return self.in_words.get(district) or self.district_names[district]
 
+    @property
+    def served_areas(self) -> frozenset[str]:
+        """The wider areas outside the county that some services reach ("coventry")."""
+        return frozenset(self.served.values())
+
     def reaching(self, match: AreaMatch) -> str | None:
         """For a place outside the county, the name of the area whose services reach it too
         ("Coventry"); None for a place in the county or one only national services cover."""

@@ -33,7 +33,7 @@ def area_scope(area_id: str, areas: Areas) -> int:
     such as Coventry: as wide as the county is for its parents), 2 for national."""
     if area_id in areas.district_names:
         return 0
-    return 1 if area_id == "warwickshire" or area_id in areas.served.values() else 2
+    return 1 if area_id == "warwickshire" or area_id in areas.served_areas else 2
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -254,7 +254,7 @@ def write_rank_table(db: sqlite_utils.Database, services: list[Service], areas: 
     buckets: dict[tuple[str, str, str], int] = {}
     batch: list[tuple[int, int, int, int]] = []
     for key, place, audience, rank, scope, rowid in rank_rows(
-        candidates, need_keys(), sorted(areas.district_names), sorted(set(areas.served.values()))
+        candidates, need_keys(), sorted(areas.district_names), sorted(areas.served_areas)
     ):
         bucket = buckets.setdefault((key, place, audience), len(buckets) + 1)
         batch.append((bucket, rank, scope, rowid))

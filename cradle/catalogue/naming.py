@@ -33,13 +33,23 @@ def _plain(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower().replace("'", "").replace("’", "")))
 
 
+def _name_words(name: str) -> list[str]:
+    """A service's name as plain words, without the part in brackets."""
+    return _plain(_BRACKETS.sub(" ", name)).split()
+
+
+def _own_words(words: list[str]) -> list[str]:
+    """The words of a name that say which service, not what kind or where."""
+    return [w for w in words if w not in _GENERIC]
+
+
 def name_phrases(name: str) -> tuple[str, ...]:
     """The phrases that name a service, longest first: its name without the part in brackets
     (a one-word name only if it is not an everyday word: not "relate"), and its own words
     without the generic ones when one of them is not an everyday word ("talking therapies",
     "pandas"; not "wellbeing" or "domestic abuse")."""
-    words = _plain(_BRACKETS.sub(" ", name)).split()
-    own = [w for w in words if w not in _GENERIC]
+    words = _name_words(name)
+    own = _own_words(words)
     phrases = set()
     if len(words) >= 2 or _names_something(words):  # the name said in full
         phrases.add(" ".join(words))
@@ -77,7 +87,7 @@ def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
 def _asked_about(name: str, said: str) -> bool:
     """An everyday word that is a service's only own word ("relate", "calm", "shout"), asked
     about as a service: "does relate...", "relate cost...", never "i can relate"."""
-    own = [w for w in _plain(_BRACKETS.sub(" ", name)).split() if w not in _GENERIC]
+    own = _own_words(_name_words(name))
     if len(own) != 1 or own[0] not in _EVERYDAY:
         return False
     words = said.split()
