@@ -566,7 +566,7 @@ class ActionFindServices(Action):
             dispatcher,
             [
                 *line_before_services(tracker),
-                say(line, name=service.name),
+                say(line, name=service.name, description=service.description),
                 contract(services=[service.id], cards=[service.card()]),
             ],
         )

@@ -110,6 +110,10 @@ class Focus:
     # The topic's part that carries this worry on (a SECTION_KEYS key): "Tell me more" after
     # "Referring yourself" shows "How to get help", not "What this is" (the fourteenth user test).
     more_first: str = ""
+    # Read after every other topic's focuses: a broad answer for helpers ("Supporting your
+    # partner") must not take a worry that has its own ("Referring yourself", "No GP
+    # appointment"), whichever topic comes first.
+    checked_last: bool = False
 
     @property
     def marker(self) -> str:
@@ -150,9 +154,10 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
         before = entry.get("sms_before_services", "")
         if not isinstance(before, str):
             raise ContentError(path, f"focus {entry['id']}: sms_before_services must be text")
-        for_helpers = entry.get("for_helpers", False)
-        if not isinstance(for_helpers, bool):
-            raise ContentError(path, f"focus {entry['id']}: for_helpers must be true or false")
+        for_helpers, checked_last = (entry.get(k, False) for k in ("for_helpers", "checked_last"))
+        for key, flag in (("for_helpers", for_helpers), ("checked_last", checked_last)):
+            if not isinstance(flag, bool):
+                raise ContentError(path, f"focus {entry['id']}: {key} must be true or false")
         more_first = entry.get("more_first", "")
         if more_first and (not isinstance(more_first, str) or more_first not in SECTION_KEYS):
             raise ContentError(
@@ -170,6 +175,7 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
                 before,
                 for_helpers,
                 more_first,
+                checked_last,
             )
         )
     return tuple(focuses)
@@ -218,8 +224,11 @@ class Topic:
         # looks through every topic's focuses.
         return parse_focuses(self.meta, self.path)
 
-    def focus_for(self, text: str) -> Focus | None:
-        return next((f for f in self.focuses if f.matches(text)), None)
+    def focus_for(self, text: str, checked_last: bool = False) -> Focus | None:
+        """The first focus that matches, among those read first or (checked_last) last."""
+        return next(
+            (f for f in self.focuses if f.checked_last == checked_last and f.matches(text)), None
+        )
 
     def focus_by_id(self, focus_id: str) -> Focus | None:
         return next((f for f in self.focuses if f.id == focus_id), None)
@@ -296,15 +305,18 @@ def load_topic(path: Path) -> Topic:
 def find_focus(text: str) -> tuple[str, Focus] | None:
     """The topic and focus whose patterns match the parent's words, if any. A topic whose
     focuses cannot be read is skipped and logged (`cradle content check` names the line), so
-    one bad pattern does not stop every other topic's answer."""
-    for topic_id in topic_ids():
-        try:
-            focus = get_topic(topic_id).focus_for(text)
-        except ContentError:
-            logger.exception("focuses of topic %s could not be read; skipped", topic_id)
-            continue
-        if focus is not None:
-            return topic_id, focus
+    one bad pattern does not stop every other topic's answer. Focuses marked `checked_last`
+    are read after all the others, in the same order."""
+    for last in (False, True):
+        for topic_id in topic_ids():
+            try:
+                focus = get_topic(topic_id).focus_for(text, checked_last=last)
+            except ContentError:
+                if not last:  # logged once, on the first pass
+                    logger.exception("focuses of topic %s could not be read; skipped", topic_id)
+                continue
+            if focus is not None:
+                return topic_id, focus
     return None
 
 

@@ -570,6 +570,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Don't stop or change your medicine suddenly",
             "medicine-for-mental-health",
         ),
+        # The fifteenth user test's night-shift dad, whose partner has postnatal depression.
+        (
+            "how do i help my partner with her pnd, i feel like everything i do is wrong",
+            "Supporting your partner",
+            "Listen without trying to fix it",
+            "supporting-a-partner",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

@@ -502,6 +502,7 @@ def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
 
 MEDICINE = ("low-mood", "medicine-for-mental-health")
 HARD_START = ("bonding", "bonding-after-a-hard-start")
+PARTNER = ("low-mood", "supporting-a-partner")
 
 
 @pytest.mark.parametrize(
@@ -521,10 +522,17 @@ HARD_START = ("bonding", "bonding-after-a-hard-start")
             " bonding window?",
             HARD_START,
         ),
+        # Its night-shift dad: a choice between relationships and low mood, nothing for him.
+        (
+            "ok thanks. also how do i help my partner with her pnd, i feel like everything i do"
+            " is wrong",
+            PARTNER,
+        ),
     ],
 )
 def test_a_worry_of_the_fifteenth_user_test_gets_its_own_answer(stack, asked, worry):
-    texts, contract = say(stack, f"worry-15-{len(asked)}", asked)
+    # Its own conversation each: two of the messages are the same length.
+    texts, contract = say(stack, f"worry-15-{len(asked)}-{asked.split()[0]}", asked)
     assert texts[0] == focus_of(*worry).answer and contract["safety"] == "none", texts
 
 

@@ -301,19 +301,54 @@ def test_a_line_before_the_list_by_text_leaves_three_whole_services(stack, numbe
     assert segments(reply) <= 3 and is_gsm7(reply)
 
 
-def test_a_question_about_one_listed_service_by_text_gets_that_service_alone(stack):
-    # The tenth user test's question about one card, by text: there is no card, so the line
-    # points below to the service's own line of text, and the list is not sent again.
-    number = "+447700900083"
-    text_sms(stack, number, "hiya, are there any support services near me? im in kenilworth")
-    reply = text_sms(stack, number, "the talking therapies one - how do i contact them?")
-    assert reply and reply.startswith(
-        "I don't have a phone number for it: the link below has the current details."
-    )
+def test_by_text_a_place_some_services_reach_lists_one_of_them(stack):
+    # The fifteenth user test's council officer, by text: "some of them cover Coventry too" came
+    # with Samaritans alone, as the note and the introduction left room for one service line.
+    number = "+447700900097"
+    text_sms(stack, number, "Can you show me services for a parent in Nuneaton please")
+    reply = text_sms(stack, number, "And for someone living in Coventry?")
+    assert reply and reply.startswith("Coventry has its own city council services."), reply
+    assert "cover Coventry too" in reply, reply
+    listed = re.findall(r"^- .*", reply, flags=re.M)
+    assert any("(Coventry and Warwickshire)" in line for line in listed), reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+@pytest.mark.parametrize(
+    ("number", "listing", "asked", "card_says", "name"),
+    [
+        # The tenth user test's question about one card, by text.
+        (
+            "+447700900083",
+            "hiya, are there any support services near me? im in kenilworth",
+            "the talking therapies one - how do i contact them?",
+            "Adults registered with a GP in Coventry or Warwickshire can refer themselves.",
+            "NHS Talking Therapies",
+        ),
+        # The fifteenth user test's mum, by text: the card's cost line was web-only.
+        (
+            "+447700900098",
+            "is there any couples counselling or relationship support round stratford?",
+            "does relate cost money? we cant really afford much on mat pay",
+            "Some services are charged; ask about costs when you book.",
+            "Relate",
+        ),
+    ],
+)
+def test_a_question_about_one_listed_service_by_text_gets_that_service_alone(
+    stack, number, listing, asked, card_says, name
+):
+    # There is no card by text: the reply says what the card says, points below to the
+    # service's own line of text, and the list is not sent again.
+    text_sms(stack, number, listing)
+    reply = text_sms(stack, number, asked)
+    assert reply and card_says in reply, reply
+    assert "I don't have a phone number for it: the link below has the current details." in reply
+    assert reply.index(card_says) < reply.index("I don't have a phone number")
     assert "card" not in reply
     lines = re.findall(r"^- .*", reply, flags=re.M)
-    assert len(lines) == 1 and lines[0].startswith("- NHS Talking Therapies")
-    assert segments(reply) <= 2 and is_gsm7(reply)
+    assert len(lines) == 1 and lines[0].startswith(f"- {name}"), reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
 
 
 def test_by_text_a_reply_after_crisis_help_keeps_the_reminder_whole(stack):

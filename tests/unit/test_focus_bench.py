@@ -28,6 +28,8 @@ FROZEN = {
     "focus_13.yml": "c7dcdd11da4dac54b33a20fa8dcb0673c9eef95ca17df820426bac85c0318103",
     "focus_14.yml": "9f2331c6bdcac7b3c76fc83255f352454a2439696fbbb1231418a48d7ba5ac08",
     "focus_15.yml": "a49bfd7cbd30a8beacced57034fb2fb454409087dde4b087aed3b35cd8dfcced",
+    "focus_16.yml": "f2dc681232ba208fd9547f655c6efd3f21b116e74a1d2759f3b1066578bb4412",
+    "focus_17.yml": "50e7e1f520f83175763472d8824808f5e91a3d6bce755f4049d42da997d38b23",
 }
 
 
