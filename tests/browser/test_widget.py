@@ -577,6 +577,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Listen without trying to fix it",
             "supporting-a-partner",
         ),
+        # The fifteenth user test's mum, who had ruled abuse out.
+        (
+            "its nothing like that, hes not violent we just bicker and snap at each other",
+            "Bickering since the baby",
+            "Relate can help",
+            "everyday-arguments",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

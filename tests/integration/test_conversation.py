@@ -503,6 +503,7 @@ def test_couples_counselling_lists_relate_and_not_an_lgbt_abuse_line(stack):
 MEDICINE = ("low-mood", "medicine-for-mental-health")
 HARD_START = ("bonding", "bonding-after-a-hard-start")
 PARTNER = ("low-mood", "supporting-a-partner")
+ARGUMENTS = ("relationships", "everyday-arguments")
 
 
 @pytest.mark.parametrize(
@@ -527,6 +528,12 @@ PARTNER = ("low-mood", "supporting-a-partner")
             "ok thanks. also how do i help my partner with her pnd, i feel like everything i do"
             " is wrong",
             PARTNER,
+        ),
+        # Its mum after a couples list: the domestic abuse answer, for "violent".
+        (
+            "why is there a domestic abuse one?? its nothing like that, hes not violent we just"
+            " bicker and snap at each other",
+            ARGUMENTS,
         ),
     ],
 )

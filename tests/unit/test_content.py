@@ -434,6 +434,23 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("me and my wife are shattered, he cries all the time, how do we cope", None),
         ("my husband is struggling with the c section recovery, how can i help", None),
         ("my partner is stressed about the weaning, any tips", None),
+        # Bickering, abuse ruled out (the fifteenth user test's mum, not a frozen set), and my
+        # own near misses: fear, hitting, control, asking whether it is abuse, a toddler, a mum.
+        (
+            "why is there a domestic abuse one?? its nothing like that, hes not violent we just"
+            " bicker and snap at each other",
+            "everyday-arguments",
+        ),
+        ("me and my husband keep arguing since the baby", "everyday-arguments"),
+        ("arguing with my partner constantly", "everyday-arguments"),
+        ("he is violent when we argue", None),
+        ("we argue and he hits me", None),
+        ("we argue all the time and im scared of him", None),
+        ("he checks my phone and we argue about it", None),
+        ("is it abuse if we argue every day", None),
+        ("my toddler and his sister fight all day", None),
+        ("i keep arguing with my mum about the baby", None),
+        ("i keep snapping at my wife over nothing", "own-short-temper"),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -462,6 +479,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "medicine-for-mental-health": "low-mood",
             "bonding-after-a-hard-start": "bonding",
             "supporting-a-partner": "low-mood",
+            "everyday-arguments": "relationships",
         }
         assert found[0] == topic[focus]
 

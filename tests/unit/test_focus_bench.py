@@ -30,6 +30,7 @@ FROZEN = {
     "focus_15.yml": "a49bfd7cbd30a8beacced57034fb2fb454409087dde4b087aed3b35cd8dfcced",
     "focus_16.yml": "f2dc681232ba208fd9547f655c6efd3f21b116e74a1d2759f3b1066578bb4412",
     "focus_17.yml": "50e7e1f520f83175763472d8824808f5e91a3d6bce755f4049d42da997d38b23",
+    "focus_18.yml": "95a6ed440a899ba85ed2c9ce3377c5481b9bb9606752eda344867c65c7e8a10f",
 }
 
 
