@@ -80,6 +80,10 @@ def _lemma(word: str) -> str:
     return lemma if isinstance(lemma, str) and lemma and " " not in lemma else word
 
 
+# An idiom written in the rules' pattern syntax rather than as a plain phrase.
+_IDIOM_PATTERN = re.compile(r"[|~$^]|\?(\s|$)")
+
+
 def _compile_pattern(
     pattern: str, rule_id: str, classes: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
@@ -142,7 +146,8 @@ class SafetyDetector:
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._patterns = Matcher(self._nlp.vocab)
         self._idioms = PhraseMatcher(self._nlp.vocab, attr="LOWER")
-        self._idioms.add("idiom", [self._nlp.make_doc(p) for p in lexicon.get("idioms") or []])
+        self._idiom_patterns = Matcher(self._nlp.vocab)
+        self._add_idioms(lexicon.get("idioms") or [])
         self._contexts = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         contexts = lexicon.get("contexts") or {}
         if not isinstance(contexts, dict):
@@ -170,6 +175,18 @@ class SafetyDetector:
             self._add_rule(raw)
         if not self._rules:
             raise LexiconError("the lexicon has no rules")
+
+    def _add_idioms(self, idioms: list[Any]) -> None:
+        """Everyday phrases whose words are never read as a signal: plain phrases ("killing
+        time"), or patterns in the rules' syntax ("say|talk to him|her tonight|later", the time
+        of the writer's talk, not of an act)."""
+        phrases = [str(p) for p in idioms if not _IDIOM_PATTERN.search(str(p))]
+        patterns = [str(p) for p in idioms if _IDIOM_PATTERN.search(str(p))]
+        self._idioms.add("idiom", [self._nlp.make_doc(p) for p in phrases])
+        if patterns:
+            self._idiom_patterns.add(
+                "idiom", [_compile_pattern(p, "idioms", self._classes) for p in patterns]
+            )
 
     @staticmethod
     def _load_classes(raw: Any) -> dict[str, list[str]]:
@@ -290,7 +307,8 @@ class SafetyDetector:
 
     def _classify_normalised(self, text: str) -> SafetyResult:
         doc = self._nlp(text)
-        idiom_tokens = {i for _, s, e in self._idioms(doc) for i in range(s, e)}
+        idioms = list(self._idioms(doc)) + list(self._idiom_patterns(doc))
+        idiom_tokens = {i for _, s, e in idioms for i in range(s, e)}
         sentence = _sentence_index(doc)
         contexts: dict[int, set[str]] = {}
         for match_id, start, _ in self._contexts(doc):

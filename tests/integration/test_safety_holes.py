@@ -157,6 +157,26 @@ def test_a_time_word_said_of_something_else_does_not_make_someone_elses_worry_an
     assert "NHS 111" in texts[0] and "Call 999 now" not in " ".join(texts)
 
 
+def test_the_time_of_a_talk_with_him_is_not_the_time_of_an_act(stack):
+    # The fifteenth user test's wife, later: "tonight", the time of her talk with him, made the
+    # rule for someone else at risk an emergency again, and she got "Call 999 now".
+    sender = "hole-time-of-talk"
+    say(
+        stack,
+        sender,
+        "my husband said last night 'you'd all be better off without me'. our son is 3 months. "
+        "hes at work now and texted saying he was only joking. how worried should i be?",
+    )
+    texts, contract = say(
+        stack,
+        sender,
+        "thanks. but what do i actually say to him tonight? should i ask him straight out if hes "
+        "thinking of killing himself, or will that put the idea in his head",
+    )
+    assert contract["safety"] != "emergency", (texts, contract)
+    assert "Call 999 now" not in " ".join(texts), texts
+
+
 def test_a_worry_about_someone_else_lets_go_after_the_follow_up_and_the_ways_to_get_help(stack):
     # The seventh user test: a grandmother got "If they might act on it now, don't wait: call
     # 999" four times, and her own question was never answered (docs/safety.md).

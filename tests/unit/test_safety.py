@@ -130,6 +130,26 @@ def test_a_news_story_about_a_sign_of_illness_is_not_a_crisis():
     assert result.tier == "support"
 
 
+def test_an_idiom_pattern_naming_an_unknown_class_is_refused():
+    rules = [{"id": "r", "tier": "urgent", "response": "urgent", "phrases": ["x"]}]
+    with pytest.raises(LexiconError, match="unknown word class '\\$when'"):
+        SafetyDetector({"idioms": ["say to him $when"], "rules": rules})
+
+
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        # The time of the writer's talk is not a signal; any other time word still is.
+        ("what do i say to him tonight", set()),
+        ("should i bring it up later", set()),
+        ("killing time tonight", {"time"}),
+        ("he says he'll kill himself tonight, what do i say to him tonight", {"time"}),
+    ],
+)
+def test_an_idiom_pattern_is_never_read_as_a_signal(text, signals):
+    assert {"time"} & get_detector().classify(text).signals == signals
+
+
 def test_a_malformed_lexicon_names_the_rule():
     with pytest.raises(LexiconError, match="bad-rule"):
         SafetyDetector(

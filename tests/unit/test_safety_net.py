@@ -137,6 +137,18 @@ def test_abuse_told_by_a_friend_gets_the_reply_written_for_them(text, opinion, r
         ("i want to die. the baby was up all night. she's asleep now", "urgent"),
         # a means still counts anywhere in the message
         ("i want to die. the baby was up all night. i have 50 paracetamol", "emergency"),
+        # the time of the writer's talk with him is not the time of an act (fifteenth user
+        # test); a time said of the act, or a means, still is
+        (
+            "thanks. but what do i actually say to him tonight? should i ask him straight out if "
+            "hes thinking of killing himself, or will that put the idea in his head",
+            "urgent",
+        ),
+        ("he says he'll kill himself tonight, what do i say to him tonight", "emergency"),
+        (
+            "what do i say to her tonight, she has the pills out and says she wants to die",
+            "emergency",
+        ),
     ],
 )
 def test_situation_rules_combine_signals(text, tier):
