@@ -15,7 +15,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from cradle.areas import AreaMatch, get_areas
 from cradle.audience import normalise_audience, says_she_is_the_mum, speaks_of_self
 from cradle.catalogue.kitemark import get_schemes
-from cradle.catalogue.naming import named_in
+from cradle.catalogue.naming import asks_practical, named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
@@ -48,6 +48,7 @@ from cradle.replies import (
     section_messages,
     service_messages,
     services_in_last_reply,
+    services_in_latest_list,
     topic_just_answered,
     topic_messages,
     which_topic_message,
@@ -546,8 +547,12 @@ class ActionFindServices(Action):
         one - how do i contact them?"): that service's card alone, with what the card can and
         cannot say, and a first answer written for the question if there is one. True when
         answered."""
-        listed = services_in_last_reply(tracker.events)
         text = _latest_text(tracker)
+        listed = services_in_last_reply(tracker.events)
+        if not listed and asks_practical(text) and not get_areas().find_in_text(text).district:
+            # "ok. last thing is relate free or not", a few turns after the list; a place named
+            # ("free talking therapies in rugby") asks for that place's list instead.
+            listed = services_in_latest_list(tracker.events)
         if not listed or text.lstrip().startswith("/"):
             return False
         try:

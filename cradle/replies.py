@@ -185,6 +185,19 @@ def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
     return []
 
 
+def services_in_latest_list(events: list[dict[str, Any]]) -> list[str]:
+    """The ids of the services in the latest list the bot sent in this session, however many
+    turns back, or [] when there was none since the session began."""
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            return []
+        if event.get("event") == "bot":
+            services = _contract_of(event).get("services")
+            if isinstance(services, list) and services:
+                return [s for s in services if isinstance(s, str)]
+    return []
+
+
 def _contract_of(bot_event: dict[str, Any]) -> dict[str, Any]:
     """The reply contract fields a bot event carries (see `contract`), or {}."""
     custom = (bot_event.get("data") or {}).get("custom")

@@ -72,6 +72,21 @@ _ASKED_BEFORE = frozenset(
 )
 
 
+# A practical question about a service (README, "A practical question about a service listed
+# a few turns earlier"): "ok. last thing is relate free or not".
+_PRACTICAL = frozenset(
+    (
+        "cost costs costing charge charges charged free pay paying afford price prices open"
+        " opening closed hours number phone website contact refer referral"
+    ).split()
+)
+
+
+def asks_practical(text: str) -> bool:
+    """Does the message ask what a service costs, when it is open or how to reach it?"""
+    return bool(_PRACTICAL.intersection(_plain(text).split()))
+
+
 def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
     """The service (given as name and item) whose name the text says; None when it names none,
     or more than one ("is pandas better than talking therapies": the list answers that)."""

@@ -478,6 +478,16 @@ def test_a_place_outside_that_some_services_reach_gets_them_before_national_ones
     assert {c["scope"] for c in contract["cards"]} == {"county", "national"}
 
 
+def test_is_relate_free_two_turns_after_the_list_gets_relates_card(stack):
+    # The fifteenth user test's mum asked again after another answer, and got "When to get help".
+    sender = "couples-3"
+    say(stack, sender, "is there any couples counselling or relationship support round stratford?")
+    say(stack, sender, "its nothing like that, hes not violent we just bicker")
+    texts, contract = say(stack, sender, "ok. last thing is relate free or not")
+    assert contract["services"] == ["relate"], (texts, contract)
+    assert "ask about costs" in contract["cards"][0]["description"]
+
+
 def test_does_relate_cost_money_under_the_list_gets_relates_card(stack):
     # The fifteenth user test's mum asked it three times and got topic answers.
     sender = "couples-2"

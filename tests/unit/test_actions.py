@@ -876,6 +876,59 @@ async def test_a_service_not_in_the_list_just_shown_is_not_answered_as_one_card(
     assert len(payloads(dispatcher)["services"]) > 1  # not named from this list: a list
 
 
+COUPLES_IDS = ("warwickshire-health-visiting", "warwickshire-fis", "relate", "samaritans")
+
+
+def a_few_turns_after_a_list(text: str, intent: str, services: tuple[str, ...]) -> Tracker:
+    """`text` typed two turns after a list of these services, a topic answered between."""
+    latest = under_listed(text, intent, services)
+    latest.events[4:4] = [
+        {"event": "user", "text": "hes not violent we just bicker", "parse_data": {}},
+        {"event": "bot", "text": "Bickering since the baby", "data": {}},
+        {"event": "action", "name": "action_answer_topic"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "card"),
+    [
+        # The fifteenth user test's mum, two turns after the couples list.
+        ("ok. last thing is relate free or not", "ask_relationships", "relate"),
+        ("does relate cost money? we cant really afford much", "ask_relationships", "relate"),
+        ("what's the number for samaritans", "ask_low_mood", "samaritans"),
+        # Naming it with no practical question: read as before, not its card.
+        ("i can relate to all of that", "ask_relationships", None),
+        ("relate said we should talk more", "ask_relationships", None),
+    ],
+)
+async def test_a_practical_question_about_a_service_listed_earlier_gets_its_card(
+    find, text, intent, card
+):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(find).run(
+        dispatcher, a_few_turns_after_a_list(text, intent, COUPLES_IDS), {}
+    )
+    services = payloads(dispatcher).get("services") or []
+    assert (services == [card]) if card else (services == []), texts(dispatcher)
+
+
+async def test_a_practical_question_naming_a_place_gets_that_places_list(find):
+    dispatcher = CollectingDispatcher()
+    text = "are there any free talking therapies in rugby"
+    await find.run(dispatcher, a_few_turns_after_a_list(text, "find_services", LISTED_IDS), {})
+    assert len(payloads(dispatcher)["services"]) > 1  # Rugby's list, not one card
+
+
+def test_the_latest_list_is_read_in_this_session_only():
+    from cradle.replies import services_in_latest_list
+
+    listed = {"event": "bot", "data": {"custom": {"cradle": {"services": ["relate"]}}}}
+    assert services_in_latest_list([listed, {"event": "user", "text": "x"}]) == ["relate"]
+    assert services_in_latest_list([listed, {"event": "session_started"}]) == []
+
+
 @pytest.mark.parametrize(
     ("text", "listed_before", "list_again"),
     [
