@@ -451,6 +451,8 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("my toddler and his sister fight all day", None),
         ("i keep arguing with my mum about the baby", None),
         ("i keep snapping at my wife over nothing", "own-short-temper"),
+        ("my wife has pnd and im exhausted, how can i help her", "supporting-a-partner"),
+        ("my wife is fine but im struggling", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
