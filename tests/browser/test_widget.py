@@ -937,15 +937,36 @@ def test_a_parent_in_coventry_sees_the_services_that_reach_them_on_a_phone(phone
     page.screenshot(path=str(SCREENSHOTS / "widget-coventry-360.png"))
 
 
-def test_what_else_can_i_do_after_someone_elses_emergency_is_in_view(phone_page):
-    """On a 360x740 phone: what a helper can do while help comes, with 999 first, wholly in
+@pytest.mark.parametrize(
+    ("first", "then", "says", "shot"),
+    [
+        # Someone else's emergency: what a helper can do while help comes, 999 first.
+        (
+            "my wife hasnt slept for 4 days and keeps saying the baby isn't ours",
+            "she says shes fine and wont go anywhere",
+            "stay with them",
+            "what-else",
+        ),
+        # A worry about someone else: the numbers, then whether asking puts the idea in his head.
+        (
+            "my husband said last night 'you'd all be better off without me'. hes at work now.",
+            "should i ask him straight out if hes thinking of killing himself?",
+            "asking won't put the idea in their head",
+            "what-else-worry",
+        ),
+    ],
+)
+def test_what_else_can_i_do_after_someone_elses_crisis_is_in_view(
+    phone_page, first, then, says, shot
+):
+    """On a 360x740 phone: "What else can I do?" after crisis help for someone else, wholly in
     view (the fifteenth user test's wife got 999 again, and nothing else)."""
     page = phone_page
-    ask(page, "my wife hasnt slept for 4 days and keeps saying the baby isn't ours")
+    ask(page, first)
     choose(page, "I'm safe")
-    ask(page, "she says shes fine and wont go anywhere")
+    ask(page, then)
     reply = choose(page, "What else can I do?")
-    assert "999" in reply.inner_text() and "stay with them" in reply.inner_text()
+    assert "999" in reply.inner_text() and says in reply.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-what-else-360.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)

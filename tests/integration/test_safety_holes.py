@@ -175,6 +175,10 @@ def test_the_time_of_a_talk_with_him_is_not_the_time_of_an_act(stack):
     )
     assert contract["safety"] != "emergency", (texts, contract)
     assert "Call 999 now" not in " ".join(texts), texts
+    # "What else can I do?": the numbers first, then her question answered (docs/safety.md).
+    ways, _ = say(stack, sender, "/crisis_help")
+    assert ways[0].startswith("Call NHS 111") and "call 999" in ways[0], ways
+    assert "asking won't put the idea in their head" in ways[0], ways
 
 
 def test_a_worry_about_someone_else_lets_go_after_the_follow_up_and_the_ways_to_get_help(stack):

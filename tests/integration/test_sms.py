@@ -314,6 +314,26 @@ def test_by_text_a_place_some_services_reach_lists_one_of_them(stack):
     assert segments(reply) <= 3 and is_gsm7(reply)
 
 
+def test_by_text_what_else_for_someone_elses_worry_comes_whole(stack):
+    # The fifteenth user test's wife, by text: the numbers, then whether asking puts the idea
+    # in his head, in at most three segments, whole.
+    number = "+447700900099"
+    text_sms(
+        stack,
+        number,
+        "my husband said last night 'you'd all be better off without me'. hes at work now and "
+        "texted saying he was only joking. how worried should i be?",
+    )
+    reply = text_sms(
+        stack, number, "should i ask him straight out if hes thinking of killing himself?"
+    )
+    assert reply and "2=What else can I do?" in reply, reply
+    reply = text_sms(stack, number, "2")
+    assert reply and reply.startswith("Call NHS 111"), reply
+    assert "asking won't put the idea in their head" in reply and "I'm still here." in reply
+    assert segments(reply) <= 3 and is_gsm7(reply)
+
+
 @pytest.mark.parametrize(
     ("number", "listing", "asked", "card_says", "name"),
     [
