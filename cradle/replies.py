@@ -178,10 +178,8 @@ def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
     """The ids of the services listed in the bot's turn just before the parent's latest message
     (from the reply contract it sent), or [] when that turn listed none."""
     for event in _last_bot_turn(events):
-        if event.get("event") == "bot":
-            services = _contract_of(event).get("services")
-            if isinstance(services, list) and services:
-                return [s for s in services if isinstance(s, str)]
+        if event.get("event") == "bot" and (services := _services_of(event)):
+            return services
     return []
 
 
@@ -191,11 +189,15 @@ def services_in_latest_list(events: list[dict[str, Any]]) -> list[str]:
     for event in reversed(events):
         if event.get("event") in ("session_started", "restart"):
             return []
-        if event.get("event") == "bot":
-            services = _contract_of(event).get("services")
-            if isinstance(services, list) and services:
-                return [s for s in services if isinstance(s, str)]
+        if event.get("event") == "bot" and (services := _services_of(event)):
+            return services
     return []
+
+
+def _services_of(bot_event: dict[str, Any]) -> list[str]:
+    """The ids of the services a bot event's reply contract listed, or []."""
+    services = _contract_of(bot_event).get("services")
+    return [s for s in services if isinstance(s, str)] if isinstance(services, list) else []
 
 
 def _contract_of(bot_event: dict[str, Any]) -> dict[str, Any]:

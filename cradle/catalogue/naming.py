@@ -74,11 +74,8 @@ _ASKED_BEFORE = frozenset(
 
 # A practical question about a service (README, "A practical question about a service listed
 # a few turns earlier"): "ok. last thing is relate free or not".
-_PRACTICAL = frozenset(
-    (
-        "cost costs costing charge charges charged free pay paying afford price prices open"
-        " opening closed hours number phone website contact refer referral"
-    ).split()
+_PRACTICAL = _ASKED_BEFORE | frozenset(
+    "costing charged pay paying afford prices opening hours contact refer referral".split()
 )
 
 

@@ -474,8 +474,18 @@ def test_a_place_outside_that_some_services_reach_gets_them_before_national_ones
     texts, contract = say(stack, sender, "And for someone living in Coventry?")
     assert texts[0].endswith("some of them cover Coventry too."), texts
     assert texts[1].startswith("These cover Coventry or the whole country."), texts
-    assert "talking-therapies" in contract["services"][0], contract["services"]
+    assert any("talking-therapies" in s for s in contract["services"]), contract["services"]
     assert {c["scope"] for c in contract["cards"]} == {"county", "national"}
+    # Before the national ones; only at night (9pm to 8am) do those open now come first.
+    cards = contract["cards"]
+    first_reaching = next(i for i, c in enumerate(cards) if c["scope"] == "county")
+    closed_national = [
+        i
+        for i, c in enumerate(cards)
+        if c["scope"] == "national"
+        and not (c["opening"]["open_now"] or c["opening"]["always_open"])
+    ]
+    assert all(first_reaching < i for i in closed_national), contract["services"]
 
 
 def test_is_relate_free_two_turns_after_the_list_gets_relates_card(stack):
