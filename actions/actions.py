@@ -664,7 +664,8 @@ class ActionAboutCradle(Action):
         # By SMS the answer keeps to its three segments, without the line on reviews.
         by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
         reviewed = None if by_text else topics_reviewed()
-        dispatch(dispatcher, about_cradle_messages(get_schemes(), operator, reviewed))
+        asks = get_request_reader().about_cradle_asks(tracker.latest_message.get("text"))
+        dispatch(dispatcher, about_cradle_messages(get_schemes(), operator, reviewed, asks))
         return []
 
 

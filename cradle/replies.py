@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cradle.catalogue.kitemark import Schemes
-from cradle.catalogue.store import SearchOutcome, ServiceResult
+from cradle.catalogue.store import DEFAULT_MAX_AGE_DAYS, SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
     DADS_HEADING,
@@ -367,6 +367,7 @@ def about_cradle_messages(
     schemes: Schemes,
     operator: Operator,
     reviewed: tuple[int, int] | None = None,
+    asks: str | None = None,
 ) -> list[Message]:
     """Who runs Cradle, how its services are checked, who reviewed what it says, and where to
     say something was wrong.
@@ -374,18 +375,27 @@ def about_cradle_messages(
     The quality line follows content/kitemark.yml: each real scheme is named with its owner;
     while none exists, the reply says no service has been checked by one. Who runs it and
     where to complain follow content/operator.yml; while no one is named, the reply says so.
-    `reviewed`: (topics approved by the panel, topics), or None to leave that line out (SMS)."""
+    `reviewed`: (topics approved by the panel, topics), or None to leave that line out (SMS).
+    `asks`: the one thing the question asked (`RequestReader.about_cradle_asks`): its answer
+    comes first, with only the line that goes with it, not the whole answer again."""
     real = [s for s in schemes.by_id.values() if s.real]
     quality = [say("about_quality_real", label=s.card_label, owner=s.owner) for s in real]
+    quality = quality or [say("about_quality_sample")]
     name, website, complaints = operator.name, operator.website, operator.complaints_url
     if name and website and complaints:  # load_operator fills in all three or none
         who = say("about_operator", name=name, website=website, complaints=complaints)
     else:
         who = say("about_no_operator")
+    if asks == "listing":
+        months = str(round(DEFAULT_MAX_AGE_DAYS / 365 * 12))
+        return [say("about_listing", months=months), *quality]
+    if asks == "data_controller":
+        responsible = who if operator.named else say("about_no_data_controller")
+        return [responsible, say("about_feedback")]
     return [
         say("about_cradle"),
         who,
-        *(quality or [say("about_quality_sample")]),
+        *quality,
         *([content_review_message(*reviewed)] if reviewed is not None else []),
         say("about_feedback"),
     ]

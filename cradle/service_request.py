@@ -36,6 +36,11 @@ class ServiceAsk:
     group: str | None = None  # parents the catalogue has no audience for (`unlisted_groups`)
 
 
+def _first_match(table: dict[str, tuple[re.Pattern[str], ...]], text: str) -> str | None:
+    """The first key, in the file's order, one of whose patterns the text matches."""
+    return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
+
+
 class RequestReader:
     """The compiled patterns of content/service_requests.yml."""
 
@@ -84,6 +89,7 @@ class RequestReader:
             patterns = compile_all(entry.get("patterns"), f"unlisted_groups.{group}")
             self.groups[str(group)] = (str(entry["words"]).strip(), patterns)
         self.needs = groups("needs", known_needs())
+        self.about_cradle = groups("about_cradle", frozenset({"listing", "data_controller"}))
         everyday = data.get("no_need_named") or []
         if not isinstance(everyday, list) or not everyday or set(everyday) - set(topic_ids()):
             raise ContentError(path, "no_need_named: expected a list of topic ids")
@@ -107,13 +113,16 @@ class RequestReader:
         if not asked and not (names_a_place and self.help_words.search(text)):
             return None
 
-        def first(table: dict[str, tuple[re.Pattern[str], ...]]) -> str | None:
-            return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
-
         needs = tuple(k for k, ps in self.needs.items() if any(p.search(text) for p in ps))
         language = any(p.search(text) for p in self.other_language)
         group = next((g for g in self.groups if self.names_group(g, text)), None)
-        return ServiceAsk(first(self.audiences), first(self.contact), needs, language, group)
+        return ServiceAsk(
+            _first_match(self.audiences, text),
+            _first_match(self.contact, text),
+            needs,
+            language,
+            group,
+        )
 
     def only_thanks(self, text: str) -> bool:
         """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing
@@ -133,6 +142,13 @@ class RequestReader:
                 or (self.thanks.search(text) and self.sign_off.search(text))
             )
         )
+
+    def about_cradle_asks(self, text: object) -> str | None:
+        """What one thing a question about Cradle asks ("listing": who chooses the services
+        and how often the list is updated; "data_controller"), or None for a plain one."""
+        if not isinstance(text, str):
+            return None
+        return _first_match(self.about_cradle, text[:_MAX_CHARS])
 
     def names_group(self, group: str, text: str) -> bool:
         """Whether the text names this group of parents (a request, or a service's own words)."""

@@ -331,6 +331,39 @@ def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expe
     assert_whole_in_the_log(page, (reply,), 360)
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "then", "name"),
+    [
+        (
+            "Who decides what goes on the list and how often is it updated?",
+            "more than 12 months ago",
+            "quality scheme",
+            "about-listing",
+        ),
+        (
+            "Who is the data controller for the chats? Is there a privacy notice?",
+            "no data controller is named",
+            "Was this helpful?",
+            "about-data-controller",
+        ),
+    ],
+)
+def test_a_question_about_cradle_gets_its_own_short_answer_on_a_phone(
+    phone_page, question, first, then, name
+):
+    """The fifteenth user test's council officer's two questions, on a 360x740 phone: the answer
+    to what was asked and the one line that goes with it, both in view at once."""
+    page = phone_page
+    ask(page, question)
+    answer = page.locator(".cradle-bot", has_text=first).last
+    answer.wait_for()
+    line = page.locator(".cradle-bot", has_text=then).last
+    line.wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
+    assert_whole_in_the_log(page, (answer, line), 360)
+
+
 def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(phone_page):
     """The eleventh user test's friend of a controlled mum, on a 360x740 phone: after "its not
     me, its my friend", the help for a friend and "Are you safe yourself right now?" are in view,

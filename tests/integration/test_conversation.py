@@ -906,6 +906,34 @@ def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_chec
     assert contract["services"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "then"),
+    [
+        (
+            "Are the services you list quality-checked or kite-marked in any way? Who decides "
+            "what goes on the list and how often is it updated?",
+            message("about_listing", months="12")["text"],
+            message("about_quality_sample")["text"],
+        ),
+        (
+            "Who is the data controller for the chats, and is there a privacy notice or contact "
+            "email for the Cradle project I can pass to our information governance team?",
+            message("about_no_data_controller")["text"],
+            message("about_feedback")["text"],
+        ),
+    ],
+)
+def test_a_question_about_cradle_gets_its_own_answer_not_the_whole_block(stack, first, then, text):
+    # The fifteenth user test's council officer asked these after "who runs this service?" and
+    # got the same whole answer three times (forty-fourth session).
+    sender = f"officer-{abs(hash(first))}"
+    whole, _ = say(stack, sender, "Could you tell me what you are and who runs this service?")
+    assert whole[0] == message("about_cradle")["text"]
+    texts, contract = say(stack, sender, text)
+    assert texts == [first, then]
+    assert contract["services"] == []
+
+
 def test_find_support_near_me_after_a_worry_in_the_parents_own_words_asks_where(stack):
     # The ninth user test's question, answered from its own words: "Find support near me" under
     # that answer got "Is there anything else I can help with?" (thirty-sixth session).

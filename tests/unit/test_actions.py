@@ -33,6 +33,7 @@ from cradle.replies import (
 )
 from cradle.responses import SMS_CHANNEL, message
 from cradle.service_filter import SERVICE_FILTER_FORM
+from cradle.service_request import get_request_reader
 from cradle.sms import MAX_REPLY_SEGMENTS, for_sms, format_reply, segments, short_links
 from cradle.turn import assemble_reply, prepare_turn
 from cradle.yamlio import ContentError
@@ -1148,6 +1149,76 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
     ]
     reply = format_reply(lines).text
     assert reply == "\n".join(short_links(line["text"]) for line in lines)  # nothing cut
+    assert segments(reply) <= MAX_REPLY_SEGMENTS
+
+
+# The fifteenth user test's council officer's questions, and other wordings of the same two.
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Who decides what goes on the list and how often is it updated?", "listing"),
+        ("how do you choose which services to include", "listing"),
+        ("is the list of services up to date?", "listing"),
+        ("who checks the services you list", "listing"),
+        (
+            "Who is the data controller for the chats, and is there a privacy notice or contact "
+            "email for the Cradle project I can pass to our information governance team?",
+            "data_controller",
+        ),
+        ("do you have a privacy policy", "data_controller"),
+        ("what's the contact email for cradle", "data_controller"),
+        # a plain question about Cradle: the whole answer
+        ("who runs this?", None),
+        ("are the services kite marked", None),
+        ("Could you tell me what you are and who runs this service?", None),
+    ],
+)
+def test_a_question_about_cradle_is_read_for_the_one_thing_it_asks(text, asks):
+    assert get_request_reader().about_cradle_asks(text) == asks
+
+
+def _about(asks, operator=None):
+    operator = operator or Operator()
+    schemes = Schemes.from_file(content_dir() / "kitemark.yml")
+    return [m["response"] for m in about_cradle_messages(schemes, operator, (0, 13), asks)]
+
+
+def test_who_chooses_the_services_is_answered_first_with_what_checks_them():
+    assert _about("listing") == ["utter_about_listing", "utter_about_quality_sample"]
+    sent = about_cradle_messages(
+        Schemes.from_file(content_dir() / "kitemark.yml"), Operator(), None, "listing"
+    )
+    # the months come from the catalogue's own maximum age, not from the reply's words
+    assert sent[0]["values"] == {"months": "12"}
+    assert "12 months" in message("about_listing", **sent[0]["values"])["text"]
+
+
+def test_the_data_controller_is_answered_first_and_no_one_is_named_while_no_one_runs_it():
+    assert _about("data_controller") == ["utter_about_no_data_controller", "utter_about_feedback"]
+    named = Operator("Test council", "https://example.org/cradle", "https://example.org/c")
+    assert _about("data_controller", named) == ["utter_about_operator", "utter_about_feedback"]
+
+
+def test_a_plain_question_about_cradle_gets_the_whole_answer():
+    assert _about(None) == [
+        "utter_about_cradle",
+        "utter_about_no_operator",
+        "utter_about_quality_sample",
+        "utter_about_content_draft",
+        "utter_about_feedback",
+    ]
+
+
+@pytest.mark.parametrize("asks", ["listing", "data_controller"])
+def test_the_answer_to_one_question_about_cradle_fits_a_text_whole(asks):
+    sent = about_cradle_messages(
+        Schemes.from_file(content_dir() / "kitemark.yml"), Operator(), None, asks
+    )
+    lines = [
+        message(m["response"].removeprefix("utter_"), SMS_CHANNEL, **m["values"]) for m in sent
+    ]
+    reply = format_reply(lines).text
+    assert reply == "\n".join(short_links(line["text"]) for line in lines)
     assert segments(reply) <= MAX_REPLY_SEGMENTS
 
 
