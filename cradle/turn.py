@@ -630,11 +630,26 @@ FEAR_FOCUS = ("asking-for-help", "fear-of-baby-taken")
 FEAR_LINE = "crisis_fear_of_baby_taken"
 
 
-def fears_losing_baby(text: str) -> bool:
-    """Whether the message names the fear that the baby will be taken away."""
-    topic_id, focus_id = FEAR_FOCUS
+# A helper's question whether asking about suicide puts the idea in their head (the fifteenth
+# user test's wife), read with the focus that answers it, after crisis help for someone else
+# (docs/safety.md, forty-fourth session).
+ASKING_FOCUS = ("asking-for-help", "asking-about-suicide")
+ASKING_LINE = "crisis_asking_about_suicide"
+
+
+def _matches_focus(text: str, topic_id: str, focus_id: str) -> bool:
     focus = get_topic(topic_id).focus_by_id(focus_id)
     return focus is not None and focus.matches(text)
+
+
+def fears_losing_baby(text: str) -> bool:
+    """Whether the message names the fear that the baby will be taken away."""
+    return _matches_focus(text, *FEAR_FOCUS)
+
+
+def asks_about_asking(text: str) -> bool:
+    """Whether the message asks whether or how to ask someone about suicide."""
+    return _matches_focus(text, *ASKING_FOCUS)
 
 
 def answered_as_crisis(actions: Sequence[str]) -> bool:
@@ -657,6 +672,7 @@ def assemble_reply(
     channel: str | None = None,
     remind: bool = False,
     fear: bool = False,
+    asking: bool = False,
 ) -> list[dict[str, Any]]:
     """The messages to send back, ending with the reply contract.
 
@@ -666,6 +682,8 @@ def assemble_reply(
     numbers. `remind`: the reply starts with the reminder of where help is, unless it already
     does (see `reminds`). `fear`: crisis help that answers a fear of the baby being taken also
     says what is true about it: after the crisis text of a new crisis, before a held reply.
+    `asking`: crisis help for someone else that answers "will asking put the idea in their
+    head?" says what is true about that, in the same place.
     """
     visible: list[dict[str, Any]] = []
     insight: dict[str, Any] = {}
@@ -705,12 +723,13 @@ def assemble_reply(
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)
     cards_at = None if cards_at is None else before_rasa + cards_at  # in `out`
-    if fear and out and not failed:
+    heard = [name for name, on in ((FEAR_LINE, fear), (ASKING_LINE, asking)) if on]
+    if heard and out and not failed:
         # Crisis text always comes first; a held reply repeats it, so her reason comes first.
         at = 1 if turn.safety.is_crisis else before_rasa
-        out.insert(at, message(FEAR_LINE, channel))
+        out[at:at] = [message(name, channel) for name in heard]
         if cards_at is not None and at <= cards_at:
-            cards_at += 1
+            cards_at += len(heard)
     if turn.truncated:  # after the answer: crisis help, when there is any, always comes first
         out.append(message("truncated_note"))
     if turn.text_for_rasa is not None and (failed or not visible):

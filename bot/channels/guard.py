@@ -23,6 +23,7 @@ from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
 from cradle.replies import said_safe_since_crisis
 from cradle.safety.check_in import get_check_in
+from cradle.safety.whose import is_for_someone_else
 from cradle.service_filter import SERVICE_FILTER_FORM
 from cradle.turn import (
     AFTER_CRISIS,
@@ -33,6 +34,7 @@ from cradle.turn import (
     PreparedTurn,
     SessionSafety,
     answered_as_crisis,
+    asks_about_asking,
     assemble_reply,
     cut_for_reading,
     fears_losing_baby,
@@ -263,9 +265,9 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    remind = fear = False
+    remind = fear = asking = False
     if not failed:
-        remind, fear = await _after_the_turn(lookup, sender_id, session, text)
+        remind, fear, asking = await _after_the_turn(lookup, sender_id, session, text)
     messages = assemble_reply(
         turn,
         list(collector.messages),
@@ -273,6 +275,7 @@ async def guarded_turn(
         channel=input_channel,
         remind=remind,
         fear=fear,
+        asking=asking,
     )
     if render is not None:
         messages = render(messages)
@@ -282,25 +285,28 @@ async def guarded_turn(
 
 async def _after_the_turn(
     lookup: SessionLookup | None, sender_id: str, before: SessionSafety, text: str
-) -> tuple[bool, bool]:
+) -> tuple[bool, bool, bool]:
     """What the reply Rasa just gave needs, from the actions it ran (one more tracker read,
     only when one of them may apply):
     - the reminder of where help is first: the session needed it before the turn, and the turn
       neither spoke to safety (a crisis reply, a safety question, "I'm safe") nor ended the
       flag (a restart);
     - the line on the fear of the baby being taken: the message names it, and the reply is
-      crisis help or a held reply after it."""
+      crisis help or a held reply after it;
+    - the line on asking someone about suicide: the message asks it, and the reply is crisis
+      help or a held reply after it, for someone else's crisis."""
     needs_reminder = reminds(before)
     try:
-        fear = fears_losing_baby(text)
+        fear, asking = fears_losing_baby(text), asks_about_asking(text)
     except Exception:  # noqa: BLE001 - the crisis reply goes out whatever happens here
-        logger.exception("could not read the fear of the baby being taken")
-        fear = False
-    if not (needs_reminder or fear):
-        return False, False
+        logger.exception("could not read the message for the lines that go with crisis help")
+        fear = asking = False
+    if not (needs_reminder or fear or asking):
+        return False, False, False
     after = await _session(lookup, sender_id)
     remind = needs_reminder and reminds(after) and not speaks_to_safety(after.last_turn)
-    return remind, fear and answered_as_crisis(after.last_turn)
+    crisis = answered_as_crisis(after.last_turn)
+    return remind, fear and crisis, asking and crisis and is_for_someone_else(after.response)
 
 
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:

@@ -1004,3 +1004,19 @@ def test_what_else_can_i_do_after_someone_elses_crisis_is_in_view(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
     assert_whole_in_the_log(page, (reply,), 360)
+
+
+def test_whether_asking_puts_the_idea_in_his_head_is_answered_in_the_same_turn(phone_page):
+    """On a 360x740 phone: the fifteenth user test's wife's question, right after crisis help
+    for her husband, gets its answer with the held reply, both in view (forty-fourth session)."""
+    page = phone_page
+    ask(page, "my husband said last night 'you'd all be better off without me'. hes at work now.")
+    choose(page, "I'm safe")
+    ask(page, "should i ask him straight out if hes thinking of killing himself?")
+    answer = page.locator(".cradle-bot", has_text="asking won't put the idea in their head").last
+    answer.wait_for()
+    held = page.locator(".cradle-bot", has_text="999").last
+    held.wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-asking-same-turn-360.png"))
+    assert_whole_in_the_log(page, (answer, held), 360)

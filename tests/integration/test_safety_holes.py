@@ -175,6 +175,9 @@ def test_the_time_of_a_talk_with_him_is_not_the_time_of_an_act(stack):
     )
     assert contract["safety"] != "emergency", (texts, contract)
     assert "Call 999 now" not in " ".join(texts), texts
+    # Her question answered in the same turn, with 999 still there (forty-fourth session).
+    assert message("crisis_asking_about_suicide")["text"] in texts, texts
+    assert "call 999" in " ".join(texts).lower(), texts
     # "What else can I do?": the numbers first, then her question answered (docs/safety.md).
     ways, _ = say(stack, sender, "/crisis_help")
     assert ways[0].startswith("Call NHS 111") and "call 999" in ways[0], ways

@@ -328,6 +328,9 @@ def test_by_text_what_else_for_someone_elses_worry_comes_whole(stack):
         stack, number, "should i ask him straight out if hes thinking of killing himself?"
     )
     assert reply and "2=What else can I do?" in reply, reply
+    # ...and her question is answered in that turn too, whole (forty-fourth session).
+    assert "asking won't put the idea in their head" in reply, reply
+    assert "999" in reply and segments(reply) <= 3 and is_gsm7(reply)
     reply = text_sms(stack, number, "2")
     assert reply and reply.startswith("Call NHS 111"), reply
     assert "asking won't put the idea in their head" in reply and "I'm still here." in reply

@@ -14,6 +14,7 @@ from cradle.turn import (
     CommandError,
     SessionSafety,
     answered_as_crisis,
+    asks_about_asking,
     assemble_reply,
     check_command,
     fears_losing_baby,
@@ -224,6 +225,43 @@ def test_a_new_crisis_naming_the_fear_keeps_its_crisis_text_first():
     texts = [m.get("text") for m in reply[:-1]]
     assert texts == [safety_message(turn.safety.response)["text"], FEAR, *texts[2:]]
     assert texts[reply[-1]["custom"]["cards_after"]] == "Are you safe right now?"
+
+
+ASKING = message("crisis_asking_about_suicide")["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        # the fifteenth user test's wife, after crisis help for her husband
+        (
+            "thanks. but what do i actually say to him tonight? should i ask him straight out if "
+            "hes thinking of killing himself, or will that put the idea in his head",
+            True,
+        ),
+        ("will asking her about suicide put the idea in her head", True),
+        ("he said he wants to kill himself", False),  # a worry, not a question about asking
+        ("i want to kill myself, will that put the idea in his head", False),  # her own crisis
+    ],
+)
+def test_asking_someone_about_suicide_is_read_with_the_topics_own_focus(text, asks):
+    assert asks_about_asking(text) is asks
+
+
+def test_a_held_reply_for_someone_else_answers_whether_asking_puts_the_idea_in_their_head():
+    reply = assemble_reply(prepare_turn("will that put the idea in his head"), [HELD], asking=True)
+    assert [m.get("text") for m in reply[:-1]] == [ASKING, HELD["text"]]
+
+
+def test_a_new_crisis_asking_about_asking_keeps_its_crisis_text_first():
+    turn = prepare_turn(
+        "my husband says he wants to kill himself, should i ask him straight out about suicide"
+    )
+    assert turn.safety.is_crisis
+    reply = assemble_reply(turn, [{"text": "Are you safe yourself right now?"}], asking=True)
+    texts = [m.get("text") for m in reply[:-1]]
+    assert texts == [safety_message(turn.safety.response)["text"], ASKING, texts[-1]]
+    assert ASKING not in [m.get("text") for m in assemble_reply(turn, [HELD])]
 
 
 def test_the_contract_collects_topic_and_services_and_hides_internal_payloads():
