@@ -1020,3 +1020,21 @@ def test_whether_asking_puts_the_idea_in_his_head_is_answered_in_the_same_turn(p
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-asking-same-turn-360.png"))
     assert_whole_in_the_log(page, (answer, held), 360)
+
+
+def test_a_warning_sign_in_pregnancy_is_answered_in_view_on_a_phone(phone_page):
+    """The sixteenth user test's mum, 12 weeks pregnant, asking who to call about bleeding, on a
+    360x740 phone: where medical help is (midwife, maternity unit, NHS 111, 999) is in view,
+    before any list (forty-fourth session)."""
+    page = phone_page
+    ask(
+        page,
+        "im not asking about feeling low. im bleeding a bit and im 12 weeks pregnant. who do i"
+        " call",
+    )
+    answer = page.locator(".cradle-bot", has_text="maternity unit").last
+    answer.wait_for()
+    assert "NHS 111" in answer.inner_text() and "999" in answer.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-warning-sign-in-pregnancy-360.png"))
+    assert_whole_in_the_log(page, (answer,), 360)

@@ -563,6 +563,25 @@ def test_a_worry_of_the_fifteenth_user_test_gets_its_own_answer(stack, asked, wo
     assert texts[0] == focus_of(*worry).answer and contract["safety"] == "none", texts
 
 
+WARNING_SIGN = ("pregnancy-wellbeing", "warning-sign-in-pregnancy")
+
+
+def test_a_warning_sign_in_pregnancy_gets_the_maternity_unit_first(stack):
+    # The sixteenth user test's mum, 12 weeks pregnant after a miscarriage, asking who to call:
+    # mental health lines, and no word of her midwife, maternity unit or NHS 111.
+    # Her own words (the same without "im not asking about feeling low" the safety net reads
+    # as a medical emergency, and its 999 reply stands).
+    texts, contract = say(
+        stack,
+        "warning-16",
+        "im not asking about feeling low. im bleeding a bit and im 12 weeks pregnant. who do i"
+        " call",
+    )
+    focus = focus_of(*WARNING_SIGN)
+    assert texts[0] in (focus.answer, focus.sms_before_services), texts
+    assert "maternity unit" in texts[0] and "NHS 111" in texts[0] and "999" in texts[0]
+
+
 @pytest.mark.parametrize(
     ("asked", "first", "who"),
     [
