@@ -563,6 +563,14 @@ def test_a_worry_of_the_fifteenth_user_test_gets_its_own_answer(stack, asked, wo
     assert texts[0] == focus_of(*worry).answer and contract["safety"] == "none", texts
 
 
+@pytest.mark.parametrize("asked", ["postpartum psychosis", "what is postpartum psychosis?"])
+def test_postpartum_psychosis_is_explained_when_asked(stack, asked):
+    # The sixteenth user test's grandmother got "I don't have that word in my list yet".
+    texts, contract = say(stack, f"glossary-16-{len(asked)}", asked)
+    assert any("Postpartum psychosis is a rare but serious illness" in t for t in texts), texts
+    assert "999" in " ".join(texts) and contract["safety"] == "none"
+
+
 WARNING_SIGN = ("pregnancy-wellbeing", "warning-sign-in-pregnancy")
 
 
