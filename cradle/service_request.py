@@ -76,6 +76,8 @@ class RequestReader:
         self.thanks = compile_one("thanks")
         self.sign_off = compile_one("sign_off")
         self.goodbye = compile_one("goodbye")
+        self.own_call = compile_one("own_call")
+        self.still_asking = compile_one("still_asking")
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
@@ -128,6 +130,16 @@ class RequestReader:
         """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing
         number"), whatever the NLU read."""
         return bool(self.thanks.search(text[:_MAX_CHARS])) and self.read(text) is None
+
+    def thanks_for_own_call(self, text: str) -> bool:
+        """Thanks from someone who will call or ring someone themselves and asks nothing more
+        ("ok ill ring 111 i guess. thanks"): not a request for crisis help."""
+        text = text[:_MAX_CHARS]
+        return (
+            self.only_thanks(text)
+            and bool(self.own_call.search(text))
+            and not self.still_asking.search(text)
+        )
 
     def signs_off(self, text: str) -> bool:
         """A short goodnight with thanks or a goodbye ("thanks. i think ill try sleep now x"),

@@ -28,6 +28,7 @@ from bot.components.stateless import StatelessComponent
 from cradle.content import topic_for_intent
 from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.safety import SafetyResult, classify, get_net
+from cradle.service_request import get_request_reader
 from cradle.turn import (
     AFTER_CRISIS,
     CHECK_INTENT,
@@ -40,6 +41,8 @@ from cradle.turn import (
 )
 
 FALLBACK_INTENT = "nlu_fallback"
+CRISIS_HELP_INTENT = "crisis_help"
+THANKS_INTENT = "thanks"
 # After crisis help, a guess below this is not trusted to mean "I have moved on": a parent
 # still in danger who is answered with a leaflet or "Sorry, I didn't understand" may stop
 # there, while one who has moved on loses a turn. The same surer bar the area question asks
@@ -128,11 +131,25 @@ class SafetyCheck(StatelessComponent):
                 continue
             if (message.get(INTENT) or {}).get("name") in NET_INTENTS:
                 set_intent(message, _next_intent(message))
+            if not result.needs_check and thanks_for_own_call(message.get(INTENT), text, metadata):
+                set_intent(message, {"name": THANKS_INTENT, "confidence": 1.0})
             if follows_crisis(message.get(INTENT), metadata):
                 set_intent(message, {"name": FOLLOW_UP_INTENT, "confidence": 1.0})
             elif asks_for_someone_else(message.get(INTENT), text):
                 message.set(ABOUT_KEY, SOMEONE_ELSE, add_to_output=True)
         return messages
+
+
+def thanks_for_own_call(intent: dict[str, Any] | None, text: str, metadata: Any) -> bool:
+    """ "ok ill ring 111 i guess. thanks", read as a request for crisis help by the classifier
+    and as nothing by the net (the sixteenth user test): thanks, not crisis help. Never right
+    after crisis help, whose follow-up reads calling for itself (docs/safety.md, forty-fourth
+    session)."""
+    return (
+        (intent or {}).get("name") == CRISIS_HELP_INTENT
+        and not is_after_crisis(metadata)
+        and get_request_reader().thanks_for_own_call(text)
+    )
 
 
 def asks_for_someone_else(intent: dict[str, Any] | None, text: str) -> bool:

@@ -571,6 +571,15 @@ def test_postpartum_psychosis_is_explained_when_asked(stack, asked):
     assert "999" in " ".join(texts) and contract["safety"] == "none"
 
 
+def test_thanks_for_a_call_of_her_own_is_not_answered_with_crisis_help(stack):
+    # The sixteenth user test's pregnant mum, having found her own answer, got the writer's
+    # urgent crisis reply: the NLU read a request for crisis help (docs/safety.md).
+    texts, contract = say(stack, "own-call-16", "ok ill ring 111 i guess. thanks")
+    assert contract["safety"] == "none", (texts, contract)
+    assert not any("Samaritans" in t or "Are you safe" in t for t in texts), texts
+    assert texts == [" ".join(get_responses()["utter_thanks"][0]["text"].split())]
+
+
 WARNING_SIGN = ("pregnancy-wellbeing", "warning-sign-in-pregnancy")
 
 

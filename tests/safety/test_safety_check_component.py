@@ -7,6 +7,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.safety_check import SafetyCheck
+from cradle.turn import AFTER_CRISIS, REPLY_TO_KEY
 
 
 def parsed(text: str, intent: str, confidence: float) -> Message:
@@ -58,3 +59,27 @@ def test_the_nlu_cannot_turn_an_idiom_back_into_a_crisis(text):
 def test_a_guessed_check_with_nothing_else_falls_back():
     message = ranked("hello there", [("safety_check", 0.9)])
     assert SafetyCheck().process([message])[0].get(INTENT)["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The sixteenth user test's pregnant mum, after asking who to call about bleeding.
+        ("ok ill ring 111 i guess. thanks", "thanks"),
+        ("ok thanks ill call my midwife in the morning", "thanks"),
+        # Still asking, or not safe: crisis help as before.
+        ("thanks, i need help now", "crisis_help"),
+        ("thanks but who do i call", "crisis_help"),
+        ("thanks ill ring them now", "crisis_help"),
+        ("thanks", "crisis_help"),  # says nothing of a call of their own
+    ],
+)
+def test_thanks_for_a_call_of_their_own_is_not_a_request_for_crisis_help(text, intent):
+    message = SafetyCheck().process([parsed(text, "crisis_help", 0.96)])[0]
+    assert message.get(INTENT)["name"] == intent
+
+
+def test_right_after_crisis_help_a_call_of_their_own_keeps_the_follow_up():
+    message = parsed("ok ill ring 111 i guess. thanks", "crisis_help", 0.96)
+    message.set("metadata", {REPLY_TO_KEY: AFTER_CRISIS})
+    assert SafetyCheck().process([message])[0].get(INTENT)["name"] != "thanks"
