@@ -84,7 +84,7 @@ def test_topic_answer_then_service_cards_after_an_area(page):
         "Listed by Cradle from public information. Not yet checked by a quality scheme."
     )
     assert page.locator(".cradle-card .cradle-badge").count() == 0
-    page.screenshot(path=str(SCREENSHOTS / "widget-service-card.png"))
+    save_screenshot(page, "widget-service-card.png")
     assert page.locator(".cradle-card a[href^='tel:']").count() >= 1
 
 
@@ -139,8 +139,7 @@ def test_an_empty_chat_opens_with_a_welcome_and_sends_nothing(browser, stack):
     assert welcome.is_visible()
     assert "automated" in welcome.inner_text() and "999" in welcome.inner_text()
     assert bot_count(page) == 0 and sent == []  # nothing goes to the server until they write
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-welcome-360.png"))
+    save_screenshot(page, "widget-welcome-360.png")
     ask(page, "i feel so low")
     assert welcome.count() == 1  # it stays at the top of the conversation, once
     context.close()
@@ -188,8 +187,7 @@ def test_layout_reflows_and_screenshots(browser, stack, name, width, height):
     open_widget(page)
     ask(page, "i feel so low since the baby came")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
+    save_screenshot(page, f"widget-{name}.png")
     context.close()
 
 
@@ -241,8 +239,7 @@ def test_call_buttons_are_phone_links_not_messages(browser, stack):
     box = quick.get_by_role("link", name="Call 999").bounding_box()
     assert box is not None and box["height"] >= 44
     assert box["x"] + box["width"] <= 360  # on a 360px phone, no sideways scrolling
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-safety-check-360.png"))
+    save_screenshot(page, "widget-safety-check-360.png")
     context.close()
 
 
@@ -326,8 +323,7 @@ def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expe
     ask(page, message)
     reply = page.locator(".cradle-bot").last
     assert expected in reply.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
+    save_screenshot(page, f"widget-{name}-360.png")
     assert_whole_in_the_log(page, (reply,), 360)
 
 
@@ -355,12 +351,9 @@ def test_a_question_about_cradle_gets_its_own_short_answer_on_a_phone(
     to what was asked and the one line that goes with it, both in view at once."""
     page = phone_page
     ask(page, question)
-    answer = page.locator(".cradle-bot", has_text=first).last
-    answer.wait_for()
-    line = page.locator(".cradle-bot", has_text=then).last
-    line.wait_for()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-360.png"))
+    answer = bot_says(page, first)
+    line = bot_says(page, then)
+    save_screenshot(page, f"widget-{name}-360.png")
     assert_whole_in_the_log(page, (answer, line), 360)
 
 
@@ -371,13 +364,10 @@ def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(phone_page):
     page = phone_page
     ask(page, "my friends partner controls everything since the baby, he has her bank card")
     ask(page, "its not me, its my friend. im fine.")
-    reply = page.locator(".cradle-bot", has_text="Thank you for looking out for them").last
-    reply.wait_for()
-    question = page.locator(".cradle-bot", has_text="Are you safe yourself right now?").last
-    question.wait_for()
+    bot_says(page, "Thank you for looking out for them")
+    question = bot_says(page, "Are you safe yourself right now?")
     assert page.locator(".cradle-crisis").is_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-not-me-abuse-360.png"))
+    save_screenshot(page, "widget-not-me-abuse-360.png")
     assert_whole_in_the_log(page, (question,), 360)
 
 
@@ -389,15 +379,13 @@ def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(pho
     ask(page, "I'm going to kill myself tonight")
     ask(page, "how do i get my baby to sleep")
     ask(page, "who sees my messages")
-    answer = page.locator(".cradle-bot", has_text="deleted after 30 days").last
-    answer.wait_for()
+    answer = bot_says(page, "deleted after 30 days")
     bubbles = page.locator(".cradle-bot")
     texts = bubbles.all_inner_texts()
     assert texts[-1] == answer.inner_text()
     assert "Before we go on" in texts[-2]  # the bubble just before the answer
     reminder = bubbles.nth(len(texts) - 2)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-reminder-privacy-360.png"))
+    save_screenshot(page, "widget-reminder-privacy-360.png")
     assert_whole_in_the_log(page, (reminder, answer), 360)
 
 
@@ -407,12 +395,10 @@ def test_the_fear_of_the_baby_being_taken_after_crisis_help_is_in_view_on_a_phon
     page = phone_page
     ask(page, "I'm going to kill myself tonight")
     ask(page, "i dont want to ring 999 they'll take her off me")
-    fear = page.locator(".cradle-bot", has_text="Lots of parents are scared of that").last
-    fear.wait_for()
+    fear = bot_says(page, "Lots of parents are scared of that")
     held = page.locator(".cradle-bot").last
     assert "999" in held.inner_text() and held.inner_text() != fear.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-fear-taken-360.png"))
+    save_screenshot(page, "widget-fear-taken-360.png")
     assert_whole_in_the_log(page, (fear, held), 360)
 
 
@@ -423,11 +409,9 @@ def test_how_can_i_help_them_is_in_view_on_a_phone(phone_page):
     ask(page, "my wife said she wants to die")
     ask(page, "yes im safe")
     page.get_by_role("button", name="How can I help them?").click()
-    answer = page.locator(".cradle-bot", has_text="Asking someone about suicide").last
-    answer.wait_for()
+    answer = bot_says(page, "Asking someone about suicide")
     more = page.get_by_role("button", name="Tell me more").last
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-help-them-360.png"))
+    save_screenshot(page, "widget-help-them-360.png")
     assert_whole_in_the_log(page, (answer, more), 360)
 
 
@@ -456,11 +440,9 @@ def heard_in_view(page: Page, first: str, said: str, starts: str, shot: str) -> 
     wholly in view on the phone; its screenshot is saved as widget-`shot`-360.png."""
     ask(page, first)
     ask(page, said)
-    reply = page.locator(".cradle-bot", has_text=starts).last
-    reply.wait_for()
+    reply = bot_says(page, starts)
     assert "999" in reply.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
+    save_screenshot(page, f"widget-{shot}-360.png")
     assert_whole_in_the_log(page, (reply,), 360)
     return reply
 
@@ -495,11 +477,9 @@ def test_how_can_i_help_them_after_a_friends_abuse_is_in_view_on_a_phone(phone_p
     ask(page, "im a nan, my daughters boyfriend hits her and she has a 6 month old")
     ask(page, "im safe")
     page.get_by_role("button", name="How can I help them?").click()
-    part = page.locator(".cradle-bot", has_text="For family and friends").last
-    part.wait_for()
+    part = bot_says(page, "For family and friends")
     near = page.get_by_role("button", name="Find support near me").last
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-help-them-abuse-360.png"))
+    save_screenshot(page, "widget-help-them-abuse-360.png")
     assert_whole_in_the_log(page, (part,), 360)
     near.scroll_into_view_if_needed()
     assert_whole_in_the_log(page, (near,), 360)
@@ -510,11 +490,9 @@ def test_someone_elses_emergency_reply_is_in_view_on_a_phone(phone_page):
     wholly in view with the crisis panel, and the message box is still on screen."""
     page = phone_page
     ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
-    reply = page.locator(".cradle-bot", has_text="postpartum psychosis").last
-    reply.wait_for()
+    reply = bot_says(page, "postpartum psychosis")
     assert page.locator(".cradle-crisis").is_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-for-someone-else-360.png"))
+    save_screenshot(page, "widget-crisis-for-someone-else-360.png")
     assert_whole_in_the_log(page, (reply,), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
 
@@ -526,14 +504,25 @@ def test_the_follow_up_after_crisis_help_and_its_buttons_are_in_view_on_a_phone(
     ask(page, "my wife hasnt slept in 4 days, she says the baby has been swapped")
     page.locator(".cradle-bot", has_text="postpartum psychosis").last.wait_for()
     ask(page, "she says shes fine and she wont go anywhere")
-    reply = page.locator(".cradle-bot", has_text="don't wait until morning").last
-    reply.wait_for()
+    reply = bot_says(page, "don't wait until morning")
     buttons = page.get_by_role("group", name="Suggested replies").last
     assert "Help is with them" in buttons.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-follow-up-360.png"))
+    save_screenshot(page, "widget-crisis-follow-up-360.png")
     assert_whole_in_the_log(page, (reply, buttons), 360)
     assert on_screen(page.get_by_label("Your message"), 360, 740)
+
+
+def bot_says(page: Page, text: str) -> Locator:
+    """The newest bot bubble with this text in it, once it has appeared."""
+    bubble = page.locator(".cradle-bot", has_text=text).last
+    bubble.wait_for()
+    return bubble
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """Save what the phone shows now under var/screenshots (or CRADLE_SCREENSHOT_DIR)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name))
 
 
 def assert_whole_in_the_log(page: Page, parts: tuple[Locator, ...], width: int) -> None:
@@ -557,13 +546,12 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
     reply = page.locator(".cradle-bot").last
     buttons = page.get_by_role("group", name="Suggested replies").last
     assert "Feeling low or down" in title.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-topic-first-reply-360.png"))
+    save_screenshot(page, "widget-topic-first-reply-360.png")
     assert_whole_in_the_log(page, (title, reply, buttons), 360)
     assert buttons.get_by_role("button", name="Tell me more").is_visible()
     # More on request: the next part starts at the top of the view, not scrolled past.
     assert_starts_at_the_top(page, choose(page, "What can help today"))
-    page.screenshot(path=str(SCREENSHOTS / "widget-topic-more-360.png"))
+    save_screenshot(page, "widget-topic-more-360.png")
 
 
 @pytest.mark.parametrize(
@@ -630,8 +618,7 @@ def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(
     answer = page.locator(".cradle-bot").nth(first)
     buttons = page.get_by_role("group", name="Suggested replies").last
     assert title in answer.inner_text() and says in answer.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
+    save_screenshot(page, f"widget-{shot}-360.png")
     assert_whole_in_the_log(page, (answer, buttons), 360)
 
 
@@ -645,8 +632,7 @@ def test_tell_me_more_after_referring_yourself_starts_with_how_in_view(phone_pag
     assert first_new.inner_text().endswith("How to get help")
     assert "Find an NHS talking therapies service" in page.locator(".cradle-log").inner_text()
     assert_starts_at_the_top(page, first_new)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-refer-yourself-more-360.png"))
+    save_screenshot(page, "widget-refer-yourself-more-360.png")
 
 
 # --- issue 12, point 4: widget fixes ---
@@ -698,8 +684,7 @@ def test_service_cards_come_before_the_feedback_question(browser, stack):
         assert cards is not None and box is not None
         assert cards["y"] + cards["height"] <= box["y"], "the cards come first"
     buttons.scroll_into_view_if_needed()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-service-cards-360.png"))
+    save_screenshot(page, "widget-service-cards-360.png")
     page.context.close()
 
 
@@ -724,8 +709,7 @@ def test_after_a_quick_reply_focus_moves_to_the_start_of_the_answer(browser, sta
     assert answer.get_attribute("tabindex") == "-1"  # focusable by script, not a tab stop
     focused = "n => document.activeElement === document.querySelectorAll('.cradle-bot')[n]"
     assert page.evaluate(focused, before), "a screen reader reads the answer from its start"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-quick-reply-focus-360.png"))
+    save_screenshot(page, "widget-quick-reply-focus-360.png")
     page.keyboard.press("Tab")  # and the keyboard carries on from there, inside the answer
     assert page.evaluate("document.activeElement.closest('.cradle-log') !== null")
     page.context.close()
@@ -776,8 +760,7 @@ def test_with_the_crisis_panel_the_message_box_stays_on_a_small_screen(
     for what, control in controls.items():
         assert on_screen(control, width, height), f"{what} is on screen"
     assert page.evaluate("window.scrollY") == 0  # without scrolling the page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-crisis-{name}.png"))
+    save_screenshot(page, f"widget-crisis-{name}.png")
     # ...and it still works: the next message goes from there.
     ask(page, "thank you")
     assert controls["message box"].is_visible()
@@ -795,8 +778,7 @@ def test_crisis_links_are_at_least_44px_tall(browser, stack, width, height):
         box = link.bounding_box()
         assert box is not None and box["height"] >= 44 and box["width"] >= 44, link.inner_text()
     if width == 360:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "widget-crisis-links-360.png"))
+        save_screenshot(page, "widget-crisis-links-360.png")
     page.context.close()
 
 
@@ -825,8 +807,7 @@ def test_at_3am_crisis_help_and_its_question_leave_half_a_phone_for_the_conversa
         page.get_by_role("button", name="Quick exit"),
     ):
         assert on_screen(control, 360, 740)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-crisis-at-night-360.png"))
+    save_screenshot(page, "widget-crisis-at-night-360.png")
     # Clear chat and the privacy note are still there, a scroll of the panel away.
     clear = page.get_by_role("button", name="Clear chat")
     clear.scroll_into_view_if_needed()
@@ -858,8 +839,7 @@ def test_the_area_question_and_its_buttons_fit_a_phone(browser, stack):
         box = button.bounding_box()
         assert box is not None and box["height"] >= 24  # WCAG 2.2 target size (minimum)
     _fits_the_phone(question)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-area-question-360.png"))
+    save_screenshot(page, "widget-area-question-360.png")
     page.context.close()
 
 
@@ -889,8 +869,7 @@ def test_which_is_closer_fits_a_phone(browser, stack):
     buttons = page.get_by_role("group", name="Suggested replies").last
     for title in ("Feeling low or down", "Looking after yourself in pregnancy"):
         _fits_the_phone(buttons.get_by_role("button", name=title))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-which-topic-360.png"))
+    save_screenshot(page, "widget-which-topic-360.png")
     page.context.close()
 
 
@@ -922,8 +901,7 @@ def test_no_to_the_safety_question_shows_the_answer_asked_for_from_its_start(pho
         assert box["y"] + box["height"] <= bottom, "and its end"
     box = buttons.bounding_box()
     assert box is not None and box["y"] + 44 <= bottom, "the first row of buttons is on screen"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-check-cleared-topic-360.png"))
+    save_screenshot(page, "widget-check-cleared-topic-360.png")
 
 
 def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(phone_page):
@@ -936,8 +914,7 @@ def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(phone_p
     reply = page.locator(".cradle-bot").nth(first)
     buttons = page.get_by_role("group", name="Suggested replies").last
     assert "It's kind to ask" in reply.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-topic-for-someone-else-360.png"))
+    save_screenshot(page, "widget-topic-for-someone-else-360.png")
     assert_whole_in_the_log(page, (reply, buttons), 360)
     # Their own part, then the parent's answer: "It's about me" stays on every reply for them.
     before = bot_count(page)
@@ -945,7 +922,7 @@ def test_an_answer_about_someone_else_and_its_buttons_fit_a_phone_screen(phone_p
     wait_for_reply(page, before)
     part = page.locator(".cradle-bot").nth(before)
     assert "For family and friends" in part.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "widget-for-family-and-friends-360.png"))
+    save_screenshot(page, "widget-for-family-and-friends-360.png")
     before = bot_count(page)
     buttons = page.get_by_role("group", name="Suggested replies").last
     buttons.get_by_role("button", name="It's about me").click()
@@ -967,8 +944,7 @@ def test_a_parent_in_coventry_sees_the_services_that_reach_them_on_a_phone(phone
     reaching = page.locator(".cradle-card", has_text="(Coventry and Warwickshire)").first
     reaching.wait_for()
     assert reaching.is_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-coventry-360.png"))
+    save_screenshot(page, "widget-coventry-360.png")
 
 
 @pytest.mark.parametrize(
@@ -1001,8 +977,7 @@ def test_what_else_can_i_do_after_someone_elses_crisis_is_in_view(
     ask(page, then)
     reply = choose(page, "What else can I do?")
     assert "999" in reply.inner_text() and says in reply.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"widget-{shot}-360.png"))
+    save_screenshot(page, f"widget-{shot}-360.png")
     assert_whole_in_the_log(page, (reply,), 360)
 
 
@@ -1013,12 +988,9 @@ def test_whether_asking_puts_the_idea_in_his_head_is_answered_in_the_same_turn(p
     ask(page, "my husband said last night 'you'd all be better off without me'. hes at work now.")
     choose(page, "I'm safe")
     ask(page, "should i ask him straight out if hes thinking of killing himself?")
-    answer = page.locator(".cradle-bot", has_text="asking won't put the idea in their head").last
-    answer.wait_for()
-    held = page.locator(".cradle-bot", has_text="999").last
-    held.wait_for()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-asking-same-turn-360.png"))
+    answer = bot_says(page, "asking won't put the idea in their head")
+    held = bot_says(page, "999")
+    save_screenshot(page, "widget-asking-same-turn-360.png")
     assert_whole_in_the_log(page, (answer, held), 360)
 
 
@@ -1032,9 +1004,7 @@ def test_a_warning_sign_in_pregnancy_is_answered_in_view_on_a_phone(phone_page):
         "im not asking about feeling low. im bleeding a bit and im 12 weeks pregnant. who do i"
         " call",
     )
-    answer = page.locator(".cradle-bot", has_text="maternity unit").last
-    answer.wait_for()
+    answer = bot_says(page, "maternity unit")
     assert "NHS 111" in answer.inner_text() and "999" in answer.inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-warning-sign-in-pregnancy-360.png"))
+    save_screenshot(page, "widget-warning-sign-in-pregnancy-360.png")
     assert_whole_in_the_log(page, (answer,), 360)
