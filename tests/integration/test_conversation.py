@@ -620,6 +620,13 @@ def test_a_warning_sign_in_pregnancy_gets_the_maternity_unit_first(stack):
             [],
             "parents of babies in neonatal care",
         ),
+        # The sixteenth's mum, pregnant again after a miscarriage.
+        (
+            "is there anyone who gets pregnancy after miscarriage? like a charity or someone"
+            " who's been through it",
+            [],
+            "parents after a miscarriage or baby loss",
+        ),
     ],
 )
 def test_a_request_for_a_group_the_list_has_nothing_for_says_so_first(stack, asked, first, who):

@@ -144,6 +144,15 @@ def test_a_request_in_another_language_is_read(text, other_language):
         ("any support groups for parents of prem babies in rugby", "neonatal"),
         ("transport to baby groups in rugby", None),
         ("any groups for new mums in nuneaton", None),
+        # The sixteenth user test's mum, pregnant again after a miscarriage.
+        (
+            "is there anyone who gets pregnancy after miscarriage? like a charity or someone"
+            " who's been through it",
+            "pregnancy-or-baby-loss",
+        ),
+        ("any support groups for baby loss in rugby", "pregnancy-or-baby-loss"),
+        ("any support for parents after a stillbirth near me", "pregnancy-or-baby-loss"),
+        ("any groups for pregnant mums in kenilworth", None),
     ],
 )
 def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
