@@ -331,6 +331,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
+    if stated := stated_safe_answer(text, session, safety):
+        return stated
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = cut_for_reading(text)
     if safety.is_crisis and repeats_crisis_help(safety, session):
@@ -440,6 +442,32 @@ def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> P
     )
 
 
+def stated_safe_answer(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> PreparedTurn | None:
+    """Later in a conversation whose reminder is on, a message with a part that says the writer
+    is safe ("woah no im not gonna do anything, im safe. i just meant like my heads messed up":
+    the sixteenth user test's dad, after a false alarm and a topic button): "I'm glad to hear
+    that", a "said safe" reply that ends the reminder. Right after crisis help or a safety
+    question, the readings above answer instead; after a medical emergency or tablets, being
+    safe is not being treated. Only when any crisis reading of the message is the second
+    opinion's alone and the whole net reads nothing in its other parts."""
+    if not reminds(session) or session.after_crisis or session.last_question:
+        return None
+    if session.response in HELP_ON_THE_WAY or not _second_opinion_only(safety):
+        return None
+    rest = get_check_in().states_safe(text)
+    if rest is None:
+        return None
+    # The other parts without the statement read more worrying to the model ("i just meant
+    # like my heads messed up" alone is unsure): its doubt alone does not stand against what
+    # the writer said, as for "not me"; any other reading of them does.
+    if rest and not _reads_nothing_but_doubt(classify(rest)):
+        return None
+    sorry = (message("misread_sorry"),) if get_check_in().says_misread(text) else ()
+    return PreparedTurn(SafetyResult(), f"/{SAFE_NOW_INTENT}", sorry)
+
+
 def typed_button(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
     """The command of the button just offered whose title `text` types out, if any.
 
@@ -538,6 +566,10 @@ def _reads_nothing_new(safety: SafetyResult, session: SessionSafety) -> bool:
 def _second_opinion_only(safety: SafetyResult) -> bool:
     # Who is hurt only picks the reply of a tier the second opinion read.
     return all(rule.startswith(SECOND_OPINION) or rule == WHO_IS_HURT for rule in safety.rules)
+
+
+def _reads_nothing_but_doubt(safety: SafetyResult) -> bool:
+    return safety.tier == "none" and (not safety.needs_check or _second_opinion_only(safety))
 
 
 def asks_again(safety: SafetyResult, just_cleared: bool) -> bool:

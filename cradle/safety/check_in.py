@@ -20,6 +20,10 @@ from pathlib import Path
 from cradle.yamlio import ContentError, load_yaml
 
 _NOT_WORD = re.compile(r"[^\w\s']+")
+# Where a message's parts end: a statement of safety is one part, whole.
+_PARTS = re.compile(r"[,.!?;\n]+")
+# "Are you safe right now?": its safe answers are the ones that state the writer's own safety.
+OWN_SAFETY_QUESTION = "utter_safety_check_in"
 
 
 class CheckInAnswers:
@@ -92,6 +96,21 @@ class CheckInAnswers:
             reason = said.removeprefix(answer + " ")
             if reason != said and self._corrections.gives_reason(reason):
                 return payload, reason
+        return None
+
+    def states_safe(self, text: str) -> str | None:
+        """A part of `text` (between , . ! ? ; or a new line) that is, after listed opening words,
+        a listed whole safe answer to "Are you safe right now?" ("woah no im not gonna do
+        anything, im safe. i just meant..."): the message's other parts, joined, for the caller
+        to have the safety net read ("" when there are none). Or None."""
+        if OWN_SAFETY_QUESTION not in self._safe or len(text) >= 1000:
+            return None
+        answers = self._safe[OWN_SAFETY_QUESTION][1]
+        parts = [_plain(part) for part in _PARTS.split(self._normalise(text))]
+        parts = [part for part in parts if part]
+        for i, part in enumerate(parts):
+            if self._corrections.without_before(part) in answers:
+                return " . ".join(parts[:i] + parts[i + 1 :])
         return None
 
     def says_misread(self, text: str) -> bool:

@@ -686,6 +686,31 @@ def test_every_reply_is_reminded_of_crisis_help_until_the_writer_says_they_are_s
     assert slot(stack, sender, "safety_tier") == "emergency"
 
 
+def test_a_statement_of_safety_typed_later_ends_the_reminder(stack):
+    # The sixteenth user test's young dad, after a false alarm and a topic button, typed "woah
+    # no im not gonna do anything, im safe..." and was reminded before every reply after it.
+    sender = "hole-reminder-typed-safe"
+    say(stack, sender, "I'm going to kill myself tonight")
+    say(stack, sender, "/crisis_help")  # "I need help now": the reminder stays on
+    texts, _ = say(stack, sender, "how do i get my baby to sleep")
+    assert " ".join(texts[0].split()) == REMINDER_TEXT
+    texts, contract = say(
+        stack,
+        sender,
+        "woah no im not gonna do anything, im safe. i just meant like my heads messed up. "
+        "i feel daft even saying this cos shes the one who got cut open not me",
+    )
+    texts = [" ".join(t.split()) for t in texts]
+    glad = " ".join(get_responses()["utter_safe_now"][0]["text"].split())
+    assert texts[:2] == ["Sorry if I got that wrong.", glad]
+    assert REMINDER_TEXT not in texts
+    assert contract["safety"] == "none"
+    texts, contract = say(stack, sender, "how can i bond with my baby")
+    assert contract["topic"] is not None
+    assert REMINDER_TEXT not in [" ".join(t.split()) for t in texts]
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the flag itself never drops
+
+
 FEAR_TEXT = " ".join(message("crisis_fear_of_baby_taken")["text"].split())
 
 

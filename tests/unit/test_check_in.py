@@ -854,3 +854,67 @@ def test_the_command_is_the_help_is_on_the_way_buttons_payload(response):
     variation = pick_variation("utter_safety_check_in", {"safety_response": response})
     buttons = {b["title"]: b["payload"] for b in variation["buttons"]}
     assert buttons["Help is on the way"] == HELP_ON_THE_WAY_COMMAND
+
+
+# Later in a conversation whose reminder is on: crisis help for the writer's own crisis, then a
+# topic answer (the sixteenth user test's young dad, after a false alarm and a topic button).
+REMINDED = SessionSafety(
+    "emergency", None, response="emergency", last_turn=("action_topic_section",)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "sorry"),
+    [
+        (
+            "woah no im not gonna do anything, im safe. i just meant like my heads messed up. "
+            "i feel daft even saying this cos shes the one who got cut open not me",
+            True,
+        ),
+        ("im safe now", False),
+        ("ok. we're safe.", False),
+        ("No, I'm not in danger!", False),
+    ],
+)
+def test_a_statement_of_safety_later_while_reminded_ends_the_reminder(text, sorry):
+    turn = prepare_turn(text, REMINDED)
+    assert turn.text_for_rasa == "/safe_now"  # "I'm glad to hear that", a "said safe" reply
+    assert not turn.safety.is_crisis
+    assert [m["text"] for m in turn.immediate] == (["Sorry if I got that wrong."] if sorry else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        ("not sure im safe", REMINDED),
+        ("im safe but i want to die", REMINDED),
+        ("im safe. i still want to end it all", REMINDED),
+        ("im safe i guess", REMINDED),  # no part is a listed answer whole
+        ("i'm fine", REMINDED),  # "fine" can hide a crisis: never a statement of safety
+        # Being safe is not being treated after a medical emergency or tablets taken.
+        ("im safe now", SessionSafety("emergency", None, response="medical")),
+        ("im safe now", SessionSafety("emergency", None, response="overdose")),
+        # Someone else's crisis has no reminder; with none in the session there is nothing to end.
+        ("im safe now", SessionSafety("emergency", None, response="emergency_for_other")),
+        ("im safe now", SessionSafety()),
+        # Said safe since the crisis reply: already ended.
+        ("im safe now", SessionSafety("emergency", None, response="emergency", said_safe=True)),
+    ],
+)
+def test_a_statement_of_safety_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa != "/safe_now"
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "sent"),
+    [
+        ("im safe now", AFTER_CRISIS_HELP, "/affirm"),  # the safety question's own answer
+        ("im safe now", AFTER_ARE_YOU_SAFE, "/affirm"),
+    ],
+)
+def test_right_after_crisis_help_or_a_question_the_statement_is_that_questions_answer(
+    text, session, sent
+):
+    assert prepare_turn(text, session).text_for_rasa == sent
