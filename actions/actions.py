@@ -156,6 +156,13 @@ def line_before_services(tracker: Tracker) -> list[Message]:
     return [{"text": focused[1].sms_before_services if by_text else focused[1].answer}]
 
 
+def unmet_by_services(tracker: Tracker) -> tuple[str, Focus] | None:
+    """The worry the parent's words name, when no listed service meets it (a focus with
+    `instead_of_services`): its answer comes instead of a list. Else None."""
+    focused = find_focus(_latest_text(tracker))
+    return focused if focused is not None and focused[1].instead_of_services else None
+
+
 def asked_about_the_list(tracker: Tracker) -> tuple[str, Focus] | None:
     """A question under a list of services that a first answer of its own answers ("how do I
     refer myself, is it a form or a phone call?"): that topic and focus, not the same list
@@ -449,6 +456,10 @@ class ActionFindServices(Action):
         them. Right after the form, the search uses what it collected and asks nothing more."""
         ask = read_service_request(tracker)
         if (focused := asked_about_the_list(tracker)) is not None:
+            return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
+        if ask is not None and (focused := unmet_by_services(tracker)) is not None:
+            # "im bleeding and 12 weeks pregnant, who do i call": no listed service is where to
+            # call, and a list would make the answer look like one choice among six.
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
         area = tracker.get_slot("area")
         audience = tracker.get_slot("audience")

@@ -114,6 +114,10 @@ class Focus:
     # partner") must not take a worry that has its own ("Referring yourself", "No GP
     # appointment"), whichever topic comes first.
     checked_last: bool = False
+    # No listed service meets this worry ("bleeding at 12 weeks, who do i call": the catalogue
+    # has no maternity unit): asked with a request for services, its answer comes instead of
+    # the list and the area question.
+    instead_of_services: bool = False
 
     @property
     def marker(self) -> str:
@@ -130,6 +134,9 @@ class Focus:
         return any(p.search(words) for p in self.patterns) and not any(
             p.search(words) for p in self.unless
         )
+
+
+_FOCUS_FLAGS = ("for_helpers", "checked_last", "instead_of_services")
 
 
 def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
@@ -154,10 +161,16 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
         before = entry.get("sms_before_services", "")
         if not isinstance(before, str):
             raise ContentError(path, f"focus {entry['id']}: sms_before_services must be text")
-        for_helpers, checked_last = (entry.get(k, False) for k in ("for_helpers", "checked_last"))
-        for key, flag in (("for_helpers", for_helpers), ("checked_last", checked_last)):
+        flags = {k: entry.get(k, False) for k in _FOCUS_FLAGS}
+        for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise ContentError(path, f"focus {entry['id']}: {key} must be true or false")
+        if flags["instead_of_services"] and before:
+            raise ContentError(
+                path,
+                f"focus {entry['id']}: instead_of_services comes instead of a list, so it has "
+                "no sms_before_services line to come before one",
+            )
         more_first = entry.get("more_first", "")
         if more_first and (not isinstance(more_first, str) or more_first not in SECTION_KEYS):
             raise ContentError(
@@ -173,9 +186,10 @@ def parse_focuses(meta: dict[str, Any], path: Path) -> tuple[Focus, ...]:
                 compiled,
                 vetoes,
                 before,
-                for_helpers,
+                flags["for_helpers"],
                 more_first,
-                checked_last,
+                flags["checked_last"],
+                flags["instead_of_services"],
             )
         )
     return tuple(focuses)

@@ -997,7 +997,8 @@ def test_whether_asking_puts_the_idea_in_his_head_is_answered_in_the_same_turn(p
 def test_a_warning_sign_in_pregnancy_is_answered_in_view_on_a_phone(phone_page):
     """The sixteenth user test's mum, 12 weeks pregnant, asking who to call about bleeding, on a
     360x740 phone: where medical help is (midwife, maternity unit, NHS 111, 999) is in view,
-    before any list (forty-fourth session)."""
+    with its buttons and no list of services, none of which is where to call (forty-fifth
+    session)."""
     page = phone_page
     ask(
         page,
@@ -1006,5 +1007,7 @@ def test_a_warning_sign_in_pregnancy_is_answered_in_view_on_a_phone(phone_page):
     )
     answer = bot_says(page, "maternity unit")
     assert "NHS 111" in answer.inner_text() and "999" in answer.inner_text()
+    page.get_by_role("button", name="When to get help").wait_for()
+    assert page.locator(".cradle-card").count() == 0
     save_screenshot(page, "widget-warning-sign-in-pregnancy-360.png")
     assert_whole_in_the_log(page, (answer,), 360)

@@ -583,20 +583,32 @@ def test_thanks_for_a_call_of_her_own_is_not_answered_with_crisis_help(stack):
 WARNING_SIGN = ("pregnancy-wellbeing", "warning-sign-in-pregnancy")
 
 
-def test_a_warning_sign_in_pregnancy_gets_the_maternity_unit_first(stack):
-    # The sixteenth user test's mum, 12 weeks pregnant after a miscarriage, asking who to call:
-    # mental health lines, and no word of her midwife, maternity unit or NHS 111.
-    # Her own words (the same without "im not asking about feeling low" the safety net reads
-    # as a medical emergency, and its 999 reply stands).
-    texts, contract = say(
-        stack,
-        "warning-16",
+@pytest.mark.parametrize(
+    "asked",
+    [
         "im not asking about feeling low. im bleeding a bit and im 12 weeks pregnant. who do i"
         " call",
-    )
+        # With a place (her words with "in rugby" the second opinion reads as a medical
+        # emergency, whose 999 reply stands).
+        "expecting and having period type cramps, any services in rugby",
+    ],
+)
+def test_a_warning_sign_in_pregnancy_gets_the_maternity_unit_instead_of_a_list(stack, asked):
+    # The sixteenth user test's mum, 12 weeks pregnant after a miscarriage, asking who to call:
+    # mental health lines, and no word of her midwife, maternity unit or NHS 111; then the
+    # line about them, followed by five mental health services (no maternity unit is listed).
+    # Her own words (the same without "im not asking about feeling low" the safety net reads
+    # as a medical emergency, and its 999 reply stands).
+    sender = f"warning-16-{len(asked)}"
+    texts, contract = say(stack, sender, asked)
     focus = focus_of(*WARNING_SIGN)
-    assert texts[0] in (focus.answer, focus.sms_before_services), texts
+    assert texts[0] == focus.answer, texts
     assert "maternity unit" in texts[0] and "NHS 111" in texts[0] and "999" in texts[0]
+    assert contract["services"] == [] and contract["cards"] == []
+    assert not any(t.startswith("Which town or area") for t in texts)
+    # A request with no warning sign in it is still answered with services.
+    texts, contract = say(stack, sender, "are there any groups for pregnant mums in rugby")
+    assert contract["services"], texts
 
 
 @pytest.mark.parametrize(

@@ -550,12 +550,24 @@ def test_a_focus_names_only_a_real_part_to_carry_it_on(value, says):
         _ = parse_topic(text, Path("x.md")).focuses
 
 
-def test_a_focus_checked_last_must_be_true_or_false():
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ("checked_last: sometimes", "checked_last must be true or false"),
+        ("instead_of_services: 'yes'", "instead_of_services must be true or false"),
+        # Its answer comes instead of a list: a line written to come before one is a mistake.
+        (
+            "instead_of_services: true, sms_before_services: Call them.",
+            "instead_of_services comes instead of a list",
+        ),
+    ],
+)
+def test_a_focus_flag_is_true_or_false_and_fits_with_the_rest(extra, says):
     text = (
         "---\nid: x\ntitle: X\nfocuses:\n  - {id: f, title: F, sms: S, patterns: [a], "
-        "checked_last: sometimes}\n---\n"
+        f"{extra}}}\n---\n"
     )
-    with pytest.raises(ContentError, match="x.md: focus f: checked_last must be true or false"):
+    with pytest.raises(ContentError, match=f"x.md: focus f: {says}"):
         _ = parse_topic(text, Path("x.md")).focuses
 
 
