@@ -392,6 +392,10 @@ def about_cradle_messages(
     if asks == "data_controller":
         responsible = who if operator.named else say("about_no_data_controller")
         return [responsible, say("about_feedback")]
+    if asks == "replaces_professionals":
+        return [say("about_not_a_replacement")]
+    if asks == "crisis_decisions":
+        return [say("about_crisis_decisions")]
     return [
         say("about_cradle"),
         who,

@@ -36,6 +36,15 @@ class ServiceAsk:
     group: str | None = None  # parents the catalogue has no audience for (`unlisted_groups`)
 
 
+# The kinds of question about Cradle with an answer of their own (content/service_requests.yml,
+# `about_cradle`), and those read whatever the NLU guessed: their words name Cradle doing what
+# only a question about Cradle asks, and the NLU read the health visitor's as topics.
+ABOUT_CRADLE = frozenset(
+    {"listing", "data_controller", "replaces_professionals", "crisis_decisions"}
+)
+READ_WHATEVER_THE_NLU = frozenset({"replaces_professionals", "crisis_decisions"})
+
+
 def _first_match(table: dict[str, tuple[re.Pattern[str], ...]], text: str) -> str | None:
     """The first key, in the file's order, one of whose patterns the text matches."""
     return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
@@ -91,7 +100,7 @@ class RequestReader:
             patterns = compile_all(entry.get("patterns"), f"unlisted_groups.{group}")
             self.groups[str(group)] = (str(entry["words"]).strip(), patterns)
         self.needs = groups("needs", known_needs())
-        self.about_cradle = groups("about_cradle", frozenset({"listing", "data_controller"}))
+        self.about_cradle = groups("about_cradle", ABOUT_CRADLE)
         everyday = data.get("no_need_named") or []
         if not isinstance(everyday, list) or not everyday or set(everyday) - set(topic_ids()):
             raise ContentError(path, "no_need_named: expected a list of topic ids")
@@ -157,10 +166,16 @@ class RequestReader:
 
     def about_cradle_asks(self, text: object) -> str | None:
         """What one thing a question about Cradle asks ("listing": who chooses the services
-        and how often the list is updated; "data_controller"), or None for a plain one."""
+        and how often the list is updated; "data_controller"; "replaces_professionals";
+        "crisis_decisions"), or None for a plain one."""
         if not isinstance(text, str):
             return None
         return _first_match(self.about_cradle, text[:_MAX_CHARS])
+
+    def asks_about_cradle_itself(self, text: object) -> bool:
+        """Whether the message asks one of the questions about Cradle read whatever the NLU
+        guessed ("Do you replace the health visitor?", "does anyone get told?")."""
+        return self.about_cradle_asks(text) in READ_WHATEVER_THE_NLU
 
     def names_group(self, group: str, text: str) -> bool:
         """Whether the text names this group of parents (a request, or a service's own words)."""

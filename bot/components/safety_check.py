@@ -12,6 +12,8 @@ decides, not the intent classifier:
   and the message neither says the danger has passed nor confidently asks something else
   ("what do I do", "she won't go", "can it wait till morning?"): the intent becomes
   `safety_follow_up`, and the crisis help goes on;
+- a question about Cradle itself that the classifier may read as a topic ("do you replace the
+  health visitor?") becomes `ask_about_cradle`;
 - otherwise, a topic question about another adult's wellbeing is marked as such, so its first
   answer is the one for family and friends.
 """
@@ -43,6 +45,7 @@ from cradle.turn import (
 FALLBACK_INTENT = "nlu_fallback"
 CRISIS_HELP_INTENT = "crisis_help"
 THANKS_INTENT = "thanks"
+ABOUT_CRADLE_INTENT = "ask_about_cradle"
 # After crisis help, a guess below this is not trusted to mean "I have moved on": a parent
 # still in danger who is answered with a leaflet or "Sorry, I didn't understand" may stop
 # there, while one who has moved on loses a turn. The same surer bar the area question asks
@@ -133,6 +136,8 @@ class SafetyCheck(StatelessComponent):
                 set_intent(message, _next_intent(message))
             if not result.needs_check and thanks_for_own_call(message.get(INTENT), text, metadata):
                 set_intent(message, {"name": THANKS_INTENT, "confidence": 1.0})
+            if not result.needs_check and asks_about_cradle_itself(text, metadata):
+                set_intent(message, {"name": ABOUT_CRADLE_INTENT, "confidence": 1.0})
             if follows_crisis(message.get(INTENT), metadata):
                 set_intent(message, {"name": FOLLOW_UP_INTENT, "confidence": 1.0})
             elif asks_for_someone_else(message.get(INTENT), text):
@@ -150,6 +155,13 @@ def thanks_for_own_call(intent: dict[str, Any] | None, text: str, metadata: Any)
         and not is_after_crisis(metadata)
         and get_request_reader().thanks_for_own_call(text)
     )
+
+
+def asks_about_cradle_itself(text: str, metadata: Any) -> bool:
+    """ "Do you replace the health visitor?", "does anyone get told?" (the sixteenth user
+    test's health visitor, read as topics): a question about Cradle, whatever the classifier
+    read. Not right after crisis help, whose follow-up goes on (README, forty-fifth session)."""
+    return not is_after_crisis(metadata) and get_request_reader().asks_about_cradle_itself(text)
 
 
 def asks_for_someone_else(intent: dict[str, Any] | None, text: str) -> bool:

@@ -315,10 +315,14 @@ def phone_page(browser, stack):
     [
         ("who sees my messages", "deleted after 30 days", "privacy"),
         ("menu", "can't give medical advice", "menu"),
+        # The sixteenth user test's health visitor (forty-fifth session).
+        ("Do you replace the health visitor or the GP?", "I don't replace", "about-replace"),
+        ("does this chat tell anyone what i write?", "No one is told", "about-crisis-decisions"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):
-    """The privacy and menu replies, read on a 360x740 phone: all of it in view at once."""
+    """The privacy, menu and short about-Cradle replies, read on a 360x740 phone: all of it in
+    view at once."""
     page = phone_page
     ask(page, message)
     reply = page.locator(".cradle-bot").last

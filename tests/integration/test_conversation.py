@@ -989,6 +989,27 @@ def test_a_question_about_cradle_gets_its_own_answer_not_the_whole_block(stack, 
     assert contract["services"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("Do you replace the health visitor or the GP?", "about_not_a_replacement"),
+        (
+            "How do you decide when to tell someone to ring 999? Like if a mum says something "
+            "worrying, does anyone get told?",
+            "about_crisis_decisions",
+        ),
+    ],
+)
+def test_whether_cradle_replaces_or_tells_anyone_is_answered_as_a_question_about_it(
+    stack, text, answer
+):
+    # The sixteenth user test's health visitor got the "Asking for help" topic and service
+    # cards (forty-fifth session).
+    texts, contract = say(stack, f"health-visitor-{answer}", text)
+    assert texts == [message(answer)["text"]]
+    assert contract["topic"] is None and contract["services"] == []
+
+
 def test_find_support_near_me_after_a_worry_in_the_parents_own_words_asks_where(stack):
     # The ninth user test's question, answered from its own words: "Find support near me" under
     # that answer got "Is there anything else I can help with?" (thirty-sixth session).

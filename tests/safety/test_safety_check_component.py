@@ -79,6 +79,32 @@ def test_thanks_for_a_call_of_their_own_is_not_a_request_for_crisis_help(text, i
     assert message.get(INTENT)["name"] == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "read_as", "intent"),
+    [
+        # The sixteenth user test's health visitor, read by the classifier as topics.
+        ("Do you replace the health visitor or the GP?", "ask_asking_for_help", "ask_about_cradle"),
+        (
+            "How do you decide when to tell someone to ring 999? does anyone get told?",
+            "find_services",
+            "ask_about_cradle",
+        ),
+        # A professional is the one replacing or telling: the classifier's reading stands.
+        ("will my health visitor tell social services", "ask_asking_for_help", None),
+        ("can i see a nurse instead of my gp", "find_services", None),
+    ],
+)
+def test_a_question_about_cradle_itself_is_one_whatever_the_classifier_read(text, read_as, intent):
+    message = SafetyCheck().process([parsed(text, read_as, 0.9)])[0]
+    assert message.get(INTENT)["name"] == (intent or read_as)
+
+
+def test_right_after_crisis_help_a_question_about_cradle_keeps_the_follow_up():
+    message = parsed("will you tell anyone what i write", "ask_privacy", 0.5)
+    message.set("metadata", {REPLY_TO_KEY: AFTER_CRISIS})
+    assert SafetyCheck().process([message])[0].get(INTENT)["name"] != "ask_about_cradle"
+
+
 def test_right_after_crisis_help_a_call_of_their_own_keeps_the_follow_up():
     message = parsed("ok ill ring 111 i guess. thanks", "crisis_help", 0.96)
     message.set("metadata", {REPLY_TO_KEY: AFTER_CRISIS})

@@ -1167,6 +1167,22 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
         ),
         ("do you have a privacy policy", "data_controller"),
         ("what's the contact email for cradle", "data_controller"),
+        # The sixteenth user test's health visitor, and other wordings of the same two.
+        ("Do you replace the health visitor or the GP?", "replaces_professionals"),
+        ("are you a replacement for my midwife", "replaces_professionals"),
+        ("is it ok to use this instead of seeing my gp", "replaces_professionals"),
+        (
+            "How do you decide when to tell someone to ring 999? And if a mum says something "
+            "worrying, does anyone get told?",
+            "crisis_decisions",
+        ),
+        ("will you tell anyone what i write here", "crisis_decisions"),
+        ("does cradle report me to social services", "crisis_decisions"),
+        # Not about Cradle: a professional, or the parent, is the one deciding or telling.
+        ("can i see a nurse instead of my gp", None),
+        ("should i ring my hv instead of the gp", None),
+        ("will my health visitor tell social services", None),
+        ("how do i know when to call 999 for my baby", None),
         # a plain question about Cradle: the whole answer
         ("who runs this?", None),
         ("are the services kite marked", None),
@@ -1209,7 +1225,20 @@ def test_a_plain_question_about_cradle_gets_the_whole_answer():
     ]
 
 
-@pytest.mark.parametrize("asks", ["listing", "data_controller"])
+@pytest.mark.parametrize(
+    ("asks", "answer"),
+    [
+        ("replaces_professionals", "utter_about_not_a_replacement"),
+        ("crisis_decisions", "utter_about_crisis_decisions"),
+    ],
+)
+def test_whether_cradle_replaces_anyone_or_tells_anyone_is_answered_alone(asks, answer):
+    assert _about(asks) == [answer]
+
+
+@pytest.mark.parametrize(
+    "asks", ["listing", "data_controller", "replaces_professionals", "crisis_decisions"]
+)
 def test_the_answer_to_one_question_about_cradle_fits_a_text_whole(asks):
     sent = about_cradle_messages(
         Schemes.from_file(content_dir() / "kitemark.yml"), Operator(), None, asks
