@@ -8,7 +8,9 @@ stack, and the second reply is counted (counts only, never a message: the set st
 The frozen "who does the hurting" set (tests/safety/hurting/) is sent the same way: a worry
 about someone else's crisis, then a message about hurting, by who does it; its second replies
 are counted by whom their crisis text is written for; the frozen calling set
-(cradle/safety/calling_set.py) by whether the reply hears that she is calling or help is coming.
+(cradle/safety/calling_set.py) by whether the reply hears that she is calling or help is coming;
+the frozen scary-thoughts set (cradle/safety/scary_thoughts_set.py) by whether the message after
+the intrusive-thoughts answer gets crisis help, the danger question, or neither.
 """
 
 from __future__ import annotations
@@ -217,10 +219,16 @@ def after_report(pairs: list[tuple[Conversation, Replies]]) -> list[str]:
 def main() -> int:
     from cradle.launcher import bench_stack, post_message
     from cradle.safety.calling_set import calling_report, load_calling
+    from cradle.safety.scary_thoughts_set import (
+        FIRST,
+        load_scary_thoughts,
+        scary_thoughts_report,
+    )
 
     conversations = load_after()
     hurting = load_hurting()
     calling = load_calling()
+    scary = load_scary_thoughts()
     with bench_stack() as url:
 
         def send(sender: str, first: str, second: str) -> Replies:
@@ -232,9 +240,11 @@ def main() -> int:
         ]
         hurts = [(c, send(f"hurting-{i}", c.first, c.second)) for i, c in enumerate(hurting)]
         calls = [(c, send(f"calling-{i}", c.first, c.second)) for i, c in enumerate(calling)]
+        thoughts = [(g, send(f"scary-{i}", FIRST, text)) for i, (text, g) in enumerate(scary)]
     print("\n".join(after_report(pairs)))
     print("\n".join(hurting_report(hurts)))
     print("\n".join(calling_report(calls)))
+    print("\n".join(scary_thoughts_report(thoughts)))
     print("  (the messages are not shown: the set stays unseen by whoever writes training data)")
     return 0
 
