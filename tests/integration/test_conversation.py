@@ -639,6 +639,13 @@ def test_a_warning_sign_in_pregnancy_gets_the_maternity_unit_instead_of_a_list(s
             [],
             "parents after a miscarriage or baby loss",
         ),
+        # The seventeenth's mum, 17, asking for a group where no one will judge her.
+        (
+            "hiya im 17 and got a 4 month old. everyone looks at me like im a kid wiv a kid. is"
+            " there any groups where ppl wont judge me",
+            [],
+            "young parents",
+        ),
     ],
 )
 def test_a_request_for_a_group_the_list_has_nothing_for_says_so_first(stack, asked, first, who):

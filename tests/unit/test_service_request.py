@@ -150,6 +150,17 @@ def test_a_request_in_another_language_is_read(text, other_language):
             " who's been through it",
             "pregnancy-or-baby-loss",
         ),
+        # The seventeenth's mum, 17: her age said of herself, or young mums named.
+        (
+            "hiya im 17 and got a 4 month old. everyone looks at me like im a kid wiv a kid. is"
+            " there any groups where ppl wont judge me",
+            "young-parents",
+        ),
+        ("i want like a baby group for young mums not therapy", "young-parents"),
+        ("any groups for teenage dads", "young-parents"),
+        # Weeks of pregnancy or a child's months are not the writer's age.
+        ("im 17 weeks pregnant, any groups near me", None),
+        ("groups for mums of 17 month olds", None),
         ("any support groups for baby loss in rugby", "pregnancy-or-baby-loss"),
         ("any support for parents after a stillbirth near me", "pregnancy-or-baby-loss"),
         ("any groups for pregnant mums in kenilworth", None),
