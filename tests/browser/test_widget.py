@@ -318,11 +318,13 @@ def phone_page(browser, stack):
         # The sixteenth user test's health visitor (forty-fifth session).
         ("Do you replace the health visitor or the GP?", "I don't replace", "about-replace"),
         ("does this chat tell anyone what i write?", "No one is told", "about-crisis-decisions"),
+        # The seventeenth's "does that count as anything? he's never hit me".
+        ("/ask_domestic_abuse", "Controlling your money or phone", "domestic-abuse-first"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):
-    """The privacy, menu and short about-Cradle replies, read on a 360x740 phone: all of it in
-    view at once."""
+    """The privacy, menu and short about-Cradle replies, and a topic's first answer, read on a
+    360x740 phone: all of it in view at once."""
     page = phone_page
     ask(page, message)
     reply = page.locator(".cradle-bot").last
