@@ -396,6 +396,10 @@ def about_cradle_messages(
         return [say("about_not_a_replacement")]
     if asks == "crisis_decisions":
         return [say("about_crisis_decisions")]
+    if asks == "counts_and_feedback":
+        return [say("about_counts_and_feedback")]
+    if asks == "by_text":
+        return [say("about_by_text")]
     return [
         say("about_cradle"),
         who,

@@ -40,9 +40,18 @@ class ServiceAsk:
 # `about_cradle`), and those read whatever the NLU guessed: their words name Cradle doing what
 # only a question about Cradle asks, and the NLU read the health visitor's as topics.
 ABOUT_CRADLE = frozenset(
-    {"listing", "data_controller", "replaces_professionals", "crisis_decisions"}
+    {
+        "listing",
+        "data_controller",
+        "replaces_professionals",
+        "crisis_decisions",
+        "counts_and_feedback",
+        "by_text",
+    }
 )
-READ_WHATEVER_THE_NLU = frozenset({"replaces_professionals", "crisis_decisions"})
+READ_WHATEVER_THE_NLU = frozenset(
+    {"replaces_professionals", "crisis_decisions", "counts_and_feedback", "by_text"}
+)
 
 
 def _first_match(table: dict[str, tuple[re.Pattern[str], ...]], text: str) -> str | None:
@@ -167,7 +176,7 @@ class RequestReader:
     def about_cradle_asks(self, text: object) -> str | None:
         """What one thing a question about Cradle asks ("listing": who chooses the services
         and how often the list is updated; "data_controller"; "replaces_professionals";
-        "crisis_decisions"), or None for a plain one."""
+        "crisis_decisions"; "counts_and_feedback"; "by_text"), or None for a plain one."""
         if not isinstance(text, str):
             return None
         return _first_match(self.about_cradle, text[:_MAX_CHARS])

@@ -318,6 +318,13 @@ def phone_page(browser, stack):
         # The sixteenth user test's health visitor (forty-fifth session).
         ("Do you replace the health visitor or the GP?", "I don't replace", "about-replace"),
         ("does this chat tell anyone what i write?", "No one is told", "about-crisis-decisions"),
+        # The seventeenth user test's commissioner.
+        ("does Cradle work by text message too?", "No number to text", "about-by-text"),
+        (
+            "what's in the counts you keep, could the council see them?",
+            "never what anyone typed",
+            "about-counts",
+        ),
         # The seventeenth's "does that count as anything? he's never hit me".
         ("/ask_domestic_abuse", "Controlling your money or phone", "domestic-abuse-first"),
     ],

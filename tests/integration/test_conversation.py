@@ -983,6 +983,12 @@ def test_questions_about_cradle_itself_get_who_runs_it_and_how_services_are_chec
             message("about_no_data_controller")["text"],
             message("about_feedback")["text"],
         ),
+        # The seventeenth user test's commissioner.
+        (
+            "How does a local service get added to your list, and how would it get a quality mark?",
+            message("about_listing", months="12")["text"],
+            message("about_quality_sample")["text"],
+        ),
     ],
 )
 def test_a_question_about_cradle_gets_its_own_answer_not_the_whole_block(stack, first, then, text):
@@ -1004,6 +1010,23 @@ def test_a_question_about_cradle_gets_its_own_answer_not_the_whole_block(stack, 
             "How do you decide when to tell someone to ring 999? Like if a mum says something "
             "worrying, does anyone get told?",
             "about_crisis_decisions",
+        ),
+        # The seventeenth user test's commissioner: the whole block twice, the privacy answer,
+        # and a service list for Nuneaton.
+        (
+            "How does parents' feedback reach the services you list? If a parent says a service"
+            " was unhelpful, does that service ever hear about it?",
+            "about_counts_and_feedback",
+        ),
+        (
+            "Does Cradle work by text message (SMS) as well as the web chat? Many of our families"
+            " don't have data.",
+            "about_by_text",
+        ),
+        (
+            "You mention counts kept to plan services. What's in those counts, and could the"
+            " council see them, e.g. how many parents in Nuneaton asked about low mood?",
+            "about_counts_and_feedback",
         ),
     ],
 )

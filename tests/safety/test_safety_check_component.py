@@ -89,6 +89,18 @@ def test_thanks_for_a_call_of_their_own_is_not_a_request_for_crisis_help(text, i
             "find_services",
             "ask_about_cradle",
         ),
+        # The seventeenth's commissioner, read as privacy and as a request for services.
+        (
+            "Does Cradle work by text message (SMS) as well as the web chat?",
+            "ask_privacy",
+            "ask_about_cradle",
+        ),
+        (
+            "What's in those counts, and could the council see how many parents in Nuneaton"
+            " asked about low mood?",
+            "find_services",
+            "ask_about_cradle",
+        ),
         # A professional is the one replacing or telling: the classifier's reading stands.
         ("will my health visitor tell social services", "ask_asking_for_help", None),
         ("can i see a nurse instead of my gp", "find_services", None),

@@ -1178,6 +1178,31 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
         ),
         ("will you tell anyone what i write here", "crisis_decisions"),
         ("does cradle report me to social services", "crisis_decisions"),
+        # The seventeenth user test's commissioner.
+        (
+            "How does parents' feedback reach the services you list? If a parent says a service"
+            " was unhelpful, does that service ever hear about it?",
+            "counts_and_feedback",
+        ),
+        (
+            "You mention counts kept to plan services. What's in those counts, and could the"
+            " council see them, e.g. how many parents in Nuneaton asked about low mood?",
+            "counts_and_feedback",
+        ),
+        (
+            "How does a local service get added to your list, and how would it get a quality mark?",
+            "listing",
+        ),
+        (
+            "Does Cradle work by text message (SMS) as well as the web chat? Many of our families"
+            " don't have data.",
+            "by_text",
+        ),
+        ("can i text you", "by_text"),
+        # Texting someone else, a group by text, or how many parents get something: not Cradle.
+        ("can i text my midwife", None),
+        ("is there a baby group by text", None),
+        ("how many parents get pnd", None),
         # Not about Cradle: a professional, or the parent, is the one deciding or telling.
         ("can i see a nurse instead of my gp", None),
         ("should i ring my hv instead of the gp", None),
@@ -1230,14 +1255,24 @@ def test_a_plain_question_about_cradle_gets_the_whole_answer():
     [
         ("replaces_professionals", "utter_about_not_a_replacement"),
         ("crisis_decisions", "utter_about_crisis_decisions"),
+        ("counts_and_feedback", "utter_about_counts_and_feedback"),
+        ("by_text", "utter_about_by_text"),
     ],
 )
-def test_whether_cradle_replaces_anyone_or_tells_anyone_is_answered_alone(asks, answer):
+def test_a_question_about_cradle_read_whatever_the_nlu_guessed_is_answered_alone(asks, answer):
     assert _about(asks) == [answer]
 
 
 @pytest.mark.parametrize(
-    "asks", ["listing", "data_controller", "replaces_professionals", "crisis_decisions"]
+    "asks",
+    [
+        "listing",
+        "data_controller",
+        "replaces_professionals",
+        "crisis_decisions",
+        "counts_and_feedback",
+        "by_text",
+    ],
 )
 def test_the_answer_to_one_question_about_cradle_fits_a_text_whole(asks):
     sent = about_cradle_messages(
