@@ -44,6 +44,7 @@ from cradle.replies import (
     parts_shown_earlier,
     previous_message,
     reminder_due,
+    reminder_key,
     section_key,
     section_messages,
     service_messages,
@@ -283,7 +284,7 @@ def answer_topic(
     flagged = tracker.get_slot("safety_tier") in ("urgent", "emergency")
     if remind and flagged and reminder_due(tracker.events):
         # The crisis flag lasts the session: check in gently before the next ordinary topic.
-        dispatch(dispatcher, [say("safety_reminder")])
+        dispatch(dispatcher, [say(reminder_key(tracker.get_slot("safety_response")))])
     audience = who or _audience(tracker)
     helping = (
         for_helper

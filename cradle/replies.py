@@ -70,7 +70,13 @@ EMERGENCY_REPLIES = frozenset({"medical", "overdose", "emergency", "emergency_fo
 
 # The lines that remind a parent flagged in crisis where help is: the gentle reminder, and
 # "Glad you're safe. If that changes, call 999" after "No" to "are you in danger?".
-REMINDERS = ("safety_reminder", "check_cleared_topic")
+REMINDERS = ("safety_reminder", "safety_reminder_abuse", "check_cleared_topic")
+
+
+def reminder_key(response: object) -> str:
+    """The gentle reminder for a session whose last crisis reply was `response`: after the abuse
+    reply, its own helplines, not Samaritans (the seventeenth user test)."""
+    return "safety_reminder_abuse" if response == "abuse" else "safety_reminder"
 
 
 # Cradle's crisis reply (every variation: whose, what kind), as Rasa names its action.

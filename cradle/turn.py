@@ -702,7 +702,7 @@ def assemble_reply(
     bot_messages: list[dict[str, Any]],
     failed: bool = False,
     channel: str | None = None,
-    remind: bool = False,
+    remind: str | None = None,
     fear: bool = False,
     asking: bool = False,
 ) -> list[dict[str, Any]]:
@@ -711,9 +711,10 @@ def assemble_reply(
     `bot_messages` are what Rasa sent (REST output shape). `failed` means Rasa raised or ran out
     of time. Crisis text is added from content if Rasa did not send it, in the `channel`'s
     words; an empty or failed turn gets the fixed fallback, which itself carries the crisis
-    numbers. `remind`: the reply starts with the reminder of where help is, unless it already
-    does (see `reminds`). `fear`: crisis help that answers a fear of the baby being taken also
-    says what is true about it: after the crisis text of a new crisis, before a held reply.
+    numbers. `remind`: the reminder of where help is that the reply starts with (its message
+    key, `reminder_key`), unless it already does (see `reminds`). `fear`: crisis help that
+    answers a fear of the baby being taken also says what is true about it: after the crisis
+    text of a new crisis, before a held reply.
     `asking`: crisis help for someone else that answers "will asking put the idea in their
     head?" says what is true about that, in the same place.
     """
@@ -749,7 +750,7 @@ def assemble_reply(
         out.append(safety_message(turn.safety.response, channel))
     out.extend(turn.immediate)
     if remind and visible and not (failed or turn.safety.is_crisis):
-        reminder = message("safety_reminder", channel)
+        reminder = message(remind, channel)
         if reminder["text"] not in {m.get("text") for m in visible}:
             out.append(reminder)
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages

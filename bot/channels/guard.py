@@ -21,7 +21,7 @@ from bot.components.question_reply import AREA_QUESTION
 from cradle import action_validation, logscrub, sqlite_tuning, tracker_counts, warm_marks
 from cradle.encode_ahead import get_encode_ahead
 from cradle.insights import get_insight_log, turn_from_contract
-from cradle.replies import said_safe_since_crisis
+from cradle.replies import reminder_key, said_safe_since_crisis
 from cradle.safety.check_in import get_check_in
 from cradle.safety.whose import is_for_someone_else
 from cradle.service_filter import SERVICE_FILTER_FORM
@@ -273,7 +273,7 @@ async def guarded_turn(
         list(collector.messages),
         failed=failed,
         channel=input_channel,
-        remind=remind,
+        remind=reminder_key(session.response) if remind else None,
         fear=fear,
         asking=asking,
     )

@@ -384,12 +384,22 @@ def test_its_not_me_after_the_abuse_reply_is_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (question,), 360)
 
 
-def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(phone_page):
+@pytest.mark.parametrize(
+    ("crisis", "says", "name"),
+    [
+        ("I'm going to kill myself tonight", "Samaritans", "reminder-privacy"),
+        # After abuse help, its own helplines (the seventeenth user test).
+        ("my partner hits me", "0808 2000 247", "reminder-abuse-privacy"),
+    ],
+)
+def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(
+    phone_page, crisis, says, name
+):
     """A parent who has not said they are safe asks who sees her messages, on a 360x740 phone:
     the reminder of where help is and the privacy answer are both in view (the twelfth user
     test's mum got the privacy answer with no numbers)."""
     page = phone_page
-    ask(page, "I'm going to kill myself tonight")
+    ask(page, crisis)
     ask(page, "how do i get my baby to sleep")
     ask(page, "who sees my messages")
     answer = bot_says(page, "deleted after 30 days")
@@ -397,8 +407,9 @@ def test_the_reminder_before_a_reply_after_crisis_help_is_in_view_on_a_phone(pho
     texts = bubbles.all_inner_texts()
     assert texts[-1] == answer.inner_text()
     assert "Before we go on" in texts[-2]  # the bubble just before the answer
+    assert says in texts[-2]
     reminder = bubbles.nth(len(texts) - 2)
-    save_screenshot(page, "widget-reminder-privacy-360.png")
+    save_screenshot(page, f"widget-{name}-360.png")
     assert_whole_in_the_log(page, (reminder, answer), 360)
 
 

@@ -406,6 +406,20 @@ def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     assert contract["topic"] == "domestic-abuse"
 
 
+@pytest.mark.parametrize("next_message", ["how do i get my baby to sleep", "/crisis_help"])
+def test_after_abuse_help_the_reminder_names_the_abuse_helplines(stack, next_message):
+    # The seventeenth user test's mum, whose partner controls the money, was later reminded of
+    # Samaritans, not of the helpline the abuse reply gave her (forty-fifth session).
+    sender = "hole-abuse-reminder-" + next_message.strip("/").split()[-1]
+    _, contract = say(stack, sender, "my partner hits me")
+    assert contract["safety"] == "urgent"
+    say(stack, sender, next_message)  # a topic, or "I need help now"
+    texts, _ = say(stack, sender, "how can i bond with my baby")
+    texts = [" ".join(t.split()) for t in texts]
+    assert texts[0] == message("safety_reminder_abuse")["text"]
+    assert REMINDER_TEXT not in texts
+
+
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])
 def test_how_to_wipe_the_chat_right_after_abuse_help_is_answered(stack, question):
     # The sixth user test: a girl whose boyfriend checks her phone asked how to delete the chat

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from cradle.responses import message, safety_message
+from cradle.content import get_topic
+from cradle.replies import reminder_key
+from cradle.responses import SMS_CHANNEL, message, safety_message
 from cradle.safety.result import RESPONSES
-from cradle.sms import segments
+from cradle.sms import MAX_REPLY_SEGMENTS, format_reply, segments
 from cradle.turn import (
     MAX_MESSAGE_CHARS,
     CommandError,
@@ -159,13 +161,38 @@ def test_a_turn_that_said_where_help_is_or_heard_safe_speaks_to_safety(actions, 
 )
 def test_a_reminded_reply_starts_with_where_help_is_once(typed, from_rasa, failed, first):
     turn = prepare_turn(typed)
-    reply = assemble_reply(turn, from_rasa, failed=failed, remind=True)
+    reply = assemble_reply(turn, from_rasa, failed=failed, remind="safety_reminder")
     texts = [m.get("text") for m in reply[:-1]]
     if first is None:
         first = safety_message(turn.safety.response)["text"]
     assert texts[0] == first
     assert texts.count(REMINDER) <= 1
     assert (REMINDER in texts) is (first == REMINDER)
+
+
+@pytest.mark.parametrize(
+    ("response", "key", "says"),
+    [
+        # After the abuse reply, its own helplines (the seventeenth user test's mum).
+        ("abuse", "safety_reminder_abuse", "0808 2000 247"),
+        ("urgent", "safety_reminder", "116 123"),
+        ("emergency", "safety_reminder", "116 123"),
+        (None, "safety_reminder", "116 123"),
+    ],
+)
+def test_the_reminder_names_the_help_the_crisis_reply_gave(response, key, says):
+    assert reminder_key(response) == key
+    reply = assemble_reply(prepare_turn("is this chat private"), [PRIVACY], remind=key)
+    assert says in reply[0]["text"]
+    assert ("Samaritans" in reply[0]["text"]) is (response != "abuse")
+
+
+def test_by_text_the_abuse_reminder_and_a_topics_first_answer_arrive_whole():
+    reminder = message("safety_reminder_abuse", SMS_CHANNEL)
+    answer = {"text": get_topic("domestic-abuse").sms_text()}
+    reply = format_reply([reminder, answer]).text
+    assert reply == "\n".join(m["text"] for m in (reminder, answer))  # nothing cut
+    assert segments(reply) <= MAX_REPLY_SEGMENTS
 
 
 def test_a_reply_is_not_reminded_unless_asked():
