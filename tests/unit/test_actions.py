@@ -33,7 +33,7 @@ from cradle.replies import (
 )
 from cradle.responses import SMS_CHANNEL, message
 from cradle.service_filter import SERVICE_FILTER_FORM
-from cradle.service_request import get_request_reader
+from cradle.service_request import ABOUT_CRADLE, get_request_reader
 from cradle.sms import MAX_REPLY_SEGMENTS, for_sms, format_reply, segments, short_links
 from cradle.turn import assemble_reply, prepare_turn
 from cradle.yamlio import ContentError
@@ -1263,17 +1263,7 @@ def test_a_question_about_cradle_read_whatever_the_nlu_guessed_is_answered_alone
     assert _about(asks) == [answer]
 
 
-@pytest.mark.parametrize(
-    "asks",
-    [
-        "listing",
-        "data_controller",
-        "replaces_professionals",
-        "crisis_decisions",
-        "counts_and_feedback",
-        "by_text",
-    ],
-)
+@pytest.mark.parametrize("asks", sorted(ABOUT_CRADLE))
 def test_the_answer_to_one_question_about_cradle_fits_a_text_whole(asks):
     sent = about_cradle_messages(
         Schemes.from_file(content_dir() / "kitemark.yml"), Operator(), None, asks
