@@ -406,6 +406,8 @@ def about_cradle_messages(
         return [say("about_counts_and_feedback")]
     if asks == "by_text":
         return [say("about_by_text")]
+    if asks == "partners_section":
+        return [say("about_partners_section")]
     return [
         say("about_cradle"),
         who,

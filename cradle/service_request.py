@@ -47,11 +47,10 @@ ABOUT_CRADLE = frozenset(
         "crisis_decisions",
         "counts_and_feedback",
         "by_text",
+        "partners_section",
     }
 )
-READ_WHATEVER_THE_NLU = frozenset(
-    {"replaces_professionals", "crisis_decisions", "counts_and_feedback", "by_text"}
-)
+READ_WHATEVER_THE_NLU = ABOUT_CRADLE - {"listing", "data_controller"}
 
 
 def _first_match(table: dict[str, tuple[re.Pattern[str], ...]], text: str) -> str | None:
@@ -176,7 +175,8 @@ class RequestReader:
     def about_cradle_asks(self, text: object) -> str | None:
         """What one thing a question about Cradle asks ("listing": who chooses the services
         and how often the list is updated; "data_controller"; "replaces_professionals";
-        "crisis_decisions"; "counts_and_feedback"; "by_text"), or None for a plain one."""
+        "crisis_decisions"; "counts_and_feedback"; "by_text"; "partners_section"), or None for a
+        plain one."""
         if not isinstance(text, str):
             return None
         return _first_match(self.about_cradle, text[:_MAX_CHARS])

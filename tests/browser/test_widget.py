@@ -325,6 +325,12 @@ def phone_page(browser, stack):
             "never what anyone typed",
             "about-counts",
         ),
+        # The sixteenth user test's non-birth mum.
+        (
+            "the 'for dads and partners' button, is that meant for me? i'm not a dad lol",
+            "non-birth mums",
+            "about-partners-section",
+        ),
         # The seventeenth's "does that count as anything? he's never hit me".
         ("/ask_domestic_abuse", "Controlling your money or phone", "domestic-abuse-first"),
     ],

@@ -1023,6 +1023,11 @@ def test_a_question_about_cradle_gets_its_own_answer_not_the_whole_block(stack, 
             " don't have data.",
             "about_by_text",
         ),
+        # The sixteenth user test's non-birth mum got the dads topic again.
+        (
+            "the 'for dads and partners' button, is that meant for me? i'm not a dad lol",
+            "about_partners_section",
+        ),
         (
             "You mention counts kept to plan services. What's in those counts, and could the"
             " council see them, e.g. how many parents in Nuneaton asked about low mood?",

@@ -1199,6 +1199,14 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
             "by_text",
         ),
         ("can i text you", "by_text"),
+        # The sixteenth's non-birth mum, and her wife's way of asking.
+        (
+            "the 'for dads and partners' button, is that meant for me? i'm not a dad lol",
+            "partners_section",
+        ),
+        ("is the dads bit for me, im her wife", "partners_section"),
+        ("is there support for dads and partners", None),
+        ("i'm not a dad, im the mum, i feel low", None),
         # Texting someone else, a group by text, or how many parents get something: not Cradle.
         ("can i text my midwife", None),
         ("is there a baby group by text", None),
@@ -1257,6 +1265,7 @@ def test_a_plain_question_about_cradle_gets_the_whole_answer():
         ("crisis_decisions", "utter_about_crisis_decisions"),
         ("counts_and_feedback", "utter_about_counts_and_feedback"),
         ("by_text", "utter_about_by_text"),
+        ("partners_section", "utter_about_partners_section"),
     ],
 )
 def test_a_question_about_cradle_read_whatever_the_nlu_guessed_is_answered_alone(asks, answer):
