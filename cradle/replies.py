@@ -369,6 +369,16 @@ def service_messages(
     ]
 
 
+# The questions about Cradle whose answer is one line of its own, nothing after it.
+ANSWERED_ALONE = {
+    "replaces_professionals": "about_not_a_replacement",
+    "crisis_decisions": "about_crisis_decisions",
+    "counts_and_feedback": "about_counts_and_feedback",
+    "by_text": "about_by_text",
+    "partners_section": "about_partners_section",
+}
+
+
 def about_cradle_messages(
     schemes: Schemes,
     operator: Operator,
@@ -398,16 +408,8 @@ def about_cradle_messages(
     if asks == "data_controller":
         responsible = who if operator.named else say("about_no_data_controller")
         return [responsible, say("about_feedback")]
-    if asks == "replaces_professionals":
-        return [say("about_not_a_replacement")]
-    if asks == "crisis_decisions":
-        return [say("about_crisis_decisions")]
-    if asks == "counts_and_feedback":
-        return [say("about_counts_and_feedback")]
-    if asks == "by_text":
-        return [say("about_by_text")]
-    if asks == "partners_section":
-        return [say("about_partners_section")]
+    if asks in ANSWERED_ALONE:
+        return [say(ANSWERED_ALONE[asks])]
     return [
         say("about_cradle"),
         who,
