@@ -32,6 +32,7 @@ from cradle.content import (
 )
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT
+from cradle.responses import load_crisis_panel
 from cradle.sms import segments
 from cradle.yamlio import load_yaml
 
@@ -647,6 +648,10 @@ class Checker:
         text_lines = [(n, line) for n, line in numbered if not line.lstrip().startswith("#")]
         self.check_phrases(path, text_lines)
         self.check_numbers(path, [(n, line) for n, line in text_lines if "payload" not in line])
+        try:
+            load_crisis_panel(path)
+        except ContentError as err:
+            self.add(path, None, "crisis-panel", err.message)
 
 
 def _paragraphs(section: Any) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ Rasa (a fallback, an SMS keyword) uses `message` on the same text.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,71 @@ def safety_message(response: str | None, channel: str | None = None) -> dict[str
     variation = pick_variation("utter_safety", {"safety_response": response}, channel)
     message: dict[str, Any] = {"text": " ".join(variation["text"].split())}
     return message
+
+
+# A panel link's number: digits, spaces and a leading + (as written in the label).
+_PANEL_NUMBER = re.compile(r"\+?[0-9][0-9 ]{1,18}")
+_PANEL_SCHEMES = {"call": "tel:", "text_to": "sms:"}
+
+
+def load_crisis_panel(path: Path) -> dict[str, tuple[dict[str, str], ...]]:
+    """The web chat's crisis panel links (`crisis_panel`), as {"label", "href"} by crisis reply.
+
+    Each key is `default` or a crisis reply (a `safety_response` of utter_safety); each link has
+    a `label` that shows its number, and one of `call` or `text_to`."""
+    data = load_yaml(path)
+    panel = data.get("crisis_panel")
+    if not isinstance(panel, dict) or not isinstance(panel.get("default"), list):
+        raise ContentError(path, "expected a 'crisis_panel' mapping with a 'default' list")
+    known = {"default", *_crisis_replies(data)}
+    out: dict[str, tuple[dict[str, str], ...]] = {}
+    for key, links in panel.items():
+        where = f"crisis_panel.{key}"
+        if key not in known:
+            raise ContentError(path, f"{where}: not a crisis reply of utter_safety (or 'default')")
+        if not isinstance(links, list) or not links:
+            raise ContentError(path, f"{where}: expected a non-empty list of links")
+        out[key] = tuple(_panel_link(path, f"{where}[{i}]", link) for i, link in enumerate(links))
+    return out
+
+
+def _crisis_replies(data: dict[str, Any]) -> set[str]:
+    variations = (data.get("responses") or {}).get("utter_safety") or []
+    return {
+        str(c.get("value"))
+        for v in variations
+        if isinstance(v, dict)
+        for c in v.get("condition") or []
+        if isinstance(c, dict) and c.get("name") == "safety_response"
+    }
+
+
+def _panel_link(path: Path, where: str, link: object) -> dict[str, str]:
+    if not isinstance(link, dict) or not isinstance(link.get("label"), str):
+        raise ContentError(path, f"{where}: expected a 'label' and 'call' or 'text_to'")
+    ways = [k for k in _PANEL_SCHEMES if k in link]
+    if len(ways) != 1 or set(link) != {"label", ways[0]}:
+        raise ContentError(path, f"{where}: expected a 'label' and one of 'call' or 'text_to'")
+    number = str(link[ways[0]])
+    if not _PANEL_NUMBER.fullmatch(number):
+        raise ContentError(path, f"{where}: {number!r} is not a phone number")
+    plain = number.replace(" ", "")
+    # The parent reads the label, the phone dials the link: they must be the same number.
+    if plain.lstrip("+") not in re.sub(r"\D", "", link["label"]):
+        raise ContentError(path, f"{where}: the label does not show the number {number!r}")
+    return {"label": _one_line(link["label"]), "href": _PANEL_SCHEMES[ways[0]] + plain}
+
+
+@lru_cache(maxsize=4)
+def _crisis_panel_for(path: str) -> dict[str, tuple[dict[str, str], ...]]:
+    return load_crisis_panel(Path(path))
+
+
+def crisis_lines(response: str | None) -> list[dict[str, str]]:
+    """The crisis panel's links for a reply that gave crisis help `response` (the
+    seventeenth user test: after abuse help, the abuse helplines, not Samaritans)."""
+    panel = _crisis_panel_for(str(content_dir() / "responses.yml"))
+    return [dict(link) for link in panel.get(response or "default", panel["default"])]
 
 
 @lru_cache(maxsize=4)

@@ -32,7 +32,7 @@ from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
 from cradle.replies import CRISIS_REPLY_ACTION, EMERGENCY_REPLIES, SAID_SAFE
-from cradle.responses import message, pick_variation, safety_message
+from cradle.responses import crisis_lines, message, pick_variation, safety_message
 from cradle.safety import (
     RESPONSES,
     TIERS,
@@ -774,6 +774,10 @@ def assemble_reply(
         "services": services,
         "cards": cards,
     }
+    if tier_rank(tier) >= tier_rank("urgent"):
+        # The web chat's crisis panel: the numbers for this crisis (after abuse help, the abuse
+        # helplines). The widget keeps its own list for when no contract comes.
+        contract["crisis_lines"] = crisis_lines(turn.safety.response)
     if cards_at is not None:
         # Where the bot sent the cards: after "These can help...", before "Was this helpful?".
         # The widget shows them after this many messages; the contract alone loses the order.

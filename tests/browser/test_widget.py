@@ -161,6 +161,46 @@ def test_the_crisis_panel_appears_for_a_crisis_message(page):
     assert panel.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
 
 
+def panel_links(page: Page) -> list[tuple[str, str | None]]:
+    links = page.locator(".cradle-crisis a")
+    return [(a.inner_text(), a.get_attribute("href")) for a in links.all()]
+
+
+def test_after_abuse_help_the_crisis_panel_names_the_abuse_helplines_on_a_phone(phone_page):
+    """The seventeenth user test's mum, whose partner checks her phone: the panel above the
+    abuse reply offered Samaritans and Shout; now the numbers the reply gives."""
+    page = phone_page
+    ask(page, "my partner hits me")
+    bot_says(page, "0808 2000 247")
+    assert panel_links(page) == [
+        ("Call 999", "tel:999"),
+        ("Domestic Abuse Helpline 0808 2000 247 (free, 24/7)", "tel:08082000247"),
+        ("Men's Advice Line 0808 8010 327", "tel:08088010327"),
+    ]
+    for link in page.locator(".cradle-crisis a").all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= 360
+    save_screenshot(page, "widget-crisis-panel-abuse-360.png")
+
+
+def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
+    reply = {
+        "messages": [{"text": "Call 999 now."}],
+        "contract": {
+            "safety": "emergency",
+            "crisis_lines": [{"label": "Call us", "href": "javascript:alert(1)"}],
+        },
+    }
+    page.route(CHAT, lambda route: route.fulfill(json=reply, headers=cors(stack)))
+    open_widget(page)
+    ask(page, "hello")
+    assert panel_links(page) == [
+        ("Call 999", "tel:999"),
+        ("Samaritans 116 123 (free, 24/7)", "tel:116123"),
+        ("Text SHOUT to 85258", "sms:85258"),
+    ]
+
+
 def test_no_serious_or_critical_accessibility_violations(browser, stack):
     context = browser.new_context(bypass_csp=True)  # to inject the local axe-core only
     page = context.new_page()

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from cradle.launcher import Stack
-from cradle.responses import get_responses, message, pick_variation
+from cradle.responses import crisis_lines, get_responses, message, pick_variation
 from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
 from tests.integration.test_conversation import post, say
 
@@ -418,6 +418,17 @@ def test_after_abuse_help_the_reminder_names_the_abuse_helplines(stack, next_mes
     texts = [" ".join(t.split()) for t in texts]
     assert texts[0] == message("safety_reminder_abuse")["text"]
     assert REMINDER_TEXT not in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [("my partner hits me", "abuse"), ("I want to end my life tonight", None)],
+)
+def test_the_crisis_panel_links_come_with_the_crisis_reply(stack, text, response):
+    # The seventeenth user test: the web chat's crisis panel offered Samaritans after abuse help.
+    _, contract = say(stack, "hole-panel-" + text.split()[-1], text)
+    assert contract["crisis_lines"] == crisis_lines(response)
+    assert ("0808 2000 247" in str(contract["crisis_lines"])) is (response == "abuse")
 
 
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])

@@ -191,12 +191,26 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function showCrisis(tier) {
+  // The panel's own numbers, for when no reply says which (a refused or failed request): the
+  // same as `default` under crisis_panel in content/responses.yml.
+  var crisisLinks = [["Call 999", "tel:999"], ["Samaritans 116 123 (free, 24/7)", "tel:116123"], ["Text SHOUT to 85258", "sms:85258"]];
+
+  // The reply's own crisis links (after abuse help, the abuse helplines), used only when every
+  // one is a label with a phone or text link; anything else gets the fixed list above.
+  function linksFrom(lines) {
+    if (!Array.isArray(lines) || !lines.length || lines.length > 5) return crisisLinks;
+    var ok = lines.every(function (l) {
+      return l && typeof l.label === "string" && l.label.length > 0 && l.label.length <= 80
+        && typeof l.href === "string" && /^(tel|sms):\+?[0-9]{3,15}$/.test(l.href);
+    });
+    return ok ? lines.map(function (l) { return [l.label, l.href]; }) : crisisLinks;
+  }
+
+  function showCrisis(tier, lines) {
     if (tier !== "urgent" && tier !== "emergency") return;
     crisis.textContent = "";
     crisis.appendChild(el("p", { "class": "cradle-crisis-title" }, "If you or your baby are in danger, get help now"));
-    var items = [["Call 999", "tel:999"], ["Samaritans 116 123 (free, 24/7)", "tel:116123"], ["Text SHOUT to 85258", "sms:85258"]];
-    items.forEach(function (i) { crisis.appendChild(el("a", { "href": i[1] }, i[0])); });
+    linksFrom(lines).forEach(function (i) { crisis.appendChild(el("a", { "href": i[1] }, i[0])); });
     crisis.hidden = false;
   }
 
@@ -217,7 +231,7 @@
       }
     });
     if (cardsAfter >= messages.length && cards.length) addCards(cards);
-    showCrisis(c.safety);
+    showCrisis(c.safety, c.crisis_lines);
     // Show the start of the new reply, not its end: on a phone a parent reads from the top.
     var first = log.children[start];
     if (first) log.scrollTop = Math.max(0, first.offsetTop - 8);
