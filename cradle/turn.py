@@ -331,6 +331,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
+    if call_seen_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (message(CALL_SEEN_ANSWER),))
     if stated := stated_safe_answer(text, session, safety):
         return stated
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -519,6 +521,22 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     if check_in.asks_to_stay(text):
         return f"crisis_stay_{session.tier}"
     return None
+
+
+# "If I ring that number, will he see it?" after abuse help: its own answer (docs/safety.md).
+CALL_SEEN_ANSWER = "abuse_call_seen"
+
+
+def call_seen_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
+    """Whether `text` asks if a call for help can be seen ("he checks my call log, if i ring
+    that number will he see it?") after the abuse reply in this session, and the net reads
+    nothing new in it: the seventeenth user test's mum got the abuse reply again, her question
+    unanswered. Sent by the channel: the session, its flag and the question asked last stay."""
+    return (
+        session.response == "abuse"
+        and _reads_nothing_new(safety, session)
+        and get_check_in().asks_if_call_seen(text)
+    )
 
 
 def help_on_the_way_answer(

@@ -133,6 +133,12 @@ class CheckInAnswers:
         words, anywhere in it? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.stay_asks, text)
 
+    def asks_if_call_seen(self, text: str) -> bool:
+        """Does `text` ask whether a call for help can be seen ("will he see it in my call
+        log?"), in the listed words, anywhere in it? Only the words: the caller has the safety
+        net read it."""
+        return self._holds_listed(self._corrections.call_seen_asks, text)
+
     def says_calling(self, text: str) -> bool:
         """Does `text` say the writer is on the line to help ("its ringing", "on hold"), in the
         listed words, anywhere in it, and nothing saying the call did not happen or work? Only
@@ -216,6 +222,7 @@ class Corrections:
     calling: tuple[str, ...] = ()  # "it's ringing", "on hold": anywhere in a message
     help_coming: tuple[str, ...] = ()  # "they're sending someone": anywhere in a message
     not_calling: tuple[str, ...] = ()  # "no answer", "in the morning": vetoes the two above
+    call_seen_asks: tuple[str, ...] = ()  # "call log", "see that i rang": anywhere in a message
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -239,6 +246,7 @@ _CORRECTION_LISTS = (
     "calling",
     "help_coming",
     "not_calling",
+    "call_seen_asks",
 )
 
 

@@ -183,6 +183,24 @@ def test_after_abuse_help_the_crisis_panel_names_the_abuse_helplines_on_a_phone(
     save_screenshot(page, "widget-crisis-panel-abuse-360.png")
 
 
+def test_will_he_see_that_i_called_is_answered_in_view_on_a_phone(phone_page):
+    """The seventeenth user test's mum, later in the abuse conversation, asks whether he will
+    see her call in the call log: the answer, not the abuse reply again, wholly in view with
+    the crisis panel, and the message box still on screen."""
+    page = phone_page
+    ask(page, "my partner keeps all the money and checks my phone every night")
+    before = bot_count(page)
+    page.get_by_role("button", name="I'm safe for now").click()
+    wait_for_reply(page, before)
+    ask(page, "he checks my call log tho. if i ring that number will he see it?")
+    answer = bot_says(page, "recent calls")
+    assert "Clear chat" in answer.inner_text()
+    assert page.locator(".cradle-crisis").is_visible()
+    assert page.get_by_role("button", name="Send").is_visible()
+    save_screenshot(page, "widget-abuse-call-seen-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -431,6 +431,28 @@ def test_the_crisis_panel_links_come_with_the_crisis_reply(stack, text, response
     assert ("0808 2000 247" in str(contract["crisis_lines"])) is (response == "abuse")
 
 
+def test_will_he_see_that_i_called_is_answered_later_in_the_abuse_conversation(stack):
+    # The seventeenth user test's mum: abuse help, "I'm safe for now", then her question about
+    # his checking her call log got the whole abuse reply again (forty-sixth session).
+    sender = "hole-call-seen"
+    say(
+        stack,
+        sender,
+        "my partner keeps all the money and goes through my phone every night. he's never hit "
+        "me. does that count as anything?",
+    )
+    say(stack, sender, "/affirm")
+    texts, contract = say(
+        stack,
+        sender,
+        "he checks my call log tho. if i ring that number will he see it? and does this chat "
+        "stay on my phone",
+    )
+    assert [" ".join(t.split()) for t in texts] == [message("abuse_call_seen")["text"]]
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's crisis stays on
+    assert slot(stack, sender, "safety_response") == "abuse"
+
+
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])
 def test_how_to_wipe_the_chat_right_after_abuse_help_is_answered(stack, question):
     # The sixth user test: a girl whose boyfriend checks her phone asked how to delete the chat

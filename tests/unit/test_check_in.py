@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-from cradle.responses import message, pick_variation
+from cradle.responses import SMS_CHANNEL, message, pick_variation
 from cradle.safety.check_in import CheckInAnswers, get_check_in
+from cradle.sms import segments
 from cradle.turn import (
     HELP_ON_THE_WAY,
     HELP_ON_THE_WAY_COMMAND,
@@ -208,6 +209,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ("corrections:\n  misread: i meant\n", "corrections.misread"),
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
+        ("corrections:\n  call_seen_asks: call log\n", "corrections.call_seen_asks"),
     ],
 )
 def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
@@ -918,3 +920,58 @@ def test_right_after_crisis_help_or_a_question_the_statement_is_that_questions_a
     text, session, sent
 ):
     assert prepare_turn(text, session).text_for_rasa == sent
+
+
+# The seventeenth user test's mum, later in the abuse conversation: said safe, shown services.
+LATER_AFTER_ABUSE_HELP = SessionSafety("urgent", None, response="abuse", said_safe=True)
+CALL_SEEN = message("abuse_call_seen")
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        (
+            "he checks my call log tho. if i ring that number will he see it? and does this "
+            "chat stay on my phone",
+            LATER_AFTER_ABUSE_HELP,
+        ),
+        ("will he see it in my call log?", LATER_AFTER_ABUSE_HELP),
+        ("will it show up on my phone bill if i call them", LATER_AFTER_ABUSE_HELP),
+        ("can he find out i rang the helpline", SessionSafety("urgent", None, response="abuse")),
+        ("will he see that i called", AFTER_ABUSE_HELP),  # right after the abuse reply
+    ],
+)
+def test_will_he_see_that_i_called_after_abuse_help_gets_its_own_answer(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
+    assert turn.immediate == (CALL_SEEN,)
+    assert "recent calls" in CALL_SEEN["text"] and "999" in CALL_SEEN["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A danger the lexicon reads: crisis help, as before.
+        ("he's outside banging on the door, will he see i called the police", AFTER_ABUSE_HELP),
+        ("he said he'll kill me if he sees i rang them", LATER_AFTER_ABUSE_HELP),
+        # Not after abuse help: another crisis, someone else's abuse, no crisis at all.
+        ("will he see it in my call log?", AFTER_URGENT_HELP),
+        (
+            "will he see it in my call log?",
+            SessionSafety("urgent", None, response="abuse_for_other"),
+        ),
+        ("will he see it in my call log?", SessionSafety()),
+        # Only the chat: the privacy answer, from the NLU.
+        ("will he see this chat", LATER_AFTER_ABUSE_HELP),
+        ("how do i delete this chat", LATER_AFTER_ABUSE_HELP),
+    ],
+)
+def test_the_call_answer_is_not_taken_when_it_may_be_more_or_is_not_asked(text, session):
+    turn = prepare_turn(text, session)
+    assert CALL_SEEN not in turn.immediate
+
+
+def test_by_text_the_call_answer_is_one_segment_and_says_delete_it():
+    text = message("abuse_call_seen", SMS_CHANNEL)["text"]
+    assert segments(text) == 1
+    assert "recent calls" in text and "delete it" in text and "999" in text
