@@ -98,6 +98,7 @@ class RequestReader:
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
+        self.abuse_questions = compile_all(data.get("asks_if_abuse"), "asks_if_abuse")
         self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
         unlisted = data.get("unlisted_groups") or {}
         if not isinstance(unlisted, dict):
@@ -157,6 +158,11 @@ class RequestReader:
             and bool(self.own_call.search(text))
             and not self.still_asking.search(text)
         )
+
+    def asks_if_abuse(self, text: str) -> bool:
+        """Does the message ask whether what is happening is abuse ("is it actually abuse if he
+        doesnt hit me?", "am i being controlled")?"""
+        return any(p.search(text[:_MAX_CHARS]) for p in self.abuse_questions)
 
     def signs_off(self, text: str) -> bool:
         """A short goodnight with thanks or a goodbye ("thanks. i think ill try sleep now x"),

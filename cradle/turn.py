@@ -44,6 +44,7 @@ from cradle.safety import (
 from cradle.safety.check_in import get_check_in
 from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
+from cradle.service_request import get_request_reader
 
 MAX_MESSAGE_CHARS = 1000
 # Of a very long message, the last characters read: a question or two. The start, where the
@@ -360,7 +361,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # answered: the crisis help goes on instead.
         if session.after_crisis:
             return PreparedTurn(safety, f"/{FOLLOW_UP_INTENT}", truncated=truncated)
-        if not asks_again(safety, session.just_cleared):
+        if not asks_again(safety, session.just_cleared) or answers_if_abuse(text, safety):
             return PreparedTurn(safety, text, truncated=truncated)
         # The reply to send if the answer is "yes" goes with the question (the
         # safety_response slot); "urgent" when the net leaned nowhere, so that a reply from an
@@ -588,6 +589,25 @@ def _second_opinion_only(safety: SafetyResult) -> bool:
 
 def _reads_nothing_but_doubt(safety: SafetyResult) -> bool:
     return safety.tier == "none" and (not safety.needs_check or _second_opinion_only(safety))
+
+
+# The abuse topic's intent: its first answer says what abuse is, 999 and the helpline.
+ABUSE_TOPIC_INTENT = "ask_domestic_abuse"
+
+
+def answers_if_abuse(text: str, safety: SafetyResult) -> bool:
+    """Whether a message the net is unsure of asks whether what is happening is abuse ("is it
+    actually abuse if he doesnt hit me?"), on the second opinion's doubt alone and leaning to no
+    emergency reply: the abuse topic answers it, not "are you in danger?" (the seventeenth user
+    test's mum was asked twice in three messages). The NLU's safety check makes the intent the
+    abuse topic's (bot/components/safety_check.py)."""
+    return (
+        safety.needs_check
+        and safety.tier == "none"
+        and _second_opinion_only(safety)
+        and safety.leaning not in EMERGENCY_REPLIES
+        and get_request_reader().asks_if_abuse(text)
+    )
 
 
 def asks_again(safety: SafetyResult, just_cleared: bool) -> bool:

@@ -14,6 +14,8 @@ decides, not the intent classifier:
   `safety_follow_up`, and the crisis help goes on;
 - a question about Cradle itself that the classifier may read as a topic ("do you replace the
   health visitor?") becomes `ask_about_cradle`;
+- a question whether what is happening is abuse, that the net is only unsure of ("is it
+  actually abuse if he doesnt hit me?"), becomes the abuse topic's intent, not the check;
 - otherwise, a topic question about another adult's wellbeing is marked as such, so its first
   answer is the one for family and friends.
 """
@@ -32,6 +34,7 @@ from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.safety import SafetyResult, classify, get_net
 from cradle.service_request import get_request_reader
 from cradle.turn import (
+    ABUSE_TOPIC_INTENT,
     AFTER_CRISIS,
     CHECK_INTENT,
     FOLLOW_UP_INTENT,
@@ -39,6 +42,7 @@ from cradle.turn import (
     NET_INTENTS,
     REPLY_TO_KEY,
     SAFETY_INTENT,
+    answers_if_abuse,
     asks_again,
 )
 
@@ -127,13 +131,20 @@ class SafetyCheck(StatelessComponent):
                 message.set(ENTITIES, kept + safety_entities(result), add_to_output=True)
                 continue
             metadata = message.get("metadata")
-            if result.needs_check and asks_again(result, _reply_to(metadata) == JUST_CLEARED):
+            asks_if_abuse = answers_if_abuse(text, result) and not is_after_crisis(metadata)
+            if (
+                result.needs_check
+                and asks_again(result, _reply_to(metadata) == JUST_CLEARED)
+                and not asks_if_abuse
+            ):
                 # Right after crisis help, the check would ask what was just answered.
                 asked = FOLLOW_UP_INTENT if is_after_crisis(metadata) else CHECK_INTENT
                 set_intent(message, {"name": asked, "confidence": 1.0})
                 continue
             if (message.get(INTENT) or {}).get("name") in NET_INTENTS:
                 set_intent(message, _next_intent(message))
+            if asks_if_abuse:
+                set_intent(message, {"name": ABUSE_TOPIC_INTENT, "confidence": 1.0})
             if not result.needs_check and thanks_for_own_call(message.get(INTENT), text, metadata):
                 set_intent(message, {"name": THANKS_INTENT, "confidence": 1.0})
             if not result.needs_check and asks_about_cradle_itself(text, metadata):

@@ -201,6 +201,23 @@ def test_will_he_see_that_i_called_is_answered_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (answer,), 360)
 
 
+def test_is_it_actually_abuse_is_answered_in_view_on_a_phone(phone_page):
+    """The same mum asks whether it is abuse if he doesn't hit her: the abuse topic's first
+    answer, wholly in view, not "are you in danger?" again."""
+    page = phone_page
+    ask(page, "my partner keeps all the money and checks my phone every night")
+    before = bot_count(page)
+    page.get_by_role("button", name="I'm safe for now").click()
+    wait_for_reply(page, before)
+    start = bot_count(page)
+    ask(page, "but is it actually abuse if he doesnt hit me? i dont want to make a fuss")
+    answer = bot_says(page, "Controlling your money or phone is abuse too")
+    new = page.locator(".cradle-bot").all_inner_texts()[start:]
+    assert not any("in danger right now?" in text for text in new)
+    save_screenshot(page, "widget-is-it-abuse-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

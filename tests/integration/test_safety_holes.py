@@ -453,6 +453,24 @@ def test_will_he_see_that_i_called_is_answered_later_in_the_abuse_conversation(s
     assert slot(stack, sender, "safety_response") == "abuse"
 
 
+@pytest.mark.parametrize("first", ["my partner keeps all the money and checks my phone", None])
+def test_is_it_actually_abuse_gets_the_abuse_answer_not_are_you_in_danger(stack, first):
+    # The seventeenth user test's mum, after abuse help and "I'm safe for now", was asked "are
+    # you in danger?" again (forty-sixth session); the same question as a first message too.
+    sender = "hole-is-it-abuse-" + ("later" if first else "first")
+    if first:
+        say(stack, sender, first)
+        say(stack, sender, "/affirm")
+    texts, contract = say(
+        stack,
+        sender,
+        "but is it actually abuse if he doesnt hit me? i dont want to make a fuss over nothing",
+    )
+    assert contract["topic"] == "domestic-abuse"
+    assert any("Controlling your money or phone is abuse too" in t for t in texts)
+    assert not any("in danger right now?" in t for t in texts)
+
+
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])
 def test_how_to_wipe_the_chat_right_after_abuse_help_is_answered(stack, question):
     # The sixth user test: a girl whose boyfriend checks her phone asked how to delete the chat
