@@ -332,8 +332,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (message(answer),))
-    if call_seen_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (message(CALL_SEEN_ANSWER),))
+    if answer := after_abuse_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (message(answer),))
     if stated := stated_safe_answer(text, session, safety):
         return stated
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -524,20 +524,22 @@ def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResul
     return None
 
 
-# "If I ring that number, will he see it?" after abuse help: its own answer (docs/safety.md).
-CALL_SEEN_ANSWER = "abuse_call_seen"
-
-
-def call_seen_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
-    """Whether `text` asks if a call for help can be seen ("he checks my call log, if i ring
-    that number will he see it?") after the abuse reply in this session, and the net reads
-    nothing new in it: the seventeenth user test's mum got the abuse reply again, her question
-    unanswered. Sent by the channel: the session, its flag and the question asked last stay."""
-    return (
-        session.response == "abuse"
-        and _reads_nothing_new(safety, session)
-        and get_check_in().asks_if_call_seen(text)
-    )
+def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:
+    """The reply's name when, after the abuse reply in this session, `text` asks if a call for
+    help can be seen ("if i ring that number will he see it?": `abuse_call_seen`), or says she
+    is not leaving or not ready to and asks for no services ("im not ready to leave him":
+    `abuse_not_ready_to_leave`), and the net reads nothing new in it; else None. The
+    seventeenth user test's mum got the abuse reply again; alone, "not ready to leave him" was
+    read as an emergency (docs/safety.md). Sent by the channel: the session, its flag and the
+    question asked last stay."""
+    if session.response != "abuse" or not _reads_nothing_new(safety, session):
+        return None
+    check_in = get_check_in()
+    if check_in.asks_if_call_seen(text):
+        return "abuse_call_seen"
+    if check_in.says_not_leaving(text) and get_request_reader().read(text) is None:
+        return "abuse_not_ready_to_leave"
+    return None
 
 
 def help_on_the_way_answer(

@@ -139,6 +139,15 @@ class CheckInAnswers:
         net read it."""
         return self._holds_listed(self._corrections.call_seen_asks, text)
 
+    def says_not_leaving(self, text: str) -> bool:
+        """Does `text` say the writer is not leaving the person hurting her, or not ready to
+        ("im not ready to leave him"), in the listed words, anywhere in it, and nothing making it
+        about life ("not ready to leave this world")? Only the words: the caller has the safety
+        net read it."""
+        return self._holds_listed(self._corrections.not_leaving, text) and not self._holds_listed(
+            self._corrections.not_leaving_veto, text
+        )
+
     def says_calling(self, text: str) -> bool:
         """Does `text` say the writer is on the line to help ("its ringing", "on hold"), in the
         listed words, anywhere in it, and nothing saying the call did not happen or work? Only
@@ -223,6 +232,8 @@ class Corrections:
     help_coming: tuple[str, ...] = ()  # "they're sending someone": anywhere in a message
     not_calling: tuple[str, ...] = ()  # "no answer", "in the morning": vetoes the two above
     call_seen_asks: tuple[str, ...] = ()  # "call log", "see that i rang": anywhere in a message
+    not_leaving: tuple[str, ...] = ()  # "not ready to leave", "can't leave him": anywhere
+    not_leaving_veto: tuple[str, ...] = ()  # "this world", "alive": vetoes the one above
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -247,6 +258,8 @@ _CORRECTION_LISTS = (
     "help_coming",
     "not_calling",
     "call_seen_asks",
+    "not_leaving",
+    "not_leaving_veto",
 )
 
 

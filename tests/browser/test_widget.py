@@ -218,6 +218,21 @@ def test_is_it_actually_abuse_is_answered_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (answer,), 360)
 
 
+def test_not_ready_to_leave_is_answered_in_view_on_a_phone(phone_page):
+    """The same mum says she is not ready to leave him: "You don't have to leave to get help",
+    wholly in view with the crisis panel, not "Call 999 now"."""
+    page = phone_page
+    ask(page, "my partner keeps all the money and checks my phone every night")
+    before = bot_count(page)
+    page.get_by_role("button", name="I'm safe for now").click()
+    wait_for_reply(page, before)
+    ask(page, "im not ready to leave him")
+    answer = bot_says(page, "You don't have to leave to get help")
+    assert page.locator(".cradle-bot").last.inner_text() == answer.inner_text()
+    save_screenshot(page, "widget-not-ready-to-leave-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -453,6 +453,16 @@ def test_will_he_see_that_i_called_is_answered_later_in_the_abuse_conversation(s
     assert slot(stack, sender, "safety_response") == "abuse"
 
 
+def test_not_ready_to_leave_after_abuse_help_is_answered_not_read_as_a_crisis(stack):
+    # Alone, after abuse help, "im not ready to leave him" got "Call 999 now" (forty-sixth session).
+    sender = "hole-not-ready-to-leave"
+    say(stack, sender, "my partner keeps all the money and checks my phone")
+    say(stack, sender, "/affirm")
+    texts, contract = say(stack, sender, "im not ready to leave him")
+    assert [" ".join(t.split()) for t in texts] == [message("abuse_not_ready_to_leave")["text"]]
+    assert slot(stack, sender, "safety_response") == "abuse"  # the session's crisis stays on
+
+
 @pytest.mark.parametrize("first", ["my partner keeps all the money and checks my phone", None])
 def test_is_it_actually_abuse_gets_the_abuse_answer_not_are_you_in_danger(stack, first):
     # The seventeenth user test's mum, after abuse help and "I'm safe for now", was asked "are

@@ -975,3 +975,50 @@ def test_by_text_the_call_answer_is_one_segment_and_says_delete_it():
     text = message("abuse_call_seen", SMS_CHANNEL)["text"]
     assert segments(text) == 1
     assert "recent calls" in text and "delete it" in text and "999" in text
+
+
+NOT_READY = message("abuse_not_ready_to_leave")
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Alone, read as an emergency on the second opinion alone before this answer.
+        ("im not ready to leave him", LATER_AFTER_ABUSE_HELP),
+        ("i can't leave him, where would i go with the baby", LATER_AFTER_ABUSE_HELP),
+        ("i'm not ready to leave", SessionSafety("urgent", None, response="abuse")),
+        ("im not leaving him", AFTER_ABUSE_HELP),  # right after the abuse reply
+    ],
+)
+def test_not_ready_to_leave_after_abuse_help_gets_you_dont_have_to_leave(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
+    assert turn.immediate == (NOT_READY,)
+    assert "don't have to leave" in NOT_READY["text"] and "0808 2000 247" in NOT_READY["text"]
+    assert "999" in NOT_READY["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A danger the lexicon reads: crisis help, as before.
+        ("im not ready to leave him, he said hell kill me if i go", LATER_AFTER_ABUSE_HELP),
+        # About life, not the relationship: the net's reading stands.
+        ("i'm not ready to leave this world", LATER_AFTER_ABUSE_HELP),
+        # Asks for services too: answered as before.
+        ("im not ready to leave, is there someone local in rugby i can talk to", AFTER_ABUSE_HELP),
+        # Not after abuse help.
+        ("im not ready to leave him", AFTER_URGENT_HELP),
+        ("im not ready to leave him", SessionSafety()),
+    ],
+)
+def test_not_ready_to_leave_is_not_taken_when_it_may_be_more_or_is_not_after_abuse_help(
+    text, session
+):
+    assert NOT_READY not in prepare_turn(text, session).immediate
+
+
+def test_by_text_not_ready_to_leave_is_one_segment_with_both_helplines():
+    text = message("abuse_not_ready_to_leave", SMS_CHANNEL)["text"]
+    assert segments(text) == 1
+    assert "0808 2000 247" in text and "0808 8010 327" in text and "999" in text
