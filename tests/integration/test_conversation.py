@@ -150,6 +150,21 @@ def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(st
     assert "shake" not in " ".join(texts).lower()
 
 
+def test_is_it_like_ocd_after_the_unwanted_thoughts_answer_is_answered(stack):
+    # The seventeenth user test's mum got "What this is" and her OCD question was ignored.
+    focus = focus_of("intrusive-thoughts", "is-it-ocd")
+    say(stack, "like-ocd-1", "/ask_intrusive_thoughts")
+    texts, contract = say(
+        stack,
+        "like-ocd-1",
+        "can u tell me more about the scary thoughts thing. is it like ocd or something. my mum "
+        "had that",
+    )
+    # "scary thoughts" is the net's support tier: no crisis help, no question.
+    assert contract["topic"] == "intrusive-thoughts" and contract["safety"] == "support"
+    assert texts == [f"{focus.title}\n{focus.sms}"]
+
+
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
     # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
     text = "im 17 and pregnant and i havent told my mum n dad. scared"

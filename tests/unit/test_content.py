@@ -353,6 +353,15 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("i keep checking hes breathing over and over", "is-it-ocd"),
         ("could my wife have ocd, she washes the bottles again and again", "is-it-ocd"),
         ("i had ocd as a teen and its back now im pregnant", "is-it-ocd"),
+        # The seventeenth user test's mum (not a frozen set), and my own near misses.
+        (
+            "can u tell me more about the scary thoughts thing. is it like ocd or something. my "
+            "mum had that",
+            "is-it-ocd",
+        ),
+        ("is this like ocd or am i going mad", "is-it-ocd"),
+        ("my house is like ocd level clean lol", None),
+        ("im like ocd about my kitchen", None),
         ("im a bit ocd about my nappy drawer lol", None),
         ("my toddler keeps lining his cars up over and over", None),
         ("how often should i check the baby at night", None),
