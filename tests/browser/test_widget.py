@@ -696,6 +696,15 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Twins Trust",
             "twins-or-more",
         ),
+        # The eighteenth user test's grandmother, her daughter home soon from a mother and baby
+        # unit.
+        (
+            "my daughter is coming home from the mother and baby unit after postpartum psychosis."
+            " what signs should i watch for",
+            "Postpartum psychosis",
+            "get help that day",
+            "psychosis-signs",
+        ),
         # The fifteenth user test's mum, baby ten days in neonatal intensive care.
         (
             "i missed the first 10 days, i couldnt even hold her properly. have i missed the"

@@ -165,6 +165,27 @@ def test_is_it_like_ocd_after_the_unwanted_thoughts_answer_is_answered(stack):
     assert texts == [f"{focus.title}\n{focus.sms}"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello. I am a grandmother in Atherstone. My daughter has been in a mother and baby unit "
+        "for 6 weeks after she had postpartum psychosis, she is coming home next week with the "
+        "baby. What signs should I be watching for that she is getting ill again?",
+        "do you have any information about postpartum psychosis at all?",
+        "Samaritans and a men's helpline aren't really what I mean. If she's not making sense "
+        "and not sleeping again at 2am, is that a 999 thing or 111?",
+    ],
+)
+def test_asking_about_postpartum_psychosis_gets_its_signs_and_what_to_do(stack, text):
+    # The eighteenth user test's grandmother got the worry and low mood answers, service cards,
+    # then "Here is Samaritans" for "is that a 999 thing or 111?".
+    focus = focus_of("asking-for-help", "psychosis-signs")
+    texts, contract = say(stack, "pp-signs-" + str(len(text)), text)
+    assert contract["topic"] == "asking-for-help"
+    assert f"{focus.title}\n{focus.sms}" in texts
+    assert "999" in focus.sms and "111" in focus.sms and "Samaritans" not in " ".join(texts)
+
+
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
     # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
     text = "im 17 and pregnant and i havent told my mum n dad. scared"
