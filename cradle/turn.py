@@ -528,10 +528,11 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     """The reply's name when, after the abuse reply in this session, `text` asks if a call for
     help can be seen ("if i ring that number will he see it?": `abuse_call_seen`), or says she
     is not leaving or not ready to and asks for no services ("im not ready to leave him":
-    `abuse_not_ready_to_leave`), and the net reads nothing new in it; else None. The
+    `abuse_not_ready_to_leave`), or asks whether it is abuse or "counts" ("the push... does
+    that count?": `abuse_does_it_count`), and the net reads nothing new in it; else None. The
     seventeenth user test's mum got the abuse reply again; alone, "not ready to leave him" was
-    read as an emergency (docs/safety.md). Sent by the channel: the session, its flag and the
-    question asked last stay."""
+    read as an emergency; the eighteenth's got couples advice (docs/safety.md). Sent by the
+    channel: the session, its flag and the question asked last stay."""
     if session.response != "abuse" or not _reads_nothing_new(safety, session):
         return None
     check_in = get_check_in()
@@ -539,6 +540,8 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
         return "abuse_call_seen"
     if check_in.says_not_leaving(text) and get_request_reader().read(text) is None:
         return "abuse_not_ready_to_leave"
+    if check_in.asks_if_it_counts(text) or get_request_reader().asks_if_abuse(text):
+        return "abuse_does_it_count"
     return None
 
 

@@ -139,6 +139,12 @@ class CheckInAnswers:
         net read it."""
         return self._holds_listed(self._corrections.call_seen_asks, text)
 
+    def asks_if_it_counts(self, text: str) -> bool:
+        """Does `text` ask whether what is happening "counts" ("does that count?", "am i
+        overreacting"), in the listed words, anywhere in it? Only the words: the caller knows
+        the conversation and has the safety net read it."""
+        return self._holds_listed(self._corrections.counts_asks, text)
+
     def says_not_leaving(self, text: str) -> bool:
         """Does `text` say the writer is not leaving the person hurting her, or not ready to
         ("im not ready to leave him"), in the listed words, anywhere in it, and nothing making it
@@ -234,6 +240,7 @@ class Corrections:
     call_seen_asks: tuple[str, ...] = ()  # "call log", "see that i rang": anywhere in a message
     not_leaving: tuple[str, ...] = ()  # "not ready to leave", "can't leave him": anywhere
     not_leaving_veto: tuple[str, ...] = ()  # "this world", "alive": vetoes the one above
+    counts_asks: tuple[str, ...] = ()  # "does that count", "am i overreacting": anywhere
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -260,6 +267,7 @@ _CORRECTION_LISTS = (
     "call_seen_asks",
     "not_leaving",
     "not_leaving_veto",
+    "counts_asks",
 )
 
 

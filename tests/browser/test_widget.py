@@ -202,8 +202,8 @@ def test_will_he_see_that_i_called_is_answered_in_view_on_a_phone(phone_page):
 
 
 def test_is_it_actually_abuse_is_answered_in_view_on_a_phone(phone_page):
-    """The same mum asks whether it is abuse if he doesn't hit her: the abuse topic's first
-    answer, wholly in view, not "are you in danger?" again."""
+    """The same mum asks whether it is abuse if he doesn't hit her: "Yes, it can be abuse",
+    wholly in view, not "are you in danger?" again."""
     page = phone_page
     ask(page, "my partner keeps all the money and checks my phone every night")
     before = bot_count(page)
@@ -211,7 +211,7 @@ def test_is_it_actually_abuse_is_answered_in_view_on_a_phone(phone_page):
     wait_for_reply(page, before)
     start = bot_count(page)
     ask(page, "but is it actually abuse if he doesnt hit me? i dont want to make a fuss")
-    answer = bot_says(page, "Controlling your money or phone is abuse too")
+    answer = bot_says(page, "Yes, it can be abuse")
     new = page.locator(".cradle-bot").all_inner_texts()[start:]
     assert not any("in danger right now?" in text for text in new)
     save_screenshot(page, "widget-is-it-abuse-360.png")

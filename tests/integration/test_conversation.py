@@ -137,7 +137,8 @@ def test_the_fear_that_a_baby_will_be_taken_away_is_answered_not_listed(stack, t
     texts, contract = say(stack, f"taken-{len(text)}", text)
     assert contract["services"] == [] and contract["safety"] == "none"
     assert texts == [f"{focus.title}\n{focus.sms}"]
-    assert "never taken into care" in focus.sms
+    # Not a promise it cannot keep (the eighteenth user test: "never" read as absolute).
+    assert "not a reason for a baby to be taken into care" in focus.sms
 
 
 def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(stack):

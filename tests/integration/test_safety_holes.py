@@ -476,9 +476,28 @@ def test_is_it_actually_abuse_gets_the_abuse_answer_not_are_you_in_danger(stack,
         sender,
         "but is it actually abuse if he doesnt hit me? i dont want to make a fuss over nothing",
     )
-    assert contract["topic"] == "domestic-abuse"
-    assert any("Controlling your money or phone is abuse too" in t for t in texts)
     assert not any("in danger right now?" in t for t in texts)
+    if first:  # after abuse help, its own answer (forty-sixth session, "does that count?")
+        assert [" ".join(t.split()) for t in texts] == [message("abuse_does_it_count")["text"]]
+    else:
+        assert contract["topic"] == "domestic-abuse"
+        assert any("Controlling your money or phone is abuse too" in t for t in texts)
+
+
+def test_does_that_count_after_abuse_help_is_answered_not_couples_advice(stack):
+    # The eighteenth user test's mum was offered "Your relationship after a baby" (forty-sixth
+    # session).
+    sender = "hole-does-it-count"
+    say(stack, sender, "my husband decides who i see and tracks my phone")
+    say(stack, sender, "/affirm")
+    texts, contract = say(
+        stack,
+        sender,
+        "thanks. sorry one more thing, the push. it was only once and hes never done it since. "
+        "does that count? i keep telling myself it doesnt",
+    )
+    assert [" ".join(t.split()) for t in texts] == [message("abuse_does_it_count")["text"]]
+    assert contract["topic"] is None
 
 
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])

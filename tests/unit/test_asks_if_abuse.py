@@ -57,15 +57,19 @@ def test_her_question_is_one_the_net_is_only_unsure_of():
     assert classify(HER_QUESTION).needs_check
 
 
-@pytest.mark.parametrize("session", [LATER_AFTER_ABUSE_HELP, SessionSafety()])
+@pytest.mark.parametrize(
+    "session", [SessionSafety(), SessionSafety("urgent", None, response="urgent", said_safe=True)]
+)
 def test_her_question_goes_to_the_nlu_not_are_you_in_danger(session):
+    # After abuse help in the same session, "Yes, it can be abuse" answers it instead
+    # (tests/unit/test_check_in.py, `after_abuse_answer`).
     turn = prepare_turn(HER_QUESTION, session)
     assert turn.text_for_rasa == HER_QUESTION
     assert not turn.immediate
 
 
 def test_right_after_crisis_help_the_follow_up_goes_on():
-    after = SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="abuse")
+    after = SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="urgent")
     assert prepare_turn(HER_QUESTION, after).text_for_rasa == f"/{FOLLOW_UP_INTENT}"
 
 

@@ -1022,3 +1022,43 @@ def test_by_text_not_ready_to_leave_is_one_segment_with_both_helplines():
     text = message("abuse_not_ready_to_leave", SMS_CHANNEL)["text"]
     assert segments(text) == 1
     assert "0808 2000 247" in text and "0808 8010 327" in text and "999" in text
+
+
+COUNTS = message("abuse_does_it_count")
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        (
+            "thanks. sorry one more thing, the push. it was only once and hes never done it "
+            "since. does that count? i keep telling myself it doesnt",
+            LATER_AFTER_ABUSE_HELP,
+        ),
+        ("is that like.. real abuse or am i overreacting", LATER_AFTER_ABUSE_HELP),
+        ("but is it actually abuse if he doesnt hit me?", AFTER_ABUSE_HELP),
+    ],
+)
+def test_does_it_count_after_abuse_help_gets_yes_it_can_be_abuse(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None and turn.immediate == (COUNTS,)
+    assert "single act, like a push" in COUNTS["text"] and "0808 2000 247" in COUNTS["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The lexicon reads a crisis: crisis help, as before.
+        ("is it actually abuse? he pushed me once but he said sorry", LATER_AFTER_ABUSE_HELP),
+        # Not after abuse help.
+        ("does that count?", AFTER_URGENT_HELP),
+        ("am i overreacting", SessionSafety()),
+    ],
+)
+def test_does_it_count_is_not_taken_when_it_may_be_more_or_is_not_after_abuse_help(text, session):
+    assert COUNTS not in prepare_turn(text, session).immediate
+
+
+def test_by_text_does_it_count_is_one_segment():
+    text = message("abuse_does_it_count", SMS_CHANNEL)["text"]
+    assert segments(text) == 1 and "0808 2000 247" in text and "999" in text
