@@ -183,53 +183,41 @@ def test_after_abuse_help_the_crisis_panel_names_the_abuse_helplines_on_a_phone(
     save_screenshot(page, "widget-crisis-panel-abuse-360.png")
 
 
-def test_will_he_see_that_i_called_is_answered_in_view_on_a_phone(phone_page):
-    """The seventeenth user test's mum, later in the abuse conversation, asks whether he will
-    see her call in the call log: the answer, not the abuse reply again, wholly in view with
-    the crisis panel, and the message box still on screen."""
-    page = phone_page
-    ask(page, "my partner keeps all the money and checks my phone every night")
-    before = bot_count(page)
-    page.get_by_role("button", name="I'm safe for now").click()
-    wait_for_reply(page, before)
-    ask(page, "he checks my call log tho. if i ring that number will he see it?")
-    answer = bot_says(page, "recent calls")
-    assert "Clear chat" in answer.inner_text()
-    assert page.locator(".cradle-crisis").is_visible()
-    assert page.get_by_role("button", name="Send").is_visible()
-    save_screenshot(page, "widget-abuse-call-seen-360.png")
-    assert_whole_in_the_log(page, (answer,), 360)
-
-
-def test_is_it_actually_abuse_is_answered_in_view_on_a_phone(phone_page):
-    """The same mum asks whether it is abuse if he doesn't hit her: "Yes, it can be abuse",
-    wholly in view, not "are you in danger?" again."""
+@pytest.mark.parametrize(
+    ("said", "says", "shot"),
+    [
+        # The seventeenth user test's mum: will he see her call in the call log?
+        (
+            "he checks my call log tho. if i ring that number will he see it?",
+            "recent calls",
+            "abuse-call-seen",
+        ),
+        # The same mum: is it abuse if he doesn't hit her? (the eighteenth's: "does that count?")
+        (
+            "but is it actually abuse if he doesnt hit me? i dont want to make a fuss",
+            "Yes, it can be abuse",
+            "is-it-abuse",
+        ),
+        ("im not ready to leave him", "You don't have to leave to get help", "not-ready-to-leave"),
+    ],
+)
+def test_a_question_later_in_the_abuse_conversation_is_answered_in_view_on_a_phone(
+    phone_page, said, says, shot
+):
+    """After abuse help and "I'm safe for now", her question gets its own answer, not the abuse
+    reply or "are you in danger?" again: wholly in view with the crisis panel, Send on screen."""
     page = phone_page
     ask(page, "my partner keeps all the money and checks my phone every night")
     before = bot_count(page)
     page.get_by_role("button", name="I'm safe for now").click()
     wait_for_reply(page, before)
     start = bot_count(page)
-    ask(page, "but is it actually abuse if he doesnt hit me? i dont want to make a fuss")
-    answer = bot_says(page, "Yes, it can be abuse")
-    new = page.locator(".cradle-bot").all_inner_texts()[start:]
-    assert not any("in danger right now?" in text for text in new)
-    save_screenshot(page, "widget-is-it-abuse-360.png")
-    assert_whole_in_the_log(page, (answer,), 360)
-
-
-def test_not_ready_to_leave_is_answered_in_view_on_a_phone(phone_page):
-    """The same mum says she is not ready to leave him: "You don't have to leave to get help",
-    wholly in view with the crisis panel, not "Call 999 now"."""
-    page = phone_page
-    ask(page, "my partner keeps all the money and checks my phone every night")
-    before = bot_count(page)
-    page.get_by_role("button", name="I'm safe for now").click()
-    wait_for_reply(page, before)
-    ask(page, "im not ready to leave him")
-    answer = bot_says(page, "You don't have to leave to get help")
-    assert page.locator(".cradle-bot").last.inner_text() == answer.inner_text()
-    save_screenshot(page, "widget-not-ready-to-leave-360.png")
+    ask(page, said)
+    answer = bot_says(page, says)
+    assert page.locator(".cradle-bot").all_inner_texts()[start:] == [answer.inner_text()]
+    assert page.locator(".cradle-crisis").is_visible()
+    assert page.get_by_role("button", name="Send").is_visible()
+    save_screenshot(page, f"widget-{shot}-360.png")
     assert_whole_in_the_log(page, (answer,), 360)
 
 

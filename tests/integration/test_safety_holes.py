@@ -431,73 +431,53 @@ def test_the_crisis_panel_links_come_with_the_crisis_reply(stack, text, response
     assert ("0808 2000 247" in str(contract["crisis_lines"])) is (response == "abuse")
 
 
-def test_will_he_see_that_i_called_is_answered_later_in_the_abuse_conversation(stack):
-    # The seventeenth user test's mum: abuse help, "I'm safe for now", then her question about
-    # his checking her call log got the whole abuse reply again (forty-sixth session).
-    sender = "hole-call-seen"
-    say(
-        stack,
-        sender,
-        "my partner keeps all the money and goes through my phone every night. he's never hit "
-        "me. does that count as anything?",
-    )
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        # The seventeenth user test's mum got the whole abuse reply again.
+        (
+            "he checks my call log tho. if i ring that number will he see it? and does this chat "
+            "stay on my phone",
+            "abuse_call_seen",
+        ),
+        # Alone, "im not ready to leave him" got "Call 999 now".
+        ("im not ready to leave him", "abuse_not_ready_to_leave"),
+        # The seventeenth's was asked "are you in danger?" again; the eighteenth's was offered
+        # "Your relationship after a baby", and its couples advice.
+        (
+            "but is it actually abuse if he doesnt hit me? i dont want to make a fuss over nothing",
+            "abuse_does_it_count",
+        ),
+        (
+            "thanks. sorry one more thing, the push. it was only once and hes never done it since."
+            " does that count? i keep telling myself it doesnt",
+            "abuse_does_it_count",
+        ),
+    ],
+)
+def test_a_question_later_in_the_abuse_conversation_gets_its_own_answer(stack, said, answer):
+    # After abuse help and "I'm safe for now" (forty-sixth session): only its answer, and the
+    # session's crisis stays on.
+    sender = f"hole-after-abuse-{answer}-{len(said)}"
+    say(stack, sender, "my partner keeps all the money and goes through my phone every night")
     say(stack, sender, "/affirm")
-    texts, contract = say(
-        stack,
-        sender,
-        "he checks my call log tho. if i ring that number will he see it? and does this chat "
-        "stay on my phone",
-    )
-    assert [" ".join(t.split()) for t in texts] == [message("abuse_call_seen")["text"]]
-    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's crisis stays on
+    texts, contract = say(stack, sender, said)
+    assert [" ".join(t.split()) for t in texts] == [message(answer)["text"]]
+    assert contract["topic"] is None
+    assert slot(stack, sender, "safety_tier") == "urgent"
     assert slot(stack, sender, "safety_response") == "abuse"
 
 
-def test_not_ready_to_leave_after_abuse_help_is_answered_not_read_as_a_crisis(stack):
-    # Alone, after abuse help, "im not ready to leave him" got "Call 999 now" (forty-sixth session).
-    sender = "hole-not-ready-to-leave"
-    say(stack, sender, "my partner keeps all the money and checks my phone")
-    say(stack, sender, "/affirm")
-    texts, contract = say(stack, sender, "im not ready to leave him")
-    assert [" ".join(t.split()) for t in texts] == [message("abuse_not_ready_to_leave")["text"]]
-    assert slot(stack, sender, "safety_response") == "abuse"  # the session's crisis stays on
-
-
-@pytest.mark.parametrize("first", ["my partner keeps all the money and checks my phone", None])
-def test_is_it_actually_abuse_gets_the_abuse_answer_not_are_you_in_danger(stack, first):
-    # The seventeenth user test's mum, after abuse help and "I'm safe for now", was asked "are
-    # you in danger?" again (forty-sixth session); the same question as a first message too.
-    sender = "hole-is-it-abuse-" + ("later" if first else "first")
-    if first:
-        say(stack, sender, first)
-        say(stack, sender, "/affirm")
+def test_is_it_actually_abuse_as_a_first_message_gets_the_abuse_topic_not_a_question(stack):
+    # With no abuse help before it, the abuse topic answers (forty-sixth session).
     texts, contract = say(
         stack,
-        sender,
+        "hole-is-it-abuse-first",
         "but is it actually abuse if he doesnt hit me? i dont want to make a fuss over nothing",
     )
     assert not any("in danger right now?" in t for t in texts)
-    if first:  # after abuse help, its own answer (forty-sixth session, "does that count?")
-        assert [" ".join(t.split()) for t in texts] == [message("abuse_does_it_count")["text"]]
-    else:
-        assert contract["topic"] == "domestic-abuse"
-        assert any("Controlling your money or phone is abuse too" in t for t in texts)
-
-
-def test_does_that_count_after_abuse_help_is_answered_not_couples_advice(stack):
-    # The eighteenth user test's mum was offered "Your relationship after a baby" (forty-sixth
-    # session).
-    sender = "hole-does-it-count"
-    say(stack, sender, "my husband decides who i see and tracks my phone")
-    say(stack, sender, "/affirm")
-    texts, contract = say(
-        stack,
-        sender,
-        "thanks. sorry one more thing, the push. it was only once and hes never done it since. "
-        "does that count? i keep telling myself it doesnt",
-    )
-    assert [" ".join(t.split()) for t in texts] == [message("abuse_does_it_count")["text"]]
-    assert contract["topic"] is None
+    assert contract["topic"] == "domestic-abuse"
+    assert any("Controlling your money or phone is abuse too" in t for t in texts)
 
 
 @pytest.mark.parametrize("question", ["how do i delete this chat", "will my partner see this"])

@@ -924,28 +924,64 @@ def test_right_after_crisis_help_or_a_question_the_statement_is_that_questions_a
 
 # The seventeenth user test's mum, later in the abuse conversation: said safe, shown services.
 LATER_AFTER_ABUSE_HELP = SessionSafety("urgent", None, response="abuse", said_safe=True)
-CALL_SEEN = message("abuse_call_seen")
+# The answers to a question later in the abuse conversation (cradle/turn.py, after_abuse_answer).
+AFTER_ABUSE_ANSWERS = ("abuse_call_seen", "abuse_not_ready_to_leave", "abuse_does_it_count")
 
 
 @pytest.mark.parametrize(
-    ("text", "session"),
+    ("text", "session", "answer"),
     [
+        # Will he see that she called? (the seventeenth user test's mum)
         (
             "he checks my call log tho. if i ring that number will he see it? and does this "
             "chat stay on my phone",
             LATER_AFTER_ABUSE_HELP,
+            "abuse_call_seen",
         ),
-        ("will he see it in my call log?", LATER_AFTER_ABUSE_HELP),
-        ("will it show up on my phone bill if i call them", LATER_AFTER_ABUSE_HELP),
-        ("can he find out i rang the helpline", SessionSafety("urgent", None, response="abuse")),
-        ("will he see that i called", AFTER_ABUSE_HELP),  # right after the abuse reply
+        ("will he see it in my call log?", LATER_AFTER_ABUSE_HELP, "abuse_call_seen"),
+        (
+            "will it show up on my phone bill if i call them",
+            LATER_AFTER_ABUSE_HELP,
+            "abuse_call_seen",
+        ),
+        (
+            "can he find out i rang the helpline",
+            SessionSafety("urgent", None, response="abuse"),
+            "abuse_call_seen",
+        ),
+        ("will he see that i called", AFTER_ABUSE_HELP, "abuse_call_seen"),  # right after
+        # Not leaving, or not ready to: alone, read as an emergency on the second opinion alone.
+        ("im not ready to leave him", LATER_AFTER_ABUSE_HELP, "abuse_not_ready_to_leave"),
+        (
+            "i can't leave him, where would i go with the baby",
+            LATER_AFTER_ABUSE_HELP,
+            "abuse_not_ready_to_leave",
+        ),
+        (
+            "i'm not ready to leave",
+            SessionSafety("urgent", None, response="abuse"),
+            "abuse_not_ready_to_leave",
+        ),
+        ("im not leaving him", AFTER_ABUSE_HELP, "abuse_not_ready_to_leave"),
+        # Does it count? (the eighteenth user test's mum was offered couples advice)
+        (
+            "thanks. sorry one more thing, the push. it was only once and hes never done it "
+            "since. does that count? i keep telling myself it doesnt",
+            LATER_AFTER_ABUSE_HELP,
+            "abuse_does_it_count",
+        ),
+        (
+            "is that like.. real abuse or am i overreacting",
+            LATER_AFTER_ABUSE_HELP,
+            "abuse_does_it_count",
+        ),
+        ("but is it actually abuse if he doesnt hit me?", AFTER_ABUSE_HELP, "abuse_does_it_count"),
     ],
 )
-def test_will_he_see_that_i_called_after_abuse_help_gets_its_own_answer(text, session):
+def test_a_question_after_abuse_help_gets_its_own_answer(text, session, answer):
     turn = prepare_turn(text, session)
     assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
-    assert turn.immediate == (CALL_SEEN,)
-    assert "recent calls" in CALL_SEEN["text"] and "999" in CALL_SEEN["text"]
+    assert turn.immediate == (message(answer),)
 
 
 @pytest.mark.parametrize(
@@ -954,111 +990,50 @@ def test_will_he_see_that_i_called_after_abuse_help_gets_its_own_answer(text, se
         # A danger the lexicon reads: crisis help, as before.
         ("he's outside banging on the door, will he see i called the police", AFTER_ABUSE_HELP),
         ("he said he'll kill me if he sees i rang them", LATER_AFTER_ABUSE_HELP),
+        ("im not ready to leave him, he said hell kill me if i go", LATER_AFTER_ABUSE_HELP),
+        ("is it actually abuse? he pushed me once but he said sorry", LATER_AFTER_ABUSE_HELP),
+        # About life, not the relationship: the net's reading stands.
+        ("i'm not ready to leave this world", LATER_AFTER_ABUSE_HELP),
+        # Asks for services too: answered as before.
+        ("im not ready to leave, is there someone local in rugby i can talk to", AFTER_ABUSE_HELP),
+        # Only the chat: the privacy answer, from the NLU.
+        ("will he see this chat", LATER_AFTER_ABUSE_HELP),
+        ("how do i delete this chat", LATER_AFTER_ABUSE_HELP),
         # Not after abuse help: another crisis, someone else's abuse, no crisis at all.
         ("will he see it in my call log?", AFTER_URGENT_HELP),
         (
             "will he see it in my call log?",
             SessionSafety("urgent", None, response="abuse_for_other"),
         ),
-        ("will he see it in my call log?", SessionSafety()),
-        # Only the chat: the privacy answer, from the NLU.
-        ("will he see this chat", LATER_AFTER_ABUSE_HELP),
-        ("how do i delete this chat", LATER_AFTER_ABUSE_HELP),
-    ],
-)
-def test_the_call_answer_is_not_taken_when_it_may_be_more_or_is_not_asked(text, session):
-    turn = prepare_turn(text, session)
-    assert CALL_SEEN not in turn.immediate
-
-
-def test_by_text_the_call_answer_is_one_segment_and_says_delete_it():
-    text = message("abuse_call_seen", SMS_CHANNEL)["text"]
-    assert segments(text) == 1
-    assert "recent calls" in text and "delete it" in text and "999" in text
-
-
-NOT_READY = message("abuse_not_ready_to_leave")
-
-
-@pytest.mark.parametrize(
-    ("text", "session"),
-    [
-        # Alone, read as an emergency on the second opinion alone before this answer.
-        ("im not ready to leave him", LATER_AFTER_ABUSE_HELP),
-        ("i can't leave him, where would i go with the baby", LATER_AFTER_ABUSE_HELP),
-        ("i'm not ready to leave", SessionSafety("urgent", None, response="abuse")),
-        ("im not leaving him", AFTER_ABUSE_HELP),  # right after the abuse reply
-    ],
-)
-def test_not_ready_to_leave_after_abuse_help_gets_you_dont_have_to_leave(text, session):
-    turn = prepare_turn(text, session)
-    assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
-    assert turn.immediate == (NOT_READY,)
-    assert "don't have to leave" in NOT_READY["text"] and "0808 2000 247" in NOT_READY["text"]
-    assert "999" in NOT_READY["text"]
-
-
-@pytest.mark.parametrize(
-    ("text", "session"),
-    [
-        # A danger the lexicon reads: crisis help, as before.
-        ("im not ready to leave him, he said hell kill me if i go", LATER_AFTER_ABUSE_HELP),
-        # About life, not the relationship: the net's reading stands.
-        ("i'm not ready to leave this world", LATER_AFTER_ABUSE_HELP),
-        # Asks for services too: answered as before.
-        ("im not ready to leave, is there someone local in rugby i can talk to", AFTER_ABUSE_HELP),
-        # Not after abuse help.
         ("im not ready to leave him", AFTER_URGENT_HELP),
-        ("im not ready to leave him", SessionSafety()),
-    ],
-)
-def test_not_ready_to_leave_is_not_taken_when_it_may_be_more_or_is_not_after_abuse_help(
-    text, session
-):
-    assert NOT_READY not in prepare_turn(text, session).immediate
-
-
-def test_by_text_not_ready_to_leave_is_one_segment_with_both_helplines():
-    text = message("abuse_not_ready_to_leave", SMS_CHANNEL)["text"]
-    assert segments(text) == 1
-    assert "0808 2000 247" in text and "0808 8010 327" in text and "999" in text
-
-
-COUNTS = message("abuse_does_it_count")
-
-
-@pytest.mark.parametrize(
-    ("text", "session"),
-    [
-        (
-            "thanks. sorry one more thing, the push. it was only once and hes never done it "
-            "since. does that count? i keep telling myself it doesnt",
-            LATER_AFTER_ABUSE_HELP,
-        ),
-        ("is that like.. real abuse or am i overreacting", LATER_AFTER_ABUSE_HELP),
-        ("but is it actually abuse if he doesnt hit me?", AFTER_ABUSE_HELP),
-    ],
-)
-def test_does_it_count_after_abuse_help_gets_yes_it_can_be_abuse(text, session):
-    turn = prepare_turn(text, session)
-    assert turn.text_for_rasa is None and turn.immediate == (COUNTS,)
-    assert "single act, like a push" in COUNTS["text"] and "0808 2000 247" in COUNTS["text"]
-
-
-@pytest.mark.parametrize(
-    ("text", "session"),
-    [
-        # The lexicon reads a crisis: crisis help, as before.
-        ("is it actually abuse? he pushed me once but he said sorry", LATER_AFTER_ABUSE_HELP),
-        # Not after abuse help.
         ("does that count?", AFTER_URGENT_HELP),
+        ("will he see it in my call log?", SessionSafety()),
+        ("im not ready to leave him", SessionSafety()),
         ("am i overreacting", SessionSafety()),
     ],
 )
-def test_does_it_count_is_not_taken_when_it_may_be_more_or_is_not_after_abuse_help(text, session):
-    assert COUNTS not in prepare_turn(text, session).immediate
+def test_no_answer_after_abuse_help_is_taken_when_it_may_be_more_or_there_was_none(text, session):
+    immediate = prepare_turn(text, session).immediate
+    assert not [m for m in immediate if m in [message(a) for a in AFTER_ABUSE_ANSWERS]]
 
 
-def test_by_text_does_it_count_is_one_segment():
-    text = message("abuse_does_it_count", SMS_CHANNEL)["text"]
-    assert segments(text) == 1 and "0808 2000 247" in text and "999" in text
+@pytest.mark.parametrize(
+    ("answer", "web", "sms"),
+    [
+        ("abuse_call_seen", ("recent calls", "Clear chat"), ("recent calls", "delete it")),
+        (
+            "abuse_not_ready_to_leave",
+            ("don't have to leave", "0808 2000 247", "0808 8010 327"),
+            ("0808 2000 247", "0808 8010 327"),
+        ),
+        (
+            "abuse_does_it_count",
+            ("single act, like a push", "0808 2000 247", "0808 8010 327"),
+            ("one push", "0808 2000 247"),
+        ),
+    ],
+)
+def test_each_answer_after_abuse_help_says_what_it_is_for_with_999(answer, web, sms):
+    text, by_text = message(answer)["text"], message(answer, SMS_CHANNEL)["text"]
+    assert all(words in text for words in (*web, "999"))
+    assert all(words in by_text for words in (*sms, "999")) and segments(by_text) == 1
