@@ -684,6 +684,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Twins Trust",
             "twins-or-more",
         ),
+        # The sixth user test's mum; "not a reason", not "never" (the eighteenth user test).
+        (
+            "if i tell my hv will social services take him off me",
+            "Scared your baby will be taken away",
+            "not a reason for a baby to be taken into care",
+            "fear-of-baby-taken",
+        ),
         # The eighteenth user test's grandmother, her daughter home soon from a mother and baby
         # unit.
         (
