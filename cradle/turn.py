@@ -540,7 +540,7 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
         return "abuse_call_seen"
     if check_in.says_not_leaving(text) and get_request_reader().read(text) is None:
         return "abuse_not_ready_to_leave"
-    if check_in.asks_if_it_counts(text) or get_request_reader().asks_if_abuse(text):
+    if asks_if_abuse_counts(text):
         return "abuse_does_it_count"
     return None
 
@@ -727,6 +727,17 @@ def asks_about_asking(text: str) -> bool:
     return _matches_focus(text, *ASKING_FOCUS)
 
 
+# "Is that real abuse?" with a disclosure the lexicon reads: after the abuse crisis text, "yes,
+# it can be abuse" (the eighteenth user test; docs/safety.md, forty-sixth session).
+COUNTS_LINE = "crisis_abuse_counts"
+
+
+def asks_if_abuse_counts(text: str) -> bool:
+    """Whether the message asks whether it is abuse or "counts" ("is that like.. real abuse or
+    am i overreacting"): the words `after_abuse_answer` reads too."""
+    return get_check_in().asks_if_it_counts(text) or get_request_reader().asks_if_abuse(text)
+
+
 def answered_as_crisis(actions: Sequence[str]) -> bool:
     """Whether a turn that ran these actions answered with crisis help or a held reply after
     it (not a safety question on its own, nor a reply to being safe)."""
@@ -748,6 +759,7 @@ def assemble_reply(
     remind: str | None = None,
     fear: bool = False,
     asking: bool = False,
+    counts: bool = False,
 ) -> list[dict[str, Any]]:
     """The messages to send back, ending with the reply contract.
 
@@ -760,6 +772,8 @@ def assemble_reply(
     text of a new crisis, before a held reply.
     `asking`: crisis help for someone else that answers "will asking put the idea in their
     head?" says what is true about that, in the same place.
+    `counts`: abuse crisis help that answers "is that real abuse?" says "yes, it can be abuse",
+    in the same place.
     """
     visible: list[dict[str, Any]] = []
     insight: dict[str, Any] = {}
@@ -799,7 +813,8 @@ def assemble_reply(
     before_rasa = len(out)  # crisis text and immediate replies come before Rasa's messages
     out.extend(visible)
     cards_at = None if cards_at is None else before_rasa + cards_at  # in `out`
-    heard = [name for name, on in ((FEAR_LINE, fear), (ASKING_LINE, asking)) if on]
+    lines = ((FEAR_LINE, fear), (ASKING_LINE, asking), (COUNTS_LINE, counts))
+    heard = [name for name, on in lines if on]
     if heard and out and not failed:
         # Crisis text always comes first; a held reply repeats it, so her reason comes first.
         at = 1 if turn.safety.is_crisis else before_rasa

@@ -35,6 +35,7 @@ from cradle.turn import (
     SessionSafety,
     answered_as_crisis,
     asks_about_asking,
+    asks_if_abuse_counts,
     assemble_reply,
     cut_for_reading,
     fears_losing_baby,
@@ -265,9 +266,9 @@ async def guarded_turn(
     except Exception:  # noqa: BLE001 - any failure must still produce a safe reply
         failed = True
         logger.exception("turn failed in Rasa (tier=%s)", turn.safety.tier)
-    remind = fear = asking = False
+    remind = fear = asking = counts = False
     if not failed:
-        remind, fear, asking = await _after_the_turn(lookup, sender_id, session, text)
+        remind, fear, asking, counts = await _after_the_turn(lookup, sender_id, session, text)
     messages = assemble_reply(
         turn,
         list(collector.messages),
@@ -276,6 +277,7 @@ async def guarded_turn(
         remind=reminder_key(session.response) if remind else None,
         fear=fear,
         asking=asking,
+        counts=counts,
     )
     if render is not None:
         messages = render(messages)
@@ -285,7 +287,7 @@ async def guarded_turn(
 
 async def _after_the_turn(
     lookup: SessionLookup | None, sender_id: str, before: SessionSafety, text: str
-) -> tuple[bool, bool, bool]:
+) -> tuple[bool, bool, bool, bool]:
     """What the reply Rasa just gave needs, from the actions it ran (one more tracker read,
     only when one of them may apply):
     - the reminder of where help is first: the session needed it before the turn, and the turn
@@ -294,19 +296,27 @@ async def _after_the_turn(
     - the line on the fear of the baby being taken: the message names it, and the reply is
       crisis help or a held reply after it;
     - the line on asking someone about suicide: the message asks it, and the reply is crisis
-      help or a held reply after it, for someone else's crisis."""
+      help or a held reply after it, for someone else's crisis;
+    - "yes, it can be abuse": the message asks whether it is, and the reply is the abuse
+      crisis help or a held reply after it."""
     needs_reminder = reminds(before)
     try:
         fear, asking = fears_losing_baby(text), asks_about_asking(text)
+        counts = asks_if_abuse_counts(text)
     except Exception:  # noqa: BLE001 - the crisis reply goes out whatever happens here
         logger.exception("could not read the message for the lines that go with crisis help")
-        fear = asking = False
-    if not (needs_reminder or fear or asking):
-        return False, False, False
+        fear = asking = counts = False
+    if not (needs_reminder or fear or asking or counts):
+        return False, False, False, False
     after = await _session(lookup, sender_id)
     remind = needs_reminder and reminds(after) and not speaks_to_safety(after.last_turn)
     crisis = answered_as_crisis(after.last_turn)
-    return remind, fear and crisis, asking and crisis and is_for_someone_else(after.response)
+    return (
+        remind,
+        fear and crisis,
+        asking and crisis and is_for_someone_else(after.response),
+        counts and crisis and after.response == "abuse",
+    )
 
 
 def _encode_ahead(text: str) -> asyncio.Future[Any] | None:

@@ -221,6 +221,20 @@ def test_a_question_later_in_the_abuse_conversation_is_answered_in_view_on_a_pho
     assert_whole_in_the_log(page, (answer,), 360)
 
 
+def test_yes_it_can_be_abuse_after_the_crisis_text_is_in_view_on_a_phone(phone_page):
+    """The eighteenth user test's mum asks whether it is real abuse: the abuse reply, then the
+    answer to her question, both wholly in view with the crisis panel."""
+    page = phone_page
+    ask(
+        page,
+        "my husband decides who i see and tracks my phone. is that real abuse or am i overreacting",
+    )
+    line = bot_says(page, "You asked if it counts")
+    crisis = bot_says(page, "It is not your fault")
+    save_screenshot(page, "widget-abuse-counts-360.png")
+    assert_whole_in_the_log(page, (crisis, line), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -468,6 +468,28 @@ def test_a_question_later_in_the_abuse_conversation_gets_its_own_answer(stack, s
     assert slot(stack, sender, "safety_response") == "abuse"
 
 
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        (
+            "my husband kind of decides who i see and he has my location on his phone all the "
+            "time. is that like.. real abuse or am i overreacting",
+            True,
+        ),
+        ("my husband decides who i see and tracks my phone", False),
+    ],
+)
+def test_abuse_crisis_help_asked_if_it_counts_says_yes_after_the_crisis_text(stack, text, counts):
+    # The eighteenth user test's mum got the abuse reply twice, her question unanswered.
+    texts, contract = say(stack, f"hole-counts-{counts}", text)
+    texts = [" ".join(t.split()) for t in texts]
+    assert contract["safety"] == "urgent"
+    assert texts[0] == " ".join(
+        pick_variation("utter_safety", {"safety_response": "abuse"}, "rest")["text"].split()
+    )
+    assert (texts[1] == message("crisis_abuse_counts")["text"]) is counts
+
+
 def test_is_it_actually_abuse_as_a_first_message_gets_the_abuse_topic_not_a_question(stack):
     # With no abuse help before it, the abuse topic answers (forty-sixth session).
     texts, contract = say(

@@ -17,6 +17,7 @@ from cradle.turn import (
     SessionSafety,
     answered_as_crisis,
     asks_about_asking,
+    asks_if_abuse_counts,
     assemble_reply,
     check_command,
     fears_losing_baby,
@@ -252,6 +253,46 @@ def test_a_new_crisis_naming_the_fear_keeps_its_crisis_text_first():
     texts = [m.get("text") for m in reply[:-1]]
     assert texts == [safety_message(turn.safety.response)["text"], FEAR, *texts[2:]]
     assert texts[reply[-1]["custom"]["cards_after"]] == "Are you safe right now?"
+
+
+COUNTS = message("crisis_abuse_counts")["text"]
+# The eighteenth user test's mum: the lexicon reads her message as abuse.
+IS_IT_ABUSE = (
+    "my husband kind of decides who i see and he has my location on his phone all the time, if i"
+    " disagree with him he just goes silent for days. is that like.. real abuse or am i "
+    "overreacting"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        (IS_IT_ABUSE, True),
+        ("ok but is it actually abuse? he pushed me once", True),
+        ("does that count?", True),
+        ("my partner hits me", False),
+        ("my husband tracks my phone and i'm scared of him", False),
+    ],
+)
+def test_asking_whether_it_is_abuse_is_read_in_the_same_words_as_after_abuse_help(text, asks):
+    assert asks_if_abuse_counts(text) is asks
+
+
+def test_abuse_crisis_help_asked_if_it_counts_says_yes_after_the_crisis_text():
+    turn = prepare_turn(IS_IT_ABUSE)
+    assert turn.safety.is_crisis and turn.safety.response == "abuse"
+    reply = assemble_reply(turn, [], counts=True)
+    texts = [m.get("text") for m in reply[:-1]]
+    assert texts[:2] == [safety_message("abuse")["text"], COUNTS]
+    assert "Controlling you, tracking you or a single push" in COUNTS
+
+
+def test_by_text_the_abuse_reply_and_yes_it_can_be_abuse_arrive_whole():
+    crisis = safety_message("abuse", SMS_CHANNEL)
+    line = message("crisis_abuse_counts", SMS_CHANNEL)
+    reply = format_reply([crisis, line]).text
+    assert reply == "\n".join(m["text"] for m in (crisis, line))  # nothing cut
+    assert segments(reply) <= MAX_REPLY_SEGMENTS
 
 
 ASKING = message("crisis_asking_about_suicide")["text"]
