@@ -248,6 +248,26 @@ class SessionSafety:
     last_turn: tuple[str, ...] = ()
 
 
+# An immediate reply's message key, so that `assemble_reply` puts it in the channel's words.
+_LINE_KEY = "line"
+
+
+def line(key: str) -> dict[str, Any]:
+    """A fixed line from content/responses.yml sent before, or instead of, Rasa's reply: web
+    words here, its `sms:` words by SMS (`assemble_reply` knows the channel; this does not)."""
+    return {**message(key), _LINE_KEY: key}
+
+
+def _in_channel(item: dict[str, Any], channel: str | None) -> dict[str, Any]:
+    key = item.get(_LINE_KEY)
+    if not isinstance(key, str):
+        return item
+    rendered = message(key, channel)
+    if "buttons" not in item:  # taken off for this turn (see `after_losing_control_answer`)
+        rendered.pop("buttons", None)
+    return rendered
+
+
 @dataclass(frozen=True)
 class PreparedTurn:
     """What to send to Rasa (if anything), and what the safety net found in the raw text."""
@@ -290,7 +310,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     session = session or SessionSafety()
     text = raw_text if isinstance(raw_text, str) else ""
     if not text.strip():
-        return PreparedTurn(SafetyResult(), None, (message("empty_message"),))
+        return PreparedTurn(SafetyResult(), None, (line("empty_message"),))
     # The whole text is classified, before it is cut and commands included: "/greet I want to
     # die" and a crisis at the end of a long message are still crises.
     safety = classify(text)
@@ -331,9 +351,11 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if heard := help_on_the_way_answer(text, session, safety):
         return heard
     if answer := while_not_safe_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (message(answer),))
+        return PreparedTurn(SafetyResult(), None, (line(answer),))
     if answer := after_abuse_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (message(answer),))
+        return PreparedTurn(SafetyResult(), None, (line(answer),))
+    if temper := after_losing_control_answer(text, session, safety):
+        return temper
     if stated := stated_safe_answer(text, session, safety):
         return stated
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -350,12 +372,12 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if _MARKUP.search(text):
         text = " ".join(_MARKUP.sub(" ", text).split())
         if not text:  # markup alone: "Sorry, I couldn't use that..."
-            return PreparedTurn(safety, None, (message("command_error"),), truncated)
+            return PreparedTurn(safety, None, (line("command_error"),), truncated)
     if text.lstrip().startswith("/"):
         try:
             return PreparedTurn(safety, check_command(text), truncated=truncated)
         except CommandError:
-            return PreparedTurn(safety, None, (message("command_error"),), truncated)
+            return PreparedTurn(safety, None, (line("command_error"),), truncated)
     if safety.needs_check:
         # Right after crisis help, "are you or your baby in danger?" would ask what was just
         # answered: the crisis help goes on instead.
@@ -370,10 +392,10 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", truncated=truncated)
     if in_another_language(text):
         # The NLU reads English only: say where help in her language is, not "I can't help".
-        return PreparedTurn(safety, None, (message("other_language"),), truncated)
+        return PreparedTurn(safety, None, (line("other_language"),), truncated)
     if only_sad_emoji(text):
         # Not a greeting: someone is sad and has no words for it yet.
-        return PreparedTurn(safety, None, (message("sad_without_words"),), truncated)
+        return PreparedTurn(safety, None, (line("sad_without_words"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
 
 
@@ -393,7 +415,7 @@ def corrected_answer(
         read = classify(reason)
         if read.tier != "none" or read.needs_check:
             return None
-    sorry = (message("misread_sorry"),) if session.after_crisis else ()
+    sorry = (line("misread_sorry"),) if session.after_crisis else ()
     return PreparedTurn(SafetyResult(), payload, sorry)
 
 
@@ -426,7 +448,7 @@ def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> Pr
     return PreparedTurn(
         help_for_other,
         f"/{SOMEONE_ELSE_INTENT}{json.dumps(entities)}",
-        (message("misread_sorry"),),
+        (line("misread_sorry"),),
     )
 
 
@@ -440,9 +462,7 @@ def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> P
     if safety.tier != "none" or safety.needs_check or not get_check_in().says_misread(text):
         return None
     leaning = {"safety_response": session.response}
-    return PreparedTurn(
-        safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", (message("misread_sorry"),)
-    )
+    return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", (line("misread_sorry"),))
 
 
 def stated_safe_answer(
@@ -467,7 +487,7 @@ def stated_safe_answer(
     # the writer said, as for "not me"; any other reading of them does.
     if rest and not _reads_nothing_but_doubt(classify(rest)):
         return None
-    sorry = (message("misread_sorry"),) if get_check_in().says_misread(text) else ()
+    sorry = (line("misread_sorry"),) if get_check_in().says_misread(text) else ()
     return PreparedTurn(SafetyResult(), f"/{SAFE_NOW_INTENT}", sorry)
 
 
@@ -545,6 +565,50 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     return None
 
 
+LOSING_CONTROL = "losing_control"
+TEMPER_ANSWER = "losing_control_temper"
+FIND_SERVICES = "find_services"
+
+
+def after_losing_control_answer(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> PreparedTurn | None:
+    """After the losing-control reply in this session, a message about the writer's own temper
+    or wanting to stop ("how do i actually stop tho... i just snap"), from a writer who has said
+    they are safe or says the child is ("hes asleep, hes fine"), in which the net reads nothing
+    new: "Wanting to stop is a strong first step...", not that reply again (the eighteenth user
+    test's Rugby dad got it twice, and nothing on anger; docs/safety.md, forty-seventh
+    session). A request for services in it is searched in the same turn; otherwise the answer
+    offers "Find support near me". The session, its flag and the crisis panel stay."""
+    if session.response != LOSING_CONTROL or not _reads_nothing_new(safety, session):
+        return None
+    check_in = get_check_in()
+    if not check_in.speaks_of_temper(text):
+        return None
+    if not (session.said_safe or check_in.says_child_fine(text)):
+        return None
+    answer = line(TEMPER_ANSWER)
+    if (search := services_search(text)) is None:
+        return PreparedTurn(SafetyResult(), None, (answer,))
+    # The search's own reply follows: its button would ask for what is being done.
+    answer = {k: v for k, v in answer.items() if k != "buttons"}
+    return PreparedTurn(SafetyResult(), search, (answer,))
+
+
+def services_search(text: str) -> str | None:
+    """The `/find_services` command for a message that asks for services, with the Warwickshire
+    district and the audience it names; None when it asks for none. Sent by the channel when
+    the words themselves cannot go to Rasa (its safety check would read them again)."""
+    ask = get_request_reader().read(text)
+    if ask is None:
+        return None
+    named = {"area": get_areas().find_in_text(text).district, "audience": ask.audience}
+    entities = {key: value for key, value in named.items() if value}
+    return check_command(
+        f"/{FIND_SERVICES}{json.dumps(entities)}" if entities else f"/{FIND_SERVICES}"
+    )
+
+
 def help_on_the_way_answer(
     text: str, session: SessionSafety, safety: SafetyResult
 ) -> PreparedTurn | None:
@@ -571,7 +635,7 @@ def help_on_the_way_answer(
             return PreparedTurn(SafetyResult(), HELP_ON_THE_WAY_COMMAND)
         return PreparedTurn(SafetyResult(), None, ({"text": on_the_way_reply(session.response)},))
     if session.response in CALLING_AFTER and check_in.says_calling(text):
-        return PreparedTurn(SafetyResult(), None, (message(CALLING_AFTER_MEDICAL),))
+        return PreparedTurn(SafetyResult(), None, (line(CALLING_AFTER_MEDICAL),))
     return None
 
 
@@ -805,7 +869,7 @@ def assemble_reply(
     out: list[dict[str, Any]] = []
     if turn.safety.is_crisis and tier_rank(rasa_tier) < tier_rank("urgent"):
         out.append(safety_message(turn.safety.response, channel))
-    out.extend(turn.immediate)
+    out.extend(_in_channel(item, channel) for item in turn.immediate)
     if remind and visible and not (failed or turn.safety.is_crisis):
         reminder = message(remind, channel)
         if reminder["text"] not in {m.get("text") for m in visible}:
@@ -822,10 +886,10 @@ def assemble_reply(
         if cards_at is not None and at <= cards_at:
             cards_at += len(heard)
     if turn.truncated:  # after the answer: crisis help, when there is any, always comes first
-        out.append(message("truncated_note"))
+        out.append(message("truncated_note", channel))
     if turn.text_for_rasa is not None and (failed or not visible):
         # Never silence: Rasa failed, timed out or said nothing. The fallback has crisis numbers.
-        out.append(message("service_error"))
+        out.append(message("service_error", channel))
     contract: dict[str, Any] = {
         "topic": topic,
         "safety": tier,

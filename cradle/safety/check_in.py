@@ -145,6 +145,24 @@ class CheckInAnswers:
         the conversation and has the safety net read it."""
         return self._holds_listed(self._corrections.counts_asks, text)
 
+    def speaks_of_temper(self, text: str) -> bool:
+        """Does `text` speak of the writer's own temper or of wanting to stop ("i just snap",
+        "how do i stop"), in the listed words, anywhere in it, and of no harm (`temper_veto`)?
+        Only the words: the caller knows the conversation and has the safety net read it."""
+        if not self._holds_listed(self._corrections.temper_asks, text):
+            return False
+        # Any harm keeps the crisis help, whatever else is said; "never hurt him" is not harm.
+        said = _plain(self._normalise(text))
+        for words in self._corrections.child_fine:
+            said = f" {said} ".replace(f" {words} ", " ").strip()
+        return not self._holds_listed(self._corrections.temper_veto, said)
+
+    def says_child_fine(self, text: str) -> bool:
+        """Does `text` say the child is safe or asleep, or that the writer would never hurt them
+        ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
+        caller has the safety net read it."""
+        return self._holds_listed(self._corrections.child_fine, text)
+
     def says_not_leaving(self, text: str) -> bool:
         """Does `text` say the writer is not leaving the person hurting her, or not ready to
         ("im not ready to leave him"), in the listed words, anywhere in it, and nothing making it
@@ -241,6 +259,9 @@ class Corrections:
     not_leaving: tuple[str, ...] = ()  # "not ready to leave", "can't leave him": anywhere
     not_leaving_veto: tuple[str, ...] = ()  # "this world", "alive": vetoes the one above
     counts_asks: tuple[str, ...] = ()  # "does that count", "am i overreacting": anywhere
+    temper_asks: tuple[str, ...] = ()  # "losing my temper", "how do i stop": anywhere
+    child_fine: tuple[str, ...] = ()  # "he's asleep", "i'd never hurt him": anywhere
+    temper_veto: tuple[str, ...] = ()  # "hurt", "shook": vetoes `temper_asks`
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -268,6 +289,9 @@ _CORRECTION_LISTS = (
     "not_leaving",
     "not_leaving_veto",
     "counts_asks",
+    "temper_asks",
+    "child_fine",
+    "temper_veto",
 )
 
 

@@ -235,6 +235,25 @@ def test_yes_it_can_be_abuse_after_the_crisis_text_is_in_view_on_a_phone(phone_p
     assert_whole_in_the_log(page, (crisis, line), 360)
 
 
+def test_anger_after_the_losing_control_reply_is_answered_in_view_on_a_phone(phone_page):
+    """The eighteenth user test's Rugby dad: after the losing-control reply and "I'm safe for
+    now", "how do I stop?" gets what to do about anger, with "Find support near me", wholly in
+    view with the crisis panel; not "Put your baby down... cot" again (forty-seventh session)."""
+    page = phone_page
+    ask(page, "lately ive been losing my temper with my toddler, shouting, slamming doors")
+    before = bot_count(page)
+    page.get_by_role("button", name="I'm safe for now").click()
+    wait_for_reply(page, before)
+    start = bot_count(page)
+    ask(page, "how do i actually stop tho. he throws his dinner on the floor and i just snap")
+    answer = bot_says(page, "Wanting to stop is a strong first step")
+    assert page.locator(".cradle-bot").all_inner_texts()[start:] == [answer.inner_text()]
+    assert page.get_by_role("button", name="Find support near me").is_visible()
+    assert page.locator(".cradle-crisis").is_visible()
+    save_screenshot(page, "widget-anger-after-losing-control-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

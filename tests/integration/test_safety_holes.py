@@ -1016,3 +1016,35 @@ def test_help_coming_or_calling_typed_after_the_ways_to_get_help_now_is_heard(
     assert texts == [" ".join(reply.split())]
     assert "999" in texts[0]
     assert slot(stack, sender, "safety_tier") == "emergency"  # the session's flag stays
+
+
+RUGBY_DAD = (
+    "hi. bit embarassed typing this. ive got a 15 month old lad and lately ive been losing my "
+    "temper, shouting, slamming doors. im not proud of it"
+)
+
+
+def test_after_the_losing_control_reply_anger_gets_its_own_answer_and_services_when_asked(stack):
+    # The eighteenth user test's Rugby dad (forty-seventh session): after "I'm safe for now",
+    # "how do i actually stop" got the low mood topic, and a dads' group in Rugby the whole
+    # losing-control reply again. Now the answer on anger, then Rugby's services for dads.
+    sender = "hole-rugby-dad"
+    _, contract = say(stack, sender, RUGBY_DAD)
+    assert contract["safety"] == "urgent"
+    assert slot(stack, sender, "safety_response") == "losing_control"
+    say(stack, sender, "/affirm")
+    temper = message("losing_control_temper")["text"]
+    texts, contract = say(stack, sender, "how do i actually stop tho. i just snap")
+    assert [" ".join(t.split()) for t in texts] == [temper]
+    assert contract["topic"] is None and contract["services"] == []
+    texts, contract = say(
+        stack,
+        sender,
+        "not really low mate its more anger. is there like anger management or a dads group or "
+        "something, im in rugby",
+    )
+    assert " ".join(texts[0].split()) == temper
+    assert contract["services"], texts  # the search, in the same turn
+    assert all("Put your baby" not in t for t in texts)
+    assert slot(stack, sender, "area") == "rugby"
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays

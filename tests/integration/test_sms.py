@@ -462,3 +462,33 @@ def test_what_else_can_i_do_after_someone_elses_emergency_comes_whole_by_text(st
     reply = text_sms(stack, number, "2")
     assert reply and "stay with them" in reply and reply.rstrip().endswith("I'm still here.")
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+@pytest.mark.parametrize(
+    ("number", "first", "said", "key"),
+    [
+        (
+            "+447700900100",
+            "i keep losing my temper with my toddler, i shout and slam doors",
+            "how do i stop, i just snap",
+            "losing_control_temper",
+        ),
+        (
+            "+447700900101",
+            "my partner keeps all the money and goes through my phone every night",
+            "will he see it in my call log?",
+            "abuse_call_seen",
+        ),
+    ],
+)
+def test_by_text_a_line_the_channel_sends_itself_is_in_its_text_words(
+    stack, number, first, said, key
+):
+    # Until the forty-seventh session the answers the channel sends without Rasa went out in
+    # the web chat's words by text too (two segments instead of one).
+    crisis = text_sms(stack, number, first)
+    assert crisis and "999" in crisis, crisis
+    text_sms(stack, number, "1")  # "I'm safe for now"
+    sent = text_sms(stack, number, said)
+    assert sent and sent.startswith(fold_to_gsm(message(key, "twilio")["text"])), sent
+    assert segments(sent) <= 2 and is_gsm7(sent)

@@ -17,6 +17,7 @@ from cradle.turn import (
     HELP_ON_THE_WAY_COMMAND,
     MAX_MESSAGE_CHARS,
     SessionSafety,
+    line,
     prepare_turn,
 )
 from cradle.yamlio import ContentError
@@ -210,6 +211,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ("corrections:\n  before: wtf\n", "corrections.before"),
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
         ("corrections:\n  call_seen_asks: call log\n", "corrections.call_seen_asks"),
+        ("corrections:\n  temper_veto: hurt\n", "corrections.temper_veto"),
     ],
 )
 def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
@@ -592,7 +594,7 @@ def test_asking_cradle_to_stay_while_not_yet_safe_gets_im_here_and_where_a_perso
 ):
     turn = prepare_turn(text, session)
     assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
-    assert turn.immediate == (message(reply),)
+    assert turn.immediate == (line(reply),)
     assert "999" in turn.immediate[0]["text"] and "I'm here" in turn.immediate[0]["text"]
 
 
@@ -657,7 +659,7 @@ def test_a_bad_not_me_roles_block_is_named(tmp_path, block):
 def test_calling_or_help_coming_while_not_yet_safe_is_heard(text, reply):
     turn = prepare_turn(text, NOT_SAFE_YET)
     assert turn.text_for_rasa is None
-    assert turn.immediate == (message(reply),)
+    assert turn.immediate == (line(reply),)
     assert "999" in turn.immediate[0]["text"]
 
 
@@ -674,7 +676,7 @@ def test_calling_or_help_coming_while_not_yet_safe_is_heard(text, reply):
 )
 def test_waiting_or_coming_that_is_not_help_coming_is_not_taken(text):
     turn = prepare_turn(text, NOT_SAFE_YET)
-    assert message("crisis_help_coming") not in turn.immediate
+    assert line("crisis_help_coming") not in turn.immediate
 
 
 @pytest.mark.parametrize(
@@ -692,7 +694,7 @@ def test_waiting_or_coming_that_is_not_help_coming_is_not_taken(text):
 )
 def test_calling_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session):
     turn = prepare_turn(text, session)
-    assert message("crisis_calling") not in turn.immediate
+    assert line("crisis_calling") not in turn.immediate
 
 
 @pytest.mark.parametrize(
@@ -718,15 +720,15 @@ def test_calling_is_not_taken_when_it_may_be_more_or_nothing_is_on(text, session
 )
 def test_no_call_made_or_a_failed_one_is_never_told_it_was_the_right_thing(text):
     turn = prepare_turn(text, NOT_SAFE_YET)
-    assert message("crisis_calling") not in turn.immediate
-    assert message("crisis_help_coming") not in turn.immediate
+    assert line("crisis_calling") not in turn.immediate
+    assert line("crisis_help_coming") not in turn.immediate
 
 
 def test_an_ask_to_stay_while_calling_gets_the_calling_reply_not_call_999_now():
     # On the line to 111, "are u still there" was told "Please call 999 now" (the thirteenth
     # user test's mum): what she has done comes first.
     turn = prepare_turn("its ringing, please dont go", NOT_SAFE_YET)
-    assert turn.immediate == (message("crisis_calling"),)
+    assert turn.immediate == (line("crisis_calling"),)
 
 
 AFTER_MEDICAL_CHECK_IN = SessionSafety(
@@ -828,7 +830,7 @@ def test_help_on_its_way_after_the_ways_to_get_help_now_gets_that_buttons_reply(
 def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(text, session):
     # Held before: "If you haven't yet, call 999 now", said to a parent on the line.
     turn = prepare_turn(text, session)
-    assert turn.immediate == (message("crisis_calling_medical"),)
+    assert turn.immediate == (line("crisis_calling_medical"),)
     assert "999" in message("crisis_calling_medical")["text"]
     assert turn.text_for_rasa is None
 
@@ -848,7 +850,7 @@ def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(
     ],
 )
 def test_calling_after_a_medical_emergency_is_heard_only_when_it_is_a_call(text, session):
-    assert message("crisis_calling_medical") not in prepare_turn(text, session).immediate
+    assert line("crisis_calling_medical") not in prepare_turn(text, session).immediate
 
 
 @pytest.mark.parametrize("response", sorted(HELP_ON_THE_WAY))
@@ -981,7 +983,7 @@ AFTER_ABUSE_ANSWERS = ("abuse_call_seen", "abuse_not_ready_to_leave", "abuse_doe
 def test_a_question_after_abuse_help_gets_its_own_answer(text, session, answer):
     turn = prepare_turn(text, session)
     assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
-    assert turn.immediate == (message(answer),)
+    assert turn.immediate == (line(answer),)
 
 
 @pytest.mark.parametrize(
@@ -1014,7 +1016,7 @@ def test_a_question_after_abuse_help_gets_its_own_answer(text, session, answer):
 )
 def test_no_answer_after_abuse_help_is_taken_when_it_may_be_more_or_there_was_none(text, session):
     immediate = prepare_turn(text, session).immediate
-    assert not [m for m in immediate if m in [message(a) for a in AFTER_ABUSE_ANSWERS]]
+    assert not [m for m in immediate if m in [line(a) for a in AFTER_ABUSE_ANSWERS]]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from cradle.turn import (
     assemble_reply,
     check_command,
     fears_losing_baby,
+    line,
     prepare_turn,
     reminds,
     speaks_to_safety,
@@ -443,7 +444,7 @@ def test_web_markup_never_reaches_the_nlu(typed, sent):
 
 def test_markup_alone_is_refused_with_a_clear_reply():
     turn = prepare_turn("<script>alert(document.cookie)</script>")
-    assert turn.text_for_rasa is None and turn.immediate == (message("command_error"),)
+    assert turn.text_for_rasa is None and turn.immediate == (line("command_error"),)
 
 
 @pytest.mark.parametrize("typed", ["<p>I want to die</p>", "<script>I want to die</script>"])

@@ -1,0 +1,109 @@
+"""Anger with a child after the losing-control reply (docs/safety.md, forty-seventh session):
+the eighteenth user test's Rugby dad got "Put your baby down... like their cot" again for "how do
+i actually stop", and the danger question for a dads' group in Rugby."""
+
+from __future__ import annotations
+
+import pytest
+
+from cradle.responses import SMS_CHANNEL, message
+from cradle.sms import segments
+from cradle.turn import TEMPER_ANSWER, SessionSafety, assemble_reply, line, prepare_turn
+
+# After the losing-control reply and "I'm safe for now".
+LATER = SessionSafety("urgent", None, response="losing_control", said_safe=True)
+# Right after it: "Are you safe right now?" not yet answered.
+RIGHT_AFTER = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="losing_control"
+)
+# After the suicidal-thoughts reply and "I'm safe for now": another crisis.
+AFTER_OTHER_HELP = SessionSafety("urgent", None, response="urgent", said_safe=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The Rugby dad, after "I'm safe for now".
+        (
+            "how do i actually stop tho. its like 0 to 100, he throws his dinner on the floor for "
+            "the 5th time and i just snap. i dont even recognise myself",
+            LATER,
+        ),
+        ("i keep shouting at her and i hate myself for it, how do i stop", LATER),
+        ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
+        # Right after the reply, saying the child is safe and that he would never hurt them.
+        ("she's asleep now. i'd never hurt her, i just lose my temper so fast", RIGHT_AFTER),
+        ("hes fine, hes in his cot. i just want to stop being like this", RIGHT_AFTER),
+    ],
+)
+def test_anger_after_the_losing_control_reply_gets_its_own_answer(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
+    assert turn.immediate == (line(TEMPER_ANSWER),)
+    assert "Find support near me" in str(turn.immediate[0]["buttons"])
+
+
+def test_a_request_for_services_with_it_is_searched_in_the_same_turn():
+    said = (
+        "not really low mate its more anger. is there like anger management or a dads group or "
+        "something, im in rugby"
+    )
+    turn = prepare_turn(said, LATER)
+    assert turn.text_for_rasa == '/find_services{"area": "rugby", "audience": "dad-or-partner"}'
+    # The answer, without the button for what the search is doing.
+    assert [m["text"] for m in turn.immediate] == [message(TEMPER_ANSWER)["text"]]
+    assert "buttons" not in assemble_reply(turn, [{"text": "services"}])[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Harm, read by the second opinion alone at the session's tier: the follow-up stays.
+        ("i lost my temper and shook him", LATER),
+        ("im so angry i could hurt him", LATER),
+        ("i lost my temper and hit him", LATER),
+        ("i'm scared i'll lose my temper and hurt her", LATER),
+        ("i wouldn't hurt him but i smacked his leg", LATER),
+        # The Rugby dad's second message: a grab is kept on the safer side.
+        (
+            "yeah hes asleep, hes fine. i'd never hurt him. but the other day i grabbed his arm "
+            "too hard when he was running at the oven and he cried. i just want to stop",
+            RIGHT_AFTER,
+        ),
+        # A medical emergency the rules read.
+        ("i lost my temper and now he's gone floppy", LATER),
+        # Not said safe, and nothing saying the child is.
+        ("i cant stop shouting", RIGHT_AFTER),
+        # Another crisis, or none in this session.
+        ("how do i stop being so angry all the time", AFTER_OTHER_HELP),
+        ("how do i stop being so angry all the time", SessionSafety()),
+    ],
+)
+def test_no_anger_answer_when_there_is_harm_or_no_losing_control_reply(text, session):
+    assert line(TEMPER_ANSWER) not in prepare_turn(text, session).immediate
+
+
+def test_the_answer_says_what_to_do_and_999_and_fits_one_text():
+    web, by_text = message(TEMPER_ANSWER)["text"], message(TEMPER_ANSWER, SMS_CHANNEL)["text"]
+    assert all(words in web for words in ("step away", "GP or health visitor", "999"))
+    assert all(words in by_text for words in ("step away", "999")) and segments(by_text) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "key"),
+    [
+        ("how do i stop, i just snap", LATER, TEMPER_ANSWER),
+        (
+            "will he see it in my call log?",
+            SessionSafety("urgent", None, response="abuse", said_safe=True),
+            "abuse_call_seen",
+        ),
+    ],
+)
+def test_a_line_sent_by_the_channel_is_in_the_channels_words(text, session, key):
+    # By SMS, the line's `sms:` words (one segment), not the web chat's: the answers the
+    # channel sends itself were sent in web words by text until the forty-seventh session.
+    turn = prepare_turn(text, session)
+    by_text = assemble_reply(turn, [], channel=SMS_CHANNEL)[0]
+    assert by_text["text"] == message(key, SMS_CHANNEL)["text"] != message(key)["text"]
+    assert "line" not in by_text and "line" not in assemble_reply(turn, [])[0]
