@@ -733,6 +733,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "get help that day",
             "psychosis-signs",
         ),
+        # The eighteenth user test's pregnant 19-year-old.
+        (
+            "can panic attacks actually hurt the baby?? ive been googling and freaking myself out",
+            "Can worry harm the baby?",
+            "very unlikely to harm your baby",
+            "stress-harms-baby",
+        ),
         # The fifteenth user test's mum, baby ten days in neonatal intensive care.
         (
             "i missed the first 10 days, i couldnt even hold her properly. have i missed the"

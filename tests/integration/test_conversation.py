@@ -187,6 +187,22 @@ def test_asking_about_postpartum_psychosis_gets_its_signs_and_what_to_do(stack, 
     assert "999" in focus.sms and "111" in focus.sms and "Samaritans" not in " ".join(texts)
 
 
+def test_can_panic_attacks_hurt_the_baby_is_answered(stack):
+    # The eighteenth user test's pregnant 19-year-old got the anxiety topic's "What this is",
+    # her question unanswered (forty-seventh session).
+    focus = focus_of("anxiety", "stress-harms-baby")
+    say(stack, "panic-baby-1", "ok but what about the panic attacks? how do i make them stop")
+    texts, contract = say(
+        stack,
+        "panic-baby-1",
+        "thanks the breathing thing might help. but can panic attacks actually hurt the baby?? ive "
+        "been googling and freaking myself out",
+    )
+    assert contract["topic"] == "anxiety" and contract["safety"] == "none"
+    assert texts == [focus.answer]
+    assert "very unlikely to harm your baby" in focus.sms and "111" in focus.sms
+
+
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
     # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
     text = "im 17 and pregnant and i havent told my mum n dad. scared"

@@ -344,6 +344,18 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("im thinking of ending it with him, what do i say", None),
         ("whats the point of tummy time, should i ask my hv", None),
         ("what do i say to my partner, shes been really down", "raising-a-worry"),
+        # The eighteenth user test's pregnant 19-year-old (not a frozen set), and my own near
+        # misses: medicine, the baby's own crying, anxiety with no question about the baby.
+        (
+            "thanks the breathing thing might help. but can panic attacks actually hurt the "
+            "baby?? ive been googling and freaking myself out",
+            "stress-harms-baby",
+        ),
+        ("is stress bad for the baby", "stress-harms-baby"),
+        ("can the baby feel it when i panic", "stress-harms-baby"),
+        ("is sertraline safe, will it harm the baby", "medicine-for-mental-health"),
+        ("my baby keeps crying and its stressing me out, is that bad for her", None),
+        ("i get panic attacks in the supermarket", None),
         # The fourteenth user test's mum (not a frozen set), and my own near misses: tidiness
         # as a joke, a toddler's habits, ordinary checking, someone's OCD with no question.
         (
@@ -501,6 +513,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "supporting-a-partner": "low-mood",
             "everyday-arguments": "relationships",
             "warning-sign-in-pregnancy": "pregnancy-wellbeing",
+            "stress-harms-baby": "anxiety",
         }
         assert found[0] == topic[focus]
 
