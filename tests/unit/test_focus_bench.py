@@ -45,7 +45,7 @@ WAITING = {
     "focus_19.yml": "1dff6dcdc12335546c60f9b76b6ea1421d7792ebe98961f95f6a2ad9e46466af",
     # "Am I going mad?": read once, 33 of 40 found but 5 of 40 near misses (README).
     "focus_23.yml": "c10a0f2b413503e9db7c6a63dda34c64572eb42d99066f9be127a53e38716d3d",
-    # "Old enough for help": frozen before any pattern was committed (README).
+    # "Old enough for help": read once, 15 of 40 found (bar 20), 0 of 40 near misses (README).
     "focus_24.yml": "79a91fcddaca66b00ba79fee7652b926651693296e0c9aa3c9370f18bb30b6ec",
 }
 
