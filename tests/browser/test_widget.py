@@ -254,6 +254,30 @@ def test_anger_after_the_losing_control_reply_is_answered_in_view_on_a_phone(pho
     assert_whole_in_the_log(page, (answer,), 360)
 
 
+def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phone_page):
+    """After "No" to "Are you or your baby in danger right now?" on an emergency leaning: advice
+    today from 111, the GP, midwife or health visitor (the eighteenth user test's dad of a
+    15-month-old was sent to "your midwife"), wholly in view with the crisis panel."""
+    page = phone_page
+    ask(page, "I'm going to kill myself tonight")
+    bot_says(page, "999")
+    ask(
+        page,
+        "what?? i dont have a baby yet im like 5 weeks pregnant. why are you telling me to ring"
+        " 999 im scared now. i just meant the wine",
+    )
+    bot_says(page, "Are you or your baby in danger right now?")
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name="No"
+    ).click()
+    wait_for_reply(page, before)
+    answer = bot_says(page, "needs advice today")
+    assert "midwife or health visitor" in answer.inner_text()
+    save_screenshot(page, "widget-advice-today-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],
