@@ -183,31 +183,49 @@ def test_after_abuse_help_the_crisis_panel_names_the_abuse_helplines_on_a_phone(
     save_screenshot(page, "widget-crisis-panel-abuse-360.png")
 
 
+ABUSE_FIRST = "my partner keeps all the money and checks my phone every night"
+
+
 @pytest.mark.parametrize(
-    ("said", "says", "shot"),
+    ("first", "said", "says", "shot"),
     [
         # The seventeenth user test's mum: will he see her call in the call log?
         (
+            ABUSE_FIRST,
             "he checks my call log tho. if i ring that number will he see it?",
             "recent calls",
             "abuse-call-seen",
         ),
         # The same mum: is it abuse if he doesn't hit her? (the eighteenth's: "does that count?")
         (
+            ABUSE_FIRST,
             "but is it actually abuse if he doesnt hit me? i dont want to make a fuss",
             "Yes, it can be abuse",
             "is-it-abuse",
         ),
-        ("im not ready to leave him", "You don't have to leave to get help", "not-ready-to-leave"),
+        (
+            ABUSE_FIRST,
+            "im not ready to leave him",
+            "You don't have to leave to get help",
+            "not-ready-to-leave",
+        ),
+        # The eighteenth user test's Rugby dad: "how do I stop?" got "Put your baby down...
+        # cot" again (forty-seventh session); now what to do about anger.
+        (
+            "lately ive been losing my temper with my toddler, shouting, slamming doors",
+            "how do i actually stop tho. he throws his dinner on the floor and i just snap",
+            "Wanting to stop is a strong first step",
+            "anger-after-losing-control",
+        ),
     ],
 )
-def test_a_question_later_in_the_abuse_conversation_is_answered_in_view_on_a_phone(
-    phone_page, said, says, shot
+def test_a_question_later_in_a_crisis_conversation_is_answered_in_view_on_a_phone(
+    phone_page, first, said, says, shot
 ):
-    """After abuse help and "I'm safe for now", her question gets its own answer, not the abuse
+    """After crisis help and "I'm safe for now", a question gets its own answer, not the crisis
     reply or "are you in danger?" again: wholly in view with the crisis panel, Send on screen."""
     page = phone_page
-    ask(page, "my partner keeps all the money and checks my phone every night")
+    ask(page, first)
     before = bot_count(page)
     page.get_by_role("button", name="I'm safe for now").click()
     wait_for_reply(page, before)
@@ -233,25 +251,6 @@ def test_yes_it_can_be_abuse_after_the_crisis_text_is_in_view_on_a_phone(phone_p
     crisis = bot_says(page, "It is not your fault")
     save_screenshot(page, "widget-abuse-counts-360.png")
     assert_whole_in_the_log(page, (crisis, line), 360)
-
-
-def test_anger_after_the_losing_control_reply_is_answered_in_view_on_a_phone(phone_page):
-    """The eighteenth user test's Rugby dad: after the losing-control reply and "I'm safe for
-    now", "how do I stop?" gets what to do about anger, with "Find support near me", wholly in
-    view with the crisis panel; not "Put your baby down... cot" again (forty-seventh session)."""
-    page = phone_page
-    ask(page, "lately ive been losing my temper with my toddler, shouting, slamming doors")
-    before = bot_count(page)
-    page.get_by_role("button", name="I'm safe for now").click()
-    wait_for_reply(page, before)
-    start = bot_count(page)
-    ask(page, "how do i actually stop tho. he throws his dinner on the floor and i just snap")
-    answer = bot_says(page, "Wanting to stop is a strong first step")
-    assert page.locator(".cradle-bot").all_inner_texts()[start:] == [answer.inner_text()]
-    assert page.get_by_role("button", name="Find support near me").is_visible()
-    assert page.locator(".cradle-crisis").is_visible()
-    save_screenshot(page, "widget-anger-after-losing-control-360.png")
-    assert_whole_in_the_log(page, (answer,), 360)
 
 
 def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phone_page):

@@ -151,19 +151,40 @@ def test_a_dad_whose_partner_feels_a_bad_mum_is_not_told_about_shaking_a_baby(st
     assert "shake" not in " ".join(texts).lower()
 
 
-def test_is_it_like_ocd_after_the_unwanted_thoughts_answer_is_answered(stack):
-    # The seventeenth user test's mum got "What this is" and her OCD question was ignored.
-    focus = focus_of("intrusive-thoughts", "is-it-ocd")
-    say(stack, "like-ocd-1", "/ask_intrusive_thoughts")
-    texts, contract = say(
-        stack,
-        "like-ocd-1",
-        "can u tell me more about the scary thoughts thing. is it like ocd or something. my mum "
-        "had that",
-    )
-    # "scary thoughts" is the net's support tier: no crisis help, no question.
-    assert contract["topic"] == "intrusive-thoughts" and contract["safety"] == "support"
-    assert texts == [f"{focus.title}\n{focus.sms}"]
+@pytest.mark.parametrize(
+    ("topic", "focus_id", "first", "said", "safety"),
+    [
+        # The seventeenth user test's mum got "What this is" and her OCD question was ignored.
+        # "scary thoughts" is the net's support tier: no crisis help, no question.
+        (
+            "intrusive-thoughts",
+            "is-it-ocd",
+            "/ask_intrusive_thoughts",
+            "can u tell me more about the scary thoughts thing. is it like ocd or something. my "
+            "mum had that",
+            "support",
+        ),
+        # The eighteenth user test's pregnant 19-year-old got the anxiety topic's "What this
+        # is", her question unanswered (forty-seventh session).
+        (
+            "anxiety",
+            "stress-harms-baby",
+            "ok but what about the panic attacks? how do i make them stop",
+            "thanks the breathing thing might help. but can panic attacks actually hurt the "
+            "baby?? ive been googling and freaking myself out",
+            "none",
+        ),
+    ],
+)
+def test_a_question_after_a_topic_answer_gets_its_worrys_own_answer(
+    stack, topic, focus_id, first, said, safety
+):
+    focus = focus_of(topic, focus_id)
+    sender = f"after-topic-{focus_id}"
+    say(stack, sender, first)
+    texts, contract = say(stack, sender, said)
+    assert contract["topic"] == topic and contract["safety"] == safety
+    assert texts == [focus.answer]
 
 
 @pytest.mark.parametrize(
@@ -185,22 +206,6 @@ def test_asking_about_postpartum_psychosis_gets_its_signs_and_what_to_do(stack, 
     assert contract["topic"] == "asking-for-help"
     assert f"{focus.title}\n{focus.sms}" in texts
     assert "999" in focus.sms and "111" in focus.sms and "Samaritans" not in " ".join(texts)
-
-
-def test_can_panic_attacks_hurt_the_baby_is_answered(stack):
-    # The eighteenth user test's pregnant 19-year-old got the anxiety topic's "What this is",
-    # her question unanswered (forty-seventh session).
-    focus = focus_of("anxiety", "stress-harms-baby")
-    say(stack, "panic-baby-1", "ok but what about the panic attacks? how do i make them stop")
-    texts, contract = say(
-        stack,
-        "panic-baby-1",
-        "thanks the breathing thing might help. but can panic attacks actually hurt the baby?? ive "
-        "been googling and freaking myself out",
-    )
-    assert contract["topic"] == "anxiety" and contract["safety"] == "none"
-    assert texts == [focus.answer]
-    assert "very unlikely to harm your baby" in focus.sms and "111" in focus.sms
 
 
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
