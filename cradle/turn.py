@@ -25,6 +25,7 @@ from cradle.content import (
     PENDING_TOPIC,
     SECTION_KEYS,
     SOURCES_KEY,
+    find_focus,
     get_topic,
     topic_for_intent,
 )
@@ -41,7 +42,7 @@ from cradle.safety import (
     in_conversation,
     tier_rank,
 )
-from cradle.safety.check_in import get_check_in
+from cradle.safety.check_in import OWN_SAFETY_QUESTION, get_check_in
 from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 from cradle.service_request import get_request_reader
@@ -567,6 +568,9 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
 
 LOSING_CONTROL = "losing_control"
 TEMPER_ANSWER = "losing_control_temper"
+# "Feeling snappy" is written for a temper with a partner: after the losing-control reply, "i
+# snapped at him" is about the child, and the anger answer is the one for it.
+SNAPPY_FOCUS = "own-short-temper"
 FIND_SERVICES = "find_services"
 
 
@@ -578,8 +582,10 @@ def after_losing_control_answer(
     they are safe or says the child is ("hes asleep, hes fine"), in which the net reads nothing
     new: "Wanting to stop is a strong first step...", not that reply again (the eighteenth user
     test's Rugby dad got it twice, and nothing on anger; docs/safety.md, forty-seventh
-    session). A request for services in it is searched in the same turn; otherwise the answer
-    offers "Find support near me". The session, its flag and the crisis panel stay."""
+    session). A request for services in it is searched in the same turn; a worry with its own
+    first answer gets that instead; right after "Are you safe right now?" it is that question's
+    safe answer too; otherwise the answer offers "Find support near me". The session's flag and
+    the crisis panel stay (docs/safety.md, and after the nineteenth user test)."""
     if session.response != LOSING_CONTROL or not _reads_nothing_new(safety, session):
         return None
     check_in = get_check_in()
@@ -587,12 +593,20 @@ def after_losing_control_answer(
         return None
     if not (session.said_safe or check_in.says_child_fine(text)):
         return None
+    if (focused := find_focus(text)) is not None and focused[1].id != SNAPPY_FOCUS:
+        # "will they call social services on me?": the worry's own answer, not this one again
+        # (the nineteenth user test's dad got it twice).
+        return PreparedTurn(SafetyResult(), None, ({"text": focused[1].answer},))
     answer = line(TEMPER_ANSWER)
-    if (search := services_search(text)) is None:
-        return PreparedTurn(SafetyResult(), None, (answer,))
-    # The search's own reply follows: its button would ask for what is being done.
-    answer = {k: v for k, v in answer.items() if k != "buttons"}
-    return PreparedTurn(SafetyResult(), search, (answer,))
+    without_button = {k: v for k, v in answer.items() if k != "buttons"}
+    if (search := services_search(text)) is not None:
+        # The search's own reply follows: its button would ask for what is being done.
+        return PreparedTurn(SafetyResult(), search, (without_button,))
+    if not session.said_safe and session.last_question == OWN_SAFETY_QUESTION:
+        # "i'd never hurt him" answers "Are you safe right now?": sent on as its safe button, so
+        # the session records it and the reminder stops ("makes me feel like a monster").
+        return PreparedTurn(SafetyResult(), "/affirm", (without_button,))
+    return PreparedTurn(SafetyResult(), None, (answer,))
 
 
 def services_search(text: str) -> str | None:

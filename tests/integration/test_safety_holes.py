@@ -1048,3 +1048,22 @@ def test_after_the_losing_control_reply_anger_gets_its_own_answer_and_services_w
     assert all("Put your baby" not in t for t in texts)
     assert slot(stack, sender, "area") == "rugby"
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
+def test_right_after_the_losing_control_reply_never_hurting_him_is_a_safe_answer(stack):
+    # The nineteenth user test's dad: "mate i said i'd never hurt him. im not a danger" got the
+    # anger answer, then "Before we go on: I'm still thinking about what you told me earlier"
+    # with his next question ("makes me feel like a monster"). Now it is the safe answer too.
+    sender = "hole-never-hurt-him"
+    _, contract = say(stack, sender, RUGBY_DAD)
+    assert contract["safety"] == "urgent"
+    texts, _ = say(
+        stack,
+        sender,
+        "mate i said i'd never hurt him. im not a danger, i just want to stop getting so angry",
+    )
+    assert " ".join(texts[0].split()) == message("losing_control_temper")["text"]
+    assert texts[1].startswith("Thank you. I'm still here")
+    texts, contract = say(stack, sender, "is there a dads group anywhere round rugby?")
+    assert contract["services"] and not any("Before we go on" in t for t in texts), texts
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays

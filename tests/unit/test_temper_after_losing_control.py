@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from cradle.content import get_topic
 from cradle.responses import SMS_CHANNEL, message
 from cradle.sms import segments
 from cradle.turn import TEMPER_ANSWER, SessionSafety, assemble_reply, line, prepare_turn
@@ -31,9 +32,7 @@ AFTER_OTHER_HELP = SessionSafety("urgent", None, response="urgent", said_safe=Tr
         ),
         ("i keep shouting at her and i hate myself for it, how do i stop", LATER),
         ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
-        # Right after the reply, saying the child is safe and that he would never hurt them.
-        ("she's asleep now. i'd never hurt her, i just lose my temper so fast", RIGHT_AFTER),
-        ("hes fine, hes in his cot. i just want to stop being like this", RIGHT_AFTER),
+        ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
     ],
 )
 def test_anger_after_the_losing_control_reply_gets_its_own_answer(text, session):
@@ -41,6 +40,35 @@ def test_anger_after_the_losing_control_reply_gets_its_own_answer(text, session)
     assert turn.text_for_rasa is None  # the channel's own reply: the session stays as it was
     assert turn.immediate == (line(TEMPER_ANSWER),)
     assert "Find support near me" in str(turn.immediate[0]["buttons"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's asleep now. i'd never hurt her, i just lose my temper so fast",
+        "hes fine, hes in his cot. i just want to stop being like this",
+        # The nineteenth user test's dad, right after the losing-control reply.
+        "mate i said i'd never hurt him. im not a danger, i just want to stop getting so angry",
+    ],
+)
+def test_right_after_are_you_safe_it_is_that_questions_safe_answer_too(text):
+    # The answer first, then the safe button's reply: the session records it and the reminder
+    # stops (the nineteenth user test's dad: "makes me feel like a monster").
+    turn = prepare_turn(text, RIGHT_AFTER)
+    assert turn.text_for_rasa == "/affirm"
+    assert [m["text"] for m in turn.immediate] == [message(TEMPER_ANSWER)["text"]]
+    assert "buttons" not in turn.immediate[0]
+
+
+def test_a_worry_with_its_own_answer_gets_that_answer_instead():
+    # The nineteenth user test's dad got the anger answer again for his fear of social services.
+    said = (
+        "if i tell my gp im shouting and slamming doors will they call social services on me? "
+        "thats my worry"
+    )
+    turn = prepare_turn(said, LATER)
+    focus = get_topic("asking-for-help").focus_by_id("fear-of-baby-taken")
+    assert turn.text_for_rasa is None and turn.immediate == ({"text": focus.answer},)
 
 
 def test_a_request_for_services_with_it_is_searched_in_the_same_turn():
