@@ -16,6 +16,8 @@ decides, not the intent classifier:
   health visitor?") becomes `ask_about_cradle`;
 - a question whether what is happening is abuse, that the net is only unsure of ("is it
   actually abuse if he doesnt hit me?"), becomes the abuse topic's intent, not the check;
+- thanks with a worry that has its own answer ("thanks. do u think im a bad mum") becomes that
+  worry's topic intent;
 - otherwise, a topic question about another adult's wellbeing is marked as such, so its first
   answer is the one for family and friends.
 """
@@ -29,7 +31,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.stateless import StatelessComponent
-from cradle.content import topic_for_intent
+from cradle.content import find_focus, intent_for_topic, topic_for_intent
 from cradle.helping import ABOUT_KEY, SOMEONE_ELSE
 from cradle.safety import SafetyResult, classify, get_net
 from cradle.service_request import get_request_reader
@@ -143,6 +145,8 @@ class SafetyCheck(StatelessComponent):
                 continue
             if (message.get(INTENT) or {}).get("name") in NET_INTENTS:
                 set_intent(message, _next_intent(message))
+            if not result.needs_check and (worry := worry_after_thanks(message.get(INTENT), text)):
+                set_intent(message, {"name": worry, "confidence": 1.0})
             if asks_if_abuse:
                 set_intent(message, {"name": ABUSE_TOPIC_INTENT, "confidence": 1.0})
             if not result.needs_check and thanks_for_own_call(message.get(INTENT), text, metadata):
@@ -154,6 +158,16 @@ class SafetyCheck(StatelessComponent):
             elif asks_for_someone_else(message.get(INTENT), text):
                 message.set(ABOUT_KEY, SOMEONE_ELSE, add_to_output=True)
         return messages
+
+
+def worry_after_thanks(intent: dict[str, Any] | None, text: str) -> str | None:
+    """ "thanks. do u think im a bad mum", read as thanks (the nineteenth user test's mum got
+    "You're welcome"): the topic intent of the worry its words name (a topic's focus), so the
+    worry's own answer comes; None for a plain thanks (README, forty-seventh session)."""
+    if (intent or {}).get("name") != THANKS_INTENT:
+        return None
+    focused = find_focus(text)
+    return intent_for_topic(focused[0]) if focused is not None else None
 
 
 def thanks_for_own_call(intent: dict[str, Any] | None, text: str, metadata: Any) -> bool:

@@ -208,6 +208,14 @@ def test_asking_about_postpartum_psychosis_gets_its_signs_and_what_to_do(stack, 
     assert "999" in focus.sms and "111" in focus.sms and "Samaritans" not in " ".join(texts)
 
 
+def test_thanks_with_do_u_think_im_a_bad_mum_is_answered(stack):
+    # The nineteenth user test's mum got "You're welcome. Is there anything else I can help
+    # with?" (forty-seventh session).
+    focus = focus_of("low-mood", "feeling-bad-parent")
+    texts, contract = say(stack, "thanks-bad-mum", "thanks. do u think im a bad mum")
+    assert contract["topic"] == "low-mood" and texts == [focus.answer]
+
+
 def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack):
     # The seventh user test: the NLU read "mum n dad" as a dad, and she got the dads' text.
     text = "im 17 and pregnant and i havent told my mum n dad. scared"

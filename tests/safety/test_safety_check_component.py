@@ -80,6 +80,22 @@ def test_thanks_for_a_call_of_their_own_is_not_a_request_for_crisis_help(text, i
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The nineteenth user test's mum got "You're welcome" (forty-seventh session).
+        ("thanks. do u think im a bad mum", "ask_low_mood"),
+        ("thanks, can panic attacks hurt the baby", "ask_anxiety"),
+        # Plain thanks: thanks.
+        ("thanks x", "thanks"),
+        ("thank you so much, that helps", "thanks"),
+    ],
+)
+def test_thanks_with_a_worry_of_its_own_is_that_worrys_question(text, intent):
+    message = SafetyCheck().process([parsed(text, "thanks", 0.9)])[0]
+    assert message.get(INTENT)["name"] == intent
+
+
+@pytest.mark.parametrize(
     ("text", "read_as", "intent"),
     [
         # The sixteenth user test's health visitor, read by the classifier as topics.
