@@ -253,6 +253,19 @@ def test_yes_it_can_be_abuse_after_the_crisis_text_is_in_view_on_a_phone(phone_p
     assert_whole_in_the_log(page, (crisis, line), 360)
 
 
+def test_the_losing_control_reply_speaks_of_a_child_of_any_age_in_view_on_a_phone(phone_page):
+    """Three user tests' parents of toddlers read "Put your baby down... like their cot" as not
+    for them (forty-seventh session): "your child", "Never shake a baby" kept, wholly in view
+    with "Are you safe right now?"."""
+    page = phone_page
+    ask(page, "lately ive been losing my temper with my toddler, shouting, slamming doors")
+    reply = bot_says(page, "Make sure your child is somewhere safe")
+    assert "Never shake a baby" in reply.inner_text() and "999" in reply.inner_text()
+    question = bot_says(page, "Are you safe right now?")
+    save_screenshot(page, "widget-losing-control-360.png")
+    assert_whole_in_the_log(page, (reply, question), 360)
+
+
 def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phone_page):
     """After "No" to "Are you or your baby in danger right now?" on an emergency leaning: advice
     today from 111, the GP, midwife or health visitor (the eighteenth user test's dad of a
