@@ -533,7 +533,8 @@ class ActionFindServices(Action):
             dispatch(dispatcher, line_before_services(tracker))
         listed = [f"{r.name} {r.description}" for r in outcome.results]
         if who := get_request_reader().unserved_group(ask, listed):
-            dispatch(dispatcher, [say("services_group_none", who=who)])
+            line = get_request_reader().line_for(ask.group) if ask and ask.group else ""
+            dispatch(dispatcher, [say(line or "services_group_none", who=who)])
         unserved = ask.group if who and ask is not None else None
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
@@ -573,7 +574,9 @@ class ActionFindServices(Action):
             logger.exception("service catalogue unavailable")
             return False  # the list path says so and shows the national lines
         service = named_in(text, [(s.name, s) for s in shown])
-        if service is None:
+        if service is None or get_request_reader().turns_down(text):
+            # "samaritans isnt what i need": not a question about it (the nineteenth user test's
+            # mum got its card twice); read as any other message.
             return False
         if service.phones:
             line = "service_named_phone"

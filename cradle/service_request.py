@@ -58,6 +58,10 @@ def _first_match(table: dict[str, tuple[re.Pattern[str], ...]], text: str) -> st
     return next((k for k, ps in table.items() if any(p.search(text) for p in ps)), None)
 
 
+# What is said before a list none of which is for the group asked for (content/responses.yml).
+GROUP_NONE_LINE = "services_group_none"
+
+
 class RequestReader:
     """The compiled patterns of content/service_requests.yml."""
 
@@ -99,7 +103,9 @@ class RequestReader:
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
         self.abuse_questions = compile_all(data.get("asks_if_abuse"), "asks_if_abuse")
+        self.turned_down = compile_all(data.get("turns_down"), "turns_down")
         self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
+        self.group_lines: dict[str, str] = {}
         unlisted = data.get("unlisted_groups") or {}
         if not isinstance(unlisted, dict):
             raise ContentError(path, "unlisted_groups: expected a mapping of groups")
@@ -108,6 +114,10 @@ class RequestReader:
                 raise ContentError(path, f"unlisted_groups.{group}: needs 'words' and 'patterns'")
             patterns = compile_all(entry.get("patterns"), f"unlisted_groups.{group}")
             self.groups[str(group)] = (str(entry["words"]).strip(), patterns)
+            line = entry.get("line", GROUP_NONE_LINE)
+            if not isinstance(line, str) or not line.strip():
+                raise ContentError(path, f"unlisted_groups.{group}.line: a message's name")
+            self.group_lines[str(group)] = line.strip()
         self.needs = groups("needs", known_needs())
         self.about_cradle = groups("about_cradle", ABOUT_CRADLE)
         everyday = data.get("no_need_named") or []
@@ -204,6 +214,16 @@ class RequestReader:
         if any(self.names_group(ask.group, service) for service in found):
             return None
         return self.words_for(ask.group)
+
+    def line_for(self, group: str) -> str:
+        """The message said before the list when none of it is for the group: "I don't have a
+        service just for {who}..." unless the entry names its own (a course, not parents)."""
+        return self.group_lines.get(group, GROUP_NONE_LINE)
+
+    def turns_down(self, text: str) -> bool:
+        """Whether the message turns something down ("samaritans isnt what i need", "dont want
+        that one"): a service it names is not the one asked about."""
+        return any(p.search(text[:_MAX_CHARS]) for p in self.turned_down)
 
     def words_for(self, group: str) -> str:
         """How replies and reports name a group ("LGBTQ+ parents"); its id if no longer listed

@@ -266,6 +266,17 @@ def test_the_losing_control_reply_speaks_of_a_child_of_any_age_in_view_on_a_phon
     assert_whole_in_the_log(page, (reply, question), 360)
 
 
+def test_no_parenting_course_is_said_before_the_list_on_a_phone(phone_page):
+    """The nineteenth user test's mum asked for a parenting course and got a list with none in
+    it, and no word (forty-seventh session): the line comes first, in view on a 360px phone."""
+    page = phone_page
+    ask(page, "is there like a parenting course or group near me? im in stratford")
+    line = bot_says(page, "I don't have parenting courses in my list yet")
+    page.locator(".cradle-card").first.wait_for()
+    save_screenshot(page, "widget-parenting-course-none-360.png")
+    assert_whole_in_the_log(page, (line,), 360)
+
+
 def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phone_page):
     """After "No" to "Are you or your baby in danger right now?" on an emergency leaning: advice
     today from 111, the GP, midwife or health visitor (the eighteenth user test's dad of a

@@ -1121,3 +1121,22 @@ def test_find_support_near_me_after_a_worry_in_the_parents_own_words_asks_where(
     assert contract["topic"] == "asking-for-help"
     texts, _ = say(stack, sender, "/affirm")  # "Find support near me"
     assert texts[-1].startswith("Which town or area do you live in?")
+
+
+def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
+    # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
+    # is Samaritans" twice for turning Samaritans down (forty-seventh session).
+    none = message("services_parenting_none")["text"]
+    sender = "parenting-course-1"
+    texts, contract = say(
+        stack, sender, "is there like a parenting course or group near me? im in stratford"
+    )
+    assert " ".join(texts[0].split()) == none and contract["services"], texts
+    for said in (
+        "none of them are parenting courses tho? samaritans isnt what i need lol",
+        "no i dont want samaritans. parenting course for toddler tantrums, does warwickshire "
+        "have one??",
+    ):
+        texts, contract = say(stack, sender, said)
+        assert not any(t.startswith("Here is Samaritans") for t in texts), texts
+        assert " ".join(texts[0].split()) == none and "warwickshire-fis" in contract["services"]

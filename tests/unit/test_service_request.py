@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cradle.content import content_dir
+from cradle.responses import message
 from cradle.service_request import get_request_reader
 from cradle.yamlio import ContentError
 
@@ -164,6 +165,9 @@ def test_a_request_in_another_language_is_read(text, other_language):
         ("any support groups for baby loss in rugby", "pregnancy-or-baby-loss"),
         ("any support for parents after a stillbirth near me", "pregnancy-or-baby-loss"),
         ("any groups for pregnant mums in kenilworth", None),
+        # The nineteenth user test's mum: a parenting course, not in the catalogue.
+        ("is there like a parenting course or group near me? im in stratford", "parenting-courses"),
+        ("any triple p near nuneaton", "parenting-courses"),
     ],
 )
 def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
@@ -193,6 +197,8 @@ def test_a_group_with_no_service_of_its_own_is_named_only_when_none_found_names_
         ("unlisted_groups:\n", "unlisted_groups:\n  - x\nignored:\n", "expected a mapping"),
         ("thanks: ", "thanks_was: ", "thanks: expected one quoted pattern"),  # removed
         ("sign_off: ", "sign_off_was: ", "sign_off: expected one quoted pattern"),  # removed
+        ("    line: services_parenting_none\n", "    line: 3\n", "parenting-courses.line"),
+        ("turns_down:", "turns_down_was:", "turns_down: expected a list"),  # removed
     ],
 )
 def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
@@ -225,3 +231,26 @@ def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
 )
 def test_a_goodnight_is_told_apart_from_a_question_about_sleep(text, signs_off):
     assert get_request_reader().signs_off(text) is signs_off
+
+
+@pytest.mark.parametrize(
+    ("text", "turned_down"),
+    [
+        # The nineteenth user test's mum, under a list with Samaritans.
+        ("none of them are parenting courses tho? samaritans isnt what i need lol", True),
+        ("no i dont want samaritans. parenting course for toddler tantrums", True),
+        ("already tried talking therapies, anything else", True),
+        # Questions about a listed service: its card.
+        ("the samaritans one, is it free?", False),
+        ("how do i contact talking therapies", False),
+    ],
+)
+def test_a_listed_service_turned_down_is_read(text, turned_down):
+    assert get_request_reader().turns_down(text) is turned_down
+
+
+def test_a_group_names_its_own_line_or_the_usual_one():
+    reader = get_request_reader()
+    assert reader.line_for("parenting-courses") == "services_parenting_none"
+    assert reader.line_for("lgbtq-parents") == "services_group_none"
+    assert "Family Information Service" in message("services_parenting_none")["text"]
