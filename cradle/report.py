@@ -126,10 +126,13 @@ def build_report(log: InsightLog, start: dt.date, end: dt.date) -> Report:
     )
     groups = Counter((r["gap_group"], r["district"] or "not given") for r in rows if r["gap_group"])
     group_table = Table(
-        "Groups of parents asking for services that are not listed for them",
-        ["Group", "District", "Times"],
+        "Groups of parents, or kinds of help, asked for and not listed",
+        ["Asked for", "District", "Times"],
         [[get_request_reader().words_for(g), d, c] for (g, d), c in sorted(groups.items())],
-        note="A request for, say, a group for LGBTQ+ parents, when no service found was for them.",
+        note=(
+            "A request for, say, a group for LGBTQ+ parents or a parenting course, when no "
+            "service found was for it."
+        ),
     )
     help_table = Table("Was this helpful? (by topic)", ["Topic", "Yes", "No", "Share yes"])
     for topic in topics:

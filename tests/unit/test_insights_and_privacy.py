@@ -253,7 +253,7 @@ def test_the_report_counts_groups_asking_for_services_not_listed_for_them():
     for _ in range(6):
         log.record(Turn(when=when, channel="web", district="rugby", gap_group="lgbtq-parents"))
     page = render_html(build_report(log, dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
-    assert "Groups of parents asking for services that are not listed for them" in page
+    assert "Groups of parents, or kinds of help, asked for and not listed" in page
     assert "<td>LGBTQ+ parents</td><td>rugby</td><td>6</td>" in page
 
 
