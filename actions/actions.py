@@ -532,9 +532,11 @@ class ActionFindServices(Action):
         if ask is not None:
             dispatch(dispatcher, line_before_services(tracker))
         listed = [f"{r.name} {r.description}" for r in outcome.results]
-        if who := get_request_reader().unserved_group(ask, listed):
-            line = get_request_reader().line_for(ask.group) if ask and ask.group else ""
-            dispatch(dispatcher, [say(line or "services_group_none", who=who)])
+        reader = get_request_reader()
+        if who := reader.unserved_group(ask, listed):
+            # Its own line for a kind of help ("I don't have parenting courses..."), else the
+            # line for a group of parents.
+            dispatch(dispatcher, [say(reader.line_for((ask and ask.group) or ""), who=who)])
         unserved = ask.group if who and ask is not None else None
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
