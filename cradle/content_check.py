@@ -32,7 +32,7 @@ from cradle.content import (
 )
 from cradle.glossary import load_glossary
 from cradle.paths import PROJECT_ROOT
-from cradle.responses import load_crisis_panel
+from cradle.responses import line_responses, load_crisis_panel
 from cradle.sms import segments
 from cradle.yamlio import load_yaml
 
@@ -206,6 +206,7 @@ class Checker:
             self.check_nlu_examples(topic, lines, nlu_counts)
         self.check_orders(topics)
         self.check_responses(self.content / "responses.yml")
+        self.check_requests(self.content / "service_requests.yml", self.content / "responses.yml")
         self.check_safety(self.content / "safety")
         self.check_catalogue()
         self.check_operator(self.content / "operator.yml")
@@ -641,6 +642,22 @@ class Checker:
     def reading_ease(topic: Topic) -> float:
         plain = "\n".join(re.sub(r"^[-*]\s+", "", s.text, flags=re.M) for s in topic.sections)
         return float(textstat.flesch_reading_ease(plain))
+
+    def check_requests(self, path: Path, responses: Path) -> None:
+        """The service request patterns load, and each unlisted group's own line is a fixed
+        line in responses.yml: a missing one would fail only when a parent asked."""
+        from cradle.service_request import RequestReader
+
+        try:
+            reader = RequestReader(path)
+            lines = line_responses(responses)
+        except ContentError as err:
+            self.add(err.path, err.line, "requests", err.message)
+            return
+        for group, name in reader.group_lines.items():
+            if f"utter_{name}" not in lines:
+                where = f"unlisted_groups.{group}.line"
+                self.add(path, None, "requests", f"{where}: no message {name!r} in responses.yml")
 
     def check_responses(self, path: Path) -> None:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -445,3 +445,22 @@ def test_a_bad_whose_block_is_named(content, old, new, message):
     edit(content / "safety" / "second_opinion.yml", old, new)
     found = errors(content)
     assert any("second_opinion.yml" in e and message in e for e in found), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "line: services_parenting_none",
+            "line: services_parenting_gone",
+            "unlisted_groups.parenting-courses.line: no message 'services_parenting_gone'",
+        ),
+        ("turns_down:", "turns_down_was:", "turns_down: expected a list"),
+    ],
+)
+def test_a_bad_service_request_file_is_named_by_the_check(content, old, new, says):
+    edit(content / "service_requests.yml", old, new)
+    found = errors(content)
+    assert any("service_requests.yml" in e and "[requests]" in e and says in e for e in found), (
+        found
+    )
