@@ -43,6 +43,7 @@ from cradle.safety import (
     tier_rank,
 )
 from cradle.safety.check_in import OWN_SAFETY_QUESTION, get_check_in
+from cradle.safety.lexicon import RULED_OUT_SIGNAL
 from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 from cradle.service_request import get_request_reader
@@ -81,8 +82,13 @@ SAFE_NOW_INTENT = "safe_now"
 # "Are you safe yourself right now?" (its own rule: a crisis after the check-in would get the
 # check-in written to the writer).
 SOMEONE_ELSE_INTENT = "safety_someone_else"
+# "She's not seeing things or hearing voices" right after crisis help for someone else's
+# emergency: a sign ruled out (`signs_ruled_out_answer`).
+SIGNS_RULED_OUT_INTENT = "safety_signs_ruled_out"
 # Only the safety net may choose these (the channels and bot/components/safety_check.py).
-NET_INTENTS = frozenset({SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT, SOMEONE_ELSE_INTENT})
+NET_INTENTS = frozenset(
+    {SAFETY_INTENT, CHECK_INTENT, FOLLOW_UP_INTENT, SOMEONE_ELSE_INTENT, SIGNS_RULED_OUT_INTENT}
+)
 # Intents a person may never trigger by typing a command: only the safety net sets these.
 RESERVED_INTENTS = NET_INTENTS | {"nlu_fallback"}
 # Message metadata from the channel to the NLU components: the question the bot asked last.
@@ -357,6 +363,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return PreparedTurn(SafetyResult(), None, (line(answer),))
     if temper := after_losing_control_answer(text, session, safety):
         return temper
+    if ruled_out := signs_ruled_out_answer(session, safety):
+        return ruled_out
     if stated := stated_safe_answer(text, session, safety):
         return stated
     truncated = len(text) > MAX_MESSAGE_CHARS
@@ -607,6 +615,26 @@ def after_losing_control_answer(
         # the session records it and the reminder stops ("makes me feel like a monster").
         return PreparedTurn(SafetyResult(), "/affirm", (without_button,))
     return PreparedTurn(SafetyResult(), None, (answer,))
+
+
+# The sign a partner is asked about in the reply for someone else's emergency (postpartum
+# psychosis: seeing, hearing or believing things that are not real), ruled out.
+PSYCHOSIS_RULED_OUT = f"{RULED_OUT_SIGNAL}strange_belief"
+
+
+def signs_ruled_out_answer(session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
+    """Right after crisis help for someone else's emergency, a message that rules out the signs
+    of psychosis ("shes not seeing things or hearing voices, i asked her... do i really need to
+    ring 999?") in which the net reads no crisis, nor the model's doubt: "Thank you for
+    checking. If they aren't seeing, hearing or believing things that aren't real... you don't
+    need to call 999 now", through Rasa, so the crisis part ends as after "Help is with them".
+    The nineteenth user test's dad was told to call 999 three times (docs/safety.md,
+    forty-eighth session). Any crisis reading keeps the held reply."""
+    if not session.after_crisis or session.response != "emergency_for_other":
+        return None
+    if PSYCHOSIS_RULED_OUT not in safety.signals or safety.is_crisis or safety.needs_check:
+        return None
+    return PreparedTurn(SafetyResult(), f"/{SIGNS_RULED_OUT_INTENT}")
 
 
 def services_search(text: str) -> str | None:

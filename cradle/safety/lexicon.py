@@ -45,8 +45,22 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 # Where one sentence ends and the next begins, for context words ("years ago", "how do I help").
 _SENTENCE_END = frozenset({".", "!", "?", ";", "\n", "but", "however", "now"})
 _SKIPPABLE_BEFORE_NEGATION = {"really", "actually", "ever", "feeling", "feel", "be", "at", "all"}
+# For a rule whose negation reaches further, also "going to" ("not going to hurt herself"), and
+# a short list joined by these ("not seeing things or hearing voices"): at most three items of
+# at most three words, none of them a person, "and", "but" or a sign.
+_FURTHER_SKIPPABLE = _SKIPPABLE_BEFORE_NEGATION | {"going", "to", "gonna"}
+_LIST_JOINS = frozenset({"or", "nor"})
+_LIST_ITEMS = 3
+_ITEM_WORDS = 3
+_LIST_ITEM_WORD = re.compile(r"[a-z]+")
+_CLAUSE_WORDS = frozenset(
+    {"i", "he", "she", "they", "we", "you", "it", "and", "but", "hes", "shes", "theyre", "were"}
+)
 _SOFTENER_WINDOW = 6
 CONTEXT_SIGNAL = "context:"  # prefix of the signal a context that lowered a match leaves
+# Prefix of the signal a negated match leaves: "she's not hearing voices" rules a sign out
+# (`ruled_out:strange_belief`), which the conversation may answer (cradle/turn.py).
+RULED_OUT_SIGNAL = "ruled_out:"
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,9 @@ class Rule:
     response: str | None
     signals: tuple[str, ...] = ()
     negation_tier: str | None = None
+    # over a short "or" list and "going to": "not seeing things or hearing voices", "not going
+    # to hurt herself" (docs/safety.md, forty-eighth session)
+    negation_reaches_further: bool = False
     softened_tier: str | None = None
     softeners: frozenset[str] = field(default_factory=frozenset)
     lowered_by: tuple[tuple[str, str], ...] = ()  # (context name, tier) pairs
@@ -218,6 +235,12 @@ class SafetyDetector:
         for key in ("negation_tier", "softened_tier"):
             if raw.get(key) is not None and raw[key] not in TIERS:
                 raise LexiconError(f"rule {rule_id!r}: {key} must be one of {TIERS}")
+        reaches = raw.get("negation_reaches_further", False)
+        if not isinstance(reaches, bool) or (reaches and raw.get("negation_tier") is None):
+            raise LexiconError(
+                f"rule {rule_id!r}: negation_reaches_further must be true or false, and true "
+                "only with a negation_tier"
+            )
         lowered = raw.get("lowered_by") or {}
         for context, lowered_tier in lowered.items():
             if context not in self._context_names or lowered_tier not in TIERS:
@@ -237,6 +260,7 @@ class SafetyDetector:
             response=response,
             signals=signals,
             negation_tier=raw.get("negation_tier"),
+            negation_reaches_further=reaches,
             softened_tier=raw.get("softened_tier"),
             softeners=frozenset(self.normalise(s) for s in raw.get("softeners") or []),
             lowered_by=tuple((str(c), str(t)) for c, t in lowered.items()),
@@ -321,7 +345,10 @@ class SafetyDetector:
             if idiom_tokens.intersection(range(start, end)):
                 continue  # part of an everyday idiom: "killing me", "die my hair"
             here = self._standing(contexts.get(sentence[start], set()))
-            tier, full = self._effective_tier(rule, doc, start, here)
+            tier, reading = self._effective_tier(rule, doc, start, here)
+            full = reading == "full"
+            if reading == "negated":
+                signals.update(f"{RULED_OUT_SIGNAL}{s}" for s in rule.signals)
             if full:
                 signals.update(rule.signals)
                 where.update((signal, sentence[start]) for signal in rule.signals)
@@ -348,20 +375,21 @@ class SafetyDetector:
 
     def _effective_tier(
         self, rule: Rule, doc: Doc, start: int, contexts: set[str]
-    ) -> tuple[str, bool]:
-        """The tier this match stands for, and whether it kept its full meaning."""
+    ) -> tuple[str, str]:
+        """The tier this match stands for, and how it was read: "full" (its whole meaning),
+        "softened", "negated" or "lowered" (by a context)."""
         tier = rule.tier
         before = [t.lower_ for t in doc[max(0, start - _SOFTENER_WINDOW) : start]]
         if rule.softened_tier is not None and self._has_softener(rule, before):
-            tier = rule.softened_tier
-        elif rule.negation_tier is not None and self._is_negated(doc, start):
-            tier = rule.negation_tier
-        else:
-            lowered = [t for c, t in rule.lowered_by if c in contexts]
-            if not lowered:
-                return tier, True
-            tier = min(lowered, key=tier_rank)
-        return tier, False
+            return rule.softened_tier, "softened"
+        if rule.negation_tier is not None and self._is_negated(
+            doc, start, rule.negation_reaches_further
+        ):
+            return rule.negation_tier, "negated"
+        lowered = [t for c, t in rule.lowered_by if c in contexts]
+        if not lowered:
+            return tier, "full"
+        return min(lowered, key=tier_rank), "lowered"
 
     def _standing(self, contexts: set[str]) -> set[str]:
         """The contexts in a sentence that no other context there cancels."""
@@ -373,14 +401,38 @@ class SafetyDetector:
         joined = " ".join(before)
         return any(s in before or (" " in s and s in joined) for s in rule.softeners)
 
-    def _is_negated(self, doc: Doc, start: int) -> bool:
-        """A negator directly before the match, allowing a filler word such as "really"."""
+    def _is_negated(self, doc: Doc, start: int, further: bool = False) -> bool:
+        """A negator directly before the match, allowing a filler word such as "really", or,
+        `further`, "going to" or a short list joined by "or" ("shes not going to hurt herself",
+        "not seeing things or hearing voices": the nineteenth user test's dad ruling the signs
+        out, docs/safety.md, forty-eighth session). A person, "and", "but" or punctuation in the
+        list ends it: "i'm not coping or i'm hearing voices" is read."""
+        fillers, most = (_FURTHER_SKIPPABLE, 3) if further else (_SKIPPABLE_BEFORE_NEGATION, 2)
         i = start - 1
-        while i >= 0 and doc[i].lower_ in _SKIPPABLE_BEFORE_NEGATION and start - i <= 2:
+        while i >= 0 and doc[i].lower_ in fillers and start - i <= most:
             i -= 1
-        if i < 0:
-            return False
-        word = doc[i].lower_
+        for _ in range(_LIST_ITEMS + 1 if further else 1):
+            if i < 0:
+                return False
+            if self._is_negator(doc[i].lower_):
+                return True
+            if doc[i].lower_ not in _LIST_JOINS:
+                return False
+            i = self._before_list_item(doc, i)
+        return False
+
+    def _before_list_item(self, doc: Doc, join: int) -> int:
+        """The index of the negator or "or" just before the list item that ends before `join`,
+        or -1 when there is none within `_ITEM_WORDS` plain words."""
+        for i in range(join - 1, max(join - 2 - _ITEM_WORDS, -1), -1):
+            word = doc[i].lower_
+            if self._is_negator(word) or word in _LIST_JOINS:
+                return i if i < join - 1 else -1
+            if not _LIST_ITEM_WORD.fullmatch(word) or word in _CLAUSE_WORDS:
+                return -1
+        return -1
+
+    def _is_negator(self, word: str) -> bool:
         return word in self._negators or word.endswith("n't")
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Locator, Page
 
 from cradle.launcher import Stack
 from cradle.paths import PROJECT_ROOT
+from tests.integration.test_safety_holes import LEAMINGTON_DAD, SIGNS_RULED_OUT
 
 pytestmark = pytest.mark.integration
 
@@ -264,6 +265,27 @@ def test_the_losing_control_reply_speaks_of_a_child_of_any_age_in_view_on_a_phon
     question = bot_says(page, "Are you safe right now?")
     save_screenshot(page, "widget-losing-control-360.png")
     assert_whole_in_the_log(page, (reply, question), 360)
+
+
+def test_a_sign_ruled_out_after_someone_elses_emergency_is_in_view_on_a_phone(phone_page):
+    """The nineteenth user test's Leamington dad ruled out the signs the reply for someone
+    else's emergency named, and was told to call 999 again (forty-eighth session): when 999 is
+    not needed, and when it still is, wholly in view with its two buttons."""
+    page = phone_page
+    ask(page, LEAMINGTON_DAD)
+    bot_says(page, "Are you safe yourself right now?")
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name="I'm safe"
+    ).first.click()
+    wait_for_reply(page, before)
+    ask(page, SIGNS_RULED_OUT)
+    answer = bot_says(page, "Thank you for checking")
+    assert "you don't need to call 999 now" in answer.inner_text()
+    suggested = page.get_by_role("group", name="Suggested replies").last
+    assert suggested.get_by_role("button", name="How can I help them?").is_visible()
+    save_screenshot(page, "widget-signs-ruled-out-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
 
 
 def test_no_parenting_course_is_said_before_the_list_on_a_phone(phone_page):

@@ -257,6 +257,44 @@ def test_the_message_after_someone_elses_crisis_is_still_the_crisis(stack, then)
         assert "their address" in texts[0]
 
 
+# The nineteenth user test's Leamington dad (docs/safety.md, forty-eighth session).
+LEAMINGTON_DAD = (
+    "hi. my partner had our baby 6 weeks ago and shes crying every single day. tonight she said "
+    "she feels like shes going mad. is this normal? im worried"
+)
+SIGNS_RULED_OUT = (
+    "shes not seeing things or hearing voices, i asked her. she means like overwhelmed, cant "
+    "cope, cries at everything, says shes a rubbish mum. do i really need to ring 999?"
+)
+
+
+def test_a_sign_ruled_out_after_someone_elses_emergency_is_not_told_to_call_999_again(stack):
+    # He was told "call 999 now, even if they say no" for ruling out the signs the reply named,
+    # and again for "shes safe, shes not going to hurt herself".
+    sender = "hole-signs-ruled-out"
+    texts, contract = say(stack, sender, LEAMINGTON_DAD)
+    assert contract["safety"] == "emergency"
+    assert slot(stack, sender, "safety_response") == "emergency_for_other"
+    say(stack, sender, "/affirm")  # "I'm safe" to "Are you safe yourself right now?"
+    texts, contract = say(stack, sender, SIGNS_RULED_OUT)
+    expected = get_responses()["utter_safety_signs_ruled_out"][0]["text"]
+    assert " ".join(texts[0].split()) == " ".join(expected.split())
+    # only this reply: not the held one ("if you haven't yet, call 999 now, even if they say no")
+    assert len(texts) == 1
+    texts, contract = say(
+        stack,
+        sender,
+        "shes asleep next to the baby right now, shes safe, shes not going to hurt herself. i "
+        "just want to know whats normal after having a baby and how i can help her",
+    )
+    assert contract["safety"] == "none"
+    assert not any("haven't yet" in t or "hurt themselves" in t for t in texts), texts
+    # A sign told later is crisis help again.
+    texts, contract = say(stack, sender, "she says shes hearing voices now")
+    assert contract["safety"] == "emergency"
+    assert "999" in texts[0]
+
+
 def test_im_safe_for_now_after_the_follow_up_is_not_told_about_help_that_never_came(stack):
     # The sixth user test: after abuse help and its follow-up, "I'm safe for now" got "If help
     # hasn't come, or things get worse, call 999", about help she had never called.

@@ -161,6 +161,19 @@ def test_a_malformed_lexicon_names_the_rule():
         )
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"negation_reaches_further": "yes", "negation_tier": "none"},
+        {"negation_reaches_further": True},  # a reach with no negation to reach
+    ],
+)
+def test_a_bad_negation_reach_names_the_rule(rule):
+    bad = {"id": "bad-rule", "tier": "urgent", "response": "urgent", "phrases": ["x"], **rule}
+    with pytest.raises(LexiconError, match="bad-rule.*negation_reaches_further"):
+        SafetyDetector({"rules": [bad]})
+
+
 def test_the_bench_hides_frozen_misses_unless_asked():
     """Whoever reads a frozen set's misses can no longer write training data blind for it."""
     from cradle.safety.evaluate import Item, Reading, Result, report
@@ -327,6 +340,14 @@ def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
         # a figure of speech with a crisis's word in it (the fifteenth user test's dad)
         "im not suicidal or anything just at the end of my rope",
         "at the end of my rope with this baby, she wont stop crying",
+        # a sign ruled out, and someone else not about to hurt herself (the nineteenth user
+        # test's dad, told to call 999 again for each)
+        "shes not seeing things or hearing voices, i asked her. she means like overwhelmed, cant"
+        " cope, cries at everything, says shes a rubbish mum. do i really need to ring 999?",
+        "shes asleep next to the baby right now, shes safe, shes not going to hurt herself. i just"
+        " want to know whats normal after having a baby and how i can help her",
+        "she's not hearing voices",
+        "no shes not hearing voices or anything",
     ],
 )
 def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
@@ -345,10 +366,55 @@ def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
         ("not suicidal but i wish i could go to sleep and not wake up", "urgent"),
         ("im at the end of my rope, i have a rope in the garage", "emergency"),
         ("at the end of my rope, i want to die tonight", "emergency"),
+        ("she says she's going to hurt herself", "urgent"),
+        ("she's not going to hurt herself, she's taken all her tablets", "emergency"),
     ],
 )
 def test_a_danger_told_beside_a_statement_of_safety_is_still_read(text, tier):
     assert classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # A negation reaches over a short list joined by "or" (docs/safety.md, forty-eighth).
+        ("shes not seeing things or hearing voices, i asked her", "none"),
+        ("she isn't really seeing things or hearing voices", "none"),
+        ("no shes not hearing voices or anything", "none"),
+        # ... but not over a person, "and", "but" or a sentence break
+        ("she is hearing voices", "emergency"),
+        ("shes not sleeping and hearing voices", "emergency"),
+        ("i'm not coping or i'm hearing voices", "emergency"),
+        ("she's not herself, she's hearing voices", "emergency"),
+        ("i'm not ok. hearing voices all night", "emergency"),
+        ("i don't know what to do or who to tell, i keep hearing voices", "emergency"),
+        # only the psychosis rule reaches over a list: a missed thought of suicide outweighs
+        ("i'm not coping or thinking about ending it", "urgent"),
+        # ... and the concern-for-other rule, over "going to" too
+        ("shes safe, shes not going to hurt herself", "none"),
+        ("he's never going to harm himself, he just needs sleep", "none"),
+        ("i don't know if she's going to hurt herself", "urgent"),
+        ("she says she's going to hurt herself", "urgent"),
+        ("i'm not going to lie, i think she might hurt herself", "urgent"),
+    ],
+)
+def test_the_lexicons_negation_reaches_further_for_two_rules(text, tier):
+    assert get_detector().classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("she's not seeing things or hearing voices", True),
+        ("no she isn't hearing voices", True),
+        ("she is hearing voices", False),
+        ("she's not sleeping", False),
+    ],
+)
+def test_a_negated_sign_leaves_a_ruled_out_signal(text, ruled_out):
+    # The conversation answers a sign ruled out after someone else's emergency (cradle/turn.py).
+    signals = get_detector().classify(text).signals
+    assert ("ruled_out:strange_belief" in signals) is ruled_out
 
 
 @pytest.mark.parametrize(
