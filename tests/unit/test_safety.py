@@ -403,6 +403,20 @@ def test_the_lexicons_negation_reaches_further_for_two_rules(text, tier):
 
 
 @pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Shaking told after losing one's temper (docs/safety.md, forty-eighth session).
+        ("i lost my temper and shook him", "emergency"),
+        ("lost control and shook her so hard", "emergency"),
+        ("im scared ill lose my temper and shake her", "none"),
+        ("i lost my temper and shouted at him", "none"),
+    ],
+)
+def test_shaking_told_after_losing_ones_temper_is_the_lexicons_emergency(text, tier):
+    assert get_detector().classify(text).tier == tier
+
+
+@pytest.mark.parametrize(
     ("text", "ruled_out"),
     [
         ("she's not seeing things or hearing voices", True),
