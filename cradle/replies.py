@@ -265,7 +265,9 @@ def next_steps(topic: Topic, audience: str | None, shown: list[str]) -> list[dic
     part for anyone not known to be a dad, partner or mum. (By SMS only "Find support near
     me" and "Tell me more" are offered: see cradle.sms.for_sms.) For family and friends, their
     own part and "It's about me"."""
-    buttons = [{"title": "Find support near me", "payload": "/affirm"}]
+    # Its own command, not "yes": pressed a few turns later (after "You're welcome") it still
+    # finds support (the nineteenth user test; README, forty-eighth session).
+    buttons = [{"title": "Find support near me", "payload": "/find_services"}]
     unseen = [k for k in topic.more_order(audience) if k not in shown]
     # Family and friends are offered their own part by name, not the parent's "what can help".
     named = ("helping",) if audience == HELPING_AUDIENCE else ("help_today", "when_to_get_help")

@@ -785,9 +785,9 @@ def test_find_support_pressed_again_during_the_question_asks_again_without_an_er
         )
 
     turn(stack, "narrow-again", "i feel so low since the baby came")
-    messages, _ = turn(stack, "narrow-again", "/affirm")  # "Find support near me"
+    messages, _ = turn(stack, "narrow-again", "/find_services")  # "Find support near me"
     assert asks_which_town(messages)
-    messages, contract = turn(stack, "narrow-again", "/affirm")  # the old button, again
+    messages, contract = turn(stack, "narrow-again", "/find_services")  # the old button, again
     assert len(messages) == 1 and asks_which_town(messages)  # the question alone, no error
     assert "know that place" not in messages[0].get("text", "")
     messages, contract = turn(stack, "narrow-again", "CV21 3AB")
@@ -1119,8 +1119,22 @@ def test_find_support_near_me_after_a_worry_in_the_parents_own_words_asks_where(
         stack, sender, "any way to get a same day GP appointment? or should I just ring 111"
     )
     assert contract["topic"] == "asking-for-help"
-    texts, _ = say(stack, sender, "/affirm")  # "Find support near me"
+    texts, _ = say(stack, sender, "/find_services")  # "Find support near me"
     assert texts[-1].startswith("Which town or area do you live in?")
+
+
+def test_find_support_near_me_pressed_after_youre_welcome_still_finds_support(stack):
+    # The nineteenth user test's mum pressed an old "Find support near me" after "You're
+    # welcome" and got "Is there anything else I can help with?" (README, forty-eighth session).
+    sender = "old-near-me"
+    texts, contract = say(stack, sender, "i feel so low since the baby came")
+    assert contract["topic"] == "low-mood"
+    texts, _ = say(stack, sender, "thanks")
+    assert "welcome" in texts[0].lower()
+    texts, _ = say(stack, sender, "/find_services")  # the answer's button, pressed now
+    assert texts[-1].startswith("Which town or area do you live in?"), texts
+    texts, contract = say(stack, sender, "Rugby")
+    assert contract["services"] and not any("anything else" in t for t in texts)
 
 
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):

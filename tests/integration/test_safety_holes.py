@@ -973,7 +973,7 @@ def test_a_helper_finds_support_near_them_after_how_can_i_help_them(stack):
     texts, contract = say(stack, sender, "/help_them")
     assert contract["topic"] == "domestic-abuse"
     assert texts[0].startswith("For family and friends")  # not the short answer again
-    texts, _ = say(stack, sender, "/affirm")  # "Find support near me"
+    texts, _ = say(stack, sender, "/find_services")  # "Find support near me"
     assert texts[-1].startswith("Which town or area do you live in?")
     texts, contract = say(stack, sender, "Nuneaton")
     # The helpline that talks to friends and family is among them.

@@ -419,6 +419,8 @@ async def test_a_topic_first_reply_is_short_with_next_steps(intent, audience):
     assert words(" ".join(texts(dispatcher))) <= 60
     titles = [b["title"] for b in buttons(dispatcher)]
     assert titles[0] == "Find support near me" and "Tell me more" in titles
+    # its own command, so that pressed later it still finds support (not "yes")
+    assert buttons(dispatcher)[0]["payload"] == "/find_services"
     assert "What can help today" in titles and "Where this comes from" in titles
     # The leaflet is not sent: no headings of the longer sections in the first reply.
     assert "When to get help\n" not in "\n".join(texts(dispatcher))
