@@ -32,7 +32,6 @@ AFTER_OTHER_HELP = SessionSafety("urgent", None, response="urgent", said_safe=Tr
         ),
         ("i keep shouting at her and i hate myself for it, how do i stop", LATER),
         ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
-        ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
     ],
 )
 def test_anger_after_the_losing_control_reply_gets_its_own_answer(text, session):
