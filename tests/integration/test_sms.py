@@ -15,10 +15,11 @@ from twilio.request_validator import RequestValidator
 
 from cradle.content import get_topic
 from cradle.launcher import Stack
-from cradle.responses import message
-from cradle.sms import fold_to_gsm, is_gsm7, segments
+from cradle.responses import get_responses, message
+from cradle.sms import MAX_REPLY_SEGMENTS, fold_to_gsm, is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
 from tests.integration.test_conversation import focus_of
+from tests.integration.test_safety_holes import LEAMINGTON_DAD, SIGNS_RULED_OUT
 
 pytestmark = pytest.mark.integration
 PUBLIC = "https://cradle.example.org/webhooks/twilio/webhook"
@@ -492,3 +493,17 @@ def test_by_text_a_line_the_channel_sends_itself_is_in_its_text_words(
     sent = text_sms(stack, number, said)
     assert sent and sent.startswith(fold_to_gsm(message(key, "twilio")["text"])), sent
     assert segments(sent) <= 2 and is_gsm7(sent)
+
+
+def test_by_text_a_sign_ruled_out_after_someone_elses_emergency_gets_its_text_words(stack):
+    # The nineteenth user test's Leamington dad (docs/safety.md, forty-eighth session), by text:
+    # when 999 is and isn't needed, in the reply's own SMS words, within the segment limit.
+    number = "+447700900102"
+    crisis = text_sms(stack, number, LEAMINGTON_DAD)
+    assert crisis and "999" in crisis, crisis
+    text_sms(stack, number, "1")  # "I'm safe"
+    sent = text_sms(stack, number, SIGNS_RULED_OUT)
+    sms = get_responses()["utter_safety_signs_ruled_out"][1]
+    assert sent and sent.startswith(fold_to_gsm(" ".join(sms["text"].split()))), sent
+    assert "Reply 1=How can I help them? 2=Find support near me" in sent
+    assert segments(sent) <= MAX_REPLY_SEGMENTS and is_gsm7(sent)
