@@ -53,8 +53,9 @@ _LIST_JOINS = frozenset({"or", "nor"})
 _LIST_ITEMS = 3
 _ITEM_WORDS = 3
 _LIST_ITEM_WORD = re.compile(r"[a-z]+")
+# ("hes" and "shes" are "he's" and "she's" by now: the shorthand is applied before matching.)
 _CLAUSE_WORDS = frozenset(
-    {"i", "he", "she", "they", "we", "you", "it", "and", "but", "hes", "shes", "theyre", "were"}
+    {"i", "he", "she", "they", "we", "you", "it", "and", "but", "theyre", "were"}
 )
 _SOFTENER_WINDOW = 6
 CONTEXT_SIGNAL = "context:"  # prefix of the signal a context that lowered a match leaves
