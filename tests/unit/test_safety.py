@@ -417,6 +417,31 @@ def test_shaking_told_after_losing_ones_temper_is_the_lexicons_emergency(text, t
 
 
 @pytest.mark.parametrize(
+    ("text", "tier", "response"),
+    [
+        # A shaken baby told in plain words (docs/safety.md, forty-ninth session): the writer's
+        # own act keeps the writer's reply; someone else's gets 999 for the baby first.
+        ("i shook the baby", "emergency", "emergency"),
+        ("i shook my son", "emergency", "emergency"),
+        ("he shook the baby", "emergency", "medical"),
+        ("my partner shook our son", "emergency", "medical"),
+        ("he lost his temper and shook the baby", "emergency", "medical"),
+        ("her boyfriend has shaken the baby", "emergency", "medical"),
+        ("hes just shook the baby so hard", "emergency", "medical"),
+        ("he never shook the baby", "none", None),
+        ("he shook the baby rattle to make her laugh", "none", None),
+        ("what is shaken baby syndrome", "none", None),
+        ("my dad shook my hand", "none", None),
+        ("im scared ill shake the baby", "support", "support"),
+        ("my husband shook the baby years ago and he got help", "support", "support"),
+    ],
+)
+def test_a_shaken_baby_in_plain_words_is_the_lexicons_emergency(text, tier, response):
+    result = get_detector().classify(text)
+    assert (result.tier, result.response) == (tier, response)
+
+
+@pytest.mark.parametrize(
     ("text", "ruled_out"),
     [
         ("she's not seeing things or hearing voices", True),
