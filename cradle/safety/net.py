@@ -17,13 +17,14 @@ from pathlib import Path
 
 from cradle.helping import about_someone_else
 from cradle.recent import Recent, digest
-from cradle.safety.lexicon import CONTEXT_SIGNAL, SafetyDetector
+from cradle.safety.lexicon import CONTEXT_SIGNAL, RULED_OUT_SIGNAL, SafetyDetector
 from cradle.safety.result import SafetyResult, pick_response
-from cradle.safety.second_opinion import SecondOpinion, train
+from cradle.safety.second_opinion import SecondOpinion, load_config, signs_ruled_out, train
 from cradle.safety.situations import SituationRules
 from cradle.safety.who_is_hurt import WhoIsHurt
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 from cradle.tiers import TIERS, tier_rank
+from cradle.yamlio import ContentError
 
 SECOND_OPINION = "second-opinion"
 # The reply for abuse told by a friend chosen by who is hurt (cradle/safety/who_is_hurt.py): it
@@ -53,6 +54,12 @@ class SafetyNet:
     def from_dir(cls, path: Path, with_second_opinion: bool = True) -> SafetyNet:
         lexicon = SafetyDetector.from_dir(path)
         situations = SituationRules.from_file(path / "situations.yml")
+        config = path / "second_opinion.yml"
+        if unknown := set(signs_ruled_out(config, load_config(path))) - lexicon.signals:
+            # Checked before training: a sign the lexicon never reads cannot be ruled out.
+            raise ContentError(
+                config, f"signs_ruled_out: {', '.join(sorted(unknown))} is not a lexicon signal"
+            )
         opinion = train(path, lexicon.normalise) if with_second_opinion else None
         who_is_hurt = WhoIsHurt.from_file(path / "who_is_hurt.yml", lexicon.normalise)
         return cls(lexicon, situations, opinion, who_is_hurt)
@@ -62,7 +69,10 @@ class SafetyNet:
         readings = [lexical, self.situations.evaluate(lexical.signals, lexical.where)]
         unsure = False
         leaning = None
+        signals = lexical.signals
         if self.second_opinion is not None:
+            ruled_out = self.second_opinion.signs_ruled_out(text)
+            signals |= {f"{RULED_OUT_SIGNAL}{signal}" for signal in ruled_out}
             opinion = self.second_opinion.opinion(text)
             tier = self.second_opinion.thresholds.tier(opinion)
             if tier != "none":
@@ -90,8 +100,8 @@ class SafetyNet:
         decided = any(s.startswith(CONTEXT_SIGNAL) for s in lexical.signals)
         if top < tier_rank("urgent") and unsure and not decided:
             response, rules = "check", (*rules, f"{SECOND_OPINION}:unsure")
-            return SafetyResult(TIERS[top], response, rules, lexical.signals, leaning=leaning)
-        return SafetyResult(TIERS[top], response, rules, lexical.signals, someone_else)
+            return SafetyResult(TIERS[top], response, rules, signals, leaning=leaning)
+        return SafetyResult(TIERS[top], response, rules, signals, someone_else)
 
     @property
     def whose_threshold(self) -> float:

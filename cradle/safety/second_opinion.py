@@ -133,16 +133,44 @@ def safety_statements(path: Path, config: dict[str, Any]) -> re.Pattern[str] | N
     that cannot be read names itself."""
     listed = []
     for key in ("safety_statements", "figures_of_speech"):
-        patterns = config.get(key) or []
-        if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
-            raise ContentError(path, f"{key} must be a list of regular expressions")
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as err:
-                raise ContentError(path, f"{key}: {pattern!r} is not valid: {err}") from err
-        listed += patterns
-    return re.compile("|".join(f"(?:{p})" for p in listed), re.I) if listed else None
+        listed += _expressions(path, key, config.get(key))
+    for signal, patterns in _signs_listed(path, config).items():
+        listed += _expressions(path, f"signs_ruled_out.{signal}", patterns)
+    return _joined(listed)
+
+
+def signs_ruled_out(path: Path, config: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """`signs_ruled_out`: for each lexicon signal, the words that rule it out ("she isn't
+    seeing or hearing things"), as one pattern per signal."""
+    return {
+        signal: joined
+        for signal, patterns in _signs_listed(path, config).items()
+        if (joined := _joined(_expressions(path, f"signs_ruled_out.{signal}", patterns)))
+    }
+
+
+def _signs_listed(path: Path, config: dict[str, Any]) -> dict[str, Any]:
+    signs = config.get("signs_ruled_out") or {}
+    if not isinstance(signs, dict) or not all(isinstance(k, str) and k for k in signs):
+        raise ContentError(path, "signs_ruled_out must map a lexicon signal to expressions")
+    return signs
+
+
+def _expressions(path: Path, key: str, patterns: Any) -> list[str]:
+    """A list of regular expressions, each checked; a bad one names its key."""
+    patterns = patterns or []
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise ContentError(path, f"{key} must be a list of regular expressions")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ContentError(path, f"{key}: {pattern!r} is not valid: {err}") from err
+    return patterns
+
+
+def _joined(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
 
 
 def _check_questions(path: Path, questions: Any, whose: dict[str, Any]) -> None:
@@ -344,6 +372,7 @@ class SecondOpinion:
         questions: Any = None,
         person_words: frozenset[str] = frozenset(),
         statements: re.Pattern[str] | None = None,
+        ruled_out: dict[str, re.Pattern[str]] | None = None,
     ):
         self._model = model
         self._probabilities = _scorer(model)
@@ -356,6 +385,7 @@ class SecondOpinion:
         self._normalise = normalise
         self._person_words = person_words
         self._statements = statements
+        self.ruled_out = ruled_out or {}
         self.thresholds = thresholds
         self.min_words = min_words
         classes = list(model.classes_)
@@ -392,6 +422,11 @@ class SecondOpinion:
             top = max(self._crisis, key=lambda i: row[i])
             response = self._classes[top].split("/", 1)[1]
         return Opinion(emergency, crisis, response)
+
+    def signs_ruled_out(self, text: str) -> frozenset[str]:
+        """The lexicon signals this message rules out in the words of `signs_ruled_out`."""
+        words = model_text(self._normalise, text)
+        return frozenset(s for s, pattern in self.ruled_out.items() if pattern.search(words))
 
     def someone_else(self, text: str) -> float | None:
         """How likely a crisis in this message is someone else's rather than the writer's own;
@@ -444,6 +479,21 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     min_words = int(config["min_words"])
     person_words = frozenset(w.lower() for w in config["whose_questions"]["person_words"])
     statements = safety_statements(safety_dir / "second_opinion.yml", config)
+    ruled_out = signs_ruled_out(safety_dir / "second_opinion.yml", config)
+
+    def made(model: Any, whose: Any, questions: Any) -> SecondOpinion:
+        return SecondOpinion(
+            model,
+            normalise,
+            thresholds,
+            min_words,
+            whose,
+            questions,
+            person_words,
+            statements,
+            ruled_out,
+        )
+
     cache = (
         PROJECT_ROOT
         / "models"
@@ -453,9 +503,7 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
     if cache.exists():
         try:
             model, whose, questions = joblib.load(cache)
-            return SecondOpinion(
-                model, normalise, thresholds, min_words, whose, questions, person_words, statements
-            )
+            return made(model, whose, questions)
         except Exception:  # noqa: BLE001 - a broken cache is retrained, never trusted
             logger.warning("the cached second-opinion model could not be read; retraining")
     examples = augment(load_bank(safety_dir, config), seed=config["augment_seed"])
@@ -477,6 +525,4 @@ def train(safety_dir: Path, normalise: Callable[[str], str]) -> SecondOpinion:
         tmp.replace(cache)
     except OSError:
         logger.warning("could not cache the second-opinion model in %s", cache.parent)
-    return SecondOpinion(
-        model, normalise, thresholds, min_words, whose, questions, person_words, statements
-    )
+    return made(model, whose, questions)

@@ -295,6 +295,21 @@ def test_a_sign_ruled_out_after_someone_elses_emergency_is_not_told_to_call_999_
     assert "999" in texts[0]
 
 
+def test_a_sign_ruled_out_in_other_words_is_not_told_to_call_999_again(stack):
+    # The twentieth user test's dad got the low-mood topic for it (docs/safety.md,
+    # forty-ninth session).
+    sender = "hole-signs-ruled-out-other-words"
+    say(stack, sender, LEAMINGTON_DAD)
+    assert slot(stack, sender, "safety_response") == "emergency_for_other"
+    say(stack, sender, "/affirm")  # as he did: "I'm safe" to "Are you safe yourself right now?"
+    texts, contract = say(
+        stack, sender, "999?? she isnt seeing or hearing things, wont hurt anyone"
+    )
+    expected = get_responses()["utter_safety_signs_ruled_out"][0]["text"]
+    assert " ".join(texts[0].split()) == " ".join(expected.split())
+    assert contract["safety"] == "none"
+
+
 def test_im_safe_for_now_after_the_follow_up_is_not_told_about_help_that_never_came(stack):
     # The sixth user test: after abuse help and its follow-up, "I'm safe for now" got "If help
     # hasn't come, or things get worse, call 999", about help she had never called.

@@ -42,6 +42,9 @@ class FixedOpinion:
     def someone_else(self, text: str) -> float | None:
         return self._someone_else
 
+    def signs_ruled_out(self, text: str) -> frozenset[str]:
+        return frozenset()
+
 
 def net(opinion: FixedOpinion | None) -> SafetyNet:
     lexicon = SafetyDetector.from_dir(SAFETY)
@@ -384,6 +387,37 @@ def test_a_statement_of_safety_that_cannot_be_read_names_itself(tmp_path, key, s
     with pytest.raises(ContentError) as raised:
         safety_statements(tmp_path / "second_opinion.yml", {key: statements})
     assert key in str(raised.value) and error in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("signs", "error"),
+    [
+        ("not seeing things", "must map a lexicon signal"),
+        ({"strange_belief": "not seeing things"}, "signs_ruled_out.strange_belief must be a list"),
+        ({"strange_belief": ["(not seeing"]}, "is not valid"),
+    ],
+)
+def test_a_sign_ruled_out_that_cannot_be_read_names_itself(tmp_path, signs, error):
+    from cradle.safety.second_opinion import signs_ruled_out
+
+    with pytest.raises(ContentError) as raised:
+        signs_ruled_out(tmp_path / "second_opinion.yml", {"signs_ruled_out": signs})
+    assert "signs_ruled_out" in str(raised.value) and error in str(raised.value)
+
+
+def test_a_sign_ruled_out_must_be_one_the_lexicon_reads(tmp_path):
+    import shutil
+
+    from cradle.paths import content_dir
+    from cradle.safety.net import SafetyNet
+
+    safety = tmp_path / "safety"
+    shutil.copytree(content_dir() / "safety", safety)
+    config = safety / "second_opinion.yml"
+    config.write_text(config.read_text().replace("  strange_belief:", "  strange_beleif:", 1))
+    with pytest.raises(ContentError) as raised:
+        SafetyNet.from_dir(safety, with_second_opinion=False)
+    assert "strange_beleif is not a lexicon signal" in str(raised.value)
 
 
 @pytest.mark.parametrize("intent", sorted(NET_INTENTS | {SAFE_NOW_INTENT}))

@@ -30,7 +30,14 @@ LATER = SessionSafety("emergency", None, response="emergency_for_other", said_sa
 
 @pytest.mark.parametrize(
     "text",
-    [DAD, "no shes not hearing voices or anything", "she isnt seeing things or hearing voices"],
+    [
+        DAD,
+        "no shes not hearing voices or anything",
+        "she isnt seeing things or hearing voices",
+        # The twentieth user test's dad: "hearing things" is the second opinion's words, not
+        # the lexicon's (docs/safety.md, forty-ninth session).
+        "999?? she isnt seeing or hearing things, wont hurt anyone",
+    ],
 )
 def test_a_sign_ruled_out_after_someone_elses_emergency_gets_its_reply(text):
     turn = prepare_turn(text, AFTER_OTHERS_EMERGENCY)
@@ -77,3 +84,22 @@ def test_the_reply_says_when_999_is_still_needed_and_fits_a_text():
         assert [b["payload"] for b in variation["buttons"]] == ["/help_them", "/find_services"]
     assert sms.get("channel") == SMS_CHANNEL
     assert segments(" ".join(sms["text"].split())) <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out", "crisis"),
+    [
+        ("she isnt seeing or hearing things, wont hurt anyone", True, False),
+        ("she hasn't heard voices or anything", True, False),
+        ("she is hearing things", False, None),
+        ("i wont hurt anyone but i want to die", False, True),
+    ],
+)
+def test_the_net_reads_a_sign_ruled_out_in_the_second_opinions_words(text, ruled_out, crisis):
+    from cradle.safety.net import get_net
+    from cradle.turn import PSYCHOSIS_RULED_OUT
+
+    result = get_net().classify(text)
+    assert (PSYCHOSIS_RULED_OUT in result.signals) == ruled_out
+    if crisis is not None:
+        assert result.is_crisis == crisis
