@@ -341,12 +341,19 @@ class SafetyDetector:
         found: list[tuple[str, str | None, str]] = []  # (tier, response, rule id)
         signals: set[str] = set()
         where: set[tuple[str, int]] = set()
+        read = []
         for match_id, start, end in _tightest(list(self._phrases(doc)) + list(self._patterns(doc))):
             rule = self._rules[self._nlp.vocab.strings[match_id]]
             if idiom_tokens.intersection(range(start, end)):
                 continue  # part of an everyday idiom: "killing me", "die my hair"
             here = self._standing(contexts.get(sentence[start], set()))
-            tier, reading = self._effective_tier(rule, doc, start, here)
+            read.append((rule, start, end, here, *self._effective_tier(rule, doc, start, here)))
+        # A word inside a sign ruled out is ruled out too: "voices" in "isn't hearing voices"
+        # (docs/safety.md, forty-ninth session).
+        negated = [(s, e) for _, s, e, _, _, reading in read if reading == "negated"]
+        for rule, start, end, here, tier, reading in read:
+            if reading != "negated" and any(s <= start and end <= e for s, e in negated):
+                tier, reading = "none", "negated"
             full = reading == "full"
             if reading == "negated":
                 signals.update(f"{RULED_OUT_SIGNAL}{s}" for s in rule.signals)

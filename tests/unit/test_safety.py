@@ -417,6 +417,26 @@ def test_shaking_told_after_losing_ones_temper_is_the_lexicons_emergency(text, t
 
 
 @pytest.mark.parametrize(
+    ("text", "strange_belief", "emergency"),
+    [
+        # A word inside a sign ruled out is ruled out too (docs/safety.md, forty-ninth session).
+        ("she hasn't slept for days but she isnt hearing voices", False, False),
+        ("she's barely slept for days but she isnt hearing voices", False, False),
+        ("she hasn't slept for days and she's hearing voices", True, True),
+        ("she isnt hearing voices but she says the tv is watching us", True, False),
+    ],
+)
+def test_a_word_inside_a_sign_ruled_out_is_ruled_out_too(text, strange_belief, emergency):
+    from cradle.safety.situations import SituationRules
+
+    lexical = get_detector().classify(text)
+    situations = SituationRules.from_file(content_dir() / "safety" / "situations.yml")
+    read = situations.evaluate(lexical.signals, lexical.where)
+    assert ("strange_belief" in lexical.signals) == strange_belief
+    assert ("emergency" in (lexical.tier, read.tier)) == emergency
+
+
+@pytest.mark.parametrize(
     ("text", "tier", "response"),
     [
         # A shaken baby told in plain words (docs/safety.md, forty-ninth session): the writer's
