@@ -424,6 +424,8 @@ def test_shaking_told_after_losing_ones_temper_is_the_lexicons_emergency(text, t
         ("she's barely slept for days but she isnt hearing voices", False, False),
         ("she hasn't slept for days and she's hearing voices", True, True),
         ("she isnt hearing voices but she says the tv is watching us", True, False),
+        # Days without sleep told with "hasn't" (forty-ninth session).
+        ("she hasn't slept in 3 days and says people are watching us", True, True),
     ],
 )
 def test_a_word_inside_a_sign_ruled_out_is_ruled_out_too(text, strange_belief, emergency):
@@ -434,6 +436,15 @@ def test_a_word_inside_a_sign_ruled_out_is_ruled_out_too(text, strange_belief, e
     read = situations.evaluate(lexical.signals, lexical.where)
     assert ("strange_belief" in lexical.signals) == strange_belief
     assert ("emergency" in (lexical.tier, read.tier)) == emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["she hasn't slept in 3 days", "i didnt sleep for three nights", "he hadnt slept for days"],
+)
+def test_days_without_sleep_in_the_third_person_and_the_past_are_a_signal_only(text):
+    result = get_detector().classify(text)
+    assert "no_sleep_days" in result.signals and result.tier == "none"
 
 
 @pytest.mark.parametrize(
