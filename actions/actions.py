@@ -13,13 +13,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from cradle.areas import AreaMatch, get_areas
-from cradle.audience import normalise_audience, says_she_is_the_mum, speaks_of_self
+from cradle.audience import (
+    normalise_audience,
+    says_she_is_pregnant,
+    says_she_is_the_mum,
+    speaks_of_self,
+)
 from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.naming import asks_practical, named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
     HELPING_AUDIENCE,
+    MUM_AUDIENCE,
     PENDING_TOPIC,
     SOURCES_KEY,
     Focus,
@@ -298,7 +304,11 @@ def answer_topic(
     dispatch(dispatcher, topic_messages(topic, asker, focus))
     if audience:
         dispatch(dispatcher, [contract(audience=audience)])
+    # Kept for the conversation, as "I'm a mum" is, when read from her words this turn.
+    said = tracker.get_slot("audience") is None and who is None and audience == MUM_AUDIENCE
+    kept = [SlotSet("audience", audience)] if said else []
     return [
+        *kept,
         SlotSet("topic", topic_id),
         SlotSet("topic_seen", [focus.marker] if focus else []),
         SlotSet(HELPING_SLOT, helping),
@@ -503,6 +513,8 @@ class ActionFindServices(Action):
             skipped = [] if gave_up else [say("area_skipped")]
             dispatch(dispatcher, [*skipped, *_ask_feedback(tracker)])
             return events
+        if audience is None and (audience := _said_mum(tracker)) is not None:
+            events.append(SlotSet("audience", audience))
         request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
@@ -948,4 +960,12 @@ def _audience(tracker: Tracker) -> str | None:
     audience = normalise_audience(tracker.get_slot("audience"))
     if audience is None and latest_intent(tracker) == "ask_dads":
         return "dad-or-partner"
-    return audience
+    return audience or _said_mum(tracker)
+
+
+def _said_mum(tracker: Tracker) -> str | None:
+    """ "im 30 weeks pregnant": the writer is the mum, though she never said "mum" (README,
+    fiftieth session). Read only while no audience is known."""
+    if tracker.get_slot("audience") is None and says_she_is_pregnant(_latest_text(tracker)):
+        return MUM_AUDIENCE
+    return None

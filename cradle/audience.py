@@ -39,6 +39,33 @@ def says_she_is_the_mum(text: object) -> bool:
     return isinstance(text, str) and len(text) < 1000 and bool(_SAYS_MUM.search(text.lower()))
 
 
+# The writer saying she is pregnant, some weeks gone, has given birth or is breastfeeding ("hi im
+# 30 weeks pregnant": the nineteenth user test's mum was offered the dads' part). First person
+# only: "my partner is pregnant", "she had a c-section" and "we're pregnant" (a partner says it
+# too) are not read, nor "im not pregnant" or "am i pregnant?".
+_I_AM = r"(i'?m|im|i am|i was|i'?ve been|ive been)"
+_SOME_WEEKS = r"(\d+|a few|few|some)\+? ?(weeks?|wks?|months?)"
+_SAYS_PREGNANT = re.compile(
+    rf"\b({_I_AM} (now |currently |just |only |nearly |almost |about |over |still )?"
+    rf"({_SOME_WEEKS} )?(pregnant|preggo|preggers)"
+    rf"|(i'?m|im|i am) {_SOME_WEEKS} (gone|along|pg|pregnant)"
+    r"|i (just |recently )?(gave|have given|'ve given|ve given|had given) birth"
+    r"|i (just |recently )?had (a |an |my )?(emergency |planned )?(c-? ?section|caesarean|cesarean)"
+    r"|(since|after) my (c-? ?section|caesarean|cesarean|labour|labor)"
+    r"|(i'?m|im|i am) (still |exclusively |currently )?(breast ?feeding|bf'?ing)"
+    r"|i (still )?(breast ?feed|breastfeed))\b"
+)
+
+
+def says_she_is_pregnant(text: object) -> bool:
+    """Does the writer say she is pregnant, has given birth or is breastfeeding?"""
+    return (
+        isinstance(text, str)
+        and len(text) < 2000
+        and bool(_SAYS_PREGNANT.search(text.lower().replace("\u2019", "'")))
+    )
+
+
 # The writer speaking of their own state ("to be honest im shattered myself", the eleventh user
 # test's grandmother): after answers for family and friends, such a message is the writer's own.
 # Not "myself" alone ("should i ring her gp myself?"), nor "I" alone ("what do I say?").

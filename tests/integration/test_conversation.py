@@ -228,6 +228,31 @@ def test_a_pregnant_17_year_old_is_answered_as_a_young_parent_not_as_a_dad(stack
     assert texts and texts[0] != "For dads and partners"
 
 
+@pytest.mark.parametrize(
+    ("sender", "text", "offered"),
+    [
+        # The nineteenth user test's mum: never said "mum", and was offered the dads' part.
+        ("pregnant-mum", "hi im 30 weeks pregnant and my anxiety is getting so much worse", False),
+        (
+            "pregnant-partner",
+            "were 30 weeks pregnant and i cant stop worrying, its so much worse",
+            True,
+        ),
+    ],
+)
+def test_a_writer_who_says_she_is_pregnant_is_not_offered_the_dads_part(
+    stack, sender, text, offered
+):
+    messages, _ = post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}
+    )
+    assert messages[-1]["custom"]["topic"] in ("anxiety", "pregnancy-wellbeing")
+    titles = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert "Tell me more" in titles
+    assert ("For dads and partners" in titles) is offered
+    assert stack.tracker(sender)["slots"]["audience"] == (None if offered else "mum")
+
+
 def test_can_i_refer_myself_is_answered(stack):
     # The seventh user test: asked and never answered, though the service card says so.
     # Its words also ask for a service: the answer comes first, then the list with that card.

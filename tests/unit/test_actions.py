@@ -442,6 +442,48 @@ async def test_the_dads_section_is_for_dads_or_on_request():
     assert heading(dad) == "For dads and partners"
 
 
+@pytest.mark.parametrize(
+    ("text", "mum"),
+    [
+        ("hi im 30 weeks pregnant and my anxiety is getting so much worse", True),
+        ("I\u2019m pregnant with my second and I feel so low", True),
+        ("im 12 wks gone and cant stop worrying", True),
+        ("ever since i gave birth i just feel numb", True),
+        ("i had an emergency c-section and i cant bond with her", True),
+        ("im breastfeeding and so tired i could cry", True),
+        ("my partner is 30 weeks pregnant and im so anxious", False),
+        ("my wife gave birth a month ago and she cries all day", False),
+        ("we're pregnant and im scared", False),
+        ("im not pregnant but i feel awful", False),
+        ("am i pregnant? i feel so low", False),
+    ],
+)
+async def test_a_writer_who_says_she_is_pregnant_or_gave_birth_is_the_mum(text, mum):
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(dispatcher, asked(text, "ask_low_mood"), {})
+    titles = [b["title"] for b in buttons(dispatcher)]
+    assert ("For dads and partners" not in titles) is mum
+    # Kept for the conversation, as "I'm a mum" is; a partner stays unknown until they say.
+    assert slots_set(events).get("audience") == ("mum" if mum else None)
+
+
+async def test_an_audience_already_said_is_kept_over_her_words():
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerTopic().run(
+        dispatcher, asked("im her partner and im pregnant too", "ask_low_mood", audience="dad"), {}
+    )
+    assert "audience" not in slots_set(events)
+    assert "For dads and partners" not in [b["title"] for b in buttons(dispatcher)]  # a dad's first
+
+
+async def test_a_pregnant_writers_list_puts_services_for_mums_first(find):
+    dispatcher = CollectingDispatcher()
+    text = "im 30 weeks pregnant, is there any support in rugby"
+    events = await find.run(dispatcher, asked(text, "find_services", topic="low-mood"), {})
+    assert slots_set(events)["audience"] == "mum"
+    assert payloads(dispatcher)["audience"] == "mum"  # the search was made for a mum
+
+
 def section_tracker(section: str | None, **slots: Any) -> Tracker:
     entities = [{"entity": "section", "value": section}] if section is not None else []
     latest = {"intent": {"name": "topic_more", "confidence": 1.0}, "entities": entities}
