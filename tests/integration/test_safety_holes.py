@@ -1103,6 +1103,23 @@ def test_after_the_losing_control_reply_anger_gets_its_own_answer_and_services_w
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
+def test_after_the_losing_control_reply_anger_building_gets_the_answer_on_anger(stack):
+    # The twentieth user test's mum of a toddler, safe after the losing-control reply: "i feel it
+    # building again" got "Coping with a crying baby" (docs/safety.md, fiftieth session).
+    sender = "hole-feel-it-building"
+    _, contract = say(stack, sender, RUGBY_DAD)
+    assert slot(stack, sender, "safety_response") == "losing_control"
+    say(stack, sender, "/affirm")
+    texts, contract = say(
+        stack,
+        sender,
+        "ok. what do i do tomoro when she starts kicking off and i feel it building again",
+    )
+    assert [" ".join(t.split()) for t in texts] == [message("losing_control_temper")["text"]]
+    assert contract["topic"] is None
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
 def test_right_after_the_losing_control_reply_never_hurting_him_is_a_safe_answer(stack):
     # The nineteenth user test's dad: "mate i said i'd never hurt him. im not a danger" got the
     # anger answer, then "Before we go on: I'm still thinking about what you told me earlier"

@@ -32,6 +32,12 @@ AFTER_OTHER_HELP = SessionSafety("urgent", None, response="urgent", said_safe=Tr
         ),
         ("i keep shouting at her and i hate myself for it, how do i stop", LATER),
         ("i snapped at him again today. how do i stay calm when hes screaming", LATER),
+        # The twentieth user test's mum of a toddler: anger told as building (fiftieth session).
+        (
+            "ok. what do i do tomoro when she starts kicking off and i feel it building again",
+            LATER,
+        ),
+        ("i just blow up at him over nothing and then feel awful. what can i do", LATER),
     ],
 )
 def test_anger_after_the_losing_control_reply_gets_its_own_answer(text, session):
@@ -91,6 +97,7 @@ def test_a_request_for_services_with_it_is_searched_in_the_same_turn():
         ("i lost my temper and hit him", LATER),
         ("i'm scared i'll lose my temper and hurt her", LATER),
         ("i wouldn't hurt him but i smacked his leg", LATER),
+        ("i feel it building and im scared ill shake her", LATER),
         # The Rugby dad's second message: a grab is kept on the safer side.
         (
             "yeah hes asleep, hes fine. i'd never hurt him. but the other day i grabbed his arm "
@@ -104,6 +111,7 @@ def test_a_request_for_services_with_it_is_searched_in_the_same_turn():
         # Another crisis, or none in this session.
         ("how do i stop being so angry all the time", AFTER_OTHER_HELP),
         ("how do i stop being so angry all the time", SessionSafety()),
+        ("what do i do when i feel it building up inside", SessionSafety()),
     ],
 )
 def test_no_anger_answer_when_there_is_harm_or_no_losing_control_reply(text, session):
