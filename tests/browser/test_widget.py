@@ -838,6 +838,13 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "Relate can help",
             "everyday-arguments",
         ),
+        # The nineteenth and twentieth user tests' mums of toddlers (fiftieth session).
+        (
+            "my daughter is nearly 2 and has screaming tantrums every bedtime",
+            "Toddler tantrums",
+            "not your fault",
+            "tantrums",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

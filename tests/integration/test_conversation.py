@@ -253,6 +253,20 @@ def test_a_writer_who_says_she_is_pregnant_is_not_offered_the_dads_part(
     assert stack.tracker(sender)["slots"]["audience"] == (None if offered else "mum")
 
 
+def test_a_toddlers_tantrums_get_their_own_answer_not_the_crying_baby(stack):
+    # The nineteenth and twentieth user tests' mums of toddlers got "put baby safely in the cot"
+    # (README, fiftieth session).
+    focus = focus_of("crying-baby", "tantrums")
+    texts, contract = say(
+        stack, "tantrums-1", "my daughter is nearly 2 and has screaming tantrums every bedtime"
+    )
+    assert contract["topic"] == "crying-baby" and contract["safety"] == "none"
+    assert texts == [focus.answer]
+    assert "cot" not in focus.answer and "health visitor" in focus.answer
+    texts, _ = say(stack, "tantrums-1", "tell me more")
+    assert texts[0] == "How to get help" and "tantrums" in " ".join(texts)
+
+
 def test_can_i_refer_myself_is_answered(stack):
     # The seventh user test: asked and never answered, though the service card says so.
     # Its words also ask for a service: the answer comes first, then the list with that card.

@@ -483,6 +483,17 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("my gums keep bleeding since i got pregnant", None),
         ("im 8 weeks pregnant, who do i call first", "pregnancy-first-steps"),
         ("a tiny bit of brown when i wiped", None),  # no word for the pregnancy: not read
+        # Toddler tantrums (README, fiftieth session; not a frozen set), and my own near misses:
+        # a young baby, an adult's tantrum or kicking off, the writer's own meltdown.
+        ("my 20 month old has massive tantrums every time i say no", "tantrums"),
+        ("how do i cope with the terrible twos", "tantrums"),
+        ("he throws himself on the floor in the shop and screams", "tantrums"),
+        ("my son kicks off every bedtime and im worn out", "tantrums"),
+        ("my toddler keeps hitting me when i tell him no", "tantrums"),
+        ("my 6 week old screams every evening, is it colic", None),
+        ("my husband has tantrums when he doesnt get his way", None),
+        ("my ex kicks off when i drop our son off", None),
+        ("i had a meltdown at work today", None),
     ],
 )
 def test_a_focus_is_found_in_the_parents_words(text, focus):
@@ -514,6 +525,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
             "everyday-arguments": "relationships",
             "warning-sign-in-pregnancy": "pregnancy-wellbeing",
             "stress-harms-baby": "anxiety",
+            "tantrums": "crying-baby",
         }
         assert found[0] == topic[focus]
 
@@ -527,6 +539,7 @@ def test_a_focus_is_found_in_the_parents_words(text, focus):
         "sleep-and-exhaustion",
         "dads",
         "bonding",
+        "crying-baby",
     ],
 )
 def test_a_focus_answer_has_its_own_title_and_text_then_the_topics_buttons(topic_id):

@@ -36,6 +36,8 @@ FROZEN = {
     # Frozen before any pattern for its worry (README, forty-seventh session): the first half of
     # a part frozen as ed3b406d..., split by its keys unread when its other worry did not join.
     "focus_22.yml": "e36d0807cf1db50f8ec9287047bc8f215caf1d08814ed996c6ca8f5a759517c4",
+    # Toddler tantrums (README, fiftieth session): frozen unread before any pattern was written.
+    "focus_25.yml": "cc6ae743ca5a84d31b2f92326813e0531ded38277298d4387412f08a66156f11",
 }
 
 
@@ -47,8 +49,6 @@ WAITING = {
     "focus_23.yml": "c10a0f2b413503e9db7c6a63dda34c64572eb42d99066f9be127a53e38716d3d",
     # "Old enough for help": read once, 15 of 40 found (bar 20), 0 of 40 near misses (README).
     "focus_24.yml": "79a91fcddaca66b00ba79fee7652b926651693296e0c9aa3c9370f18bb30b6ec",
-    # Toddler tantrums (README, fiftieth session): frozen unread before any pattern was written.
-    "focus_25.yml": "cc6ae743ca5a84d31b2f92326813e0531ded38277298d4387412f08a66156f11",
 }
 
 
