@@ -550,6 +550,10 @@ class ActionFindServices(Action):
             # line for a group of parents.
             dispatch(dispatcher, [say(reader.line_for((ask and ask.group) or ""), who=who)])
         unserved = ask.group if who and ask is not None else None
+        if unserved is not None:
+            # The service that line names leads the list ("The Family Information Service can
+            # tell you what runs near you"), not a crisis line open now.
+            outcome = replace(outcome, results=reader.led_by(unserved, outcome.results))
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         short = get_areas().district_names.get(district) if district else None

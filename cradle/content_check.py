@@ -249,6 +249,7 @@ class Checker:
             self.add(err.path, err.line, "catalogue", err.message)
             return
         self.check_remits(services)
+        self.check_leading_services(frozenset(s.id for s in services))
         if not any(s.kitemark["real"] and s.kitemark["status"] == "awarded" for s in services):
             self.check_kitemark_claims()
 
@@ -658,6 +659,23 @@ class Checker:
             if f"utter_{name}" not in lines:
                 where = f"unlisted_groups.{group}.line"
                 self.add(path, None, "requests", f"{where}: no message {name!r} in responses.yml")
+
+    def check_leading_services(self, service_ids: frozenset[str]) -> None:
+        """Each unlisted group's `first` is a service in the catalogue: one renamed or removed
+        would silently stop leading the list."""
+        from cradle.service_request import RequestReader
+
+        path = self.content / "service_requests.yml"
+        try:
+            reader = RequestReader(path)
+        except ContentError:
+            return  # check_requests has named it
+        for group, service_id in reader.group_first.items():
+            if service_id not in service_ids:
+                where = f"unlisted_groups.{group}.first"
+                self.add(
+                    path, None, "requests", f"{where}: no service {service_id!r} in the catalogue"
+                )
 
     def check_responses(self, path: Path) -> None:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cradle.audience import speaks_of_self
-from cradle.catalogue.model import known_needs
-from cradle.catalogue.store import CONTACTS
+from cradle.catalogue.model import SERVICE_ID, known_needs
+from cradle.catalogue.store import CONTACTS, ServiceResult
 from cradle.content import topic_ids
 from cradle.paths import content_dir
 from cradle.yamlio import ContentError, load_yaml
@@ -106,6 +106,9 @@ class RequestReader:
         self.turned_down = compile_all(data.get("turns_down"), "turns_down")
         self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
         self.group_lines: dict[str, str] = {}
+        # The service a group's own line sends the parent to ("The Family Information Service
+        # can tell you..."): its card leads the list when that line is said.
+        self.group_first: dict[str, str] = {}
         unlisted = data.get("unlisted_groups") or {}
         if not isinstance(unlisted, dict):
             raise ContentError(path, "unlisted_groups: expected a mapping of groups")
@@ -118,6 +121,11 @@ class RequestReader:
             if not isinstance(line, str) or not line.strip():
                 raise ContentError(path, f"unlisted_groups.{group}.line: a message's name")
             self.group_lines[str(group)] = line.strip()
+            first = entry.get("first")
+            if first is not None:
+                if not isinstance(first, str) or not SERVICE_ID.match(first):
+                    raise ContentError(path, f"unlisted_groups.{group}.first: a service id")
+                self.group_first[str(group)] = first
         self.needs = groups("needs", known_needs())
         self.about_cradle = groups("about_cradle", ABOUT_CRADLE)
         everyday = data.get("no_need_named") or []
@@ -219,6 +227,15 @@ class RequestReader:
         """The message said before the list when none of it is for the group: "I don't have a
         service just for {who}..." unless the entry names its own (a course, not parents)."""
         return self.group_lines.get(group, GROUP_NONE_LINE)
+
+    def led_by(
+        self, group: str | None, results: tuple[ServiceResult, ...]
+    ) -> tuple[ServiceResult, ...]:
+        """The services found, with the one the group's own line names first if it is among
+        them (README, fiftieth session); the rest keep their order."""
+        first = self.group_first.get(group or "")
+        lead = tuple(r for r in results if r.id == first)
+        return lead + tuple(r for r in results if r.id != first)
 
     def turns_down(self, text: str) -> bool:
         """Whether the message turns something down ("samaritans isnt what i need", "dont want

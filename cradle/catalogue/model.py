@@ -24,7 +24,7 @@ STAGES = ("pregnancy", "0-3-months", "3-12-months", "12-24-months")
 ATTENDING_TYPES = ("phone", "text", "online", "in-person")
 PHONE_TYPES = ("voice", "text")
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SERVICE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = (
     "id",
     "name",
@@ -182,7 +182,7 @@ def parse_service(
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
     service_id = str(entry["id"])
-    if not _ID.match(service_id):
+    if not SERVICE_ID.match(service_id):
         raise ValueError(f"id {service_id!r} must be lower-case words joined by hyphens")
     organization = entry["organization"]
     if not isinstance(organization, dict) or not organization.get("name"):

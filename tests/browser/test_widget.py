@@ -295,6 +295,8 @@ def test_no_parenting_course_is_said_before_the_list_on_a_phone(phone_page):
     ask(page, "is there like a parenting course or group near me? im in stratford")
     line = bot_says(page, "I don't have parenting courses in my list yet")
     page.locator(".cradle-card").first.wait_for()
+    # The service the line names is the first card (README, fiftieth session).
+    assert "Family Information Service" in page.locator(".cradle-card").first.inner_text()
     save_screenshot(page, "widget-parenting-course-none-360.png")
     assert_whole_in_the_log(page, (line,), 360)
 

@@ -1185,6 +1185,8 @@ def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
         stack, sender, "is there like a parenting course or group near me? im in stratford"
     )
     assert " ".join(texts[0].split()) == none and contract["services"], texts
+    # The service that line names leads the list, at any hour (README, fiftieth session).
+    assert contract["services"][0] == "warwickshire-fis"
     for said in (
         "none of them are parenting courses tho? samaritans isnt what i need lol",
         "no i dont want samaritans. parenting course for toddler tantrums, does warwickshire "
@@ -1192,4 +1194,4 @@ def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     ):
         texts, contract = say(stack, sender, said)
         assert not any(t.startswith("Here is Samaritans") for t in texts), texts
-        assert " ".join(texts[0].split()) == none and "warwickshire-fis" in contract["services"]
+        assert " ".join(texts[0].split()) == none and contract["services"][0] == "warwickshire-fis"

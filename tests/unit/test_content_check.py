@@ -456,6 +456,11 @@ def test_a_bad_whose_block_is_named(content, old, new, message):
             "unlisted_groups.parenting-courses.line: no message 'services_parenting_gone'",
         ),
         ("turns_down:", "turns_down_was:", "turns_down: expected a list"),
+        (
+            "first: warwickshire-fis",
+            "first: warwickshire-family-info",
+            "unlisted_groups.parenting-courses.first: no service 'warwickshire-family-info'",
+        ),
     ],
 )
 def test_a_bad_service_request_file_is_named_by_the_check(content, old, new, says):

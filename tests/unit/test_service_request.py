@@ -199,6 +199,8 @@ def test_a_group_with_no_service_of_its_own_is_named_only_when_none_found_names_
         ("sign_off: ", "sign_off_was: ", "sign_off: expected one quoted pattern"),  # removed
         ("    line: services_parenting_none\n", "    line: 3\n", "parenting-courses.line"),
         ("turns_down:", "turns_down_was:", "turns_down: expected a list"),  # removed
+        ("    first: warwickshire-fis\n", "    first: [fis]\n", "parenting-courses.first"),
+        ("    first: warwickshire-fis\n", "    first: Family Info\n", "parenting-courses.first"),
     ],
 )
 def test_unlisted_groups_need_words_and_patterns(tmp_path, old, new, error):
@@ -254,3 +256,20 @@ def test_a_group_names_its_own_line_or_the_usual_one():
     assert reader.line_for("parenting-courses") == "services_parenting_none"
     assert reader.line_for("lgbtq-parents") == "services_group_none"
     assert "Family Information Service" in message("services_parenting_none")["text"]
+
+
+def test_the_service_a_groups_line_names_leads_the_list_and_the_rest_keep_their_order():
+    # After "The Family Information Service can tell you what runs near you", its card first,
+    # not Samaritans open at night (README, fiftieth session).
+    from cradle.catalogue.store import ServiceResult
+
+    reader = get_request_reader()
+    found = tuple(
+        ServiceResult(**{f: None for f in ServiceResult.__dataclass_fields__} | {"id": i})
+        for i in ("samaritans", "cw-talking-therapies", "warwickshire-fis", "pandas-foundation")
+    )
+    led = [r.id for r in reader.led_by("parenting-courses", found)]
+    assert led == ["warwickshire-fis", "samaritans", "cw-talking-therapies", "pandas-foundation"]
+    # A group without `first`, or the service not found: unchanged.
+    assert reader.led_by("lgbtq-parents", found) == found
+    assert reader.led_by("parenting-courses", found[:2]) == found[:2]
