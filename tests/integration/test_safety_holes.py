@@ -1103,6 +1103,21 @@ def test_after_the_losing_control_reply_anger_gets_its_own_answer_and_services_w
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
+@pytest.mark.parametrize(
+    "said", ["her dad has just shaken her", "his dad just shook him really hard"]
+)
+def test_a_child_shaken_by_their_own_parent_gets_999_for_the_child_not_the_writers_reply(
+    stack, said
+):
+    # Read by the writer's own rule alone, these got "If you have hurt your child..." (docs/
+    # safety.md, fiftieth session): the medical reply, 999 for the child first.
+    sender = f"hole-shaken-by-parent-{len(said)}"
+    texts, contract = say(stack, sender, said)
+    assert contract["safety"] == "emergency"
+    assert slot(stack, sender, "safety_response") == "medical"
+    assert "999" in texts[0] and not any("If you have hurt" in t for t in texts), texts
+
+
 def test_after_the_losing_control_reply_anger_building_gets_the_answer_on_anger(stack):
     # The twentieth user test's mum of a toddler, safe after the losing-control reply: "i feel it
     # building again" got "Coping with a crying baby" (docs/safety.md, fiftieth session).

@@ -465,6 +465,11 @@ def test_days_without_sleep_in_the_third_person_and_the_past_are_a_signal_only(t
         ("my dad shook my hand", "none", None),
         ("im scared ill shake the baby", "support", "support"),
         ("my husband shook the baby years ago and he got help", "support", "support"),
+        # The child's own parent named: "her" is the child (fiftieth session).
+        ("her dad has just shaken her", "emergency", "medical"),
+        ("his dad just shook him really hard", "emergency", "medical"),
+        ("her dad has shaken her up with the news", "none", None),
+        ("i just shook him", "emergency", "emergency"),
     ],
 )
 def test_a_shaken_baby_in_plain_words_is_the_lexicons_emergency(text, tier, response):
