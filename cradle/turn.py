@@ -463,12 +463,16 @@ def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> Pr
 
 def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
     """Right after crisis help, a message that says it was misread with no statement of safety
-    ("i dont have a baby yet... i just meant the wine"): "Sorry if I got that wrong", then
-    Cradle's own question, leaning to the crisis reply just sent, so that "Yes" brings it back.
-    Only when the whole net reads nothing in the message; otherwise it is held as before."""
+    ("i dont have a baby yet... i just meant the wine"), or that rules out the crisis by name
+    ("what?? im not suicidal or anything": the twenty-first user test, docs/safety.md):
+    "Sorry if I got that wrong", then Cradle's own question, leaning to the crisis reply just
+    sent, so that "Yes" brings it back. Only when the whole net reads nothing in the message;
+    otherwise it is held as before."""
     if not session.after_crisis or session.response not in CORRECTABLE:
         return None
-    if safety.tier != "none" or safety.needs_check or not get_check_in().says_misread(text):
+    if safety.tier != "none" or safety.needs_check:
+        return None
+    if SUICIDAL_RULED_OUT not in safety.signals and not get_check_in().says_misread(text):
         return None
     leaning = {"safety_response": session.response}
     return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", (line("misread_sorry"),))
@@ -620,6 +624,8 @@ def after_losing_control_answer(
 # The sign a partner is asked about in the reply for someone else's emergency (postpartum
 # psychosis: seeing, hearing or believing things that are not real), ruled out.
 PSYCHOSIS_RULED_OUT = f"{RULED_OUT_SIGNAL}strange_belief"
+# The writer's own crisis ruled out by name ("im not suicidal"): `misread_answer`.
+SUICIDAL_RULED_OUT = f"{RULED_OUT_SIGNAL}suicidal"
 
 
 def signs_ruled_out_answer(session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:

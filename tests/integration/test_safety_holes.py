@@ -1118,6 +1118,21 @@ def test_a_child_shaken_by_their_own_parent_gets_999_for_the_child_not_the_write
     assert "999" in texts[0] and not any("If you have hurt" in t for t in texts), texts
 
 
+def test_the_crisis_ruled_out_right_after_crisis_help_is_asked_not_held(stack):
+    # The twenty-first user test's pregnant woman got "Please don't carry this alone tonight...
+    # If you might act on these thoughts, call 999" for "im not suicidal" (docs/safety.md,
+    # fiftieth session): now the sorry and Cradle's own question, leaning to the reply sent.
+    sender = "hole-not-suicidal"
+    _, contract = say(stack, sender, "I just want to die")
+    assert slot(stack, sender, "safety_response") in ("urgent", "emergency")
+    texts, contract = say(
+        stack, sender, "what?? im not suicidal or anything, i just asked about the waiting list"
+    )
+    assert texts[:2] == ["Sorry if I got that wrong.", "Are you or your baby in danger right now?"]
+    assert not any("Please don't carry this alone" in t for t in texts), texts
+    assert slot(stack, sender, "safety_tier") in ("urgent", "emergency")  # the flag stays
+
+
 def test_after_the_losing_control_reply_anger_building_gets_the_answer_on_anger(stack):
     # The twentieth user test's mum of a toddler, safe after the losing-control reply: "i feel it
     # building again" got "Coping with a crying baby" (docs/safety.md, fiftieth session).

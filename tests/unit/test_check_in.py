@@ -285,6 +285,13 @@ def test_a_safe_answer_with_a_reason_that_may_be_a_crisis_is_not_taken(answer, s
             "you've got the wrong end of the stick, I'm just tired",
             SessionSafety("urgent", "utter_safety_follow_up", after_crisis=True, response="urgent"),
         ),
+        # The twenty-first user test's pregnant woman: the crisis named and ruled out (docs/
+        # safety.md, fiftieth session).
+        (
+            "what?? im not suicidal or anything, i just asked about the waiting list",
+            SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="urgent"),
+        ),
+        ("im not suicidal", AFTER_CRISIS_HELP),
     ],
 )
 def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_reply(text, session):
@@ -307,6 +314,10 @@ def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_re
         ("i meant the night feeds", SessionSafety()),
         # "I mean" is said in passing, not to correct.
         ("I mean, the wine was only a glass", AFTER_CRISIS_HELP),
+        # The crisis ruled out, but something else read, or another crisis reply, or none.
+        ("im not suicidal but i cant go on like this", AFTER_CRISIS_HELP),
+        ("im not suicidal, hes just scary when hes drunk", AFTER_ABUSE_HELP),
+        ("im not suicidal", SessionSafety()),
     ],
 )
 def test_a_misread_is_not_asked_when_it_may_be_the_crisis_or_nothing_was_said(text, session):
