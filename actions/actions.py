@@ -62,7 +62,7 @@ from cradle.replies import (
 )
 from cradle.responses import SMS_CHANNEL, say
 from cradle.service_filter import SERVICE_FILTER_FORM, read_area_reply
-from cradle.service_request import ServiceAsk, get_request_reader
+from cradle.service_request import RequestReader, ServiceAsk, get_request_reader
 from cradle.topic_choice import close_topics
 from cradle.yamlio import ContentError
 
@@ -551,9 +551,7 @@ class ActionFindServices(Action):
             dispatch(dispatcher, [say(reader.line_for((ask and ask.group) or ""), who=who)])
         unserved = ask.group if who and ask is not None else None
         if unserved is not None:
-            # The service that line names leads the list ("The Family Information Service can
-            # tell you what runs near you"), not a crisis line open now.
-            outcome = replace(outcome, results=reader.led_by(unserved, outcome.results))
+            outcome = await self._led_by_named(reader, unserved, outcome, request.query.limit)
         district = request.area.district
         place = get_areas().named(district) if district else request.area.name
         short = get_areas().district_names.get(district) if district else None
@@ -609,6 +607,24 @@ class ActionFindServices(Action):
             ],
         )
         return True
+
+    async def _led_by_named(
+        self, reader: RequestReader, group: str, outcome: SearchOutcome, limit: int
+    ) -> SearchOutcome:
+        """The service a group's line names ("The Family Information Service can tell you what
+        runs near you") leads the list, not a crisis line open now; looked up when the search
+        did not find it (a parenting course asked under the crying-baby topic, whose list is
+        Samaritans alone: the twenty-first user test). The list keeps its length."""
+        first = reader.group_first.get(group)
+        results = outcome.results
+        if first and all(r.id != first for r in results):
+            try:
+                named = await asyncio.to_thread(self._services, [first])
+            except CatalogueUnavailable:
+                logger.exception("service catalogue unavailable")
+                named = []
+            results = (*named, *results)[: max(limit, len(results))]
+        return replace(outcome, results=reader.led_by(group, results))
 
     def _services(self, ids: list[str]) -> list[ServiceResult]:
         catalogue = self._open()

@@ -1176,6 +1176,17 @@ def test_find_support_near_me_pressed_after_youre_welcome_still_finds_support(st
     assert contract["services"] and not any("anything else" in t for t in texts)
 
 
+def test_a_parenting_course_after_the_tantrums_answer_shows_the_service_the_line_names(stack):
+    # The twenty-first user test's mum of a toddler: the list for the crying-baby topic is
+    # Samaritans alone, and the Family Information Service the line named had no card (README,
+    # fiftieth session).
+    sender = "parenting-course-tantrums"
+    say(stack, sender, "my daughter is 20 months and the tantrums at bedtime are awful")
+    texts, contract = say(stack, sender, "is there a parenting course near warwick?")
+    assert " ".join(texts[0].split()) == message("services_parenting_none")["text"], texts
+    assert contract["services"][0] == "warwickshire-fis"
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

@@ -442,6 +442,17 @@ async def test_the_dads_section_is_for_dads_or_on_request():
     assert heading(dad) == "For dads and partners"
 
 
+async def test_the_service_a_line_names_is_looked_up_and_leads_when_the_list_lacks_it(find):
+    # The twenty-first user test: a parenting course under the crying-baby topic, whose list is
+    # Samaritans alone, named the Family Information Service and showed no card of it.
+    dispatcher = CollectingDispatcher()
+    text = "is there a parenting course near warwick"
+    await find.run(dispatcher, asked(text, "find_services", topic="crying-baby"), {})
+    listed = payloads(dispatcher)["services"]
+    assert listed[0] == "warwickshire-fis" and "samaritans" in listed
+    assert message("services_parenting_none")["text"] in texts(dispatcher)
+
+
 @pytest.mark.parametrize(
     ("text", "mum"),
     [
