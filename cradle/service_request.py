@@ -164,8 +164,10 @@ class RequestReader:
 
     def only_thanks(self, text: str) -> bool:
         """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing
-        number"), whatever the NLU read."""
-        return bool(self.thanks.search(text[:_MAX_CHARS])) and self.read(text) is None
+        number"), whatever the NLU read. A question after it asks for something ("thanks.
+        anything for the money side?": README, fiftieth session)."""
+        text = text[:_MAX_CHARS]
+        return bool(self.thanks.search(text)) and "?" not in text and self.read(text) is None
 
     def thanks_for_own_call(self, text: str) -> bool:
         """Thanks from someone who will call or ring someone themselves and asks nothing more

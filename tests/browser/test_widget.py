@@ -301,6 +301,18 @@ def test_no_parenting_course_is_said_before_the_list_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (line,), 360)
 
 
+def test_no_money_advice_is_said_before_the_list_on_a_phone(phone_page):
+    """The twenty-first user test's dad asked for debt or benefits advice and got mental-health
+    cards with no word (fiftieth session): the line comes first, in view on a 360px phone."""
+    page = phone_page
+    ask(page, "is there any debt advice or benefits help near rugby")
+    line = bot_says(page, "I don't have money or debt advice in my list yet")
+    assert "citizensadvice.org.uk" in line.inner_text()
+    page.locator(".cradle-card").first.wait_for()
+    save_screenshot(page, "widget-money-advice-none-360.png")
+    assert_whole_in_the_log(page, (line,), 360)
+
+
 def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phone_page):
     """After "No" to "Are you or your baby in danger right now?" on an emergency leaning: advice
     today from 111, the GP, midwife or health visitor (the eighteenth user test's dad of a

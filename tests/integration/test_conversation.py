@@ -1187,6 +1187,24 @@ def test_a_parenting_course_after_the_tantrums_answer_shows_the_service_the_line
     assert contract["services"][0] == "warwickshire-fis"
 
 
+def test_money_advice_asked_after_a_dads_list_is_said_to_be_unlisted(stack):
+    # The twenty-first user test's dad got "You're welcome" for his thanks with a question,
+    # then mental-health cards with no word that none was about money (README, fiftieth).
+    money = message("services_money_none")["text"]
+    sender = "money-dad"
+    _, contract = say(stack, sender, "is there any support for dads near rugby")
+    assert contract["services"]
+    texts, contract = say(
+        stack,
+        sender,
+        "thanks thats more like it. anything for the money side? like debt advice or what "
+        "benefits we can get when baby comes",
+    )
+    assert " ".join(texts[0].split()) == money, texts
+    texts, _ = say(stack, sender, "yeah, debt advice or benefits help near rugby")
+    assert " ".join(texts[0].split()) == money, texts
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

@@ -762,6 +762,8 @@ async def test_an_inform_that_names_nothing_after_services_is_not_understood(fin
         ("right. cheers anyway", True),
         ("thanks, what about rugby?", False),  # a place: the list for it
         ("thanks, are there any groups for dads", False),  # asks in its own words
+        # The twenty-first user test's dad: a question after the thanks (README, fiftieth).
+        ("thanks thats more like it. anything for the money side?", False),
     ],
 )
 async def test_thanks_read_as_a_request_after_services_gets_youre_welcome(find, text, thanked):

@@ -168,6 +168,10 @@ def test_a_request_in_another_language_is_read(text, other_language):
         # The nineteenth user test's mum: a parenting course, not in the catalogue.
         ("is there like a parenting course or group near me? im in stratford", "parenting-courses"),
         ("any triple p near nuneaton", "parenting-courses"),
+        # The twenty-first user test's dad: money advice, not in the catalogue (fiftieth).
+        ("yeah, debt advice or benefits help near rugby", "money-advice"),
+        ("is there anywhere that helps with universal credit near me", "money-advice"),
+        ("any support with money worries in nuneaton", "money-advice"),
     ],
 )
 def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
