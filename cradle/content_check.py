@@ -178,6 +178,8 @@ class Checker:
         self.services_dir = services_dir or content / "services"
         self.nlu_dir = nlu_dir or PROJECT_ROOT / "bot" / "data"
         self.topic_ids: frozenset[str] = frozenset()  # the ids of the topic files, set by run()
+        # Each unlisted group's `first` service, read by check_requests for check_catalogue.
+        self.group_first: dict[str, str] = {}
         self.style = load_style(content / "style.yml")
         self.glossary = load_glossary(content / "glossary.yml")
         self.numbers = catalogue_numbers(services_dir or content / "services")
@@ -655,6 +657,7 @@ class Checker:
         except ContentError as err:
             self.add(err.path, err.line, "requests", err.message)
             return
+        self.group_first = reader.group_first
         for group, name in reader.group_lines.items():
             if f"utter_{name}" not in lines:
                 where = f"unlisted_groups.{group}.line"
@@ -662,15 +665,10 @@ class Checker:
 
     def check_leading_services(self, service_ids: frozenset[str]) -> None:
         """Each unlisted group's `first` is a service in the catalogue: one renamed or removed
-        would silently stop leading the list."""
-        from cradle.service_request import RequestReader
-
+        would silently stop leading the list. (A request file that cannot be read is named by
+        check_requests, and leaves nothing to check here.)"""
         path = self.content / "service_requests.yml"
-        try:
-            reader = RequestReader(path)
-        except ContentError:
-            return  # check_requests has named it
-        for group, service_id in reader.group_first.items():
+        for group, service_id in self.group_first.items():
             if service_id not in service_ids:
                 where = f"unlisted_groups.{group}.first"
                 self.add(
