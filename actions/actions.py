@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -46,6 +47,7 @@ from cradle.replies import (
     about_cradle_messages,
     contract,
     feedback_given,
+    lines_in_last_reply,
     needs_help_today,
     parts_shown_earlier,
     previous_message,
@@ -589,7 +591,9 @@ class ActionFindServices(Action):
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
             return False  # the list path says so and shows the national lines
-        service = named_in(text, [(s.name, s) for s in shown])
+        service = named_in(text, [(s.name, s) for s in shown]) or _the_one_the_line_named(
+            tracker, text, shown
+        )
         if service is None or get_request_reader().turns_down(text):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.
@@ -698,12 +702,21 @@ class ActionNotUnderstood(Action):
 class ActionAboutCradle(Action):
     """Who runs Cradle, whether its services are checked, and how to say something was wrong."""
 
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
+
     def name(self) -> str:
         return "action_about_cradle"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        asks = get_request_reader().about_cradle_asks(tracker.latest_message.get("text"))
+        self._finder = self._finder or ActionFindServices()
+        if asks is None and await self._finder.about_one_listed(dispatcher, tracker):
+            # "whats their number" under a list, read by the NLU as about Cradle (README,
+            # fifty-first session): the words ask about a service, not about Cradle.
+            return []
         try:
             operator = get_operator()
         except ContentError:
@@ -713,7 +726,6 @@ class ActionAboutCradle(Action):
         # By SMS the answer keeps to its three segments, without the line on reviews.
         by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
         reviewed = None if by_text else topics_reviewed()
-        asks = get_request_reader().about_cradle_asks(tracker.latest_message.get("text"))
         dispatch(dispatcher, about_cradle_messages(get_schemes(), operator, reviewed, asks))
         return []
 
@@ -866,6 +878,22 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
     names_place = get_areas().find_in_text(text).district is not None
     asked = latest_intent(tracker) == "find_services"
     return get_request_reader().read(text, names_place, asked=asked)
+
+
+# "whats their number": a question about reaching "them" (README, fifty-first session).
+_THEM = re.compile(r"\b(they|them|their|theirs|they're|theyre)\b", re.IGNORECASE)
+
+
+def _the_one_the_line_named(
+    tracker: Tracker, text: str, shown: list[ServiceResult]
+) -> ServiceResult | None:
+    """Right under a list led by the service its line names ("The Family Information Service
+    can tell you what runs near you"), a practical question about "them" that names no service
+    is about that one; under any other list "their" could be any of them."""
+    if not (asks_practical(text) and _THEM.search(text)):
+        return None
+    first = get_request_reader().first_named_by(lines_in_last_reply(tracker.events))
+    return next((s for s in shown if s.id == first), None)
 
 
 def names_a_place_under_a_list(tracker: Tracker) -> bool:

@@ -189,6 +189,13 @@ def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
     return []
 
 
+def lines_in_last_reply(events: list[dict[str, Any]]) -> frozenset[str]:
+    """The names of the responses (`utter_...`) the bot sent in its turn just before the
+    parent's latest message."""
+    sent = ((e.get("metadata") or {}).get("utter_action") for e in _last_bot_turn(events))
+    return frozenset(name for name in sent if isinstance(name, str))
+
+
 def services_in_latest_list(events: list[dict[str, Any]]) -> list[str]:
     """The ids of the services in the latest list the bot sent in this session, however many
     turns back, or [] when there was none since the session began."""

@@ -148,7 +148,7 @@ class RequestReader:
         if any(p.search(text) for p in self.not_requests):
             return None  # "it's not really the groups": turned down, whatever the NLU read
         asked = asked or any(p.search(text) for p in self.asks)
-        if not asked and not (names_a_place and self.help_words.search(text)):
+        if not asked and not (names_a_place and self._names_help(text)):
             return None
 
         needs = tuple(k for k, ps in self.needs.items() if any(p.search(text) for p in ps))
@@ -161,6 +161,25 @@ class RequestReader:
             language,
             group,
         )
+
+    def _names_help(self, text: str) -> bool:
+        """Words for help ("support for dads in rugby"), or a kind of help with a line of its own
+        ("a parenting course near warwick"; README, fifty-first session). A group of parents
+        ("a gay dad in rugby") is not a kind of help: it asks for nothing by itself."""
+        if self.help_words.search(text):
+            return True
+        return any(
+            self.group_lines[g] != GROUP_NONE_LINE and self.names_group(g, text)
+            for g in self.groups
+        )
+
+    def first_named_by(self, lines_sent: frozenset[str]) -> str | None:
+        """The service a group's line sends the parent to, when that line (as `utter_<line>`)
+        is among those just sent: "The Family Information Service can tell you..."."""
+        for group, first in self.group_first.items():
+            if f"utter_{self.group_lines[group]}" in lines_sent:
+                return first
+        return None
 
     def only_thanks(self, text: str) -> bool:
         """Thanks that ask for nothing in their own words ("ok thanks I'll try the wellbeing

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cradle.content import get_topic
+from cradle.content import get_topic, topic_ids
 from cradle.yamlio import ContentError
 
 GSM7_BASIC = set(
@@ -152,19 +152,22 @@ SMS_SERVICES = 3  # three lines fit a text
 
 def for_sms(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The channel-neutral reply (ending with its contract) as a text message shows it: no
-    topic heading (the answer itself must fit one segment), only the choices a text offers,
-    and the services as three lines of text, one of them a number that is open now.
+    topic or focus heading (the answer itself must fit one segment), only the choices a text
+    offers, and the services as three lines of text, one of them a number that is open now.
 
     The contract's services and cards become the ones listed, so the insight log records what
     the parent was shown."""
     *shown, last = messages
     contract = dict(last.get("custom") or {})
     heading = _topic_heading(contract.get("topic"))
+    focus_texts = _focus_short_texts()
     out = []
     for item in shown:
         item = dict(item)
         text = item.get("text")
-        if heading and isinstance(text, str) and text.startswith(heading):
+        if isinstance(text, str) and text in focus_texts:
+            item["text"] = focus_texts[text]  # README, fifty-first session
+        elif heading and isinstance(text, str) and text.startswith(heading):
             item["text"] = text[len(heading) :]
         if item.get("buttons"):
             item["buttons"] = [b for b in item["buttons"] if _offered_by_sms(b)]
@@ -186,6 +189,20 @@ def _topic_heading(topic: object) -> str | None:
         return f"{get_topic(topic).title}\n"
     except (ContentError, KeyError):
         return None
+
+
+def _focus_short_texts() -> dict[str, str]:
+    """Each focus's first answer as sent (its title on a line, then its text), mapped to the
+    text alone: by SMS the title would make it two segments. Whole answers only, so a message
+    that merely starts with a title keeps it. A topic that cannot be read is skipped (`cradle
+    content check` names it), and its answers are sent as written."""
+    texts = {}
+    for topic_id in topic_ids():
+        try:
+            texts.update({f.answer: f.sms for f in get_topic(topic_id).focuses})
+        except (ContentError, KeyError):
+            continue
+    return texts
 
 
 def _offered_by_sms(button: dict[str, Any]) -> bool:

@@ -647,10 +647,12 @@ def services_search(text: str) -> str | None:
     """The `/find_services` command for a message that asks for services, with the Warwickshire
     district and the audience it names; None when it asks for none. Sent by the channel when
     the words themselves cannot go to Rasa (its safety check would read them again)."""
-    ask = get_request_reader().read(text)
+    district = get_areas().find_in_text(text).district
+    # A place named makes "a parenting course near warwick" a request, as in the actions.
+    ask = get_request_reader().read(text, names_a_place=district is not None)
     if ask is None:
         return None
-    named = {"area": get_areas().find_in_text(text).district, "audience": ask.audience}
+    named = {"area": district, "audience": ask.audience}
     entities = {key: value for key, value in named.items() if value}
     return check_command(
         f"/{FIND_SERVICES}{json.dumps(entities)}" if entities else f"/{FIND_SERVICES}"

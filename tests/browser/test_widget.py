@@ -265,6 +265,13 @@ def test_the_losing_control_reply_speaks_of_a_child_of_any_age_in_view_on_a_phon
     question = bot_says(page, "Are you safe right now?")
     save_screenshot(page, "widget-losing-control-360.png")
     assert_whole_in_the_log(page, (reply, question), 360)
+    # Calmer after it: no "If help hasn't come", as no help was called (docs/safety.md,
+    # fifty-first session).
+    ask(page, "I feel calmer")
+    calmer = bot_says(page, "If it builds up again")
+    assert "help hasn't come" not in calmer.inner_text() and "999" in calmer.inner_text()
+    save_screenshot(page, "widget-calmer-after-losing-control-360.png")
+    assert_whole_in_the_log(page, (calmer,), 360)
 
 
 def test_a_sign_ruled_out_after_someone_elses_emergency_is_in_view_on_a_phone(phone_page):
@@ -299,6 +306,12 @@ def test_no_parenting_course_is_said_before_the_list_on_a_phone(phone_page):
     assert "Family Information Service" in page.locator(".cradle-card").first.inner_text()
     save_screenshot(page, "widget-parenting-course-none-360.png")
     assert_whole_in_the_log(page, (line,), 360)
+    # "whats their number" is about the service the line named (README, fifty-first session).
+    ask(page, "whats their number")
+    answer = bot_says(page, "I don't have a phone number for it")
+    assert "Family Information Service" in answer.inner_text()
+    save_screenshot(page, "widget-their-number-360.png")
+    assert_whole_in_the_log(page, (answer,), 360)
 
 
 def test_no_money_advice_is_said_before_the_list_on_a_phone(phone_page):

@@ -1185,6 +1185,12 @@ def test_a_parenting_course_after_the_tantrums_answer_shows_the_service_the_line
     texts, contract = say(stack, sender, "is there a parenting course near warwick?")
     assert " ".join(texts[0].split()) == message("services_parenting_none")["text"], texts
     assert contract["services"][0] == "warwickshire-fis"
+    # Then "whats their number" got the answer about Cradle (README, fifty-first session): now
+    # the card of the service the line named, and what it holds.
+    texts, contract = say(stack, sender, "whats their number")
+    assert contract["services"] == ["warwickshire-fis"], texts
+    name = contract["cards"][0]["name"]
+    assert " ".join(texts[-1].split()) == message("service_named_website", name=name)["text"]
 
 
 def test_money_advice_asked_after_a_dads_list_is_said_to_be_unlisted(stack):

@@ -1103,6 +1103,38 @@ def test_after_the_losing_control_reply_anger_gets_its_own_answer_and_services_w
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
+def test_calmer_after_the_losing_control_reply_is_not_told_about_help_that_never_came(stack):
+    # The twenty-first user test's mum called no one, and got "If help hasn't come, or things
+    # get worse, call 999" (docs/safety.md, fifty-first session): now the losing-control
+    # variation, 999 still named. After the writer's own crisis help the default stays.
+    sender = "hole-calmer-after-losing-control"
+    say(stack, sender, "I feel like shaking him")
+    texts, contract = say(stack, sender, "I feel calmer")
+    expected = pick_variation("utter_safety_help_is_there", {"safety_response": "losing_control"})
+    assert texts[0] == expected["text"]
+    assert "help hasn't come" not in texts[0] and "999" in texts[0]
+    sender = "hole-calmer-after-own-crisis"
+    say(stack, sender, "I want to end my life tonight")
+    texts, _ = say(stack, sender, "I feel calmer")
+    assert "If help hasn't come" in texts[0]
+
+
+def test_a_temper_question_with_a_course_near_a_place_gets_the_answer_and_the_course_list(stack):
+    # README, fifty-first session: the channel's own search reads "a parenting course near
+    # warwick" as a request, so the list comes in the same turn as the answer on anger.
+    sender = "hole-temper-and-course"
+    say(stack, sender, RUGBY_DAD)
+    say(stack, sender, "/affirm")
+    texts, contract = say(
+        stack, sender, "how do i stop losing it with her. is there a parenting course near warwick?"
+    )
+    said = [" ".join(t.split()) for t in texts]
+    assert said[0] == " ".join(message("losing_control_temper")["text"].split())
+    assert " ".join(message("services_parenting_none")["text"].split()) in said
+    assert contract["services"][0] == "warwickshire-fis", contract["services"]
+    assert slot(stack, sender, "area") == "warwick"
+
+
 @pytest.mark.parametrize(
     "said", ["her dad has just shaken her", "his dad just shook him really hard"]
 )

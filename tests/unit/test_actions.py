@@ -927,6 +927,45 @@ async def test_a_question_naming_one_listed_service_gets_its_card_alone(
     assert "ask_feedback" not in str(dispatcher.messages)  # not asked again about one card
 
 
+PARENTING_LINE = {
+    "event": "bot",
+    "text": "I don't have parenting courses in my list yet.",
+    "metadata": {"utter_action": "utter_services_parenting_none"},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "line", "card"),
+    [
+        # The twenty-first user test's mum got the answer about Cradle (README, fifty-first
+        # session): "their" is the service the line named.
+        ("whats their number", "about_cradle", True, "warwickshire-fis"),
+        ("how do i contact them?", "find_services", True, "warwickshire-fis"),
+        # Under a list with no such line, "their" could be any of them.
+        ("whats their number", "about_cradle", False, None),
+        # Not about "them", or the words ask about Cradle: Cradle's own answer.
+        ("is it free to use you?", "about_cradle", True, None),
+        ("how often is their contact info updated", "about_cradle", True, None),
+    ],
+)
+async def test_their_number_under_a_line_naming_a_service_gets_that_ones_card(
+    find, text, intent, line, card
+):
+    latest = under_listed(text, intent, ("warwickshire-fis", "samaritans"))
+    if line:
+        latest.events.insert(1, PARENTING_LINE)
+    dispatcher = CollectingDispatcher()
+    action = ActionAboutCradle(find) if intent == "about_cradle" else find
+    await action.run(dispatcher, latest, {})
+    services = payloads(dispatcher).get("services")
+    if card:
+        assert services == [card], texts(dispatcher)
+        name = payloads(dispatcher)["cards"][0]["name"]
+        assert texts(dispatcher)[-1] == message("service_named_website", name=name)["text"]
+    else:
+        assert services != ["warwickshire-fis"], texts(dispatcher)
+
+
 async def test_a_service_not_in_the_list_just_shown_is_not_answered_as_one_card(find):
     dispatcher = CollectingDispatcher()
     text = "what about relate, or the dadpad app"

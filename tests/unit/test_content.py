@@ -18,7 +18,7 @@ from cradle.content import (
 )
 from cradle.paths import content_dir
 from cradle.replies import section_key, section_messages, topic_messages
-from cradle.sms import for_sms
+from cradle.sms import for_sms, segments
 from tests.conftest import add_topic
 
 SECTIONS = [
@@ -103,6 +103,21 @@ def test_sms_answer_is_the_short_text():
     messages = for_sms([*topic_messages(topic, None)[:-1], {"custom": {"topic": topic.id}}])
     assert messages[0]["text"] == topic.sms_text()
     assert "Never shake a baby" in messages[0]["text"]
+
+
+def _all_focuses():
+    return [(t, f.id) for t in topic_ids() for f in get_topic(t).focuses]
+
+
+@pytest.mark.parametrize(("topic_id", "focus_id"), _all_focuses())
+def test_a_focus_answer_by_sms_is_its_short_text_alone_in_one_segment(topic_id, focus_id):
+    # README, fifty-first session: with its title, 25 of 26 took two segments.
+    topic = get_topic(topic_id)
+    focus = next(f for f in topic.focuses if f.id == focus_id)
+    web = topic_messages(topic, None, focus)
+    assert web[0]["text"].startswith(focus.title)  # the web chat keeps it
+    sms = for_sms([*web[:-1], {"custom": {"topic": topic.id}}])[0]["text"]
+    assert sms == focus.sms and segments(sms) == 1
 
 
 def test_dads_get_dads_wording():

@@ -11,6 +11,7 @@ import pytest
 from cradle.content import content_dir
 from cradle.responses import message
 from cradle.service_request import get_request_reader
+from cradle.turn import services_search
 from cradle.yamlio import ContentError
 
 
@@ -92,6 +93,32 @@ def test_a_request_says_what_kind_of_help_and_how(text, audience, contact, needs
     ask = get_request_reader().read(text, names_a_place=True)
     assert ask is not None
     assert (ask.audience, ask.contact, ask.needs) == (audience, contact, needs)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "group"),
+    [
+        # The twenty-first user test's mum (README, fifty-first session): a kind of help with a
+        # line of its own, named with a place, is a request.
+        ("is there a parenting course near warwick?", True, "parenting-courses"),
+        ("debt advice in nuneaton", True, "money-advice"),
+        # No place: her own course, not a request.
+        ("my parenting course starts monday", False, None),
+        # A group of parents is not a kind of help: this asks for nothing by itself.
+        ("im a gay dad in rugby and feeling low", True, None),
+    ],
+)
+def test_a_kind_of_help_named_with_a_place_is_a_request(text, place, group):
+    ask = get_request_reader().read(text, names_a_place=place)
+    assert (ask.group if ask else None) == group
+    assert (ask is not None) == (group is not None)
+
+
+def test_the_channels_search_reads_the_place_as_the_actions_do():
+    assert services_search("is there a parenting course near warwick?") == (
+        '/find_services{"area": "warwick"}'
+    )
+    assert services_search("my parenting course starts monday") is None
 
 
 def test_a_request_that_names_no_need_searches_everyday_needs_not_abuse_services():
