@@ -64,7 +64,12 @@ from cradle.replies import (
 )
 from cradle.responses import SMS_CHANNEL, say
 from cradle.service_filter import SERVICE_FILTER_FORM, read_area_reply
-from cradle.service_request import RequestReader, ServiceAsk, get_request_reader
+from cradle.service_request import (
+    KIND_OF_HELP,
+    RequestReader,
+    ServiceAsk,
+    get_request_reader,
+)
 from cradle.topic_choice import close_topics
 from cradle.yamlio import ContentError
 
@@ -875,9 +880,23 @@ def read_service_request(tracker: Tracker) -> ServiceAsk | None:
     """What the latest message asked for, if it asked for services: in its words, or in the
     NLU's reading (`find_services`), so that every request gets services in the same turn."""
     text = _latest_text(tracker)
+    if (kind := _kind_of_help_sent(tracker)) is not None:
+        # The channel's own search sent the command, not the words (cradle/turn.py).
+        return ServiceAsk(group=kind)
     names_place = get_areas().find_in_text(text).district is not None
     asked = latest_intent(tracker) == "find_services"
     return get_request_reader().read(text, names_place, asked=asked)
+
+
+def _kind_of_help_sent(tracker: Tracker) -> str | None:
+    """The kind of help a `/find_services{...}` command carries, if it is one Cradle knows: the
+    allowlist is read again here, as for any value that came with a message."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    kinds = get_request_reader().kinds_of_help
+    sent = (
+        e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") == KIND_OF_HELP
+    )
+    return next((v for v in sent if isinstance(v, str) and v in kinds), None)
 
 
 # "whats their number": a question about reaching "them" (README, fifty-first session).

@@ -36,6 +36,11 @@ class ServiceAsk:
     group: str | None = None  # parents the catalogue has no audience for (`unlisted_groups`)
 
 
+# The entity of a kind of help with no listed service ("parenting-courses"), sent by the
+# channel's own search with /find_services (README, fifty-first session).
+KIND_OF_HELP = "kind_of_help"
+
+
 # The kinds of question about Cradle with an answer of their own (content/service_requests.yml,
 # `about_cradle`), and those read whatever the NLU guessed: their words name Cradle doing what
 # only a question about Cradle asks, and the NLU read the health visitor's as topics.
@@ -168,10 +173,13 @@ class RequestReader:
         ("a gay dad in rugby") is not a kind of help: it asks for nothing by itself."""
         if self.help_words.search(text):
             return True
-        return any(
-            self.group_lines[g] != GROUP_NONE_LINE and self.names_group(g, text)
-            for g in self.groups
-        )
+        return any(self.names_group(g, text) for g in self.kinds_of_help)
+
+    @property
+    def kinds_of_help(self) -> tuple[str, ...]:
+        """The `unlisted_groups` entries that are kinds of help, not groups of parents: those
+        with a line of their own ("I don't have parenting courses in my list yet...")."""
+        return tuple(g for g in self.groups if self.group_lines[g] != GROUP_NONE_LINE)
 
     def first_named_by(self, lines_sent: frozenset[str]) -> str | None:
         """The service a group's line sends the parent to, when that line (as `utter_<line>`)

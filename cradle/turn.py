@@ -46,7 +46,7 @@ from cradle.safety.check_in import OWN_SAFETY_QUESTION, get_check_in
 from cradle.safety.lexicon import RULED_OUT_SIGNAL
 from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
-from cradle.service_request import get_request_reader
+from cradle.service_request import KIND_OF_HELP, get_request_reader
 
 MAX_MESSAGE_CHARS = 1000
 # Of a very long message, the last characters read: a question or two. The start, where the
@@ -207,6 +207,11 @@ def _check_entities(raw: str) -> dict[str, str]:
             if value not in SECTIONS:
                 raise CommandError(f"section must be one of {', '.join(SECTIONS)}")
             cleaned["section"] = value
+        elif key == KIND_OF_HELP:
+            if value not in get_request_reader().kinds_of_help:
+                kinds = ", ".join(get_request_reader().kinds_of_help)
+                raise CommandError(f"{KIND_OF_HELP} must be one of {kinds}")
+            cleaned[key] = value
         elif key == "audience":
             audience = normalise_audience(value)
             if audience is None:
@@ -652,7 +657,10 @@ def services_search(text: str) -> str | None:
     ask = get_request_reader().read(text, names_a_place=district is not None)
     if ask is None:
         return None
-    named = {"area": district, "audience": ask.audience}
+    # The kind of help goes with the command: the action sees the command, not these words,
+    # and says its line before the list ("I don't have parenting courses...").
+    kind = ask.group if ask.group in get_request_reader().kinds_of_help else None
+    named = {"area": district, "audience": ask.audience, KIND_OF_HELP: kind}
     entities = {key: value for key, value in named.items() if value}
     return check_command(
         f"/{FIND_SERVICES}{json.dumps(entities)}" if entities else f"/{FIND_SERVICES}"

@@ -927,6 +927,19 @@ async def test_a_question_naming_one_listed_service_gets_its_card_alone(
     assert "ask_feedback" not in str(dispatcher.messages)  # not asked again about one card
 
 
+@pytest.mark.parametrize(("kind", "line"), [("parenting-courses", True), ("lgbtq-parents", False)])
+async def test_the_kind_of_help_the_channels_search_sends_gets_its_line(find, kind, line):
+    # The channel sends /find_services with the kind of help, not the words (README,
+    # fifty-first session); only a kind of help on the allowlist is read.
+    latest = asked("/find_services", "find_services", area="warwick")
+    latest.latest_message["entities"] = [{"entity": "kind_of_help", "value": kind}]
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, latest, {})
+    said = " ".join(texts(dispatcher))
+    assert (message("services_parenting_none")["text"] in said) == line, said
+    assert payloads(dispatcher)["services"]
+
+
 PARENTING_LINE = {
     "event": "bot",
     "text": "I don't have parenting courses in my list yet.",

@@ -11,7 +11,7 @@ import pytest
 from cradle.content import content_dir
 from cradle.responses import message
 from cradle.service_request import get_request_reader
-from cradle.turn import services_search
+from cradle.turn import CommandError, check_command, services_search
 from cradle.yamlio import ContentError
 
 
@@ -114,11 +114,29 @@ def test_a_kind_of_help_named_with_a_place_is_a_request(text, place, group):
     assert (ask is not None) == (group is not None)
 
 
-def test_the_channels_search_reads_the_place_as_the_actions_do():
+def test_the_channels_search_reads_the_place_and_sends_the_kind_of_help():
+    # The action sees the command, not the words: the kind of help goes with it, so its line
+    # ("I don't have parenting courses...") comes before the list.
     assert services_search("is there a parenting course near warwick?") == (
-        '/find_services{"area": "warwick"}'
+        '/find_services{"area": "warwick", "kind_of_help": "parenting-courses"}'
     )
     assert services_search("my parenting course starts monday") is None
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        ('/find_services{"kind_of_help": "parenting-courses"}', None),
+        ('/find_services{"kind_of_help": "lgbtq-parents"}', "kind_of_help must be one of"),
+        ('/find_services{"kind_of_help": "<script>"}', "kind_of_help must be one of"),
+    ],
+)
+def test_a_kind_of_help_typed_in_a_command_is_checked_against_its_allowlist(command, error):
+    if error is None:
+        assert check_command(command) == command
+    else:
+        with pytest.raises(CommandError, match=error):
+            check_command(command)
 
 
 def test_a_request_that_names_no_need_searches_everyday_needs_not_abuse_services():
