@@ -88,10 +88,23 @@ def test_a_request_for_services_with_it_is_searched_in_the_same_turn():
     assert "buttons" not in assemble_reply(turn, [{"text": "services"}])[0]
 
 
+def test_how_to_stay_calm_with_a_course_asked_for_right_after_is_answered_and_searched():
+    # The twenty-first user test's mum got "If help hasn't come, or things get worse, call 999"
+    # (docs/safety.md, fiftieth session): the answer on anger, and the course searched.
+    said = (
+        "yes im safe, shes asleep now. i just want to know how to stay calm. is there a "
+        "parenting course near warwick?"
+    )
+    turn = prepare_turn(said, RIGHT_AFTER)
+    assert (turn.text_for_rasa or "").startswith("/find_services")
+    assert [m["text"] for m in turn.immediate] == [message(TEMPER_ANSWER)["text"]]
+
+
 @pytest.mark.parametrize(
     ("text", "session"),
     [
         # Harm, read by the second opinion alone at the session's tier: the follow-up stays.
+        ("i cant stay calm, im scared ill hurt her", LATER),
         ("i lost my temper and shook him", LATER),
         ("im so angry i could hurt him", LATER),
         ("i lost my temper and hit him", LATER),
