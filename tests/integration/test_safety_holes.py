@@ -1119,39 +1119,38 @@ def test_calmer_after_the_losing_control_reply_is_not_told_about_help_that_never
     assert "If help hasn't come" in texts[0]
 
 
-def test_how_to_stay_calm_with_a_course_right_after_the_losing_control_reply(stack):
-    # The twenty-first user test's mum got "If help hasn't come, or things get worse, call 999"
-    # (docs/safety.md, fifty-first session): the answer on anger, then the course line and list.
-    sender = "hole-stay-calm-and-course"
-    _, contract = say(stack, sender, "lately ive been losing my temper with my toddler")
-    assert slot(stack, sender, "safety_response") == "losing_control", contract
-    texts, contract = say(
-        stack,
-        sender,
-        "yes im safe, shes asleep now. i just want to know how to stay calm. is there a "
-        "parenting course near warwick?",
-    )
-    said = [" ".join(t.split()) for t in texts]
-    assert said[0] == " ".join(message("losing_control_temper")["text"].split()), said
-    assert " ".join(message("services_parenting_none")["text"].split()) in said
-    assert contract["services"][0] == "warwickshire-fis"
-    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
-
-
-def test_a_temper_question_with_a_course_near_a_place_gets_the_answer_and_the_course_list(stack):
-    # README, fifty-first session: the channel's own search reads "a parenting course near
-    # warwick" as a request, so the list comes in the same turn as the answer on anger.
-    sender = "hole-temper-and-course"
-    say(stack, sender, RUGBY_DAD)
-    say(stack, sender, "/affirm")
-    texts, contract = say(
-        stack, sender, "how do i stop losing it with her. is there a parenting course near warwick?"
-    )
-    said = [" ".join(t.split()) for t in texts]
-    assert said[0] == " ".join(message("losing_control_temper")["text"].split())
-    assert " ".join(message("services_parenting_none")["text"].split()) in said
+@pytest.mark.parametrize(
+    ("before", "said"),
+    [
+        # The twenty-first user test's mum got "If help hasn't come, or things get worse, call
+        # 999" (docs/safety.md, fifty-first session), right after the losing-control reply.
+        (
+            ["lately ive been losing my temper with my toddler"],
+            "yes im safe, shes asleep now. i just want to know how to stay calm. is there a "
+            "parenting course near warwick?",
+        ),
+        # After "I'm safe for now": the channel's own search reads "a parenting course near
+        # warwick" as a request (README, fifty-first session).
+        (
+            [RUGBY_DAD, "/affirm"],
+            "how do i stop losing it with her. is there a parenting course near warwick?",
+        ),
+    ],
+)
+def test_a_temper_question_with_a_course_near_a_place_gets_the_answer_and_the_course_list(
+    stack, before, said
+):
+    sender = f"hole-temper-and-course-{len(before)}"
+    for text in before:
+        say(stack, sender, text)
+    assert slot(stack, sender, "safety_response") == "losing_control"
+    texts, contract = say(stack, sender, said)
+    texts = [" ".join(t.split()) for t in texts]
+    assert texts[0] == " ".join(message("losing_control_temper")["text"].split()), texts
+    assert " ".join(message("services_parenting_none")["text"].split()) in texts
     assert contract["services"][0] == "warwickshire-fis", contract["services"]
     assert slot(stack, sender, "area") == "warwick"
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
 @pytest.mark.parametrize(
