@@ -348,6 +348,10 @@ def test_a_few_crisis_phrases_in_polish_and_romanian(text, tier):
         " want to know whats normal after having a baby and how i can help her",
         "she's not hearing voices",
         "no shes not hearing voices or anything",
+        # a money worry (the twenty-second user test's dad was told to call 999 or go to A&E;
+        # docs/safety.md, fifty-first session)
+        "partners 36 weeks and im skint, dont know how were gonna pay the bills",
+        "no idea how we are going to afford the rent when baby comes",
     ],
 )
 def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
@@ -366,6 +370,7 @@ def test_saying_no_one_is_in_danger_is_not_read_as_danger(text):
         ("not suicidal but i wish i could go to sleep and not wake up", "urgent"),
         ("im at the end of my rope, i have a rope in the garage", "emergency"),
         ("at the end of my rope, i want to die tonight", "emergency"),
+        ("dont know how were gonna pay the bills and i want to end it all", "emergency"),
         ("she says she's going to hurt herself", "urgent"),
         ("she's not going to hurt herself, she's taken all her tablets", "emergency"),
     ],
