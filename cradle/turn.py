@@ -78,6 +78,8 @@ FOLLOW_UP_INTENT = "safety_follow_up"
 # "The ambulance is here", "I'm calmer now": the danger has passed (its reply still says to call
 # 999 if help has not come).
 SAFE_NOW_INTENT = "safe_now"
+# The answer to "I'm safe for now" after crisis help ("Thank you. I'm still here...").
+GLAD_SAFE_REPLY = "utter_safety_glad_safe"
 # "It's not me, it's my friend" right after crisis help: the same help, for someone else, then
 # "Are you safe yourself right now?" (its own rule: a crisis after the check-in would get the
 # check-in written to the writer).
@@ -342,10 +344,11 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return not_me
     if asked := misread_answer(text, session, safety):
         return asked
-    # "Help has come" or "I feel calmer" right after crisis help: the danger has passed, in
-    # words the NLU is not sure of (content/safety/check_in.yml, passed_answers).
+    # "Help has come" or "I feel calmer" right after crisis help, or right after "I'm safe for
+    # now" was answered: the danger has passed, in words the NLU is not sure of
+    # (content/safety/check_in.yml, passed_answers; docs/safety.md, fifty-second session).
     if (
-        session.after_crisis
+        (session.after_crisis or session.last_turn[-1:] == (GLAD_SAFE_REPLY,))
         and get_check_in().says_danger_passed(text)
         and _second_opinion_only(safety)
     ):
@@ -699,7 +702,7 @@ def help_on_the_way_answer(
 
 def on_the_way_reply(response: str) -> str:
     """The reviewed reply to "Help is on the way" after this crisis reply, spaces collapsed."""
-    reply = pick_variation("utter_safety_glad_safe", {"safety_response": response})
+    reply = pick_variation(GLAD_SAFE_REPLY, {"safety_response": response})
     return " ".join(reply["text"].split())
 
 
@@ -763,7 +766,7 @@ def is_after_crisis(
     `held`: the held replies sent since the last crisis reply (`held_since_crisis`)."""
     if response in EASED_AFTER_HELD and HELD_REPLIES <= held:
         return False
-    if last_action == "utter_safety_glad_safe":
+    if last_action == GLAD_SAFE_REPLY:
         return response in STILL_ON_AFTER_SAFE
     return last_action in AFTER_CRISIS_ACTIONS
 

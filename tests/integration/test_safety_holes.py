@@ -1119,6 +1119,22 @@ def test_calmer_after_the_losing_control_reply_is_not_told_about_help_that_never
     assert "If help hasn't come" in texts[0]
 
 
+def test_calmer_after_pressing_safe_for_now_is_heard(stack):
+    # "I feel calmer" after "I'm safe for now" was pressed and answered got "Sorry, I didn't
+    # quite understand" (docs/safety.md, fifty-second session).
+    sender = "hole-calmer-after-safe-for-now"
+    say(stack, sender, "lately ive been losing my temper with my toddler and im scared")
+    texts, _ = say(stack, sender, "/affirm")
+    assert (
+        texts[0]
+        == pick_variation("utter_safety_glad_safe", {"safety_response": "losing_control"})["text"]
+    )
+    texts, _ = say(stack, sender, "I feel calmer")
+    expected = pick_variation("utter_safety_help_is_there", {"safety_response": "losing_control"})
+    assert texts == [expected["text"]]
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
 @pytest.mark.parametrize(
     ("before", "said"),
     [

@@ -172,14 +172,22 @@ AFTER_ABUSE_HELP = SessionSafety(
 AFTER_HELP_FOR_SOMEONE_ELSE = SessionSafety(
     "urgent", "utter_safety_check_in", after_crisis=True, response="concern_for_other"
 )
+# "I'm safe for now" pressed after the losing-control reply, answered "Thank you. I'm still
+# here..." (the crisis is no longer held there: `is_after_crisis`).
+AFTER_GLAD_SAFE = SessionSafety(
+    "urgent", response="losing_control", said_safe=True, last_turn=("utter_safety_glad_safe",)
+)
 
 
 @pytest.mark.parametrize(
     "answer", ["help has come", "Help has come.", "I feel calmer", "the ambulance is here"]
 )
-def test_a_listed_answer_after_crisis_help_says_the_danger_has_passed(answer):
-    # The third user test: both got the follow-up ("don't wait...") again.
-    turn = prepare_turn(answer, AFTER_CRISIS_HELP)
+@pytest.mark.parametrize("session", [AFTER_CRISIS_HELP, AFTER_GLAD_SAFE])
+def test_a_listed_answer_after_crisis_help_says_the_danger_has_passed(answer, session):
+    # The third user test: both got the follow-up ("don't wait...") again. After "I'm safe for
+    # now" was answered, "I feel calmer" got "Sorry, I didn't quite understand" (docs/safety.md,
+    # fifty-second session).
+    turn = prepare_turn(answer, session)
     assert turn.text_for_rasa == "/safe_now"
     assert not turn.safety.is_crisis
 
@@ -191,6 +199,17 @@ def test_a_listed_answer_after_crisis_help_says_the_danger_has_passed(answer):
         ("help hasn't come", AFTER_CRISIS_HELP),  # not listed
         ("I feel calmer but I still have the pills", AFTER_CRISIS_HELP),  # not whole
         ("he's here", AFTER_CRISIS_HELP),  # never listed: the danger can be a person
+        ("I feel calmer but I still have the pills", AFTER_GLAD_SAFE),  # not whole
+        # Not right after the glad-safe reply: a later turn's words are the NLU's to read.
+        (
+            "I feel calmer",
+            SessionSafety(
+                "urgent",
+                response="losing_control",
+                said_safe=True,
+                last_turn=("utter_safety_glad_safe", "utter_greet"),
+            ),
+        ),
     ],
 )
 def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, session):
