@@ -1211,6 +1211,15 @@ def test_money_advice_asked_after_a_dads_list_is_said_to_be_unlisted(stack):
     assert " ".join(texts[0].split()) == money, texts
 
 
+def test_money_help_asked_for_in_other_words_gets_the_money_line(stack):
+    # The twenty-second user test's dad got mental-health cards with no word (README,
+    # fifty-second session).
+    said = "what can we claim, is there anything for new babies"
+    texts, contract = say(stack, "money-other-words", said)
+    assert " ".join(texts[0].split()) == message("services_money_none")["text"], texts
+    assert contract["services"], texts
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

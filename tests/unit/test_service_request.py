@@ -217,6 +217,14 @@ def test_a_request_in_another_language_is_read(text, other_language):
         ("yeah, debt advice or benefits help near rugby", "money-advice"),
         ("is there anywhere that helps with universal credit near me", "money-advice"),
         ("any support with money worries in nuneaton", "money-advice"),
+        # The twenty-second user test's dad asked in other words (README, fifty-second session).
+        ("help with money not feelings. what can we claim", "money-advice"),
+        ("what can we claim, is there anything for new babies", "money-advice"),
+        ("are we entitled to anything when the baby comes", "money-advice"),
+        ("is there a maternity grant or healthy start vouchers", "money-advice"),
+        ("we claimed the car seat on ebay, any baby groups", None),
+        ("any help with the bath, she screams", None),
+        ("grant me patience, is there a group for new dads", None),
     ],
 )
 def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
