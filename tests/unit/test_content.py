@@ -63,6 +63,17 @@ SMS_MENU_NUMBERS = {
 }
 
 
+@pytest.mark.parametrize("topic_id", topic_ids())
+def test_a_part_warning_of_postpartum_psychosis_names_its_signs(topic_id):
+    # "Not like themselves, call 999" sent a grandmother whose daughter was low and "not
+    # herself" to 999 (the twenty-second user test; README, fifty-second session).
+    for section in get_topic(topic_id).sections:
+        if "postpartum psychosis" in section.text and "999" in section.text:
+            assert "not like themselves" not in section.text, (topic_id, section.heading)
+            signs = ("things that are not there", "things that are not true")
+            assert any(sign in section.text for sign in signs), (topic_id, section.heading)
+
+
 def test_existing_topics_keep_their_sms_menu_numbers():
     ids = topic_ids()
     assert {number: ids[number - 1] for number in SMS_MENU_NUMBERS} == SMS_MENU_NUMBERS
