@@ -395,6 +395,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
             return PreparedTurn(safety, check_command(text), truncated=truncated)
         except CommandError:
             return PreparedTurn(safety, None, (line("command_error"),), truncated)
+    if asked := asks_999_answer(text, session, safety):
+        return replace(asked, truncated=truncated)
     if safety.needs_check:
         # Right after crisis help, "are you or your baby in danger?" would ask what was just
         # answered: the crisis help goes on instead.
@@ -414,6 +416,25 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # Not a greeting: someone is sad and has no words for it yet.
         return PreparedTurn(safety, None, (line("sad_without_words"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
+    """ "Should I ring 999?" with no crisis read in it (docs/safety.md, fifty-second session):
+    when to call 999 or NHS 111, from the NHS, then Cradle's own question, leaning to the reply
+    the net leaned to, else the crisis reply sent earlier in the session, else the emergency
+    reply. Not right after
+    crisis help (its held reply says to call 999), and without the question again right after
+    "No" to it."""
+    if safety.is_crisis or session.after_crisis or not get_check_in().asks_whether_999(text):
+        return None
+    when = (line("when_to_call_999"),)
+    if session.just_cleared or session.last_question == CHECK_QUESTION:
+        return PreparedTurn(safety, None, when)
+    # "Yes, in danger" to a question whether to ring 999: the emergency reply ("Call 999 now"),
+    # unless the net or the session's crisis help said whose danger it is.
+    earlier = session.response if session.response in _CRISIS_REPLIES else None
+    leaning = {"safety_response": safety.leaning or earlier or "emergency"}
+    return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", when)
 
 
 def corrected_answer(

@@ -157,6 +157,14 @@ class CheckInAnswers:
             said = f" {said} ".replace(f" {words} ", " ").strip()
         return not self._holds_listed(self._corrections.temper_veto, said)
 
+    def asks_whether_999(self, text: str) -> bool:
+        """Does `text` ask whether to call 999, an ambulance or the police, or whether it is an
+        emergency ("should i be ringing 999"), in the listed words, anywhere in it, and not why
+        Cradle keeps saying 999? Only the words: the caller has the safety net read it."""
+        return self._holds_listed(self._corrections.asks_999, text) and not self._holds_listed(
+            self._corrections.asks_999_veto, text
+        )
+
     def says_child_fine(self, text: str) -> bool:
         """Does `text` say the child is safe or asleep, or that the writer would never hurt them
         ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
@@ -262,6 +270,8 @@ class Corrections:
     temper_asks: tuple[str, ...] = ()  # "losing my temper", "how do i stop": anywhere
     child_fine: tuple[str, ...] = ()  # "he's asleep", "i'd never hurt him": anywhere
     temper_veto: tuple[str, ...] = ()  # "hurt", "shook": vetoes `temper_asks`
+    asks_999: tuple[str, ...] = ()  # "should i ring 999", "is this an emergency": anywhere
+    asks_999_veto: tuple[str, ...] = ()  # "why", "keep saying": vetoes `asks_999`
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -292,6 +302,8 @@ _CORRECTION_LISTS = (
     "temper_asks",
     "child_fine",
     "temper_veto",
+    "asks_999",
+    "asks_999_veto",
 )
 
 
@@ -311,6 +323,8 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
         phrases = _quoted_list(path, f"corrections.{key}", raw.get(key) or [])
         if key == "not_me":
             phrases = [*phrases, *_roles(path, raw.get("not_me_roles") or {})]
+        if key == "asks_999":
+            phrases = [*phrases, *_ways_of_calling(path, raw)]
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
     return Corrections(**lists)
@@ -330,6 +344,31 @@ def _roles(path: Path, raw: object) -> list[str]:
     openings = _quoted_list(path, "corrections.not_me_roles.openings", raw.get("openings") or [])
     roles = _quoted_list(path, "corrections.not_me_roles.roles", raw.get("roles") or [])
     return [f"{opening} {role}" for opening in openings for role in roles]
+
+
+def _ways_of_calling(path: Path, raw: dict) -> list[str]:
+    """`asks_999_openings` x `asks_999_calls` x `asks_999_whom` ("should i" "ring" "999"), and
+    the same with `asks_999_openings_ing` and `asks_999_calls_ing` ("should i be" "ringing")."""
+    lists = {
+        key: _quoted_list(path, f"corrections.{key}", raw.get(key) or [])
+        for key in (
+            "asks_999_openings",
+            "asks_999_calls",
+            "asks_999_openings_ing",
+            "asks_999_calls_ing",
+            "asks_999_whom",
+        )
+    }
+    return [
+        f"{opening} {call} {whom}"
+        for openings, calls in (
+            ("asks_999_openings", "asks_999_calls"),
+            ("asks_999_openings_ing", "asks_999_calls_ing"),
+        )
+        for opening in lists[openings]
+        for call in lists[calls]
+        for whom in lists["asks_999_whom"]
+    ]
 
 
 def _passed_answers(

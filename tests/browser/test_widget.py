@@ -350,6 +350,20 @@ def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phon
     assert_whole_in_the_log(page, (answer,), 360)
 
 
+def test_should_i_ring_999_and_the_danger_question_are_in_view_on_a_phone(phone_page):
+    """ "Should I ring 999?" gets when to call 999 or NHS 111, then "Are you or your baby in danger
+    right now?" with its buttons, wholly in view (docs/safety.md, fifty-second session)."""
+    page = phone_page
+    first = bot_count(page)
+    ask(page, "should i be ringing 999")
+    question = bot_says(page, "Are you or your baby in danger right now?")
+    when = page.locator(".cradle-bot").nth(first)
+    assert "life is at risk" in when.inner_text()
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    save_screenshot(page, "widget-should-i-ring-999-360.png")
+    assert_whole_in_the_log(page, (when, question, buttons), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -1233,3 +1233,20 @@ def test_right_after_the_losing_control_reply_never_hurting_him_is_a_safe_answer
     texts, contract = say(stack, sender, "is there a dads group anywhere round rugby?")
     assert contract["services"] and not any("Before we go on" in t for t in texts), texts
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
+@pytest.mark.parametrize("answer", ["/deny", "/crisis_help"])
+def test_should_i_ring_999_is_told_when_to_call_then_asked(stack, answer):
+    # As a first message it got the asking-for-help topic, with no word on 999 (docs/safety.md,
+    # fifty-second session): now when to call 999 or 111, then Cradle's danger question.
+    sender = f"hole-should-i-ring-999-{answer[1:]}"
+    texts, contract = say(stack, sender, "should i be ringing 999")
+    assert " ".join(texts[0].split()) == message("when_to_call_999")["text"], texts
+    assert texts[1] == pick_variation("utter_safety_check", {})["text"], texts
+    assert contract["safety"] == "none" and not contract["topic"]
+    texts, contract = say(stack, sender, answer)
+    if answer == "/deny":  # "No": glad, and where to go if that changes
+        assert contract["safety"] == "none" and "If that changes, call 999" in texts[0], texts
+    else:  # "Yes": the emergency reply
+        expected = pick_variation("utter_safety", {"safety_response": "emergency"})["text"]
+        assert contract["safety"] == "emergency" and texts[0] == expected, texts

@@ -345,6 +345,56 @@ def test_a_misread_is_not_asked_when_it_may_be_the_crisis_or_nothing_was_said(te
     assert not turn.immediate
 
 
+WHEN_TO_CALL_999 = message("when_to_call_999")["text"]
+# Earlier in the session: crisis help for a daughter's low mood, then its held replies.
+HELPED_A_RELATIVE = SessionSafety("urgent", response="concern_for_other")
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "leaning"),
+    [
+        # The twenty-second user test's grandmother (docs/safety.md, fifty-second session).
+        ("should i be ringing 999", SessionSafety(), "emergency"),
+        ("should i be ringing 999", HELPED_A_RELATIVE, "concern_for_other"),
+        ("Do we need an ambulance?", SessionSafety(), "emergency"),
+        ("is this an emergency? shes been crying all day", SessionSafety(), "emergency"),
+        ("should i take him to A&E", SessionSafety(), "emergency"),
+    ],
+)
+def test_should_i_ring_999_gets_when_to_call_then_the_danger_question(text, session, leaning):
+    turn = prepare_turn(text, session)
+    assert [m["text"] for m in turn.immediate] == [WHEN_TO_CALL_999]
+    assert turn.text_for_rasa == f"/safety_check{json.dumps({'safety_response': leaning})}"
+
+
+def test_should_i_ring_999_after_no_to_the_danger_question_is_not_asked_it_again():
+    cleared = SessionSafety(just_cleared=True)
+    turn = prepare_turn("ok but should i call 999?", cleared)
+    assert [m["text"] for m in turn.immediate] == [WHEN_TO_CALL_999]
+    assert turn.text_for_rasa is None
+
+
+def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():
+    turn = prepare_turn("shes not breathing should i call 999", SessionSafety())
+    assert turn.safety.tier == "emergency" and turn.text_for_rasa.startswith("/safety_alert")
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        ("should i ring 999", AFTER_CRISIS_HELP),  # the held reply says to call 999
+        ("they said i should call 999 if it gets worse", SessionSafety()),
+        ("why do u keep saying the 999 stuff", SessionSafety()),
+        ("I called 999 earlier, they were lovely", SessionSafety()),
+        ("should i call the health visitor", SessionSafety()),
+    ],
+)
+def test_only_a_question_whether_to_ring_999_gets_when_to_call(text, session):
+    turn = prepare_turn(text, session)
+    assert WHEN_TO_CALL_999 not in [m.get("text") for m in turn.immediate]
+
+
 def test_misread_words_are_found_whole_not_inside_other_words():
     check_in = get_check_in()
     assert check_in.says_misread("oh you misunderstood me")
