@@ -297,6 +297,7 @@ NOT_SAFE_ANSWER = SafetyResult("emergency", "emergency", ("check-in:not-safe",))
 _CRISIS_REPLIES = frozenset(RESPONSES) - {"support", "check"}
 CHECK_QUESTION = "utter_safety_check"
 CHECK_CLEARED = "action_check_cleared"  # the answer to "No" to that question
+WHEN_TO_CALL_999 = "when_to_call_999"  # "should I ring 999?" (`asks_999_answer`)
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
@@ -397,6 +398,19 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
             return PreparedTurn(safety, None, (line("command_error"),), truncated)
     if asked := asks_999_answer(text, session, safety):
         return replace(asked, truncated=truncated)
+    turn = _past_the_crisis_readings(text, session, safety, truncated)
+    if session.after_crisis and get_check_in().asks_whether_999(text):
+        # Right after crisis help, "do i ring 999 or 111?" was answered with a topic (the
+        # twenty-third user test): when to call first, then the turn goes on as it would.
+        return replace(turn, immediate=(line(WHEN_TO_CALL_999), *turn.immediate))
+    return turn
+
+
+def _past_the_crisis_readings(
+    text: str, session: SessionSafety, safety: SafetyResult, truncated: bool
+) -> PreparedTurn:
+    """The rest of `prepare_turn`, once no crisis, command or question whether to ring 999 has
+    answered the message."""
     if safety.needs_check:
         # Right after crisis help, "are you or your baby in danger?" would ask what was just
         # answered: the crisis help goes on instead.
@@ -422,12 +436,11 @@ def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> 
     """ "Should I ring 999?" with no crisis read in it (docs/safety.md, fifty-second session):
     when to call 999 or NHS 111, from the NHS, then Cradle's own question, leaning to the reply
     the net leaned to, else the crisis reply sent earlier in the session, else the emergency
-    reply. Not right after
-    crisis help (its held reply says to call 999), and without the question again right after
-    "No" to it."""
+    reply. Without the question again right after "No" to it. Right after crisis help, which
+    has just asked its own question, `prepare_turn` puts the line before the turn instead."""
     if safety.is_crisis or session.after_crisis or not get_check_in().asks_whether_999(text):
         return None
-    when = (line("when_to_call_999"),)
+    when = (line(WHEN_TO_CALL_999),)
     if session.just_cleared or session.last_question == CHECK_QUESTION:
         return PreparedTurn(safety, None, when)
     # "Yes, in danger" to a question whether to ring 999: the emergency reply ("Call 999 now"),

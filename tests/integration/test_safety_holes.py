@@ -1250,3 +1250,21 @@ def test_should_i_ring_999_is_told_when_to_call_then_asked(stack, answer):
     else:  # "Yes": the emergency reply
         expected = pick_variation("utter_safety", {"safety_response": "emergency"})["text"]
         assert contract["safety"] == "emergency" and texts[0] == expected, texts
+
+
+def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
+    # The twenty-third user test's mum of a warm 7-week-old, told to call 999, asked "is 111
+    # ok?" and got worry and breathing tips (docs/safety.md, "after crisis help too").
+    sender = "hole-is-111-ok-after-crisis-help"
+    _, contract = say(
+        stack, sender, "hi my 7 week old feels really hot and hes not fed much tonight"
+    )
+    assert contract["safety"] in ("urgent", "emergency")  # crisis help came first
+    texts, contract = say(
+        stack,
+        sender,
+        "999 really? i dont want to waste an ambulance if its just a bit warm. is 111 ok?",
+    )
+    assert " ".join(texts[0].split()) == message("when_to_call_999")["text"], texts
+    assert len(texts) > 1  # then the turn as it would have gone
+    assert not any(t.startswith("Are you or your baby in danger") for t in texts), texts

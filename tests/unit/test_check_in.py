@@ -359,6 +359,12 @@ HELPED_A_RELATIVE = SessionSafety("urgent", response="concern_for_other")
         ("Do we need an ambulance?", SessionSafety(), "emergency"),
         ("is this an emergency? shes been crying all day", SessionSafety(), "emergency"),
         ("should i take him to A&E", SessionSafety(), "emergency"),
+        # The twenty-third user test's mum of a warm 7-week-old, after the area question.
+        (
+            "my baby has a temperature i think. 7 weeks old. should i call 111 or 999",
+            SessionSafety(asked_area=True),
+            "emergency",
+        ),
     ],
 )
 def test_should_i_ring_999_gets_when_to_call_then_the_danger_question(text, session, leaning):
@@ -374,6 +380,31 @@ def test_should_i_ring_999_after_no_to_the_danger_question_is_not_asked_it_again
     assert turn.text_for_rasa is None
 
 
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Right after crisis help (docs/safety.md, "after crisis help too"): the line first,
+        # then the turn as it would have gone, never the danger question again.
+        (
+            "what?? im not in danger its my baby. hes warm and not feeding much. do i ring 999 "
+            "or 111",
+            AFTER_CRISIS_HELP,
+        ),
+        (
+            "999 really? i dont want to waste an ambulance if its just a bit warm. is 111 ok?",
+            SessionSafety(
+                "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
+            ),
+        ),
+    ],
+)
+def test_should_i_ring_999_or_111_after_crisis_help_gets_when_to_call_first(text, session):
+    turn = prepare_turn(text, session)
+    assert [m["text"] for m in turn.immediate][:1] == [WHEN_TO_CALL_999]
+    assert not (turn.text_for_rasa or "").startswith("/safety_check")
+    assert turn.text_for_rasa == text  # then on to Rasa: the held reply or a topic, as before
+
+
 def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():
     turn = prepare_turn("shes not breathing should i call 999", SessionSafety())
     assert turn.safety.tier == "emergency" and turn.text_for_rasa.startswith("/safety_alert")
@@ -383,11 +414,12 @@ def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():
 @pytest.mark.parametrize(
     ("text", "session"),
     [
-        ("should i ring 999", AFTER_CRISIS_HELP),  # the held reply says to call 999
         ("they said i should call 999 if it gets worse", SessionSafety()),
         ("why do u keep saying the 999 stuff", SessionSafety()),
         ("I called 999 earlier, they were lovely", SessionSafety()),
         ("should i call the health visitor", SessionSafety()),
+        ("why do you keep saying 999 or 111", SessionSafety()),
+        ("why do you keep saying 999 or 111", AFTER_CRISIS_HELP),
     ],
 )
 def test_only_a_question_whether_to_ring_999_gets_when_to_call(text, session):
