@@ -231,6 +231,8 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('corrections:\n  reasons:\n    - ""\n', "corrections.reasons"),
         ("corrections:\n  call_seen_asks: call log\n", "corrections.call_seen_asks"),
         ("corrections:\n  temper_veto: hurt\n", "corrections.temper_veto"),
+        ("corrections:\n  asks_999_whom: 999\n", "corrections.asks_999_whom"),
+        ('corrections:\n  asks_999_calls:\n    - ""\n', "corrections.asks_999_calls"),
     ],
 )
 def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
