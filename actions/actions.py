@@ -801,6 +801,9 @@ class ValidateServiceFilterForm(FormValidationAction):
 class ActionExplainTerm(Action):
     """Explain a professional term in parents' words, from content/glossary.yml."""
 
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
+
     def name(self) -> str:
         return "action_explain_term"
 
@@ -812,6 +815,11 @@ class ActionExplainTerm(Action):
         entry = glossary.lookup(entity) or glossary.lookup(
             (tracker.latest_message or {}).get("text")
         )
+        self._finder = self._finder or ActionFindServices()
+        if entry is None and await self._finder.about_one_listed(dispatcher, tracker):
+            # "whats saturdads? is it free" after a list naming it: a service, not a word
+            # (README, fifty-second session).
+            return []
         if entry is None:
             dispatch(dispatcher, [say("term_unknown")])
         else:

@@ -1220,6 +1220,18 @@ def test_money_help_asked_for_in_other_words_gets_the_money_line(stack):
     assert contract["services"], texts
 
 
+def test_a_listed_service_asked_about_by_name_is_not_a_word_to_explain(stack):
+    # The twenty-third user test's dad got "I don't have that word in my list yet" (README,
+    # fifty-second session).
+    sender = "saturdads-by-name"
+    _, contract = say(stack, sender, "are there any groups for dads in rugby")
+    assert "saturdads-rugby" in contract["services"]
+    say(stack, sender, '/topic_more{"section": "help_today"}')
+    texts, contract = say(stack, sender, "cheers. whats saturdads? is it free")
+    assert contract["services"] == ["saturdads-rugby"], texts
+    assert message("term_unknown")["text"] not in texts
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

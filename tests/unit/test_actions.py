@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import (
     ActionAboutCradle,
     ActionAnswerTopic,
+    ActionExplainTerm,
     ActionFindServices,
     ActionHelpThem,
     ActionNotUnderstood,
@@ -23,6 +24,7 @@ from actions.actions import (
 from cradle.catalogue.kitemark import Schemes
 from cradle.content import SECTION_KEYS, get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
+from cradle.glossary import get_glossary
 from cradle.operator import Operator, get_operator, load_operator
 from cradle.paths import content_dir
 from cradle.replies import (
@@ -977,6 +979,54 @@ async def test_their_number_under_a_line_naming_a_service_gets_that_ones_card(
         assert texts(dispatcher)[-1] == message("service_named_website", name=name)["text"]
     else:
         assert services != ["warwickshire-fis"], texts(dispatcher)
+
+
+DADS_IDS = ("saturdads-rugby", "samaritans", "warwickshire-fis")
+
+
+def a_few_turns_after_a_list(text: str, intent: str, services: tuple[str, ...]) -> Tracker:
+    """`text` typed after a list of these services, with a topic part asked for in between."""
+    latest = under_listed(text, intent, services)
+    latest.events[4:4] = [
+        {"event": "user", "text": "/topic_more", "parse_data": {}},
+        {"event": "bot", "text": "What can help today"},
+        {"event": "action", "name": "action_topic_section"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("latest", "card", "said"),
+    [
+        # The twenty-third user test's dad got "I don't have that word" (README, fifty-second
+        # session): a service on the list he was shown, a few turns later.
+        (
+            a_few_turns_after_a_list(
+                "cheers. whats saturdads? is it free", "ask_glossary", DADS_IDS
+            ),
+            "saturdads-rugby",
+            None,
+        ),
+        (under_listed("whats saturdads?", "ask_glossary", DADS_IDS), "saturdads-rugby", None),
+        # A word the glossary knows is still explained, list or not.
+        (under_listed("what does perinatal mean", "ask_glossary", DADS_IDS), None, "perinatal"),
+        # Not on any list shown: the honest "I don't have that word".
+        (tracker("ask_glossary"), None, None),
+    ],
+)
+async def test_an_unknown_word_that_names_a_listed_service_gets_its_card(find, latest, card, said):
+    if not latest.latest_message.get("text"):
+        latest.latest_message["text"] = "whats saturdads? is it free"
+    dispatcher = CollectingDispatcher()
+    await ActionExplainTerm(find).run(dispatcher, latest, {})
+    services = payloads(dispatcher).get("services")
+    if card:
+        assert services == [card], texts(dispatcher)
+    elif said:
+        assert texts(dispatcher) == [get_glossary().lookup(said).explanation]
+    else:
+        assert texts(dispatcher) == [message("term_unknown")["text"]]
 
 
 async def test_a_service_not_in_the_list_just_shown_is_not_answered_as_one_card(find):
