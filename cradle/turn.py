@@ -43,7 +43,7 @@ from cradle.safety import (
     tier_rank,
 )
 from cradle.safety.check_in import OWN_SAFETY_QUESTION, get_check_in
-from cradle.safety.lexicon import RULED_OUT_SIGNAL
+from cradle.safety.lexicon import CONTEXT_SIGNAL, RULED_OUT_SIGNAL
 from cradle.safety.net import SECOND_OPINION, WHO_IS_HURT
 from cradle.safety.whose import is_for_someone_else, reply_for_someone_else, reply_for_whom
 from cradle.service_request import KIND_OF_HELP, get_request_reader
@@ -429,7 +429,29 @@ def _past_the_crisis_readings(
     if only_sad_emoji(text):
         # Not a greeting: someone is sad and has no words for it yet.
         return PreparedTurn(safety, None, (line("sad_without_words"),), truncated)
+    if thoughts_passed(safety) and not session.after_crisis:
+        # Said back, whatever the NLU answers next (docs/safety.md, fifty-second session).
+        return PreparedTurn(safety, text, (line("thoughts_passed"),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
+
+
+# The contexts that lower the writer's own suicidal thoughts to `support` because they have
+# passed or are in the past (content/safety/lexicon.yml): not helping someone, a film or a
+# topic question, which are not the writer telling of their own thoughts.
+_OWN_THOUGHTS_PASSED = frozenset({f"{CONTEXT_SIGNAL}past", f"{CONTEXT_SIGNAL}safe_now"})
+
+
+def thoughts_passed(safety: SafetyResult) -> bool:
+    """The writer's own suicidal thoughts, read as `support` because they have passed or are in
+    the past ("i used to feel suicidal years ago, im fine now")."""
+    return (
+        safety.tier == "support"
+        and "suicidal-thoughts" in safety.rules
+        and bool(safety.signals & _OWN_THOUGHTS_PASSED)
+        and not any(
+            s.startswith(CONTEXT_SIGNAL) and s not in _OWN_THOUGHTS_PASSED for s in safety.signals
+        )
+    )
 
 
 def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:

@@ -364,6 +364,17 @@ def test_should_i_ring_999_and_the_danger_question_are_in_view_on_a_phone(phone_
     assert_whole_in_the_log(page, (when, question, buttons), 360)
 
 
+def test_own_suicidal_thoughts_in_the_past_are_said_back_in_view_on_a_phone(phone_page):
+    """Thoughts of suicide in the past are said back before the rest of the reply, wholly in
+    view (docs/safety.md, fifty-second session)."""
+    page = phone_page
+    ask(page, "i used to feel suicidal years ago, im fine now")
+    said = bot_says(page, "worth talking about")
+    assert "116 123" in said.inner_text()
+    save_screenshot(page, "widget-thoughts-passed-360.png")
+    assert_whole_in_the_log(page, (said,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -1268,3 +1268,13 @@ def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
     assert " ".join(texts[0].split()) == message("when_to_call_999")["text"], texts
     assert len(texts) > 1  # then the turn as it would have gone
     assert not any(t.startswith("Are you or your baby in danger") for t in texts), texts
+
+
+def test_own_suicidal_thoughts_in_the_past_are_said_back_first(stack):
+    # A support reading of the writer's own thoughts had no words of its own: whatever the NLU
+    # guessed answered (the twenty-third user test; docs/safety.md, fifty-second session).
+    texts, contract = say(
+        stack, "hole-thoughts-passed", "i used to feel suicidal years ago, im fine now"
+    )
+    assert " ".join(texts[0].split()) == message("thoughts_passed")["text"], texts
+    assert contract["safety"] == "support"

@@ -407,6 +407,27 @@ def test_should_i_ring_999_or_111_after_crisis_help_gets_when_to_call_first(text
     assert turn.text_for_rasa == text  # then on to Rasa: the held reply or a topic, as before
 
 
+THOUGHTS_PASSED = message("thoughts_passed")["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said_back"),
+    [
+        # Her own thoughts, in the past: said back (docs/safety.md, fifty-second session).
+        ("i used to feel suicidal years ago, im fine now", True),
+        ("i had suicidal thoughts when i was 16 but im in a good place now", True),
+        # Helping someone, self-harm, or nothing read: not this line.
+        ("how do i help a friend who is suicidal", False),
+        ("i used to self harm years ago", False),
+        ("how do i get him to nap", False),
+    ],
+)
+def test_own_suicidal_thoughts_in_the_past_are_said_back(text, said_back):
+    turn = prepare_turn(text, SessionSafety())
+    assert (THOUGHTS_PASSED in [m["text"] for m in turn.immediate]) == said_back
+    assert turn.text_for_rasa == text  # then the turn goes on as before
+
+
 def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():
     turn = prepare_turn("shes not breathing should i call 999", SessionSafety())
     assert turn.safety.tier == "emergency" and turn.text_for_rasa.startswith("/safety_alert")
