@@ -815,12 +815,12 @@ class ActionExplainTerm(Action):
         entry = glossary.lookup(entity) or glossary.lookup(
             (tracker.latest_message or {}).get("text")
         )
-        self._finder = self._finder or ActionFindServices()
-        if entry is None and await self._finder.about_one_listed(dispatcher, tracker):
+        if entry is None:
             # "whats saturdads? is it free" after a list naming it: a service, not a word
             # (README, fifty-second session).
-            return []
-        if entry is None:
+            self._finder = self._finder or ActionFindServices()
+            if await self._finder.about_one_listed(dispatcher, tracker):
+                return []
             dispatch(dispatcher, [say("term_unknown")])
         else:
             dispatch(dispatcher, [{"text": entry.explanation}])

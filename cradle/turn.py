@@ -298,6 +298,7 @@ _CRISIS_REPLIES = frozenset(RESPONSES) - {"support", "check"}
 CHECK_QUESTION = "utter_safety_check"
 CHECK_CLEARED = "action_check_cleared"  # the answer to "No" to that question
 WHEN_TO_CALL_999 = "when_to_call_999"  # "should I ring 999?" (`asks_999_answer`)
+THOUGHTS_PASSED = "thoughts_passed"  # own suicidal thoughts in the past (`thoughts_passed`)
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
@@ -431,7 +432,7 @@ def _past_the_crisis_readings(
         return PreparedTurn(safety, None, (line("sad_without_words"),), truncated)
     if thoughts_passed(safety) and not session.after_crisis:
         # Said back, whatever the NLU answers next (docs/safety.md, fifty-second session).
-        return PreparedTurn(safety, text, (line("thoughts_passed"),), truncated)
+        return PreparedTurn(safety, text, (line(THOUGHTS_PASSED),), truncated)
     return PreparedTurn(safety, text, truncated=truncated)
 
 
