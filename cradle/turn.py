@@ -152,6 +152,10 @@ STAY_AFTER = CORRECTABLE
 # else. Not after a medical emergency or tablets (those replies are for anyone, or the writer's
 # own act) or losing control with the baby (docs/safety.md, thirty-third session).
 NOT_ME_AFTER = frozenset({"emergency", "urgent", "abuse"})
+# "What if the thoughts come back?" gets its line after the writer's own crisis help for thoughts
+# of suicide or self-harm, or tablets taken; not after losing control with the baby, abuse or a
+# worry about someone else (docs/safety.md, fifty-third session).
+THOUGHTS_BACK_AFTER = frozenset({"emergency", "urgent", "overdose"})
 # Rasa's own intents a person (or the widget's Quick exit) may send: /restart ends the
 # conversation and clears every slot, the safety flag included.
 BUILT_IN_INTENTS = frozenset({"restart"})
@@ -299,6 +303,7 @@ CHECK_QUESTION = "utter_safety_check"
 CHECK_CLEARED = "action_check_cleared"  # the answer to "No" to that question
 WHEN_TO_CALL_999 = "when_to_call_999"  # "should I ring 999?" (`asks_999_answer`)
 THOUGHTS_PASSED = "thoughts_passed"  # own suicidal thoughts in the past (`thoughts_passed`)
+IF_THOUGHTS_COME_BACK = "if_thoughts_come_back"  # "what if they come back?"
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
@@ -399,6 +404,10 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
             return PreparedTurn(safety, None, (line("command_error"),), truncated)
     if asked := asks_999_answer(text, session, safety):
         return replace(asked, truncated=truncated)
+    if thoughts_back_answer(text, session):
+        # Not the NLU's guess: it answered with scary thoughts about the baby (the twenty-third
+        # user test).
+        return PreparedTurn(safety, None, (line(IF_THOUGHTS_COME_BACK),), truncated)
     turn = _past_the_crisis_readings(text, session, safety, truncated)
     if session.after_crisis and get_check_in().asks_whether_999(text):
         # Right after crisis help, "do i ring 999 or 111?" was answered with a topic (the
@@ -452,6 +461,15 @@ def thoughts_passed(safety: SafetyResult) -> bool:
         and not any(
             s.startswith(CONTEXT_SIGNAL) and s not in _OWN_THOUGHTS_PASSED for s in safety.signals
         )
+    )
+
+
+def thoughts_back_answer(text: str, session: SessionSafety) -> bool:
+    """ "What if the thoughts come back later tonight?" after the writer's own crisis help, at any
+    later turn of the session (docs/safety.md, fifty-third session). The caller has answered any
+    crisis in the message already."""
+    return session.response in THOUGHTS_BACK_AFTER and get_check_in().asks_if_thoughts_come_back(
+        text
     )
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 from cradle.yamlio import ContentError, load_yaml
@@ -165,6 +166,14 @@ class CheckInAnswers:
             self._corrections.asks_999_veto, text
         )
 
+    def asks_if_thoughts_come_back(self, text: str) -> bool:
+        """Does `text` ask what to do if the thoughts come back ("what if the thoughts come back
+        later tonight"), in the listed words, anywhere in it, and not of thoughts about the baby?
+        Only the words: the caller knows whose crisis help came before."""
+        return self._holds_listed(self._corrections.asks_if_back, text) and not self._holds_listed(
+            self._corrections.asks_if_back_veto, text
+        )
+
     def says_child_fine(self, text: str) -> bool:
         """Does `text` say the child is safe or asleep, or that the writer would never hurt them
         ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
@@ -272,6 +281,8 @@ class Corrections:
     temper_veto: tuple[str, ...] = ()  # "hurt", "shook": vetoes `temper_asks`
     asks_999: tuple[str, ...] = ()  # "should i ring 999", "is this an emergency": anywhere
     asks_999_veto: tuple[str, ...] = ()  # "why", "keep saying": vetoes `asks_999`
+    asks_if_back: tuple[str, ...] = ()  # "what if the thoughts come back": anywhere
+    asks_if_back_veto: tuple[str, ...] = ()  # "baby", "hurt him": vetoes `asks_if_back`
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -304,6 +315,8 @@ _CORRECTION_LISTS = (
     "temper_veto",
     "asks_999",
     "asks_999_veto",
+    "asks_if_back",
+    "asks_if_back_veto",
 )
 
 
@@ -325,6 +338,8 @@ def _corrections(path: Path, data: dict, normalise: Callable[[str], str]) -> Cor
             phrases = [*phrases, *_roles(path, raw.get("not_me_roles") or {})]
         if key == "asks_999":
             phrases = [*phrases, *_ways_of_calling(path, raw)]
+        if key == "asks_if_back":
+            phrases = [*phrases, *_joined(path, raw, "asks_if_back_what", "asks_if_back_how")]
         plain = {_plain(normalise(p)) for p in phrases}
         lists[key] = tuple(sorted(plain, key=len, reverse=True))
     return Corrections(**lists)
@@ -349,26 +364,16 @@ def _roles(path: Path, raw: object) -> list[str]:
 def _ways_of_calling(path: Path, raw: dict) -> list[str]:
     """`asks_999_openings` x `asks_999_calls` x `asks_999_whom` ("should i" "ring" "999"), and
     the same with `asks_999_openings_ing` and `asks_999_calls_ing` ("should i be" "ringing")."""
-    lists = {
-        key: _quoted_list(path, f"corrections.{key}", raw.get(key) or [])
-        for key in (
-            "asks_999_openings",
-            "asks_999_calls",
-            "asks_999_openings_ing",
-            "asks_999_calls_ing",
-            "asks_999_whom",
-        )
-    }
     return [
-        f"{opening} {call} {whom}"
-        for openings, calls in (
-            ("asks_999_openings", "asks_999_calls"),
-            ("asks_999_openings_ing", "asks_999_calls_ing"),
-        )
-        for opening in lists[openings]
-        for call in lists[calls]
-        for whom in lists["asks_999_whom"]
+        *_joined(path, raw, "asks_999_openings", "asks_999_calls", "asks_999_whom"),
+        *_joined(path, raw, "asks_999_openings_ing", "asks_999_calls_ing", "asks_999_whom"),
     ]
+
+
+def _joined(path: Path, raw: dict, *keys: str) -> list[str]:
+    """Each phrase of the first list joined to each of the next, in order."""
+    parts = [_quoted_list(path, f"corrections.{key}", raw.get(key) or []) for key in keys]
+    return [" ".join(words) for words in product(*parts)]
 
 
 def _passed_answers(

@@ -76,6 +76,9 @@ class Rule:
     negation_reaches_further: bool = False
     softened_tier: str | None = None
     softeners: frozenset[str] = field(default_factory=frozenset)
+    # Words that soften a match only right before it: "earlier" in "earlier tonight", a time
+    # already past (docs/safety.md, fifty-third session).
+    softeners_right_before: tuple[str, ...] = ()
     lowered_by: tuple[tuple[str, str], ...] = ()  # (context name, tier) pairs
 
 
@@ -242,6 +245,9 @@ class SafetyDetector:
                 f"rule {rule_id!r}: negation_reaches_further must be true or false, and true "
                 "only with a negation_tier"
             )
+        right_before = raw.get("softeners_right_before") or []
+        if right_before and raw.get("softened_tier") is None:
+            raise LexiconError(f"rule {rule_id!r}: softeners_right_before needs a softened_tier")
         lowered = raw.get("lowered_by") or {}
         for context, lowered_tier in lowered.items():
             if context not in self._context_names or lowered_tier not in TIERS:
@@ -264,6 +270,7 @@ class SafetyDetector:
             negation_reaches_further=reaches,
             softened_tier=raw.get("softened_tier"),
             softeners=frozenset(self.normalise(s) for s in raw.get("softeners") or []),
+            softeners_right_before=tuple(self.normalise(s) for s in right_before),
             lowered_by=tuple((str(c), str(t)) for c, t in lowered.items()),
         )
         if phrases:
@@ -407,6 +414,8 @@ class SafetyDetector:
     @staticmethod
     def _has_softener(rule: Rule, before: list[str]) -> bool:
         joined = " ".join(before)
+        if any(f" {joined}".endswith(f" {s}") for s in rule.softeners_right_before):
+            return True
         return any(s in before or (" " in s and s in joined) for s in rule.softeners)
 
     def _is_negated(self, doc: Doc, start: int, further: bool = False) -> bool:

@@ -375,6 +375,25 @@ def test_own_suicidal_thoughts_in_the_past_are_said_back_in_view_on_a_phone(phon
     assert_whole_in_the_log(page, (said,), 360)
 
 
+def test_what_if_the_thoughts_come_back_is_answered_in_view_on_a_phone(phone_page):
+    """After crisis help for her own thoughts and "I'm safe for now", "what if the thoughts come
+    back later tonight" gets its own line, wholly in view, not the scary-thoughts answer about
+    the baby (docs/safety.md, fifty-third session)."""
+    page = phone_page
+    ask(page, "earlier tonight i had some really dark thoughts, like not wanting to be here")
+    bot_says(page, "Are you safe right now?")
+    before = bot_count(page)
+    page.get_by_role("group", name="Suggested replies").last.get_by_role(
+        "button", name="I'm safe for now"
+    ).click()
+    wait_for_reply(page, before)
+    ask(page, "what if the thoughts come back later tonight")
+    line = bot_says(page, "you don't have to wait")
+    assert "116 123" in line.inner_text() and "baby" not in line.inner_text()
+    save_screenshot(page, "widget-if-thoughts-come-back-360.png")
+    assert_whole_in_the_log(page, (line,), 360)
+
+
 def test_a_hostile_crisis_link_in_a_reply_gets_the_widgets_own_numbers(page, stack):
     reply = {
         "messages": [{"text": "Call 999 now."}],

@@ -1270,6 +1270,29 @@ def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
     assert not any(t.startswith("Are you or your baby in danger") for t in texts), texts
 
 
+LEAMINGTON_MUM = (
+    "earlier tonight i had some really dark thoughts, like not wanting to be here. im ok now, "
+    "calmer, my partner is home with me"
+)
+THOUGHTS_BACK = "what if the thoughts come back later tonight"
+
+
+def test_thoughts_earlier_tonight_get_crisis_help_and_what_if_they_come_back_its_line(stack):
+    # The twenty-third user test's mum got "I'm glad to hear that", then the scary-thoughts
+    # answer about the baby (docs/safety.md, fifty-third session).
+    sender = "hole-thoughts-earlier-tonight"
+    texts, contract = say(stack, sender, LEAMINGTON_MUM)
+    expected = pick_variation("utter_safety", {"safety_response": "urgent"})["text"]
+    assert contract["safety"] == "urgent" and texts[0] == expected, texts
+    assert not any("Call 999 now" in t for t in texts), texts  # not the emergency reply
+    texts, _ = say(stack, sender, "/affirm")  # "I'm safe for now"
+    assert texts[0].startswith("Thank you. I'm still here"), texts
+    texts, contract = say(stack, sender, THOUGHTS_BACK)
+    assert [" ".join(t.split()) for t in texts] == [message("if_thoughts_come_back")["text"]]
+    assert not contract["topic"]
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
 def test_own_suicidal_thoughts_in_the_past_are_said_back_first(stack):
     # A support reading of the writer's own thoughts had no words of its own: whatever the NLU
     # guessed answered (the twenty-third user test; docs/safety.md, fifty-second session).

@@ -19,7 +19,12 @@ from cradle.responses import get_responses, message
 from cradle.sms import MAX_REPLY_SEGMENTS, fold_to_gsm, is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
 from tests.integration.test_conversation import focus_of
-from tests.integration.test_safety_holes import LEAMINGTON_DAD, SIGNS_RULED_OUT
+from tests.integration.test_safety_holes import (
+    LEAMINGTON_DAD,
+    LEAMINGTON_MUM,
+    SIGNS_RULED_OUT,
+    THOUGHTS_BACK,
+)
 
 pytestmark = pytest.mark.integration
 PUBLIC = "https://cradle.example.org/webhooks/twilio/webhook"
@@ -387,6 +392,18 @@ def test_by_text_a_reply_after_crisis_help_keeps_the_reminder_whole(stack):
     assert reply and reply.startswith(reminder + "\n"), reply
     assert len(reply) > len(reminder) + 20  # the privacy answer follows
     assert segments(reply) <= 3 and is_gsm7(reply)
+
+
+def test_by_text_what_if_the_thoughts_come_back_after_crisis_help_is_its_line_alone(stack):
+    # Web and text alike (docs/safety.md, fifty-third session): crisis help, "I'm safe for now"
+    # typed, then her question gets the line's one-segment form, not a topic.
+    number = "+447700900124"
+    first = text_sms(stack, number, LEAMINGTON_MUM)
+    assert first and "116 123" in first and "Call 999 now" not in first, first
+    text_sms(stack, number, "im safe for now")
+    reply = text_sms(stack, number, THOUGHTS_BACK)
+    assert reply == fold_to_gsm(message("if_thoughts_come_back", "twilio")["text"]), reply
+    assert segments(reply) == 1 and is_gsm7(reply)
 
 
 def test_by_text_the_fear_of_the_baby_being_taken_and_999_fit_three_segments(stack):

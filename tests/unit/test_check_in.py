@@ -233,6 +233,8 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ("corrections:\n  temper_veto: hurt\n", "corrections.temper_veto"),
         ("corrections:\n  asks_999_whom: 999\n", "corrections.asks_999_whom"),
         ('corrections:\n  asks_999_calls:\n    - ""\n', "corrections.asks_999_calls"),
+        ("corrections:\n  asks_if_back_what: they\n", "corrections.asks_if_back_what"),
+        ("corrections:\n  asks_if_back_veto: [1]\n", "corrections.asks_if_back_veto"),
     ],
 )
 def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
@@ -426,6 +428,87 @@ def test_own_suicidal_thoughts_in_the_past_are_said_back(text, said_back):
     turn = prepare_turn(text, SessionSafety())
     assert (THOUGHTS_PASSED in [m["text"] for m in turn.immediate]) == said_back
     assert turn.text_for_rasa == text  # then the turn goes on as before
+
+
+LEAMINGTON_MUM = (
+    "earlier tonight i had some really dark thoughts, like not wanting to be here. im ok now, "
+    "calmer, my partner is home with me"
+)
+
+
+def test_thoughts_of_not_being_here_earlier_tonight_get_crisis_help_not_999():
+    # The twenty-third user test: read as support and answered "I'm glad to hear that"; with the
+    # phrase alone, an emergency ("earlier tonight" as the time of an act). Thoughts tonight
+    # are current, so "ok now" does not lower them (docs/safety.md, fifty-third session).
+    turn = prepare_turn(LEAMINGTON_MUM, SessionSafety())
+    assert (turn.safety.tier, turn.safety.response) == ("urgent", "urgent")
+    assert json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))["safety_tier"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die tonight",
+        "i took some pills earlier tonight",
+        "i dont want to be here. tonight is the night",
+        "earlier i thought about it, tonight im going to end it",
+    ],
+)
+def test_a_time_to_act_is_still_an_emergency_with_earlier_about(text):
+    assert prepare_turn(text, SessionSafety()).safety.tier == "emergency"
+
+
+IF_THOUGHTS_COME_BACK = message("if_thoughts_come_back")["text"]
+# "I'm safe for now" pressed after the writer's own crisis help for suicidal thoughts.
+AFTER_OWN_THOUGHTS_SAFE = SessionSafety(
+    "urgent", response="urgent", said_safe=True, last_turn=("utter_safety_glad_safe",)
+)
+AFTER_OWN_THOUGHTS_HELP = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="urgent"
+)
+
+
+@pytest.mark.parametrize(
+    "session", [AFTER_OWN_THOUGHTS_SAFE, AFTER_OWN_THOUGHTS_HELP, AFTER_CRISIS_HELP]
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if the thoughts come back later tonight",
+        "but what do i do if i feel like that again",
+        "im scared they will come back when hes asleep",
+    ],
+)
+def test_what_if_the_thoughts_come_back_after_own_crisis_help_gets_its_line(text, session):
+    # Answered with scary thoughts about the baby (the twenty-third user test; docs/safety.md,
+    # fifty-third session).
+    turn = prepare_turn(text, session)
+    assert turn.text_for_rasa is None
+    assert [m["text"] for m in turn.immediate] == [IF_THOUGHTS_COME_BACK]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # No crisis help before: the question could be about any thoughts.
+        ("what if the thoughts come back later tonight", SessionSafety()),
+        # Crisis help for someone else, or for losing control with the baby.
+        ("what if the thoughts come back later tonight", AFTER_HELP_FOR_SOMEONE_ELSE),
+        ("what if the thoughts come back", SessionSafety("urgent", response="losing_control")),
+        # Thoughts of the baby are the scary-thoughts answer's, not this line's.
+        ("what if the thoughts about hurting her come back", AFTER_OWN_THOUGHTS_SAFE),
+        ("what if the thoughts about the baby come back", AFTER_OWN_THOUGHTS_SAFE),
+    ],
+)
+def test_what_if_they_come_back_gets_no_line_elsewhere(text, session):
+    turn = prepare_turn(text, session)
+    assert IF_THOUGHTS_COME_BACK not in [m.get("text") for m in turn.immediate]
+
+
+def test_what_if_they_come_back_by_text_is_one_segment_with_the_numbers():
+    by_text = message("if_thoughts_come_back", SMS_CHANNEL)["text"]
+    assert segments(by_text) == 1
+    assert all(number in by_text for number in ("116 123", "111", "999"))
 
 
 def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():

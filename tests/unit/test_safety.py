@@ -150,6 +150,29 @@ def test_an_idiom_pattern_is_never_read_as_a_signal(text, signals):
     assert {"time"} & get_detector().classify(text).signals == signals
 
 
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        # A time already past is not the time of an act (docs/safety.md, fifty-third session).
+        ("earlier tonight i had some really dark thoughts", set()),
+        ("earlier on tonight i felt awful", set()),
+        ("earlier this evening i cried for an hour", set()),
+        # Any other time word still is, "earlier" in the message or not.
+        ("i want to die tonight", {"time"}),
+        ("i felt ok earlier, now i just want to die", {"time"}),
+        ("i was fine earlier but tonight is different", {"time"}),
+    ],
+)
+def test_a_time_right_after_earlier_is_no_time_signal(text, signals):
+    assert {"time"} & get_detector().classify(text).signals == signals
+
+
+def test_softeners_right_before_need_a_softened_tier():
+    bad = {"id": "bad-rule", "signals": ["time"], "phrases": ["x"]}
+    with pytest.raises(LexiconError, match="bad-rule.*softened_tier"):
+        SafetyDetector({"rules": [{**bad, "softeners_right_before": ["earlier"]}]})
+
+
 def test_a_malformed_lexicon_names_the_rule():
     with pytest.raises(LexiconError, match="bad-rule"):
         SafetyDetector(
