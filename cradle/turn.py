@@ -304,6 +304,7 @@ CHECK_CLEARED = "action_check_cleared"  # the answer to "No" to that question
 WHEN_TO_CALL_999 = "when_to_call_999"  # "should I ring 999?" (`asks_999_answer`)
 THOUGHTS_PASSED = "thoughts_passed"  # own suicidal thoughts in the past (`thoughts_passed`)
 IF_THOUGHTS_COME_BACK = "if_thoughts_come_back"  # "what if they come back?"
+BABY_FEVER = "baby_fever"  # a baby's temperature (`when_to_call`)
 
 
 def not_safe_answer(session: SessionSafety) -> SafetyResult:
@@ -409,10 +410,12 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # user test).
         return PreparedTurn(safety, None, (line(IF_THOUGHTS_COME_BACK),), truncated)
     turn = _past_the_crisis_readings(text, session, safety, truncated)
-    if session.after_crisis and get_check_in().asks_whether_999(text):
+    fever = get_check_in().speaks_of_baby_fever(text)
+    if fever or (session.after_crisis and get_check_in().asks_whether_999(text)):
         # Right after crisis help, "do i ring 999 or 111?" was answered with a topic (the
-        # twenty-third user test): when to call first, then the turn goes on as it would.
-        return replace(turn, immediate=(line(WHEN_TO_CALL_999), *turn.immediate))
+        # twenty-third user test): when to call first, then the turn goes on as it would. A
+        # baby's temperature gets its own line first, whenever it comes.
+        return replace(turn, immediate=(when_to_call(fever), *turn.immediate))
     return turn
 
 
@@ -481,14 +484,23 @@ def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> 
     has just asked its own question, `prepare_turn` puts the line before the turn instead."""
     if safety.is_crisis or session.after_crisis or not get_check_in().asks_whether_999(text):
         return None
-    when = (line(WHEN_TO_CALL_999),)
+    fever = get_check_in().speaks_of_baby_fever(text)
+    when = (when_to_call(fever),)
     if session.just_cleared or session.last_question == CHECK_QUESTION:
         return PreparedTurn(safety, None, when)
     # "Yes, in danger" to a question whether to ring 999: the emergency reply ("Call 999 now"),
-    # unless the net or the session's crisis help said whose danger it is.
+    # unless the net or the session's crisis help said whose danger it is; for a baby's
+    # temperature, the reply for a medical emergency.
     earlier = session.response if session.response in _CRISIS_REPLIES else None
-    leaning = {"safety_response": safety.leaning or earlier or "emergency"}
+    default = "medical" if fever else "emergency"
+    leaning = {"safety_response": safety.leaning or earlier or default}
     return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", when)
+
+
+def when_to_call(fever: bool) -> dict[str, Any]:
+    """When to call 999 or NHS 111: for a baby's temperature, the NHS's own thresholds and red
+    flags (docs/safety.md, fifty-third session); otherwise in general."""
+    return line(BABY_FEVER if fever else WHEN_TO_CALL_999)
 
 
 def corrected_answer(

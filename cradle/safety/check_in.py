@@ -174,6 +174,17 @@ class CheckInAnswers:
             self._corrections.asks_if_back_veto, text
         )
 
+    def speaks_of_baby_fever(self, text: str) -> bool:
+        """Does `text` speak of a baby's temperature or fever ("my 7 week old feels really hot"),
+        in the listed words, anywhere in it, and not of a room, a bath or the writer's own?
+        Only the words: the caller has the safety net read it."""
+        c = self._corrections
+        return (
+            self._holds_listed(c.baby_fever, text)
+            and self._holds_listed(c.baby_fever_whose, text)
+            and not self._holds_listed(c.baby_fever_veto, text)
+        )
+
     def says_child_fine(self, text: str) -> bool:
         """Does `text` say the child is safe or asleep, or that the writer would never hurt them
         ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
@@ -283,6 +294,9 @@ class Corrections:
     asks_999_veto: tuple[str, ...] = ()  # "why", "keep saying": vetoes `asks_999`
     asks_if_back: tuple[str, ...] = ()  # "what if the thoughts come back": anywhere
     asks_if_back_veto: tuple[str, ...] = ()  # "baby", "hurt him": vetoes `asks_if_back`
+    baby_fever: tuple[str, ...] = ()  # "temperature", "feels hot": anywhere
+    baby_fever_whose: tuple[str, ...] = ()  # "baby", "week old", "he": anywhere
+    baby_fever_veto: tuple[str, ...] = ()  # "room", "bath", "my temperature": vetoes the two
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -317,6 +331,9 @@ _CORRECTION_LISTS = (
     "asks_999_veto",
     "asks_if_back",
     "asks_if_back_veto",
+    "baby_fever",
+    "baby_fever_whose",
+    "baby_fever_veto",
 )
 
 

@@ -364,6 +364,21 @@ def test_should_i_ring_999_and_the_danger_question_are_in_view_on_a_phone(phone_
     assert_whole_in_the_log(page, (when, question, buttons), 360)
 
 
+def test_a_babys_temperature_and_the_danger_question_are_in_view_on_a_phone(phone_page):
+    """A baby's temperature with "should I call 111 or 999?" gets the NHS's thresholds and red
+    flags, then the danger question with its buttons, wholly in view (docs/safety.md,
+    fifty-third session)."""
+    page = phone_page
+    first = bot_count(page)
+    ask(page, "my baby has a temperature i think. 7 weeks old. should i call 111 or 999")
+    question = bot_says(page, "Are you or your baby in danger right now?")
+    fever = page.locator(".cradle-bot").nth(first)
+    assert "38C" in fever.inner_text() and "NHS 111" in fever.inner_text()
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    save_screenshot(page, "widget-baby-temperature-360.png")
+    assert_whole_in_the_log(page, (fever, question, buttons), 360)
+
+
 def test_own_suicidal_thoughts_in_the_past_are_said_back_in_view_on_a_phone(phone_page):
     """Thoughts of suicide in the past are said back before the rest of the reply, wholly in
     view (docs/safety.md, fifty-second session)."""

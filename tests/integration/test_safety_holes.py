@@ -1252,6 +1252,20 @@ def test_should_i_ring_999_is_told_when_to_call_then_asked(stack, answer):
         assert contract["safety"] == "emergency" and texts[0] == expected, texts
 
 
+def test_a_babys_temperature_and_should_i_ring_999_get_the_nhs_line_and_yes_is_medical(stack):
+    # The twenty-third user test's mum of a warm 7-week-old was told when to call 999 in general,
+    # and "Yes" would have sent her own emergency reply (docs/safety.md, fifty-third session).
+    sender = "hole-baby-fever-999"
+    texts, contract = say(
+        stack, sender, "my baby has a temperature i think. 7 weeks old. should i call 111 or 999"
+    )
+    assert " ".join(texts[0].split()) == message("baby_fever")["text"], texts
+    assert texts[1] == pick_variation("utter_safety_check", {})["text"], texts
+    texts, contract = say(stack, sender, "/crisis_help")  # "Yes"
+    expected = pick_variation("utter_safety", {"safety_response": "medical"})["text"]
+    assert contract["safety"] == "emergency" and texts[0] == expected, texts
+
+
 def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
     # The twenty-third user test's mum of a warm 7-week-old, told to call 999, asked "is 111
     # ok?" and got worry and breathing tips (docs/safety.md, "after crisis help too").

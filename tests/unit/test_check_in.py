@@ -235,6 +235,7 @@ def test_only_a_whole_passed_answer_right_after_crisis_help_ends_it(answer, sess
         ('corrections:\n  asks_999_calls:\n    - ""\n', "corrections.asks_999_calls"),
         ("corrections:\n  asks_if_back_what: they\n", "corrections.asks_if_back_what"),
         ("corrections:\n  asks_if_back_veto: [1]\n", "corrections.asks_if_back_veto"),
+        ("corrections:\n  baby_fever_whose: baby\n", "corrections.baby_fever_whose"),
     ],
 )
 def test_a_bad_passed_answers_list_or_corrections_block_is_named(tmp_path, block, message):
@@ -363,12 +364,6 @@ HELPED_A_RELATIVE = SessionSafety("urgent", response="concern_for_other")
         ("Do we need an ambulance?", SessionSafety(), "emergency"),
         ("is this an emergency? shes been crying all day", SessionSafety(), "emergency"),
         ("should i take him to A&E", SessionSafety(), "emergency"),
-        # The twenty-third user test's mum of a warm 7-week-old, after the area question.
-        (
-            "my baby has a temperature i think. 7 weeks old. should i call 111 or 999",
-            SessionSafety(asked_area=True),
-            "emergency",
-        ),
     ],
 )
 def test_should_i_ring_999_gets_when_to_call_then_the_danger_question(text, session, leaning):
@@ -428,6 +423,66 @@ def test_own_suicidal_thoughts_in_the_past_are_said_back(text, said_back):
     turn = prepare_turn(text, SessionSafety())
     assert (THOUGHTS_PASSED in [m["text"] for m in turn.immediate]) == said_back
     assert turn.text_for_rasa == text  # then the turn goes on as before
+
+
+BABY_FEVER = message("baby_fever")["text"]
+
+
+def test_a_babys_temperature_gets_the_nhs_line_then_the_turn_goes_on():
+    # Cradle had nothing on a baby's fever (the twenty-third user test; docs/safety.md,
+    # fifty-third session). A message the net reads nothing in: the line, then Rasa as before.
+    # (Many wordings of a hot baby are read as a medical crisis first: crisis help, whole.)
+    text = "my baby feels hot, what should i do"
+    turn = prepare_turn(text, SessionSafety())
+    assert [m["text"] for m in turn.immediate] == [BABY_FEVER]
+    assert turn.text_for_rasa == text
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # The twenty-third user test's mum of a warm 7-week-old, after the area question.
+        (
+            "my baby has a temperature i think. 7 weeks old. should i call 111 or 999",
+            SessionSafety(asked_area=True),
+        ),
+        ("she has a bit of a temperature, is it an emergency", SessionSafety()),
+    ],
+)
+def test_a_babys_temperature_and_should_i_ring_999_get_the_line_and_lean_medical(text, session):
+    turn = prepare_turn(text, session)
+    assert [m["text"] for m in turn.immediate] == [BABY_FEVER]  # not the general line
+    # "Yes" to the danger question: "This could be a medical emergency. Call 999 now..."
+    assert turn.text_for_rasa == '/safety_check{"safety_response": "medical"}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the right room temperature for a newborn",
+        "how hot should the bath be for a 3 month old",
+        "i have a fever and the baby is fine",
+        "my temperature is high since the birth, baby is fine",
+        "how do i get him to nap",
+    ],
+)
+def test_a_room_a_bath_or_the_writers_own_temperature_gets_no_fever_line(text):
+    turn = prepare_turn(text, SessionSafety())
+    assert BABY_FEVER not in [m.get("text") for m in turn.immediate]
+
+
+def test_a_baby_fever_line_by_text_is_one_segment_with_its_numbers():
+    by_text = message("baby_fever", SMS_CHANNEL)["text"]
+    assert segments(by_text) == 1
+    assert all(words in by_text for words in ("38C", "39C", "NHS 111", "999"))
+
+
+def test_why_in_a_question_whether_to_ring_999_does_not_veto_it():
+    # "Why" alone was a veto (docs/safety.md, fifty-third session).
+    turn = prepare_turn(
+        "she keeps crying and i dont know why, should i take her to a&e", SessionSafety()
+    )
+    assert [m["text"] for m in turn.immediate] == [WHEN_TO_CALL_999]
 
 
 LEAMINGTON_MUM = (
@@ -526,6 +581,7 @@ def test_a_crisis_with_should_i_ring_999_in_it_is_crisis_help_whole():
         ("should i call the health visitor", SessionSafety()),
         ("why do you keep saying 999 or 111", SessionSafety()),
         ("why do you keep saying 999 or 111", AFTER_CRISIS_HELP),
+        ("why r u saying 999 all the time", SessionSafety()),
     ],
 )
 def test_only_a_question_whether_to_ring_999_gets_when_to_call(text, session):
