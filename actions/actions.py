@@ -21,7 +21,7 @@ from cradle.audience import (
     speaks_of_self,
 )
 from cradle.catalogue.kitemark import get_schemes
-from cradle.catalogue.naming import asks_practical, named_in
+from cradle.catalogue.naming import asks_cost, asks_practical, named_in
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
@@ -607,10 +607,13 @@ class ActionFindServices(Action):
             line = "service_named_phone"
         else:
             line = "service_named_website" if service.url else "service_named_no_contact"
+        # "Is it free?": what the catalogue records, never a guess (README, fifty-third session).
+        cost = [say(_COST_LINES.get(service.cost or "", "service_cost_unknown"), name=service.name)]
         dispatch(
             dispatcher,
             [
                 *line_before_services(tracker),
+                *(cost if asks_cost(text) else []),
                 say(line, name=service.name, description=service.description),
                 contract(services=[service.id], cards=[service.card()]),
             ],
@@ -641,6 +644,10 @@ class ActionFindServices(Action):
 
     def _search(self, request: Any) -> SearchOutcome:
         return self._open().search(request.query)
+
+
+# A service's `cost_options` and the line that says it; no cost recorded: "I don't know".
+_COST_LINES = {"free": "service_cost_free", "low-cost": "service_cost_low"}
 
 
 def start_service_filter(

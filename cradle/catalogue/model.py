@@ -77,7 +77,7 @@ class Service:
     audiences: list[str]
     needs: list[str]
     stages: list[str]
-    cost: str
+    cost: str | None  # None: not known
     always_open: bool
     windows: list[Window]
     closed_on: list[dt.date]
@@ -146,6 +146,18 @@ def normalise_phone(number: str, kind: str) -> str:
         raise ValueError(f"phone {number!r} is not a valid UK number")
     # Keep the organisation's own spacing ("0800 58 58 58"): it is how parents see it elsewhere.
     return " ".join(number.split())
+
+
+# What a service may cost, as `cost_options` says; none given is not known, never "free" (README,
+# "Is it free?", fifty-third session).
+COSTS = ("free", "low-cost")
+
+
+def _cost(entry: dict[str, Any]) -> str | None:
+    value = entry.get("cost_options")
+    if value is not None and value not in COSTS:
+        raise ValueError(f"cost_options must be one of {', '.join(COSTS)}, not {value!r}")
+    return value
 
 
 def _flag(entry: dict[str, Any], key: str) -> bool:
@@ -239,7 +251,7 @@ def parse_service(
         audiences=audiences,
         needs=service_needs,
         stages=stages,
-        cost=str(entry.get("cost_options", "free")),
+        cost=_cost(entry),
         always_open=always_open,
         windows=windows,
         closed_on=closed_on,

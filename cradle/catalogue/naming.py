@@ -79,6 +79,17 @@ _PRACTICAL = _ASKED_BEFORE | frozenset(
 )
 
 
+# What a service costs (README, "Is it free?", fifty-third session): "is it free", "do i have to
+# pay", "how much is it".
+_COST = frozenset("cost costs costing charge charges charged free price prices pay paying".split())
+
+
+def asks_cost(text: str) -> bool:
+    """Does the message ask what a service costs?"""
+    said = _plain(text)
+    return bool(_COST.intersection(said.split())) or " how much " in f" {said} "
+
+
 def asks_practical(text: str) -> bool:
     """Does the message ask what a service costs, when it is open or how to reach it?"""
     return bool(_PRACTICAL.intersection(_plain(text).split()))

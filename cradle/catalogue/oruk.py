@@ -132,7 +132,9 @@ def export_services(catalogue: Catalogue) -> dict[str, Any]:
                     }
                     for r in db.query("SELECT date FROM closures WHERE service_id = ?", [sid])
                 ],
-                "cost_options": [{"id": f"{sid}-cost", "option": row["cost"]}],
+                "cost_options": (
+                    [{"id": f"{sid}-cost", "option": row["cost"]}] if row["cost"] else []
+                ),
                 "languages": [
                     {"id": f"{sid}-lang-{lang}", "language": lang}
                     for lang in json.loads(row["languages"] or "[]")

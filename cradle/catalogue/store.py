@@ -26,7 +26,7 @@ from cradle.catalogue.hours import (
     describe_next_open,
     is_bank_holiday,
 )
-from cradle.catalogue.model import CRISIS, known_needs
+from cradle.catalogue.model import COSTS, CRISIS, known_needs
 from cradle.catalogue.ranking import ANYWHERE, AUDIENCE_FIT, OUTSIDE, need_key
 
 # Ranking: a service reachable from its card (a website or a phone) first, then audience (a
@@ -55,7 +55,6 @@ class BadQuery(ValueError):
 
 
 CONTACTS = ("text", "phone", "online", "in-person")
-COSTS = ("free", "low-cost")
 
 
 def fts_terms(text: str) -> str:
@@ -124,7 +123,7 @@ class ServiceResult:
     phones: tuple[dict[str, str], ...]
     scope: int  # 0 local district, 1 county-wide, 2 national
     always_open: bool
-    cost: str
+    cost: str | None  # None: not known (no `cost_options`)
     kitemark: dict[str, Any]
     last_verified: str
     areas: tuple[str, ...] = ()

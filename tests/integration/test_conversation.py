@@ -1230,6 +1230,9 @@ def test_a_listed_service_asked_about_by_name_is_not_a_word_to_explain(stack):
     texts, contract = say(stack, sender, "cheers. whats saturdads? is it free")
     assert contract["services"] == ["saturdads-rugby"], texts
     assert message("term_unknown")["text"] not in texts
+    # Its cost is not recorded: said so, never guessed (README, "Is it free?", fifty-third
+    # session).
+    assert texts[0] == "I don't know what SaturDads (Rugby) costs: ask them before you go.", texts
 
 
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):

@@ -1074,6 +1074,38 @@ async def test_a_practical_question_about_a_service_listed_earlier_gets_its_card
     assert (services == [card]) if card else (services == []), texts(dispatcher)
 
 
+@pytest.mark.parametrize(
+    ("latest", "said"),
+    [
+        # The twenty-third user test's dad: SaturDads records no cost (README, "Is it free?").
+        (
+            a_few_turns_after_a_list("so is saturdads free", "ask_dads", DADS_IDS),
+            "I don't know what SaturDads (Rugby) costs: ask them before you go.",
+        ),
+        (
+            a_few_turns_after_a_list(
+                "ok. last thing is relate free or not", "ask_relationships", COUPLES_IDS
+            ),
+            "Relate may charge a small amount: ask them before you go.",
+        ),
+        (under_listed("is samaritans free?", "ask_low_mood", COUPLES_IDS), "Samaritans is free."),
+        # Not a question of cost: the contact line alone, as before.
+        (under_listed("what's the number for samaritans", "ask_low_mood", COUPLES_IDS), None),
+    ],
+)
+async def test_is_it_free_about_a_listed_service_says_what_the_catalogue_records(
+    find, latest, said
+):
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerTopic(find).run(dispatcher, latest, {})
+    said_first = texts(dispatcher)[0]
+    if said:
+        assert said_first == said
+        assert len(payloads(dispatcher)["services"]) == 1  # then its card, as before
+    else:
+        assert not any(w in said_first for w in ("costs", "free.", "small amount")), said_first
+
+
 async def test_a_practical_question_naming_a_place_gets_that_places_list(find):
     dispatcher = CollectingDispatcher()
     text = "are there any free talking therapies in rugby"

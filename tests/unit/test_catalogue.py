@@ -166,6 +166,7 @@ def _entry(**changes):
     [
         ({"service_areas": ["narnia"]}, "unknown service_areas: narnia"),
         ({"needs": ["astrology"]}, "unknown needs: astrology"),
+        ({"cost_options": "cheap"}, "cost_options must be one of free, low-cost"),
         ({"phones": [{"number": "12345", "type": "voice"}]}, "not a valid UK number"),
         ({"phones": [{"number": "+1 212 555 0100", "type": "voice"}]}, "not a valid UK number"),
         ({"kitemark": None}, "missing kitemark"),
@@ -250,6 +251,19 @@ def test_bad_entries_name_file_and_entry_and_build_nothing(services_dir, tmp_pat
     assert "extra.yml" in str(err.value)
     assert reason in str(err.value)
     assert out.read_bytes() == before  # the old catalogue is untouched
+
+
+def test_a_service_with_no_cost_options_is_not_called_free(services_dir, tmp_path):
+    # Every service without a cost was recorded as free, with no source saying so (README, "Is it
+    # free?", fifty-third session).
+    write_services(services_dir, [_entry(), _entry(id="free-service", cost_options="free")])
+    out = tmp_path / "catalogue.db"
+    build_fixture(services_dir, out)
+    catalogue = Catalogue.open(out, frozenset(get_areas().district_names))
+    free = ids(catalogue, needs=("low-mood",), district="rugby", cost="free", limit=50)
+    assert "free-service" in free and "new-service" not in free
+    assert "new-service" in ids(catalogue, needs=("low-mood",), district="rugby", limit=50)
+    assert catalogue.get("new-service", today=TODAY, when=NOON).cost is None
 
 
 def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):

@@ -104,4 +104,8 @@ def test_export_is_oruk_shaped(real_catalogue, tmp_path: Path):
         {"id": "samaritans-area-national", "service_area": "national"}
     ]
     assert len(samaritans["regular_schedules"]) == 7
+    assert samaritans["cost_options"] == [{"id": "samaritans-cost", "option": "free"}]
+    # No cost option where the catalogue knows none (README, "Is it free?").
+    saturdads = next(s for s in data["content"] if s["id"] == "saturdads-rugby")
+    assert saturdads["cost_options"] == []
     json.dumps(data)  # serialisable
