@@ -114,6 +114,9 @@ class RequestReader:
         # The service a group's own line sends the parent to ("The Family Information Service
         # can tell you..."): its card leads the list when that line is said.
         self.group_first: dict[str, str] = {}
+        # Kinds of help whose words ask for services on their own ("what can we claim for the
+        # baby": README, fifty-third session).
+        self.by_itself: list[str] = []
         unlisted = data.get("unlisted_groups") or {}
         if not isinstance(unlisted, dict):
             raise ContentError(path, "unlisted_groups: expected a mapping of groups")
@@ -131,6 +134,11 @@ class RequestReader:
                 if not isinstance(first, str) or not SERVICE_ID.match(first):
                     raise ContentError(path, f"unlisted_groups.{group}.first: a service id")
                 self.group_first[str(group)] = first
+            by_itself = entry.get("asks_by_itself", False)
+            if not isinstance(by_itself, bool):
+                raise ContentError(path, f"unlisted_groups.{group}.asks_by_itself: true or false")
+            if by_itself:
+                self.by_itself.append(str(group))
         self.needs = groups("needs", known_needs())
         self.about_cradle = groups("about_cradle", ABOUT_CRADLE)
         everyday = data.get("no_need_named") or []
@@ -152,7 +160,11 @@ class RequestReader:
         text = text[:_MAX_CHARS]
         if any(p.search(text) for p in self.not_requests):
             return None  # "it's not really the groups": turned down, whatever the NLU read
-        asked = asked or any(p.search(text) for p in self.asks)
+        asked = (
+            asked
+            or any(p.search(text) for p in self.asks)
+            or any(self.names_group(g, text) for g in self.by_itself)
+        )
         if not asked and not (names_a_place and self._names_help(text)):
             return None
 

@@ -1220,6 +1220,13 @@ def test_money_help_asked_for_in_other_words_gets_the_money_line(stack):
     assert contract["services"], texts
 
 
+def test_what_can_we_claim_from_a_dad_is_a_request_for_money_help(stack):
+    # The twenty-third user test's dad got the dads' topic (README, fifty-third session).
+    texts, contract = say(stack, "money-dad-claims", "dad here. what can we claim for the baby")
+    assert " ".join(texts[0].split()) == message("services_money_none")["text"], texts
+    assert contract["services"] and not contract["topic"], texts
+
+
 def test_a_listed_service_asked_about_by_name_is_not_a_word_to_explain(stack):
     # The twenty-third user test's dad got "I don't have that word in my list yet" (README,
     # fifty-second session).

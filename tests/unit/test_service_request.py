@@ -10,7 +10,7 @@ import pytest
 
 from cradle.content import content_dir
 from cradle.responses import message
-from cradle.service_request import get_request_reader
+from cradle.service_request import RequestReader, get_request_reader
 from cradle.turn import CommandError, check_command, services_search
 from cradle.yamlio import ContentError
 
@@ -218,10 +218,10 @@ def test_a_request_in_another_language_is_read(text, other_language):
         ("is there anywhere that helps with universal credit near me", "money-advice"),
         ("any support with money worries in nuneaton", "money-advice"),
         # The twenty-second user test's dad asked in other words (README, fifty-second session).
-        ("help with money not feelings. what can we claim", "money-advice"),
-        ("what can we claim, is there anything for new babies", "money-advice"),
-        ("are we entitled to anything when the baby comes", "money-advice"),
-        ("is there a maternity grant or healthy start vouchers", "money-advice"),
+        ("help with money not feelings. what can we claim", "money-claims"),
+        ("what can we claim, is there anything for new babies", "money-claims"),
+        ("are we entitled to anything when the baby comes", "money-claims"),
+        ("is there a maternity grant or healthy start vouchers", "money-claims"),
         ("we claimed the car seat on ebay, any baby groups", None),
         ("any help with the bath, she screams", None),
         ("grant me patience, is there a group for new dads", None),
@@ -230,6 +230,33 @@ def test_a_request_in_another_language_is_read(text, other_language):
 def test_a_group_of_parents_without_a_catalogue_audience_is_read(text, group):
     ask = get_request_reader().read(text, asked=True)
     assert ask is not None and ask.group == group
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # Asked as a question of what to claim: a request by itself, whatever the NLU read (the
+        # twenty-third user test's dad got the dads' topic; README, fifty-third session).
+        ("dad here. what can we claim for the baby", "money-claims"),
+        ("help with money not feelings. what can we claim", "money-claims"),
+        ("what can we claim for the baby", "money-claims"),
+        # Money named while speaking of feelings, or "claims" of another kind: not a request.
+        ("money is tight but i mostly feel low", None),
+        ("we are on universal credit and i feel so low", None),
+        ("my partner claims hes fine", None),
+    ],
+)
+def test_a_question_of_what_to_claim_asks_for_services_by_itself(text, group):
+    ask = get_request_reader().read(text)
+    assert (ask.group if ask else None) == group
+
+
+def test_asks_by_itself_must_be_true_or_false(tmp_path):
+    path = tmp_path / "service_requests.yml"
+    text = (content_dir() / "service_requests.yml").read_text()
+    path.write_text(text.replace("asks_by_itself: true", "asks_by_itself: sometimes", 1))
+    with pytest.raises(ContentError, match="money-claims.asks_by_itself"):
+        RequestReader(path)
 
 
 @pytest.mark.parametrize(
