@@ -339,11 +339,7 @@ def test_advice_today_after_no_to_the_danger_question_is_in_view_on_a_phone(phon
         " 999 im scared now. i just meant the wine",
     )
     bot_says(page, "Are you or your baby in danger right now?")
-    before = bot_count(page)
-    page.get_by_role("group", name="Suggested replies").last.get_by_role(
-        "button", name="No"
-    ).click()
-    wait_for_reply(page, before)
+    choose(page, "No")
     answer = bot_says(page, "needs advice today")
     assert "midwife or health visitor" in answer.inner_text()
     save_screenshot(page, "widget-advice-today-360.png")
@@ -397,11 +393,7 @@ def test_what_if_the_thoughts_come_back_is_answered_in_view_on_a_phone(phone_pag
     page = phone_page
     ask(page, "earlier tonight i had some really dark thoughts, like not wanting to be here")
     bot_says(page, "Are you safe right now?")
-    before = bot_count(page)
-    page.get_by_role("group", name="Suggested replies").last.get_by_role(
-        "button", name="I'm safe for now"
-    ).click()
-    wait_for_reply(page, before)
+    choose(page, "I'm safe for now")
     ask(page, "what if the thoughts come back later tonight")
     line = bot_says(page, "you don't have to wait")
     assert "116 123" in line.inner_text() and "baby" not in line.inner_text()
