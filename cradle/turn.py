@@ -771,18 +771,20 @@ def help_on_the_way_answer(
     "If you haven't yet, call 999" (not after tablets: a call to a helpline is not the medical
     help the reply assumes). A call that has not happened ("they said they'd come later") is
     neither (`not_calling` vetoes both lists). docs/safety.md, thirty-ninth and fortieth
-    sessions."""
+    sessions. A call typed later in the session, while the medical crisis is still held
+    ("ringing 111 now" two topic turns on), gets the calling reply too (fifty-third session)."""
     if session.response not in HELP_ON_THE_WAY or not session.last_turn:
         return None
-    asked = session.last_turn[-1]
-    if asked not in HEARD_AFTER or not _reads_nothing_new(safety, session):
+    if not _reads_nothing_new(safety, session):
         return None
+    asked = session.last_turn[-1]
     check_in = get_check_in()
-    if check_in.says_help_coming(text):
+    if asked in HEARD_AFTER and check_in.says_help_coming(text):
         if asked in ON_THE_WAY_ASKED:
             return PreparedTurn(SafetyResult(), HELP_ON_THE_WAY_COMMAND)
         return PreparedTurn(SafetyResult(), None, ({"text": on_the_way_reply(session.response)},))
-    if session.response in CALLING_AFTER and check_in.says_calling(text):
+    held = asked in HEARD_AFTER or reminds(session)
+    if held and session.response in CALLING_AFTER and check_in.says_calling(text):
         return PreparedTurn(SafetyResult(), None, (line(CALLING_AFTER_MEDICAL),))
     return None
 

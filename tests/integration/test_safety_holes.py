@@ -1266,6 +1266,25 @@ def test_a_babys_temperature_and_should_i_ring_999_get_the_nhs_line_and_yes_is_m
     assert contract["safety"] == "emergency" and texts[0] == expected, texts
 
 
+def test_ringing_111_later_in_a_medical_emergencys_session_gets_the_calling_reply(stack):
+    # The twenty-fourth user test's mum in Warwick got the medical reply ("Call 999 now") again
+    # when she wrote that she was ringing 111 (docs/safety.md, fifty-third session).
+    sender = "hole-ringing-111-later"
+    _, contract = say(stack, sender, "my 10 week old has a temp of 38.5")
+    assert contract["safety"] == "emergency"  # the medical reply came first
+    # Her two questions, answered with topics: "Is help on the way?" is no longer the question
+    # just asked.
+    for asked in (
+        "999?? shes a bit sleepier than normal but shes feeding ok and breathing normal, no rash."
+        " is it really 999 or should i ring 111",
+        "im not anxious i just need to know what to do about her temperature. 111 or a&e?",
+    ):
+        _, contract = say(stack, sender, asked)
+        assert contract["safety"] == "none", contract
+    texts, contract = say(stack, sender, "ok thank you. ringing 111 now")
+    assert [" ".join(t.split()) for t in texts] == [message("crisis_calling_medical")["text"]]
+
+
 def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
     # The twenty-third user test's mum of a warm 7-week-old, told to call 999, asked "is 111
     # ok?" and got worry and breathing tips (docs/safety.md, "after crisis help too").

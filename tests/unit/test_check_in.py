@@ -6,6 +6,7 @@ End-to-end versions on the real servers are in tests/integration/test_safety_hol
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -395,6 +396,15 @@ def test_should_i_ring_999_after_no_to_the_danger_question_is_not_asked_it_again
                 "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
             ),
         ),
+        # The twenty-fourth user test's mum in Warwick got the anxiety topic alone (fifty-third
+        # session).
+        (
+            "999?? shes a bit sleepier than normal but shes feeding ok and breathing normal, no"
+            " rash. is it really 999 or should i ring 111",
+            SessionSafety(
+                "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
+            ),
+        ),
     ],
 )
 def test_should_i_ring_999_or_111_after_crisis_help_gets_when_to_call_first(text, session):
@@ -532,6 +542,9 @@ AFTER_OWN_THOUGHTS_HELP = SessionSafety(
         "what if the thoughts come back later tonight",
         "but what do i do if i feel like that again",
         "im scared they will come back when hes asleep",
+        # The twenty-fourth user test's mum got the domestic abuse topic.
+        "my partner is home now and i feel a bit steadier. but hes back at work tomorrow and im"
+        " scared it will happen again when im alone with her",
     ],
 )
 def test_what_if_the_thoughts_come_back_after_own_crisis_help_gets_its_line(text, session):
@@ -1124,6 +1137,36 @@ def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(
     ],
 )
 def test_calling_after_a_medical_emergency_is_heard_only_when_it_is_a_call(text, session):
+    assert line("crisis_calling_medical") not in prepare_turn(text, session).immediate
+
+
+# Two topic turns after the medical reply, the crisis still held (the twenty-fourth user test's
+# mum in Warwick, asking "999 or 111?"; docs/safety.md, fifty-third session).
+MEDICAL_TWO_TURNS_ON = SessionSafety(
+    "emergency", None, response="medical", last_turn=("action_answer_topic",)
+)
+
+
+def test_ringing_111_later_in_a_medical_emergencys_session_gets_the_calling_reply():
+    # She got "This could be a medical emergency. Call 999 now" again.
+    turn = prepare_turn("ok thank you. ringing 111 now", MEDICAL_TWO_TURNS_ON)
+    assert turn.immediate == (line("crisis_calling_medical"),)
+    assert turn.text_for_rasa is None
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Said safe since, after tablets, or no crisis help at all: as before.
+        ("ok thank you. ringing 111 now", replace(MEDICAL_TWO_TURNS_ON, said_safe=True)),
+        ("ok thank you. ringing 111 now", replace(MEDICAL_TWO_TURNS_ON, response="overdose")),
+        ("ok thank you. ringing 111 now", SessionSafety()),
+        # Not a call that happened.
+        ("they said they'd ring back", MEDICAL_TWO_TURNS_ON),
+        ("ill ring them in the morning", MEDICAL_TWO_TURNS_ON),
+    ],
+)
+def test_a_call_later_in_the_session_is_heard_only_while_the_medical_crisis_is_held(text, session):
     assert line("crisis_calling_medical") not in prepare_turn(text, session).immediate
 
 
