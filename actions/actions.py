@@ -46,6 +46,7 @@ from cradle.replies import (
     Message,
     about_cradle_messages,
     contract,
+    costs_of,
     feedback_given,
     lines_in_last_reply,
     needs_help_today,
@@ -599,6 +600,11 @@ class ActionFindServices(Action):
         service = named_in(text, [(s.name, s) for s in shown]) or _the_one_the_line_named(
             tracker, text, shown
         )
+        if service is None and asks_cost(text) and _THEM.search(text):
+            # "do any of them cost anything?": each one's cost as recorded, not the list again
+            # (README, fifty-third session).
+            dispatch(dispatcher, costs_of(shown))
+            return True
         if service is None or get_request_reader().turns_down(text):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.

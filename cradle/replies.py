@@ -38,6 +38,26 @@ def contract(**fields: Any) -> Message:
     return {"custom": {"cradle": fields}}
 
 
+# A service's `cost_options` and the line that names the services of the list recorded so.
+_COST_LIST_LINES = {
+    "free": "services_cost_free",
+    "low-cost": "services_cost_low",
+    None: "services_cost_unknown",
+}
+
+
+def costs_of(services: Sequence[ServiceResult]) -> list[Message]:
+    """What the catalogue records of what each listed service costs: a line for those recorded
+    free, one for those that may charge, one for those with no cost recorded (README, "Do any of
+    them cost anything?")."""
+    lines = []
+    for cost, line in _COST_LIST_LINES.items():
+        names = [s.name for s in services if s.cost == cost]
+        if names:
+            lines.append(say(line, names=", ".join(names)))
+    return lines
+
+
 def topic_messages(topic: Topic, audience: str | None, focus: Focus | None = None) -> list[Message]:
     """The first answer to a topic question: its title, then a short text (one SMS segment),
     warm, one next step, with buttons for what comes next. The longer sections stay in the

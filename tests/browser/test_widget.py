@@ -375,6 +375,20 @@ def test_a_babys_temperature_and_the_danger_question_are_in_view_on_a_phone(phon
     assert_whole_in_the_log(page, (fever, question, buttons), 360)
 
 
+def test_what_the_listed_services_cost_is_in_view_on_a_phone(phone_page):
+    """ "Do any of them cost anything?" under a list gets each service's recorded cost, not the
+    list again, wholly in view (README, fifty-third session)."""
+    page = phone_page
+    ask(page, "whats there for dads near me? im in nuneaton")
+    first = bot_count(page)
+    ask(page, "do any of them cost anything? money is already tight")
+    said = page.locator(".cradle-bot").nth(first)
+    assert "Free: CALM helpline" in said.inner_text()
+    assert page.locator(".cradle-bot").nth(first).locator(".cradle-card").count() == 0
+    save_screenshot(page, "widget-what-they-cost-360.png")
+    assert_whole_in_the_log(page, (said,), 360)
+
+
 def test_own_suicidal_thoughts_in_the_past_are_said_back_in_view_on_a_phone(phone_page):
     """Thoughts of suicide in the past are said back before the rest of the reply, wholly in
     view (docs/safety.md, fifty-second session)."""

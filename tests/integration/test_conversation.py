@@ -1220,6 +1220,16 @@ def test_money_help_asked_for_in_other_words_gets_the_money_line(stack):
     assert contract["services"], texts
 
 
+def test_do_any_of_them_cost_anything_under_a_list_gets_the_recorded_costs(stack):
+    # The twenty-fourth user test's dad got the same list again (README, fifty-third session).
+    sender = "costs-of-the-list"
+    _, contract = say(stack, sender, "whats there for dads near me? im in nuneaton")
+    assert contract["services"]
+    texts, contract = say(stack, sender, "do any of them cost anything? money is already tight")
+    assert not contract["services"], texts  # not the list again
+    assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
+
+
 def test_what_can_we_claim_from_a_dad_is_a_request_for_money_help(stack):
     # The twenty-third user test's dad got the dads' topic (README, fifty-third session).
     texts, contract = say(stack, "money-dad-claims", "dad here. what can we claim for the baby")

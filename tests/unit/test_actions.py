@@ -1106,6 +1106,33 @@ async def test_is_it_free_about_a_listed_service_says_what_the_catalogue_records
         assert not any(w in said_first for w in ("costs", "free.", "small amount")), said_first
 
 
+@pytest.mark.parametrize(
+    "latest",
+    [
+        # The twenty-fourth user test's dad got the same list again (README, fifty-third
+        # session), then the asking-for-help topic.
+        under_listed(
+            "do any of them cost anything? money is already tight", "find_services", DADS_IDS
+        ),
+        a_few_turns_after_a_list("but are they free tho", "ask_asking_for_help", DADS_IDS),
+    ],
+)
+async def test_do_any_of_them_cost_anything_gets_each_ones_recorded_cost(find, latest):
+    dispatcher = CollectingDispatcher()
+    action = find if latest.latest_message["intent"]["name"] == "find_services" else None
+    await (action or ActionAnswerTopic(find)).run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert "services" not in payloads(dispatcher), said  # not the list again
+    assert "Free: Samaritans" in said[0]
+    assert said[-1].startswith("I don't know what these cost:") and "SaturDads (Rugby)" in said[-1]
+
+
+async def test_a_question_about_them_that_is_not_cost_is_not_answered_with_costs(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, under_listed("do they have a number", "find_services", DADS_IDS), {})
+    assert not any(t.startswith(("Free:", "I don't know what these")) for t in texts(dispatcher))
+
+
 async def test_a_practical_question_naming_a_place_gets_that_places_list(find):
     dispatcher = CollectingDispatcher()
     text = "are there any free talking therapies in rugby"
