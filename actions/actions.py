@@ -46,6 +46,7 @@ from cradle.replies import (
     Message,
     about_cradle_messages,
     contract,
+    cost_of,
     costs_of,
     feedback_given,
     lines_in_last_reply,
@@ -613,13 +614,12 @@ class ActionFindServices(Action):
             line = "service_named_phone"
         else:
             line = "service_named_website" if service.url else "service_named_no_contact"
-        # "Is it free?": what the catalogue records, never a guess (README, fifty-third session).
-        cost = [say(_COST_LINES.get(service.cost or "", "service_cost_unknown"), name=service.name)]
         dispatch(
             dispatcher,
             [
                 *line_before_services(tracker),
-                *(cost if asks_cost(text) else []),
+                # "Is it free?": what the catalogue records (README, fifty-third session).
+                *([cost_of(service)] if asks_cost(text) else []),
                 say(line, name=service.name, description=service.description),
                 contract(services=[service.id], cards=[service.card()]),
             ],
@@ -650,10 +650,6 @@ class ActionFindServices(Action):
 
     def _search(self, request: Any) -> SearchOutcome:
         return self._open().search(request.query)
-
-
-# A service's `cost_options` and the line that says it; no cost recorded: "I don't know".
-_COST_LINES = {"free": "service_cost_free", "low-cost": "service_cost_low"}
 
 
 def start_service_filter(

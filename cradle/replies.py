@@ -38,12 +38,18 @@ def contract(**fields: Any) -> Message:
     return {"custom": {"cradle": fields}}
 
 
-# A service's `cost_options` and the line that names the services of the list recorded so.
-_COST_LIST_LINES = {
-    "free": "services_cost_free",
-    "low-cost": "services_cost_low",
-    None: "services_cost_unknown",
+# A service's `cost_options` and the lines that say it, of one service and of a list's
+# services; no cost recorded: "I don't know", never a guess (README, fifty-third session).
+_COST_LINES = {
+    "free": ("service_cost_free", "services_cost_free"),
+    "low-cost": ("service_cost_low", "services_cost_low"),
+    None: ("service_cost_unknown", "services_cost_unknown"),
 }
+
+
+def cost_of(service: ServiceResult) -> Message:
+    """What the catalogue records of what one service costs ("Is it free?")."""
+    return say(_COST_LINES[service.cost][0], name=service.name)
 
 
 def costs_of(services: Sequence[ServiceResult]) -> list[Message]:
@@ -51,7 +57,7 @@ def costs_of(services: Sequence[ServiceResult]) -> list[Message]:
     free, one for those that may charge, one for those with no cost recorded (README, "Do any of
     them cost anything?")."""
     lines = []
-    for cost, line in _COST_LIST_LINES.items():
+    for cost, (_, line) in _COST_LINES.items():
         names = [s.name for s in services if s.cost == cost]
         if names:
             lines.append(say(line, names=", ".join(names)))
