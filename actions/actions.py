@@ -586,11 +586,16 @@ class ActionFindServices(Action):
         cannot say, and a first answer written for the question if there is one. True when
         answered."""
         text = _latest_text(tracker)
+        # By text "them" is the services the text showed; a service named may be any the list
+        # found (README, "By text, 'them' is the three services the text listed").
+        by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
         listed = services_in_last_reply(tracker.events)
+        texted = services_in_last_reply(tracker.events, by_sms=True)
         if not listed and asks_practical(text) and not get_areas().find_in_text(text).district:
             # "ok. last thing is relate free or not", a few turns after the list; a place named
             # ("free talking therapies in rugby") asks for that place's list instead.
             listed = services_in_latest_list(tracker.events)
+            texted = services_in_latest_list(tracker.events, by_sms=True)
         if not listed or text.lstrip().startswith("/"):
             return False
         try:
@@ -604,7 +609,9 @@ class ActionFindServices(Action):
         if service is None and asks_cost(text) and _THEM.search(text):
             # "do any of them cost anything?": each one's cost as recorded, not the list again
             # (README, fifty-third session).
-            dispatch(dispatcher, costs_of(shown))
+            dispatch(
+                dispatcher, costs_of([s for s in shown if s.id in texted] if by_text else shown)
+            )
             return True
         if service is None or get_request_reader().turns_down(text):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's

@@ -29,6 +29,7 @@ from cradle.content import (
 )
 from cradle.operator import Operator
 from cradle.responses import message, say
+from cradle.sms import pick_for_sms
 
 Message = dict[str, Any]
 
@@ -206,11 +207,12 @@ def _last_bot_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return turn  # the conversation's first message: the greeting, if any, is its turn
 
 
-def services_in_last_reply(events: list[dict[str, Any]]) -> list[str]:
+def services_in_last_reply(events: list[dict[str, Any]], by_sms: bool = False) -> list[str]:
     """The ids of the services listed in the bot's turn just before the parent's latest message
-    (from the reply contract it sent), or [] when that turn listed none."""
+    (from the reply contract it sent), or [] when that turn listed none. `by_sms`: only the
+    ones the text showed (see `_services_of`)."""
     for event in _last_bot_turn(events):
-        if event.get("event") == "bot" and (services := _services_of(event)):
+        if event.get("event") == "bot" and (services := _services_of(event, by_sms)):
             return services
     return []
 
@@ -222,20 +224,28 @@ def lines_in_last_reply(events: list[dict[str, Any]]) -> frozenset[str]:
     return frozenset(name for name in sent if isinstance(name, str))
 
 
-def services_in_latest_list(events: list[dict[str, Any]]) -> list[str]:
+def services_in_latest_list(events: list[dict[str, Any]], by_sms: bool = False) -> list[str]:
     """The ids of the services in the latest list the bot sent in this session, however many
-    turns back, or [] when there was none since the session began."""
+    turns back, or [] when there was none since the session began. `by_sms`: only the ones the
+    text showed."""
     for event in reversed(events):
         if event.get("event") in ("session_started", "restart"):
             return []
-        if event.get("event") == "bot" and (services := _services_of(event)):
+        if event.get("event") == "bot" and (services := _services_of(event, by_sms)):
             return services
     return []
 
 
-def _services_of(bot_event: dict[str, Any]) -> list[str]:
-    """The ids of the services a bot event's reply contract listed, or []."""
-    services = _contract_of(bot_event).get("services")
+def _services_of(bot_event: dict[str, Any], by_sms: bool = False) -> list[str]:
+    """The ids of the services a bot event's reply contract listed, or []. By SMS the ones the
+    text showed: the contract Rasa keeps names all the action found, and the channel picked
+    three from its cards (README, "By text, 'them' is the three services the text listed");
+    the same cards give the same pick, whatever the time now."""
+    contract = _contract_of(bot_event)
+    cards = [c for c in contract.get("cards") or [] if isinstance(c, dict)]
+    if by_sms and cards:
+        return [c["id"] for c in pick_for_sms(cards) if isinstance(c.get("id"), str)]
+    services = contract.get("services")
     return [s for s in services if isinstance(s, str)] if isinstance(services, list) else []
 
 

@@ -381,6 +381,22 @@ def test_a_question_about_one_listed_service_by_text_gets_that_service_alone(
     assert segments(reply) <= 3 and is_gsm7(reply)
 
 
+def test_by_text_do_any_of_them_cost_anything_names_the_services_the_text_listed(stack):
+    # The contract Rasa keeps names every service found; the text listed three (README, "By
+    # text, 'them' is the three services the text listed", fifty-fourth session).
+    number = "+447700900125"
+    listing = text_sms(stack, number, "whats there for dads near me? im in nuneaton")
+    shown = re.findall(r"^- .*", listing or "", flags=re.M)
+    assert len(shown) == 3, listing
+    reply = text_sms(stack, number, "do any of them cost anything? money is already tight")
+    costs = re.findall(r"^(?:Free|May charge|Cost not known): ([^\n]+?)\.", reply or "", flags=re.M)
+    named = [name for line in costs for name in line.split(", ")]
+    assert len(named) == 3, reply
+    assert all(any(line.startswith(f"- {name}") for line in shown) for name in named), reply
+    assert not re.search(r"^- ", reply or "", flags=re.M), reply  # not the list again
+    assert segments(reply) <= 2 and is_gsm7(reply)
+
+
 def test_by_text_a_reply_after_crisis_help_keeps_the_reminder_whole(stack):
     # By SMS there is no crisis panel: until the writer says they are safe, a reply Rasa's rules
     # choose starts with the reminder, whole, within three segments.

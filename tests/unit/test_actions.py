@@ -1127,6 +1127,39 @@ async def test_do_any_of_them_cost_anything_gets_each_ones_recorded_cost(find, l
     assert said[-1].startswith("I don't know what these cost:") and "SaturDads (Rugby)" in said[-1]
 
 
+# A list of five as the contract holds it; by SMS the text showed the first two and Samaritans,
+# the one that can be called now (cradle.sms.pick_for_sms).
+FIVE_LISTED = ("warwickshire-health-visiting", "warwickshire-fis", "relate", "samaritans")
+FIVE_LISTED += ("saturdads-rugby",)
+SHOWN_BY_TEXT = ("Health visiting", "Family Information Service", "Samaritans")
+
+
+def under_a_list_of_five(text: str, channel: str) -> Tracker:
+    latest = under_listed(text, "find_services", FIVE_LISTED)
+    latest.events[-1]["input_channel"] = channel
+    cards = [{"id": i, "phones": ["116 123"] if i == "samaritans" else []} for i in FIVE_LISTED]
+    cards[3]["opening"] = {"always_open": True}
+    latest.events[1]["data"]["custom"]["cradle"]["cards"] = cards
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("channel", "named", "not_named"),
+    [
+        # README, "By text, 'them' is the three services the text listed" (fifty-fourth session).
+        ("twilio", SHOWN_BY_TEXT, ("Relate", "SaturDads")),
+        ("rest", (*SHOWN_BY_TEXT, "Relate", "SaturDads"), ()),
+    ],
+)
+async def test_by_text_them_is_the_services_the_text_showed(find, channel, named, not_named):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, under_a_list_of_five("do any of them cost anything?", channel), {})
+    said = " ".join(texts(dispatcher))
+    assert said.startswith(("Free:", "May charge", "I don't know", "Cost not known")), said
+    assert all(name in said for name in named), said
+    assert not any(name in said for name in not_named), said
+
+
 async def test_a_question_about_them_that_is_not_cost_is_not_answered_with_costs(find):
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, under_listed("do they have a number", "find_services", DADS_IDS), {})

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import ActionExplainTerm
 from cradle.glossary import get_glossary
 from cradle.responses import message
-from cradle.sms import fold_to_gsm, segments
+from cradle.sms import fold_to_gsm, format_reply, segments
 from tests.unit.test_actions import texts, tracker
 
 REQUIRED = [
@@ -227,3 +227,48 @@ def test_a_text_keeps_every_other_button_and_a_heading_that_is_not_a_topics():
         {"custom": {"topic": None, "safety": "none", "services": [], "cards": []}},
     ]
     assert for_sms(reply) == reply
+
+
+def sms_cost_lines(names: dict[str, list[str]]) -> str:
+    """The cost answer by SMS: each line's SMS form with its names (cradle.replies.costs_of)."""
+    from cradle.responses import SMS_CHANNEL
+
+    keys = {"free": "services_cost_free", "low": "services_cost_low", None: "services_cost_unknown"}
+    lines = [
+        message(keys[cost], channel=SMS_CHANNEL, names=", ".join(n))["text"]
+        for cost, n in names.items()
+        if n
+    ]
+    return format_reply([{"text": line} for line in lines]).text
+
+
+@pytest.mark.parametrize(
+    ("names", "most"),
+    [
+        # Three names as most lists show them, one per line: one segment (README, "By text,
+        # 'them' is the three services the text listed").
+        (
+            {
+                "free": ["Samaritans"],
+                "low": ["Relate"],
+                None: ["Health visiting in Warwickshire"],
+            },
+            1,
+        ),
+        # The catalogue's three longest names on one line: two segments, whole.
+        (
+            {
+                None: [
+                    "Perinatal mental health team (Coventry and Warwickshire)",
+                    "The Parenting Project counselling for parents (Rugby)",
+                    "The Parenting Project (Stratford-on-Avon district)",
+                ]
+            },
+            2,
+        ),
+    ],
+)
+def test_the_cost_answer_by_text_is_short_and_whole(names, most):
+    text = sms_cost_lines(names)
+    assert segments(text) <= most, text
+    assert all(name in text for listed in names.values() for name in listed), text
