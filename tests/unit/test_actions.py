@@ -984,7 +984,7 @@ async def test_their_number_under_a_line_naming_a_service_gets_that_ones_card(
 DADS_IDS = ("saturdads-rugby", "samaritans", "warwickshire-fis")
 
 
-def a_few_turns_after_a_list(text: str, intent: str, services: tuple[str, ...]) -> Tracker:
+def a_part_after_a_list(text: str, intent: str, services: tuple[str, ...]) -> Tracker:
     """`text` typed after a list of these services, with a topic part asked for in between."""
     latest = under_listed(text, intent, services)
     latest.events[4:4] = [
@@ -1002,9 +1002,7 @@ def a_few_turns_after_a_list(text: str, intent: str, services: tuple[str, ...]) 
         # The twenty-third user test's dad got "I don't have that word" (README, fifty-second
         # session): a service on the list he was shown, a few turns later.
         (
-            a_few_turns_after_a_list(
-                "cheers. whats saturdads? is it free", "ask_glossary", DADS_IDS
-            ),
+            a_part_after_a_list("cheers. whats saturdads? is it free", "ask_glossary", DADS_IDS),
             "saturdads-rugby",
             None,
         ),
