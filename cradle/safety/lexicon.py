@@ -79,6 +79,9 @@ class Rule:
     # Words that soften a match only right before it: "earlier" in "earlier tonight", a time
     # already past (docs/safety.md, fifty-third session).
     softeners_right_before: tuple[str, ...] = ()
+    # ...and right after it: "this afternoon i had the thought", a time said of a thought, not of
+    # an act (docs/safety.md, fifty-fourth session).
+    softeners_right_after: tuple[str, ...] = ()
     lowered_by: tuple[tuple[str, str], ...] = ()  # (context name, tier) pairs
 
 
@@ -246,8 +249,13 @@ class SafetyDetector:
                 "only with a negation_tier"
             )
         right_before = raw.get("softeners_right_before") or []
-        if right_before and raw.get("softened_tier") is None:
-            raise LexiconError(f"rule {rule_id!r}: softeners_right_before needs a softened_tier")
+        right_after = raw.get("softeners_right_after") or []
+        for key, words in (
+            ("softeners_right_before", right_before),
+            ("softeners_right_after", right_after),
+        ):
+            if words and raw.get("softened_tier") is None:
+                raise LexiconError(f"rule {rule_id!r}: {key} needs a softened_tier")
         lowered = raw.get("lowered_by") or {}
         for context, lowered_tier in lowered.items():
             if context not in self._context_names or lowered_tier not in TIERS:
@@ -271,6 +279,7 @@ class SafetyDetector:
             softened_tier=raw.get("softened_tier"),
             softeners=frozenset(self.normalise(s) for s in raw.get("softeners") or []),
             softeners_right_before=tuple(self.normalise(s) for s in right_before),
+            softeners_right_after=tuple(self.normalise(s) for s in right_after),
             lowered_by=tuple((str(c), str(t)) for c, t in lowered.items()),
         )
         if phrases:
@@ -354,7 +363,8 @@ class SafetyDetector:
             if idiom_tokens.intersection(range(start, end)):
                 continue  # part of an everyday idiom: "killing me", "die my hair"
             here = self._standing(contexts.get(sentence[start], set()))
-            read.append((rule, start, end, here, *self._effective_tier(rule, doc, start, here)))
+            tier_read = self._effective_tier(rule, doc, start, end, here)
+            read.append((rule, start, end, here, *tier_read))
         # A word inside a sign ruled out is ruled out too: "voices" in "isn't hearing voices"
         # (docs/safety.md, forty-ninth session).
         negated = [(s, e) for _, s, e, _, _, reading in read if reading == "negated"]
@@ -389,13 +399,17 @@ class SafetyDetector:
         )
 
     def _effective_tier(
-        self, rule: Rule, doc: Doc, start: int, contexts: set[str]
+        self, rule: Rule, doc: Doc, start: int, end: int, contexts: set[str]
     ) -> tuple[str, str]:
         """The tier this match stands for, and how it was read: "full" (its whole meaning),
         "softened", "negated" or "lowered" (by a context)."""
         tier = rule.tier
         before = [t.lower_ for t in doc[max(0, start - _SOFTENER_WINDOW) : start]]
-        if rule.softened_tier is not None and self._has_softener(rule, before):
+        after = " ".join(t.lower_ for t in doc[end : end + _SOFTENER_WINDOW])
+        if rule.softened_tier is not None and (
+            self._has_softener(rule, before)
+            or any(f"{after} ".startswith(f"{s} ") for s in rule.softeners_right_after)
+        ):
             return rule.softened_tier, "softened"
         if rule.negation_tier is not None and self._is_negated(
             doc, start, rule.negation_reaches_further

@@ -513,10 +513,27 @@ def test_thoughts_of_not_being_here_earlier_tonight_get_crisis_help_not_999():
 @pytest.mark.parametrize(
     "text",
     [
+        # The twenty-fourth user test's mum was told "Call 999 now" (docs/safety.md,
+        # fifty-fourth session): a time of day before a past thought is the time of the thought.
+        "this afternoon i had the thought everyone would be better off without me. no plan",
+        "this morning i thought about killing myself. i wont do anything",
+    ],
+)
+def test_a_past_thought_at_a_time_of_day_gets_crisis_help_not_999(text):
+    turn = prepare_turn(text, SessionSafety())
+    assert (turn.safety.tier, turn.safety.response) == ("urgent", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "i want to die tonight",
         "i took some pills earlier tonight",
         "i dont want to be here. tonight is the night",
         "earlier i thought about it, tonight im going to end it",
+        "tonight im going to end it",
+        "i took some pills this afternoon",
+        "tonight i thought about taking all my tablets",
     ],
 )
 def test_a_time_to_act_is_still_an_emergency_with_earlier_about(text):

@@ -167,10 +167,29 @@ def test_a_time_right_after_earlier_is_no_time_signal(text, signals):
     assert {"time"} & get_detector().classify(text).signals == signals
 
 
-def test_softeners_right_before_need_a_softened_tier():
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        # A time said of a past thought is not the time of an act (docs/safety.md,
+        # fifty-fourth session): the twenty-fourth user test's mum.
+        ("this afternoon i had the thought everyone would be better off without me", set()),
+        ("this morning i thought about killing myself", set()),
+        ("last night i kept thinking about it", set()),
+        # A time word anywhere else, or followed by anything else, still is.
+        ("this afternoon i took all my tablets", {"time"}),
+        ("i thought about it this afternoon and tonight is the night", {"time"}),
+        ("tonight i had enough", {"time"}),
+    ],
+)
+def test_a_time_right_before_a_past_thought_is_no_time_signal(text, signals):
+    assert {"time"} & get_detector().classify(text).signals == signals
+
+
+@pytest.mark.parametrize("key", ["softeners_right_before", "softeners_right_after"])
+def test_softeners_right_before_or_after_need_a_softened_tier(key):
     bad = {"id": "bad-rule", "signals": ["time"], "phrases": ["x"]}
-    with pytest.raises(LexiconError, match="bad-rule.*softened_tier"):
-        SafetyDetector({"rules": [{**bad, "softeners_right_before": ["earlier"]}]})
+    with pytest.raises(LexiconError, match=f"bad-rule.*{key}.*softened_tier"):
+        SafetyDetector({"rules": [{**bad, key: ["earlier"]}]})
 
 
 def test_a_malformed_lexicon_names_the_rule():
