@@ -60,6 +60,7 @@ from cradle.replies import (
     service_messages,
     services_in_last_reply,
     services_in_latest_list,
+    spoke_this_session,
     topic_just_answered,
     topic_messages,
     which_topic_message,
@@ -710,6 +711,14 @@ class ActionNotUnderstood(Action):
         # 111" was read as off-topic and told what Cradle can help with.
         if (focused := find_focus(_latest_text(tracker))) is not None:
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
+        if get_request_reader().only_tells_about_self(_latest_text(tracker)):
+            # "hi. sorry its late. i have a 5 week old" was told "Sorry, I can't help with
+            # that" (README, fifty-fourth session): welcomed, and asked what's on her mind.
+            if spoke_this_session(tracker.events):
+                dispatch(dispatcher, [say("welcome_told")])
+            else:
+                dispatcher.utter_message(response="utter_greet")
+            return []
         off_topic = latest_intent(tracker) == "out_of_scope"
         if not off_topic and (choice := guessed_topics(tracker)) is not None:
             dispatch(dispatcher, [which_topic_message(choice)])

@@ -236,6 +236,16 @@ def services_in_latest_list(events: list[dict[str, Any]], by_sms: bool = False) 
     return []
 
 
+def spoke_this_session(events: list[dict[str, Any]]) -> bool:
+    """Whether the bot has sent anything since the session began (a greeting, an answer)."""
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
 def _services_of(bot_event: dict[str, Any], by_sms: bool = False) -> list[str]:
     """The ids of the services a bot event's reply contract listed, or []. By SMS the ones the
     text showed: the contract Rasa keeps names all the action found, and the channel picked

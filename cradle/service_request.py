@@ -23,6 +23,11 @@ from cradle.yamlio import ContentError, load_yaml
 _MAX_CHARS = 1000
 # Longer than this, a message with "goodnight" in it says more than goodnight.
 _SIGN_OFF_WORDS = 12
+# An opening message that only tells who the writer is: short, with at most a filler or two
+# ("there", "x") besides.
+_TELLS_WORDS = 15
+_TELLS_LEFT = 2
+_WORDS = re.compile(r"[a-z']+")
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class RequestReader:
         self.help_words = compile_one("help_words")
         self.thanks = compile_one("thanks")
         self.sign_off = compile_one("sign_off")
+        self.tells = compile_one("tells_about_self")
         self.goodbye = compile_one("goodbye")
         self.own_call = compile_one("own_call")
         self.still_asking = compile_one("still_asking")
@@ -207,6 +213,16 @@ class RequestReader:
         anything for the money side?": README, fiftieth session)."""
         text = text[:_MAX_CHARS]
         return bool(self.thanks.search(text)) and "?" not in text and self.read(text) is None
+
+    def only_tells_about_self(self, text: str) -> bool:
+        """A hello, a sorry for the hour, or who the writer is ("hi. sorry its late. i have a 5
+        week old"), asking nothing: at most two words left once those are taken out, no question
+        mark, and no request for services (README, fifty-fourth session)."""
+        text = text[:_MAX_CHARS]
+        if "?" in text or len(text.split()) > _TELLS_WORDS or not self.tells.search(text):
+            return False
+        left = _WORDS.findall(self.tells.sub(" ", text.lower()))
+        return len(left) <= _TELLS_LEFT and self.read(text) is None
 
     def thanks_for_own_call(self, text: str) -> bool:
         """Thanks from someone who will call or ring someone themselves and asks nothing more

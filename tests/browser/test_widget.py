@@ -389,6 +389,19 @@ def test_what_the_listed_services_cost_is_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (said,), 360)
 
 
+def test_a_hello_with_the_babys_age_is_welcomed_in_view_on_a_phone(phone_page):
+    """ "hi. sorry its late. i have a 5 week old" gets who Cradle is and "What's on your mind?"
+    with the topic buttons, not "Sorry, I can't help with that" (README, fifty-fourth
+    session)."""
+    page = phone_page
+    ask(page, "hi. sorry its late. i have a 5 week old")
+    said = bot_says(page, "What's on your mind?")
+    assert "can't help with that" not in page.locator(".cradle-log").inner_text()
+    buttons = page.get_by_role("group", name="Suggested replies").last
+    save_screenshot(page, "widget-hello-baby-age-360.png")
+    assert_whole_in_the_log(page, (said, buttons), 360)
+
+
 def test_own_suicidal_thoughts_in_the_past_are_said_back_in_view_on_a_phone(phone_page):
     """Thoughts of suicide in the past are said back before the rest of the reply, wholly in
     view (docs/safety.md, fifty-second session)."""

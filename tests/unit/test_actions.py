@@ -666,6 +666,41 @@ async def test_anything_else_the_nlu_could_not_place_gets_its_fixed_line(find, i
     assert [m.get("response") for m in dispatcher.messages] == [line]
 
 
+def after_an_answer(latest: Tracker) -> Tracker:
+    """`latest`, typed after the bot's answer to an earlier message in the same session."""
+    latest.events[:0] = [
+        {"event": "session_started"},
+        {"event": "user", "text": "feeling low", "parse_data": {}},
+        {"event": "bot", "text": "Feeling low after a baby"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "said"),
+    [
+        # The twenty-fourth user test's mum was told "Sorry, I can't help with that" (README,
+        # fifty-fourth session): welcomed, first in a session with the greeting.
+        ("hi. sorry its late. i have a 5 week old", True, "utter_greet"),
+        ("hi. sorry its late. i have a 5 week old", False, "utter_welcome_told"),
+        ("evening. new mum here x", True, "utter_greet"),
+        ("sorry to bother you, my baby is 3 weeks old", False, "utter_welcome_told"),
+        # Anything more than that keeps the off-topic line.
+        ("what's the weather tomorrow", True, "utter_out_of_scope"),
+        ("i have a 5 week old, whats the weather like tomorrow", True, "utter_out_of_scope"),
+        ("i have a 5 week old. is it ok to go to the pub?", False, "utter_out_of_scope"),
+    ],
+)
+async def test_a_hello_or_who_the_writer_is_is_welcomed_not_turned_away(find, text, first, said):
+    dispatcher = CollectingDispatcher()
+    latest = asked(text, "out_of_scope")
+    await ActionNotUnderstood(find).run(
+        dispatcher, latest if first else after_an_answer(latest), {}
+    )
+    assert [m.get("response") for m in dispatcher.messages] == [said]
+
+
 @pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
 async def test_a_worry_with_its_own_answer_is_answered_whatever_the_nlu_could_not_place(
     find, intent

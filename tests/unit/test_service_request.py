@@ -281,6 +281,8 @@ def test_a_group_with_no_service_of_its_own_is_named_only_when_none_found_names_
         ("unlisted_groups:\n", "unlisted_groups:\n  - x\nignored:\n", "expected a mapping"),
         ("thanks: ", "thanks_was: ", "thanks: expected one quoted pattern"),  # removed
         ("sign_off: ", "sign_off_was: ", "sign_off: expected one quoted pattern"),  # removed
+        ("tells_about_self: ", "tells_was: ", "tells_about_self: expected one quoted"),
+        ("tells_about_self: '", "tells_about_self: '(", "tells_about_self: bad pattern"),
         ("    line: services_parenting_none\n", "    line: 3\n", "parenting-courses.line"),
         ("turns_down:", "turns_down_was:", "turns_down: expected a list"),  # removed
         ("    first: warwickshire-fis\n", "    first: [fis]\n", "parenting-courses.first"),
