@@ -140,6 +140,8 @@ HEARD_AFTER = ON_THE_WAY_ASKED | {"utter_safety_ways_now"}
 # or a parent's medical emergency (not tablets taken).
 CALLING_AFTER = frozenset({"medical"})
 CALLING_AFTER_MEDICAL = "crisis_calling_medical"
+# "999 or 111?" while a medical emergency is held (`asks_999_after_medical`).
+WHEN_TO_CALL_MEDICAL = "when_to_call_medical"
 # The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
 # a single mum") counts: the writer's own crisis in general. After abuse, losing control, a
 # medical emergency, tablets or a worry about someone else it does not (docs/safety.md,
@@ -415,8 +417,19 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         # Right after crisis help, "do i ring 999 or 111?" was answered with a topic (the
         # twenty-third user test): when to call first, then the turn goes on as it would. A
         # baby's temperature gets its own line first, whenever it comes.
-        return replace(turn, immediate=(when_to_call(fever), *turn.immediate))
+        when = when_to_call(fever, medical_held(session))
+        if when[_LINE_KEY] == WHEN_TO_CALL_MEDICAL and _goes_to_the_nlu(turn):
+            # Not the NLU's worry topic and the reminder after it: crisis help again, where
+            # the net asks for it, still follows the line (docs/safety.md, fifty-fourth session).
+            return PreparedTurn(safety, None, (when,), truncated)
+        return replace(turn, immediate=(when, *turn.immediate))
     return turn
+
+
+def _goes_to_the_nlu(turn: PreparedTurn) -> bool:
+    """Whether the turn sends Rasa the parent's words for the NLU to read, not an intent of its
+    own (crisis help, a question) and not nothing."""
+    return turn.text_for_rasa is not None and not turn.text_for_rasa.startswith("/")
 
 
 def _past_the_crisis_readings(
@@ -485,7 +498,7 @@ def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> 
     if safety.is_crisis or session.after_crisis or not get_check_in().asks_whether_999(text):
         return None
     fever = get_check_in().speaks_of_baby_fever(text)
-    when = (when_to_call(fever),)
+    when = (when_to_call(fever, medical_held(session)),)
     if session.just_cleared or session.last_question == CHECK_QUESTION:
         return PreparedTurn(safety, None, when)
     # "Yes, in danger" to a question whether to ring 999: the emergency reply ("Call 999 now"),
@@ -497,10 +510,13 @@ def asks_999_answer(text: str, session: SessionSafety, safety: SafetyResult) -> 
     return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", when)
 
 
-def when_to_call(fever: bool) -> dict[str, Any]:
+def when_to_call(fever: bool, medical: bool = False) -> dict[str, Any]:
     """When to call 999 or NHS 111: for a baby's temperature, the NHS's own thresholds and red
-    flags (docs/safety.md, fifty-third session); otherwise in general."""
-    return line(BABY_FEVER if fever else WHEN_TO_CALL_999)
+    flags (docs/safety.md, fifty-third session); while a medical emergency is held, for illness
+    (fifty-fourth session); otherwise in general."""
+    if fever:
+        return line(BABY_FEVER)
+    return line(WHEN_TO_CALL_MEDICAL if medical else WHEN_TO_CALL_999)
 
 
 def corrected_answer(
@@ -787,6 +803,15 @@ def help_on_the_way_answer(
     if held and session.response in CALLING_AFTER and check_in.says_calling(text):
         return PreparedTurn(SafetyResult(), None, (line(CALLING_AFTER_MEDICAL),))
     return None
+
+
+def medical_held(session: SessionSafety) -> bool:
+    """A medical emergency's crisis is still held: its reply was the session's last, and the
+    bot's last turn asked about it or the reminder is due. "999 or 111?" then gets the line for
+    illness, not the general line's mental health option (the twenty-fourth user test's Warwick
+    mum; docs/safety.md, fifty-fourth session)."""
+    asked = bool(session.last_turn) and session.last_turn[-1] in HEARD_AFTER
+    return session.response in CALLING_AFTER and (asked or reminds(session))
 
 
 def on_the_way_reply(response: str) -> str:

@@ -771,6 +771,13 @@ def heard_in_view(page: Page, first: str, said: str, starts: str, shot: str) -> 
             "help-on-the-way",
         ),
         ("on the phone to 999 now", "You've done the right thing by calling", "calling-medical"),
+        # docs/safety.md, fifty-fourth session: the line for illness, not the mental health
+        # option.
+        (
+            "should i ring 999 or 111? i dont know which",
+            "Call 999 if your baby",
+            "999-or-111-medical",
+        ),
     ],
 )
 def test_help_on_its_way_or_calling_typed_after_a_babys_emergency_is_heard_in_view(

@@ -1272,8 +1272,13 @@ def test_ringing_111_later_in_a_medical_emergencys_session_gets_the_calling_repl
     sender = "hole-ringing-111-later"
     _, contract = say(stack, sender, "my 10 week old has a temp of 38.5")
     assert contract["safety"] == "emergency"  # the medical reply came first
-    # Her two questions, answered with topics: "Is help on the way?" is no longer the question
-    # just asked.
+    # Her first question right after it: the line for illness alone, not the mental health
+    # option, the reminder and the worry topic (docs/safety.md, fifty-fourth session).
+    texts, contract = say(stack, sender, "should i ring 999 or 111? shes breathing fine, no rash")
+    assert [" ".join(t.split()) for t in texts] == [message("when_to_call_medical")["text"]]
+    assert contract["safety"] == "none" and not contract["topic"], contract
+    # Her next two, answered with topics: "Is help on the way?" is no longer the question just
+    # asked.
     for asked in (
         "999?? shes a bit sleepier than normal but shes feeding ok and breathing normal, no rash."
         " is it really 999 or should i ring 111",
@@ -1298,9 +1303,9 @@ def test_is_111_ok_right_after_crisis_help_gets_when_to_call_first(stack):
         sender,
         "999 really? i dont want to waste an ambulance if its just a bit warm. is 111 ok?",
     )
-    assert " ".join(texts[0].split()) == message("when_to_call_999")["text"], texts
-    assert len(texts) > 1  # then the turn as it would have gone
-    assert not any(t.startswith("Are you or your baby in danger") for t in texts), texts
+    # After the medical reply, the line for illness, alone: the turn would have gone to the NLU
+    # for a topic (docs/safety.md, fifty-fourth session).
+    assert [" ".join(t.split()) for t in texts] == [message("when_to_call_medical")["text"]]
 
 
 LEAMINGTON_MUM = (

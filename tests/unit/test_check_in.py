@@ -390,21 +390,8 @@ def test_should_i_ring_999_after_no_to_the_danger_question_is_not_asked_it_again
             "or 111",
             AFTER_CRISIS_HELP,
         ),
-        (
-            "999 really? i dont want to waste an ambulance if its just a bit warm. is 111 ok?",
-            SessionSafety(
-                "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
-            ),
-        ),
-        # The twenty-fourth user test's mum in Warwick got the anxiety topic alone (fifty-third
-        # session).
-        (
-            "999?? shes a bit sleepier than normal but shes feeding ok and breathing normal, no"
-            " rash. is it really 999 or should i ring 111",
-            SessionSafety(
-                "emergency", "utter_safety_check_in", after_crisis=True, response="medical"
-            ),
-        ),
+        # After the medical reply, the line for illness, alone where the NLU would answer
+        # (`test_999_or_111_right_after_the_medical_reply_gets_the_line_for_illness_alone`).
     ],
 )
 def test_should_i_ring_999_or_111_after_crisis_help_gets_when_to_call_first(text, session):
@@ -1185,6 +1172,59 @@ def test_ringing_111_later_in_a_medical_emergencys_session_gets_the_calling_repl
 )
 def test_a_call_later_in_the_session_is_heard_only_while_the_medical_crisis_is_held(text, session):
     assert line("crisis_calling_medical") not in prepare_turn(text, session).immediate
+
+
+# Right after the medical reply and its "Is help on the way?".
+RIGHT_AFTER_MEDICAL = SessionSafety(
+    "emergency",
+    "utter_safety_check_in",
+    after_crisis=True,
+    response="medical",
+    last_turn=("utter_safety", "utter_safety_check_in"),
+)
+WARWICK_MUM_ASKS = (
+    "should i ring 999 or 111? shes breathing fine, no rash",
+    "im not anxious i just need to know. 111 or a&e?",
+    # The same mum's words as the fifty-third session's unit case had them; and another parent's.
+    "999?? shes a bit sleepier than normal but shes feeding ok and breathing normal, no rash. is "
+    "it really 999 or should i ring 111",
+    "999 really? i dont want to waste an ambulance if its just a bit warm. is 111 ok?",
+)
+
+
+@pytest.mark.parametrize("text", WARWICK_MUM_ASKS)
+def test_999_or_111_right_after_the_medical_reply_gets_the_line_for_illness_alone(text):
+    # The twenty-fourth user test's Warwick mum got the mental health option, the reminder and
+    # the worry topic (docs/safety.md, fifty-fourth session).
+    turn = prepare_turn(text, RIGHT_AFTER_MEDICAL)
+    assert (turn.immediate, turn.text_for_rasa) == ((line("when_to_call_medical"),), None)
+
+
+@pytest.mark.parametrize("text", WARWICK_MUM_ASKS)
+def test_999_or_111_later_while_a_medical_emergency_is_held_gets_the_line_and_the_question(text):
+    turn = prepare_turn(text, MEDICAL_TWO_TURNS_ON)
+    assert turn.immediate == (line("when_to_call_medical"),)
+    assert turn.text_for_rasa and turn.text_for_rasa.startswith("/safety_check")
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        *[(t, replace(RIGHT_AFTER_MEDICAL, response="emergency")) for t in WARWICK_MUM_ASKS],
+        *[(t, replace(MEDICAL_TWO_TURNS_ON, response="overdose")) for t in WARWICK_MUM_ASKS],
+        *[(t, replace(MEDICAL_TWO_TURNS_ON, said_safe=True)) for t in WARWICK_MUM_ASKS],
+        *[(t, SessionSafety()) for t in WARWICK_MUM_ASKS],
+        # A baby's temperature keeps the fever line.
+        ("her temperature is 38.5 now, 999 or 111?", MEDICAL_TWO_TURNS_ON),
+    ],
+)
+def test_999_or_111_gets_the_line_for_illness_only_while_a_medical_emergency_is_held(text, session):
+    assert line("when_to_call_medical") not in prepare_turn(text, session).immediate
+
+
+def test_a_new_danger_after_the_medical_reply_is_still_crisis_help():
+    turn = prepare_turn("shes not breathing now, should i ring 999", RIGHT_AFTER_MEDICAL)
+    assert turn.safety.is_crisis and line("when_to_call_medical") not in turn.immediate
 
 
 @pytest.mark.parametrize("response", sorted(HELP_ON_THE_WAY))
