@@ -1174,14 +1174,6 @@ def test_a_call_later_in_the_session_is_heard_only_while_the_medical_crisis_is_h
     assert line("crisis_calling_medical") not in prepare_turn(text, session).immediate
 
 
-# Right after the medical reply and its "Is help on the way?".
-RIGHT_AFTER_MEDICAL = SessionSafety(
-    "emergency",
-    "utter_safety_check_in",
-    after_crisis=True,
-    response="medical",
-    last_turn=("utter_safety", "utter_safety_check_in"),
-)
 WARWICK_MUM_ASKS = (
     "should i ring 999 or 111? shes breathing fine, no rash",
     "im not anxious i just need to know. 111 or a&e?",
@@ -1196,7 +1188,7 @@ WARWICK_MUM_ASKS = (
 def test_999_or_111_right_after_the_medical_reply_gets_the_line_for_illness_alone(text):
     # The twenty-fourth user test's Warwick mum got the mental health option, the reminder and
     # the worry topic (docs/safety.md, fifty-fourth session).
-    turn = prepare_turn(text, RIGHT_AFTER_MEDICAL)
+    turn = prepare_turn(text, AFTER_MEDICAL_CHECK_IN)
     assert (turn.immediate, turn.text_for_rasa) == ((line("when_to_call_medical"),), None)
 
 
@@ -1210,7 +1202,7 @@ def test_999_or_111_later_while_a_medical_emergency_is_held_gets_the_line_and_th
 @pytest.mark.parametrize(
     ("text", "session"),
     [
-        *[(t, replace(RIGHT_AFTER_MEDICAL, response="emergency")) for t in WARWICK_MUM_ASKS],
+        *[(t, replace(AFTER_MEDICAL_CHECK_IN, response="emergency")) for t in WARWICK_MUM_ASKS],
         *[(t, replace(MEDICAL_TWO_TURNS_ON, response="overdose")) for t in WARWICK_MUM_ASKS],
         *[(t, replace(MEDICAL_TWO_TURNS_ON, said_safe=True)) for t in WARWICK_MUM_ASKS],
         *[(t, SessionSafety()) for t in WARWICK_MUM_ASKS],
@@ -1223,7 +1215,7 @@ def test_999_or_111_gets_the_line_for_illness_only_while_a_medical_emergency_is_
 
 
 def test_a_new_danger_after_the_medical_reply_is_still_crisis_help():
-    turn = prepare_turn("shes not breathing now, should i ring 999", RIGHT_AFTER_MEDICAL)
+    turn = prepare_turn("shes not breathing now, should i ring 999", AFTER_MEDICAL_CHECK_IN)
     assert turn.safety.is_crisis and line("when_to_call_medical") not in turn.immediate
 
 
