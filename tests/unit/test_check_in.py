@@ -528,6 +528,8 @@ def test_a_time_to_act_is_still_an_emergency_with_earlier_about(text):
 
 
 IF_THOUGHTS_COME_BACK = message("if_thoughts_come_back")["text"]
+
+
 # "I'm safe for now" pressed after the writer's own crisis help for suicidal thoughts.
 AFTER_OWN_THOUGHTS_SAFE = SessionSafety(
     "urgent", response="urgent", said_safe=True, last_turn=("utter_safety_glad_safe",)
@@ -1116,7 +1118,15 @@ def test_help_on_its_way_after_the_ways_to_get_help_now_gets_that_buttons_reply(
     "session", [AFTER_MEDICAL_CHECK_IN, AFTER_MEDICAL_FOLLOW_UP, AFTER_MEDICAL_WAYS_NOW]
 )
 @pytest.mark.parametrize(
-    "text", ["on the phone to 999 now", "its ringing", "im on the line with them now"]
+    "text",
+    [
+        "on the phone to 999 now",
+        "its ringing",
+        "im on the line with them now",
+        # The twenty-fifth user test's mum was told "Call 999 now" again (docs/safety.md,
+        # fifty-fourth session).
+        "i already called them!! i just asked about feeding",
+    ],
 )
 def test_calling_typed_after_a_medical_emergency_gets_the_medical_calling_reply(text, session):
     # Held before: "If you haven't yet, call 999 now", said to a parent on the line.
