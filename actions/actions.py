@@ -607,7 +607,7 @@ class ActionFindServices(Action):
         service = named_in(text, [(s.name, s) for s in shown]) or _the_one_the_line_named(
             tracker, text, shown
         )
-        if service is None and asks_cost(text) and _THEM.search(text):
+        if service is None and asks_cost(text) and (_THEM.search(text) or _THESE.search(text)):
             # "do any of them cost anything?": each one's cost as recorded, not the list again
             # (README, fifty-third session).
             dispatch(
@@ -934,6 +934,9 @@ def _kind_of_help_sent(tracker: Tracker) -> str | None:
 
 # "whats their number": a question about reaching "them" (README, fifty-first session).
 _THEM = re.compile(r"\b(they|them|their|theirs|they're|theyre)\b", re.IGNORECASE)
+# "do any of these cost money?": the list too, for the cost answer only (README, fifty-fourth
+# session).
+_THESE = re.compile(r"\b(these|those)\b", re.IGNORECASE)
 
 
 def _the_one_the_line_named(

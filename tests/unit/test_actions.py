@@ -1148,6 +1148,14 @@ async def test_is_it_free_about_a_listed_service_says_what_the_catalogue_records
             "do any of them cost anything? money is already tight", "find_services", DADS_IDS
         ),
         a_few_turns_after_a_list("but are they free tho", "ask_asking_for_help", DADS_IDS),
+        # The twenty-fifth user test's Bedworth mum got the list again (README, fifty-fourth
+        # session).
+        under_listed(
+            "do any of these cost money? i literally cant afford anything right now",
+            "find_services",
+            DADS_IDS,
+        ),
+        under_listed("are these free?", "find_services", DADS_IDS),
     ],
 )
 async def test_do_any_of_them_cost_anything_gets_each_ones_recorded_cost(find, latest):
@@ -1193,9 +1201,10 @@ async def test_by_text_them_is_the_services_the_text_showed(find, channel, named
     assert not any(name in said for name in not_named), said
 
 
-async def test_a_question_about_them_that_is_not_cost_is_not_answered_with_costs(find):
+@pytest.mark.parametrize("text", ["do they have a number", "do these groups have a number"])
+async def test_a_question_about_them_that_is_not_cost_is_not_answered_with_costs(find, text):
     dispatcher = CollectingDispatcher()
-    await find.run(dispatcher, under_listed("do they have a number", "find_services", DADS_IDS), {})
+    await find.run(dispatcher, under_listed(text, "find_services", DADS_IDS), {})
     assert not any(t.startswith(("Free:", "I don't know what these")) for t in texts(dispatcher))
 
 
