@@ -140,7 +140,7 @@ HEARD_AFTER = ON_THE_WAY_ASKED | {"utter_safety_ways_now"}
 # or a parent's medical emergency (not tablets taken).
 CALLING_AFTER = frozenset({"medical"})
 CALLING_AFTER_MEDICAL = "crisis_calling_medical"
-# "999 or 111?" while a medical emergency is held (`asks_999_after_medical`).
+# "999 or 111?" while a medical emergency is held (`medical_held`, `when_to_call`).
 WHEN_TO_CALL_MEDICAL = "when_to_call_medical"
 # The crisis replies after which a safe answer with its reason ("im not in danger i just meant im
 # a single mum") counts: the writer's own crisis in general. After abuse, losing control, a
