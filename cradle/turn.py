@@ -799,8 +799,7 @@ def help_on_the_way_answer(
         if asked in ON_THE_WAY_ASKED:
             return PreparedTurn(SafetyResult(), HELP_ON_THE_WAY_COMMAND)
         return PreparedTurn(SafetyResult(), None, ({"text": on_the_way_reply(session.response)},))
-    held = asked in HEARD_AFTER or reminds(session)
-    if held and session.response in CALLING_AFTER and check_in.says_calling(text):
+    if medical_held(session) and check_in.says_calling(text):
         return PreparedTurn(SafetyResult(), None, (line(CALLING_AFTER_MEDICAL),))
     return None
 

@@ -248,14 +248,16 @@ class SafetyDetector:
                 f"rule {rule_id!r}: negation_reaches_further must be true or false, and true "
                 "only with a negation_tier"
             )
+        for key in ("softeners", "softeners_right_before", "softeners_right_after"):
+            # A bare string would be read letter by letter: "i" would soften every match
+            # followed by "i ...".
+            words = raw.get(key) or []
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                raise LexiconError(f"rule {rule_id!r}: {key} must be a list of words")
+            if key != "softeners" and words and raw.get("softened_tier") is None:
+                raise LexiconError(f"rule {rule_id!r}: {key} needs a softened_tier")
         right_before = raw.get("softeners_right_before") or []
         right_after = raw.get("softeners_right_after") or []
-        for key, words in (
-            ("softeners_right_before", right_before),
-            ("softeners_right_after", right_after),
-        ):
-            if words and raw.get("softened_tier") is None:
-                raise LexiconError(f"rule {rule_id!r}: {key} needs a softened_tier")
         lowered = raw.get("lowered_by") or {}
         for context, lowered_tier in lowered.items():
             if context not in self._context_names or lowered_tier not in TIERS:

@@ -161,15 +161,6 @@ def test_an_idiom_pattern_is_never_read_as_a_signal(text, signals):
         ("i want to die tonight", {"time"}),
         ("i felt ok earlier, now i just want to die", {"time"}),
         ("i was fine earlier but tonight is different", {"time"}),
-    ],
-)
-def test_a_time_right_after_earlier_is_no_time_signal(text, signals):
-    assert {"time"} & get_detector().classify(text).signals == signals
-
-
-@pytest.mark.parametrize(
-    ("text", "signals"),
-    [
         # A time said of a past thought is not the time of an act (docs/safety.md,
         # fifty-fourth session): the twenty-fourth user test's mum.
         ("this afternoon i had the thought everyone would be better off without me", set()),
@@ -181,7 +172,7 @@ def test_a_time_right_after_earlier_is_no_time_signal(text, signals):
         ("tonight i had enough", {"time"}),
     ],
 )
-def test_a_time_right_before_a_past_thought_is_no_time_signal(text, signals):
+def test_a_time_already_past_or_said_of_a_thought_is_no_time_signal(text, signals):
     assert {"time"} & get_detector().classify(text).signals == signals
 
 
@@ -190,6 +181,13 @@ def test_softeners_right_before_or_after_need_a_softened_tier(key):
     bad = {"id": "bad-rule", "signals": ["time"], "phrases": ["x"]}
     with pytest.raises(LexiconError, match=f"bad-rule.*{key}.*softened_tier"):
         SafetyDetector({"rules": [{**bad, key: ["earlier"]}]})
+
+
+@pytest.mark.parametrize("key", ["softeners", "softeners_right_before", "softeners_right_after"])
+def test_softeners_must_be_a_list_of_words_not_one_string(key):
+    bad = {"id": "bad-rule", "signals": ["time"], "phrases": ["x"], "softened_tier": "none"}
+    with pytest.raises(LexiconError, match=f"bad-rule.*{key} must be a list"):
+        SafetyDetector({"rules": [{**bad, key: "i thought about"}]})
 
 
 def test_a_malformed_lexicon_names_the_rule():
