@@ -39,6 +39,7 @@ from cradle.safety import (
     TIERS,
     SafetyResult,
     classify,
+    get_detector,
     in_conversation,
     tier_rank,
 )
@@ -903,6 +904,21 @@ def topic_in_ranking(ranking: object) -> str | None:
         if name and name not in NET_INTENTS:
             return topic_for_intent(name)
     return None
+
+
+# The intrusive-thoughts topic is written about thoughts of the baby: carried with the danger
+# question for a thought that names no baby ("thoughts of crashing the car", the twenty-fifth
+# user test's dad), low mood is answered after "No" instead, whose first answers say where to
+# go with thoughts of ending your life (docs/safety.md, fifty-fifth session).
+BABY_THOUGHTS_TOPIC = "intrusive-thoughts"
+OWN_THOUGHTS_TOPIC = "low-mood"
+
+
+def topic_to_carry(topic_id: str | None, text: str) -> str | None:
+    """The topic to answer after "No" to the danger question asked about `text`."""
+    if topic_id == BABY_THOUGHTS_TOPIC and not get_detector().names("baby", text):
+        return OWN_THOUGHTS_TOPIC
+    return topic_id
 
 
 def with_pending_topic(turn: PreparedTurn, topic_id: str | None) -> PreparedTurn:

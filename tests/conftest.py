@@ -132,15 +132,23 @@ CHECK_BAND_LOW_MOOD = (
 )
 
 
-def check_band_message() -> str:
+# Thoughts of crashing the car, which the NLU reads as scary thoughts (the twenty-fifth user
+# test's dad; docs/safety.md, fifty-fifth session).
+CHECK_BAND_CRASHING = (
+    "i keep thinking about crashing the car on the way to work",
+    "i keep getting thoughts about crashing the car, i dont have a plan, im at home",
+)
+
+
+def check_band_message(candidates: tuple[str, ...] = CHECK_BAND_LOW_MOOD) -> str:
     """One the net asks about without leaning to an emergency reply: "No" to such a one gets the
     topic asked about ("grey" leans to the medical reply since bank round 23's blue or grey
     babies, and "No" then gets "this needs advice today" instead)."""
     from cradle.replies import needs_help_today
     from cradle.safety import classify
 
-    for text in CHECK_BAND_LOW_MOOD:
+    for text in candidates:
         result = classify(text)
         if result.needs_check and not needs_help_today(result.leaning):
             return text
-    pytest.fail("none of CHECK_BAND_LOW_MOOD is in the safety net's check band now: add one")
+    pytest.fail(f"none of {candidates} is in the safety net's check band now: add one")

@@ -45,6 +45,7 @@ from cradle.turn import (
     reminds,
     speaks_to_safety,
     topic_in_ranking,
+    topic_to_carry,
     with_pending_topic,
 )
 
@@ -176,7 +177,7 @@ def topic_guess(agent: Any) -> TopicGuess:
 
     async def guess(text: str) -> str | None:
         parsed = await agent.parse_message(cut_for_reading(text))
-        return topic_in_ranking(parsed.get("intent_ranking"))
+        return topic_to_carry(topic_in_ranking(parsed.get("intent_ranking")), text)
 
     return guess
 

@@ -320,6 +320,14 @@ class SafetyDetector:
             words.append(self._shorthand.get(word, word))
         return " ".join(words)
 
+    def names(self, word_class: str, text: str) -> bool:
+        """Whether `text` has a word of one of the lexicon's word classes, in any of its forms
+        ("babies" is a "baby"): read outside the rules, e.g. whether a thought names a baby."""
+        if word_class not in self._classes:
+            raise LexiconError(f"no word class {word_class!r} in the lexicon")
+        words = set(self._classes[word_class])
+        return any(w in words or _lemma(w) in words for w in self.normalise(text).split())
+
     def _variants(self, text: str) -> Iterable[str]:
         base = self.normalise(text)
         yield base

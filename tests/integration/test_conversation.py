@@ -1030,6 +1030,26 @@ def test_no_to_the_safety_question_answers_what_the_parent_asked(stack):
     assert pending == ["low-mood", None]
 
 
+def test_no_after_a_dads_thought_of_crashing_the_car_answers_low_mood_not_thoughts_of_the_baby(
+    stack,
+):
+    # The twenty-fifth user test's dad was told "Dads get scary, unwanted thoughts about their
+    # baby too" (docs/safety.md, fifty-fifth session).
+    from cradle.content import DADS_AUDIENCE
+    from cradle.responses import message
+    from tests.conftest import CHECK_BAND_CRASHING, check_band_message
+
+    sender = "dad-crash-thought"
+    turn(stack, sender, "im a dad")
+    messages, _ = turn(stack, sender, check_band_message(CHECK_BAND_CRASHING))
+    assert messages[0]["text"] == "Are you or your baby in danger right now?"
+    messages, contract = turn(stack, sender, "/deny")
+    assert messages[0]["text"] == message("check_cleared_topic")["text"]
+    assert contract["topic"] == "low-mood"
+    assert get_topic("low-mood").short_text(DADS_AUDIENCE) in messages[1]["text"]
+    assert "about their baby" not in " ".join(m.get("text", "") for m in messages)
+
+
 def test_keyboard_mash_after_a_service_list_is_not_understood(stack):
     # The fourth user test: "asdfghjkl" after a list for Nuneaton got the same list again.
     sender = "parent-mash"

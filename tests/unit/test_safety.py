@@ -137,6 +137,25 @@ def test_an_idiom_pattern_naming_an_unknown_class_is_refused():
 
 
 @pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("my baby's crying", True),
+        ("the BABIES won't settle", True),
+        ("thoughts of hurting my son", True),
+        ("thoughts of crashing the car", False),
+        ("thoughts of hurting him", False),
+    ],
+)
+def test_a_word_class_is_read_in_any_form_of_its_words(text, named):
+    assert get_detector().names("baby", text) is named
+
+
+def test_reading_a_word_class_the_lexicon_lacks_is_refused():
+    with pytest.raises(LexiconError, match="no word class 'babies'"):
+        get_detector().names("babies", "my baby")
+
+
+@pytest.mark.parametrize(
     ("text", "signals"),
     [
         # The time of the writer's talk is not a signal; any other time word still is.

@@ -493,6 +493,46 @@ def test_the_topic_of_an_unsure_message_is_the_nlus_best_guess_if_it_is_a_topic(
     assert topic_in_ranking(ranking) == topic
 
 
+@pytest.mark.parametrize(
+    ("topic", "text", "carried"),
+    [
+        # A thought of harming yourself: low mood, not thoughts about the baby (the twenty-fifth
+        # user test's dad; docs/safety.md, fifty-fifth session).
+        (
+            "intrusive-thoughts",
+            "i keep thinking about crashing the car on the way to work",
+            "low-mood",
+        ),
+        (
+            "intrusive-thoughts",
+            "i keep getting thoughts about crashing the car, i dont have a plan, im at home",
+            "low-mood",
+        ),
+        # A pronoun is not a baby: "they" may be everyone the writer would leave.
+        ("intrusive-thoughts", "i keep thinking they would be better off if i crashed", "low-mood"),
+        # A baby or child named, in any form: thoughts about the baby.
+        ("intrusive-thoughts", "keep getting thoughts of dropping the baby down the stairs", None),
+        ("intrusive-thoughts", "i keep having thoughts of hurting my son", None),
+        ("intrusive-thoughts", "horrible thoughts about the babies getting hurt", None),
+        (
+            "intrusive-thoughts",
+            "scary pictures in my head of my newborn drowning in the bath",
+            None,
+        ),
+        # Any other topic is carried as the NLU read it.
+        ("low-mood", "i keep thinking about crashing the car", None),
+        ("anxiety", "i cant stop worrying about driving", None),
+        (None, "i keep thinking about crashing the car", None),
+    ],
+)
+def test_a_thought_that_names_no_baby_carries_low_mood_not_thoughts_about_the_baby(
+    topic, text, carried
+):
+    from cradle.turn import topic_to_carry
+
+    assert topic_to_carry(topic, text) == (carried or topic)
+
+
 def test_only_the_safety_question_carries_a_pending_topic():
     from cradle.safety import SafetyResult
     from cradle.turn import PreparedTurn, with_pending_topic
