@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cradle.content import get_topic, topic_ids
@@ -98,15 +98,27 @@ class SmsReply:
     text: str
     payloads: tuple[str, ...]  # what "1", "2"... mean in the next text
     options: str = ""  # the "Reply 1=... 2=..." line, offered again after a wrong number
+    noticed: bool = False  # whether the notice asked for is in the text (it fitted)
 
 
 def format_reply(
-    messages: list[dict[str, Any]], keep_first: bool = False, max_segments: int = MAX_REPLY_SEGMENTS
+    messages: list[dict[str, Any]],
+    keep_first: bool = False,
+    max_segments: int = MAX_REPLY_SEGMENTS,
+    notice: str = "",
 ) -> SmsReply:
     """Plain GSM-7 text in at most `max_segments` segments, buttons as numbered options.
 
-    With keep_first, the first message (crisis help) is never shortened.
+    With keep_first, the first message (crisis help) is never shortened. `notice`, a fixed line
+    (sms_first_notice), goes after the reply's text and before its options only when the whole
+    reply still fits uncut beside it: it never costs the reply a word (`noticed` says if it went).
     """
+    if notice:
+        with_notice = format_reply(messages, keep_first, max_segments, notice="")
+        told = _with_notice(with_notice.text, notice, with_notice.options)
+        if segments(told) <= max_segments:
+            return replace(with_notice, text=told, noticed=True)
+        return with_notice
     with_text = [m for m in messages if m.get("text")]
     asking = next((m for m in reversed(messages) if m.get("buttons")), None)
     buttons: list[dict[str, Any]] = asking["buttons"] if asking else []
@@ -142,6 +154,18 @@ def format_reply(
         rest = _fit(rest[: max(0, len(rest) - 20)], budget)
         text = "\n".join(p for p in (first, rest, ending) if p)
     return SmsReply(text, payloads, options)
+
+
+def _with_notice(text: str, notice: str, options: str) -> str:
+    """The reply with the notice after its text and before its closing question and options."""
+    lines = text.split("\n")
+    at = len(lines)
+    if options and lines[-1] == options:
+        at -= 1
+        # The closing question stays with its options ("Are you safe right now?").
+        if at > 1 and lines[at - 1].endswith("?"):
+            at -= 1
+    return "\n".join([*lines[:at], fold_to_gsm(notice), *lines[at:]])
 
 
 # What a text message offers after a topic answer: "Find support near me" and "Tell me more".

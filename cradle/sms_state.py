@@ -99,9 +99,12 @@ class SmsState:
             row = db.execute(sa.select(OPT_OUTS.c.sender).where(OPT_OUTS.c.sender == sender))
             return row.first() is not None
 
-    def remember_options(self, sender: str, payloads: list[str], prompt: str = "") -> None:
-        """What "1", "2"... mean in the next text, and the line that offered them."""
-        stored = json.dumps({"payloads": payloads, "prompt": prompt})
+    def remember_options(
+        self, sender: str, payloads: list[str], prompt: str = "", untold: bool = False
+    ) -> None:
+        """What "1", "2"... mean in the next text, and the line that offered them. `untold`: the
+        notice a new conversation gets did not fit this reply, so the next one carries it."""
+        stored = json.dumps({"payloads": payloads, "prompt": prompt, "untold": untold})
         self._upsert(OPTIONS, sender=sender, payloads=stored, at=time.time())
 
     def _options(self, sender: str) -> dict[str, Any]:
@@ -113,6 +116,19 @@ class SmsState:
             return {"payloads": [], "prompt": ""}
         stored = json.loads(row[0])
         return stored if isinstance(stored, dict) else {"payloads": stored, "prompt": ""}
+
+    def new_conversation(self, sender: str) -> bool:
+        """Whether this number is still to be told what Cradle is: no reply to it in the last
+        day (every reply remembers its options, so their age is the age of the last reply), or
+        the last reply had no room for the notice (crisis help comes whole first)."""
+        with self.engine.connect() as db:
+            row = db.execute(
+                sa.select(OPTIONS.c.payloads, OPTIONS.c.at).where(OPTIONS.c.sender == sender)
+            ).first()
+        if row is None or time.time() - row[1] > OPTIONS_TTL_SECONDS:
+            return True
+        stored = json.loads(row[0])
+        return isinstance(stored, dict) and stored.get("untold") is True
 
     def option(self, sender: str, number: int) -> str | None:
         """The payload behind "1", "2"... from the last numbered options, if still fresh."""

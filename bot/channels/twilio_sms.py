@@ -37,7 +37,7 @@ from bot.channels.guard import (
 )
 from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
-from cradle.responses import SMS_CHANNEL, message, safety_message
+from cradle.responses import SMS_CHANNEL, message, pick_variation, safety_message
 from cradle.safety import classify
 from cradle.sms import for_sms, format_reply
 from cradle.sms_state import SmsState, hash_sender, sender_key
@@ -64,6 +64,12 @@ def menu_messages() -> list[dict[str, Any]]:
         {"title": get_topic(t).title, "payload": f"/{intent_for_topic(t)}"} for t in topic_ids()
     ]
     return [message("sms_menu"), {"text": "", "buttons": buttons}]
+
+
+def _says_automated(messages: list[dict[str, Any]]) -> bool:
+    """Whether the reply is the greeting, which says by itself that Cradle is automated."""
+    greeting = str(pick_variation("utter_greet", channel=SMS_CHANNEL)["text"]).strip()
+    return any(str(m.get("text", "")).strip() == greeting for m in messages)
 
 
 def signed_form(body: bytes) -> dict[str, str]:
@@ -194,10 +200,21 @@ class CradleTwilioInput(InputChannel):
             )
         if keyword == "help":
             return format_reply([message("sms_help")]).text
+        # Read before this reply is remembered: whether no one has told this number yet that
+        # Cradle is automated (README, "A new texter is told Cradle is automated").
+        notice = (
+            message("sms_first_notice")["text"]
+            if await asyncio.to_thread(state.new_conversation, sender)
+            else ""
+        )
         if keyword == "menu":
-            reply = format_reply(menu_messages())
+            reply = format_reply(menu_messages(), notice=notice)
             await asyncio.to_thread(
-                state.remember_options, sender, list(reply.payloads), reply.options
+                state.remember_options,
+                sender,
+                list(reply.payloads),
+                reply.options,
+                bool(notice) and not reply.noticed,
             )
             return reply.text
         if re.fullmatch(r"[0-9]{1,2}", keyword):
@@ -209,7 +226,7 @@ class CradleTwilioInput(InputChannel):
                 return format_reply([message("sms_pick_again", options=prompt)]).text
         if not raw:
             return format_reply(
-                assemble_reply(prepare_turn(raw), [], channel=SMS_CHANNEL)[:-1]
+                assemble_reply(prepare_turn(raw), [], channel=SMS_CHANNEL)[:-1], notice=notice
             ).text
         turn, messages = await guarded_turn(
             on_new_message,
@@ -221,6 +238,14 @@ class CradleTwilioInput(InputChannel):
             render=for_sms,
             guess=guess,
         )
-        reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis)
-        await asyncio.to_thread(state.remember_options, sender, list(reply.payloads), reply.options)
+        if _says_automated(messages):
+            notice = ""
+        reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis, notice=notice)
+        await asyncio.to_thread(
+            state.remember_options,
+            sender,
+            list(reply.payloads),
+            reply.options,
+            bool(notice) and not reply.noticed,
+        )
         return reply.text

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from cradle.content import get_topic
 from cradle.launcher import Stack
-from cradle.responses import get_responses, message
+from cradle.responses import SMS_CHANNEL, get_responses, message, safety_message
 from cradle.sms import MAX_REPLY_SEGMENTS, fold_to_gsm, is_gsm7, segments
 from tests.conftest import TWILIO_TOKEN
 from tests.integration.test_conversation import focus_of
@@ -55,8 +55,11 @@ def post_sms(
 
 
 def text_sms(
-    stack: Stack, number: str, body: str | None, rasa_url: str | None = None
+    stack: Stack, number: str, body: str | None, rasa_url: str | None = None, whole: bool = False
 ) -> str | None:
+    """The reply Twilio would send. Every reply, with the notice a new texter gets, fits the
+    segment limit; unless `whole`, the notice line is taken out so that a test reads the reply
+    itself (the notice's own tests read it whole)."""
     params = {
         "From": number,
         "To": "+441632960000",
@@ -69,7 +72,11 @@ def text_sms(
     status, xml = post_sms(stack, params, rasa_url=rasa_url)
     assert status == 200, xml
     found = ET.fromstring(xml).find("Message")  # noqa: S314 - our own server's TwiML
-    return None if found is None else found.text
+    if found is None or found.text is None or whole:
+        return None if found is None else found.text
+    assert segments(found.text) <= MAX_REPLY_SEGMENTS, found.text
+    notice = message("sms_first_notice")["text"]
+    return "\n".join(line for line in found.text.split("\n") if line != notice)
 
 
 def test_a_conversation_by_text_with_numbered_replies(stack):
@@ -87,6 +94,36 @@ def test_a_conversation_by_text_with_numbered_replies(stack):
         reply and "Rugby" in reply and re.search(r"\b(0\d{3} ?\d{2,3} ?\d{2,4}|111|116 123)", reply)
     )
     assert segments(reply) <= 3
+
+
+def test_a_new_texter_is_told_cradle_is_automated_once_a_conversation(stack):
+    # README, "A new texter is told Cradle is automated".
+    notice = message("sms_first_notice")["text"]
+    number = "+447700900126"
+    reply = text_sms(stack, number, "been crying all day, feel so low", whole=True)
+    assert reply and reply.startswith("Feeling low after a baby")
+    lines = reply.split("\n")
+    assert lines.count(notice) == 1 and lines[-1].startswith("Reply 1=")
+    assert lines.index(notice) == len(lines) - 2  # after the answer, before its options
+    reply = text_sms(stack, number, "2", whole=True)  # Tell me more
+    assert reply and notice not in reply
+    # A crisis first: the crisis help first and whole; the notice in the same text if it fits,
+    # else in the next.
+    reply = text_sms(stack, "+447700900127", "i want to kill myself tonight", whole=True)
+    crisis = fold_to_gsm(safety_message("emergency", SMS_CHANNEL)["text"])
+    assert reply and reply.startswith(crisis) and segments(reply) <= MAX_REPLY_SEGMENTS
+    assert notice in reply  # the emergency reply and its question leave room
+    # The urgent reply and its question fill the text: the next reply tells it, once.
+    number = "+447700900129"
+    reply = text_sms(stack, number, LEAMINGTON_MUM, whole=True)
+    assert reply and reply.startswith(fold_to_gsm(safety_message("urgent", SMS_CHANNEL)["text"]))
+    assert notice not in reply
+    after = text_sms(stack, number, "1", whole=True)  # I'm safe for now
+    assert after and after.count(notice) == 1
+    assert notice not in (text_sms(stack, number, "thank you", whole=True) or "")
+    # The greeting says so already.
+    reply = text_sms(stack, "+447700900128", "hello", whole=True)
+    assert reply and "automated" in reply and notice not in reply
 
 
 def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_number(stack):

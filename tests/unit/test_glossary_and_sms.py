@@ -152,6 +152,70 @@ def test_crisis_text_first_and_whole_with_its_own_buttons():
     assert reply.text.count(crisis) == 1
 
 
+def test_the_first_notice_comes_after_the_reply_before_its_question_and_options():
+    # README, "A new texter is told Cradle is automated".
+    from cradle.responses import message
+    from cradle.sms import format_reply
+
+    notice = message("sms_first_notice")["text"]
+    buttons = [{"title": "Tell me more", "payload": "/topic_more"}]
+    reply = format_reply(
+        [{"text": "Feeling low is common."}, {"text": "", "buttons": buttons}], notice=notice
+    )
+    assert reply.text == f"Feeling low is common.\n{notice}\nReply 1=Tell me more"
+    assert reply.noticed
+    asked = [{"text": "Call 999 now."}, {"text": "Are you safe right now?", "buttons": buttons}]
+    reply = format_reply(asked, keep_first=True, notice=notice)
+    assert reply.text == f"Call 999 now.\n{notice}\nAre you safe right now?\nReply 1=Tell me more"
+    plain = format_reply([{"text": "Feeling low is common."}])
+    assert "automated" not in plain.text and not plain.noticed
+
+
+def test_the_first_notice_never_costs_the_reply_a_word():
+    # A reply that fills the text keeps every word; the notice waits for the next reply.
+    from cradle.responses import message
+    from cradle.sms import MAX_REPLY_SEGMENTS, format_reply
+
+    notice = message("sms_first_notice")["text"]
+    services = "\n".join(f"- Service {i}: call 0800 000 00{i:02d} any time" for i in range(12))
+    full = [{"text": "These can help:"}, {"text": services}]
+    crisis = [{"text": "Call 999 now. " * 30}, {"text": "Are you safe right now?"}]
+    for messages, first in ((full, False), (crisis, True)):
+        reply = format_reply(messages, keep_first=first, notice=notice)
+        assert reply == format_reply(messages, keep_first=first)
+        assert not reply.noticed and segments(reply.text) <= MAX_REPLY_SEGMENTS
+
+
+def _first_replies() -> list:
+    from cradle.content import get_topic, topic_ids
+    from cradle.replies import topic_messages
+    from cradle.responses import SMS_CHANNEL, safety_message
+    from cradle.safety.result import RESPONSES
+    from cradle.sms import for_sms
+
+    crisis = [
+        pytest.param([safety_message(r, SMS_CHANNEL)], True, id=f"crisis-{r}")
+        for r in sorted(r for r in RESPONSES if r)
+    ]
+    topics = [
+        pytest.param(for_sms(topic_messages(get_topic(t), None))[:-1], False, id=f"topic-{t}")
+        for t in topic_ids()
+    ]
+    return crisis + topics
+
+
+@pytest.mark.parametrize(("messages", "crisis"), _first_replies())
+def test_a_crisis_text_alone_and_every_topic_answer_have_room_for_the_notice(messages, crisis):
+    from cradle.responses import message
+    from cradle.sms import MAX_REPLY_SEGMENTS, format_reply
+
+    notice = message("sms_first_notice")["text"]
+    reply = format_reply(messages, keep_first=crisis, notice=notice)
+    assert segments(reply.text) <= MAX_REPLY_SEGMENTS
+    assert reply.noticed and notice in reply.text and "..." not in reply.text
+    assert reply.text.startswith(fold_to_gsm(messages[0]["text"].strip())[:60])
+
+
 def _card(service_id: str, open_now: bool = False, phones: bool = True) -> dict:
     return {
         "id": service_id,
