@@ -109,7 +109,8 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     result = purge_events(url, days)
     print(
         f"purge: deleted {result.deleted} of {result.before} conversation events older than "
-        f"{days} days; {result.after} remain"
+        f"{days} days; {result.after} remain; and {result.options_deleted} texters' numbered "
+        "options older than 24 hours"
     )
     return 0
 
@@ -325,7 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     purge = verbs.add_parser(
         "purge",
-        help="delete conversation events older than a limit from the tracker store",
+        help="delete conversation events older than a limit from the tracker store, and "
+        "texters' numbered options older than 24 hours",
         description="Example: cradle purge --older-than 30d. Works on the SQLite store (default "
         "var/tracker.db) or, with --db-url, on PostgreSQL. 30 days is the documented default; "
         "`cradle serve` runs it at start and daily.",

@@ -442,7 +442,8 @@ def _purge_old_events(config: StackConfig) -> None:
         result = purge_events(sqlite_url(str(config.var / "tracker.db")), DEFAULT_DAYS)
         print(
             f"retention: deleted {result.deleted} conversation events older than "
-            f"{DEFAULT_DAYS} days"
+            f"{DEFAULT_DAYS} days and {result.options_deleted} texters' numbered options older "
+            "than 24 hours"
         )
     except Exception as err:  # noqa: BLE001 - report and carry on serving
         print(f"retention: purge failed: {err}", file=sys.stderr)

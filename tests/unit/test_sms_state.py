@@ -72,6 +72,33 @@ def test_a_conversation_is_new_until_a_reply_and_again_after_a_days_quiet(databa
     assert second.new_conversation("sms-new")
 
 
+def test_purge_deletes_remembered_options_after_their_day_and_never_an_opt_out(
+    database, monkeypatch
+):
+    # README, "A texter's remembered options are deleted after their 24 hours".
+    from cradle.retention import purge_events
+
+    state = replica(database)
+    state.remember_options("sms-old", ["/affirm"], "Reply 1=Yes")
+    state.opt_out("sms-old")
+    later = time.time() + sms_state.OPTIONS_TTL_SECONDS + 60
+    monkeypatch.setattr(sms_state.time, "time", lambda: later)
+    state.remember_options("sms-fresh", ["/deny"], "Reply 1=No")
+    assert purge_events(database, 30, now=later).options_deleted == 1
+    with sa.create_engine(database).connect() as db:
+        left = db.execute(sa.select(sms_state.OPTIONS.c.sender)).scalars().all()
+    assert left == ["sms-fresh"] and state.option("sms-fresh", 1) == "/deny"
+    assert state.opted_out("sms-old")
+    assert purge_events(database, 30, now=later).options_deleted == 0
+
+
+def test_purge_of_a_database_without_the_tables_deletes_nothing(tmp_path):
+    from cradle.retention import purge_events
+
+    result = purge_events(f"sqlite:///{tmp_path / 'empty.db'}", 30)
+    assert (result.before, result.deleted, result.options_deleted) == (0, 0, 0)
+
+
 def test_opt_outs_from_the_old_state_file_are_imported_not_lost(tmp_path, monkeypatch):
     monkeypatch.setenv("CRADLE_VAR_DIR", str(tmp_path))
     with sqlite3.connect(tmp_path / "sms_state.db") as old:
@@ -104,3 +131,15 @@ def test_opt_outs_from_the_old_state_file_are_imported_not_lost(tmp_path, monkey
 def test_the_state_lives_in_the_tracker_database(env, expected):
     url = state_url(env)
     assert (url if isinstance(url, str) else url.render_as_string(hide_password=False)) == expected
+
+
+def test_the_purge_command_says_how_many_options_it_deleted(tmp_path, monkeypatch, capsys):
+    from cradle.cli import main
+
+    monkeypatch.setenv("CRADLE_VAR_DIR", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    replica(url).remember_options("sms-old", ["/affirm"], "Reply 1=Yes")
+    later = time.time() + sms_state.OPTIONS_TTL_SECONDS + 60
+    monkeypatch.setattr("cradle.retention.time.time", lambda: later)
+    assert main(["purge", "--older-than", "30d", "--db-url", url]) == 0
+    assert "and 1 texters' numbered options older than 24 hours" in capsys.readouterr().out
