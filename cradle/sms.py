@@ -114,11 +114,11 @@ def format_reply(
     reply still fits uncut beside it: it never costs the reply a word (`noticed` says if it went).
     """
     if notice:
-        with_notice = format_reply(messages, keep_first, max_segments, notice="")
-        told = _with_notice(with_notice.text, notice, with_notice.options)
+        plain = format_reply(messages, keep_first, max_segments)
+        told = _with_notice(plain.text, notice, plain.options)
         if segments(told) <= max_segments:
-            return replace(with_notice, text=told, noticed=True)
-        return with_notice
+            return replace(plain, text=told, noticed=True)
+        return plain
     with_text = [m for m in messages if m.get("text")]
     asking = next((m for m in reversed(messages) if m.get("buttons")), None)
     buttons: list[dict[str, Any]] = asking["buttons"] if asking else []

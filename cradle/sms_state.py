@@ -1,5 +1,6 @@
 """What the SMS channel must remember between texts, keyed by the hashed sender only:
-opt-outs (STOP) and the numbered options last offered ("reply 1 or 2").
+opt-outs (STOP), the numbered options last offered ("reply 1 or 2"), and with them whether the
+number is still to be told that Cradle is automated.
 
 Tables in the tracker store's database (cradle.shared_state), so every replica sees the same
 state: a STOP sent to one is honoured by all. No phone numbers.
@@ -117,7 +118,7 @@ class SmsState:
         stored = json.loads(row[0])
         return stored if isinstance(stored, dict) else {"payloads": stored, "prompt": ""}
 
-    def new_conversation(self, sender: str) -> bool:
+    def to_be_told(self, sender: str) -> bool:
         """Whether this number is still to be told what Cradle is: no reply to it in the last
         day (every reply remembers its options, so their age is the age of the last reply), or
         the last reply had no room for the notice (crisis help comes whole first)."""

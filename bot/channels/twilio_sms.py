@@ -39,7 +39,7 @@ from cradle import logscrub
 from cradle.content import get_topic, intent_for_topic, topic_ids
 from cradle.responses import SMS_CHANNEL, message, pick_variation, safety_message
 from cradle.safety import classify
-from cradle.sms import for_sms, format_reply
+from cradle.sms import SmsReply, for_sms, format_reply
 from cradle.sms_state import SmsState, hash_sender, sender_key
 from cradle.turn import assemble_reply, prepare_turn
 
@@ -70,6 +70,15 @@ def _says_automated(messages: list[dict[str, Any]]) -> bool:
     """Whether the reply is the greeting, which says by itself that Cradle is automated."""
     greeting = str(pick_variation("utter_greet", channel=SMS_CHANNEL)["text"]).strip()
     return any(str(m.get("text", "")).strip() == greeting for m in messages)
+
+
+async def _remember(state: SmsState, sender: str, reply: SmsReply, notice: str) -> None:
+    """What the numbers in this reply mean, and whether the notice it was to carry is still to
+    be told (it did not fit beside the reply)."""
+    untold = bool(notice) and not reply.noticed
+    await asyncio.to_thread(
+        state.remember_options, sender, list(reply.payloads), reply.options, untold
+    )
 
 
 def signed_form(body: bytes) -> dict[str, str]:
@@ -204,18 +213,12 @@ class CradleTwilioInput(InputChannel):
         # Cradle is automated (README, "A new texter is told Cradle is automated").
         notice = (
             message("sms_first_notice")["text"]
-            if await asyncio.to_thread(state.new_conversation, sender)
+            if await asyncio.to_thread(state.to_be_told, sender)
             else ""
         )
         if keyword == "menu":
             reply = format_reply(menu_messages(), notice=notice)
-            await asyncio.to_thread(
-                state.remember_options,
-                sender,
-                list(reply.payloads),
-                reply.options,
-                bool(notice) and not reply.noticed,
-            )
+            await _remember(state, sender, reply, notice)
             return reply.text
         if re.fullmatch(r"[0-9]{1,2}", keyword):
             payload = await asyncio.to_thread(state.option, sender, int(keyword))
@@ -241,11 +244,5 @@ class CradleTwilioInput(InputChannel):
         if _says_automated(messages):
             notice = ""
         reply = format_reply(messages[:-1], keep_first=turn.safety.is_crisis, notice=notice)
-        await asyncio.to_thread(
-            state.remember_options,
-            sender,
-            list(reply.payloads),
-            reply.options,
-            bool(notice) and not reply.noticed,
-        )
+        await _remember(state, sender, reply, notice)
         return reply.text

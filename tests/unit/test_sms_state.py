@@ -58,18 +58,18 @@ def test_numbered_options_are_shared_and_expire(database, monkeypatch):
 def test_a_conversation_is_new_until_a_reply_and_again_after_a_days_quiet(database, monkeypatch):
     # README, "A new texter is told Cradle is automated".
     first, second = replica(database), replica(database)
-    assert second.new_conversation("sms-new")
+    assert second.to_be_told("sms-new")
     first.remember_options("sms-new", [], "")  # every reply remembers its options, even none
-    assert not second.new_conversation("sms-new")
-    assert second.new_conversation("sms-someone-else")
+    assert not second.to_be_told("sms-new")
+    assert second.to_be_told("sms-someone-else")
     # Crisis help filled the last reply: the next one tells it.
     first.remember_options("sms-crisis", ["/affirm"], "Reply 1=I'm safe for now", untold=True)
-    assert second.new_conversation("sms-crisis")
+    assert second.to_be_told("sms-crisis")
     first.remember_options("sms-crisis", [], "")
-    assert not second.new_conversation("sms-crisis")
+    assert not second.to_be_told("sms-crisis")
     later = time.time() + sms_state.OPTIONS_TTL_SECONDS + 60
     monkeypatch.setattr(sms_state.time, "time", lambda: later)
-    assert second.new_conversation("sms-new")
+    assert second.to_be_told("sms-new")
 
 
 def test_purge_deletes_remembered_options_after_their_day_and_never_an_opt_out(
