@@ -108,28 +108,26 @@ class SmsState:
         stored = json.dumps({"payloads": payloads, "prompt": prompt, "untold": untold})
         self._upsert(OPTIONS, sender=sender, payloads=stored, at=time.time())
 
-    def _options(self, sender: str) -> dict[str, Any]:
+    def _fresh(self, sender: str) -> dict[str, Any] | None:
+        """What the last reply to this number remembered, if it was sent in the last day."""
         with self.engine.connect() as db:
             row = db.execute(
                 sa.select(OPTIONS.c.payloads, OPTIONS.c.at).where(OPTIONS.c.sender == sender)
             ).first()
         if not row or time.time() - row[1] > OPTIONS_TTL_SECONDS:
-            return {"payloads": [], "prompt": ""}
+            return None
         stored = json.loads(row[0])
         return stored if isinstance(stored, dict) else {"payloads": stored, "prompt": ""}
+
+    def _options(self, sender: str) -> dict[str, Any]:
+        return self._fresh(sender) or {"payloads": [], "prompt": ""}
 
     def to_be_told(self, sender: str) -> bool:
         """Whether this number is still to be told what Cradle is: no reply to it in the last
         day (every reply remembers its options, so their age is the age of the last reply), or
         the last reply had no room for the notice (crisis help comes whole first)."""
-        with self.engine.connect() as db:
-            row = db.execute(
-                sa.select(OPTIONS.c.payloads, OPTIONS.c.at).where(OPTIONS.c.sender == sender)
-            ).first()
-        if row is None or time.time() - row[1] > OPTIONS_TTL_SECONDS:
-            return True
-        stored = json.loads(row[0])
-        return isinstance(stored, dict) and stored.get("untold") is True
+        fresh = self._fresh(sender)
+        return fresh is None or fresh.get("untold") is True
 
     def option(self, sender: str, number: int) -> str | None:
         """The payload behind "1", "2"... from the last numbered options, if still fresh."""
