@@ -108,6 +108,13 @@ class SmsState:
         stored = json.dumps({"payloads": payloads, "prompt": prompt, "untold": untold})
         self._upsert(OPTIONS, sender=sender, payloads=stored, at=time.time())
 
+    def mark_told(self, sender: str) -> None:
+        """A reply said by itself that Cradle is automated (HELP, START): the number is told,
+        and the options the last reply offered still stand (README, "HELP and START count as
+        telling a texter")."""
+        kept = self._options(sender)
+        self.remember_options(sender, list(kept["payloads"]), str(kept["prompt"]))
+
     def _fresh(self, sender: str) -> dict[str, Any] | None:
         """What the last reply to this number remembered, if it was sent in the last day."""
         with self.engine.connect() as db:

@@ -197,6 +197,7 @@ class CradleTwilioInput(InputChannel):
             return None  # nothing more is sent to this number
         if keyword in START_WORDS:
             await asyncio.to_thread(state.opt_in, sender)
+            await asyncio.to_thread(state.mark_told, sender)
             return format_reply([message("sms_help")]).text
         opted_out = await asyncio.to_thread(state.opted_out, sender)
         if opted_out:
@@ -208,6 +209,7 @@ class CradleTwilioInput(InputChannel):
                 else None
             )
         if keyword == "help":
+            await asyncio.to_thread(state.mark_told, sender)
             return format_reply([message("sms_help")]).text
         # Read before this reply is remembered: whether no one has told this number yet that
         # Cradle is automated (README, "A new texter is told Cradle is automated").

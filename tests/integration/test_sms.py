@@ -124,6 +124,13 @@ def test_a_new_texter_is_told_cradle_is_automated_once_a_conversation(stack):
     # The greeting says so already.
     reply = text_sms(stack, "+447700900128", "hello", whole=True)
     assert reply and "automated" in reply and notice not in reply
+    # So does HELP: the question after it is not told again (README, "HELP and START count as
+    # telling a texter").
+    number = "+447700900130"
+    reply = text_sms(stack, number, "HELP", whole=True)
+    assert reply and "automated" in reply and notice not in reply
+    reply = text_sms(stack, number, "been crying all day, feel so low", whole=True)
+    assert reply and reply.startswith("Feeling low after a baby") and notice not in reply
 
 
 def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_number(stack):

@@ -72,6 +72,19 @@ def test_a_conversation_is_new_until_a_reply_and_again_after_a_days_quiet(databa
     assert second.to_be_told("sms-new")
 
 
+def test_help_marks_a_number_told_and_keeps_the_options_it_was_offered(database):
+    # README, "HELP and START count as telling a texter".
+    first, second = replica(database), replica(database)
+    first.mark_told("sms-help-first")
+    assert not second.to_be_told("sms-help-first")
+    assert second.option("sms-help-first", 1) is None
+    first.remember_options("sms-list", ["/a", "/b"], "Reply 1=A 2=B", untold=True)
+    first.mark_told("sms-list")
+    assert not second.to_be_told("sms-list")
+    assert second.option("sms-list", 2) == "/b"
+    assert second.options_prompt("sms-list") == "Reply 1=A 2=B"
+
+
 def test_purge_deletes_remembered_options_after_their_day_and_never_an_opt_out(
     database, monkeypatch
 ):
