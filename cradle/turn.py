@@ -386,6 +386,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return ruled_out
     if stated := stated_safe_answer(text, session, safety):
         return stated
+    safety = asked_about_the_services(text, session, safety)
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = cut_for_reading(text)
     if safety.is_crisis and repeats_crisis_help(safety, session):
@@ -753,6 +754,38 @@ def signs_ruled_out_answer(session: SessionSafety, safety: SafetyResult) -> Prep
     if PSYCHOSIS_RULED_OUT not in safety.signals or safety.is_crisis or safety.needs_check:
         return None
     return PreparedTurn(SafetyResult(), f"/{SIGNS_RULED_OUT_INTENT}")
+
+
+# The action that answers a request for services; "are any of them open now?" right after it
+# asks about what it listed.
+FIND_SERVICES_ACTION = "action_find_services"
+
+
+def asked_about_the_services(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> SafetyResult:
+    """Right after a service list, in a conversation with no crisis reply yet, a question about
+    reaching the services ("are any of them open now? its gone midnight") that the second
+    opinion alone reads as a crisis is asked about ("are you or your baby in danger?"), and
+    "yes" gets the reply it leaned to. Alone, such readings are almost always right; after a
+    list, the twenty-fifth user test's dad was told "Call 999 now" (docs/safety.md, fifty-sixth
+    session). Any lexicon or situation reading keeps the crisis help."""
+    if (
+        not safety.is_crisis
+        or tier_rank(session.tier) >= tier_rank("urgent")
+        or FIND_SERVICES_ACTION not in session.last_turn
+        or not _second_opinion_only(safety)
+        or not get_check_in().asks_about_services(text)
+    ):
+        return safety
+    return replace(
+        safety,
+        tier="none",
+        response="check",
+        rules=(*safety.rules, "conversation:about-the-services"),
+        leaning=safety.response,
+        someone_else=None,
+    )
 
 
 def services_search(text: str) -> str | None:

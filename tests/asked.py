@@ -35,3 +35,24 @@ def asked_leaning_to(candidates: list[str], leaning: str) -> str:
         if result.needs_check and result.leaning == leaning:
             return text
     raise AssertionError(f"none of {candidates} is asked about leaning to {leaning}: add one")
+
+
+# Questions about the services just listed (the twenty-fifth user test's Rugby dad, and two like
+# it) that the second opinion alone may read as a crisis: which ones moves with each retrain.
+ABOUT_THE_LIST_MAYBE = [
+    "are any of them open now? its gone midnight",
+    "are any of them open now? its nearly 2am",
+    "is anyone open now, its the middle of the night",
+]
+
+
+def read_by_doubt_alone(candidates: list[str]) -> str:
+    """A message the net reads as a crisis by the second opinion alone, no lexicon or situation
+    rule (which ones move with each retrain, so the test takes the first)."""
+    from cradle.safety.net import SECOND_OPINION
+
+    for text in candidates:
+        result = classify(text)
+        if result.is_crisis and all(r.startswith(SECOND_OPINION) for r in result.rules):
+            return text
+    raise AssertionError(f"none of {candidates} is a crisis by the second opinion alone: add one")

@@ -185,6 +185,12 @@ class CheckInAnswers:
             and not self._holds_listed(c.baby_fever_veto, text)
         )
 
+    def asks_about_services(self, text: str) -> bool:
+        """Does `text` ask how to reach a service ("are any of them open now?", "do they cost
+        anything"), in the listed words, anywhere in it? Only the words: the caller knows a
+        service list came just before."""
+        return self._holds_listed(self._corrections.asks_about_services, text)
+
     def says_child_fine(self, text: str) -> bool:
         """Does `text` say the child is safe or asleep, or that the writer would never hurt them
         ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
@@ -297,6 +303,7 @@ class Corrections:
     baby_fever: tuple[str, ...] = ()  # "temperature", "feels hot": anywhere
     baby_fever_whose: tuple[str, ...] = ()  # "baby", "week old", "he": anywhere
     baby_fever_veto: tuple[str, ...] = ()  # "room", "bath", "my temperature": vetoes the two
+    asks_about_services: tuple[str, ...] = ()  # "open", "cost", "walk in": anywhere
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -334,6 +341,7 @@ _CORRECTION_LISTS = (
     "baby_fever",
     "baby_fever_whose",
     "baby_fever_veto",
+    "asks_about_services",
 )
 
 

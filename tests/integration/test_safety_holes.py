@@ -14,7 +14,13 @@ import pytest
 
 from cradle.launcher import Stack
 from cradle.responses import crisis_lines, get_responses, message, pick_variation
-from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
+from tests.asked import (
+    ABOUT_THE_LIST_MAYBE,
+    EMERGENCY_MAYBE,
+    asked_about_losing_control,
+    asked_leaning_to,
+    read_by_doubt_alone,
+)
 from tests.integration.test_conversation import post, say
 
 pytestmark = pytest.mark.integration
@@ -360,6 +366,23 @@ def test_yes_to_in_danger_gets_the_reply_the_net_leaned_to(stack, yes):
     texts, contract = say(stack, sender, yes)
     assert contract["safety"] in ("urgent", "emergency")
     assert "Never shake a baby" in texts[0] and "999" in texts[0]
+
+
+def test_a_question_about_the_services_just_listed_is_asked_about_not_answered_999(stack):
+    # The twenty-fifth user test's Rugby dad: "are any of them open now? its gone midnight",
+    # right after a list, got "Call 999 now... A&E" (docs/safety.md, fifty-sixth session).
+    question = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
+    texts, contract = say(stack, "hole-open-now", "who can i talk to in rugby")
+    assert contract["services"] and contract["safety"] == "none"
+    texts, contract = say(stack, "hole-open-now", question)
+    assert texts[-1] == "Are you or your baby in danger right now?"
+    assert contract["safety"] == "none" and not any("999 now" in t for t in texts)
+    # "Yes" gets crisis help, as for any question the net asks.
+    texts, contract = say(stack, "hole-open-now", "/crisis_help")
+    assert contract["safety"] in ("urgent", "emergency") and "999" in " ".join(texts)
+    # With no list before it, the same words keep their crisis reading.
+    texts, contract = say(stack, "hole-open-now-alone", question)
+    assert contract["safety"] in ("urgent", "emergency")
 
 
 def test_no_after_a_question_that_leaned_to_an_emergency_still_says_get_advice_today(stack):

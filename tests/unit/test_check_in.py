@@ -22,7 +22,13 @@ from cradle.turn import (
     prepare_turn,
 )
 from cradle.yamlio import ContentError
-from tests.asked import EMERGENCY_MAYBE, asked_about_losing_control, asked_leaning_to
+from tests.asked import (
+    ABOUT_THE_LIST_MAYBE,
+    EMERGENCY_MAYBE,
+    asked_about_losing_control,
+    asked_leaning_to,
+    read_by_doubt_alone,
+)
 
 AFTER_ARE_YOU_SAFE = SessionSafety("urgent", "utter_safety_check_in")
 AFTER_IN_DANGER = SessionSafety("none", "utter_safety_check")
@@ -1415,3 +1421,53 @@ def test_each_answer_after_abuse_help_says_what_it_is_for_with_999(answer, web, 
     text, by_text = message(answer)["text"], message(answer, SMS_CHANNEL)["text"]
     assert all(words in text for words in (*web, "999"))
     assert all(words in by_text for words in (*sms, "999")) and segments(by_text) == 1
+
+
+# docs/safety.md, "Are any of them open now?": right after a service list.
+AFTER_A_LIST = SessionSafety(last_turn=("action_find_services", "utter_ask_feedback"))
+
+
+def test_a_question_about_the_services_just_listed_is_asked_about_not_alarmed():
+    text = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
+    alone = prepare_turn(text, SessionSafety())
+    assert alone.safety.is_crisis  # with no list before it, the reading stands
+    turn = prepare_turn(text, AFTER_A_LIST)
+    assert not turn.safety.is_crisis and turn.safety.needs_check
+    leaning = {"safety_response": alone.safety.response}
+    assert turn.text_for_rasa == f"/safety_check{json.dumps(leaning)}"
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # A lexicon reading keeps crisis help, list or not.
+        ("are any of them open now? i took all my tablets", AFTER_A_LIST),
+        ("do any of them cost money? i want to kill myself tonight", AFTER_A_LIST),
+    ],
+)
+def test_after_a_list_a_crisis_the_lexicon_reads_keeps_crisis_help(text, session):
+    turn = prepare_turn(text, session)
+    assert turn.safety.tier == "emergency" and turn.text_for_rasa.startswith("/safety_alert")
+
+
+def test_after_crisis_help_a_question_about_the_list_keeps_crisis_help():
+    # The session's flag never drops: a conversation that has had crisis help is not asked.
+    text = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
+    session = replace(AFTER_A_LIST, tier="emergency", response="emergency")
+    turn = prepare_turn(text, session)
+    assert turn.safety.is_crisis and not turn.text_for_rasa.startswith("/safety_check")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("are any of them open now? its gone midnight", True),
+        ("do any of these cost money?", True),
+        ("can i just walk in", True),
+        ("he wont stop crying and nor will i", False),
+        ("i took all my tablets", False),
+        ("im so tired tonight", False),
+    ],
+)
+def test_asks_about_services_reads_the_listed_words(text, asks):
+    assert get_check_in().asks_about_services(text) is asks
