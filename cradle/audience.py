@@ -57,13 +57,21 @@ _SAYS_PREGNANT = re.compile(
 )
 
 
+# A message that starts with the stage, "I'm" left out ("8 months pregnant and exhausted": the
+# twenty-fifth user test's mum; README, fifty-sixth session), after a greeting at most. Not a
+# question ("pregnant? how would i know"), nor pregnant people in general ("pregnant women...").
+_STARTS_PREGNANT = re.compile(
+    rf"((hi|hiya|hello|hey)\b[ ,.!]*)?({_SOME_WEEKS} )?(pregnant|preggo|preggers)\b"
+    r"(?!\s*\?| (women|woman|ladies|lady|mums|moms|people|partners?|wife|girlfriend)\b)"
+)
+
+
 def says_she_is_pregnant(text: object) -> bool:
     """Does the writer say she is pregnant, has given birth or is breastfeeding?"""
-    return (
-        isinstance(text, str)
-        and len(text) < 2000
-        and bool(_SAYS_PREGNANT.search(text.lower().replace("\u2019", "'")))
-    )
+    if not isinstance(text, str) or len(text) >= 2000:
+        return False
+    said = text.lower().replace("\u2019", "'")
+    return bool(_SAYS_PREGNANT.search(said) or _STARTS_PREGNANT.match(said.lstrip()))
 
 
 # The writer speaking of their own state ("to be honest im shattered myself", the eleventh user

@@ -618,6 +618,8 @@ def phone_page(browser, stack):
         ),
         # The seventeenth's "does that count as anything? he's never hit me".
         ("/ask_domestic_abuse", "Controlling your money or phone", "domestic-abuse-first"),
+        # The twenty-fifth user test's mum, eight months pregnant (fifty-sixth session).
+        ("8 months pregnant and exhausted all the time", "Rest when you can", "tired-pregnant"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):

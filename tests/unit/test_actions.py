@@ -469,6 +469,13 @@ async def test_the_service_a_line_names_is_looked_up_and_leads_when_the_list_lac
         ("we're pregnant and im scared", False),
         ("im not pregnant but i feel awful", False),
         ("am i pregnant? i feel so low", False),
+        # "I'm" left out at the start (README, fifty-sixth session).
+        ("8 months pregnant and exhausted all the time", True),
+        ("34 wks pregnant, cant sleep and feel so low", True),
+        ("hi, pregnant and so tired i could cry", True),
+        ("pregnant? how would i know, i feel so low", False),
+        ("pregnant women get low too, my wife is struggling", False),
+        ("my wife is 8 months pregnant and i feel so low", False),
     ],
 )
 async def test_a_writer_who_says_she_is_pregnant_or_gave_birth_is_the_mum(text, mum):
