@@ -21,7 +21,14 @@ from cradle.audience import (
     speaks_of_self,
 )
 from cradle.catalogue.kitemark import get_schemes
-from cradle.catalogue.naming import asks_cost, asks_practical, named_in
+from cradle.catalogue.naming import (
+    asked_name,
+    asks_cost,
+    asks_practical,
+    is_own_name,
+    name_search_words,
+    named_in,
+)
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
@@ -597,7 +604,9 @@ class ActionFindServices(Action):
             # ("free talking therapies in rugby") asks for that place's list instead.
             listed = services_in_latest_list(tracker.events)
             texted = services_in_latest_list(tracker.events, by_sms=True)
-        if not listed or text.lstrip().startswith("/"):
+        if not listed:
+            return await self.about_one_named(dispatcher, tracker)
+        if text.lstrip().startswith("/"):
             return False
         try:
             shown = await asyncio.to_thread(self._services, listed)
@@ -618,6 +627,46 @@ class ActionFindServices(Action):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.
             return False
+        self._answer_about(dispatcher, tracker, service, text)
+        return True
+
+    async def about_one_named(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, term: str | None = None
+    ) -> bool:
+        """With no list to look in: a word asked about that is a service's own name (`term`,
+        "what is CALM"), or a practical question naming one service ("is the CALM helpline
+        free"), gets that service's card as a listed one does (README, "What is CALM?"). True
+        when answered."""
+        text = _latest_text(tracker)
+        if text.lstrip().startswith("/") or (term is None and not asks_practical(text)):
+            return False
+        if get_areas().find_in_text(text).district:
+            return False  # "free talking therapies in rugby" asks for that place's list
+        reader = get_request_reader()
+        if reader.only_thanks(text) or reader.signs_off(text):
+            return False  # "ok thanks I'll try the wellbeing number": thanks, not a question
+        try:
+            found = await asyncio.to_thread(
+                self._open().with_names_like, name_search_words(term or text)
+            )
+        except CatalogueUnavailable:
+            logger.exception("service catalogue unavailable")
+            return False
+        if term is not None:
+            named = [s for s in found if is_own_name(term, s.name)]
+            service = named[0] if len(named) == 1 else None
+        else:
+            service = named_in(text, [(s.name, s) for s in found])
+        if service is None or reader.turns_down(text):
+            return False
+        self._answer_about(dispatcher, tracker, service, text)
+        return True
+
+    @staticmethod
+    def _answer_about(
+        dispatcher: CollectingDispatcher, tracker: Tracker, service: ServiceResult, text: str
+    ) -> None:
+        """One service's card and what it can say, its cost first if asked."""
         if service.phones:
             line = "service_named_phone"
         else:
@@ -632,7 +681,6 @@ class ActionFindServices(Action):
                 contract(services=[service.id], cards=[service.card()]),
             ],
         )
-        return True
 
     async def _led_by_named(
         self, reader: RequestReader, group: str, outcome: SearchOutcome, limit: int
@@ -845,6 +893,10 @@ class ActionExplainTerm(Action):
             # (README, fifty-second session).
             self._finder = self._finder or ActionFindServices()
             if await self._finder.about_one_listed(dispatcher, tracker):
+                return []
+            # "what is CALM" with no list: a service's own name (README, "What is CALM?").
+            term = entity or asked_name(_latest_text(tracker))
+            if term and await self._finder.about_one_named(dispatcher, tracker, term):
                 return []
             dispatch(dispatcher, [say("term_unknown")])
         else:

@@ -107,6 +107,34 @@ def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
     return named[0] if len(named) == 1 else None
 
 
+def name_search_words(text: str) -> list[str]:
+    """The words of a message that could be part of a service's own name: not the generic ones
+    ("helpline", "nhs"), nor one or two letters."""
+    return [w for w in _plain(text).split() if w not in _GENERIC and len(w) > 2]
+
+
+_ASKED_NAME = re.compile(
+    r"^\W*(?:(?:so|ok|okay|and|cheers|thanks)\W+)?(?:what|who)(?:\s+is|\s+are|'s|’s|s)?\s+"
+    r"(?:a\s+|an\s+|the\s+)?(?P<name>[^?.!,]{1,60}?)\W*$",
+    re.IGNORECASE,
+)
+
+
+def asked_name(text: str) -> str | None:
+    """What a "what is ...?" question asks about ("whats calm?" -> "calm"), if it is one."""
+    found = _ASKED_NAME.match(text) if len(text) < 100 else None
+    return found.group("name") if found else None
+
+
+def is_own_name(term: str, name: str) -> bool:
+    """Is `term`, asked about as a word ("what is calm"), a service's own name: its name in
+    full, or its own words ("calm" for "CALM helpline", "home start" for "Home-Start
+    Warwickshire"); never a generic word or part of the own words ("support")."""
+    said = _plain(term)
+    own = " ".join(_own_words(_name_words(name)))
+    return bool(said) and (said == own or said == " ".join(_name_words(name)))
+
+
 def _asked_about(name: str, said: str) -> bool:
     """An everyday word that is a service's only own word ("relate", "calm", "shout"), asked
     about as a service: "does relate...", "relate cost...", never "i can relate"."""

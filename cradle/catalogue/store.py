@@ -479,6 +479,37 @@ class Catalogue:
             rows = list(self._db.query(sql, params))
             return self._result(rows[0], when) if rows else None
 
+    def with_names_like(
+        self, words: list[str], limit: int = 20, when: dt.datetime | None = None
+    ) -> list[ServiceResult]:
+        """Services parents may see today whose name holds one of `words`, best matches first:
+        the few a message could be naming ("what is calm"), found by the full-text index on
+        names, so a catalogue of any size answers in one query. Which one it names is for
+        `naming` to decide."""
+        terms = " OR ".join(f'"{w}"' for w in words if re.fullmatch(r"[A-Za-z0-9]+", w))
+        if not terms:
+            return []
+        when = when or dt.datetime.now(tz=LONDON)
+        today = when.astimezone(LONDON).date()
+        sql = f"""
+            SELECT {_COLUMNS},
+                   (SELECT MIN(scope) FROM service_areas sa WHERE sa.service_id = s.id) AS scope
+            FROM (SELECT rowid, rank FROM services_fts WHERE services_fts MATCH :fts
+                  ORDER BY rank LIMIT :limit) f
+            JOIN services s ON s.rowid = f.rowid
+            JOIN organizations o ON o.id = s.organization_id
+            WHERE {_SHOWN}
+            ORDER BY f.rank"""  # noqa: S608 - fixed fragments, values bound
+        params = {
+            "fts": f"name : ({terms})",
+            "limit": limit,
+            "today": today.isoformat(),
+            "oldest": (today - dt.timedelta(days=DEFAULT_MAX_AGE_DAYS)).isoformat(),
+        }
+        with self._lock:
+            rows = list(self._db.query(sql, params))
+            return [self._result(row, when) for row in rows]
+
     @staticmethod
     def opening_hours(row: dict[str, Any]) -> OpeningHours:
         """Opening hours from a services row (its JSON copy of the schedule)."""

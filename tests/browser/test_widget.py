@@ -620,6 +620,8 @@ def phone_page(browser, stack):
         ("/ask_domestic_abuse", "Controlling your money or phone", "domestic-abuse-first"),
         # The twenty-fifth user test's mum, eight months pregnant (fifty-sixth session).
         ("8 months pregnant and exhausted all the time", "Rest when you can", "tired-pregnant"),
+        # A service asked about by name with no list before it (README, "What is CALM?").
+        ("what is CALM", "CALM helpline", "service-by-name"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):

@@ -1281,6 +1281,19 @@ def test_a_listed_service_asked_about_by_name_is_not_a_word_to_explain(stack):
     assert texts[0] == "I don't know what SaturDads (Rugby) costs: ask them before you go.", texts
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [("what is CALM", None), ("is the CALM helpline free", "CALM helpline is free.")],
+)
+def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, first):
+    # README, "What is CALM?" (fifty-sixth session): "Sorry, I don't have that word", and a
+    # list of county and national services.
+    texts, contract = say(stack, f"calm-by-name-{len(text)}", text)
+    assert contract["services"] == ["calm-helpline"], texts
+    assert message("term_unknown")["text"] not in texts
+    assert first is None or texts[0] == first, texts
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

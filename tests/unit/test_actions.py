@@ -1051,7 +1051,7 @@ def a_part_after_a_list(text: str, intent: str, services: tuple[str, ...]) -> Tr
         (under_listed("whats saturdads?", "ask_glossary", DADS_IDS), "saturdads-rugby", None),
         # A word the glossary knows is still explained, list or not.
         (under_listed("what does perinatal mean", "ask_glossary", DADS_IDS), None, "perinatal"),
-        # Not on any list shown: the honest "I don't have that word".
+        # Not on any list shown, and no service's name: the honest "I don't have that word".
         (tracker("ask_glossary"), None, None),
     ],
 )
@@ -1067,6 +1067,68 @@ async def test_an_unknown_word_that_names_a_listed_service_gets_its_card(find, l
         assert texts(dispatcher) == [get_glossary().lookup(said).explanation]
     else:
         assert texts(dispatcher) == [message("term_unknown")["text"]]
+
+
+def asked_with_no_list(text: str, intent: str, term: str | None = None) -> Tracker:
+    latest = tracker(intent)
+    latest.latest_message["text"] = text
+    if term:
+        latest.latest_message["entities"] = [{"entity": "term", "value": term}]
+    return latest
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "card"),
+    [
+        # README, "What is CALM?": with no list before, a service's own name asked about.
+        ("what is CALM", None, "calm-helpline"),
+        ("whats calm?", "calm", "calm-helpline"),
+        ("what is the CALM helpline", None, "calm-helpline"),
+        # A word that names no service: the honest "I don't have that word".
+        ("whats a flibbertigibbet", None, None),
+        ("what is support", None, None),
+        # Asked as the twenty-third user test's dad did, with no list before it.
+        ("cheers. whats saturdads? is it free", None, "saturdads-rugby"),
+    ],
+)
+async def test_a_word_that_is_a_services_own_name_gets_its_card_with_no_list(
+    find, text, term, card
+):
+    dispatcher = CollectingDispatcher()
+    latest = asked_with_no_list(text, "ask_glossary", term)
+    await ActionExplainTerm(find).run(dispatcher, latest, {})
+    if card:
+        assert payloads(dispatcher)["services"] == [card], texts(dispatcher)
+    else:
+        assert texts(dispatcher) == [message("term_unknown")["text"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "card", "first"),
+    [
+        ("is the CALM helpline free", "find_services", "calm-helpline", "CALM helpline is free."),
+        ("is pandas open at night", "ask_low_mood", "pandas-foundation", None),
+        # Named, not asked about: the topic, as before.
+        ("i rang samaritans last night and i still feel low", "ask_low_mood", None, None),
+        # "calm" beside no word that makes it a name.
+        ("how do i stay calm, is it free to see someone", "ask_anxiety", None, None),
+        # FTS syntax typed by a user is read as words.
+        ('is "calm" OR NEAR(x* free', "find_services", None, None),
+    ],
+)
+async def test_a_practical_question_naming_a_service_with_no_list_gets_its_card(
+    find, text, intent, card, first
+):
+    dispatcher = CollectingDispatcher()
+    action = find if intent == "find_services" else ActionAnswerTopic(find)
+    await action.run(dispatcher, asked_with_no_list(text, intent), {})
+    services = payloads(dispatcher).get("services") or []
+    if card:
+        assert services == [card], texts(dispatcher)
+        if first:
+            assert texts(dispatcher)[0] == first
+    else:
+        assert len(services) != 1, texts(dispatcher)  # the topic, or a list: never one card
 
 
 async def test_a_service_not_in_the_list_just_shown_is_not_answered_as_one_card(find):
