@@ -132,6 +132,11 @@ class ActionAnswerTopic(Action):
         self._finder = self._finder or ActionFindServices()
         if await self._finder.about_one_listed(dispatcher, tracker):
             return []  # a question about one of the services just listed
+        if get_request_reader().only_tells_about_self(text) and find_focus(text) is None:
+            # "hi. im a dad, my baby is 2 weeks old", read as the dads topic, got its answer and
+            # no hello back (README, fifty-sixth session).
+            welcome(dispatcher, tracker)
+            return []
         if topic_id == "dads" and asked_again(tracker, "dads") and says_she_is_the_mum(text):
             return answer_as_mum(dispatcher, tracker)
         wants_services = read_service_request(tracker) is not None
@@ -762,10 +767,7 @@ class ActionNotUnderstood(Action):
         if get_request_reader().only_tells_about_self(_latest_text(tracker)):
             # "hi. sorry its late. i have a 5 week old" was told "Sorry, I can't help with
             # that" (README, fifty-fourth session): welcomed, and asked what's on her mind.
-            if spoke_this_session(tracker.events):
-                dispatch(dispatcher, [say("welcome_told")])
-            else:
-                dispatcher.utter_message(response="utter_greet")
+            welcome(dispatcher, tracker)
             return []
         off_topic = latest_intent(tracker) == "out_of_scope"
         if not off_topic and (choice := guessed_topics(tracker)) is not None:
@@ -954,6 +956,15 @@ def guessed_topics(tracker: Tracker) -> tuple[str, str] | None:
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     guesses = [r for r in ranking if isinstance(r, dict) and r.get("name") != "nlu_fallback"]
     return close_topics(guesses)
+
+
+def welcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A hello, or who the writer is, asking nothing yet: the greeting first in a session, a
+    short "Thank you for telling me. What's on your mind?" later."""
+    if spoke_this_session(tracker.events):
+        dispatch(dispatcher, [say("welcome_told")])
+    else:
+        dispatcher.utter_message(response="utter_greet")
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -708,6 +708,35 @@ async def test_a_hello_or_who_the_writer_is_is_welcomed_not_turned_away(find, te
     assert [m.get("response") for m in dispatcher.messages] == [said]
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "first", "said"),
+    [
+        # The twenty-fifth user test's Rugby dad got the dads topic and no hello back (README,
+        # fifty-sixth session).
+        ("hi. im a dad, my baby is 2 weeks old", "ask_dads", True, "utter_greet"),
+        ("hi. im a dad, my baby is 2 weeks old", "ask_dads", False, "utter_welcome_told"),
+        ("hello, im the mum of a 3 week old", "ask_bonding", True, None),  # "of a 3 week old"
+        ("evening, im his dad", "ask_dads", True, "utter_greet"),
+        # Anything more keeps the topic's answer.
+        ("hi im a dad and im struggling", "ask_dads", True, None),
+        ("hi, my baby is 2 weeks old and wont stop crying", "ask_crying_baby", True, None),
+        ("hi im a dad, is there anything for dads?", "ask_dads", True, None),
+    ],
+)
+async def test_a_hello_with_who_the_writer_is_read_as_a_topic_is_welcomed(
+    find, text, intent, first, said
+):
+    dispatcher = CollectingDispatcher()
+    latest = asked(text, intent)
+    await ActionAnswerTopic(find).run(dispatcher, latest if first else after_an_answer(latest), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    if said:
+        assert responses == [said]
+    else:
+        assert "utter_greet" not in responses and "utter_welcome_told" not in responses
+        assert texts(dispatcher)  # the topic's answer
+
+
 @pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
 async def test_a_worry_with_its_own_answer_is_answered_whatever_the_nlu_could_not_place(
     find, intent
