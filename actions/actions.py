@@ -28,6 +28,7 @@ from cradle.catalogue.naming import (
     is_own_name,
     name_search_words,
     named_in,
+    names_none,
 )
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
@@ -628,6 +629,10 @@ class ActionFindServices(Action):
                 dispatcher, costs_of([s for s in shown if s.id in texted] if by_text else shown)
             )
             return True
+        if service is None and names_none(text, [(s.name, s) for s in shown]):
+            # Under a list without it: "and the CALM helpline, is that free" (README, "calm
+            # opening hours"); the catalogue's names, as with no list.
+            return await self.about_one_named(dispatcher, tracker)
         if service is None or get_request_reader().turns_down(text):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.

@@ -66,7 +66,7 @@ def _names_something(words: list[str]) -> bool:
 
 # Words beside an everyday one-word name that show it is asked about as a service: "does relate
 # cost money?" (the fifteenth user test), "what about calm", "is shout free", "is calm open".
-_ASKED_AFTER = frozenset("does about call ring rang contact text".split())
+_ASKED_AFTER = frozenset("does about call called ring rang contact text".split())
 _ASKED_BEFORE = frozenset(
     "cost costs charge charges free open closed number website phone price".split()
 )
@@ -98,13 +98,35 @@ def asks_practical(text: str) -> bool:
 def named_in(text: str, services: Sequence[tuple[str, T]]) -> T | None:
     """The service (given as name and item) whose name the text says; None when it names none,
     or more than one ("is pandas better than talking therapies": the list answers that)."""
+    named = _named(text, services)
+    return named[0] if len(named) == 1 else None
+
+
+def names_none(text: str, services: Sequence[tuple[str, T]]) -> bool:
+    """Does the text name none of these services?"""
+    return not _named(text, services)
+
+
+def _named(text: str, services: Sequence[tuple[str, T]]) -> list[T]:
     said = f" {_plain(text)} "
-    named = [
+    return [
         item
         for name, item in services
         if any(f" {p} " in said for p in name_phrases(name)) or _asked_about(name, said)
     ]
-    return named[0] if len(named) == 1 else None
+
+
+# Between a name and its practical word: "if calm is free", not "wellbeing hubs open late".
+_LINKS = frozenset("is s are still even actually really".split())
+
+
+def _practical_next(after: list[str]) -> bool:
+    """A practical word right after a name, or after one linking word ("calm opening hours",
+    "calm is free")."""
+    return bool(after) and (
+        after[0] in _PRACTICAL
+        or (after[0] in _LINKS and after[1:2] != [] and after[1] in _PRACTICAL)
+    )
 
 
 def name_search_words(text: str) -> list[str]:
@@ -137,7 +159,10 @@ def is_own_name(term: str, name: str) -> bool:
 
 def _asked_about(name: str, said: str) -> bool:
     """An everyday word that is a service's only own word ("relate", "calm", "shout"), asked
-    about as a service: "does relate...", "relate cost...", never "i can relate"."""
+    about as a service: "does relate...", "relate cost...", "something called calm", a
+    practical word one or two words on ("calm opening hours", "if calm is free": README,
+    fifty-sixth session), never "i can relate", "stay calm, is it free" or "wellbeing hubs
+    open"."""
     own = _own_words(_name_words(name))
     if len(own) != 1 or own[0] not in _EVERYDAY:
         return False
@@ -147,6 +172,7 @@ def _asked_about(name: str, said: str) -> bool:
         and (
             (i > 0 and words[i - 1] in _ASKED_AFTER)
             or (i + 1 < len(words) and words[i + 1] in _ASKED_BEFORE)
+            or _practical_next(words[i + 1 : i + 3])
         )
         for i, word in enumerate(words)
     )

@@ -1301,6 +1301,17 @@ def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, f
     assert first is None or texts[0] == first, texts
 
 
+def test_calm_opening_hours_after_a_list_gets_the_calm_card_not_the_crying_baby(stack):
+    # The twenty-sixth user test's Nuneaton dad got "Coping with a crying baby" (README, "calm
+    # opening hours").
+    sender = "calm-opening-hours"
+    _, contract = say(stack, sender, "im in nuneaton, is there anything local for dads")
+    assert "calm-helpline" in contract["services"]
+    texts, contract = say(stack, sender, "calm opening hours")
+    assert contract["services"] == ["calm-helpline"], texts
+    assert contract["topic"] != "crying-baby" and not any("shake" in t for t in texts), texts
+
+
 def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
     # The nineteenth user test's mum in Stratford: a list with no course and no word, then "Here
     # is Samaritans" twice for turning Samaritans down (forty-seventh session).

@@ -1936,3 +1936,58 @@ async def test_how_can_i_help_them_answers_the_helper_from_reviewed_content(
     # The next steps are a helper's, with the way back for a parent asking for themselves.
     titles = [b["title"] for m in as_rasa_sends(dispatcher) for b in m.get("buttons") or []]
     assert "It's about me" in titles
+
+
+CALM_LISTED = ("calm-helpline", "samaritans", "warwickshire-fis")
+
+
+@pytest.mark.parametrize(
+    ("latest", "card"),
+    [
+        # The twenty-sixth user test's Nuneaton dad, four times (README, "calm opening hours").
+        (
+            asked_with_no_list(
+                "my mate said something called CALM is good for blokes. is that real? does it "
+                "cost anything",
+                "find_services",
+            ),
+            "calm-helpline",
+        ),
+        (
+            a_few_turns_after_a_list(
+                "im not in danger i just asked if calm is free and what time its open",
+                "ask_anxiety",
+                CALM_LISTED,
+            ),
+            "calm-helpline",
+        ),
+        (
+            a_few_turns_after_a_list("calm opening hours", "ask_crying_baby", CALM_LISTED),
+            "calm-helpline",
+        ),
+        (
+            under_listed(
+                "and the CALM helpline, is that free and is it open at night",
+                "find_services",
+                DADS_IDS,
+            ),
+            "calm-helpline",
+        ),
+        # "calm" with the practical word three words on: not the helpline.
+        (
+            a_few_turns_after_a_list(
+                "how do i stay calm, is it free to see someone", "ask_anxiety", CALM_LISTED
+            ),
+            None,
+        ),
+    ],
+)
+async def test_calm_beside_a_practical_word_names_the_calm_helpline(find, latest, card):
+    dispatcher = CollectingDispatcher()
+    action = find if latest.latest_message["intent"]["name"] == "find_services" else None
+    await (action or ActionAnswerTopic(find)).run(dispatcher, latest, {})
+    services = payloads(dispatcher).get("services") or []
+    if card:
+        assert services == [card], texts(dispatcher)
+    else:
+        assert services != ["calm-helpline"], texts(dispatcher)
