@@ -431,6 +431,7 @@ ANSWERED_ALONE = {
     "counts_and_feedback": "about_counts_and_feedback",
     "by_text": "about_by_text",
     "partners_section": "about_partners_section",
+    "for_dads": "about_for_dads",
 }
 
 

@@ -58,6 +58,7 @@ ABOUT_CRADLE = frozenset(
         "counts_and_feedback",
         "by_text",
         "partners_section",
+        "for_dads",
     }
 )
 READ_WHATEVER_THE_NLU = ABOUT_CRADLE - {"listing", "data_controller"}

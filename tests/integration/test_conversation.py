@@ -1301,6 +1301,12 @@ def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, f
     assert first is None or texts[0] == first, texts
 
 
+def test_can_dads_use_it_too_gets_a_plain_yes(stack):
+    # The twenty-sixth user test's dad got the list of topics (README, fifty-sixth session).
+    texts, _ = say(stack, "dads-too", "hey. is this just for mums or can dads use it too")
+    assert texts == [message("about_for_dads")["text"]], texts
+
+
 def test_calm_opening_hours_after_a_list_gets_the_calm_card_not_the_crying_baby(stack):
     # The twenty-sixth user test's Nuneaton dad got "Coping with a crying baby" (README, "calm
     # opening hours").

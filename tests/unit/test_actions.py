@@ -1596,6 +1596,15 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
             "partners_section",
         ),
         ("is the dads bit for me, im her wife", "partners_section"),
+        # The twenty-sixth's dad (README, fifty-sixth session), and two ways like it.
+        ("hey. is this just for mums or can dads use it too", "for_dads"),
+        ("can dads use this", "for_dads"),
+        ("is cradle for dads too?", "for_dads"),
+        ("is this only for mums", "for_dads"),
+        # A request for services, a service, or a mum's own words: not this question.
+        ("is there anything for dads", None),
+        ("is CALM ok for dads", None),
+        ("can dads get postnatal depression too", None),
         ("is there support for dads and partners", None),
         ("i'm not a dad, im the mum, i feel low", None),
         # Texting someone else, a group by text, or how many parents get something: not Cradle.
@@ -1657,6 +1666,7 @@ def test_a_plain_question_about_cradle_gets_the_whole_answer():
         ("counts_and_feedback", "utter_about_counts_and_feedback"),
         ("by_text", "utter_about_by_text"),
         ("partners_section", "utter_about_partners_section"),
+        ("for_dads", "utter_about_for_dads"),
     ],
 )
 def test_a_question_about_cradle_read_whatever_the_nlu_guessed_is_answered_alone(asks, answer):
