@@ -123,10 +123,9 @@ _LINKS = frozenset("is s are still even actually really".split())
 def _practical_next(after: list[str]) -> bool:
     """A practical word right after a name, or after one linking word ("calm opening hours",
     "calm is free")."""
-    return bool(after) and (
-        after[0] in _PRACTICAL
-        or (after[0] in _LINKS and after[1:2] != [] and after[1] in _PRACTICAL)
-    )
+    if after[:1] and after[0] in _PRACTICAL:
+        return True
+    return len(after) > 1 and after[0] in _LINKS and after[1] in _PRACTICAL
 
 
 def name_search_words(text: str) -> list[str]:

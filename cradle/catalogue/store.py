@@ -57,10 +57,14 @@ class BadQuery(ValueError):
 CONTACTS = ("text", "phone", "online", "in-person")
 
 
+def _quoted(words: list[str]) -> list[str]:
+    """Each plain word quoted for FTS5, so operators typed by users are inert; others dropped."""
+    return [f'"{w}"' for w in words if re.fullmatch(r"[A-Za-z0-9]+", w)]
+
+
 def fts_terms(text: str) -> str:
-    """A safe FTS5 query: each word quoted, all required; operators typed by users are inert."""
-    words = re.findall(r"[A-Za-z0-9]+", text)[:12]
-    return " ".join(f'"{w}"' for w in words)
+    """A safe FTS5 query: each word quoted, all required."""
+    return " ".join(_quoted(re.findall(r"[A-Za-z0-9]+", text)[:12]))
 
 
 @dataclass(frozen=True)
@@ -486,7 +490,7 @@ class Catalogue:
         the few a message could be naming ("what is calm"), found by the full-text index on
         names, so a catalogue of any size answers in one query. Which one it names is for
         `naming` to decide."""
-        terms = " OR ".join(f'"{w}"' for w in words if re.fullmatch(r"[A-Za-z0-9]+", w))
+        terms = " OR ".join(_quoted(words))
         if not terms:
             return []
         when = when or dt.datetime.now(tz=LONDON)
