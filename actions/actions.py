@@ -24,11 +24,13 @@ from cradle.catalogue.kitemark import get_schemes
 from cradle.catalogue.naming import (
     asked_name,
     asks_cost,
+    asks_open,
     asks_practical,
     is_own_name,
     name_search_words,
     named_in,
     names_none,
+    speaks_of_the_list,
 )
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
@@ -59,6 +61,7 @@ from cradle.replies import (
     feedback_given,
     lines_in_last_reply,
     needs_help_today,
+    openings_of,
     parts_shown_earlier,
     previous_message,
     reminder_due,
@@ -627,6 +630,18 @@ class ActionFindServices(Action):
             # (README, fifty-third session).
             dispatch(
                 dispatcher, costs_of([s for s in shown if s.id in texted] if by_text else shown)
+            )
+            return True
+        if (
+            service is None
+            and asks_open(text)
+            and speaks_of_the_list(text)
+            and not get_areas().find_in_text(text).district
+        ):
+            # "are any of them open now?": each one's opening as its card shows it, not the
+            # list again (README, fifty-seventh session); "...in rugby" asks for Rugby's list.
+            dispatch(
+                dispatcher, openings_of([s for s in shown if s.id in texted] if by_text else shown)
             )
             return True
         if service is None and names_none(text, [(s.name, s) for s in shown]):

@@ -65,6 +65,34 @@ def costs_of(services: Sequence[ServiceResult]) -> list[Message]:
     return lines
 
 
+def openings_of(services: Sequence[ServiceResult]) -> list[Message]:
+    """When each listed service is open, as its card shows it: a line for those open day and
+    night, those open now, those that open later (with when) and those with no hours recorded;
+    when none is open now, where to talk to someone now (README, "Are any of them open
+    now?")."""
+    always = [s.name for s in services if s.always_open]
+    now = [s.name for s in services if s.open_now and not s.always_open]
+    later = [f"{s.name}, opens {s.next_open_text}" for s in services if _opens_later(s)]
+    unknown = [s.name for s in services if not (s.always_open or s.open_now or _opens_later(s))]
+    lines = [
+        say(line, names=separator.join(names))
+        for line, names, separator in (
+            ("services_open_always", always, ", "),
+            ("services_open_now", now, ", "),
+            ("services_open_later", later, "; "),
+            ("services_open_unknown", unknown, ", "),
+        )
+        if names
+    ]
+    if not (always or now):
+        lines.append(say("services_open_none"))
+    return lines
+
+
+def _opens_later(service: ServiceResult) -> bool:
+    return not (service.always_open or service.open_now) and bool(service.next_open_text)
+
+
 def topic_messages(topic: Topic, audience: str | None, focus: Focus | None = None) -> list[Message]:
     """The first answer to a topic question: its title, then a short text (one SMS segment),
     warm, one next step, with buttons for what comes next. The longer sections stay in the

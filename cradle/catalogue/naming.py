@@ -90,6 +90,35 @@ def asks_cost(text: str) -> bool:
     return bool(_COST.intersection(said.split())) or " how much " in f" {said} "
 
 
+# When a service is open (README, "Are any of them open now?", fifty-seventh session): "are any
+# of them open now", "which ones are closed on sundays", "their hours". Not "open up to them"
+# nor "open to dads" (who a service is for).
+_OPENING = frozenset("open opening opens closed closes shut hours".split())
+_NOT_OPENING_AFTER = frozenset("up to".split())
+# Words that speak of the list as a whole, for the opening answer: "are any open now", "which
+# ones are open tonight".
+_THE_LIST = frozenset(
+    "they them their theirs theyre these those any anyone anything which ones".split()
+)
+
+
+def asks_open(text: str) -> bool:
+    """Does the message ask when a service is open?"""
+    words = _plain(text).split()
+    return any(
+        w in _OPENING
+        and not (
+            w.startswith("open") and words[i + 1 : i + 2] and words[i + 1] in _NOT_OPENING_AFTER
+        )
+        for i, w in enumerate(words)
+    )
+
+
+def speaks_of_the_list(text: str) -> bool:
+    """Does the message speak of the services listed as a whole ("any of them", "which ones")?"""
+    return bool(_THE_LIST.intersection(_plain(text).split()))
+
+
 def asks_practical(text: str) -> bool:
     """Does the message ask what a service costs, when it is open or how to reach it?"""
     return bool(_PRACTICAL.intersection(_plain(text).split()))

@@ -389,6 +389,21 @@ def test_what_the_listed_services_cost_is_in_view_on_a_phone(phone_page):
     assert_whole_in_the_log(page, (said,), 360)
 
 
+def test_when_the_listed_services_are_open_is_in_view_on_a_phone(phone_page):
+    """ "Are any of them open now?" under a list gets each service's opening as its card shows
+    it, not the list again, wholly in view (README, fifty-seventh session)."""
+    page = phone_page
+    ask(page, "whats there for dads near me? im in nuneaton")
+    first = bot_count(page)
+    ask(page, "are any of them open now?")
+    said = [page.locator(".cradle-bot").nth(i) for i in range(first, bot_count(page))]
+    opening = ("Open day and night:", "Open now:", "Not open now:", "I don't have opening times")
+    assert said and any(line in said[0].inner_text() for line in opening)
+    assert all(bubble.locator(".cradle-card").count() == 0 for bubble in said)
+    save_screenshot(page, "widget-when-they-are-open-360.png")
+    assert_whole_in_the_log(page, tuple(said), 360)
+
+
 def test_a_hello_with_the_babys_age_is_welcomed_in_view_on_a_phone(phone_page):
     """ "hi. sorry its late. i have a 5 week old" gets who Cradle is and "What's on your mind?"
     with the topic buttons, not "Sorry, I can't help with that" (README, fifty-fourth

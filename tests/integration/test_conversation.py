@@ -1250,6 +1250,18 @@ def test_do_any_of_them_cost_anything_under_a_list_gets_the_recorded_costs(stack
     assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
 
 
+def test_are_any_of_them_open_now_under_a_list_gets_each_ones_opening(stack):
+    # Tried on the real servers: "Sorry, I can't help with that" (README, fifty-seventh session).
+    sender = "opening-of-the-list"
+    _, contract = say(stack, sender, "whats there for dads near me? im in nuneaton")
+    assert contract["services"]
+    texts, contract = say(stack, sender, "are any of them open now?")
+    assert not contract["services"], texts  # not the list again
+    opening = ("Open day and night:", "Open now:", "Not open now:", "I don't have opening times")
+    assert texts and all(t.startswith(opening) or t.startswith("None of these") for t in texts)
+    assert contract["safety"] == "none", texts
+
+
 @pytest.mark.parametrize(
     "text",
     [

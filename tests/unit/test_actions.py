@@ -20,8 +20,10 @@ from actions.actions import (
     ActionHelpThem,
     ActionNotUnderstood,
     ActionTopicSection,
+    dispatch,
 )
 from cradle.catalogue.kitemark import Schemes
+from cradle.catalogue.store import ServiceResult
 from cradle.content import SECTION_KEYS, get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.glossary import get_glossary
@@ -30,6 +32,7 @@ from cradle.paths import content_dir
 from cradle.replies import (
     about_cradle_messages,
     feedback_given,
+    openings_of,
     parts_shown_earlier,
     reminder_due,
 )
@@ -1304,6 +1307,106 @@ async def test_a_question_about_them_that_is_not_cost_is_not_answered_with_costs
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, under_listed(text, "find_services", DADS_IDS), {})
     assert not any(t.startswith(("Free:", "I don't know what these")) for t in texts(dispatcher))
+
+
+def a_service(name: str, **state: Any) -> ServiceResult:
+    """A listed service as the catalogue gives it now, with only its name and opening set."""
+    fields = {f: None for f in ServiceResult.__dataclass_fields__}
+    return ServiceResult(**fields | {"id": name, "name": name, "always_open": False, **state})
+
+
+@pytest.mark.parametrize(
+    ("services", "lines"),
+    [
+        # README, "Are any of them open now?" (fifty-seventh session): as each card shows it.
+        (
+            [
+                a_service("Samaritans", always_open=True, open_now=True),
+                a_service("CALM helpline", open_now=True),
+                a_service("SaturDads (Rugby)", next_open_text="Saturday at 10:00"),
+                a_service("DadPad app"),
+            ],
+            [
+                "Open day and night: Samaritans.",
+                "Open now: CALM helpline.",
+                "Not open now: SaturDads (Rugby), opens Saturday at 10:00.",
+                "I don't have opening times for DadPad app: their website or a call can tell you.",
+            ],
+        ),
+        # None open now: where to talk to someone now, after what the cards say.
+        (
+            [
+                a_service("SaturDads (Rugby)", next_open_text="Saturday at 10:00"),
+                a_service("Relate", next_open_text="tomorrow at 09:00"),
+            ],
+            [
+                "Not open now: SaturDads (Rugby), opens Saturday at 10:00; Relate, opens "
+                "tomorrow at 09:00.",
+                "None of these is open right now. Samaritans are free on 116 123, any time.",
+            ],
+        ),
+    ],
+)
+def test_openings_of_a_list_say_each_services_opening_as_its_card_does(services, lines):
+    dispatcher = CollectingDispatcher()
+    dispatch(dispatcher, openings_of(services))
+    assert texts(dispatcher) == lines
+
+
+@pytest.mark.parametrize(
+    ("latest", "action"),
+    [
+        # Tried on the real servers: "Sorry, I can't help with that" (README, fifty-seventh
+        # session).
+        (under_listed("are any of them open now?", "out_of_scope", DADS_IDS), ActionNotUnderstood),
+        (
+            a_few_turns_after_a_list(
+                "which ones are open tonight", "ask_asking_for_help", DADS_IDS
+            ),
+            ActionAnswerTopic,
+        ),
+        (under_listed("are these open on sundays", "find_services", DADS_IDS), None),
+    ],
+)
+async def test_are_any_of_them_open_now_gets_each_ones_opening(find, latest, action):
+    dispatcher = CollectingDispatcher()
+    await (action(find) if action else find).run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert "services" not in payloads(dispatcher), said  # not the list again
+    # Samaritans are open day and night; the others as the catalogue records them now.
+    assert said[0] == "Open day and night: Samaritans.", said
+    assert all(
+        name in " ".join(said[1:])
+        for name in ("SaturDads (Rugby)", "Warwickshire Family Information Service")
+    ), said
+    assert not any("None of these is open" in line for line in said), said
+
+
+async def test_by_text_the_opening_answer_names_the_services_the_text_showed(find):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, under_a_list_of_five("are any of them open now?", "twilio"), {})
+    said = " ".join(texts(dispatcher))
+    assert said.startswith("Open day and night: Samaritans."), said  # Rasa renders its SMS form
+    assert all(name in said for name in SHOWN_BY_TEXT), said
+    assert not any(name in said for name in ("Relate", "SaturDads")), said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do they have a number",
+        "are any of them open to dads",
+        "i find it hard to open up to them",
+        "are any of them open in rugby",  # that place's list
+    ],
+)
+async def test_a_question_about_them_that_is_not_opening_gets_no_opening_lines(find, text):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood(find).run(
+        dispatcher, under_listed(text, "out_of_scope", DADS_IDS), {}
+    )
+    sent = [m.get("response") or m.get("text") or "" for m in dispatcher.messages]
+    assert sent and not any(m.startswith("utter_services_open") for m in sent), sent
 
 
 async def test_a_practical_question_naming_a_place_gets_that_places_list(find):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.catalogue.naming import name_phrases, named_in
+from cradle.catalogue.naming import asks_open, name_phrases, named_in, speaks_of_the_list
 from cradle.replies import services_in_last_reply
 
 LISTED = [
@@ -90,3 +90,25 @@ def _bot(services: list[str]) -> dict:
 )
 def test_the_services_in_the_last_reply_are_read_from_its_contract(events, listed):
     assert services_in_last_reply(events) == listed
+
+
+@pytest.mark.parametrize(
+    ("text", "opening", "the_list"),
+    [
+        # README, "Are any of them open now?" (fifty-seventh session).
+        ("are any of them open now?", True, True),
+        ("which ones are closed on sundays", True, True),
+        ("what are their hours", True, True),
+        ("whens calm open", True, False),
+        # Who a service is for, or opening up to someone: not when it is open.
+        ("are any of them open to dads", False, True),
+        ("i find it hard to open up to them", False, True),
+        ("do they have a number", False, True),
+        ("she is so hard to settle", False, False),
+    ],
+)
+def test_a_question_about_opening_and_about_the_list_is_read_from_its_words(
+    text, opening, the_list
+):
+    assert asks_open(text) is opening
+    assert speaks_of_the_list(text) is the_list
