@@ -36,6 +36,7 @@ from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
     HELPING_AUDIENCE,
+    LIST_QUESTIONS,
     MUM_AUDIENCE,
     PENDING_TOPIC,
     SOURCES_KEY,
@@ -343,8 +344,12 @@ def answer_topic(
 
 class ActionCheckCleared(Action):
     """ "No" to "Are you or your baby in danger right now?": thank them, then answer what they
-    had asked about (the topic the channel read in that message), so they need not ask again.
-    When the net leaned to an emergency reply, say to get advice today instead."""
+    had asked about (the topic the channel read in that message, or their question about the
+    services listed), so they need not ask again. When the net leaned to an emergency reply,
+    say to get advice today instead, unless they had asked about the services."""
+
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
 
     def name(self) -> str:
         return "action_check_cleared"
@@ -354,6 +359,14 @@ class ActionCheckCleared(Action):
     ) -> list[dict[str, Any]]:
         topic_id = tracker.get_slot(PENDING_TOPIC)
         cleared = SlotSet(PENDING_TOPIC, None)
+        if topic_id in LIST_QUESTIONS:
+            # "are any of them open now? its gone midnight", asked about because of the list
+            # (docs/safety.md, fifty-seventh session): its answer, not "needs advice today".
+            self._finder = self._finder or ActionFindServices()
+            dispatch(dispatcher, [say("check_cleared_topic")])
+            if not await self._finder.about_the_list(dispatcher, tracker, topic_id):
+                dispatch(dispatcher, [say("safety_check_cleared")])
+            return [cleared]
         if needs_help_today(tracker.get_slot("safety_response")):
             dispatch(dispatcher, [say("check_cleared_get_help_today")])
             return [cleared]
@@ -653,6 +666,30 @@ class ActionFindServices(Action):
             # mum got its card twice); read as any other message.
             return False
         self._answer_about(dispatcher, tracker, service, text)
+        return True
+
+    async def about_the_list(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: str
+    ) -> bool:
+        """The answer to a question about the services of the latest list, by its kind (one of
+        `LIST_QUESTIONS`), when the words themselves were not sent on (the danger question was
+        asked about them). True when answered; False with no list or no catalogue."""
+        by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
+        listed = services_in_latest_list(tracker.events, by_sms=by_text)
+        try:
+            shown = await asyncio.to_thread(self._services, listed)
+        except CatalogueUnavailable:
+            logger.exception("service catalogue unavailable")
+            return False
+        if not shown:
+            return False
+        opening, cost, _ = LIST_QUESTIONS
+        if question == opening:
+            dispatch(dispatcher, openings_of(shown))
+        elif question == cost:
+            dispatch(dispatcher, costs_of(shown))
+        else:
+            dispatch(dispatcher, [say("services_how_to_reach")])
         return True
 
     async def about_one_named(

@@ -71,6 +71,10 @@ def intent_for_topic(topic_id: str) -> str:
 # with the topic the NLU read in the message the safety net was unsure about (a topic id, never
 # the words), so that "No" is followed by the answer the parent asked for.
 PENDING_TOPIC = "pending_topic"
+# What "No" to the danger question asked about the services just listed answers, carried as its
+# pending topic (an id, never the words; docs/safety.md, fifty-seventh session): the list's
+# opening lines, its cost lines, or where each card says to get in touch.
+LIST_QUESTIONS = ("the-list:opening", "the-list:cost", "the-list:reaching")
 
 
 def topic_for_intent(intent: str | None) -> str | None:

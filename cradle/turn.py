@@ -21,7 +21,9 @@ import yaml
 
 from cradle.areas import get_areas
 from cradle.audience import normalise_audience
+from cradle.catalogue.naming import asks_cost, asks_open
 from cradle.content import (
+    LIST_QUESTIONS,
     PENDING_TOPIC,
     SECTION_KEYS,
     SOURCES_KEY,
@@ -267,6 +269,8 @@ class SessionSafety:
     said_safe: bool = False
     # The actions of the bot's last turn, in order (read again after a turn: what Rasa ran).
     last_turn: tuple[str, ...] = ()
+    # The bot's last turn answered a question about a list of services (`ABOUT_A_LIST_LINES`).
+    answered_about_services: bool = False
 
 
 # An immediate reply's message key, so that `assemble_reply` puts it in the channel's words.
@@ -759,6 +763,31 @@ def signs_ruled_out_answer(session: SessionSafety, safety: SafetyResult) -> Prep
 # The action that answers a request for services; "are any of them open now?" right after it
 # asks about what it listed.
 FIND_SERVICES_ACTION = "action_find_services"
+# The lines that answer a question about a list (its opening or cost lines, or one listed
+# service's card): right after them, the list is still what the parent asks about
+# (docs/safety.md, fifty-seventh session).
+ABOUT_A_LIST_LINES = (
+    "utter_services_open_",
+    "utter_services_cost_",
+    "utter_service_named_",
+    "utter_service_cost_",
+)
+ABOUT_THE_SERVICES_RULE = "conversation:about-the-services"
+
+
+def answers_about_a_list(lines: Sequence[str]) -> bool:
+    """Whether the bot's turn (the names of the responses it sent) answered a question about a
+    list of services."""
+    return any(line.startswith(ABOUT_A_LIST_LINES) for line in lines)
+
+
+def list_question(safety: SafetyResult, text: str) -> str | None:
+    """The kind of services question to answer after "No", when the danger question was asked
+    about one (`asked_about_the_services`); else None."""
+    if ABOUT_THE_SERVICES_RULE not in safety.rules:
+        return None
+    opening, cost, reaching = LIST_QUESTIONS
+    return opening if asks_open(text) else cost if asks_cost(text) else reaching
 
 
 def asked_about_the_services(
@@ -773,7 +802,7 @@ def asked_about_the_services(
     if (
         not safety.is_crisis
         or tier_rank(session.tier) >= tier_rank("urgent")
-        or FIND_SERVICES_ACTION not in session.last_turn
+        or not (FIND_SERVICES_ACTION in session.last_turn or session.answered_about_services)
         or not _second_opinion_only(safety)
         or not get_check_in().asks_about_services(text)
     ):
@@ -782,7 +811,7 @@ def asked_about_the_services(
         safety,
         tier="none",
         response="check",
-        rules=(*safety.rules, "conversation:about-the-services"),
+        rules=(*safety.rules, ABOUT_THE_SERVICES_RULE),
         leaning=safety.response,
         someone_else=None,
     )

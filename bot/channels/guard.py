@@ -34,6 +34,7 @@ from cradle.turn import (
     PreparedTurn,
     SessionSafety,
     answered_as_crisis,
+    answers_about_a_list,
     asks_about_asking,
     asks_if_abuse_counts,
     assemble_reply,
@@ -41,6 +42,7 @@ from cradle.turn import (
     fears_losing_baby,
     held_since_crisis,
     is_after_crisis,
+    list_question,
     prepare_turn,
     reminds,
     speaks_to_safety,
@@ -128,11 +130,13 @@ def session_lookup(agent: Any) -> SessionLookup:
             return SessionSafety()
         offered: tuple[tuple[str, str], ...] = ()  # every button of the bot's last turn
         last_turn: tuple[str, ...] = ()  # the actions of the bot's last turn
+        lines: list[str] = []  # the responses the bot's last turn sent, by name
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
                 break
             if isinstance(event, BotUttered):
                 offered = offered_buttons(event.data) + offered
+                lines.append(str((event.metadata or {}).get("utter_action") or ""))
             if isinstance(event, ActionExecuted) and event.action_name != "action_listen":
                 last_turn = (event.action_name, *last_turn)
         last = last_turn[-1] if last_turn else None
@@ -155,6 +159,7 @@ def session_lookup(agent: Any) -> SessionLookup:
             offered=offered,
             said_safe=said_safe_since_crisis(actions),
             last_turn=last_turn,
+            answered_about_services=answers_about_a_list(lines),
         )
 
     return lookup
@@ -245,7 +250,10 @@ async def guarded_turn(
             metadata = {**(metadata or {}), REPLY_TO_KEY: JUST_CLEARED}
     if (turn.text_for_rasa or "").startswith(f"/{CHECK_INTENT}"):
         # Only when the question is asked (not right after "No" to it): one NLU parse saved.
-        turn = with_pending_topic(turn, await _pending_topic(guess, text))
+        # A question about the services just listed carries its kind, not a topic
+        # (docs/safety.md, fifty-seventh session).
+        pending = list_question(turn.safety, text) or await _pending_topic(guess, text)
+        turn = with_pending_topic(turn, pending)
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         messages = assemble_reply(turn, [], channel=input_channel)

@@ -385,6 +385,26 @@ def test_a_question_about_the_services_just_listed_is_asked_about_not_answered_9
     assert contract["safety"] in ("urgent", "emergency")
 
 
+def test_after_an_answer_about_the_list_its_question_is_asked_and_no_gets_its_answer(stack):
+    # docs/safety.md, fifty-seventh session: one turn after the list (its opening lines, from
+    # the action for a message not understood, as the NLU reads it now), the dad's question is
+    # still about the list; "No" gets when they are open, not "needs advice today".
+    question = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
+    opening = ("Open day and night:", "Open now:", "Not open now:", "I don't have opening times")
+    sender = "hole-open-after-opening"
+    _, contract = say(stack, sender, "who can i talk to in rugby")
+    assert contract["services"] and contract["safety"] == "none"
+    texts, contract = say(stack, sender, "are any of them open now?")
+    assert texts[0].startswith(opening), texts
+    texts, contract = say(stack, sender, question)
+    assert texts[-1] == "Are you or your baby in danger right now?"
+    assert contract["safety"] == "none" and not any("999 now" in t for t in texts)
+    texts, contract = say(stack, sender, "no")
+    assert texts[0] == message("check_cleared_topic")["text"], texts
+    assert texts[1].startswith(opening) and not any("needs advice today" in t for t in texts)
+    assert not contract["services"], texts
+
+
 def test_no_after_a_question_that_leaned_to_an_emergency_still_says_get_advice_today(stack):
     # The second user test: a mum hearing a voice pressed "No" and got "Glad you're safe" and
     # the domestic abuse card.

@@ -1520,6 +1520,45 @@ async def test_no_after_a_question_that_leaned_to_an_emergency_says_get_advice_t
     assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": None} in events
 
 
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        # docs/safety.md, fifty-seventh session: the question the danger question was asked
+        # about, answered for the latest list, whatever the second opinion leaned to.
+        ("the-list:opening", ("Open day and night: Samaritans.",)),
+        ("the-list:cost", ("Free: Samaritans", "I don't know what these cost: SaturDads")),
+        ("the-list:reaching", (message("services_how_to_reach")["text"],)),
+    ],
+)
+async def test_no_after_the_question_about_the_services_answers_that_question(
+    find, question, lines
+):
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    slots = {"pending_topic": question, "safety_response": "emergency"}
+    latest = a_few_turns_after_a_list("/deny", "deny", DADS_IDS)
+    latest.slots.update(slots)
+    events = await ActionCheckCleared(find).run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert said[0] == message("check_cleared_topic")["text"]  # "Glad you're safe... call 999"
+    assert all(any(t.startswith(line) for t in said[1:]) for line in lines), said
+    assert message("check_cleared_get_help_today")["text"] not in said
+    assert "services" not in payloads(dispatcher), said  # not the list again
+    assert events == [{"event": "slot", "timestamp": None, "name": "pending_topic", "value": None}]
+
+
+async def test_no_after_the_question_about_the_services_with_no_list_asks_what_is_going_on(find):
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    slots = {"pending_topic": "the-list:opening", "safety_response": "emergency"}
+    await ActionCheckCleared(find).run(dispatcher, tracker("deny", **slots), {})
+    said = texts(dispatcher)
+    assert said[0] == message("check_cleared_topic")["text"]
+    assert said[1:] == [message("safety_check_cleared")["text"]]
+
+
 async def test_by_text_no_to_the_safety_question_stays_within_two_segments():
     from actions.actions import ActionCheckCleared
     from cradle.sms import format_reply, segments

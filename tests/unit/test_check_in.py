@@ -1450,6 +1450,46 @@ def test_after_a_list_a_crisis_the_lexicon_reads_keeps_crisis_help(text, session
     assert turn.safety.tier == "emergency" and turn.text_for_rasa.startswith("/safety_alert")
 
 
+# docs/safety.md, fifty-seventh session: right after Cradle's answer about a list (its opening
+# lines, run by whichever action the NLU chose), the list is still what is asked about.
+AFTER_AN_ANSWER_ABOUT_A_LIST = SessionSafety(
+    last_turn=("action_not_understood",), answered_about_services=True
+)
+
+
+@pytest.mark.parametrize(
+    ("session", "asked"),
+    [
+        (AFTER_AN_ANSWER_ABOUT_A_LIST, True),
+        # After a topic answer, or after crisis help, the reading stands.
+        (SessionSafety(last_turn=("action_answer_topic",)), False),
+        (replace(AFTER_AN_ANSWER_ABOUT_A_LIST, tier="emergency", response="emergency"), False),
+    ],
+)
+def test_right_after_an_answer_about_a_list_a_question_about_it_is_asked_about(session, asked):
+    text = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
+    turn = prepare_turn(text, session)
+    assert (turn.text_for_rasa or "").startswith("/safety_check") is asked
+    assert turn.safety.is_crisis is not asked
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("are any of them open now? its gone midnight", "the-list:opening"),
+        ("do any of these cost money", "the-list:cost"),
+        ("can i just walk in", "the-list:reaching"),
+    ],
+)
+def test_the_question_about_the_services_carries_its_kind(text, question):
+    from cradle.safety import SafetyResult
+    from cradle.turn import ABOUT_THE_SERVICES_RULE, list_question
+
+    asked = SafetyResult(tier="none", response="check", rules=(ABOUT_THE_SERVICES_RULE,))
+    assert list_question(asked, text) == question
+    assert list_question(SafetyResult(tier="none", response="check"), text) is None
+
+
 def test_after_crisis_help_a_question_about_the_list_keeps_crisis_help():
     # The session's flag never drops: a conversation that has had crisis help is not asked.
     text = read_by_doubt_alone(ABOUT_THE_LIST_MAYBE)
