@@ -230,9 +230,14 @@ class CradleTwilioInput(InputChannel):
             elif prompt:  # a number that is not one of the choices: offer them again
                 return format_reply([message("sms_pick_again", options=prompt)]).text
         if not raw:
-            return format_reply(
+            reply = format_reply(
                 assemble_reply(prepare_turn(raw), [], channel=SMS_CHANNEL)[:-1], notice=notice
-            ).text
+            )
+            if notice and reply.noticed:
+                # Told now; the last reply's options are kept for a "2" after it (README, "An
+                # empty text that carried the line counts as telling a texter").
+                await asyncio.to_thread(state.mark_told, sender)
+            return reply.text
         turn, messages = await guarded_turn(
             on_new_message,
             raw,

@@ -131,6 +131,13 @@ def test_a_new_texter_is_told_cradle_is_automated_once_a_conversation(stack):
     assert reply and "automated" in reply and notice not in reply
     reply = text_sms(stack, number, "been crying all day, feel so low", whole=True)
     assert reply and reply.startswith("Feeling low after a baby") and notice not in reply
+    # And an empty text that carried it (README, "An empty text that carried the line counts
+    # as telling a texter").
+    number = "+447700900131"
+    reply = text_sms(stack, number, None, whole=True)
+    assert reply and reply.startswith("Your message was empty") and notice in reply
+    reply = text_sms(stack, number, "been crying all day, feel so low", whole=True)
+    assert reply and reply.startswith("Feeling low after a baby") and notice not in reply
 
 
 def test_a_question_about_someone_else_by_text_offers_the_parents_own_answer_by_number(stack):
