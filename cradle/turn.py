@@ -347,6 +347,7 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     # conversation, each message speaks for itself).
     if safety.is_crisis and session.after_crisis:
         safety = in_conversation(safety, session.response, text)
+        safety = still_losing_control(safety, session)
     # "No I'm not in danger" to Cradle's own question is the button it means, not a "no". The
     # answer is listed whole, so it holds no other words; a reading of the second opinion alone
     # on three or four words is not kept against it ("no im safe" read as an emergency).
@@ -581,15 +582,19 @@ def not_me_answer(text: str, session: SessionSafety, safety: SafetyResult) -> Pr
 def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> PreparedTurn | None:
     """Right after crisis help, a message that says it was misread with no statement of safety
     ("i dont have a baby yet... i just meant the wine"), or that rules out the crisis by name
-    ("what?? im not suicidal or anything": the twenty-first user test, docs/safety.md):
-    "Sorry if I got that wrong", then Cradle's own question, leaning to the crisis reply just
-    sent, so that "Yes" brings it back. Only when the whole net reads nothing in the message;
-    otherwise it is held as before."""
-    if not session.after_crisis or session.response not in CORRECTABLE:
+    ("what?? im not suicidal or anything": the twenty-first user test, docs/safety.md; "what? no
+    one is abusing me" after the abuse reply: the twenty-seventh): "Sorry if I got that wrong",
+    then Cradle's own question, leaning to the crisis reply just sent, so that "Yes" brings it
+    back. Only when the whole net reads nothing in the message; otherwise it is held as
+    before."""
+    if not session.after_crisis or safety.tier != "none" or safety.needs_check:
         return None
-    if safety.tier != "none" or safety.needs_check:
-        return None
-    if SUICIDAL_RULED_OUT not in safety.signals and not get_check_in().says_misread(text):
+    check_in = get_check_in()
+    if session.response in CORRECTABLE:
+        said = SUICIDAL_RULED_OUT in safety.signals or check_in.says_misread(text)
+    else:
+        said = session.response == ABUSE_REPLY and check_in.says_abuse_misread(text)
+    if not said:
         return None
     leaning = {"safety_response": session.response}
     return PreparedTurn(safety, f"/{CHECK_INTENT}{json.dumps(leaning)}", (line("misread_sorry"),))
@@ -696,11 +701,29 @@ def after_abuse_answer(text: str, session: SessionSafety, safety: SafetyResult) 
 
 
 LOSING_CONTROL = "losing_control"
+ABUSE_REPLY = "abuse"
 TEMPER_ANSWER = "losing_control_temper"
 # "Feeling snappy" is written for a temper with a partner: after the losing-control reply, "i
 # snapped at him" is about the child, and the anger answer is the one for it.
 SNAPPY_FOCUS = "own-short-temper"
 FIND_SERVICES = "find_services"
+
+
+def still_losing_control(safety: SafetyResult, session: SessionSafety) -> SafetyResult:
+    """Right after the losing-control reply, a crisis the second opinion alone reads as abuse
+    keeps the losing-control reply, at the higher tier: "what do i actually do right now tho
+    hes still screaming" is the baby (the twenty-seventh user test's dad got "delete this chat";
+    docs/safety.md, fifty-seventh session). A lexicon or situation reading of abuse keeps its
+    own reply."""
+    if (
+        session.response != LOSING_CONTROL
+        or safety.response != ABUSE_REPLY
+        or not _second_opinion_only(safety)
+    ):
+        return safety
+    return replace(
+        safety, response=LOSING_CONTROL, rules=(*safety.rules, "conversation:losing-control")
+    )
 
 
 def after_losing_control_answer(

@@ -46,13 +46,36 @@ ABOUT_THE_LIST_MAYBE = [
 ]
 
 
+def by_doubt_alone(text: str) -> bool:
+    """Whether the net reads `text` as a crisis by the second opinion alone."""
+    from cradle.safety.net import SECOND_OPINION
+
+    result = classify(text)
+    return result.is_crisis and all(r.startswith(SECOND_OPINION) for r in result.rules)
+
+
 def read_by_doubt_alone(candidates: list[str]) -> str:
     """A message the net reads as a crisis by the second opinion alone, no lexicon or situation
     rule (which ones move with each retrain, so the test takes the first)."""
-    from cradle.safety.net import SECOND_OPINION
-
     for text in candidates:
-        result = classify(text)
-        if result.is_crisis and all(r.startswith(SECOND_OPINION) for r in result.rules):
+        if by_doubt_alone(text):
             return text
     raise AssertionError(f"none of {candidates} is a crisis by the second opinion alone: add one")
+
+
+# The twenty-seventh user test's dad, right after the losing-control reply, and messages like
+# his (docs/safety.md, fifty-seventh session): which ones the second opinion alone reads as
+# abuse moves with each retrain, so the test takes the first.
+STILL_SCREAMING_MAYBE = [
+    "what do i actually do right now tho hes still screaming",
+    "hes still screaming",
+    "what do i do hes still screaming",
+]
+
+
+def read_as_abuse_by_doubt_alone() -> str:
+    """A message the second opinion alone reads as an abuse crisis."""
+    for text in STILL_SCREAMING_MAYBE:
+        if classify(text).response == "abuse" and by_doubt_alone(text):
+            return text
+    raise AssertionError(f"none of {STILL_SCREAMING_MAYBE} is read as abuse by doubt alone")

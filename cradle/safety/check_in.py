@@ -119,6 +119,11 @@ class CheckInAnswers:
         listed words, anywhere in it? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.misread, text)
 
+    def says_abuse_misread(self, text: str) -> bool:
+        """Does `text` say no one is abusing the writer ("what? no one is abusing me"), in the
+        listed words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return self._holds_listed(self._corrections.abuse_misread, text)
+
     def says_not_me(self, text: str) -> bool:
         """Does `text` say the crisis is not the writer's own ("it's not me, it's my friend"), in
         the listed words, anywhere in it? Only the words: the caller has the safety net read it."""
@@ -283,6 +288,7 @@ class Corrections:
     before: tuple[str, ...]  # longest first, so that "oh no" is taken whole before "oh"
     reasons: tuple[str, ...]
     misread: tuple[str, ...] = ()  # "i just meant", "you got it wrong": anywhere in a message
+    abuse_misread: tuple[str, ...] = ()  # "no one is abusing me": anywhere in a message
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
@@ -342,6 +348,7 @@ _CORRECTION_LISTS = (
     "baby_fever_whose",
     "baby_fever_veto",
     "asks_about_services",
+    "abuse_misread",
 )
 
 

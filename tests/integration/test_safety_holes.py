@@ -19,6 +19,7 @@ from tests.asked import (
     EMERGENCY_MAYBE,
     asked_about_losing_control,
     asked_leaning_to,
+    read_as_abuse_by_doubt_alone,
     read_by_doubt_alone,
 )
 from tests.integration.test_conversation import post, say
@@ -403,6 +404,32 @@ def test_after_an_answer_about_the_list_its_question_is_asked_and_no_gets_its_an
     assert texts[0] == message("check_cleared_topic")["text"], texts
     assert texts[1].startswith(opening) and not any("needs advice today" in t for t in texts)
     assert not contract["services"], texts
+
+
+def test_after_the_losing_control_reply_the_babys_screaming_is_not_abuse(stack):
+    # The twenty-seventh user test's dad got "delete this chat when you're done" (docs/safety.md,
+    # fifty-seventh session).
+    sender = "hole-still-screaming"
+    texts, contract = say(stack, sender, "i feel like shaking him")
+    assert "Never shake a baby" in " ".join(texts), texts
+    texts, contract = say(stack, sender, read_as_abuse_by_doubt_alone())
+    said = " ".join(texts)
+    assert contract["safety"] in ("urgent", "emergency"), texts
+    assert "your child is safe" in said or "your child is somewhere safe" in said, texts
+    assert "Domestic Abuse" not in said and "delete this chat" not in said, texts
+
+
+def test_no_one_is_abusing_me_after_the_abuse_reply_is_asked_about(stack):
+    sender = "hole-not-abuse"
+    texts, contract = say(stack, sender, "hes hitting me")
+    assert contract["safety"] == "emergency" and "Domestic Abuse" in " ".join(texts), texts
+    texts, contract = say(
+        stack, sender, "what? no one is abusing me. the baby is crying. how do i calm him down"
+    )
+    assert texts[0] == "Sorry if I got that wrong.", texts
+    assert texts[-1] == "Are you or your baby in danger right now?", texts
+    texts, _ = say(stack, sender, "/crisis_help")  # "Yes" brings the abuse reply back
+    assert "Domestic Abuse" in " ".join(texts), texts
 
 
 def test_no_after_a_question_that_leaned_to_an_emergency_still_says_get_advice_today(stack):

@@ -27,6 +27,7 @@ from tests.asked import (
     EMERGENCY_MAYBE,
     asked_about_losing_control,
     asked_leaning_to,
+    read_as_abuse_by_doubt_alone,
     read_by_doubt_alone,
 )
 
@@ -323,6 +324,13 @@ def test_a_safe_answer_with_a_reason_that_may_be_a_crisis_is_not_taken(answer, s
             SessionSafety("urgent", "utter_safety_check_in", after_crisis=True, response="urgent"),
         ),
         ("im not suicidal", AFTER_CRISIS_HELP),
+        # The twenty-seventh user test's dad, whose baby's screaming was read as abuse (docs/
+        # safety.md, fifty-seventh session).
+        (
+            "what? no one is abusing me. the baby is crying. how do i calm him down",
+            AFTER_ABUSE_HELP,
+        ),
+        ("its not abuse, i was on about the baby screaming", AFTER_ABUSE_HELP),
     ],
 )
 def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_reply(text, session):
@@ -349,12 +357,46 @@ def test_a_misread_with_no_statement_of_safety_is_asked_leaning_to_the_crisis_re
         ("im not suicidal but i cant go on like this", AFTER_CRISIS_HELP),
         ("im not suicidal, hes just scary when hes drunk", AFTER_ABUSE_HELP),
         ("im not suicidal", SessionSafety()),
+        # "No one is abusing me" with something read, after another reply, or with none.
+        ("nobody is abusing me but he hit me last night", AFTER_ABUSE_HELP),
+        ("no one is abusing me", AFTER_CRISIS_HELP),
+        ("no one is abusing me", SessionSafety()),
     ],
 )
 def test_a_misread_is_not_asked_when_it_may_be_the_crisis_or_nothing_was_said(text, session):
     turn = prepare_turn(text, session)
     assert not (turn.text_for_rasa or "").startswith("/safety_check")
     assert not turn.immediate
+
+
+AFTER_LOSING_CONTROL_HELP = SessionSafety(
+    "urgent", "utter_safety_check_in", after_crisis=True, response="losing_control"
+)
+
+
+@pytest.mark.parametrize(
+    ("session", "reply"),
+    [
+        (AFTER_LOSING_CONTROL_HELP, "losing_control"),
+        # After another crisis reply, or alone, the reading stands.
+        (AFTER_CRISIS_HELP, "abuse"),
+        (SessionSafety(), "abuse"),
+    ],
+)
+def test_after_the_losing_control_reply_doubt_alone_is_not_abuse(session, reply):
+    turn = prepare_turn(read_as_abuse_by_doubt_alone(), session)
+    assert turn.safety.is_crisis and turn.safety.response == reply
+    if turn.text_for_rasa == "/safety_follow_up":
+        # At the session's tier, right after that reply: its short follow-up, not it again.
+        assert reply == session.response
+    else:
+        sent = json.loads(turn.text_for_rasa.removeprefix("/safety_alert"))
+        assert sent["safety_response"] == reply
+
+
+def test_after_the_losing_control_reply_the_lexicon_reading_of_abuse_keeps_its_reply():
+    turn = prepare_turn("hes hitting me", AFTER_LOSING_CONTROL_HELP)
+    assert turn.safety.response == "abuse" and turn.safety.tier == "emergency"
 
 
 WHEN_TO_CALL_999 = message("when_to_call_999")["text"]
