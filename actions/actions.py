@@ -26,6 +26,7 @@ from cradle.catalogue.naming import (
     asks_cost,
     asks_open,
     asks_practical,
+    asks_wait,
     is_own_name,
     name_search_words,
     named_in,
@@ -62,6 +63,7 @@ from cradle.replies import (
     feedback_given,
     lines_in_last_reply,
     needs_help_today,
+    opening_of,
     openings_of,
     parts_shown_earlier,
     previous_message,
@@ -621,7 +623,8 @@ class ActionFindServices(Action):
         by_text = tracker.get_latest_input_channel() == SMS_CHANNEL
         listed = services_in_last_reply(tracker.events)
         texted = services_in_last_reply(tracker.events, by_sms=True)
-        if not listed and asks_practical(text) and not get_areas().find_in_text(text).district:
+        asks = asks_practical(text) or asks_wait(text)
+        if not listed and asks and not get_areas().find_in_text(text).district:
             # "ok. last thing is relate free or not", a few turns after the list; a place named
             # ("free talking therapies in rugby") asks for that place's list instead.
             listed = services_in_latest_list(tracker.events)
@@ -638,30 +641,19 @@ class ActionFindServices(Action):
         service = named_in(text, [(s.name, s) for s in shown]) or _the_one_the_line_named(
             tracker, text, shown
         )
-        if service is None and asks_cost(text) and (_THEM.search(text) or _THESE.search(text)):
-            # "do any of them cost anything?": each one's cost as recorded, not the list again
-            # (README, fifty-third session).
-            dispatch(
-                dispatcher, costs_of([s for s in shown if s.id in texted] if by_text else shown)
+        if service is None:
+            if names_none(text, [(s.name, s) for s in shown]) and await self.about_one_named(
+                dispatcher, tracker
+            ):
+                # Under a list without it: "and the CALM helpline, is that free" (README, "calm
+                # opening hours"); the catalogue's names, as with no list.
+                return True
+            answer = about_the_whole_list(
+                text, [s for s in shown if s.id in texted] if by_text else shown
             )
-            return True
-        if (
-            service is None
-            and asks_open(text)
-            and speaks_of_the_list(text)
-            and not get_areas().find_in_text(text).district
-        ):
-            # "are any of them open now?": each one's opening as its card shows it, not the
-            # list again (README, fifty-seventh session); "...in rugby" asks for Rugby's list.
-            dispatch(
-                dispatcher, openings_of([s for s in shown if s.id in texted] if by_text else shown)
-            )
-            return True
-        if service is None and names_none(text, [(s.name, s) for s in shown]):
-            # Under a list without it: "and the CALM helpline, is that free" (README, "calm
-            # opening hours"); the catalogue's names, as with no list.
-            return await self.about_one_named(dispatcher, tracker)
-        if service is None or get_request_reader().turns_down(text):
+            dispatch(dispatcher, answer)
+            return bool(answer)
+        if get_request_reader().turns_down(text):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.
             return False
@@ -739,6 +731,9 @@ class ActionFindServices(Action):
                 *line_before_services(tracker),
                 # "Is it free?": what the catalogue records (README, fifty-third session).
                 *([cost_of(service)] if asks_cost(text) else []),
+                # "is samaritans actualy open now its 1am" (README, fifty-seventh session).
+                *([opening_of(service)] if asks_open(text) else []),
+                *([say("services_wait_unknown")] if asks_wait(text) else []),
                 say(line, name=service.name, description=service.description),
                 contract(services=[service.id], cards=[service.card()]),
             ],
@@ -788,6 +783,26 @@ def start_service_filter(
         # search narrowed by place is for the same need.
         events.insert(0, SlotSet("topic", topic))
     return events
+
+
+class ActionSafeNow(Action):
+    """ "I'm ok now" with no crisis help before it: "I'm glad to hear that". A practical
+    question about a service that the NLU read as this ("is samaritans actualy open now its
+    1am": the twenty-seventh user test) is answered as one (README, fifty-seventh session)."""
+
+    def __init__(self, finder: ActionFindServices | None = None) -> None:
+        self._finder = finder
+
+    def name(self) -> str:
+        return "action_safe_now"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        self._finder = self._finder or ActionFindServices()
+        if not await self._finder.about_one_listed(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_safe_now")
+        return []
 
 
 class ActionNotUnderstood(Action):
@@ -942,6 +957,13 @@ class ActionExplainTerm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        self._finder = self._finder or ActionFindServices()
+        if asks_practical(_latest_text(tracker)) and await self._finder.about_one_listed(
+            dispatcher, tracker
+        ):
+            # "is the perinatal mental health team free": a service asked about, not the word
+            # "perinatal" (README, fifty-seventh session).
+            return []
         glossary = get_glossary()
         entity = next(tracker.get_latest_entity_values("term"), None)
         entry = glossary.lookup(entity) or glossary.lookup(
@@ -950,7 +972,6 @@ class ActionExplainTerm(Action):
         if entry is None:
             # "whats saturdads? is it free" after a list naming it: a service, not a word
             # (README, fifty-second session).
-            self._finder = self._finder or ActionFindServices()
             if await self._finder.about_one_listed(dispatcher, tracker):
                 return []
             # "what is CALM" with no list: a service's own name (README, "What is CALM?").
@@ -1055,8 +1076,24 @@ def _kind_of_help_sent(tracker: Tracker) -> str | None:
 # "whats their number": a question about reaching "them" (README, fifty-first session).
 _THEM = re.compile(r"\b(they|them|their|theirs|they're|theyre)\b", re.IGNORECASE)
 # "do any of these cost money?": the list too, for the cost answer only (README, fifty-fourth
-# session).
+# session); and "does it cost anything?" (fifty-seventh session).
 _THESE = re.compile(r"\b(these|those)\b", re.IGNORECASE)
+_THE_LIST_FOR_COST = re.compile(f"{_THEM.pattern}|{_THESE.pattern}|\\bit\\b", re.IGNORECASE)
+
+
+def about_the_whole_list(text: str, services: list[ServiceResult]) -> list[Message]:
+    """The answer to a question about the services listed that names none of them: how long
+    the wait is ("is there a waiting list": not in the catalogue, so where to ask), what each
+    costs ("do any of them cost anything?", README, fifty-third session; "does it cost
+    anything?", fifty-seventh), when each is open ("are any of them open now?", fifty-seventh);
+    [] for any other message. "...open in rugby" asks for Rugby's list instead."""
+    if asks_wait(text):
+        return [say("services_wait_unknown")]
+    if asks_cost(text) and _THE_LIST_FOR_COST.search(text):
+        return costs_of(services)
+    if asks_open(text) and speaks_of_the_list(text) and not get_areas().find_in_text(text).district:
+        return openings_of(services)
+    return []
 
 
 def _the_one_the_line_named(

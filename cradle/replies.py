@@ -65,6 +65,17 @@ def costs_of(services: Sequence[ServiceResult]) -> list[Message]:
     return lines
 
 
+def opening_of(service: ServiceResult) -> Message:
+    """When one service is open, as its card shows it ("Is Samaritans open now?")."""
+    if service.always_open:
+        return say("service_open_always", name=service.name)
+    if service.open_now:
+        return say("service_open_now", name=service.name)
+    if _opens_later(service):
+        return say("service_open_later", name=service.name, when=str(service.next_open_text))
+    return say("service_open_unknown", name=service.name)
+
+
 def openings_of(services: Sequence[ServiceResult]) -> list[Message]:
     """When each listed service is open, as its card shows it: a line for those open day and
     night, those open now, those that open later (with when) and those with no hours recorded;

@@ -98,7 +98,7 @@ _NOT_OPENING_AFTER = frozenset("up to".split())
 # Words that speak of the list as a whole, for the opening answer: "are any open now", "which
 # ones are open tonight".
 _THE_LIST = frozenset(
-    "they them their theirs theyre these those any anyone anything which ones".split()
+    "they them their theirs theyre these those any anyone anything which ones it".split()
 )
 
 
@@ -112,6 +112,16 @@ def asks_open(text: str) -> bool:
         )
         for i, w in enumerate(words)
     )
+
+
+# How long the wait is (README, fifty-seventh session): "is there a waiting list", "how long is
+# the wait tho"; not "can't wait to see her".
+_WAIT = re.compile(r"\bwaiting (?:list|lists|time|times)\b|\bhow long\b.*\bwait", re.IGNORECASE)
+
+
+def asks_wait(text: str) -> bool:
+    """Does the message ask how long the wait for a service is?"""
+    return bool(_WAIT.search(_plain(text)))
 
 
 def speaks_of_the_list(text: str) -> bool:

@@ -1250,6 +1250,22 @@ def test_do_any_of_them_cost_anything_under_a_list_gets_the_recorded_costs(stack
     assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
 
 
+def test_practical_questions_about_services_get_what_cradle_knows(stack):
+    # The twenty-seventh user test (README, "Is Samaritans open now?...", fifty-seventh session).
+    sender = "practical-questions"
+    _, contract = say(stack, sender, "im in bedworth, what help is there for birth trauma")
+    assert contract["services"]
+    texts, contract = say(stack, sender, "how long is the wait tho")
+    assert message("services_wait_unknown")["text"] in texts, texts
+    texts, contract = say(stack, sender, "does it cost anything? we cant afford private")
+    assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
+    texts, contract = say(
+        stack, sender, "is samaritans actualy open now its 1am. and is there anything for crying"
+    )
+    assert texts[0] == "Samaritans is open day and night.", texts
+    assert contract["services"] == ["samaritans"], texts
+
+
 def test_are_any_of_them_open_now_under_a_list_gets_each_ones_opening(stack):
     # Tried on the real servers: "Sorry, I can't help with that" (README, fifty-seventh session).
     sender = "opening-of-the-list"

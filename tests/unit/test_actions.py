@@ -1276,6 +1276,9 @@ FIVE_LISTED += ("saturdads-rugby",)
 SHOWN_BY_TEXT = ("Health visiting", "Family Information Service", "Samaritans")
 
 
+PERINATAL_LISTED = ("cwpt-perinatal-mental-health", "samaritans", "warwickshire-fis")
+
+
 def under_a_list_of_five(text: str, channel: str) -> Tracker:
     latest = under_listed(text, "find_services", FIVE_LISTED)
     latest.events[-1]["input_channel"] = channel
@@ -1380,6 +1383,146 @@ async def test_are_any_of_them_open_now_gets_each_ones_opening(find, latest, act
         for name in ("SaturDads (Rugby)", "Warwickshire Family Information Service")
     ), said
     assert not any("None of these is open" in line for line in said), said
+
+
+@pytest.mark.parametrize(
+    "latest",
+    [
+        # The twenty-seventh user test's Bedworth mum got what "perinatal" means (README,
+        # fifty-seventh session): a few turns after a list with the team, and with none.
+        a_few_turns_after_a_list(
+            "is the perinatal mental health team free", "ask_glossary", PERINATAL_LISTED
+        ),
+        tracker("ask_glossary"),
+    ],
+)
+async def test_a_practical_question_naming_a_service_is_not_a_word_to_explain(find, latest):
+    latest.latest_message["text"] = "is the perinatal mental health team free"
+    latest.latest_message["entities"] = [{"entity": "term", "value": "perinatal"}]
+    dispatcher = CollectingDispatcher()
+    await ActionExplainTerm(find).run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert payloads(dispatcher)["services"] == ["cwpt-perinatal-mental-health"], said
+    assert said[0].startswith("Perinatal mental health team") and "free" in said[0], said
+    assert get_glossary().lookup("perinatal").explanation not in said
+
+
+@pytest.mark.parametrize(
+    ("latest", "first"),
+    [
+        # The twenty-seventh user test's Rugby dad got "Here is Samaritans... ask how it works
+        # for you" (README, fifty-seventh session).
+        (
+            under_listed(
+                "is samaritans actualy open now its 1am. and is there anything for crying babies",
+                "find_services",
+                DADS_IDS,
+            ),
+            "Samaritans is open day and night.",
+        ),
+        (
+            asked_with_no_list("is samaritans open now", "find_services"),
+            "Samaritans is open day and night.",
+        ),
+        # Not a question of opening: the card's line alone, as before.
+        (under_listed("whats the number for samaritans", "find_services", DADS_IDS), None),
+    ],
+)
+async def test_is_one_service_open_now_gets_its_opening_before_its_card(find, latest, first):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert payloads(dispatcher)["services"] == ["samaritans"], said
+    if first:
+        assert said[0] == first and said[1].startswith("Here is Samaritans"), said
+    else:
+        assert said[0].startswith("Here is Samaritans"), said
+
+
+@pytest.mark.parametrize(
+    ("latest", "said"),
+    [
+        # Read by the NLU as "I'm ok now" (README, fifty-seventh session).
+        (
+            under_listed("is samaritans actualy open now its 1am", "safe_now", DADS_IDS),
+            "Samaritans is open day and night.",
+        ),
+        (tracker("safe_now"), None),
+    ],
+)
+async def test_a_service_question_read_as_im_ok_now_is_answered_as_one(find, latest, said):
+    from actions.actions import ActionSafeNow
+
+    if not said:
+        latest.latest_message["text"] = "im ok now"
+    dispatcher = CollectingDispatcher()
+    await ActionSafeNow(find).run(dispatcher, latest, {})
+    if said:
+        assert texts(dispatcher)[0] == said
+    else:
+        assert [m.get("response") for m in dispatcher.messages] == ["utter_safe_now"]
+
+
+@pytest.mark.parametrize(
+    ("latest", "answered"),
+    [
+        # The twenty-seventh user test's Bedworth mum, a few turns after a list, got "Sorry, I
+        # can't help with that" (README, fifty-seventh session): "it" is the list.
+        (
+            a_few_turns_after_a_list(
+                "does it cost anything? we cant afford private", "out_of_scope", DADS_IDS
+            ),
+            "cost",
+        ),
+        (under_listed("is it free?", "out_of_scope", DADS_IDS), "cost"),
+        (under_listed("is it open now", "out_of_scope", DADS_IDS), "opening"),
+        # Not a practical question: no lines about the list.
+        (under_listed("is it normal to feel like this", "out_of_scope", DADS_IDS), None),
+    ],
+)
+async def test_it_is_the_list_for_the_cost_and_opening_answers(find, latest, answered):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood(find).run(dispatcher, latest, {})
+    sent = [m.get("response") or "" for m in dispatcher.messages]
+    kinds = {"cost": "utter_services_cost_", "opening": "utter_services_open_"}
+    for kind, prefix in kinds.items():
+        assert any(r.startswith(prefix) for r in sent) is (kind == answered), sent
+    if answered:
+        assert "services" not in payloads(dispatcher), sent  # not the list again
+
+
+@pytest.mark.parametrize(
+    ("latest", "card"),
+    [
+        # The twenty-seventh user test's Bedworth mum got the bonding topic, then the list again
+        # (README, fifty-seventh session).
+        (under_listed("how long is the wait tho", "ask_bonding", PERINATAL_LISTED), None),
+        (
+            under_listed(
+                "thats not what i asked. is there a waiting list for talking therapies or "
+                "perinatal",
+                "find_services",
+                PERINATAL_LISTED,
+            ),
+            None,
+        ),
+        (
+            a_few_turns_after_a_list(
+                "is there a waiting list for the perinatal mental health team",
+                "find_services",
+                PERINATAL_LISTED,
+            ),
+            "cwpt-perinatal-mental-health",
+        ),
+    ],
+)
+async def test_how_long_is_the_wait_gets_the_line_for_waiting_never_a_guess(find, latest, card):
+    dispatcher = CollectingDispatcher()
+    action = find if latest.latest_message["intent"]["name"] == "find_services" else None
+    await (action or ActionAnswerTopic(find)).run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert message("services_wait_unknown")["text"] in said, said
+    assert payloads(dispatcher).get("services") == ([card] if card else None), said
 
 
 async def test_by_text_the_opening_answer_names_the_services_the_text_showed(find):

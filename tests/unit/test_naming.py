@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.catalogue.naming import asks_open, name_phrases, named_in, speaks_of_the_list
+from cradle.catalogue.naming import asks_open, asks_wait, name_phrases, named_in, speaks_of_the_list
 from cradle.replies import services_in_last_reply
 
 LISTED = [
@@ -112,3 +112,18 @@ def test_a_question_about_opening_and_about_the_list_is_read_from_its_words(
 ):
     assert asks_open(text) is opening
     assert speaks_of_the_list(text) is the_list
+
+
+@pytest.mark.parametrize(
+    ("text", "waiting"),
+    [
+        ("how long is the wait tho", True),
+        ("is there a waiting list for talking therapies", True),
+        ("whats the waiting time", True),
+        ("how long will i have to wait to be seen", True),
+        ("i cant wait to see her", False),
+        ("waiting for him to get home", False),
+    ],
+)
+def test_a_question_about_waiting_is_read_from_its_words(text, waiting):
+    assert asks_wait(text) is waiting
