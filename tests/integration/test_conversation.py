@@ -1240,14 +1240,29 @@ def test_money_help_asked_for_in_other_words_gets_the_money_line(stack):
     assert contract["services"], texts
 
 
-def test_do_any_of_them_cost_anything_under_a_list_gets_the_recorded_costs(stack):
-    # The twenty-fourth user test's dad got the same list again (README, fifty-third session).
-    sender = "costs-of-the-list"
+COST_LINES = ("Free:", "May charge", "I don't know what these cost:")
+OPENING_LINES = ("Open day and night:", "Open now:", "Not open now:", "I don't have opening times")
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        # The twenty-fourth user test's dad got the same list again (README, fifty-third
+        # session).
+        ("do any of them cost anything? money is already tight", COST_LINES),
+        # Tried on the real servers: "Sorry, I can't help with that" (README, fifty-seventh
+        # session).
+        ("are any of them open now?", (*OPENING_LINES, "None of these")),
+    ],
+)
+def test_a_question_about_every_service_listed_gets_its_lines_not_the_list(stack, question, lines):
+    sender = f"whole-list-{question.split()[3]}"
     _, contract = say(stack, sender, "whats there for dads near me? im in nuneaton")
     assert contract["services"]
-    texts, contract = say(stack, sender, "do any of them cost anything? money is already tight")
+    texts, contract = say(stack, sender, question)
     assert not contract["services"], texts  # not the list again
-    assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
+    assert texts and all(t.startswith(lines) for t in texts), texts
+    assert contract["safety"] == "none", texts
 
 
 def test_practical_questions_about_services_get_what_cradle_knows(stack):
@@ -1258,24 +1273,12 @@ def test_practical_questions_about_services_get_what_cradle_knows(stack):
     texts, contract = say(stack, sender, "how long is the wait tho")
     assert message("services_wait_unknown")["text"] in texts, texts
     texts, contract = say(stack, sender, "does it cost anything? we cant afford private")
-    assert texts[0].startswith(("Free:", "May charge", "I don't know what these cost:")), texts
+    assert texts[0].startswith(COST_LINES), texts
     texts, contract = say(
         stack, sender, "is samaritans actualy open now its 1am. and is there anything for crying"
     )
     assert texts[0] == "Samaritans is open day and night.", texts
     assert contract["services"] == ["samaritans"], texts
-
-
-def test_are_any_of_them_open_now_under_a_list_gets_each_ones_opening(stack):
-    # Tried on the real servers: "Sorry, I can't help with that" (README, fifty-seventh session).
-    sender = "opening-of-the-list"
-    _, contract = say(stack, sender, "whats there for dads near me? im in nuneaton")
-    assert contract["services"]
-    texts, contract = say(stack, sender, "are any of them open now?")
-    assert not contract["services"], texts  # not the list again
-    opening = ("Open day and night:", "Open now:", "Not open now:", "I don't have opening times")
-    assert texts and all(t.startswith(opening) or t.startswith("None of these") for t in texts)
-    assert contract["safety"] == "none", texts
 
 
 @pytest.mark.parametrize(
