@@ -785,24 +785,44 @@ def start_service_filter(
     return events
 
 
-class ActionSafeNow(Action):
-    """ "I'm ok now" with no crisis help before it: "I'm glad to hear that". A practical
-    question about a service that the NLU read as this ("is samaritans actualy open now its
-    1am": the twenty-seventh user test) is answered as one (README, fifty-seventh session)."""
+class _ServiceQuestionFirst:
+    """A fixed reply (`response`), unless the words ask a practical question about a service,
+    which is answered as one: what the NLU reads as a short social message can be a question
+    about a card (README, fifty-seventh session). A mixin, not an `Action`: the action server
+    registers every `Action` subclass, and this one has no name of its own."""
+
+    response = ""
 
     def __init__(self, finder: ActionFindServices | None = None) -> None:
         self._finder = finder
-
-    def name(self) -> str:
-        return "action_safe_now"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         self._finder = self._finder or ActionFindServices()
         if not await self._finder.about_one_listed(dispatcher, tracker):
-            dispatcher.utter_message(response="utter_safe_now")
+            dispatcher.utter_message(response=self.response)
         return []
+
+
+class ActionSafeNow(_ServiceQuestionFirst, Action):
+    """ "I'm ok now" with no crisis help before it: "I'm glad to hear that"; "is samaritans
+    actualy open now its 1am" (the twenty-seventh user test) is a question about Samaritans."""
+
+    response = "utter_safe_now"
+
+    def name(self) -> str:
+        return "action_safe_now"
+
+
+class ActionCapabilities(_ServiceQuestionFirst, Action):
+    """ "What can you do?": the capabilities line; "whats the dadpad thing? is it free" under a
+    list with DadPad (the twenty-eighth user test) is a question about DadPad."""
+
+    response = "utter_capabilities"
+
+    def name(self) -> str:
+        return "action_capabilities"
 
 
 class ActionNotUnderstood(Action):
@@ -1085,15 +1105,16 @@ def about_the_whole_list(text: str, services: list[ServiceResult]) -> list[Messa
     """The answer to a question about the services listed that names none of them: how long
     the wait is ("is there a waiting list": not in the catalogue, so where to ask), what each
     costs ("do any of them cost anything?", README, fifty-third session; "does it cost
-    anything?", fifty-seventh), when each is open ("are any of them open now?", fifty-seventh);
-    [] for any other message. "...open in rugby" asks for Rugby's list instead."""
-    if asks_wait(text):
-        return [say("services_wait_unknown")]
+    anything?", fifty-seventh), when each is open ("are any of them open now?", fifty-seventh),
+    each one asked; [] for any other message. "...open in rugby" asks for Rugby's list instead."""
+    # Each one asked, in this order: "are any of them open now its nearly 1am. and do they cost
+    # money" (the twenty-eighth user test) got the cost lines alone.
+    answer = [say("services_wait_unknown")] if asks_wait(text) else []
     if asks_cost(text) and _THE_LIST_FOR_COST.search(text):
-        return costs_of(services)
+        answer += costs_of(services)
     if asks_open(text) and speaks_of_the_list(text) and not get_areas().find_in_text(text).district:
-        return openings_of(services)
-    return []
+        answer += openings_of(services)
+    return answer
 
 
 def _the_one_the_line_named(

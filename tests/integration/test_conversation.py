@@ -1265,6 +1265,19 @@ def test_a_question_about_every_service_listed_gets_its_lines_not_the_list(stack
     assert contract["safety"] == "none", texts
 
 
+def test_a_question_about_a_listed_app_is_answered_with_its_card(stack):
+    # The twenty-eighth user test's dad got "I can tell you about..." twice (README, fifty-seventh
+    # session): read as asking what Cradle can do.
+    sender = "whats-dadpad"
+    _, contract = say(
+        stack, sender, "is there anything for dads near me? im in stratford upon avon"
+    )
+    assert "dadpad-warwickshire" in contract["services"]
+    texts, contract = say(stack, sender, "whats the dadpad thing? is it free")
+    assert contract["services"] == ["dadpad-warwickshire"], texts
+    assert texts[0].startswith("I don't know what DadPad app"), texts
+
+
 def test_practical_questions_about_services_get_what_cradle_knows(stack):
     # The twenty-seventh user test (README, "Is Samaritans open now?...", fifty-seventh session).
     sender = "practical-questions"

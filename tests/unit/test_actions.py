@@ -1276,6 +1276,7 @@ FIVE_LISTED += ("saturdads-rugby",)
 SHOWN_BY_TEXT = ("Health visiting", "Family Information Service", "Samaritans")
 
 
+DADPAD = ("dadpad-warwickshire", "calm-helpline", "samaritans")
 PERINATAL_LISTED = ("cwpt-perinatal-mental-health", "samaritans", "warwickshire-fis")
 
 
@@ -1461,6 +1462,50 @@ async def test_a_service_question_read_as_im_ok_now_is_answered_as_one(find, lat
         assert texts(dispatcher)[0] == said
     else:
         assert [m.get("response") for m in dispatcher.messages] == ["utter_safe_now"]
+
+
+@pytest.mark.parametrize(
+    ("latest", "card"),
+    [
+        # Read by the NLU as "what can you do?" (the twenty-eighth user test; README,
+        # fifty-seventh session).
+        (under_listed("whats the dadpad thing? is it free", "ask_capabilities", DADPAD), True),
+        (under_listed("dadpad app. is it free", "ask_capabilities", DADPAD), True),
+        (under_listed("what can you do", "ask_capabilities", DADPAD), False),
+    ],
+)
+async def test_a_service_question_read_as_what_can_you_do_is_answered_as_one(find, latest, card):
+    from actions.actions import ActionCapabilities
+
+    dispatcher = CollectingDispatcher()
+    await ActionCapabilities(find).run(dispatcher, latest, {})
+    if card:
+        assert payloads(dispatcher)["services"] == ["dadpad-warwickshire"], texts(dispatcher)
+        assert texts(dispatcher)[0].startswith("I don't know what DadPad app"), texts(dispatcher)
+    else:
+        assert [m.get("response") for m in dispatcher.messages] == ["utter_capabilities"]
+
+
+@pytest.mark.parametrize(
+    ("latest", "lines"),
+    [
+        # The twenty-eighth user test's Nuneaton mum got the cost lines alone (README,
+        # fifty-seventh session).
+        (
+            "are any of them open now its nearly 1am. and do they cost money",
+            ("utter_services_cost_", "utter_services_open_"),
+        ),
+        ("is there a waiting list and is it free", ("utter_services_wait", "utter_services_cost_")),
+    ],
+)
+async def test_two_questions_about_a_list_get_both_answers_in_order(find, latest, lines):
+    dispatcher = CollectingDispatcher()
+    await ActionNotUnderstood(find).run(
+        dispatcher, under_listed(latest, "out_of_scope", DADS_IDS), {}
+    )
+    sent = [m.get("response") or "" for m in dispatcher.messages]
+    firsts = [next(i for i, r in enumerate(sent) if r.startswith(line)) for line in lines]
+    assert firsts == sorted(firsts), sent
 
 
 @pytest.mark.parametrize(
