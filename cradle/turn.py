@@ -383,6 +383,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (line(answer),))
+    if what_to_say_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (line(WHAT_TO_SAY_ON_999),))
     if answer := after_abuse_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (line(answer),))
     if temper := after_losing_control_answer(text, session, safety):
@@ -651,6 +653,22 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     only the second opinion, at no higher tier than the session holds. A message naming a new
     danger ("what do i say, she's taken pills") is read by the lexicon and answered as before."""
     if not session.after_crisis or session.response not in HELPER_ASKS_AFTER:
+        return False
+    return _reads_nothing_new(safety, session) and get_check_in().asks_how_to_help(text)
+
+
+# "What do I say when they answer?" right after the reply for someone else's emergency.
+WHAT_TO_SAY_ON_999 = "call_999_what_to_say"
+
+
+def what_to_say_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
+    """Whether `text`, right after crisis help for someone else's emergency ("call 999 now and
+    say what is happening..."), asks what to say ("ok. what do i actually say when they
+    answer") and the net reads nothing new in it: the line on what to say to 999, 999 first
+    (the twenty-eighth user test's grandmother got the asking-for-help topic; docs/safety.md,
+    fifty-seventh session). Sent by the channel: the session, its flag and the question asked
+    last stay."""
+    if not session.after_crisis or session.response != "emergency_for_other":
         return False
     return _reads_nothing_new(safety, session) and get_check_in().asks_how_to_help(text)
 

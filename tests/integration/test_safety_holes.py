@@ -275,6 +275,17 @@ SIGNS_RULED_OUT = (
 )
 
 
+def test_what_to_say_on_the_call_after_someone_elses_emergency_is_told(stack):
+    # The twenty-eighth user test's grandmother got the asking-for-help topic (docs/safety.md,
+    # fifty-seventh session).
+    sender = "hole-what-to-say"
+    texts, contract = say(stack, sender, LEAMINGTON_DAD)
+    assert slot(stack, sender, "safety_response") == "emergency_for_other"
+    texts, contract = say(stack, sender, "ok. what do i actually say when they answer")
+    assert texts == [" ".join(message("call_999_what_to_say")["text"].split())], texts
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the flag stays
+
+
 def test_a_sign_ruled_out_after_someone_elses_emergency_is_not_told_to_call_999_again(stack):
     # He was told "call 999 now, even if they say no" for ruling out the signs the reply named,
     # and again for "shes safe, shes not going to hurt herself".

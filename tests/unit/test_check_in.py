@@ -394,6 +394,38 @@ def test_after_the_losing_control_reply_doubt_alone_is_not_abuse(session, reply)
         assert sent["safety_response"] == reply
 
 
+AFTER_EMERGENCY_FOR_SOMEONE_ELSE = SessionSafety(
+    "emergency", "utter_safety_gentle_check_in", after_crisis=True, response="emergency_for_other"
+)
+WHAT_TO_SAY = message("call_999_what_to_say")["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "told"),
+    [
+        # The twenty-eighth user test's grandmother (docs/safety.md, fifty-seventh session).
+        ("ok. what do i actually say when they answer", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, True),
+        (
+            "no i mean when i ring 999 what do i tell them about her",
+            AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            True,
+        ),
+        # After another crisis reply, or none: answered as before.
+        ("ok. what do i actually say when they answer", AFTER_CRISIS_HELP, False),
+        ("ok. what do i actually say when they answer", AFTER_HELP_FOR_SOMEONE_ELSE, False),
+        ("ok. what do i actually say when they answer", SessionSafety(), False),
+        # A new danger in it: crisis help, not the line.
+        ("what do i say, she has got a knife", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, False),
+    ],
+)
+def test_what_to_say_after_the_999_reply_for_someone_else_is_told_999_first(text, session, told):
+    turn = prepare_turn(text, session)
+    said = [m["text"] for m in turn.immediate]
+    assert (said == [WHAT_TO_SAY]) is told, said
+    if told:
+        assert turn.text_for_rasa is None and said[0].startswith("If you haven't yet, call 999")
+
+
 def test_after_the_losing_control_reply_the_lexicon_reading_of_abuse_keeps_its_reply():
     turn = prepare_turn("hes hitting me", AFTER_LOSING_CONTROL_HELP)
     assert turn.safety.response == "abuse" and turn.safety.tier == "emergency"
