@@ -810,8 +810,10 @@ FIND_SERVICES_ACTION = "action_find_services"
 ABOUT_A_LIST_LINES = (
     "utter_services_open_",
     "utter_services_cost_",
+    "utter_services_wait_",
     "utter_service_named_",
     "utter_service_cost_",
+    "utter_service_open_",
 )
 ABOUT_THE_SERVICES_RULE = "conversation:about-the-services"
 

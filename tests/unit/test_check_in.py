@@ -1548,6 +1548,23 @@ def test_right_after_an_answer_about_a_list_a_question_about_it_is_asked_about(s
 
 
 @pytest.mark.parametrize(
+    ("lines", "about"),
+    [
+        (("utter_services_open_always", "utter_services_open_unknown"), True),
+        (("utter_services_cost_free",), True),
+        (("utter_services_wait_unknown",), True),
+        (("utter_service_open_later", "utter_service_named_phone"), True),
+        (("utter_safety_reminder", ""), False),
+        ((), False),
+    ],
+)
+def test_the_answers_about_a_list_are_read_from_the_lines_sent(lines, about):
+    from cradle.turn import answers_about_a_list
+
+    assert answers_about_a_list(lines) is about
+
+
+@pytest.mark.parametrize(
     ("text", "question"),
     [
         ("are any of them open now? its gone midnight", "the-list:opening"),
