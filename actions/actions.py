@@ -800,19 +800,31 @@ class _ServiceQuestionFirst:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         self._finder = self._finder or ActionFindServices()
-        if not await self._finder.about_one_listed(dispatcher, tracker):
+        if not (
+            self.may_answer_a_service(tracker)
+            and await self._finder.about_one_listed(dispatcher, tracker)
+        ):
             dispatcher.utter_message(response=self.response)
         return []
+
+    def may_answer_a_service(self, tracker: Tracker) -> bool:
+        return True
 
 
 class ActionSafeNow(_ServiceQuestionFirst, Action):
     """ "I'm ok now" with no crisis help before it: "I'm glad to hear that"; "is samaritans
-    actualy open now its 1am" (the twenty-seventh user test) is a question about Samaritans."""
+    actualy open now its 1am" (the twenty-seventh user test) is a question about Samaritans.
+    In a session flagged urgent or emergency it is always "I'm glad to hear that": there the
+    channel counts this action as the writer saying they are safe (`SAID_SAFE`), and the
+    statement of safety it sends (`/safe_now`) must end the reminder."""
 
     response = "utter_safe_now"
 
     def name(self) -> str:
         return "action_safe_now"
+
+    def may_answer_a_service(self, tracker: Tracker) -> bool:
+        return tracker.get_slot("safety_tier") not in ("urgent", "emergency")
 
 
 class ActionCapabilities(_ServiceQuestionFirst, Action):

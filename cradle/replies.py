@@ -150,12 +150,14 @@ CRISIS_REPLY_ACTION = "utter_safety"
 
 
 # The replies to the writer saying they are safe: "I'm safe", help having come, and "No" to
-# "Are you or your baby in danger right now?".
+# "Are you or your baby in danger right now?". `action_safe_now` says "I'm glad to hear that"
+# whenever the session is flagged (it answers a service question first only when it is not).
 SAID_SAFE = frozenset(
     {
         "utter_safety_glad_safe",
         "utter_safety_help_is_there",
         "utter_safe_now",
+        "action_safe_now",
         "action_check_cleared",
     }
 )

@@ -1449,12 +1449,19 @@ async def test_is_one_service_open_now_gets_its_opening_before_its_card(find, la
             "Samaritans is open day and night.",
         ),
         (tracker("safe_now"), None),
+        # In a flagged session "I'm ok now" is always heard as the writer being safe.
+        (
+            under_listed(
+                "is samaritans actualy open now its 1am", "safe_now", DADS_IDS, safety_tier="urgent"
+            ),
+            None,
+        ),
     ],
 )
 async def test_a_service_question_read_as_im_ok_now_is_answered_as_one(find, latest, said):
     from actions.actions import ActionSafeNow
 
-    if not said:
+    if not said and not latest.latest_message.get("text"):
         latest.latest_message["text"] = "im ok now"
     dispatcher = CollectingDispatcher()
     await ActionSafeNow(find).run(dispatcher, latest, {})

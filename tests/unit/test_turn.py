@@ -135,6 +135,7 @@ def test_only_a_flagged_session_whose_writer_has_not_said_safe_is_reminded(sessi
         (("utter_safety_follow_up",), True),
         (("utter_safety_check",), True),
         (("utter_safe_now",), True),
+        (("action_safe_now",), True),
         (("utter_safety_help_is_there",), True),
         (("action_check_cleared",), True),
         (("utter_privacy",), False),
