@@ -990,11 +990,11 @@ class ActionExplainTerm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         self._finder = self._finder or ActionFindServices()
-        if asks_practical(_latest_text(tracker)) and await self._finder.about_one_listed(
-            dispatcher, tracker
-        ):
-            # "is the perinatal mental health team free": a service asked about, not the word
-            # "perinatal" (README, fifty-seventh session).
+        # A practical question is tried as a service question first, once: "is the perinatal
+        # mental health team free" asks about a service, not the word "perinatal" (README,
+        # fifty-seventh session).
+        tried = asks_practical(_latest_text(tracker))
+        if tried and await self._finder.about_one_listed(dispatcher, tracker):
             return []
         glossary = get_glossary()
         entity = next(tracker.get_latest_entity_values("term"), None)
@@ -1003,8 +1003,8 @@ class ActionExplainTerm(Action):
         )
         if entry is None:
             # "whats saturdads? is it free" after a list naming it: a service, not a word
-            # (README, fifty-second session).
-            if await self._finder.about_one_listed(dispatcher, tracker):
+            # (README, fifty-second session); not looked up again if tried above.
+            if not tried and await self._finder.about_one_listed(dispatcher, tracker):
                 return []
             # "what is CALM" with no list: a service's own name (README, "What is CALM?").
             term = entity or asked_name(_latest_text(tracker))
