@@ -638,11 +638,9 @@ class ActionFindServices(Action):
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
             return False  # the list path says so and shows the national lines
-        service = named_in(text, [(s.name, s) for s in shown]) or _the_one_the_line_named(
-            tracker, text, shown
-        )
+        service = named_in(text, _by_name(shown)) or _the_one_the_line_named(tracker, text, shown)
         if service is None:
-            if names_none(text, [(s.name, s) for s in shown]) and await self.about_one_named(
+            if names_none(text, _by_name(shown)) and await self.about_one_named(
                 dispatcher, tracker
             ):
                 # Under a list without it: "and the CALM helpline, is that free" (README, "calm
@@ -707,10 +705,10 @@ class ActionFindServices(Action):
             logger.exception("service catalogue unavailable")
             return False
         if term is not None:
-            named = [s for s in found if is_own_name(term, s.name)]
+            named = [s for s in found if any(is_own_name(term, n) for n in s.names)]
             service = named[0] if len(named) == 1 else None
         else:
-            service = named_in(text, [(s.name, s) for s in found])
+            service = named_in(text, _by_name(found))
         if service is None or reader.turns_down(text):
             return False
         self._answer_about(dispatcher, tracker, service, text)
@@ -1075,6 +1073,11 @@ def welcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatch(dispatcher, [say("welcome_told")])
     else:
         dispatcher.utter_message(response="utter_greet")
+
+
+def _by_name(services: list[ServiceResult]) -> list[tuple[str, ServiceResult]]:
+    """Each service under each name it goes by ("perinatal team"), for `naming` to read."""
+    return [(name, service) for service in services for name in service.names]
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -383,8 +383,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
         return heard
     if answer := while_not_safe_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (line(answer),))
-    if what_to_say_answer(text, session, safety):
-        return PreparedTurn(SafetyResult(), None, (line(WHAT_TO_SAY_ON_999),))
+    if answer := after_999_for_other_answer(text, session, safety):
+        return PreparedTurn(SafetyResult(), None, (line(answer),))
     if answer := after_abuse_answer(text, session, safety):
         return PreparedTurn(SafetyResult(), None, (line(answer),))
     if temper := after_losing_control_answer(text, session, safety):
@@ -657,20 +657,33 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
     return _reads_nothing_new(safety, session) and get_check_in().asks_how_to_help(text)
 
 
-# "What do I say when they answer?" right after the reply for someone else's emergency.
+# "What do I say when they answer?" and "what's postpartum psychosis?" right after the reply
+# for someone else's emergency.
 WHAT_TO_SAY_ON_999 = "call_999_what_to_say"
+PSYCHOSIS_ON_999 = "call_999_what_is_psychosis"
 
 
-def what_to_say_answer(text: str, session: SessionSafety, safety: SafetyResult) -> bool:
-    """Whether `text`, right after crisis help for someone else's emergency ("call 999 now and
-    say what is happening..."), asks what to say ("ok. what do i actually say when they
-    answer") and the net reads nothing new in it: the line on what to say to 999, 999 first
-    (the twenty-eighth user test's grandmother got the asking-for-help topic; docs/safety.md,
-    fifty-seventh session). Sent by the channel: the session, its flag and the question asked
-    last stay."""
+def after_999_for_other_answer(
+    text: str, session: SessionSafety, safety: SafetyResult
+) -> str | None:
+    """The reply's name when `text`, right after crisis help for someone else's emergency ("call
+    999 now and say what is happening... it can be postpartum psychosis"), asks what to say ("ok.
+    what do i actually say when they answer": `call_999_what_to_say`) or names postpartum
+    psychosis ("whats postpartum psychosis? will she get better": `call_999_what_is_psychosis`),
+    and the net reads nothing new in it; else None. Both keep 999 first (the twenty-eighth user
+    test's grandmother got the asking-for-help topic, then the 999 follow-up with no reason;
+    docs/safety.md, fifty-seventh and fifty-eighth sessions). Sent by the channel: the session,
+    its flag and the question asked last stay."""
     if not session.after_crisis or session.response != "emergency_for_other":
-        return False
-    return _reads_nothing_new(safety, session) and get_check_in().asks_how_to_help(text)
+        return None
+    if not _reads_nothing_new(safety, session):
+        return None
+    check_in = get_check_in()
+    if check_in.asks_how_to_help(text):
+        return WHAT_TO_SAY_ON_999
+    if check_in.names_psychosis(text):
+        return PSYCHOSIS_ON_999
+    return None
 
 
 def while_not_safe_answer(text: str, session: SessionSafety, safety: SafetyResult) -> str | None:

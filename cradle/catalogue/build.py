@@ -45,6 +45,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
         {
             "id": str,
             "name": str,
+            "alternate_names": str,  # one per line, for the name index
             "description": str,
             "organization_id": str,
             "url": str,
@@ -125,6 +126,7 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
             {
                 "id": s.id,
                 "name": s.name,
+                "alternate_names": "\n".join(s.alternate_names),
                 "description": s.description,
                 "organization_id": f"{s.id}-org",
                 "url": s.url,
@@ -215,7 +217,9 @@ def write_database(db: sqlite_utils.Database, services: list[Service], areas: Ar
         ("closures", "service_id"),
     ):
         db.table(table).create_index([column], if_not_exists=True)
-    db.table("services").enable_fts(["name", "description", "needs_text"], create_triggers=False)
+    db.table("services").enable_fts(
+        ["name", "alternate_names", "description", "needs_text"], create_triggers=False
+    )
     write_rank_table(db, services, areas)
 
 

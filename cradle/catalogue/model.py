@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ _REQUIRED = (
 _FIELDS = frozenset(
     (
         *_REQUIRED,
+        "alternate_names",
         "url",
         "email",
         "phones",
@@ -88,6 +89,7 @@ class Service:
     last_verified: dt.date
     source: str
     crisis_only: bool = False  # only offered when the need is a crisis
+    alternate_names: list[str] = field(default_factory=list)  # "perinatal team"
     file: str = ""
 
 
@@ -112,6 +114,25 @@ def _date(value: Any, what: str) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError as err:
         raise ValueError(f"{what} must be a date like 2026-11-01, not {value!r}") from err
+
+
+# Other names a service goes by ("the perinatal team"): short names, as a parent types them.
+_LONGEST_ALTERNATE = 60
+
+
+def _alternate_names(entry: dict[str, Any]) -> list[str]:
+    value = entry.get("alternate_names")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("alternate_names must be a list of names, each a short text")
+    names = [" ".join(v.split()) for v in value]
+    too_long = [n for n in names if len(n) > _LONGEST_ALTERNATE]
+    if too_long:
+        raise ValueError(
+            f"alternate name {too_long[0]!r} is longer than {_LONGEST_ALTERNATE} characters"
+        )
+    return names
 
 
 def _list(entry: dict[str, Any], key: str) -> list[str]:
@@ -272,6 +293,7 @@ def parse_service(
         last_verified=_date(entry["last_verified"], "last_verified"),
         source=_source(entry["source"], "last_verified"),
         crisis_only=_flag(entry, "crisis_only"),
+        alternate_names=_alternate_names(entry),
     )
 
 

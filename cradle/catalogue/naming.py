@@ -147,12 +147,15 @@ def names_none(text: str, services: Sequence[tuple[str, T]]) -> bool:
 
 
 def _named(text: str, services: Sequence[tuple[str, T]]) -> list[T]:
+    """The items named, each once: a service given under each of its names ("perinatal mental
+    health team", "perinatal team") is named once if the text says both."""
     said = f" {_plain(text)} "
-    return [
+    named = [
         item
         for name, item in services
         if any(f" {p} " in said for p in name_phrases(name)) or _asked_about(name, said)
     ]
+    return list({id(item): item for item in named}.values())
 
 
 # Between a name and its practical word: "if calm is free", not "wellbeing hubs open late".

@@ -80,6 +80,8 @@ def export_services(catalogue: Catalogue) -> dict[str, Any]:
             {
                 "id": sid,
                 "name": row["name"],
+                # ORUK has one alternate name: the first of ours.
+                "alternate_name": next(iter((row["alternate_names"] or "").splitlines()), None),
                 "description": row["description"],
                 "url": row["url"],
                 "email": row["email"],

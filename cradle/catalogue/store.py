@@ -136,6 +136,12 @@ class ServiceResult:
     open_now: bool = False
     next_open: dt.datetime | None = None
     next_open_text: str | None = None
+    alternate_names: tuple[str, ...] = ()  # "perinatal team": other names parents may use
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the service goes by, its own first."""
+        return (self.name, *self.alternate_names)
 
     def card(self) -> dict[str, Any]:
         """The JSON shape used by the reply contract, the widget and the web API."""
@@ -217,7 +223,8 @@ ORDER BY r.rank
 LIMIT :limit
 """
 # Every column a result needs, the child rows included as JSON: no query per result.
-_COLUMNS = """s.id, s.name, s.description, s.url, o.name AS organization, s.always_open, s.cost,
+_COLUMNS = """s.id, s.name, s.alternate_names, s.description, s.url, o.name AS organization,
+       s.always_open, s.cost,
        s.kitemark_scheme, s.kitemark_status, s.kitemark_awarded, s.kitemark_expires,
        s.kitemark_awarded_by, s.kitemark_name, s.kitemark_real, s.kitemark_label,
        s.kitemark_wording, s.last_verified, s.open_on_bank_holidays, s.phones_json,
@@ -486,10 +493,10 @@ class Catalogue:
     def with_names_like(
         self, words: list[str], limit: int = 20, when: dt.datetime | None = None
     ) -> list[ServiceResult]:
-        """Services parents may see today whose name holds one of `words`, best matches first:
-        the few a message could be naming ("what is calm"), found by the full-text index on
-        names, so a catalogue of any size answers in one query. Which one it names is for
-        `naming` to decide."""
+        """Services parents may see today whose name, or another name it goes by, holds one of
+        `words`, best matches first: the few a message could be naming ("what is calm"), found
+        by the full-text index on names, so a catalogue of any size answers in one query. Which
+        one it names is for `naming` to decide."""
         terms = " OR ".join(_quoted(words))
         if not terms:
             return []
@@ -505,7 +512,7 @@ class Catalogue:
             WHERE {_SHOWN}
             ORDER BY f.rank"""  # noqa: S608 - fixed fragments, values bound
         params = {
-            "fts": f"name : ({terms})",
+            "fts": f"{{name alternate_names}} : ({terms})",
             "limit": limit,
             "today": today.isoformat(),
             "oldest": (today - dt.timedelta(days=DEFAULT_MAX_AGE_DAYS)).isoformat(),
@@ -531,6 +538,7 @@ class Catalogue:
         return ServiceResult(
             id=row["id"],
             name=row["name"],
+            alternate_names=tuple(filter(None, (row["alternate_names"] or "").split("\n"))),
             description=row["description"],
             url=row["url"],
             organization=row["organization"],

@@ -134,6 +134,11 @@ class CheckInAnswers:
         words, anywhere in it? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.helper_asks, text)
 
+    def names_psychosis(self, text: str) -> bool:
+        """Does `text` name postpartum psychosis ("whats postpartum psychosis?"), in the listed
+        words, anywhere in it? Only the words: the caller has the safety net read it."""
+        return self._holds_listed(self._corrections.psychosis_names, text)
+
     def asks_to_stay(self, text: str) -> bool:
         """Does `text` ask Cradle to stay or keep talking ("can you stay with me"), in the listed
         words, anywhere in it? Only the words: the caller has the safety net read it."""
@@ -291,6 +296,7 @@ class Corrections:
     abuse_misread: tuple[str, ...] = ()  # "no one is abusing me": anywhere in a message
     not_me: tuple[str, ...] = ()  # "it's not me", "asking for a friend": anywhere in a message
     helper_asks: tuple[str, ...] = ()  # "how do i help", "what do i say": anywhere in a message
+    psychosis_names: tuple[str, ...] = ()  # "psychosis", "puerperal psychosis": anywhere
     stay_asks: tuple[str, ...] = ()  # "stay with me", "are you still there": anywhere in a message
     calling: tuple[str, ...] = ()  # "it's ringing", "on hold": anywhere in a message
     help_coming: tuple[str, ...] = ()  # "they're sending someone": anywhere in a message
@@ -349,6 +355,7 @@ _CORRECTION_LISTS = (
     "baby_fever_veto",
     "asks_about_services",
     "abuse_misread",
+    "psychosis_names",
 )
 
 

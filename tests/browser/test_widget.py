@@ -636,7 +636,9 @@ def phone_page(browser, stack):
         # The twenty-fifth user test's mum, eight months pregnant (fifty-sixth session).
         ("8 months pregnant and exhausted all the time", "Rest when you can", "tired-pregnant"),
         # A service asked about by name with no list before it (README, "What is CALM?").
-        ("what is CALM", "CALM helpline", "service-by-name"),
+        ("what is CALM", "CALM helpline: call the number", "service-by-name"),
+        # Another name it goes by (README, "Other names a service goes by", fifty-eighth session).
+        ("is the perinatal team free", "Perinatal mental health team", "service-by-other-name"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):

@@ -1329,18 +1329,27 @@ def test_a_listed_service_asked_about_by_name_is_not_a_word_to_explain(stack):
     assert message("term_unknown")["text"] not in texts
     # Its cost is not recorded: said so, never guessed (README, "Is it free?", fifty-third
     # session).
-    assert texts[0] == "I don't know what SaturDads (Rugby) costs: ask them before you go.", texts
+    assert texts[0] == "I don't know what SaturDads (Rugby) costs: check with them first.", texts
 
 
 @pytest.mark.parametrize(
-    ("text", "first"),
-    [("what is CALM", None), ("is the CALM helpline free", "CALM helpline is free.")],
+    ("text", "service", "first"),
+    [
+        ("what is CALM", "calm-helpline", None),
+        ("is the CALM helpline free", "calm-helpline", "CALM helpline is free."),
+        # Her own words (README, "Other names a service goes by", fifty-eighth session).
+        (
+            "is the perinatal team free",
+            "cwpt-perinatal-mental-health",
+            "Perinatal mental health team (Coventry and Warwickshire) is free.",
+        ),
+    ],
 )
-def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, first):
+def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, service, first):
     # README, "What is CALM?" (fifty-sixth session): "Sorry, I don't have that word", and a
     # list of county and national services.
-    texts, contract = say(stack, f"calm-by-name-{len(text)}", text)
-    assert contract["services"] == ["calm-helpline"], texts
+    texts, contract = say(stack, f"by-name-{len(text)}", text)
+    assert contract["services"] == [service], texts
     assert message("term_unknown")["text"] not in texts
     assert first is None or texts[0] == first, texts
 
@@ -1379,5 +1388,5 @@ def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
         "have one??",
     ):
         texts, contract = say(stack, sender, said)
-        assert not any(t.startswith("Here is Samaritans") for t in texts), texts
+        assert not any(t.startswith("Samaritans: ") for t in texts), texts
         assert " ".join(texts[0].split()) == none and contract["services"][0] == "warwickshire-fis"

@@ -284,6 +284,10 @@ def test_what_to_say_on_the_call_after_someone_elses_emergency_is_told(stack):
     texts, contract = say(stack, sender, "ok. what do i actually say when they answer")
     assert texts == [" ".join(message("call_999_what_to_say")["text"].split())], texts
     assert slot(stack, sender, "safety_tier") == "emergency"  # the flag stays
+    # Then what the reply named: what it is, 999 first (fifty-eighth session), not the follow-up.
+    texts, contract = say(stack, sender, "whats postpartum psychosis? will she get better")
+    assert texts == [" ".join(message("call_999_what_is_psychosis")["text"].split())], texts
+    assert slot(stack, sender, "safety_tier") == "emergency"
 
 
 def test_a_sign_ruled_out_after_someone_elses_emergency_is_not_told_to_call_999_again(stack):

@@ -1003,6 +1003,47 @@ async def test_a_question_naming_one_listed_service_gets_its_card_alone(
     assert "ask_feedback" not in str(dispatcher.messages)  # not asked again about one card
 
 
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        # "Here is CALM helpline" (README, fifty-eighth session): the name is a label.
+        ("is the CALM helpline free", "calm-helpline"),
+        ("whats the number for samaritans", "samaritans"),
+        (
+            "is the national domestic abuse helpline open at night",
+            "national-domestic-abuse-helpline",
+        ),
+        ("is the perinatal mental health team free", "cwpt-perinatal-mental-health"),
+    ],
+)
+async def test_the_line_for_one_named_service_starts_with_its_name_as_a_label(find, text, service):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked_with_no_list(text, "find_services"), {})
+    data = payloads(dispatcher)
+    assert data["services"] == [service], texts(dispatcher)
+    name = data["cards"][0]["name"]
+    assert texts(dispatcher)[-1].startswith(f"{name}: "), texts(dispatcher)
+    assert not any(t.startswith("Here is") for t in texts(dispatcher)), texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Other names name only as a whole (README, "Other names a service goes by").
+        "is perinatal free",
+        "is there a team for dads, is it free",
+        "is the specialist team free",
+    ],
+)
+async def test_part_of_another_name_does_not_name_the_service(find, text):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked_with_no_list(text, "find_services"), {})
+    # Not the team's card alone, as a question naming it gets.
+    assert payloads(dispatcher).get("services") != ["cwpt-perinatal-mental-health"], texts(
+        dispatcher
+    )
+
+
 @pytest.mark.parametrize(("kind", "line"), [("parenting-courses", True), ("lgbtq-parents", False)])
 async def test_the_kind_of_help_the_channels_search_sends_gets_its_line(find, kind, line):
     # The channel sends /find_services with the kind of help, not the words (README,
@@ -1214,13 +1255,13 @@ async def test_a_practical_question_about_a_service_listed_earlier_gets_its_card
         # The twenty-third user test's dad: SaturDads records no cost (README, "Is it free?").
         (
             a_few_turns_after_a_list("so is saturdads free", "ask_dads", DADS_IDS),
-            "I don't know what SaturDads (Rugby) costs: ask them before you go.",
+            "I don't know what SaturDads (Rugby) costs: check with them first.",
         ),
         (
             a_few_turns_after_a_list(
                 "ok. last thing is relate free or not", "ask_relationships", COUPLES_IDS
             ),
-            "Relate may charge a small amount: ask them before you go.",
+            "Relate may charge a small amount: check with them first.",
         ),
         (under_listed("is samaritans free?", "ask_low_mood", COUPLES_IDS), "Samaritans is free."),
         # Not a question of cost: the contact line alone, as before.
@@ -1397,8 +1438,12 @@ async def test_are_any_of_them_open_now_gets_each_ones_opening(find, latest, act
         tracker("ask_glossary"),
     ],
 )
-async def test_a_practical_question_naming_a_service_is_not_a_word_to_explain(find, latest):
-    latest.latest_message["text"] = "is the perinatal mental health team free"
+# Her own words, "the perinatal team": another name it goes by (README, fifty-eighth session).
+@pytest.mark.parametrize(
+    "text", ["is the perinatal mental health team free", "is the perinatal team free"]
+)
+async def test_a_practical_question_naming_a_service_is_not_a_word_to_explain(find, latest, text):
+    latest.latest_message["text"] = text
     latest.latest_message["entities"] = [{"entity": "term", "value": "perinatal"}]
     dispatcher = CollectingDispatcher()
     await ActionExplainTerm(find).run(dispatcher, latest, {})
@@ -1435,9 +1480,9 @@ async def test_is_one_service_open_now_gets_its_opening_before_its_card(find, la
     said = texts(dispatcher)
     assert payloads(dispatcher)["services"] == ["samaritans"], said
     if first:
-        assert said[0] == first and said[1].startswith("Here is Samaritans"), said
+        assert said[0] == first and said[1].startswith("Samaritans: "), said
     else:
-        assert said[0].startswith("Here is Samaritans"), said
+        assert said[0].startswith("Samaritans: "), said
 
 
 @pytest.mark.parametrize(

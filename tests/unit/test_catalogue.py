@@ -212,6 +212,11 @@ def _entry(**changes):
             "quote a description",
         ),
         ({"phone": [{"number": "0113 496 0001"}]}, "unknown field 'phone'"),
+        # Other names a service goes by (README, fifty-eighth session): short texts, in a list.
+        ({"alternate_names": 7}, "alternate_names must be a list"),
+        ({"alternate_names": "perinatal team"}, "alternate_names must be a list"),
+        ({"alternate_names": ["perinatal team", " "]}, "alternate_names must be a list"),
+        ({"alternate_names": ["x" * 61]}, "longer than 60 characters"),
         ({"id": "rugby-mums-group"}, "duplicate id"),
         (
             {"schedules": [{"days": ["mon"], "opens_at": "25:00", "closes_at": "17:00"}]},
@@ -264,6 +269,26 @@ def test_a_service_with_no_cost_options_is_not_called_free(services_dir, tmp_pat
     assert "free-service" in free and "new-service" not in free
     assert "new-service" in ids(catalogue, needs=("low-mood",), district="rugby", limit=50)
     assert catalogue.get("new-service", today=TODAY, when=NOON).cost is None
+
+
+def test_a_service_is_found_by_another_name_it_goes_by(services_dir, tmp_path):
+    # "is the perinatal team free" (README, "Other names a service goes by", fifty-eighth
+    # session): the name index searches the other names too, and the export carries the first.
+    from cradle.catalogue.oruk import export_services
+
+    write_services(
+        services_dir,
+        [_entry(name="Perinatal mental health team", alternate_names=["perinatal team", "pmh"])],
+    )
+    out = tmp_path / "catalogue.db"
+    build_fixture(services_dir, out)
+    catalogue = Catalogue.open(out, frozenset(get_areas().district_names))
+    found = catalogue.with_names_like(["pmh"], when=NOON)
+    assert [s.id for s in found] == ["new-service"]
+    assert found[0].names == ("Perinatal mental health team", "perinatal team", "pmh")
+    assert not catalogue.with_names_like(["zzz"], when=NOON)
+    exported = {s["id"]: s for s in export_services(catalogue)["content"]}
+    assert exported["new-service"]["alternate_name"] == "perinatal team"
 
 
 def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):

@@ -397,33 +397,55 @@ def test_after_the_losing_control_reply_doubt_alone_is_not_abuse(session, reply)
 AFTER_EMERGENCY_FOR_SOMEONE_ELSE = SessionSafety(
     "emergency", "utter_safety_gentle_check_in", after_crisis=True, response="emergency_for_other"
 )
-WHAT_TO_SAY = message("call_999_what_to_say")["text"]
+WHAT_TO_SAY = "call_999_what_to_say"
+WHAT_IS_PSYCHOSIS = "call_999_what_is_psychosis"
+GRANDMOTHERS_QUESTION = "whats postpartum psychosis? will she get better"
 
 
 @pytest.mark.parametrize(
     ("text", "session", "told"),
     [
-        # The twenty-eighth user test's grandmother (docs/safety.md, fifty-seventh session).
-        ("ok. what do i actually say when they answer", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, True),
+        # The twenty-eighth user test's grandmother (docs/safety.md, fifty-seventh and
+        # fifty-eighth sessions).
+        (
+            "ok. what do i actually say when they answer",
+            AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            WHAT_TO_SAY,
+        ),
         (
             "no i mean when i ring 999 what do i tell them about her",
             AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
-            True,
+            WHAT_TO_SAY,
         ),
+        (GRANDMOTHERS_QUESTION, AFTER_EMERGENCY_FOR_SOMEONE_ELSE, WHAT_IS_PSYCHOSIS),
+        (
+            "is that what puerperal psychosis is? how long does it last",
+            AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            WHAT_IS_PSYCHOSIS,
+        ),
+        # Both asked: what to say comes first.
+        ("what do i tell them, that its psychosis?", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, WHAT_TO_SAY),
         # After another crisis reply, or none: answered as before.
-        ("ok. what do i actually say when they answer", AFTER_CRISIS_HELP, False),
-        ("ok. what do i actually say when they answer", AFTER_HELP_FOR_SOMEONE_ELSE, False),
-        ("ok. what do i actually say when they answer", SessionSafety(), False),
+        ("ok. what do i actually say when they answer", AFTER_CRISIS_HELP, None),
+        ("ok. what do i actually say when they answer", AFTER_HELP_FOR_SOMEONE_ELSE, None),
+        ("ok. what do i actually say when they answer", SessionSafety(), None),
+        (GRANDMOTHERS_QUESTION, AFTER_CRISIS_HELP, None),
+        (GRANDMOTHERS_QUESTION, AFTER_HELP_FOR_SOMEONE_ELSE, None),
+        (GRANDMOTHERS_QUESTION, SessionSafety(), None),
         # A new danger in it: crisis help, not the line.
-        ("what do i say, she has got a knife", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, False),
+        ("what do i say, she has got a knife", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, None),
+        ("is it psychosis? she has got a knife", AFTER_EMERGENCY_FOR_SOMEONE_ELSE, None),
     ],
 )
-def test_what_to_say_after_the_999_reply_for_someone_else_is_told_999_first(text, session, told):
+def test_questions_after_the_999_reply_for_someone_else_are_told_999_first(text, session, told):
     turn = prepare_turn(text, session)
     said = [m["text"] for m in turn.immediate]
-    assert (said == [WHAT_TO_SAY]) is told, said
-    if told:
-        assert turn.text_for_rasa is None and said[0].startswith("If you haven't yet, call 999")
+    lines = [message(name)["text"] for name in (WHAT_TO_SAY, WHAT_IS_PSYCHOSIS)]
+    if told is None:
+        assert not set(said) & set(lines), said
+        return
+    assert said == [message(told)["text"]] and turn.text_for_rasa is None, said
+    assert "call 999 now" in said[0]
 
 
 def test_after_the_losing_control_reply_the_lexicon_reading_of_abuse_keeps_its_reply():

@@ -88,3 +88,15 @@ def test_a_reply_about_someone_else_never_guesses_whether_they_are_a_man_or_a_wo
     # The fifteenth user test's wife, worried about her husband, was told three times "If she
     # had a baby recently... she needs care today".
     assert text and not re.search(r"\b(she|her|hers|he|him|his)\b", text, re.I), (name, text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["service_cost_low", "service_cost_unknown", "services_cost_low", "services_cost_unknown"],
+)
+def test_a_cost_line_fits_an_app_or_a_helpline_too(line):
+    # "I don't know what DadPad app (Warwickshire) costs: ask them before you go." (README,
+    # fifty-eighth session): there is nowhere to go for an app.
+    name = "DadPad app (Warwickshire)"
+    text = message(line, name=name, names=name)["text"]
+    assert text.lower().endswith("check with them first.") and "before you go" not in text, text
