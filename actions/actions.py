@@ -27,6 +27,7 @@ from cradle.catalogue.naming import (
     asks_open,
     asks_practical,
     asks_wait,
+    asks_who_for,
     is_own_name,
     name_search_words,
     named_in,
@@ -57,6 +58,7 @@ from cradle.replies import (
     NATIONAL_SCOPE,
     Message,
     about_cradle_messages,
+    audience_of,
     contract,
     cost_of,
     costs_of,
@@ -690,7 +692,9 @@ class ActionFindServices(Action):
         free"), gets that service's card as a listed one does (README, "What is CALM?"). True
         when answered."""
         text = _latest_text(tracker)
-        if text.lstrip().startswith("/") or (term is None and not asks_practical(text)):
+        if text.lstrip().startswith("/") or (
+            term is None and not (asks_practical(text) or asks_who_for(text))
+        ):
             return False
         if get_areas().find_in_text(text).district:
             return False  # "free talking therapies in rugby" asks for that place's list
@@ -727,6 +731,8 @@ class ActionFindServices(Action):
             dispatcher,
             [
                 *line_before_services(tracker),
+                # "is CALM ok for dads": its audiences (README, fifty-eighth session).
+                *([audience_of(service, who)] if (who := asks_who_for(text)) else []),
                 # "Is it free?": what the catalogue records (README, fifty-third session).
                 *([cost_of(service)] if asks_cost(text) else []),
                 # "is samaritans actualy open now its 1am" (README, fifty-seventh session).

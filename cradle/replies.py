@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cradle.catalogue.kitemark import Schemes
+from cradle.catalogue.naming import DADS, MUMS
 from cradle.catalogue.store import DEFAULT_MAX_AGE_DAYS, SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
@@ -51,6 +52,19 @@ _COST_LINES = {
 def cost_of(service: ServiceResult) -> Message:
     """What the catalogue records of what one service costs ("Is it free?")."""
     return say(_COST_LINES[service.cost][0], name=service.name)
+
+
+# The audiences a parent asks about, in the words parents use (README, "Is CALM ok for dads?").
+_WHO_WORDS = {DADS: "dads and partners", MUMS: "mums"}
+
+
+def audience_of(service: ServiceResult, asked: str) -> Message:
+    """Whether one service is for the audience asked about (`DADS` or `MUMS`), as its catalogue
+    entry's audiences say: a service for parents in general is for both."""
+    who = _WHO_WORDS[asked]
+    if asked in service.audiences or "parents" in service.audiences:
+        return say("service_for_yes", name=service.name, who=who)
+    return say("service_for_no", name=service.name, who=who)
 
 
 def costs_of(services: Sequence[ServiceResult]) -> list[Message]:

@@ -124,6 +124,33 @@ def asks_wait(text: str) -> bool:
     return bool(_WAIT.search(_plain(text)))
 
 
+# Who a service is for (README, "Is CALM ok for dads?", fifty-eighth session): "is calm ok for
+# dads", "can dads use the wellbeing hubs"; not "just for mums" or "only for dads", which ask
+# whether others are left out.
+DADS, MUMS = "dads-and-partners", "mums"
+_WHO = {
+    **dict.fromkeys("dad dads men man father fathers partner partners blokes".split(), DADS),
+    **dict.fromkeys("mum mums mom moms mam mams mother mothers women woman".split(), MUMS),
+}
+_WHO_FOR = re.compile(
+    r"(?<!\bjust )(?<!\bonly )\bfor (?:a |the )?(?P<for>[a-z]+)\b"
+    r"|\b(?:can|could|do|does|will) (?:a |the )?(?P<who>[a-z]+) (?:use|go|ring|call|text|join)\b"
+)
+
+
+def asks_who_for(text: str) -> str | None:
+    """The audience ("dads-and-partners" or "mums") a message asks whether a service is for,
+    if it asks that."""
+    return _who_for(_plain(text))
+
+
+def _who_for(said: str) -> str | None:
+    for found in _WHO_FOR.finditer(said):
+        if (who := _WHO.get(found.group("for") or found.group("who"))) is not None:
+            return who
+    return None
+
+
 def speaks_of_the_list(text: str) -> bool:
     """Does the message speak of the services listed as a whole ("any of them", "which ones")?"""
     return bool(_THE_LIST.intersection(_plain(text).split()))
@@ -214,6 +241,10 @@ def _asked_about(name: str, said: str) -> bool:
             (i > 0 and words[i - 1] in _ASKED_AFTER)
             or (i + 1 < len(words) and words[i + 1] in _ASKED_BEFORE)
             or _practical_next(words[i + 1 : i + 3])
+            # "is calm ok for dads", "can dads use relate" (README, "Is CALM ok for dads?"), not
+            # "stay calm for the kids".
+            or _who_for(" ".join(words[i + 1 : i + 4])) is not None
+            or _who_for(" ".join(words[max(0, i - 3) : i])) is not None
         )
         for i, word in enumerate(words)
     )

@@ -639,6 +639,8 @@ def phone_page(browser, stack):
         ("what is CALM", "CALM helpline: call the number", "service-by-name"),
         # Another name it goes by (README, "Other names a service goes by", fifty-eighth session).
         ("is the perinatal team free", "Perinatal mental health team", "service-by-other-name"),
+        # Who it is for (README, "Is CALM ok for dads?", fifty-eighth session).
+        ("is CALM ok for dads", "CALM helpline", "service-who-for"),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):

@@ -1354,6 +1354,14 @@ def test_a_service_asked_about_by_name_with_no_list_gets_its_card(stack, text, s
     assert first is None or texts[0] == first, texts
 
 
+def test_is_calm_ok_for_dads_gets_who_it_is_for_and_its_card(stack):
+    # The twenty-fifth user test's dad got the dads topic (README, "Is CALM ok for dads?",
+    # fifty-eighth session).
+    texts, contract = say(stack, "calm-for-dads", "is CALM ok for dads")
+    assert contract["services"] == ["calm-helpline"], texts
+    assert texts[0] == "Yes: CALM helpline is for dads and partners.", texts
+
+
 def test_can_dads_use_it_too_gets_a_plain_yes(stack):
     # The twenty-sixth user test's dad got the list of topics (README, fifty-sixth session).
     texts, _ = say(stack, "dads-too", "hey. is this just for mums or can dads use it too")

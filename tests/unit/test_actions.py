@@ -2383,3 +2383,49 @@ async def test_calm_beside_a_practical_word_names_the_calm_helpline(find, latest
         assert services == [card], texts(dispatcher)
     else:
         assert services != ["calm-helpline"], texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("latest", "service", "first"),
+    [
+        # The twenty-fifth user test's dad got the dads topic (README, "Is CALM ok for dads?",
+        # fifty-eighth session).
+        (
+            asked_with_no_list("is CALM ok for dads", "ask_dads"),
+            "calm-helpline",
+            "Yes: CALM helpline is for dads and partners.",
+        ),
+        (
+            asked_with_no_list("can dads use the perinatal team", "find_services"),
+            "cwpt-perinatal-mental-health",
+            "No: Perinatal mental health team (Coventry and Warwickshire) is not set up for dads "
+            "and partners. Ask me for support for dads and partners and I'll look.",
+        ),
+        (
+            under_listed("is samaritans ok for mums?", "find_services", DADS_IDS),
+            "samaritans",
+            "Yes: Samaritans is for mums.",
+        ),
+    ],
+)
+async def test_who_a_named_service_is_for_comes_from_its_audiences(find, latest, service, first):
+    dispatcher = CollectingDispatcher()
+    action = (
+        ActionAnswerTopic(find)
+        if latest.latest_message["intent"]["name"].startswith("ask_")
+        else find
+    )
+    await action.run(dispatcher, latest, {})
+    said = texts(dispatcher)
+    assert payloads(dispatcher)["services"] == [service], said
+    assert said[0] == first and len(said) == 2, said  # then the card's line
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("is there anything for dads", "find_services"), ("is pandas just for mums", "find_services")],
+)
+async def test_no_audience_line_without_a_question_of_who_one_service_is_for(find, text, intent):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked_with_no_list(text, intent), {})
+    assert not any(t.startswith(("Yes: ", "No: ")) for t in texts(dispatcher)), texts(dispatcher)

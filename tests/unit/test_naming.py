@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from cradle.catalogue.naming import asks_open, asks_wait, name_phrases, named_in, speaks_of_the_list
+from cradle.catalogue.naming import (
+    DADS,
+    MUMS,
+    asks_open,
+    asks_wait,
+    asks_who_for,
+    name_phrases,
+    named_in,
+    speaks_of_the_list,
+)
 from cradle.replies import services_in_last_reply
 
 LISTED = [
@@ -127,3 +136,23 @@ def test_a_question_about_opening_and_about_the_list_is_read_from_its_words(
 )
 def test_a_question_about_waiting_is_read_from_its_words(text, waiting):
     assert asks_wait(text) is waiting
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "named"),
+    [
+        # README, "Is CALM ok for dads?" (fifty-eighth session): the twenty-fifth user test's dad.
+        ("is CALM ok for dads", DADS, "calm-helpline"),
+        ("can dads use relate", DADS, "relate"),
+        ("is pandas ok for mums?", MUMS, "pandas-foundation"),
+        ("is the mens advice line for women too", MUMS, "mens-advice-line"),
+        # Whether others are left out, or no service named: not this question.
+        ("is pandas just for mums", None, "pandas-foundation"),
+        ("is there anything for dads", DADS, None),
+        ("stay calm for the kids", None, None),
+        ("is it for my partner", None, None),
+    ],
+)
+def test_who_a_named_service_is_for_is_read_from_its_words(text, who, named):
+    assert asks_who_for(text) == who
+    assert named_in(text, [(name, i) for name, i in LISTED]) == named
