@@ -901,6 +901,10 @@ class ActionAboutCradle(Action):
     ) -> list[dict[str, Any]]:
         asks = get_request_reader().about_cradle_asks(tracker.latest_message.get("text"))
         self._finder = self._finder or ActionFindServices()
+        if read_service_request(tracker) is not None:
+            # "is there actually anything for dads round rugby or is it all for mums": services,
+            # not "Cradle is for dads too" (README, fifty-eighth session).
+            return await self._finder.run(dispatcher, tracker, domain)
         if asks is None and await self._finder.about_one_listed(dispatcher, tracker):
             # "whats their number" under a list, read by the NLU as about Cradle (README,
             # fifty-first session): the words ask about a service, not about Cradle.
@@ -1002,8 +1006,13 @@ class ActionExplainTerm(Action):
             return []
         glossary = get_glossary()
         entity = next(tracker.get_latest_entity_values("term"), None)
-        entry = glossary.lookup(entity) or glossary.lookup(
-            (tracker.latest_message or {}).get("text")
+        text = (tracker.latest_message or {}).get("text")
+        # "what even is the perinatal team": the team, not the word "perinatal" the NLU picked
+        # out (README, fifty-eighth session).
+        entry = (
+            glossary.lookup_holding(entity, text)
+            or glossary.lookup(entity)
+            or glossary.lookup(text)
         )
         if entry is None:
             # "whats saturdads? is it free" after a list naming it: a service, not a word

@@ -43,11 +43,23 @@ class Glossary:
 
     def lookup(self, text: object) -> Entry | None:
         """The entry for a term or alias typed by a parent ("PND", "what is camhs")."""
+        return self._longest_in(text)
+
+    def lookup_holding(self, word: object, text: object) -> Entry | None:
+        """The entry for the longest term or alias in `text` that holds `word` ("perinatal
+        team" in "what even is the perinatal team", for the word "perinatal"), or None. A longer
+        name that does not hold the word is never taken for it."""
+        if not isinstance(word, str) or not word.strip():
+            return None
+        return self._longest_in(text, holding=word.lower().strip())
+
+    def _longest_in(self, text: object, holding: str = "") -> Entry | None:
         if not isinstance(text, str) or len(text) > 200:
             return None
         lowered = text.lower()
         for name, entry in self._names_longest_first():
-            if re.search(rf"\b{re.escape(name.lower())}\b", lowered):
+            name = name.lower()
+            if holding in name and re.search(rf"\b{re.escape(name)}\b", lowered):
                 return entry
         return None
 

@@ -76,6 +76,9 @@ _ASKED_BEFORE = frozenset(
 # a few turns earlier"): "ok. last thing is relate free or not".
 _PRACTICAL = _ASKED_BEFORE | frozenset(
     "costing charged pay paying afford prices opening hours contact refer referral".split()
+    # "can i be referred to...", "do i ring them myself?", "could i get seen by them" (README,
+    # fifty-eighth session).
+    + "referred ring seen".split()
 )
 
 

@@ -1362,6 +1362,31 @@ def test_is_calm_ok_for_dads_gets_who_it_is_for_and_its_card(stack):
     assert texts[0] == "Yes: CALM helpline is for dads and partners.", texts
 
 
+def test_what_even_is_the_perinatal_team_gets_the_team_not_the_word(stack):
+    # The twenty-ninth user test's mum got what "perinatal" means (README, fifty-eighth session).
+    from cradle.glossary import get_glossary
+
+    texts, _ = say(
+        stack,
+        "what-perinatal-team",
+        "my friend said to ask about the perinatal team. what even is that",
+    )
+    team = get_glossary().lookup("perinatal mental health team").explanation
+    assert [" ".join(t.split()) for t in texts] == [" ".join(team.split())], texts
+
+
+def test_anything_for_dads_round_rugby_or_all_for_mums_gets_services(stack):
+    # The twenty-ninth user test's Rugby dad got "Cradle is for dads and partners too" (README,
+    # fifty-eighth session).
+    texts, contract = say(
+        stack,
+        "dads-round-rugby",
+        "is there actually anything for dads round rugby or is it all for mums",
+    )
+    assert contract["services"][0] == "saturdads-rugby", texts  # Rugby's dads' group first
+    assert message("about_for_dads")["text"] not in texts
+
+
 def test_can_dads_use_it_too_gets_a_plain_yes(stack):
     # The twenty-sixth user test's dad got the list of topics (README, fifty-sixth session).
     texts, _ = say(stack, "dads-too", "hey. is this just for mums or can dads use it too")

@@ -2429,3 +2429,45 @@ async def test_no_audience_line_without_a_question_of_who_one_service_is_for(fin
     dispatcher = CollectingDispatcher()
     await find.run(dispatcher, asked_with_no_list(text, intent), {})
     assert not any(t.startswith(("Yes: ", "No: ")) for t in texts(dispatcher)), texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "card"),
+    [
+        # The twenty-ninth user test's mum got the asking-for-help topic (README, fifty-eighth
+        # session): how to reach a named service is a practical question.
+        ("can i be referred to the perinatal mental health team", True),
+        ("how do i actually get to the perinatal team then, do i ring them myself?", True),
+        ("i rang my mum and she was lovely", False),
+    ],
+)
+async def test_how_to_reach_a_service_named_a_few_turns_after_its_list_gets_its_card(
+    find, text, card
+):
+    dispatcher = CollectingDispatcher()
+    latest = a_few_turns_after_a_list(text, "ask_asking_for_help", PERINATAL_LISTED)
+    await ActionAnswerTopic(find).run(dispatcher, latest, {})
+    cards = [c["id"] for c in payloads(dispatcher).get("cards", [])]
+    assert (cards == ["cwpt-perinatal-mental-health"]) is card, texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        # The twenty-ninth user test's Rugby dad got "Cradle is for dads and partners too"
+        # (README, fifty-eighth session).
+        ("is there actually anything for dads round rugby or is it all for mums", True),
+        # Questions about Cradle keep their answers.
+        ("hey. is this just for mums or can dads use it too", False),
+        ("who runs this", False),
+        ("is this a real person", False),
+    ],
+)
+async def test_a_question_about_cradle_that_asks_for_services_gets_them(find, text, services):
+    dispatcher = CollectingDispatcher()
+    latest = asked_with_no_list(text, "ask_about_cradle")
+    await ActionAboutCradle(find).run(dispatcher, latest, {})
+    listed = payloads(dispatcher).get("services") or []
+    assert bool(listed) is services, texts(dispatcher)
+    if services:
+        assert listed[0] == "saturdads-rugby", listed  # Rugby's dads' group first

@@ -57,6 +57,30 @@ async def test_the_bot_answers_from_the_glossary():
     assert texts(dispatcher) == [get_glossary().lookup("perinatal").explanation]
 
 
+@pytest.mark.parametrize(
+    ("text", "entity", "term"),
+    [
+        # The twenty-ninth user test's mum got what "perinatal" means (README, fifty-eighth
+        # session): the longest name holding the word the NLU picked out.
+        (
+            "my friend said to ask about the perinatal team. what even is that",
+            "perinatal",
+            "perinatal mental health team",
+        ),
+        ("what does perinatal mean", "perinatal", "perinatal"),
+        # A longer name that does not hold the word is not taken for it.
+        ("what is CAMHS, my health visitor said it", "CAMHS", "CAMHS"),
+    ],
+)
+async def test_the_bot_explains_the_longest_name_holding_the_word_asked(text, entity, term):
+    t = tracker("ask_glossary")
+    t.latest_message["text"] = text
+    t.latest_message["entities"] = [{"entity": "term", "value": entity}]
+    dispatcher = CollectingDispatcher()
+    await ActionExplainTerm().run(dispatcher, t, {})
+    assert texts(dispatcher) == [get_glossary().lookup(term).explanation]
+
+
 async def test_an_unknown_term_gets_an_honest_answer():
     t = tracker("ask_glossary")
     t.latest_message["text"] = "what does zygomorphic mean"
