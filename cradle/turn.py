@@ -661,6 +661,8 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
 # for someone else's emergency.
 WHAT_TO_SAY_ON_999 = "call_999_what_to_say"
 PSYCHOSIS_ON_999 = "call_999_what_is_psychosis"
+# "Ambulance is coming, what now?" at any later turn of that session.
+WAITING_ON_999 = "call_999_while_waiting"
 
 
 def after_999_for_other_answer(
@@ -672,13 +674,25 @@ def after_999_for_other_answer(
     psychosis ("whats postpartum psychosis? will she get better": `call_999_what_is_psychosis`),
     and the net reads nothing new in it; else None. Both keep 999 first (the twenty-eighth user
     test's grandmother got the asking-for-help topic, then the 999 follow-up with no reason;
-    docs/safety.md, fifty-seventh and fifty-eighth sessions). Sent by the channel: the session,
-    its flag and the question asked last stay."""
-    if not session.after_crisis or session.response != "emergency_for_other":
-        return None
-    if not _reads_nothing_new(safety, session):
+    docs/safety.md, fifty-seventh and fifty-eighth sessions). At any later turn of that session,
+    a message saying help is coming or the call is made gets what to do while waiting
+    (`call_999_while_waiting`). Sent by the channel: the session, its flag and the question
+    asked last stay."""
+    if session.response != "emergency_for_other":
         return None
     check_in = get_check_in()
+    if (
+        not session.after_crisis
+        and _reads_nothing_new(safety, session)
+        and (check_in.says_help_coming(text) or check_in.says_calling(text))
+    ):
+        # At a later turn: the call is made, and a search in between does not make the message
+        # the writer's own emergency (the twenty-ninth user test's sister; docs/safety.md,
+        # fifty-eighth session). Not right after the reply: there the first form made one of
+        # the frozen after-crisis conversations with the writer's own urge lose its crisis help.
+        return WAITING_ON_999
+    if not session.after_crisis or not _reads_nothing_new(safety, session):
+        return None
     if check_in.asks_how_to_help(text):
         return WHAT_TO_SAY_ON_999
     if check_in.names_psychosis(text):

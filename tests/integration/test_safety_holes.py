@@ -290,6 +290,20 @@ def test_what_to_say_on_the_call_after_someone_elses_emergency_is_told(stack):
     assert slot(stack, sender, "safety_tier") == "emergency"
 
 
+def test_help_coming_later_after_someone_elses_emergency_gets_what_to_do_while_waiting(stack):
+    # The twenty-ninth user test's sister got "You matter... Call 999 now" after a service
+    # search (docs/safety.md, fifty-eighth session).
+    sender = "hole-while-waiting"
+    texts, contract = say(stack, sender, LEAMINGTON_DAD)
+    assert slot(stack, sender, "safety_response") == "emergency_for_other"
+    texts, contract = say(stack, sender, "is there a mental health crisis number for warwickshire")
+    texts, contract = say(
+        stack, sender, "ok ive called 999 theyre sending an ambulance. what do i do now"
+    )
+    assert texts == [" ".join(message("call_999_while_waiting")["text"].split())], texts
+    assert slot(stack, sender, "safety_tier") == "emergency"  # the flag stays
+
+
 def test_a_sign_ruled_out_after_someone_elses_emergency_is_not_told_to_call_999_again(stack):
     # He was told "call 999 now, even if they say no" for ruling out the signs the reply named,
     # and again for "shes safe, shes not going to hurt herself".

@@ -448,6 +448,55 @@ def test_questions_after_the_999_reply_for_someone_else_are_told_999_first(text,
     assert "call 999 now" in said[0]
 
 
+# The same session after a service search: no longer right after the reply, its flag held.
+LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE = SessionSafety(
+    "emergency", last_turn=("action_find_services",), response="emergency_for_other"
+)
+WHILE_WAITING = "call_999_while_waiting"
+CALLED = "ok ive called 999 theyre sending an ambulance. what do i do now"
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "told"),
+    [
+        # The twenty-ninth user test's sister (docs/safety.md, fifty-eighth session): our words.
+        (CALLED, LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE, True),
+        # Right after the reply: its follow-up, as before (the bench's own-urge count).
+        (CALLED, AFTER_EMERGENCY_FOR_SOMEONE_ELSE, False),
+        (
+            "ambulance is coming. how do i keep her calm til then, and the baby",
+            LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            True,
+        ),
+        (
+            "ive rung 999 and they said an ambulance is coming, what now",
+            LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            True,
+        ),
+        # After the writer's own emergency, or with no crisis help: as before.
+        (CALLED, SessionSafety("emergency", response="emergency"), False),
+        (CALLED, SessionSafety(), False),
+        # A new danger, or no help coming yet.
+        (
+            "theyre sending an ambulance but she has got a knife",
+            LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE,
+            False,
+        ),
+        ("they said theyd send someone tomorrow", LATER_AFTER_EMERGENCY_FOR_SOMEONE_ELSE, False),
+    ],
+)
+def test_help_coming_after_the_999_reply_for_someone_else_gets_what_to_do_while_waiting(
+    text, session, told
+):
+    turn = prepare_turn(text, session)
+    said = [m["text"] for m in turn.immediate]
+    assert (said == [message(WHILE_WAITING)["text"]]) is told, (said, turn.text_for_rasa)
+    if told:
+        assert turn.text_for_rasa is None
+    if "knife" in text:
+        assert turn.safety.tier == "emergency"
+
+
 def test_after_the_losing_control_reply_the_lexicon_reading_of_abuse_keeps_its_reply():
     turn = prepare_turn("hes hitting me", AFTER_LOSING_CONTROL_HELP)
     assert turn.safety.response == "abuse" and turn.safety.tier == "emergency"
