@@ -661,7 +661,7 @@ def helper_asks_answer(text: str, session: SessionSafety, safety: SafetyResult) 
 # for someone else's emergency.
 WHAT_TO_SAY_ON_999 = "call_999_what_to_say"
 PSYCHOSIS_ON_999 = "call_999_what_is_psychosis"
-# "Ambulance is coming, what now?" at any later turn of that session.
+# "Ambulance is coming, what now?" at a later turn of that session.
 WAITING_ON_999 = "call_999_while_waiting"
 
 
@@ -674,10 +674,10 @@ def after_999_for_other_answer(
     psychosis ("whats postpartum psychosis? will she get better": `call_999_what_is_psychosis`),
     and the net reads nothing new in it; else None. Both keep 999 first (the twenty-eighth user
     test's grandmother got the asking-for-help topic, then the 999 follow-up with no reason;
-    docs/safety.md, fifty-seventh and fifty-eighth sessions). At any later turn of that session,
-    a message saying help is coming or the call is made gets what to do while waiting
-    (`call_999_while_waiting`). Sent by the channel: the session, its flag and the question
-    asked last stay."""
+    docs/safety.md, fifty-seventh and fifty-eighth sessions). At a later turn of that session
+    (not the one right after the reply), a message saying help is coming or the call is made
+    gets what to do while waiting (`call_999_while_waiting`). Sent by the channel: the session,
+    its flag and the question asked last stay."""
     if session.response != "emergency_for_other":
         return None
     check_in = get_check_in()
