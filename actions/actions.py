@@ -901,7 +901,7 @@ class ActionAboutCradle(Action):
     ) -> list[dict[str, Any]]:
         asks = get_request_reader().about_cradle_asks(tracker.latest_message.get("text"))
         self._finder = self._finder or ActionFindServices()
-        if read_service_request(tracker) is not None:
+        if _asks_for_local_services(tracker, asks):
             # "is there actually anything for dads round rugby or is it all for mums": services,
             # not "Cradle is for dads too" (README, fifty-eighth session).
             return await self._finder.run(dispatcher, tracker, domain)
@@ -920,6 +920,17 @@ class ActionAboutCradle(Action):
         reviewed = None if by_text else topics_reviewed()
         dispatch(dispatcher, about_cradle_messages(get_schemes(), operator, reviewed, asks))
         return []
+
+
+def _asks_for_local_services(tracker: Tracker, asks: str | None) -> bool:
+    """Whether a message read as a question about Cradle asks for services in a place: a request
+    naming a district, with no question about Cradle in it but whether it is for dads or mums.
+    "How does a local service get added to your list?" and "could the council see how many
+    parents in Nuneaton asked about low mood?" ask about Cradle (README, fifty-eighth session)."""
+    if asks not in (None, "for_dads"):
+        return False
+    names_place = get_areas().find_in_text(_latest_text(tracker)).district is not None
+    return names_place and read_service_request(tracker) is not None
 
 
 class ActionAskArea(Action):

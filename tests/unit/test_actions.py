@@ -2457,8 +2457,19 @@ async def test_how_to_reach_a_service_named_a_few_turns_after_its_list_gets_its_
         # The twenty-ninth user test's Rugby dad got "Cradle is for dads and partners too"
         # (README, fifty-eighth session).
         ("is there actually anything for dads round rugby or is it all for mums", True),
-        # Questions about Cradle keep their answers.
+        # Questions about Cradle keep their answers, a place in them or not (`make test` caught
+        # the first form answering these with services).
         ("hey. is this just for mums or can dads use it too", False),
+        ("are the services quality checked", False),
+        (
+            "How does a local service get added to your list, and how would it get a quality mark?",
+            False,
+        ),
+        (
+            "You mention counts kept to plan services. What's in those counts, and could the "
+            "council see them, e.g. how many parents in Nuneaton asked about low mood?",
+            False,
+        ),
         ("who runs this", False),
         ("is this a real person", False),
     ],
