@@ -52,6 +52,8 @@ WAITING = {
     # "Unwell after a past baby" (README, fifty-ninth session): frozen unread before any pattern
     # was written; it moves to the bench's folder only if its focus joins.
     "focus_26.yml": "9f34a546e4cced9abe9ed080687f513d6042a5e6e85209f552c8d0a1dfbfb7ca",
+    # Its second round (README): written blind while the patterns were widened, frozen unread.
+    "focus_27.yml": "203d98368a0c5923934d289639fdcca12e4d788b1b398e737ed0b155122cf55c",
 }
 
 
