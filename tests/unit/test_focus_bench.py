@@ -54,6 +54,8 @@ WAITING = {
     "focus_26.yml": "9f34a546e4cced9abe9ed080687f513d6042a5e6e85209f552c8d0a1dfbfb7ca",
     # Its second round (README): written blind while the patterns were widened, frozen unread.
     "focus_27.yml": "203d98368a0c5923934d289639fdcca12e4d788b1b398e737ed0b155122cf55c",
+    # Its third and last round (README): written blind, frozen unread after the last widening.
+    "focus_28.yml": "f641979f46543df188b1f28dc4dfb6f612fb5158db0ca1e2c2d29e5339c0937c",
 }
 
 
