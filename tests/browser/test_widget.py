@@ -980,6 +980,14 @@ def test_a_topic_first_reply_and_its_buttons_fit_a_phone_screen(phone_page):
             "not your fault",
             "tantrums",
         ),
+        # The twenty-ninth user test's pregnant mum, unwell after her first (fifty-ninth session).
+        (
+            "im 7 months pregnant with my second. after my first i was really low and nobody "
+            "noticed. scared its going to happen again",
+            "Unwell after a past baby",
+            "about it now",
+            "unwell-last-time",
+        ),
     ],
 )
 def test_a_worrys_own_answer_and_its_buttons_fit_a_phone_screen(

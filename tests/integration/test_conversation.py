@@ -267,6 +267,25 @@ def test_a_toddlers_tantrums_get_their_own_answer_not_the_crying_baby(stack):
     assert texts[0] == "How to get help" and "tantrums" in " ".join(texts)
 
 
+def test_pregnant_again_after_being_unwell_last_time_is_told_to_say_so_now(stack):
+    # The twenty-ninth user test's mum, 7 months pregnant with her second, very low after her
+    # first: she got "Tell your midwife if you feel low for 2 weeks", a wait (README,
+    # fifty-ninth session).
+    focus = focus_of("pregnancy-wellbeing", "unwell-last-time")
+    sender = "unwell-last-time-1"
+    texts, contract = say(
+        stack,
+        sender,
+        "im 7 months pregnant with my second. after my first i was really low and nobody "
+        "noticed. im so scared its going to happen again",
+    )
+    assert contract["topic"] == "pregnancy-wellbeing" and contract["safety"] == "none"
+    assert texts == [focus.answer]
+    assert "2 weeks" not in focus.answer and "now" in focus.sms and "midwife" in focus.sms
+    texts, _ = say(stack, sender, "tell me more")
+    assert texts[0] == "How to get help" and "plan for after the birth" in " ".join(texts)
+
+
 def test_can_i_refer_myself_is_answered(stack):
     # The seventh user test: asked and never answered, though the service card says so.
     # Its words also ask for a service: the answer comes first, then the list with that card.

@@ -38,6 +38,11 @@ FROZEN = {
     "focus_22.yml": "e36d0807cf1db50f8ec9287047bc8f215caf1d08814ed996c6ca8f5a759517c4",
     # Toddler tantrums (README, fiftieth session): frozen unread before any pattern was written.
     "focus_25.yml": "cc6ae743ca5a84d31b2f92326813e0531ded38277298d4387412f08a66156f11",
+    # "Unwell after a past baby" (README, fifty-ninth session): three parts, each frozen unread
+    # before the patterns it measured; it joined on the third (parts 26 and 27 read twice).
+    "focus_26.yml": "9f34a546e4cced9abe9ed080687f513d6042a5e6e85209f552c8d0a1dfbfb7ca",
+    "focus_27.yml": "203d98368a0c5923934d289639fdcca12e4d788b1b398e737ed0b155122cf55c",
+    "focus_28.yml": "f641979f46543df188b1f28dc4dfb6f612fb5158db0ca1e2c2d29e5339c0937c",
 }
 
 
@@ -49,13 +54,6 @@ WAITING = {
     "focus_23.yml": "c10a0f2b413503e9db7c6a63dda34c64572eb42d99066f9be127a53e38716d3d",
     # "Old enough for help": read once, 15 of 40 found (bar 20), 0 of 40 near misses (README).
     "focus_24.yml": "79a91fcddaca66b00ba79fee7652b926651693296e0c9aa3c9370f18bb30b6ec",
-    # "Unwell after a past baby" (README, fifty-ninth session): frozen unread before any pattern
-    # was written; it moves to the bench's folder only if its focus joins.
-    "focus_26.yml": "9f34a546e4cced9abe9ed080687f513d6042a5e6e85209f552c8d0a1dfbfb7ca",
-    # Its second round (README): written blind while the patterns were widened, frozen unread.
-    "focus_27.yml": "203d98368a0c5923934d289639fdcca12e4d788b1b398e737ed0b155122cf55c",
-    # Its third and last round (README): written blind, frozen unread after the last widening.
-    "focus_28.yml": "f641979f46543df188b1f28dc4dfb6f612fb5158db0ca1e2c2d29e5339c0937c",
 }
 
 
