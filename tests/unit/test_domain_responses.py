@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from cradle.paths import PROJECT_ROOT, content_dir
-from cradle.responses import _messages_for, message, say
+from cradle.responses import _messages_for, message, pick_variation, say
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 NLG = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
@@ -100,3 +100,35 @@ def test_a_cost_line_fits_an_app_or_a_helpline_too(line):
     name = "DadPad app (Warwickshire)"
     text = message(line, name=name, names=name)["text"]
     assert text.lower().endswith("check with them first.") and "before you go" not in text, text
+
+
+# Lines that answer day and night (their own pages): 999, NHS 111, Samaritans, Shout and the
+# National Domestic Abuse Helpline. The Men's Advice Line's hours are not in Cradle's sources.
+DAY_AND_NIGHT = ("999", "111", "116 123", "85258", "0808 2000 247")
+PHONE = re.compile(r"\b(?:0\d{3} \d{2,4} \d{2,4}(?: \d{2})?|116 123|85258|999|111)\b")
+
+
+@pytest.mark.parametrize(
+    "response",
+    sorted(
+        {
+            c["value"]
+            for v in DOMAIN.responses["utter_safety"]
+            for c in v.get("condition") or []
+            if c.get("name") == "safety_response"
+        }
+    ),
+)
+def test_yes_im_safe_says_day_and_night_only_of_lines_that_answer_then(response):
+    # The thirtieth user test's dad read "the numbers above work day and night" under a reply
+    # naming the Men's Advice Line, then "I don't have opening times" for it (docs/safety.md,
+    # fifty-ninth session).
+    reply = " ".join(pick_variation("utter_safety", {"safety_response": response})["text"].split())
+    safe = " ".join(
+        pick_variation("utter_safety_glad_safe", {"safety_response": response})["text"].split()
+    )
+    if "numbers above work day and night" in safe:
+        numbers = PHONE.findall(reply)
+        assert numbers and all(n in DAY_AND_NIGHT for n in numbers), (response, numbers)
+    if "Men's Advice Line" in reply:
+        assert "day and night" not in safe or "Domestic Abuse Helpline for women" in safe, safe
