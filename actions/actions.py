@@ -150,6 +150,10 @@ class ActionAnswerTopic(Action):
             return answer_as_mum(dispatcher, tracker)
         wants_services = read_service_request(tracker) is not None
         focused = find_focus(text)
+        if topic_id == "dads" and focused is None and not wants_services and after_abuse(tracker):
+            # "is there help for men with this?" after the abuse reply: "this" is the abuse, and
+            # its answer for dads names the Men's Advice Line (the thirtieth user test; README).
+            return answer_topic(dispatcher, tracker, "domestic-abuse", who="dad-or-partner")
         if focused is not None and not wants_services:
             carry_on = continued_topic(tracker, focused)
             nxt = next_part(tracker, carry_on) if carry_on is not None else None
@@ -182,6 +186,11 @@ class ActionAnswerTopic(Action):
             if nxt is not None:
                 return [SlotSet("topic", topic_id), *show_part(dispatcher, tracker, *nxt, earlier)]
         return answer_topic(dispatcher, tracker, topic_id)
+
+
+def after_abuse(tracker: Tracker) -> bool:
+    """The session's last crisis reply was the abuse reply to the writer (not to a friend)."""
+    return tracker.get_slot("safety_response") == "abuse"
 
 
 def line_before_services(tracker: Tracker) -> list[Message]:

@@ -543,6 +543,24 @@ def test_someone_elses_tablets_get_the_reply_about_them(stack):
     )
 
 
+def test_help_for_men_after_the_abuse_reply_is_the_abuse_answer_for_dads(stack):
+    # The thirtieth user test's dad got the dads topic ("low mood, worry, anger") for "is there
+    # actually help for men with this?" right after the abuse reply (README, fifty-ninth session).
+    sender = "hole-abuse-men"
+    _, contract = say(
+        stack, sender, "my partner shouts at me and last month she pushed me into a door"
+    )
+    assert contract["safety"] == "urgent"
+    post(f"{stack.config.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": "/affirm"})
+    texts, contract = say(
+        stack, sender, "is there actually help for men with this? and is it confidential"
+    )
+    assert contract["topic"] == "domestic-abuse" and contract["safety"] == "none"
+    said = " ".join(texts)
+    assert "Men's Advice Line 0808 8010 327" in " ".join(said.split()), texts
+    assert "low mood, worry, anger" not in said
+
+
 def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     # The fifth user test: a mum whose partner controls the money was offered Feeling low,
     # Worry and Feeling alone after "I'm safe for now".
@@ -554,6 +572,10 @@ def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     )
     offered = [b["title"] for m in messages for b in m.get("buttons") or []]
     assert offered[0] == "Feeling unsafe at home"
+    # The abuse reply names the Men's Advice Line, whose hours Cradle does not hold: "the
+    # numbers above work day and night" was not true of it (docs/safety.md, fifty-ninth session).
+    said = " ".join(" ".join((m.get("text") or "").split()) for m in messages)
+    assert "numbers above" not in said and "Helpline for women, answer day and night" in said
     _, contract = say(stack, sender, offered[0])  # typed, as by text
     assert contract["topic"] == "domestic-abuse"
 

@@ -69,6 +69,28 @@ def texts(dispatcher: CollectingDispatcher) -> list[str]:
     return [m["text"] for m in as_rasa_sends(dispatcher) if m.get("text")]
 
 
+@pytest.mark.parametrize(
+    ("crisis_reply", "topic"),
+    [
+        # "is there actually help for men with this?" right after the abuse reply (the thirtieth
+        # user test's dad; README, fifty-ninth session): the abuse answer for dads.
+        ("abuse", "domestic-abuse"),
+        # A friend's abuse, another crisis, or none: the dads topic as before.
+        ("abuse_for_other", "dads"),
+        ("urgent", "dads"),
+        (None, "dads"),
+    ],
+)
+async def test_help_for_men_after_the_abuse_reply_is_the_abuse_answer_for_dads(crisis_reply, topic):
+    dispatcher = CollectingDispatcher()
+    slots = {"safety_tier": "urgent", "safety_response": crisis_reply} if crisis_reply else {}
+    await ActionAnswerTopic().run(dispatcher, tracker("ask_dads", **slots), {})
+    assert payloads(dispatcher)["topic"] == topic
+    said = " ".join(texts(dispatcher))
+    assert ("Men's Advice Line" in said) == (topic == "domestic-abuse"), said
+    assert "National Domestic Abuse Helpline, 24/7" not in said.split("Feeling unsafe at home")[-1]
+
+
 async def test_answer_topic_sends_the_file_and_sets_the_topic():
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerTopic().run(dispatcher, tracker("ask_bonding"), {})
