@@ -56,13 +56,16 @@ from cradle.insights import FEEDBACK_REASONS
 from cradle.operator import Operator, get_operator
 from cradle.replies import (
     NATIONAL_SCOPE,
+    PARENT_OF,
     Message,
     about_cradle_messages,
+    audience_instead,
     audience_of,
     contract,
     cost_of,
     costs_of,
     feedback_given,
+    is_for,
     lines_in_last_reply,
     needs_help_today,
     opening_of,
@@ -666,7 +669,7 @@ class ActionFindServices(Action):
             # "samaritans isnt what i need": not a question about it (the nineteenth user test's
             # mum got its card twice); read as any other message.
             return False
-        self._answer_about(dispatcher, tracker, service, text)
+        await self._answer_about(dispatcher, tracker, service, text)
         return True
 
     async def about_the_list(
@@ -724,14 +727,21 @@ class ActionFindServices(Action):
             service = named_in(text, _by_name(found))
         if service is None or reader.turns_down(text):
             return False
-        self._answer_about(dispatcher, tracker, service, text)
+        await self._answer_about(dispatcher, tracker, service, text)
         return True
 
-    @staticmethod
-    def _answer_about(
-        dispatcher: CollectingDispatcher, tracker: Tracker, service: ServiceResult, text: str
+    async def _answer_about(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, service: ServiceResult, text: str
     ) -> None:
-        """One service's card and what it can say, its cost first if asked."""
+        """One service's card and what it can say, its cost first if asked. Asked whether it is
+        for dads or mums when it is not, one that is, for the same needs, is named and answered
+        about in its place (README, "Can men call the National Domestic Abuse Helpline?")."""
+        who = asks_who_for(text)
+        if who is not None and (instead := await self._instead_for(service, who)) is not None:
+            asked, service = service, instead
+            answer_who = [audience_instead(asked, service, who)]
+        else:
+            answer_who = [audience_of(service, who)] if who else []
         if service.phones:
             line = "service_named_phone"
         else:
@@ -741,7 +751,7 @@ class ActionFindServices(Action):
             [
                 *line_before_services(tracker),
                 # "is CALM ok for dads": its audiences (README, fifty-eighth session).
-                *([audience_of(service, who)] if (who := asks_who_for(text)) else []),
+                *answer_who,
                 # "Is it free?": what the catalogue records (README, fifty-third session).
                 *([cost_of(service)] if asks_cost(text) else []),
                 # "is samaritans actualy open now its 1am" (README, fifty-seventh session).
@@ -769,6 +779,16 @@ class ActionFindServices(Action):
                 named = []
             results = (*named, *results)[: max(limit, len(results))]
         return replace(outcome, results=reader.led_by(group, results))
+
+    async def _instead_for(self, service: ServiceResult, who: str) -> ServiceResult | None:
+        """A service for `who` with the same help, when `service` is not for them; else None."""
+        if is_for(service, who):
+            return None
+        try:
+            return await asyncio.to_thread(self._open().instead_for, service, PARENT_OF[who])
+        except CatalogueUnavailable:
+            logger.exception("service catalogue unavailable")
+            return None
 
     def _services(self, ids: list[str]) -> list[ServiceResult]:
         catalogue = self._open()

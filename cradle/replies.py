@@ -58,13 +58,26 @@ def cost_of(service: ServiceResult) -> Message:
 _WHO_WORDS = {DADS: "dads and partners", MUMS: "mums"}
 
 
-def audience_of(service: ServiceResult, asked: str) -> Message:
+# The parent audience (`AUDIENCE_FIT`'s keys) of each audience asked about.
+PARENT_OF = {DADS: "dad-or-partner", MUMS: "mum"}
+
+
+def is_for(service: ServiceResult, asked: str) -> bool:
     """Whether one service is for the audience asked about (`DADS` or `MUMS`), as its catalogue
     entry's audiences say: a service for parents in general is for both."""
-    who = _WHO_WORDS[asked]
-    if asked in service.audiences or "parents" in service.audiences:
-        return say("service_for_yes", name=service.name, who=who)
-    return say("service_for_no", name=service.name, who=who)
+    return asked in service.audiences or "parents" in service.audiences
+
+
+def audience_of(service: ServiceResult, asked: str) -> Message:
+    """Yes or no: whether one service is for the audience asked about."""
+    line = "service_for_yes" if is_for(service, asked) else "service_for_no"
+    return say(line, name=service.name, who=_WHO_WORDS[asked])
+
+
+def audience_instead(asked: ServiceResult, instead: ServiceResult, who: str) -> Message:
+    """No, the service asked about is not for them, and one that is ("For dads and partners,
+    there is Men's Advice Line.")."""
+    return say("service_for_no_instead", name=asked.name, who=_WHO_WORDS[who], other=instead.name)
 
 
 def costs_of(services: Sequence[ServiceResult]) -> list[Message]:

@@ -50,6 +50,11 @@ class CatalogueUnavailable(RuntimeError):
     """The catalogue file is missing, unreadable or not a catalogue."""
 
 
+# Needs that say who a service is for, not what it helps with: left out when looking for the
+# same help for someone else (`Catalogue.instead_for`).
+_WHO_NEEDS = frozenset({"dads"})
+
+
 class BadQuery(ValueError):
     """A search value is not one Cradle knows; the message says which and why."""
 
@@ -489,6 +494,33 @@ class Catalogue:
         with self._lock:
             rows = list(self._db.query(sql, params))
             return self._result(rows[0], when) if rows else None
+
+    def instead_for(
+        self, service: ServiceResult, audience: str, when: dt.datetime | None = None
+    ) -> ServiceResult | None:
+        """A service for `audience` (a parent's: "dad-or-partner", "mum") that meets one of
+        `service`'s needs, for when `service` is not for them ("can men call the National
+        Domestic Abuse Helpline?": the Men's Advice Line). Found as a search finds it, best
+        first; only one whose own audiences name that audience, never one for parents in
+        general, which the parent could not tell apart from the one they asked about. It meets
+        every need of `service` but who it is for: a stay-and-play group is not matched by a
+        specialist team that shares one need with it."""
+        specific = AUDIENCE_FIT[audience][0]
+        needs = tuple(n for n in service.needs if n in known_needs() and n not in _WHO_NEEDS)
+        if not needs:
+            return None
+        found = self.search(SearchQuery(needs=needs, audience=audience, when=when)).results
+        return next(
+            (
+                r
+                for r in found
+                if r.id != service.id
+                and specific in r.audiences
+                and "parents" not in r.audiences
+                and set(needs) <= set(r.needs)
+            ),
+            None,
+        )
 
     def with_names_like(
         self, words: list[str], limit: int = 20, when: dt.datetime | None = None

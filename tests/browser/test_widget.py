@@ -641,6 +641,13 @@ def phone_page(browser, stack):
         ("is the perinatal team free", "Perinatal mental health team", "service-by-other-name"),
         # Who it is for (README, "Is CALM ok for dads?", fifty-eighth session).
         ("is CALM ok for dads", "CALM helpline", "service-who-for"),
+        # One that is for them instead (README, "Can men call the National Domestic Abuse
+        # Helpline?", fifty-ninth session).
+        (
+            "can men call the national domestic abuse helpline",
+            "Men's Advice Line",
+            "service-who-for-instead",
+        ),
     ],
 )
 def test_short_answers_about_cradle_fit_a_phone_screen(phone_page, message, expected, name):

@@ -1381,6 +1381,20 @@ def test_is_calm_ok_for_dads_gets_who_it_is_for_and_its_card(stack):
     assert texts[0] == "Yes: CALM helpline is for dads and partners.", texts
 
 
+def test_can_men_call_the_abuse_helpline_gets_the_line_for_men(stack):
+    # It got "No: ... Ask me for support for dads and partners", which found the dads' list,
+    # not the Men's Advice Line (README, "Can men call the National Domestic Abuse Helpline?",
+    # fifty-ninth session).
+    texts, contract = say(
+        stack, "abuse-line-men", "can men call the national domestic abuse helpline"
+    )
+    assert contract["services"] == ["mens-advice-line"], texts
+    assert texts[0] == (
+        "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads and "
+        "partners, there is Men's Advice Line."
+    ), texts
+
+
 def test_what_even_is_the_perinatal_team_gets_the_team_not_the_word(stack):
     # The twenty-ninth user test's mum got what "perinatal" means (README, fifty-eighth session).
     from cradle.glossary import get_glossary

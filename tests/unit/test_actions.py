@@ -2428,6 +2428,22 @@ async def test_calm_beside_a_practical_word_names_the_calm_helpline(find, latest
             "samaritans",
             "Yes: Samaritans is for mums.",
         ),
+        # Not for them, and the catalogue holds one that is, for the same needs: that one, in
+        # its place (README, "Can men call the National Domestic Abuse Helpline?").
+        (
+            asked_with_no_list(
+                "can men call the national domestic abuse helpline", "find_services"
+            ),
+            "mens-advice-line",
+            "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads "
+            "and partners, there is Men's Advice Line.",
+        ),
+        (
+            asked_with_no_list("is the mens advice line for women too", "ask_domestic_abuse"),
+            "national-domestic-abuse-helpline",
+            "No: Men's Advice Line is not set up for mums. For mums, there is National Domestic "
+            "Abuse Helpline.",
+        ),
     ],
 )
 async def test_who_a_named_service_is_for_comes_from_its_audiences(find, latest, service, first):

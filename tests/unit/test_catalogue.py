@@ -311,3 +311,47 @@ def test_catalogue_is_opened_read_only(fixture_catalogue):
 def test_shipped_catalogue_builds(tmp_path):
     report = build_catalogue(content_dir() / "services", tmp_path / "c.db")
     assert report.services >= 10
+
+
+@pytest.mark.parametrize(
+    ("asked", "audience", "instead"),
+    [
+        # An abuse line for women, asked about for a man: the one for men, every need met
+        # (README, "Can men call the National Domestic Abuse Helpline?", fifty-ninth session).
+        ("women-line", "dad-or-partner", "men-line"),
+        ("men-line", "mum", "women-line"),
+        # A stay-and-play for dads, asked about for a mum: the specialist team shares one need
+        # only, and the group for parents in general is not "for mums", so none.
+        ("dads-group", "mum", None),
+    ],
+)
+def test_a_service_for_someone_else_is_matched_only_by_one_for_them_with_the_same_help(
+    services_dir, tmp_path, asked, audience, instead
+):
+    def entry(service_id, audiences, needs):
+        # County-wide: with no place named, a search looks county-wide and nationally.
+        return _entry(
+            id=service_id,
+            name=service_id,
+            audiences=audiences,
+            needs=needs,
+            service_areas=["warwickshire"],
+        )
+
+    write_services(
+        services_dir,
+        [
+            entry("women-line", ["mums"], ["domestic-abuse", "relationships"]),
+            entry("men-line", ["dads-and-partners"], ["domestic-abuse", "relationships"]),
+            entry(
+                "dads-group", ["dads-and-partners"], ["dads", "bonding", "meeting-other-parents"]
+            ),
+            entry("mums-team", ["mums"], ["bonding", "low-mood"]),
+            entry("parents-group", ["parents"], ["bonding", "meeting-other-parents"]),
+        ],
+    )
+    out = tmp_path / "catalogue.db"
+    build_fixture(services_dir, out)
+    catalogue = Catalogue.open(out, frozenset(get_areas().district_names))
+    found = catalogue.instead_for(catalogue.get(asked, when=NOON), audience, when=NOON)
+    assert (found.id if found else None) == instead

@@ -29,7 +29,7 @@ async def test_every_line_an_action_can_say_is_a_domain_response(key):
     values |= {"name": "A council", "website": "https://a.org", "complaints": "https://a.org/c"}
     values |= {"reviewed": "2", "total": "13", "who": "LGBTQ+ parents", "short_place": "Rugby"}
     values |= {"served": "Coventry", "description": "What a service does.", "months": "12"}
-    values |= {"names": "Samaritans, CALM helpline", "when": "tomorrow at 09:00"}
+    values |= {"names": "Samaritans, CALM helpline", "when": "tomorrow at 09:00", "other": "O"}
     sent = say(key, **{k: v for k, v in values.items() if "{" + k + "}" in str(_raw(key))})
     rendered = await NLG.generate(sent["response"], tracker(), "rest", **sent["values"])
     expected = message(key, **sent["values"])
