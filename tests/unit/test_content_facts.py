@@ -387,3 +387,15 @@ def test_first_answers_of_topics_for_pregnancy_do_not_assume_the_baby_is_born():
     assert found == FOR_THE_PANEL
     first = flat(get_topic("sleep-and-exhaustion").short_text())
     assert "Rest when you can" in first and not AFTER_THE_BIRTH.search(first)
+
+
+@pytest.mark.parametrize("topic_id", topic_ids())
+def test_no_text_promises_a_baby_is_never_taken_away(topic_id):
+    # No one can promise it (Tommy's, "Will my baby be taken away?"): "not a reason" is what the
+    # sources say (README, the fear of a baby taken; the thirtieth user test, fifty-ninth session).
+    topic = get_topic(topic_id)
+    said = paragraphs(topic) + [flat(f.sms) for f in topic.focuses]
+    said += response_texts() + [
+        flat(str(m)) for m in load_yaml(content_dir() / "responses.yml")["messages"].values()
+    ]
+    assert not [p for p in said if re.search(r"\bnever (be )?taken (away|into care)\b", p, re.I)]
