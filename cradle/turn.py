@@ -451,7 +451,11 @@ def _past_the_crisis_readings(
         # answered: the crisis help goes on instead.
         if session.after_crisis:
             return PreparedTurn(safety, f"/{FOLLOW_UP_INTENT}", truncated=truncated)
-        if not asks_again(safety, session.just_cleared) or answers_if_abuse(text, safety):
+        if (
+            not asks_again(safety, session.just_cleared)
+            or answers_if_abuse(text, safety)
+            or asks_if_for_me(text, safety)
+        ):
             return PreparedTurn(safety, text, truncated=truncated)
         # The reply to send if the answer is "yes" goes with the question (the
         # safety_response slot); "urgent" when the net leaned nowhere, so that a reply from an
@@ -984,6 +988,13 @@ def answers_if_abuse(text: str, safety: SafetyResult) -> bool:
         and safety.leaning not in EMERGENCY_REPLIES
         and get_request_reader().asks_if_abuse(text)
     )
+
+
+def asks_if_for_me(text: str, safety: SafetyResult) -> bool:
+    """Whether a message the second opinion alone is unsure of asks whether help is meant for
+    the writer ("is the dads and partners stuff meant for me?"): a question of who may use it,
+    answered, not asked whether anyone is in danger (docs/safety.md, fifty-ninth session)."""
+    return _second_opinion_only(safety) and get_check_in().asks_if_for_me(text)
 
 
 def asks_again(safety: SafetyResult, just_cleared: bool) -> bool:

@@ -46,6 +46,7 @@ from cradle.turn import (
     SAFETY_INTENT,
     answers_if_abuse,
     asks_again,
+    asks_if_for_me,
 )
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -138,6 +139,9 @@ class SafetyCheck(StatelessComponent):
                 result.needs_check
                 and asks_again(result, _reply_to(metadata) == JUST_CLEARED)
                 and not asks_if_abuse
+                # "is the dads and partners stuff meant for me?" (docs/safety.md, fifty-ninth
+                # session): who may use help, answered as the NLU reads it.
+                and not (asks_if_for_me(text, result) and not is_after_crisis(metadata))
             ):
                 # Right after crisis help, the check would ask what was just answered.
                 asked = FOLLOW_UP_INTENT if is_after_crisis(metadata) else CHECK_INTENT

@@ -201,6 +201,12 @@ class CheckInAnswers:
         service list came just before."""
         return self._holds_listed(self._corrections.asks_about_services, text)
 
+    def asks_if_for_me(self, text: str) -> bool:
+        """Does `text` ask whether help is meant for someone like the writer ("is the dads and
+        partners stuff meant for me?"), in the listed words, anywhere in it? Only the words: the
+        caller decides what the net's reading allows."""
+        return self._holds_listed(self._corrections.asks_if_for_me, text)
+
     def says_child_fine(self, text: str) -> bool:
         """Does `text` say the child is safe or asleep, or that the writer would never hurt them
         ("hes asleep, hes fine"), in the listed words, anywhere in it? Only the words: the
@@ -316,6 +322,7 @@ class Corrections:
     baby_fever_whose: tuple[str, ...] = ()  # "baby", "week old", "he": anywhere
     baby_fever_veto: tuple[str, ...] = ()  # "room", "bath", "my temperature": vetoes the two
     asks_about_services: tuple[str, ...] = ()  # "open", "cost", "walk in": anywhere
+    asks_if_for_me: tuple[str, ...] = ()  # "meant for me", "just for dads": anywhere
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -356,6 +363,7 @@ _CORRECTION_LISTS = (
     "asks_about_services",
     "abuse_misread",
     "psychosis_names",
+    "asks_if_for_me",
 )
 
 

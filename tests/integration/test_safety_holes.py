@@ -561,6 +561,19 @@ def test_help_for_men_after_the_abuse_reply_is_the_abuse_answer_for_dads(stack):
     assert "low mood, worry, anger" not in said
 
 
+def test_is_it_meant_for_me_is_answered_not_asked_about_danger(stack):
+    # The thirtieth user test's non-birth mum got "Are you or your baby in danger right now?"
+    # for asking whether the dads and partners support was meant for her (docs/safety.md,
+    # fifty-ninth session).
+    sender = "hole-meant-for-me"
+    say(stack, sender, "im not the one who gave birth, my wife did. i just feel invisible")
+    texts, contract = say(
+        stack, sender, "so is the dads and partners stuff meant for me? im not a dad"
+    )
+    assert contract["safety"] == "none", texts
+    assert pick_variation("utter_safety_check")["text"] not in texts, texts
+
+
 def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     # The fifth user test: a mum whose partner controls the money was offered Feeling low,
     # Worry and Feeling alone after "I'm safe for now".
