@@ -117,7 +117,7 @@ def _date(value: Any, what: str) -> dt.date:
 
 
 # Other names a service goes by ("the perinatal team"): short names, as a parent types them.
-_LONGEST_ALTERNATE = 60
+LONGEST_ALTERNATE = 60
 
 
 def _alternate_names(entry: dict[str, Any]) -> list[str]:
@@ -127,10 +127,10 @@ def _alternate_names(entry: dict[str, Any]) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError("alternate_names must be a list of names, each a short text")
     names = [" ".join(v.split()) for v in value]
-    too_long = [n for n in names if len(n) > _LONGEST_ALTERNATE]
+    too_long = [n for n in names if len(n) > LONGEST_ALTERNATE]
     if too_long:
         raise ValueError(
-            f"alternate name {too_long[0]!r} is longer than {_LONGEST_ALTERNATE} characters"
+            f"alternate name {too_long[0]!r} is longer than {LONGEST_ALTERNATE} characters"
         )
     return names
 

@@ -23,7 +23,7 @@ import yaml
 
 from cradle.areas import Areas, get_areas
 from cradle.catalogue.hours import DAYS
-from cradle.catalogue.model import parse_service
+from cradle.catalogue.model import LONGEST_ALTERNATE, parse_service
 from cradle.catalogue.store import Catalogue
 from cradle.content import topic_ids
 
@@ -293,7 +293,19 @@ def map_service(item: dict[str, Any], areas: Areas, today: dt.date, source: str)
         entry["email"] = item["email"]
     if schedules:
         entry["schedules"] = schedules
+    if (other := alternate_name(item)) and len(other) <= LONGEST_ALTERNATE:
+        entry["alternate_names"] = [other]
     return entry
+
+
+def alternate_name(item: dict[str, Any]) -> str | None:
+    """A service's ORUK `alternate_name`, spaces collapsed; None when it is missing, blank or
+    only the service's name again."""
+    value = item.get("alternate_name")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    other = " ".join(value.split())
+    return None if other.lower() == " ".join(str(item.get("name", "")).split()).lower() else other
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -314,9 +326,12 @@ async def import_feed(
     today = today or dt.date.today()
     items = await fetch_all(url, settings)
     areas = get_areas()
-    entries, problems, seen = [], [], set()
+    entries, problems, seen, long_names = [], [], set(), []
     for index, item in enumerate(items, start=1):
         entry = map_service(item, areas, today, url)
+        if (other := alternate_name(item)) and len(other) > LONGEST_ALTERNATE:
+            # Not a name a parent types: kept for the officer, not in the entry (README).
+            long_names.append(f"# - {entry['id']}: {other}")
         if entry["id"] in seen:
             problems.append(f"service #{index} ({entry['id']}): duplicate id")
             continue
@@ -335,6 +350,13 @@ async def import_feed(
         f"# Imported from {url} on {today.isoformat()} by `cradle catalogue import`.\n"
         "# Every kite mark is pending: complete audiences and needs, then award it.\n"
     )
+    if long_names:
+        header += (
+            f"# Other names longer than {LONGEST_ALTERNATE} characters, left out of their entries"
+            " (add a short form to alternate_names if parents use one):\n"
+            + "\n".join(long_names)
+            + "\n"
+        )
     write_atomically(
         out,
         header

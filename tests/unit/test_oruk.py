@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from aiohttp import web
 
 from cradle.catalogue.build import build_catalogue
@@ -73,6 +74,33 @@ async def test_a_full_import_writes_checked_entries_with_pending_kitemarks(
     assert "status: pending" in text and "rugby" in text and "low-mood" in text
     report = build_catalogue(out.parent, tmp_path / "c.db")
     assert report.services == 3
+
+
+async def test_an_import_reads_other_names_and_keeps_a_long_one_for_the_officer(
+    aiohttp_server, tmp_path
+):
+    # README, "Open Referral UK" (fifty-ninth session): a short other name is read, one too long
+    # for a name a parent types goes to the header, a repeat of the name and a blank are dropped.
+    long_name = (
+        "The Coventry and Warwickshire Partnership NHS Trust perinatal mental health service"
+    )
+    named = [
+        {**oruk_service(1), "alternate_name": "  perinatal   team "},
+        {**oruk_service(2), "alternate_name": long_name},
+        {**oruk_service(3), "alternate_name": "parent GROUP 3"},
+        {**oruk_service(4), "alternate_name": "   "},
+    ]
+    app, _ = make_feed({1: page(named, 1, 1)})
+    server = await aiohttp_server(app)
+    out = tmp_path / "services" / "imported.yml"
+    count = await import_feed(str(server.make_url("/services")), out, FAST, dt.date(2026, 11, 22))
+    assert count == 4
+    entries = {e["id"]: e for e in yaml.safe_load(out.read_text())["services"]}
+    assert entries["oruk-svc-1"]["alternate_names"] == ["perinatal team"]
+    assert not any("alternate_names" in entries[f"oruk-svc-{n}"] for n in (2, 3, 4))
+    header = [line for line in out.read_text().splitlines() if line.startswith("#")]
+    assert f"# - oruk-svc-2: {long_name}" in header
+    assert build_catalogue(out.parent, tmp_path / "c.db").services == 4
 
 
 @pytest.mark.parametrize(
