@@ -498,13 +498,12 @@ class Catalogue:
     def instead_for(
         self, service: ServiceResult, audience: str, when: dt.datetime | None = None
     ) -> ServiceResult | None:
-        """A service for `audience` (a parent's: "dad-or-partner", "mum") that meets one of
-        `service`'s needs, for when `service` is not for them ("can men call the National
-        Domestic Abuse Helpline?": the Men's Advice Line). Found as a search finds it, best
-        first; only one whose own audiences name that audience, never one for parents in
-        general, which the parent could not tell apart from the one they asked about. It meets
-        every need of `service` but who it is for: a stay-and-play group is not matched by a
-        specialist team that shares one need with it."""
+        """A service for `audience` (a parent's: "dad-or-partner", "mum") that meets every need
+        of `service` but who it is for, when `service` is not for them ("can men call the
+        National Domestic Abuse Helpline?": the Men's Advice Line); a stay-and-play group is not
+        matched by a specialist team that shares one need with it. Found as a search finds it,
+        best first; only one whose own audiences name that audience, never one for parents in
+        general, which the parent could not tell apart from the one they asked about."""
         specific = AUDIENCE_FIT[audience][0]
         needs = tuple(n for n in service.needs if n in known_needs() and n not in _WHO_NEEDS)
         if not needs:
