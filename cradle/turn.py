@@ -598,6 +598,9 @@ def misread_answer(text: str, session: SessionSafety, safety: SafetyResult) -> P
     check_in = get_check_in()
     if session.response in CORRECTABLE:
         said = SUICIDAL_RULED_OUT in safety.signals or check_in.says_misread(text)
+    elif session.response == LOSING_CONTROL:
+        # "what?? no im not going to hurt anyone" (docs/safety.md, fifty-ninth session).
+        said = check_in.says_harm_misread(text)
     else:
         said = session.response == ABUSE_REPLY and check_in.says_abuse_misread(text)
     if not said:

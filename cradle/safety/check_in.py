@@ -124,6 +124,17 @@ class CheckInAnswers:
         listed words, anywhere in it? Only the words: the caller has the safety net read it."""
         return self._holds_listed(self._corrections.abuse_misread, text)
 
+    def says_harm_misread(self, text: str) -> bool:
+        """Does `text` deny hurting anyone ("no im not going to hurt anyone"), in the listed
+        words, with no word of harm (`temper_veto`) left once they are taken out? Only the
+        words: the caller has the safety net read it."""
+        if not self._holds_listed(self._corrections.harm_misread, text):
+            return False
+        said = _plain(self._normalise(text))
+        for words in self._corrections.harm_misread:
+            said = f" {said} ".replace(f" {words} ", " ").strip()
+        return not self._holds_listed(self._corrections.temper_veto, said)
+
     def says_not_me(self, text: str) -> bool:
         """Does `text` say the crisis is not the writer's own ("it's not me, it's my friend"), in
         the listed words, anywhere in it? Only the words: the caller has the safety net read it."""
@@ -323,6 +334,7 @@ class Corrections:
     baby_fever_veto: tuple[str, ...] = ()  # "room", "bath", "my temperature": vetoes the two
     asks_about_services: tuple[str, ...] = ()  # "open", "cost", "walk in": anywhere
     asks_if_for_me: tuple[str, ...] = ()  # "meant for me", "just for dads": anywhere
+    harm_misread: tuple[str, ...] = ()  # "not going to hurt anyone": anywhere
 
     def without_before(self, said: str) -> str:
         for _ in range(2):  # "oh no sorry": at most two
@@ -364,6 +376,7 @@ _CORRECTION_LISTS = (
     "abuse_misread",
     "psychosis_names",
     "asks_if_for_me",
+    "harm_misread",
 )
 
 

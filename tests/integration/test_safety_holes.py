@@ -574,6 +574,20 @@ def test_is_it_meant_for_me_is_answered_not_asked_about_danger(stack):
     assert pick_variation("utter_safety_check")["text"] not in texts, texts
 
 
+def test_no_im_not_going_to_hurt_anyone_after_the_losing_control_reply_is_asked_again(stack):
+    # The thirty-first user test's pregnant mum: her first words were read as losing control,
+    # and her denial got "Never shake a baby" again (docs/safety.md, fifty-ninth session).
+    sender = "hole-harm-misread"
+    texts, contract = say(stack, sender, "hi. im 16 weeks with my second and im scared")
+    # The case this answers: if the net stops misreading it, this says so.
+    assert contract["safety"] == "urgent", texts
+    texts, contract = say(
+        stack, sender, "what?? no im not going to hurt anyone. im scared my pnd will come back"
+    )
+    assert texts[:2] == ["Sorry if I got that wrong.", "Are you or your baby in danger right now?"]
+    assert not any("Never shake a baby" in t for t in texts), texts
+
+
 def test_safe_for_now_after_abuse_help_offers_the_topic_about_home_first(stack):
     # The fifth user test: a mum whose partner controls the money was offered Feeling low,
     # Worry and Feeling alone after "I'm safe for now".

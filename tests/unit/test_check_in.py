@@ -375,6 +375,41 @@ AFTER_LOSING_CONTROL_HELP = SessionSafety(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # The thirty-first user test's pregnant mum, misread as losing control (docs/safety.md,
+        # fifty-ninth session), and my own words of the same kind.
+        "what?? no im not going to hurt anyone. im scared my pnd will come back. i had it after "
+        "my first and was on antidepressants for months",
+        "i havent hurt anyone",
+        "id never hurt him, im just tired",
+    ],
+)
+def test_a_denial_of_harm_after_the_losing_control_reply_is_asked_as_a_misread(text):
+    turn = prepare_turn(text, AFTER_LOSING_CONTROL_HELP)
+    assert turn.text_for_rasa == '/safety_check{"safety_response": "losing_control"}'
+    assert [m["text"] for m in turn.immediate] == ["Sorry if I got that wrong."]
+
+
+@pytest.mark.parametrize(
+    ("text", "session"),
+    [
+        # Harm told beside the denial: the net reads it, crisis help goes on.
+        ("im not going to hurt anyone but i shook him earlier", AFTER_LOSING_CONTROL_HELP),
+        # The second opinion reads it (urgent): held, not asked as a misread. The rule named
+        # this one as asked; the net's reading comes first, as the rule also says.
+        ("no i would never hurt my baby", AFTER_LOSING_CONTROL_HELP),
+        # After the writer's own crisis reply, or with no crisis help: not this correction.
+        ("what?? no im not going to hurt anyone", AFTER_CRISIS_HELP),
+        ("im not going to hurt anyone", SessionSafety()),
+    ],
+)
+def test_a_denial_of_harm_is_not_asked_as_a_misread_elsewhere(text, session):
+    turn = prepare_turn(text, session)
+    assert not turn.immediate
+
+
+@pytest.mark.parametrize(
     ("session", "reply"),
     [
         (AFTER_LOSING_CONTROL_HELP, "losing_control"),
