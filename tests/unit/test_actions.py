@@ -2438,6 +2438,15 @@ async def test_calm_beside_a_practical_word_names_the_calm_helpline(find, latest
             "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads "
             "and partners, there is Men's Advice Line.",
         ),
+        # The thirty-first user test's dad, by the name parents use for it.
+        (
+            asked_with_no_list(
+                "so the domestic abuse helpline is that for men too or just women", "find_services"
+            ),
+            "mens-advice-line",
+            "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads "
+            "and partners, there is Men's Advice Line.",
+        ),
         (
             asked_with_no_list("is the mens advice line for women too", "ask_domestic_abuse"),
             "national-domestic-abuse-helpline",
