@@ -130,10 +130,7 @@ class CheckInAnswers:
         words: the caller has the safety net read it."""
         if not self._holds_listed(self._corrections.harm_misread, text):
             return False
-        said = _plain(self._normalise(text))
-        for words in self._corrections.harm_misread:
-            said = f" {said} ".replace(f" {words} ", " ").strip()
-        return not self._holds_listed(self._corrections.temper_veto, said)
+        return not self._harm_left(text, self._corrections.harm_misread)
 
     def says_not_me(self, text: str) -> bool:
         """Does `text` say the crisis is not the writer's own ("it's not me, it's my friend"), in
@@ -174,10 +171,15 @@ class CheckInAnswers:
         if not self._holds_listed(self._corrections.temper_asks, text):
             return False
         # Any harm keeps the crisis help, whatever else is said; "never hurt him" is not harm.
+        return not self._harm_left(text, self._corrections.child_fine)
+
+    def _harm_left(self, text: str, taken_out: tuple[str, ...]) -> bool:
+        """Whether a word of harm (`temper_veto`) is left in `text` once the listed words that
+        deny or rule out harm (`taken_out`: "never hurt him") are taken out."""
         said = _plain(self._normalise(text))
-        for words in self._corrections.child_fine:
+        for words in taken_out:
             said = f" {said} ".replace(f" {words} ", " ").strip()
-        return not self._holds_listed(self._corrections.temper_veto, said)
+        return self._holds_listed(self._corrections.temper_veto, said)
 
     def asks_whether_999(self, text: str) -> bool:
         """Does `text` ask whether to call 999, an ambulance or the police, or whether it is an
