@@ -308,6 +308,20 @@ def alternate_name(item: dict[str, Any]) -> str | None:
     return None if other.lower() == " ".join(str(item.get("name", "")).split()).lower() else other
 
 
+def left_out_name(item: dict[str, Any]) -> str | None:
+    """The header line's words for an ORUK `alternate_name` left out of its entry (too long for a
+    name a parent types, or not a text at all); None when it was used, missing or blank."""
+    value = item.get("alternate_name")
+    if value is not None and not isinstance(value, str):
+        # A feed's mistake: listed for the officer rather than dropped without a word (README).
+        kind = {bool: "true or false", int: "a number", float: "a number", list: "a list"}.get(
+            type(value), "an object"
+        )
+        return f"not a text ({kind}): {json.dumps(value)[:LONGEST_ALTERNATE]}"
+    other = alternate_name(item)
+    return other if other and len(other) > LONGEST_ALTERNATE else None
+
+
 def write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
@@ -326,12 +340,12 @@ async def import_feed(
     today = today or dt.date.today()
     items = await fetch_all(url, settings)
     areas = get_areas()
-    entries, problems, seen, long_names = [], [], set(), []
+    entries, problems, seen, left_out_names = [], [], set(), []
     for index, item in enumerate(items, start=1):
         entry = map_service(item, areas, today, url)
-        if (other := alternate_name(item)) and len(other) > LONGEST_ALTERNATE:
+        if left_out := left_out_name(item):
             # Not a name a parent types: kept for the officer, not in the entry (README).
-            long_names.append(f"# - {entry['id']}: {other}")
+            left_out_names.append(f"# - {entry['id']}: {left_out}")
         if entry["id"] in seen:
             problems.append(f"service #{index} ({entry['id']}): duplicate id")
             continue
@@ -350,11 +364,11 @@ async def import_feed(
         f"# Imported from {url} on {today.isoformat()} by `cradle catalogue import`.\n"
         "# Every kite mark is pending: complete audiences and needs, then award it.\n"
     )
-    if long_names:
+    if left_out_names:
         header += (
-            f"# Other names longer than {LONGEST_ALTERNATE} characters, left out of their entries"
-            " (add a short form to alternate_names if parents use one):\n"
-            + "\n".join(long_names)
+            f"# Other names left out of their entries (longer than {LONGEST_ALTERNATE} characters,"
+            " or not a text; add a short form to alternate_names if parents use one):\n"
+            + "\n".join(left_out_names)
             + "\n"
         )
     write_atomically(

@@ -76,11 +76,12 @@ async def test_a_full_import_writes_checked_entries_with_pending_kitemarks(
     assert report.services == 3
 
 
-async def test_an_import_reads_other_names_and_keeps_a_long_one_for_the_officer(
+async def test_an_import_reads_other_names_and_lists_the_unusable_ones_for_the_officer(
     aiohttp_server, tmp_path
 ):
-    # README, "Open Referral UK" (fifty-ninth session): a short other name is read, one too long
-    # for a name a parent types goes to the header, a repeat of the name and a blank are dropped.
+    # README, "Open Referral UK" (fifty-ninth and sixtieth sessions): a short other name is read,
+    # one too long for a name a parent types or not a text goes to the header, a repeat of the
+    # name and a blank are dropped.
     long_name = (
         "The Coventry and Warwickshire Partnership NHS Trust perinatal mental health service"
     )
@@ -89,18 +90,24 @@ async def test_an_import_reads_other_names_and_keeps_a_long_one_for_the_officer(
         {**oruk_service(2), "alternate_name": long_name},
         {**oruk_service(3), "alternate_name": "parent GROUP 3"},
         {**oruk_service(4), "alternate_name": "   "},
+        # Sixtieth session: not a text at all, listed for the officer rather than dropped.
+        {**oruk_service(5), "alternate_name": 12345},
+        {**oruk_service(6), "alternate_name": ["perinatal team", "PMHS"]},
     ]
     app, _ = make_feed({1: page(named, 1, 1)})
     server = await aiohttp_server(app)
     out = tmp_path / "services" / "imported.yml"
     count = await import_feed(str(server.make_url("/services")), out, FAST, dt.date(2026, 11, 22))
-    assert count == 4
+    assert count == 6
     entries = {e["id"]: e for e in yaml.safe_load(out.read_text())["services"]}
     assert entries["oruk-svc-1"]["alternate_names"] == ["perinatal team"]
-    assert not any("alternate_names" in entries[f"oruk-svc-{n}"] for n in (2, 3, 4))
+    assert not any("alternate_names" in entries[f"oruk-svc-{n}"] for n in (2, 3, 4, 5, 6))
     header = [line for line in out.read_text().splitlines() if line.startswith("#")]
     assert f"# - oruk-svc-2: {long_name}" in header
-    assert build_catalogue(out.parent, tmp_path / "c.db").services == 4
+    assert "# - oruk-svc-5: not a text (a number): 12345" in header
+    assert '# - oruk-svc-6: not a text (a list): ["perinatal team", "PMHS"]' in header
+    assert not any(line.startswith(("# - oruk-svc-3", "# - oruk-svc-4")) for line in header)
+    assert build_catalogue(out.parent, tmp_path / "c.db").services == 6
 
 
 @pytest.mark.parametrize(
