@@ -32,6 +32,8 @@ from cradle.catalogue.naming import (
     name_search_words,
     named_in,
     names_none,
+    numbered_in,
+    numbers_in,
     speaks_of_the_list,
 )
 from cradle.catalogue.search import open_catalogue, request_from_slots
@@ -652,7 +654,11 @@ class ActionFindServices(Action):
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
             return False  # the list path says so and shows the national lines
-        service = named_in(text, _by_name(shown)) or _the_one_the_line_named(tracker, text, shown)
+        service = (
+            named_in(text, _by_name(shown))
+            or numbered_in(text, _by_number(shown))
+            or _the_one_the_line_named(tracker, text, shown)
+        )
         if service is None:
             if names_none(text, _by_name(shown)) and await self.about_one_named(
                 dispatcher, tracker
@@ -717,6 +723,13 @@ class ActionFindServices(Action):
             found = await asyncio.to_thread(
                 self._open().with_names_like, name_search_words(term or text)
             )
+            # "is the 0808 2000 247 one for men": a number names its service (README, sixtieth
+            # session); only numbers the catalogue holds.
+            numbered = (
+                await asyncio.to_thread(self._open().with_phone, numbers_in(text))
+                if term is None
+                else []
+            )
         except CatalogueUnavailable:
             logger.exception("service catalogue unavailable")
             return False
@@ -724,7 +737,7 @@ class ActionFindServices(Action):
             named = [s for s in found if any(is_own_name(term, n) for n in s.names)]
             service = named[0] if len(named) == 1 else None
         else:
-            service = named_in(text, _by_name(found))
+            service = named_in(text, _by_name(found)) or numbered_in(text, _by_number(numbered))
         if service is None or reader.turns_down(text):
             return False
         await self._answer_about(dispatcher, tracker, service, text)
@@ -1133,6 +1146,11 @@ def welcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 def _by_name(services: list[ServiceResult]) -> list[tuple[str, ServiceResult]]:
     """Each service under each name it goes by ("perinatal team"), for `naming` to read."""
     return [(name, service) for service in services for name in service.names]
+
+
+def _by_number(services: list[ServiceResult]) -> list[tuple[str, ServiceResult]]:
+    """Each service under each phone number it has, for `naming.numbered_in` to read."""
+    return [(phone["number"], service) for service in services for phone in service.phones]
 
 
 def _latest_text(tracker: Tracker) -> str:

@@ -188,6 +188,31 @@ def _named(text: str, services: Sequence[tuple[str, T]]) -> list[T]:
     return list({id(item): item for item in named}.values())
 
 
+# A phone number as typed: five digits or more, with spaces, dashes or dots between them if any
+# ("0808 2000 247", "08082000247", "116-123"); fewer is an age, a time, 999 or 111, which are
+# named by words (README, "a phone number in a question about a service", sixtieth session).
+_NUMBER = re.compile(r"(?<![\d+])\+?\d(?:[ .-]?\d){4,}(?!\d)")
+
+
+def digits(number: str) -> str:
+    """A phone number's digits alone, as the UK dials it ("+44 808 2000 247" -> "08082000247")."""
+    only = "".join(ch for ch in number if ch.isdigit())
+    return f"0{only[2:]}" if number.lstrip().startswith("+44") else only
+
+
+def numbered_in(text: str, numbers: Sequence[tuple[str, T]]) -> T | None:
+    """The item (given as phone number and item) whose number the text says, by its digits;
+    None when it says none, or the numbers of more than one."""
+    said = set(numbers_in(text))
+    named = {id(item): item for number, item in numbers if digits(number) in said}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def numbers_in(text: str) -> list[str]:
+    """The phone numbers a text says, as digits (`digits`), for a search by number."""
+    return [digits(m.group()) for m in _NUMBER.finditer(text)]
+
+
 # Between a name and its practical word: "if calm is free", not "wellbeing hubs open late".
 _LINKS = frozenset("is s are still even actually really".split())
 

@@ -241,6 +241,19 @@ _SHOWN = """(s.kitemark_status = 'listed' OR (s.kitemark_status = 'awarded'
   AND s.last_verified >= :oldest"""
 
 
+# A phones row's number as digits alone, as `naming.digits` gives a typed one: numbers are kept
+# as written ("(01926) 410410", "+44 800 ..."), so the search by number compares digits.
+_PHONE_DIGITS = """REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
+    p.number, ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+44', '0')"""
+
+
+def _shown_params(when: dt.datetime) -> dict[str, Any]:
+    """The values `_SHOWN` binds: which entries parents may see on `when`'s day."""
+    today = when.astimezone(LONDON).date()
+    oldest = today - dt.timedelta(days=DEFAULT_MAX_AGE_DAYS)
+    return {"today": today.isoformat(), "oldest": oldest.isoformat()}
+
+
 def _time_params(when: dt.datetime) -> dict[str, Any]:
     local = when.astimezone(LONDON)
     today = local.date()
@@ -532,7 +545,6 @@ class Catalogue:
         if not terms:
             return []
         when = when or dt.datetime.now(tz=LONDON)
-        today = when.astimezone(LONDON).date()
         sql = f"""
             SELECT {_COLUMNS},
                    (SELECT MIN(scope) FROM service_areas sa WHERE sa.service_id = s.id) AS scope
@@ -545,9 +557,32 @@ class Catalogue:
         params = {
             "fts": f"{{name alternate_names}} : ({terms})",
             "limit": limit,
-            "today": today.isoformat(),
-            "oldest": (today - dt.timedelta(days=DEFAULT_MAX_AGE_DAYS)).isoformat(),
+            **_shown_params(when),
         }
+        with self._lock:
+            rows = list(self._db.query(sql, params))
+            return [self._result(row, when) for row in rows]
+
+    def with_phone(
+        self, numbers: list[str], when: dt.datetime | None = None
+    ) -> list[ServiceResult]:
+        """Services parents may see today with one of these phone numbers (as digits alone,
+        `naming.digits`): "is the 0808 2000 247 one for men" names the line by its number."""
+        if not numbers:
+            return []
+        when = when or dt.datetime.now(tz=LONDON)
+        bound = {f"n{i}": n for i, n in enumerate(numbers)}
+        listed = ", ".join(f":{key}" for key in bound)
+        sql = f"""
+            SELECT {_COLUMNS},
+                   (SELECT MIN(scope) FROM service_areas sa WHERE sa.service_id = s.id) AS scope
+            FROM services s
+            JOIN organizations o ON o.id = s.organization_id
+            WHERE {_SHOWN} AND s.id IN (
+                SELECT p.service_id FROM phones p
+                WHERE {_PHONE_DIGITS} IN ({listed}))
+            ORDER BY s.id"""  # noqa: S608 - fixed fragments, values bound
+        params = {**bound, **_shown_params(when)}
         with self._lock:
             rows = list(self._db.query(sql, params))
             return [self._result(row, when) for row in rows]

@@ -2353,6 +2353,7 @@ async def test_how_can_i_help_them_answers_the_helper_from_reviewed_content(
 
 
 CALM_LISTED = ("calm-helpline", "samaritans", "warwickshire-fis")
+ABUSE_LINES = ("national-domestic-abuse-helpline", "mens-advice-line", "samaritans")
 
 
 @pytest.mark.parametrize(
@@ -2453,6 +2454,20 @@ async def test_calm_beside_a_practical_word_names_the_calm_helpline(find, latest
             "No: Men's Advice Line is not set up for mums. For mums, there is National Domestic "
             "Abuse Helpline.",
         ),
+        # The thirty-first user test's dad named the line by its number (README, "a phone
+        # number in a question about a service", sixtieth session), as typed or run together.
+        (
+            asked_with_no_list("is the 0808 2000 247 one for men or not", "ask_dads"),
+            "mens-advice-line",
+            "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads "
+            "and partners, there is Men's Advice Line.",
+        ),
+        (
+            under_listed("is 08082000247 for men or not", "find_services", ABUSE_LINES),
+            "mens-advice-line",
+            "No: National Domestic Abuse Helpline is not set up for dads and partners. For dads "
+            "and partners, there is Men's Advice Line.",
+        ),
     ],
 )
 async def test_who_a_named_service_is_for_comes_from_its_audiences(find, latest, service, first):
@@ -2466,6 +2481,29 @@ async def test_who_a_named_service_is_for_comes_from_its_audiences(find, latest,
     said = texts(dispatcher)
     assert payloads(dispatcher)["services"] == [service], said
     assert said[0] == first and len(said) == 2, said  # then the card's line
+
+
+@pytest.mark.parametrize(
+    ("latest", "card"),
+    [
+        (asked_with_no_list("is 116 123 free", "find_services"), "samaritans"),
+        (asked_with_no_list("can i text 85258 at night, is it free", "find_services"), "shout"),
+        (under_listed("is 0800-999-5428 free", "find_services", ABUSE_LINES), "galop"),
+        # A number no listed service has names nothing: answered as before.
+        (asked_with_no_list("is 0121 496 0000 free", "find_services"), None),
+        (under_listed("is 01926 000000 free to call", "find_services", ABUSE_LINES), None),
+    ],
+)
+async def test_a_phone_number_names_the_service_whose_number_it_is(find, latest, card):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, latest, {})
+    cards = [c["id"] for c in payloads(dispatcher).get("cards", [])]
+    if card:
+        assert cards == [card], texts(dispatcher)
+        name = payloads(dispatcher)["cards"][0]["name"]
+        assert texts(dispatcher)[0].startswith(f"{name} "), texts(dispatcher)  # its cost line
+    else:
+        assert len(cards) != 1, texts(dispatcher)
 
 
 @pytest.mark.parametrize(

@@ -291,6 +291,55 @@ def test_a_service_is_found_by_another_name_it_goes_by(services_dir, tmp_path):
     assert exported["new-service"]["alternate_name"] == "perinatal team"
 
 
+def test_a_service_is_found_by_its_phone_number_as_typed(services_dir, tmp_path):
+    # "is the 0808 2000 247 one for men" (README, "a phone number in a question about a service",
+    # sixtieth session): numbers kept as written are compared by their digits; a service parents
+    # may not see is not found by its number either.
+    write_services(
+        services_dir,
+        [
+            _entry(
+                phones=[
+                    {
+                        "number": "(01926) 410 410",
+                        "type": "voice",
+                        "source": "https://example.org/new",
+                    }
+                ]
+            ),
+            _entry(
+                id="unlisted-service",
+                phones=[
+                    {
+                        "number": "+44 24 7600 0000",
+                        "type": "voice",
+                        "source": "https://example.org/new",
+                    }
+                ],
+                kitemark={"scheme": "fixture", "status": "pending"},
+            ),
+            _entry(
+                id="plus-service",
+                phones=[
+                    {
+                        "number": "+44 1788 000 000",
+                        "type": "voice",
+                        "source": "https://example.org/new",
+                    }
+                ],
+            ),
+        ],
+    )
+    out = tmp_path / "catalogue.db"
+    build_fixture(services_dir, out)
+    catalogue = Catalogue.open(out, frozenset(get_areas().district_names))
+    assert [s.id for s in catalogue.with_phone(["01926410410"], when=NOON)] == ["new-service"]
+    assert [s.id for s in catalogue.with_phone(["01788000000"], when=NOON)] == ["plus-service"]
+    assert not catalogue.with_phone(["02476000000"], when=NOON)
+    assert not catalogue.with_phone(["01926"], when=NOON)
+    assert not catalogue.with_phone([], when=NOON)
+
+
 def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):
     (services_dir / "broken.yml").write_text("services:\n  - id: x\n   name: bad indent\n")
     with pytest.raises(Exception) as err:

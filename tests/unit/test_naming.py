@@ -13,6 +13,8 @@ from cradle.catalogue.naming import (
     asks_who_for,
     name_phrases,
     named_in,
+    numbered_in,
+    numbers_in,
     speaks_of_the_list,
 )
 from cradle.replies import services_in_last_reply
@@ -156,3 +158,29 @@ def test_a_question_about_waiting_is_read_from_its_words(text, waiting):
 def test_who_a_named_service_is_for_is_read_from_its_words(text, who, named):
     assert asks_who_for(text) == who
     assert named_in(text, [(name, i) for name, i in LISTED]) == named
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # README, "a phone number in a question about a service" (sixtieth session).
+        ("is the 0808 2000 247 one for men or not", ["08082000247"]),
+        ("08082000247?", ["08082000247"]),
+        ("is 0808-2000-247 free", ["08082000247"]),
+        ("+44 808 2000 247 is that them", ["08082000247"]),
+        ("can i text 85258 or ring 116 123", ["85258", "116123"]),
+        # Ages, times, years, 999 and 111 are not read as numbers of a service.
+        ("my baby is 2 weeks old and its 3am", []),
+        ("since march 2026", []),
+        ("should i call 999 or 111", []),
+    ],
+)
+def test_phone_numbers_are_read_by_their_digits(text, numbers):
+    assert numbers_in(text) == numbers
+
+
+def test_a_number_names_one_service_or_none():
+    lines = [("0808 2000 247", "ndah"), ("116 123", "samaritans"), ("85258", "shout")]
+    assert numbered_in("is the 08082000247 one for men", lines) == "ndah"
+    assert numbered_in("is 0121 496 0000 free", lines) is None
+    assert numbered_in("is 116 123 better than 85258", lines) is None  # two: the list answers
