@@ -575,6 +575,9 @@ class ActionFindServices(Action):
         request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
+        if ask is not None and ask.not_crisis:
+            # "someone to talk to in the evenings, not a crisis line" (README, sixtieth session).
+            request = replace(request, query=replace(request.query, without_crisis_lines=True))
         try:
             outcome = await asyncio.to_thread(self._search, request)
         except CatalogueUnavailable:

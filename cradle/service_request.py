@@ -39,6 +39,7 @@ class ServiceAsk:
     needs: tuple[str, ...] = ()  # catalogue needs (topic ids and others), in the file's order
     other_language: bool = False  # asks for services in another language (or an interpreter)
     group: str | None = None  # parents the catalogue has no audience for (`unlisted_groups`)
+    not_crisis: bool = False  # turns crisis lines down ("not a crisis line": `not_crisis`)
 
 
 # The entity of a kind of help with no listed service ("parenting-courses"), sent by the
@@ -114,6 +115,7 @@ class RequestReader:
         self.audiences = groups("audiences", frozenset({"mum", "dad-or-partner"}))
         self.contact = groups("contact", frozenset(CONTACTS))
         self.other_language = compile_all(data.get("other_language"), "other_language")
+        self.not_crisis = compile_all(data.get("not_crisis"), "not_crisis")
         self.abuse_questions = compile_all(data.get("asks_if_abuse"), "asks_if_abuse")
         self.turned_down = compile_all(data.get("turns_down"), "turns_down")
         self.groups: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {}
@@ -184,6 +186,7 @@ class RequestReader:
             needs,
             language,
             group,
+            any(p.search(text) for p in self.not_crisis),
         )
 
     def _names_help(self, text: str) -> bool:

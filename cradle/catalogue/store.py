@@ -89,6 +89,9 @@ class SearchQuery:
     contact: str | None = None  # "text": services a parent can text; "phone", "online", ...
     cost: str | None = None  # "free" or "low-cost"
     text: str | None = None  # full-text search over name, description and needs
+    # Turned down by the parent ("not a crisis line"): no service with the crisis need, and no
+    # crisis line added as the backup (README, sixtieth session).
+    without_crisis_lines: bool = False
 
     def checked(
         self, district_ids: frozenset[str], served: frozenset[str] = frozenset()
@@ -345,7 +348,7 @@ class Catalogue:
         """The best service for the need that can be reached now (at night) or is 24/7 (by day);
         failing that, the best crisis line that can."""
         for needs in (query.needs, (CRISIS,)):
-            if not needs:
+            if not needs or (query.without_crisis_lines and needs == (CRISIS,)):
                 continue
             found = self._query(
                 replace(
@@ -413,6 +416,12 @@ class Catalogue:
         if not crisis_lines:
             # Lines only for crises (e.g. urgent mental health help) are not a topic answer.
             extra.append("AND s.crisis_only = 0")
+        if query.without_crisis_lines:
+            extra.append(
+                "AND NOT EXISTS(SELECT 1 FROM service_needs n"
+                " WHERE n.service_id = s.id AND n.need = :crisis_need)"
+            )
+            params["crisis_need"] = CRISIS
         when = query.moment()
         today = query.day()
         params.update(

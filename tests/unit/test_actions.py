@@ -2567,3 +2567,21 @@ async def test_a_question_about_cradle_that_asks_for_services_gets_them(find, te
     assert bool(listed) is services, texts(dispatcher)
     if services:
         assert listed[0] == "saturdads-rugby", listed  # Rugby's dads' group first
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis_lines"),
+    [
+        # README, "not a crisis line" (sixtieth session): the thirtieth user test's mum.
+        ("someone to talk to in the evenings, not a crisis line", False),
+        ("any support in stratford? not a crisis line, just someone to talk to", False),
+        ("someone to talk to in the evenings", True),
+    ],
+)
+async def test_a_request_that_turns_crisis_lines_down_gets_none(find, text, crisis_lines):
+    dispatcher = CollectingDispatcher()
+    await find.run(dispatcher, asked_with_no_list(text, "find_services"), {})
+    listed = set(payloads(dispatcher)["services"])
+    assert listed, texts(dispatcher)
+    lines = {"samaritans", "shout", "calm-helpline", "nhs-111-mental-health"}
+    assert bool(listed & lines) is crisis_lines, listed

@@ -11,7 +11,7 @@ import pytest
 from cradle.areas import get_areas
 from cradle.catalogue.build import build_catalogue
 from cradle.catalogue.hours import LONDON
-from cradle.catalogue.model import CatalogueError
+from cradle.catalogue.model import CRISIS, CatalogueError, load_services
 from cradle.catalogue.search import request_from_slots
 from cradle.catalogue.store import BadQuery, Catalogue, CatalogueUnavailable, SearchQuery
 from cradle.paths import content_dir
@@ -338,6 +338,25 @@ def test_a_service_is_found_by_its_phone_number_as_typed(services_dir, tmp_path)
     assert not catalogue.with_phone(["02476000000"], when=NOON)
     assert not catalogue.with_phone(["01926"], when=NOON)
     assert not catalogue.with_phone([], when=NOON)
+
+
+@pytest.mark.parametrize("hour", [12, 2])
+def test_a_search_without_crisis_lines_leaves_them_out_by_day_and_at_night(real_catalogue, hour):
+    # "someone to talk to in the evenings, not a crisis line" (README, sixtieth session): no
+    # service with the crisis need, nor one added as the backup at night.
+    from cradle.service_request import get_request_reader
+
+    crisis = {
+        s.id for s in load_services(content_dir() / "services", get_areas()) if CRISIS in s.needs
+    }
+    query = SearchQuery(
+        needs=get_request_reader().no_need_named,
+        district="stratford-on-avon",
+        when=NOON.replace(hour=hour),
+    )
+    assert crisis & {r.id for r in real_catalogue.search(query).results}  # the list as before
+    found = real_catalogue.search(dataclasses.replace(query, without_crisis_lines=True)).results
+    assert found and not crisis & {r.id for r in found}, [r.id for r in found]
 
 
 def test_a_yaml_syntax_error_names_the_line(services_dir, tmp_path):

@@ -359,3 +359,23 @@ def test_the_service_a_groups_line_names_leads_the_list_and_the_rest_keep_their_
     # A group without `first`, or the service not found: unchanged.
     assert reader.led_by("lgbtq-parents", found) == found
     assert reader.led_by("parenting-courses", found[:2]) == found[:2]
+
+
+@pytest.mark.parametrize(
+    ("text", "turned_down"),
+    [
+        # README, "not a crisis line" (sixtieth session): the thirtieth user test's mum.
+        ("someone to talk to in the evenings, not a crisis line", True),
+        ("just someone to talk to, not a crisis line", True),
+        ("no crisis lines please, any support near me", True),
+        ("im not in crisis, i just want someone to talk to", True),
+        ("who can i talk to, i dont want a crisis number", True),
+        # A question about one, or "not an emergency" (which NHS 111 is for), is not the words.
+        ("is samaritans a crisis line", False),
+        ("its not an emergency but who can i talk to", False),
+        ("someone to talk to in the evenings", False),
+    ],
+)
+def test_a_request_can_turn_crisis_lines_down(text, turned_down):
+    ask = get_request_reader().read(text, asked=True)
+    assert ask is not None and ask.not_crisis is turned_down
