@@ -572,7 +572,11 @@ class ActionFindServices(Action):
             return events
         if audience is None and (audience := _said_mum(tracker)) is not None:
             events.append(SlotSet("audience", audience))
-        request = request_from_slots(topic, area, audience, _needs_without_topic(ask))
+        # A group asked for ("a mums group in atherstone" after the relationships answer) is
+        # searched as with no topic before; the topic stays for what follows (README, sixtieth
+        # session: the thirty-first user test's grandmother got the abuse lines).
+        searched = None if _topic_named(ask) is None and _other_need_named(ask) else topic
+        request = request_from_slots(searched, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
         if ask is not None and ask.not_crisis:
@@ -1262,8 +1266,13 @@ def _outside_line(area: AreaMatch, outcome: SearchOutcome | None) -> dict[str, A
 def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:
     """What to search for when there is no topic: the needs the request named that are not
     topics ("baby groups": meeting other parents), else the everyday needs."""
-    named = tuple(n for n in ask.needs if n not in topic_ids()) if ask is not None else ()
-    return named or get_request_reader().no_need_named
+    return _other_need_named(ask) or get_request_reader().no_need_named
+
+
+def _other_need_named(ask: ServiceAsk | None) -> tuple[str, ...]:
+    """The needs a service request named that are not topics ("baby groups": meeting other
+    parents)."""
+    return tuple(n for n in ask.needs if n not in topic_ids()) if ask is not None else ()
 
 
 def _topic_named(ask: ServiceAsk | None) -> str | None:

@@ -2585,3 +2585,32 @@ async def test_a_request_that_turns_crisis_lines_down_gets_none(find, text, cris
     assert listed, texts(dispatcher)
     lines = {"samaritans", "shout", "calm-helpline", "nhs-111-mental-health"}
     assert bool(listed & lines) is crisis_lines, listed
+
+
+GROUPS = {"warwickshire-fis", "warwickshire-wellbeing-hubs"}  # meeting other parents, county-wide
+ABUSE_SERVICES = {"national-domestic-abuse-helpline", "refuge-warwickshire", "mens-advice-line"}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "groups"),
+    [
+        # README, "a group asked for wins over the topic before" (sixtieth session): the
+        # thirty-first user test's grandmother, after the relationships answer.
+        ("is there a mums group in atherstone", "relationships", True),
+        ("any groups for new mums in atherstone", "low-mood", True),
+        ("is there a mums group in atherstone", None, True),
+        # No need named: the topic talked about is still what is searched.
+        ("any support in atherstone", "relationships", False),
+    ],
+)
+async def test_a_group_asked_for_wins_over_the_topic_before(find, text, topic, groups):
+    dispatcher = CollectingDispatcher()
+    latest = tracker("find_services", **({"topic": topic} if topic else {}))
+    latest.latest_message["text"] = text
+    await find.run(dispatcher, latest, {})
+    listed = set(payloads(dispatcher)["services"])
+    if groups:  # the groups, and at most the line added for the hour (`Catalogue._backup`)
+        assert GROUPS <= listed and len(listed - GROUPS) <= 1, listed
+        assert not listed & (ABUSE_SERVICES | {"relate"}), listed
+    else:
+        assert "relate" in listed, listed  # the relationships topic's own
