@@ -39,6 +39,7 @@ from cradle.catalogue.naming import (
 from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
+    DADS_AUDIENCE,
     HELPING_AUDIENCE,
     LIST_QUESTIONS,
     MUM_AUDIENCE,
@@ -158,7 +159,10 @@ class ActionAnswerTopic(Action):
         if topic_id == "dads" and focused is None and not wants_services and after_abuse(tracker):
             # "is there help for men with this?" after the abuse reply: "this" is the abuse, and
             # its answer for dads names the Men's Advice Line (the thirtieth user test; README).
-            return answer_topic(dispatcher, tracker, "domestic-abuse", who="dad-or-partner")
+            # He stays a dad for the rest of the conversation (README, sixtieth session): the
+            # check's "No" later answered him for anyone, the women's line alone by text.
+            kept = [] if tracker.get_slot("audience") else [SlotSet("audience", DADS_AUDIENCE)]
+            return [*kept, *answer_topic(dispatcher, tracker, "domestic-abuse", who=DADS_AUDIENCE)]
         if focused is not None and not wants_services:
             carry_on = continued_topic(tracker, focused)
             nxt = next_part(tracker, carry_on) if carry_on is not None else None
@@ -1340,7 +1344,7 @@ def _reader(tracker: Tracker) -> str | None:
 def _audience(tracker: Tracker) -> str | None:
     audience = normalise_audience(tracker.get_slot("audience"))
     if audience is None and latest_intent(tracker) == "ask_dads":
-        return "dad-or-partner"
+        return DADS_AUDIENCE
     return audience or _said_mum(tracker)
 
 

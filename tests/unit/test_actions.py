@@ -24,7 +24,7 @@ from actions.actions import (
 )
 from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import ServiceResult
-from cradle.content import SECTION_KEYS, get_topic, intent_for_topic, topic_ids
+from cradle.content import DADS_AUDIENCE, SECTION_KEYS, get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.glossary import get_glossary
 from cradle.operator import Operator, get_operator, load_operator
@@ -2614,3 +2614,36 @@ async def test_a_group_asked_for_wins_over_the_topic_before(find, text, topic, g
         assert not listed & (ABUSE_SERVICES | {"relate"}), listed
     else:
         assert "relate" in listed, listed  # the relationships topic's own
+
+
+@pytest.mark.parametrize(
+    ("crisis_reply", "given", "kept"),
+    [
+        # README, "he stays a dad for the rest of the conversation" (sixtieth session).
+        ("abuse", None, [DADS_AUDIENCE]),
+        ("abuse", "mum", []),  # she said who she is: not changed
+        ("abuse_for_other", None, []),  # the dads topic for a friend's abuse sets nothing
+        (None, None, []),
+    ],
+)
+async def test_after_the_abuse_answer_for_dads_the_conversation_keeps_him_a_dad(
+    crisis_reply, given, kept
+):
+    slots = {"safety_tier": "urgent", "safety_response": crisis_reply} if crisis_reply else {}
+    slots |= {"audience": given} if given else {}
+    events = await ActionAnswerTopic().run(CollectingDispatcher(), tracker("ask_dads", **slots), {})
+    assert [e["value"] for e in events if e.get("name") == "audience"] == kept
+
+
+async def test_no_to_the_danger_check_then_answers_him_as_a_dad():
+    # The thirtieth user test's dad pressed "No" and got the abuse answer for anyone.
+    from actions.actions import ActionCheckCleared
+
+    slots = {"safety_tier": "urgent", "safety_response": "abuse"}
+    events = await ActionAnswerTopic().run(CollectingDispatcher(), tracker("ask_dads", **slots), {})
+    slots |= {e["name"]: e["value"] for e in events if e.get("name") == "audience"}
+    dispatcher = CollectingDispatcher()
+    latest = tracker("deny", "sms", pending_topic="domestic-abuse", **slots)
+    await ActionCheckCleared().run(dispatcher, latest, {})
+    said = " ".join(texts(dispatcher))
+    assert "Men's Advice Line" in said, said
