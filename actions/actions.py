@@ -358,6 +358,7 @@ def answer_topic(
     kept = [SlotSet("audience", audience)] if said else []
     return [
         *kept,
+        *_place_kept(tracker),
         SlotSet("topic", topic_id),
         SlotSet("topic_seen", [focus.marker] if focus else []),
         SlotSet(HELPING_SLOT, helping),
@@ -1265,6 +1266,16 @@ def _outside_line(area: AreaMatch, outcome: SearchOutcome | None) -> dict[str, A
     if served is None or all(r.scope == NATIONAL_SCOPE for r in found):
         return say("area_outside", note=note)
     return say("area_outside_served", note=note, served=served)
+
+
+def _place_kept(tracker: Tracker) -> list[dict[str, Any]]:
+    """The Warwickshire district a topic question names exactly ("my daughter in law in
+    atherstone cries all day"), kept for the conversation when no place is kept yet, so a later
+    request for services need not ask where (README, "a place said once is kept")."""
+    if tracker.get_slot("area") is not None:
+        return []
+    district = get_areas().find_in_text(_latest_text(tracker)).district
+    return [SlotSet("area", district)] if district else []
 
 
 def _needs_without_topic(ask: ServiceAsk | None) -> tuple[str, ...]:

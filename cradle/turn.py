@@ -1067,14 +1067,20 @@ def topic_to_carry(topic_id: str | None, text: str) -> str | None:
     return topic_id
 
 
-def with_pending_topic(turn: PreparedTurn, topic_id: str | None) -> PreparedTurn:
-    """The safety question, carrying the topic to answer once the parent says "No"."""
+def with_pending_topic(turn: PreparedTurn, topic_id: str | None, text: str = "") -> PreparedTurn:
+    """The safety question, carrying the topic to answer once the parent says "No", and the
+    Warwickshire district `text` names (its id, never the words), so a later request for
+    services need not ask where again (README, "a place said once is kept")."""
     question = f"/{CHECK_INTENT}"
     sent = turn.text_for_rasa
-    if topic_id is None or sent is None or not sent.startswith(question):
+    district = get_areas().find_in_text(text).district if text else None
+    if (topic_id is None and district is None) or sent is None or not sent.startswith(question):
         return turn
     entities = json.loads(sent.removeprefix(question) or "{}")
-    entities[PENDING_TOPIC] = topic_id
+    if topic_id is not None:
+        entities[PENDING_TOPIC] = topic_id
+    if district is not None:
+        entities["area"] = district
     return replace(turn, text_for_rasa=f"{question}{json.dumps(entities)}")
 
 

@@ -253,7 +253,7 @@ async def guarded_turn(
         # A question about the services just listed carries its kind, not a topic
         # (docs/safety.md, fifty-seventh session).
         pending = list_question(turn.safety, text) or await _pending_topic(guess, text)
-        turn = with_pending_topic(turn, pending)
+        turn = with_pending_topic(turn, pending, text)
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:
         messages = assemble_reply(turn, [], channel=input_channel)

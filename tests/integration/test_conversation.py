@@ -1456,3 +1456,27 @@ def test_a_parenting_course_asked_for_and_a_listed_service_turned_down(stack):
         texts, contract = say(stack, sender, said)
         assert not any(t.startswith("Samaritans: ") for t in texts), texts
         assert " ".join(texts[0].split()) == none and contract["services"][0] == "warwickshire-fis"
+
+
+def test_a_place_named_in_a_held_message_is_not_asked_for_again(stack):
+    # The thirty-first user test's grandmother named Atherstone in her first message and was
+    # asked for her town later (README, "a place said once is kept", sixtieth session).
+    sender = "place-said-once"
+    texts, contract = say(
+        stack,
+        sender,
+        "my son's partner in atherstone had a baby 3 weeks ago and cries all day, im really "
+        "worried",
+    )
+    assert stack.tracker(sender)["slots"].get("area") == "north-warwickshire", texts
+    say(stack, sender, "/deny")  # "No" to "Are you or your baby in danger right now?"
+    texts, contract = say(
+        stack,
+        sender,
+        "thats about couples. who could she talk to? shes not from round here and doesnt know "
+        "anyone",
+    )
+    assert contract["services"], texts
+    question = " ".join(message("ask_area_to_narrow")["text"].split())
+    assert not any(question in " ".join(t.split()) for t in texts), texts
+    assert any("North Warwickshire" in t for t in texts), texts

@@ -2647,3 +2647,22 @@ async def test_no_to_the_danger_check_then_answers_him_as_a_dad():
     await ActionCheckCleared().run(dispatcher, latest, {})
     said = " ".join(texts(dispatcher))
     assert "Men's Advice Line" in said, said
+
+
+@pytest.mark.parametrize(
+    ("text", "kept_before", "kept"),
+    [
+        # README, "a place said once is kept" (sixtieth session): the thirty-first user test's
+        # grandmother was asked for her town after naming Atherstone.
+        ("my daughter in law in atherstone is in tears all day", None, ["north-warwickshire"]),
+        ("im in tears all day, we live in nuneaton", None, ["nuneaton-and-bedworth"]),
+        ("im in tears all day", None, []),
+        ("my daughter in law in atherstone is in tears all day", "rugby", []),
+        ("we moved to leeds and im in tears all day", None, []),
+    ],
+)
+async def test_a_place_named_in_a_topic_question_is_kept(text, kept_before, kept):
+    latest = tracker("ask_low_mood", **({"area": kept_before} if kept_before else {}))
+    latest.latest_message["text"] = text
+    events = await ActionAnswerTopic().run(CollectingDispatcher(), latest, {})
+    assert [e["value"] for e in events if e.get("name") == "area"] == kept

@@ -548,6 +548,38 @@ def test_only_the_safety_question_carries_a_pending_topic():
 
 
 @pytest.mark.parametrize(
+    ("text", "topic", "sent"),
+    [
+        # README, "a place said once is kept" (sixtieth session): the district's id, not words.
+        (
+            "my daughter in law in atherstone cries all day",
+            "crying-baby",
+            '{"safety_response": "abuse", "pending_topic": "crying-baby", '
+            '"area": "north-warwickshire"}',
+        ),
+        (
+            "shes in rugby and i dont know what to do",
+            None,
+            '{"safety_response": "abuse", "area": "rugby"}',
+        ),
+        (
+            "she cries all day",
+            "crying-baby",
+            '{"safety_response": "abuse", "pending_topic": "crying-baby"}',
+        ),
+        ("we moved to leeds and she cries all day", None, None),  # outside: nothing kept
+    ],
+)
+def test_the_safety_question_carries_the_district_a_held_message_names(text, topic, sent):
+    from cradle.safety import SafetyResult
+    from cradle.turn import PreparedTurn, with_pending_topic
+
+    check = PreparedTurn(SafetyResult("none", "check"), '/safety_check{"safety_response": "abuse"}')
+    carried = with_pending_topic(check, topic, text)
+    assert carried.text_for_rasa == (f"/safety_check{sent}" if sent else check.text_for_rasa)
+
+
+@pytest.mark.parametrize(
     "typed", ['/deny{"pending_topic": "low-mood"}', '/safety_check{"pending_topic": "low-mood"}']
 )
 def test_a_parent_cannot_set_the_pending_topic_by_typing_a_command(typed):
