@@ -291,43 +291,21 @@ def test_a_service_is_found_by_another_name_it_goes_by(services_dir, tmp_path):
     assert exported["new-service"]["alternate_name"] == "perinatal team"
 
 
+def _phone(number: str) -> list[dict[str, str]]:
+    return [{"number": number, "type": "voice", "source": "https://example.org/new"}]
+
+
 def test_a_service_is_found_by_its_phone_number_as_typed(services_dir, tmp_path):
     # "is the 0808 2000 247 one for men" (README, "a phone number in a question about a service",
     # sixtieth session): numbers kept as written are compared by their digits; a service parents
     # may not see is not found by its number either.
+    pending = {"scheme": "fixture", "status": "pending"}
     write_services(
         services_dir,
         [
-            _entry(
-                phones=[
-                    {
-                        "number": "(01926) 410 410",
-                        "type": "voice",
-                        "source": "https://example.org/new",
-                    }
-                ]
-            ),
-            _entry(
-                id="unlisted-service",
-                phones=[
-                    {
-                        "number": "+44 24 7600 0000",
-                        "type": "voice",
-                        "source": "https://example.org/new",
-                    }
-                ],
-                kitemark={"scheme": "fixture", "status": "pending"},
-            ),
-            _entry(
-                id="plus-service",
-                phones=[
-                    {
-                        "number": "+44 1788 000 000",
-                        "type": "voice",
-                        "source": "https://example.org/new",
-                    }
-                ],
-            ),
+            _entry(phones=_phone("(01926) 410 410")),
+            _entry(id="unlisted-service", phones=_phone("+44 24 7600 0000"), kitemark=pending),
+            _entry(id="plus-service", phones=_phone("+44 1788 000 000")),
         ],
     )
     out = tmp_path / "catalogue.db"
