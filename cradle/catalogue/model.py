@@ -174,10 +174,17 @@ def normalise_phone(number: str, kind: str) -> str:
 COSTS = ("free", "low-cost")
 
 
+_SAYS_FREE = re.compile(r"\bfree\b", re.IGNORECASE)
+
+
 def _cost(entry: dict[str, Any]) -> str | None:
     value = entry.get("cost_options")
     if value is not None and value not in COSTS:
         raise ValueError(f"cost_options must be one of {', '.join(COSTS)}, not {value!r}")
+    if value is None and _SAYS_FREE.search(str(entry.get("description") or "")):
+        # The card would say "free" and the cost answer "I don't know" (README, sixtieth
+        # session): record the cost from the source, or take the word out.
+        raise ValueError('the description says "free" but no cost_options is recorded')
     return value
 
 

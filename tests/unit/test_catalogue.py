@@ -167,6 +167,8 @@ def _entry(**changes):
         ({"service_areas": ["narnia"]}, "unknown service_areas: narnia"),
         ({"needs": ["astrology"]}, "unknown needs: astrology"),
         ({"cost_options": "cheap"}, "cost_options must be one of free, low-cost"),
+        # The card and the cost answer agree (README, sixtieth session).
+        ({"description": "A free group for mums."}, 'the description says "free"'),
         ({"phones": [{"number": "12345", "type": "voice"}]}, "not a valid UK number"),
         ({"phones": [{"number": "+1 212 555 0100", "type": "voice"}]}, "not a valid UK number"),
         ({"kitemark": None}, "missing kitemark"),
@@ -269,6 +271,23 @@ def test_a_service_with_no_cost_options_is_not_called_free(services_dir, tmp_pat
     assert "free-service" in free and "new-service" not in free
     assert "new-service" in ids(catalogue, needs=("low-mood",), district="rugby", limit=50)
     assert catalogue.get("new-service", today=TODAY, when=NOON).cost is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"description": "A free group for mums.", "cost_options": "free"},
+        {"description": "A free first session, then a small charge.", "cost_options": "low-cost"},
+        {"description": "A group for mums."},
+    ],
+)
+def test_a_description_saying_free_builds_with_a_recorded_cost(services_dir, tmp_path, changes):
+    write_services(services_dir, [_entry(**changes)])
+    out = tmp_path / "catalogue.db"
+    build_fixture(services_dir, out)
+    catalogue = Catalogue.open(out, frozenset(get_areas().district_names))
+    found = catalogue.get("new-service", today=TODAY, when=NOON)
+    assert found is not None and found.cost == changes.get("cost_options")
 
 
 def test_a_service_is_found_by_another_name_it_goes_by(services_dir, tmp_path):
