@@ -419,6 +419,15 @@ def test_malformed_topic_files_name_the_line(text, line):
         ("i snapped at the baby and feel awful", None),
         ("my dad had a short temper when i was a kid", None),
         ("im so snappy with him, i pushed him yesterday", None),
+        # Anger about the birth is not a short temper (the thirty-second user test's mum;
+        # README, sixtieth session).
+        (
+            "i cant even drive past the hospital anymore i go the long way round. and im so angry"
+            " it all went wrong. what even is this",
+            None,
+        ),
+        ("im so angry at the midwives for how my labour went", None),
+        ("ive been so snappy with my partner since the birth", "own-short-temper"),
         # Twins (the fourteenth user test's mum, not a frozen set), and my own near misses.
         ("just found out its twins and im terrified how will i cope", "twins-or-more"),
         ("we have twins and i feel so alone", "twins-or-more"),
