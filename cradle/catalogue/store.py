@@ -580,7 +580,7 @@ class Catalogue:
         if not numbers:
             return []
         when = when or dt.datetime.now(tz=LONDON)
-        bound = {f"n{i}": n for i, n in enumerate(numbers)}
+        bound = {f"n{i}": n for i, n in enumerate(dict.fromkeys(numbers))}  # each once
         listed = ", ".join(f":{key}" for key in bound)
         sql = f"""
             SELECT {_COLUMNS},
