@@ -87,6 +87,12 @@ def response_texts() -> list[str]:
         ("sleep-and-exhaustion", "https://www.lullabytrust.org.uk/safer-sleep-advice/"),
         ("crying-baby", "https://www.lullabytrust.org.uk/safer-sleep-advice/"),
         ("crying-baby", "https://iconcope.org/"),
+        # "Is it too late?" (README, sixtieth session): PTSD is treatable years after.
+        (
+            "birth-experience",
+            "https://www.nhs.uk/mental-health/conditions/post-traumatic-stress-disorder-ptsd/"
+            "treatment/",
+        ),
     ]
     + [
         (topic_id, url)
@@ -399,3 +405,17 @@ def test_no_text_promises_a_baby_is_never_taken_away(topic_id):
         flat(str(m)) for m in load_yaml(content_dir() / "responses.yml")["messages"].values()
     ]
     assert not [p for p in said if re.search(r"\bnever (be )?taken (away|into care)\b", p, re.I)]
+
+
+# "Is it PTSD?" and "is it too late?" after a hard birth (the thirty-second user test's mum;
+# README, sixtieth session).
+@pytest.mark.parametrize(
+    ("heading", "must_say"),
+    [
+        ("What this is", "post-traumatic stress disorder (PTSD)"),
+        ("When to get help", "not too late"),
+    ],
+)
+def test_the_birth_topic_names_ptsd_and_says_it_is_not_too_late(heading, must_say):
+    section = get_topic("birth-experience").section(heading)
+    assert section is not None and must_say in flat(section.text)
