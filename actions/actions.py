@@ -77,6 +77,7 @@ from cradle.replies import (
     previous_message,
     reminder_due,
     reminder_key,
+    said_this_session,
     section_key,
     section_messages,
     service_messages,
@@ -584,8 +585,9 @@ class ActionFindServices(Action):
         request = request_from_slots(searched, area, audience, _needs_without_topic(ask))
         if ask is not None and ask.contact is not None:
             request = replace(request, query=replace(request.query, contact=ask.contact))
-        if ask is not None and ask.not_crisis:
-            # "someone to talk to in the evenings, not a crisis line" (README, sixtieth session).
+        if (ask is not None and ask.not_crisis) or _crisis_lines_turned_down(tracker):
+            # "someone to talk to in the evenings, not a crisis line", in this message or before
+            # in the conversation (README, sixtieth session).
             request = replace(request, query=replace(request.query, without_crisis_lines=True))
         try:
             outcome = await asyncio.to_thread(self._search, request)
@@ -1266,6 +1268,13 @@ def _outside_line(area: AreaMatch, outcome: SearchOutcome | None) -> dict[str, A
     if served is None or all(r.scope == NATIONAL_SCOPE for r in found):
         return say("area_outside", note=note)
     return say("area_outside_served", note=note, served=served)
+
+
+def _crisis_lines_turned_down(tracker: Tracker) -> bool:
+    """Whether a message earlier in this session said it wanted no crisis line: the wish is
+    kept for the conversation's lists (README, "the wish is kept for the conversation")."""
+    reader = get_request_reader()
+    return any(reader.turns_crisis_lines_down(text) for text in said_this_session(tracker.events))
 
 
 def _place_kept(tracker: Tracker) -> list[dict[str, Any]]:

@@ -304,6 +304,18 @@ def services_in_latest_list(events: list[dict[str, Any]], by_sms: bool = False) 
     return []
 
 
+def said_this_session(events: list[dict[str, Any]]) -> list[str]:
+    """The parent's messages since the session began, oldest first (crisis texts are never in
+    the tracker: the channel sends an intent in their place)."""
+    said: list[str] = []
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            break
+        if event.get("event") == "user" and isinstance(event.get("text"), str):
+            said.append(event["text"])
+    return said[::-1]
+
+
 def spoke_this_session(events: list[dict[str, Any]]) -> bool:
     """Whether the bot has sent anything since the session began (a greeting, an answer)."""
     for event in reversed(events):

@@ -186,8 +186,12 @@ class RequestReader:
             needs,
             language,
             group,
-            any(p.search(text) for p in self.not_crisis),
+            self.turns_crisis_lines_down(text),
         )
+
+    def turns_crisis_lines_down(self, text: str) -> bool:
+        """Does the message say it does not want a crisis line ("not a crisis line")?"""
+        return any(p.search(text[:_MAX_CHARS]) for p in self.not_crisis)
 
     def _names_help(self, text: str) -> bool:
         """Words for help ("support for dads in rugby"), or a kind of help with a line of its own

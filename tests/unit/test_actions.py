@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -22,8 +23,9 @@ from actions.actions import (
     ActionTopicSection,
     dispatch,
 )
+from cradle.catalogue.hours import LONDON
 from cradle.catalogue.kitemark import Schemes
-from cradle.catalogue.store import ServiceResult
+from cradle.catalogue.store import SearchOutcome, ServiceResult
 from cradle.content import DADS_AUDIENCE, SECTION_KEYS, get_topic, intent_for_topic, topic_ids
 from cradle.content_admin import approve
 from cradle.glossary import get_glossary
@@ -258,9 +260,19 @@ async def test_a_topic_is_shown_when_approved_or_when_drafts_are_served(
             ]
 
 
+# Lists are ranked by the hour (open now first at night): a weekday noon, so a case reads the
+# same whenever the suite runs (a CI run after 9pm put CALM before SaturDads).
+WEEKDAY_NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
+
+
+class _FindAtNoon(ActionFindServices):
+    def _search(self, request: Any) -> SearchOutcome:
+        return self._open().search(dataclasses.replace(request.query, when=WEEKDAY_NOON))
+
+
 @pytest.fixture()
 def find(real_catalogue) -> ActionFindServices:
-    action = ActionFindServices()
+    action = _FindAtNoon()
     action._catalogue = real_catalogue
     return action
 
@@ -2666,3 +2678,33 @@ async def test_a_place_named_in_a_topic_question_is_kept(text, kept_before, kept
     latest.latest_message["text"] = text
     events = await ActionAnswerTopic().run(CollectingDispatcher(), latest, {})
     assert [e["value"] for e in events if e.get("name") == "area"] == kept
+
+
+@pytest.mark.parametrize(
+    ("before", "crisis_lines"),
+    [
+        # README, "the wish is kept for the conversation" (sixtieth session).
+        (
+            [{"event": "user", "text": "someone to talk to in the evenings, not a crisis line"}],
+            False,
+        ),
+        # A new session since: the list as usual.
+        (
+            [
+                {"event": "user", "text": "someone to talk to in the evenings, not a crisis line"},
+                {"event": "session_started"},
+            ],
+            True,
+        ),
+        ([{"event": "user", "text": "someone to talk to in the evenings"}], True),
+    ],
+)
+async def test_crisis_lines_turned_down_stay_down_for_the_conversation(find, before, crisis_lines):
+    dispatcher = CollectingDispatcher()
+    latest = tracker("find_services")
+    latest.latest_message["text"] = "what about in stratford"
+    latest.events[:0] = before
+    await find.run(dispatcher, latest, {})
+    listed = set(payloads(dispatcher)["services"])
+    lines = {"samaritans", "shout", "calm-helpline", "nhs-111-mental-health"}
+    assert listed and bool(listed & lines) is crisis_lines, listed
