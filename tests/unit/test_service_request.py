@@ -374,6 +374,10 @@ def test_the_service_a_groups_line_names_leads_the_list_and_the_rest_keep_their_
         ("is samaritans a crisis line", False),
         ("its not an emergency but who can i talk to", False),
         ("someone to talk to in the evenings", False),
+        # Asking whether there is one is not turning it down (review, sixtieth session).
+        ("is there no crisis line for warwickshire? who can i talk to", False),
+        ("is there not a crisis line here, someone to talk to at night", False),
+        ("is this not a crisis? who do i talk to", False),
     ],
 )
 def test_a_request_can_turn_crisis_lines_down(text, turned_down):
