@@ -54,6 +54,8 @@ WAITING = {
     "focus_23.yml": "c10a0f2b413503e9db7c6a63dda34c64572eb42d99066f9be127a53e38716d3d",
     # "Old enough for help": read once, 15 of 40 found (bar 20), 0 of 40 near misses (README).
     "focus_24.yml": "79a91fcddaca66b00ba79fee7652b926651693296e0c9aa3c9370f18bb30b6ec",
+    # "What happens when you tell them": written blind before its patterns (README).
+    "focus_29.yml": "797c3d4a3bbc090e5817a9030b47afffe6076c691e650b310e0c927fe96cc6ca",
 }
 
 
