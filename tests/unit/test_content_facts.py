@@ -419,3 +419,13 @@ def test_no_text_promises_a_baby_is_never_taken_away(topic_id):
 def test_the_birth_topic_names_ptsd_and_says_it_is_not_too_late(heading, must_say):
     section = get_topic("birth-experience").section(heading)
     assert section is not None and must_say in flat(section.text)
+
+
+# "What will the health visitor actually do?" (the thirty-second user test's mum; README,
+# sixty-first session): said in "How to get help", with the page that says it among the sources.
+@pytest.mark.parametrize("must_say", ["They won't judge you", "you decide together"])
+def test_how_to_get_help_says_what_happens_when_you_tell_them(must_say):
+    topic = get_topic("asking-for-help")
+    section = topic.section("How to get help")
+    assert section is not None and must_say in flat(section.text)
+    assert any("if-i-tell-my-midwife-i-feel-low" in s["url"] for s in topic.sources)
