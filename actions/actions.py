@@ -60,6 +60,8 @@ from cradle.operator import Operator, get_operator
 from cradle.replies import (
     NATIONAL_SCOPE,
     PARENT_OF,
+    READ_BY,
+    SECOND_OPINION_READ,
     Message,
     about_cradle_messages,
     audience_instead,
@@ -69,6 +71,7 @@ from cradle.replies import (
     costs_of,
     feedback_given,
     is_for,
+    last_crisis_entities,
     lines_in_last_reply,
     needs_help_today,
     opening_of,
@@ -433,6 +436,9 @@ class ActionHelpThem(Action):
         ):
             return events
         topic_id, focus_id = HELP_THEM.get(response, HELP_THEM_OTHERWISE)
+        if last_crisis_entities(tracker.events).get(READ_BY) == SECOND_OPINION_READ:
+            # Only the model read it: nobody named suicide (docs/safety.md, sixty-first session).
+            topic_id, focus_id = HELP_THEM_OTHERWISE
         try:
             focus = get_topic(topic_id).focus_by_id(focus_id) if focus_id else None
         except ContentError:

@@ -316,6 +316,27 @@ def said_this_session(events: list[dict[str, Any]]) -> list[str]:
     return said[::-1]
 
 
+# The channel's crisis command (cradle/turn.py sends it in place of the words).
+CRISIS_INTENT = "safety_alert"
+# Who read a worry about someone else, when the model alone did: "How can I help them?" then
+# gets bringing up a worry, not asking about suicide, which nobody named (the thirty-third user
+# test's grandmother; docs/safety.md, sixty-first session). An entity with no slot.
+READ_BY = "safety_read_by"
+SECOND_OPINION_READ = "second_opinion"
+READ_BY_MATTERS = frozenset({"concern_for_other"})
+
+
+def last_crisis_entities(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The entities of the session's last crisis command (`/safety_alert{...}`), or {}."""
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            break
+        parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
+        if (parse.get("intent") or {}).get("name") == CRISIS_INTENT:
+            return {e.get("entity"): e.get("value") for e in parse.get("entities") or []}
+    return {}
+
+
 def spoke_this_session(events: list[dict[str, Any]]) -> bool:
     """Whether the bot has sent anything since the session began (a greeting, an answer)."""
     for event in reversed(events):

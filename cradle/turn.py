@@ -34,7 +34,15 @@ from cradle.content import (
 from cradle.insights import FEEDBACK, FEEDBACK_REASONS
 from cradle.languages import in_another_language, only_sad_emoji
 from cradle.paths import PROJECT_ROOT
-from cradle.replies import CRISIS_REPLY_ACTION, EMERGENCY_REPLIES, SAID_SAFE
+from cradle.replies import (
+    CRISIS_INTENT,
+    CRISIS_REPLY_ACTION,
+    EMERGENCY_REPLIES,
+    READ_BY,
+    READ_BY_MATTERS,
+    SAID_SAFE,
+    SECOND_OPINION_READ,
+)
 from cradle.responses import crisis_lines, message, pick_variation, safety_message
 from cradle.safety import (
     RESPONSES,
@@ -73,7 +81,7 @@ def cut_for_reading(text: str) -> str:
     return f"{start}{_GAP}{end}"
 
 
-SAFETY_INTENT = "safety_alert"
+SAFETY_INTENT = CRISIS_INTENT
 CHECK_INTENT = "safety_check"  # the net is unsure: ask "are you or your baby in danger?"
 # A message after crisis help that neither says the danger has passed nor asks something else:
 # the crisis is still on ("what do I do?", "she won't go"), so the crisis help goes on.
@@ -403,6 +411,8 @@ def prepare_turn(raw_text: object, session: SessionSafety | None = None) -> Prep
     if safety.is_crisis:
         tier = max(safety.tier, session.tier, key=tier_rank)  # the session flag never drops
         entities = {"safety_tier": tier, "safety_response": safety.response}
+        if safety.response in READ_BY_MATTERS and _second_opinion_only(safety):
+            entities[READ_BY] = SECOND_OPINION_READ
         return PreparedTurn(safety, f"/{SAFETY_INTENT}{json.dumps(entities)}", truncated=truncated)
     # After the crisis branches: a crisis inside markup is still read and answered above.
     if _MARKUP.search(text):

@@ -1067,6 +1067,24 @@ def test_a_helper_reaches_what_they_can_do_from_crisis_help_for_someone_else(sta
     assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
 
 
+def test_how_can_i_help_them_after_a_worry_only_the_model_read_is_bringing_up_a_worry(stack):
+    # The thirty-third user test's grandmother: nobody named suicide, and "How can I help them?"
+    # got "Asking someone about suicide" (docs/safety.md, sixty-first session).
+    sender = "hole-help-them-worry"
+    say(
+        stack,
+        sender,
+        "im in bedworth. its my daughter shes had a baby 3 months ago and she just cries all "
+        "the time, hardly eating, keeps saying shes useless. i dont want to interfere",
+    )
+    assert slot(stack, sender, "safety_response") == "concern_for_other"
+    say(stack, sender, "/affirm")  # "I'm safe"
+    texts, contract = say(stack, sender, "/help_them")
+    assert texts[0].split("\n")[0] == "Bringing up a worry"
+    assert contract["topic"] == "asking-for-help"
+    assert slot(stack, sender, "safety_tier") == "urgent"  # the session's flag stays
+
+
 @pytest.mark.parametrize(
     "asked",
     [

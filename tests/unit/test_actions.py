@@ -2364,6 +2364,32 @@ async def test_how_can_i_help_them_answers_the_helper_from_reviewed_content(
     assert "It's about me" in titles
 
 
+# The thirty-third user test's grandmother: a worry about her daughter that only the model read
+# as a crisis; "How can I help them?" got asking about suicide, which nobody had named
+# (docs/safety.md, sixty-first session).
+@pytest.mark.parametrize(
+    ("read_by", "first_line"),
+    [
+        ({"safety_read_by": "second_opinion"}, "Bringing up a worry"),
+        ({}, "Asking someone about suicide"),
+    ],
+)
+async def test_how_can_i_help_them_after_a_worry_only_the_model_read(read_by, first_line):
+    crisis = {"safety_tier": "urgent", "safety_response": "concern_for_other", **read_by}
+    asked = tracker("help_them", safety_tier="urgent", safety_response="concern_for_other")
+    command = {
+        "intent": {"name": "safety_alert", "confidence": 1.0},
+        "entities": [{"entity": k, "value": v} for k, v in crisis.items()],
+    }
+    asked.events[:0] = [
+        {"event": "user", "text": None, "parse_data": command},
+        {"event": "action", "name": "utter_safety"},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionHelpThem().run(dispatcher, asked, {})
+    assert texts(dispatcher)[0].split("\n")[0] == first_line
+
+
 CALM_LISTED = ("calm-helpline", "samaritans", "warwickshire-fis")
 ABUSE_LINES = ("national-domestic-abuse-helpline", "mens-advice-line", "samaritans")
 

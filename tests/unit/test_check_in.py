@@ -1708,3 +1708,23 @@ def test_after_crisis_help_a_question_about_the_list_keeps_crisis_help():
 )
 def test_asks_about_services_reads_the_listed_words(text, asks):
     assert get_check_in().asks_about_services(text) is asks
+
+
+# Only a worry about someone else that the model alone read carries who read it, so "How can I
+# help them?" does not answer with asking about suicide (docs/safety.md, sixty-first session).
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        (
+            "im in bedworth. its my daughter shes had a baby 3 months ago and she just cries all "
+            "the time, hardly eating, keeps saying shes useless. i dont want to interfere",
+            True,
+        ),
+        ("my wife keeps saying she wants to die", False),
+    ],
+)
+def test_a_worry_about_someone_else_says_when_only_the_model_read_it(text, marked):
+    turn = prepare_turn(text, SessionSafety())
+    assert turn.text_for_rasa.startswith('/safety_alert{"safety_tier": "urgent"')
+    assert '"safety_response": "concern_for_other"' in turn.text_for_rasa
+    assert ('"safety_read_by": "second_opinion"' in turn.text_for_rasa) is marked
