@@ -689,6 +689,26 @@ def test_a_worry_of_the_fifteenth_user_test_gets_its_own_answer(stack, asked, wo
     assert texts[0] == focus_of(*worry).answer and contract["safety"] == "none", texts
 
 
+def test_anything_specifically_for_dads_after_supporting_a_partner_gets_a_list(stack):
+    # The thirty-third user test's dad got the part for family and friends about "a dad you care
+    # about" (README, sixty-first session).
+    sender = "dads-specifically-33"
+    texts, _ = say(
+        stack,
+        sender,
+        "hi. my partner got diagnosed with postnatal depression last month, our baby is 5 "
+        "months. what can i actually do to help her",
+    )
+    assert texts[0] == focus_of(*PARTNER).answer
+    texts, contract = say(
+        stack,
+        sender,
+        "is there anything specificaly for dads? feel like everything is aimed at mums",
+    )
+    assert contract["services"], texts
+    assert not any(t.startswith("For family and friends") for t in texts)
+
+
 @pytest.mark.parametrize("asked", ["postpartum psychosis", "what is postpartum psychosis?"])
 def test_postpartum_psychosis_is_explained_when_asked(stack, asked):
     # The sixteenth user test's grandmother got "I don't have that word in my list yet".

@@ -41,6 +41,7 @@ def test_a_request_for_services_is_read_as_one(text):
     "text",
     [
         "I don't feel anything for my baby",
+        "i don't feel anything especially for my baby",
         "is there anything that helps with colic",
         "not sad about anything in particular, just flat",
         "how do I get more sleep with a newborn",
@@ -68,6 +69,21 @@ def test_a_message_that_turns_a_list_down_is_not_a_request(text, asks):
     # Not even when the NLU read it as one (`asked`).
     for asked in (False, True):
         assert (get_request_reader().read(text, asked=asked) is not None) is asks
+
+
+# A word between "anything" and "for" (the thirty-third user test's dad; README, sixty-first
+# session): still a request for dads.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there anything specificaly for dads? feel like everything is aimed at mums",
+        "is there anything especially for dads",
+        "anything aimed at dads?",
+    ],
+)
+def test_a_word_between_anything_and_for_is_still_a_request_for_dads(text):
+    ask = get_request_reader().read(text)
+    assert ask is not None and "dads" in ask.needs
 
 
 def test_a_request_says_who_it_is_for_and_how_to_reach_them():
