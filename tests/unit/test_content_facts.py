@@ -429,3 +429,13 @@ def test_how_to_get_help_says_what_happens_when_you_tell_them(must_say):
     section = topic.section("How to get help")
     assert section is not None and must_say in flat(section.text)
     assert any("if-i-tell-my-midwife-i-feel-low" in s["url"] for s in topic.sources)
+
+
+# "Would they take her into hospital? Would she have to go on her own?" (the thirty-third user
+# test's dad; README, sixty-first session): said in "How to get help", with its source.
+def test_how_to_get_help_says_a_mother_and_baby_unit_keeps_the_baby_with_her():
+    topic = get_topic("low-mood")
+    section = topic.section("How to get help")
+    assert section is not None and "mother and baby unit" in flat(section.text)
+    assert "stays with her baby" in flat(section.text)
+    assert any("app-network.org/what-is-pp/getting-help" in s["url"] for s in topic.sources)
