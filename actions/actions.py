@@ -989,7 +989,7 @@ def _asks_for_local_services(tracker: Tracker, asks: str | None) -> bool:
     naming a district, with no question about Cradle in it but whether it is for dads or mums.
     "How does a local service get added to your list?" and "could the council see how many
     parents in Nuneaton asked about low mood?" ask about Cradle (README, fifty-eighth session)."""
-    if asks not in (None, "for_dads"):
+    if asks not in (None, "for_dads", "for_family"):
         return False
     names_place = get_areas().find_in_text(_latest_text(tracker)).district is not None
     return names_place and read_service_request(tracker) is not None

@@ -532,6 +532,7 @@ ANSWERED_ALONE = {
     "counts_and_feedback": "about_counts_and_feedback",
     "by_text": "about_by_text",
     "partners_section": "about_partners_section",
+    "for_family": "about_for_family",
     "for_dads": "about_for_dads",
 }
 

@@ -59,6 +59,7 @@ ABOUT_CRADLE = frozenset(
         "counts_and_feedback",
         "by_text",
         "partners_section",
+        "for_family",
         "for_dads",
     }
 )

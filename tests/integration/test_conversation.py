@@ -1453,6 +1453,15 @@ def test_can_dads_use_it_too_gets_a_plain_yes(stack):
     assert texts == [message("about_for_dads")["text"]], texts
 
 
+def test_is_any_of_this_for_grandparents_gets_a_plain_yes(stack):
+    # The thirty-third user test's grandmother got a list of services (README, sixty-first
+    # session).
+    texts, _ = say(
+        stack, "family-too", "hi sorry its late. is any of this for grandparents or just mums"
+    )
+    assert texts == [message("about_for_family")["text"]], texts
+
+
 def test_calm_opening_hours_after_a_list_gets_the_calm_card_not_the_crying_baby(stack):
     # The twenty-sixth user test's Nuneaton dad got "Coping with a crying baby" (README, "calm
     # opening hours").

@@ -2017,6 +2017,15 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
         ("can dads use this", "for_dads"),
         ("is cradle for dads too?", "for_dads"),
         ("is this only for mums", "for_dads"),
+        # The thirty-third's grandmother (README, sixty-first session), and ways like it.
+        ("hi sorry its late. is any of this for grandparents or just mums", "for_family"),
+        ("can grandparents use this", "for_family"),
+        ("im a nan, can i use this?", "for_family"),
+        ("is cradle for family too?", "for_family"),
+        # A request for services, or someone who uses it: not this question.
+        ("is there anything for grandparents", None),
+        ("is there anything for grandparents in bedworth", None),
+        ("my nan uses this app", None),
         # A request for services, a service, or a mum's own words: not this question.
         ("is there anything for dads", None),
         ("is CALM ok for dads", None),
@@ -2083,6 +2092,7 @@ def test_a_plain_question_about_cradle_gets_the_whole_answer():
         ("by_text", "utter_about_by_text"),
         ("partners_section", "utter_about_partners_section"),
         ("for_dads", "utter_about_for_dads"),
+        ("for_family", "utter_about_for_family"),
     ],
 )
 def test_a_question_about_cradle_read_whatever_the_nlu_guessed_is_answered_alone(asks, answer):
