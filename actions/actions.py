@@ -40,6 +40,7 @@ from cradle.catalogue.search import open_catalogue, request_from_slots
 from cradle.catalogue.store import Catalogue, CatalogueUnavailable, SearchOutcome, ServiceResult
 from cradle.content import (
     DADS_AUDIENCE,
+    HELD_REQUEST,
     HELPING_AUDIENCE,
     LIST_QUESTIONS,
     MUM_AUDIENCE,
@@ -394,6 +395,13 @@ class ActionCheckCleared(Action):
             if not await self._finder.about_the_list(dispatcher, tracker, topic_id):
                 dispatch(dispatcher, [say("safety_check_cleared")])
             return [cleared]
+        if topic_id == HELD_REQUEST:
+            # "is there anyone i can talk to in the evenings?", asked about: its list, so she
+            # need not ask again (README, sixty-first session).
+            self._finder = self._finder or ActionFindServices()
+            dispatch(dispatcher, [say("check_cleared_topic")])
+            held = ServiceAsk(audience=tracker.get_slot("audience"))
+            return [cleared, *await self._finder.signpost(dispatcher, tracker, None, held)]
         if needs_help_today(tracker.get_slot("safety_response")):
             dispatch(dispatcher, [say("check_cleared_get_help_today")])
             return [cleared]
@@ -529,12 +537,18 @@ class ActionFindServices(Action):
         return await self.signpost(dispatcher, tracker, tracker.get_slot("topic"))
 
     async def signpost(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: object
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        topic: object,
+        held: ServiceAsk | None = None,
     ) -> list[dict[str, Any]]:
         """Services for the topic, or for what the message asked; local first when the place is
         known, otherwise county-wide and national ones now, and the form asks where to narrow
-        them. Right after the form, the search uses what it collected and asks nothing more."""
-        ask = read_service_request(tracker)
+        them. Right after the form, the search uses what it collected and asks nothing more.
+        `held`: a request asked about by the danger question, whose words are not in the tracker.
+        """
+        ask = held or read_service_request(tracker)
         if (focused := asked_about_the_list(tracker)) is not None:
             return answer_topic(dispatcher, tracker, focused[0], focus=focused[1])
         if ask is not None and (focused := unmet_by_services(tracker)) is not None:

@@ -75,6 +75,9 @@ PENDING_TOPIC = "pending_topic"
 # pending topic (an id, never the words; docs/safety.md, fifty-seventh session): the list's
 # opening lines, its cost lines, or where each card says to get in touch.
 LIST_QUESTIONS = ("the-list:opening", "the-list:cost", "the-list:reaching")
+# What "No" answers when the message asked about was a request for services (README, sixty-first
+# session: "is there anyone i can talk to in the evenings?" had to be asked again): its list.
+HELD_REQUEST = "the-request"
 
 
 def topic_for_intent(intent: str | None) -> str | None:

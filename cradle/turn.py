@@ -23,6 +23,7 @@ from cradle.areas import get_areas
 from cradle.audience import normalise_audience
 from cradle.catalogue.naming import asks_cost, asks_open
 from cradle.content import (
+    HELD_REQUEST,
     LIST_QUESTIONS,
     PENDING_TOPIC,
     SECTION_KEYS,
@@ -1077,6 +1078,12 @@ def topic_to_carry(topic_id: str | None, text: str) -> str | None:
     return topic_id
 
 
+def held_request(text: str) -> str | None:
+    """`HELD_REQUEST` when the message the danger question is asked about asks for services (the
+    channel's own search reads it), so that "No" gets the list, not "tell me a bit more"."""
+    return HELD_REQUEST if services_search(text) is not None else None
+
+
 def with_pending_topic(turn: PreparedTurn, topic_id: str | None, text: str = "") -> PreparedTurn:
     """The safety question, carrying the topic to answer once the parent says "No", and the
     Warwickshire district `text` names (its id, never the words), so a later request for
@@ -1089,6 +1096,11 @@ def with_pending_topic(turn: PreparedTurn, topic_id: str | None, text: str = "")
     entities = json.loads(sent.removeprefix(question) or "{}")
     if topic_id is not None:
         entities[PENDING_TOPIC] = topic_id
+    if topic_id == HELD_REQUEST and (search := services_search(text)) is not None:
+        # The audience the request names goes with it (an allowlisted id, never the words).
+        named = json.loads(search.removeprefix(f"/{FIND_SERVICES}") or "{}")
+        if "audience" in named:
+            entities["audience"] = named["audience"]
     if district is not None:
         entities["area"] = district
     return replace(turn, text_for_rasa=f"{question}{json.dumps(entities)}")

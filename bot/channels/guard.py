@@ -40,6 +40,7 @@ from cradle.turn import (
     assemble_reply,
     cut_for_reading,
     fears_losing_baby,
+    held_request,
     held_since_crisis,
     is_after_crisis,
     list_question,
@@ -252,7 +253,12 @@ async def guarded_turn(
         # Only when the question is asked (not right after "No" to it): one NLU parse saved.
         # A question about the services just listed carries its kind, not a topic
         # (docs/safety.md, fifty-seventh session).
-        pending = list_question(turn.safety, text) or await _pending_topic(guess, text)
+        # A request for services carries that, so "No" gets its list (README, sixty-first session).
+        pending = (
+            list_question(turn.safety, text)
+            or held_request(text)
+            or await _pending_topic(guess, text)
+        )
         turn = with_pending_topic(turn, pending, text)
     logscrub.register(turn.text_for_rasa)
     if turn.text_for_rasa is None:

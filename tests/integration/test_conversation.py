@@ -1071,6 +1071,32 @@ def test_no_to_the_safety_question_answers_what_the_parent_asked(stack):
     assert pending == ["low-mood", None]
 
 
+# Requests the net is unsure of (the thirty-third user test's pregnant mum, the thirty-second's
+# dad): one of them must still be in the check band (README, sixty-first session).
+HELD_REQUESTS = (
+    "is there anyone i can actually talk to in the evenings? once my little one is in bed thats "
+    "when it all hits me",
+    "no i mean does it cost money to talk to someone like a counsellor",
+)
+
+
+def test_no_to_the_safety_question_about_a_request_gets_its_list(stack):
+    from cradle.responses import message
+    from cradle.safety import classify
+    from cradle.turn import services_search
+
+    asked = [t for t in HELD_REQUESTS if classify(t).needs_check and services_search(t)]
+    if not asked:
+        pytest.fail(f"none of {HELD_REQUESTS} is a request in the check band now: add one")
+    sender = "check-then-request"
+    messages, _ = turn(stack, sender, asked[0])
+    assert messages[0]["text"] == "Are you or your baby in danger right now?"
+    messages, contract = turn(stack, sender, "/deny")  # the "No" button
+    assert messages[0]["text"] == message("check_cleared_topic")["text"]
+    assert contract["services"], messages
+    assert not any(m.get("text", "").startswith("Thank you. I'm glad.") for m in messages)
+
+
 def test_no_after_a_dads_thought_of_crashing_the_car_answers_low_mood_not_thoughts_of_the_baby(
     stack,
 ):

@@ -26,7 +26,14 @@ from actions.actions import (
 from cradle.catalogue.hours import LONDON
 from cradle.catalogue.kitemark import Schemes
 from cradle.catalogue.store import SearchOutcome, ServiceResult
-from cradle.content import DADS_AUDIENCE, SECTION_KEYS, get_topic, intent_for_topic, topic_ids
+from cradle.content import (
+    DADS_AUDIENCE,
+    HELD_REQUEST,
+    SECTION_KEYS,
+    get_topic,
+    intent_for_topic,
+    topic_ids,
+)
 from cradle.content_admin import approve
 from cradle.glossary import get_glossary
 from cradle.operator import Operator, get_operator, load_operator
@@ -1758,6 +1765,27 @@ async def test_no_to_the_safety_question_without_a_topic_asks_what_is_going_on(p
     said = texts(dispatcher)
     assert len(said) == 1 and said[0].startswith("Thank you. I'm glad. Tell me a bit more")
     assert events == [{"event": "slot", "timestamp": None, "name": "pending_topic", "value": None}]
+
+
+# The thirty-third user test's pregnant mum asked for someone to talk to in the evenings, was
+# asked the danger question, pressed "No" and was asked to tell more (README, sixty-first
+# session): a request held gets its list, whatever the net leaned to.
+@pytest.mark.parametrize("leaning", ["abuse", "emergency", None])
+async def test_no_after_a_request_was_asked_about_gets_its_list(leaning):
+    from actions.actions import ActionCheckCleared
+
+    dispatcher = CollectingDispatcher()
+    slots = {
+        "pending_topic": HELD_REQUEST,
+        "safety_response": leaning,
+        "area": "nuneaton-and-bedworth",
+    }
+    events = await ActionCheckCleared().run(dispatcher, tracker("deny", **slots), {})
+    said = texts(dispatcher)
+    assert said[0] == message("check_cleared_topic")["text"]
+    assert not any(t.startswith("Thank you. I'm glad. Tell me a bit more") for t in said)
+    assert payloads(dispatcher)["services"], said
+    assert {"event": "slot", "timestamp": None, "name": "pending_topic", "value": None} in events
 
 
 @pytest.mark.parametrize(

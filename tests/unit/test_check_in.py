@@ -1728,3 +1728,31 @@ def test_a_worry_about_someone_else_says_when_only_the_model_read_it(text, marke
     assert turn.text_for_rasa.startswith('/safety_alert{"safety_tier": "urgent"')
     assert '"safety_response": "concern_for_other"' in turn.text_for_rasa
     assert ('"safety_read_by": "second_opinion"' in turn.text_for_rasa) is marked
+
+
+# A request for services asked about carries that, with the audience it names, so "No" gets the
+# list; a topic question carries its topic as before (README, sixty-first session).
+@pytest.mark.parametrize(
+    ("text", "held", "audience"),
+    [
+        (
+            "is there anyone i can actually talk to in the evenings? once my little one is in "
+            "bed thats when it all hits me",
+            True,
+            None,
+        ),
+        ("is there any support for dads in rugby", True, "dad-or-partner"),
+        ("i feel so low since the baby", False, None),
+    ],
+)
+def test_a_request_asked_about_carries_that_to_the_answer_after_no(text, held, audience):
+    from cradle.content import HELD_REQUEST
+    from cradle.safety import SafetyResult
+    from cradle.turn import PreparedTurn, held_request, with_pending_topic
+
+    assert (held_request(text) == HELD_REQUEST) is held
+    asked = PreparedTurn(SafetyResult(), '/safety_check{"safety_response": "abuse"}')
+    sent = with_pending_topic(asked, held_request(text) or "low-mood", text).text_for_rasa
+    entities = json.loads(sent.removeprefix("/safety_check"))
+    assert entities["pending_topic"] == (HELD_REQUEST if held else "low-mood")
+    assert entities.get("audience") == audience
