@@ -586,8 +586,13 @@ class Checker:
         if not isinstance(sources, list) or not sources:
             self.add(topic.path, line, "sources", "at least one authoritative source is needed")
             return
+        seen: set[str] = set()
         for source in sources:
             url = str((source or {}).get("url", "")) if isinstance(source, dict) else ""
+            if url in seen:
+                # "Where this comes from" would show it twice.
+                self.add(topic.path, line, "sources", f"{url} is listed twice")
+            seen.add(url)
             parsed = urlparse(url)
             if (
                 not isinstance(source, dict)

@@ -123,6 +123,15 @@ def test_each_topic_needs_its_own_order(content, tmp_path, order, says):
     assert len(found) == (2 if order == "order: 3" else 1)
 
 
+def test_a_source_listed_twice_is_named(content):
+    path = content / "topics" / "low-mood.md"
+    as_a_draft(path)
+    twice = "- title: Again\n  url: https://www.app-network.org/what-is-pp/getting-help/\n"
+    edit(path, "sources:\n", "sources:\n" + twice)
+    found = errors(content)
+    assert len(found) == 1 and "[sources]" in found[0] and "is listed twice" in found[0], found
+
+
 @pytest.mark.parametrize(
     ("old", "new", "needle", "rule"),
     [
