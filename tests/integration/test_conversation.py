@@ -1479,12 +1479,19 @@ def test_can_dads_use_it_too_gets_a_plain_yes(stack):
     assert texts == [message("about_for_dads")["text"]], texts
 
 
-def test_is_any_of_this_for_grandparents_gets_a_plain_yes(stack):
-    # The thirty-third user test's grandmother got a list of services (README, sixty-first
-    # session).
-    texts, _ = say(
-        stack, "family-too", "hi sorry its late. is any of this for grandparents or just mums"
-    )
+@pytest.mark.parametrize(
+    "asked",
+    [
+        # The thirty-third user test's grandmother got a list of services (README, sixty-first
+        # session).
+        "hi sorry its late. is any of this for grandparents or just mums",
+        # The thirty-fourth's grandad got the dads topic ("This whole page is for you").
+        "is this thing even for someone like me tho? im his dad, the grandad. not the parent of"
+        " the baby",
+    ],
+)
+def test_is_any_of_this_for_grandparents_gets_a_plain_yes(stack, asked):
+    texts, _ = say(stack, f"family-too-{len(asked)}", asked)
     assert texts == [message("about_for_family")["text"]], texts
 
 

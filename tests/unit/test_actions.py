@@ -2050,6 +2050,13 @@ def test_who_runs_cradle_fits_a_text_whole(operator):
         ("can grandparents use this", "for_family"),
         ("im a nan, can i use this?", "for_family"),
         ("is cradle for family too?", "for_family"),
+        # The thirty-fourth's grandad; a dad saying the same is not this question.
+        (
+            "is this thing even for someone like me tho? im his dad, the grandad. not the parent"
+            " of the baby",
+            "for_family",
+        ),
+        ("is this for someone like me, im a dad", None),
         # A request for services, or someone who uses it: not this question.
         ("is there anything for grandparents", None),
         ("is there anything for grandparents in bedworth", None),
