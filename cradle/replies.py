@@ -331,7 +331,7 @@ def last_crisis_entities(events: list[dict[str, Any]]) -> dict[str, Any]:
     for event in reversed(events):
         if event.get("event") in ("session_started", "restart"):
             break
-        parse = event.get("parse_data") or {} if event.get("event") == "user" else {}
+        parse = (event.get("parse_data") or {}) if event.get("event") == "user" else {}
         if (parse.get("intent") or {}).get("name") == CRISIS_INTENT:
             return {e.get("entity"): e.get("value") for e in parse.get("entities") or []}
     return {}

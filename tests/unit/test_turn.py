@@ -56,6 +56,8 @@ def test_good_commands_are_cleaned(typed, clean):
         '/inform["area"]',
         "/safety_alert",
         '/safety_alert{"safety_tier": "none"}',
+        # Who read a crisis is the channel's to say, never a message's (docs/safety.md).
+        '/help_them{"safety_read_by": "second_opinion"}',
         "/nlu_fallback",
         "/no_such_intent",
         "/",
