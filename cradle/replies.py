@@ -10,7 +10,7 @@ drops the heading and the part buttons and lists three services as text: cradle/
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from cradle.catalogue.kitemark import Schemes
@@ -296,24 +296,25 @@ def services_in_latest_list(events: list[dict[str, Any]], by_sms: bool = False) 
     """The ids of the services in the latest list the bot sent in this session, however many
     turns back, or [] when there was none since the session began. `by_sms`: only the ones the
     text showed."""
-    for event in reversed(events):
-        if event.get("event") in ("session_started", "restart"):
-            return []
+    for event in _this_session(events):
         if event.get("event") == "bot" and (services := _services_of(event, by_sms)):
             return services
     return []
 
 
+def _this_session(events: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The events since the session began (or was restarted), latest first."""
+    for event in reversed(events):
+        if event.get("event") in ("session_started", "restart"):
+            return
+        yield event
+
+
 def said_this_session(events: list[dict[str, Any]]) -> list[str]:
     """The parent's messages since the session began, oldest first (crisis texts are never in
     the tracker: the channel sends an intent in their place)."""
-    said: list[str] = []
-    for event in reversed(events):
-        if event.get("event") in ("session_started", "restart"):
-            break
-        if event.get("event") == "user" and isinstance(event.get("text"), str):
-            said.append(event["text"])
-    return said[::-1]
+    said = [e.get("text") for e in _this_session(events) if e.get("event") == "user"]
+    return [text for text in reversed(said) if isinstance(text, str)]
 
 
 # The channel's crisis command (cradle/turn.py sends it in place of the words).
@@ -328,9 +329,7 @@ READ_BY_MATTERS = frozenset({"concern_for_other"})
 
 def last_crisis_entities(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The entities of the session's last crisis command (`/safety_alert{...}`), or {}."""
-    for event in reversed(events):
-        if event.get("event") in ("session_started", "restart"):
-            break
+    for event in _this_session(events):
         parse = (event.get("parse_data") or {}) if event.get("event") == "user" else {}
         if (parse.get("intent") or {}).get("name") == CRISIS_INTENT:
             return {e.get("entity"): e.get("value") for e in parse.get("entities") or []}
@@ -339,12 +338,7 @@ def last_crisis_entities(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 def spoke_this_session(events: list[dict[str, Any]]) -> bool:
     """Whether the bot has sent anything since the session began (a greeting, an answer)."""
-    for event in reversed(events):
-        if event.get("event") in ("session_started", "restart"):
-            return False
-        if event.get("event") == "bot":
-            return True
-    return False
+    return any(event.get("event") == "bot" for event in _this_session(events))
 
 
 def _services_of(bot_event: dict[str, Any], by_sms: bool = False) -> list[str]:
